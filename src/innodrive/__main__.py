@@ -1,0 +1,3 @@
+from innodrive.cli import main
+
+main()

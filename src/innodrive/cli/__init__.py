@@ -1,0 +1,46 @@
+"""Command-line entry point: ``innodrive``.
+
+Importing this package registers every command module on the shared Typer app.
+:func:`main` is the console script: it turns an :class:`~innodrive.errors.InnodriveError`
+into one line on stderr and its exit status, and any other exception into a short
+"内部错误" line — never a traceback, unless ``INNODRIVE_DEBUG=1``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from innodrive.cli import extract, settings_cmd  # noqa: F401  (registers commands)
+from innodrive.cli.app import app
+from innodrive.errors import InnodriveError
+
+
+def main(argv: list[str] | None = None) -> int:
+    from innodrive import settings
+    from innodrive.cli.output import error
+
+    try:
+        app(args=argv, prog_name="innodrive", standalone_mode=True)
+    except SystemExit as exc:  # click/typer exit with a status
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if argv is None:
+            sys.exit(code)
+        return code
+    except InnodriveError as exc:
+        error(str(exc))
+        if argv is None:
+            sys.exit(exc.status)
+        return exc.status
+    except KeyboardInterrupt:
+        error("已中断")
+        if argv is None:
+            sys.exit(130)
+        return 130
+    except Exception as exc:  # a bug in innodrive, not the user's fault
+        if settings.debug():
+            raise
+        error(f"内部错误（{type(exc).__name__}: {exc}）。请设置 INNODRIVE_DEBUG=1 重试并报告此问题。")
+        if argv is None:
+            sys.exit(70)
+        return 70
+    return 0

@@ -1,0 +1,24 @@
+"""``innodrive settings``: list every setting with its current value."""
+
+from __future__ import annotations
+
+from innodrive.cli.app import app
+
+
+@app.command("settings")
+def settings_command() -> None:
+    """列出全部配置项（环境变量、默认值、当前值、说明）。
+
+    示例：innodrive settings
+    """
+    from rich.table import Table
+
+    from innodrive import settings
+    from innodrive.cli.output import out
+
+    table = Table(title="innodrive 配置项")
+    for col in ("环境变量", "默认值", "当前值", "说明"):
+        table.add_column(col)
+    for s in settings.SETTINGS:
+        table.add_row(s.env, s.default or "（空）", settings.get(s.name) or "（空）", s.help)
+    out.print(table)

@@ -1,0 +1,98 @@
+"""One exception family for everything a user can get wrong.
+
+Every error a person can cause (a file that cannot be read, a bad row in an import,
+a framework with a cycle) is raised as an :class:`InnodriveError`. It carries a
+message in Simplified Chinese plus where the problem is (file, row, field), so the
+CLI can print one line and the web/API layer can return one JSON shape. Anything
+that is *not* an ``InnodriveError`` is a bug in innodrive, never the user's fault.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem: what is wrong and where.
+
+    Used in bulk validation (imports, registries) where every bad row is reported,
+    not only the first.
+    """
+
+    message: str
+    file: str | None = None
+    row: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        return format_location(self.file, self.row, self.field, self.message)
+
+
+def format_location(file: str | None, row: int | None, field: str | None, message: str) -> str:
+    """Render ``文件 a.csv 第 3 行 字段「value」：message`` leaving out unknown parts."""
+    parts = []
+    if file:
+        parts.append(f"文件 {file}")
+    if row is not None:
+        parts.append(f"第 {row} 行")
+    if field:
+        parts.append(f"字段「{field}」")
+    return f"{' '.join(parts)}：{message}" if parts else message
+
+
+class InnodriveError(Exception):
+    """Base of all user-facing errors.
+
+    ``status`` is the process exit code for the CLI and maps to an HTTP status in the
+    web layer (2 = bad input, 3 = not found, 4 = conflict, 1 = other).
+    """
+
+    default_status = 1
+
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+                 field: str | None = None, status: int | None = None,
+                 problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.row = row
+        self.field = field
+        self.status = self.default_status if status is None else status
+        self.problems = list(problems or [])
+
+    def __str__(self) -> str:
+        return format_location(self.file, self.row, self.field, self.message)
+
+    def as_dict(self) -> dict:
+        """The one JSON error shape shared by the CLI (--json) and the API."""
+        return {
+            "error": type(self).__name__,
+            "message": self.message,
+            "file": self.file,
+            "row": self.row,
+            "field": self.field,
+            "problems": [p.__dict__ for p in self.problems],
+        }
+
+
+class InputError(InnodriveError):
+    """The input itself is wrong: unreadable file, bad value, bad row."""
+
+    default_status = 2
+
+
+class UnreadableDocument(InputError):
+    """A document that cannot be read at all (empty, binary, unsupported, undecodable)."""
+
+
+class ValidationFailed(InputError):
+    """Bulk input with one or more bad rows; ``problems`` lists every one of them."""
+
+
+class NotFound(InnodriveError):
+    default_status = 3
+
+
+class Conflict(InnodriveError):
+    default_status = 4

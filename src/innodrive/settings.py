@@ -1,0 +1,55 @@
+"""Settings, declared once.
+
+Each setting has a name, an environment variable, a default and a help text in
+Chinese. ``innodrive settings`` lists them from this table, and a test checks the
+README mentions every one, so the documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("home", "INNODRIVE_HOME", ".innodrive",
+            "工作目录：默认数据库文件和上传证据材料存放于此"),
+    Setting("database_url", "INNODRIVE_DATABASE_URL", "",
+            "数据库地址（SQLAlchemy URL）；留空则使用工作目录下的 SQLite 文件 innodrive.sqlite"),
+    Setting("max_input_mb", "INNODRIVE_MAX_INPUT_MB", "200",
+            "单个输入文件的大小上限（MB），超过则拒绝读取并说明原因"),
+    Setting("debug", "INNODRIVE_DEBUG", "0",
+            "设为 1 时内部错误显示完整调用栈（仅供开发者排查）"),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """The current value of a setting: the environment first, then the default."""
+    s = _BY_NAME[name]
+    return os.environ.get(s.env, s.default)
+
+
+def home() -> Path:
+    return Path(get("home"))
+
+
+def max_input_bytes() -> int:
+    try:
+        return int(float(get("max_input_mb")) * 1024 * 1024)
+    except ValueError:
+        return int(float(_BY_NAME["max_input_mb"].default) * 1024 * 1024)
+
+
+def debug() -> bool:
+    return get("debug") not in ("", "0", "false", "False")
