@@ -173,10 +173,10 @@ class ProgrammeRow(Base):
 
 class TaskRow(Base):
     __tablename__ = "tasks"
-    __table_args__ = (UniqueConstraint("plan_id", "path", name="uq_tasks_plan_path"),)
+    __table_args__ = (Index("ix_tasks_plan_path", "plan_id", "path"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), index=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
     path: Mapped[str] = mapped_column(String(200))
     label: Mapped[str] = mapped_column(String(40))
     title: Mapped[str] = mapped_column(Text)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: (none)
-Create Date: 2026-11-22 06:24:46.646609
+Create Date: 2026-11-22 06:28:42.063351
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -276,10 +275,9 @@ def upgrade() -> None:
             ["plan_id"], ["plans.id"], name=op.f("fk_tasks_plan_id_plans"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tasks")),
-        sa.UniqueConstraint("plan_id", "path", name="uq_tasks_plan_path"),
     )
     with op.batch_alter_table("tasks", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_tasks_plan_id"), ["plan_id"], unique=False)
+        batch_op.create_index("ix_tasks_plan_path", ["plan_id", "path"], unique=False)
 
     op.create_table(
         "milestones",
@@ -366,7 +364,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("report_evidence", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_report_evidence_report_id"))
 
@@ -386,7 +383,7 @@ def downgrade() -> None:
 
     op.drop_table("milestones")
     with op.batch_alter_table("tasks", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_tasks_plan_id"))
+        batch_op.drop_index("ix_tasks_plan_path")
 
     op.drop_table("tasks")
     with op.batch_alter_table("targets", schema=None) as batch_op:
