@@ -89,6 +89,19 @@ def _indicator_cols(coin: Coin, df: pd.DataFrame) -> list[str]:
     return [c for c in coin.framework.indicators if c in df.columns]
 
 
+def _with_columns(df: pd.DataFrame, cols: list[str], y: np.ndarray) -> pd.DataFrame:
+    """A new frame equal to ``df`` with ``cols`` replaced by the columns of ``y``.
+
+    Built in one block: assigning column by column costs more than the maths.
+    """
+    if list(df.columns) == list(cols):
+        return pd.DataFrame(y, index=df.index, columns=df.columns)
+    arr = df.to_numpy(dtype=float, copy=True)
+    pos = df.columns.get_indexer(cols)
+    arr[:, pos] = y
+    return pd.DataFrame(arr, index=df.index, columns=df.columns)
+
+
 # ---------------------------------------------------------------------------------
 
 
@@ -110,12 +123,14 @@ class Denominate(Step):
         self.scales = scales
 
     def apply(self, coin: Coin) -> None:
-        df = self._input(coin).copy()
+        df = self._input(coin)
         fw = coin.framework
         dmap = self.denominators if self.denominators is not None else {
             c: fw.by_code[c].denominator for c in fw.indicators if fw.by_code[c].denominator}
         smap = self.scales if self.scales is not None else {c: fw.by_code[c].scale for c in fw.indicators}
         problems = []
+        cols = list(df.columns)
+        arr = df.to_numpy(dtype=float, copy=True)
         for code, den in dmap.items():
             if code not in df.columns:
                 problems.append(Problem(f"比值化的指标“{code}”不在数据集中", field=code))
@@ -125,11 +140,11 @@ class Denominate(Step):
                 continue
             d = coin.denominators[den].reindex(df.index).to_numpy(dtype=float)
             with np.errstate(divide="ignore", invalid="ignore"):
-                v = df[code].to_numpy(dtype=float) / np.where(d == 0, np.nan, d) * float(smap.get(code, 1.0) or 1.0)
-            df[code] = v
+                j = cols.index(code)
+                arr[:, j] = arr[:, j] / np.where(d == 0, np.nan, d) * float(smap.get(code, 1.0) or 1.0)
         if problems:
             raise ValidationFailed(f"比值化失败：{problems[0]}", problems=problems)
-        coin.data[self.write_to] = df
+        coin.data[self.write_to] = pd.DataFrame(arr, index=df.index, columns=df.columns)
         coin.details[self.write_to] = {"denominators": dict(dmap)}
 
 
@@ -221,9 +236,7 @@ class Impute(Step):
         else:
             raise InputError(f"未知的插补方法“{self.method}”；可用：mean、median、mean_group、median_group、latest、"
                              "linear、none", field="method")
-        out = df.copy()
-        out[cols] = y
-        coin.data[self.write_to] = out
+        coin.data[self.write_to] = _with_columns(df, cols, y)
         filled = np.isnan(x) & ~np.isnan(y)
         coin.details[self.write_to] = {"imputed": [[df.index[i], cols[j]] for i, j in np.argwhere(filled)]}
 
@@ -267,26 +280,35 @@ class Treat(Step):
         self.exclude = exclude
 
     def apply(self, coin: Coin) -> None:
-        from innodrive.assessment.kernels.treat import TRANSFORMS, treat_indicator
+        from innodrive.assessment.kernels.treat import TRANSFORMS, skew_kurt_columns, treat_indicator
 
         if self.fallback is not None and self.fallback not in TRANSFORMS:
             raise InputError(f"未知的变换“{self.fallback}”；可用：{'、'.join(TRANSFORMS)} 或 null", field="fallback")
         df = self._input(coin)
-        out = df.copy()
+        cols = _indicator_cols(coin, df)
+        x = df[cols].to_numpy(dtype=float)
+        y = x.copy()
+        sk, ku = skew_kurt_columns(x)
         rows = []
         skip = set(self.exclude or [])
-        for code in _indicator_cols(coin, df):
+        for j, code in enumerate(cols):
             if code in skip:
                 continue
-            t = treat_indicator(df[code].to_numpy(dtype=float), winmax=int(self.winmax),
-                                skew_thresh=float(self.skew_thresh), kurt_thresh=float(self.kurt_thresh),
-                                fallback=self.fallback)
-            out[code] = t.values
+            ok = bool(np.isnan(sk[j]) or np.isnan(ku[j]) or abs(sk[j]) < self.skew_thresh or ku[j] < self.kurt_thresh)
+            if ok:
+                rows.append({"indicator": code, "pass0": True, "skew0": float(sk[j]), "kurt0": float(ku[j]),
+                             "n_winsorised": 0, "winsorised_units": [], "pass1": None, "skew1": None,
+                             "kurt1": None, "transform": None, "pass2": None})
+                continue
+            t = treat_indicator(x[:, j], winmax=int(self.winmax), skew_thresh=float(self.skew_thresh),
+                                kurt_thresh=float(self.kurt_thresh), fallback=self.fallback,
+                                gate=(ok, float(sk[j]), float(ku[j])))
+            y[:, j] = t.values
             rows.append({"indicator": code, "pass0": t.pass0, "skew0": t.skew0, "kurt0": t.kurt0,
                          "n_winsorised": t.n_winsorised, "winsorised_units": [df.index[i] for i in t.winsorised],
                          "pass1": t.pass1, "skew1": t.skew1, "kurt1": t.kurt1, "transform": t.transform,
                          "pass2": t.pass2})
-        coin.data[self.write_to] = out
+        coin.data[self.write_to] = _with_columns(df, cols, y)
         coin.details[self.write_to] = {"treatment": rows, "n_units": len(df)}
         if len(df) < 30 and any(not r["pass0"] for r in rows):
             coin.notes.append(f"异常值判定基于 {len(df)} 个单位：样本较小时偏度、峰度很不稳定，处理结果仅供参考")
@@ -323,9 +345,7 @@ class Normalise(Step):
         y = normalise_matrix(coin.framework, cols, x, method=self.method, params=self.params or {},
                              per_indicator=self.per_indicator or {}, bounds=self.bounds or {},
                              use_directions=self.use_directions)
-        out = df.copy()
-        out[cols] = y
-        coin.data[self.write_to] = out
+        coin.data[self.write_to] = _with_columns(df, cols, y)
         const = [c for c, col in zip(cols, x.T, strict=True) if np.nanmax(col, initial=-np.inf) == np.nanmin(col, initial=np.inf)]
         if const and self.method in ("minmax", "zscore", "dist2max"):
             coin.notes.append(f"以下指标在所有单位取值相同，标准化结果为空（未知）：{'、'.join(const)}")
@@ -545,7 +565,8 @@ class Aggregate(Step):
         if self.weights not in coin.weights:
             raise InputError(f"找不到权重集“{self.weights}”；现有：{'、'.join(coin.weights)}", field="weights")
         cols = _indicator_cols(coin, df)
-        values = {c: df[c].to_numpy(dtype=float) for c in cols}
+        mat = df[cols].to_numpy(dtype=float)
+        values = {c: mat[:, j] for j, c in enumerate(cols)}
         wset = coin.weights[self.weights]
         types = coin.unit_types(df.index) if self.by_type else None
         by_level = {str(k): v for k, v in (self.by_level or {}).items()}
@@ -575,10 +596,9 @@ class Aggregate(Step):
                     field="zero_policy") from None
             except (TypeError, ValueError) as exc:
                 raise InputError(f"合成方法“{method}”的参数无效：{exc}", field="params") from None
-        out = df.copy()
-        for a in fw.aggregation_order:
-            out[a] = values[a]
-        coin.data[self.write_to] = out
+        agg = pd.DataFrame(np.column_stack([values[a] for a in fw.aggregation_order]), index=df.index,
+                           columns=list(fw.aggregation_order))
+        coin.data[self.write_to] = pd.concat([df, agg], axis=1)
 
 
 _AGG_ZH = {"geometric": "加权几何平均", "harmonic": "加权调和平均", "generalised": "广义平均"}

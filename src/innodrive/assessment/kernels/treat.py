@@ -49,6 +49,21 @@ def kurt(x: Array) -> float:
     return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
 
 
+def skew_kurt_columns(x: Array) -> tuple[Array, Array]:
+    """Skewness and kurtosis of every column of a (units × indicators) array at once."""
+    known = ~np.isnan(x)
+    n = known.sum(axis=0).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.nansum(x, axis=0) / n
+        d = np.where(known, x - mean, 0.0)
+        s2, s3, s4 = (d**2).sum(axis=0), (d**3).sum(axis=0), (d**4).sum(axis=0)
+        m2, m3 = s2 / n, s3 / n
+        sk = np.where(m2 == 0, 0.0, np.sqrt(n * (n - 1)) / (n - 2) * m3 / m2**1.5)
+        r = n * s4 / s2**2
+        ku = np.where(s2 == 0, 0.0, ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    return np.where(n < 3, np.nan, sk), np.where(n < 4, np.nan, ku)
+
+
 def passes(x: Array, *, skew_thresh: float = 2.0, kurt_thresh: float = 3.5) -> tuple[bool, float, float]:
     """The JRC gate: pass if |skew| < threshold or kurtosis < threshold."""
     s, k = skew(x), kurt(x)
@@ -140,9 +155,9 @@ TRANSFORMS = {"log_CT": log_ct, "log_GII": log_gii, "boxcox": boxcox}
 
 
 def treat_indicator(x: Array, *, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: float = 3.5,
-                    fallback: str | None = "log_CT") -> Treatment:
-    """The full JRC/COINr treatment of one indicator."""
-    ok0, s0, k0 = passes(x, skew_thresh=skew_thresh, kurt_thresh=kurt_thresh)
+                    fallback: str | None = "log_CT", gate: tuple[bool, float, float] | None = None) -> Treatment:
+    """The full JRC/COINr treatment of one indicator (``gate``: a precomputed first check)."""
+    ok0, s0, k0 = gate or passes(x, skew_thresh=skew_thresh, kurt_thresh=kurt_thresh)
     t = Treatment(values=x.astype(float).copy(), pass0=ok0, skew0=s0, kurt0=k0)
     if ok0:
         return t
