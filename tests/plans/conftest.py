@@ -16,7 +16,6 @@ from innodrive.extraction.models import (
     SourceInfo,
     Target,
 )
-from innodrive.plans.links import LinkOutcome
 from innodrive.store.testing import initialised_database, postgres_url
 
 
@@ -39,29 +38,18 @@ def store(db_url, tmp_path, monkeypatch):
     s.close()
 
 
-# A toy catalogue for storage tests: the real matcher is exercised in tests that use
-# the shipped catalogue; here we only need a deterministic phrase -> code function.
-TOY_CODES = {"国家高新技术企业": "high_tech_enterprises", "研发经费投入强度": "rd_intensity",
-             "技术合同成交额": "tech_contract_turnover"}
-
-
-def toy_linker(text: str, remembered: dict[str, str]) -> LinkOutcome:
-    if text in remembered:
-        return LinkOutcome(code=remembered[text], method="remembered", score=100.0)
-    if text in TOY_CODES:
-        return LinkOutcome(code=TOY_CODES[text], method="alias", score=100.0)
-    return LinkOutcome(code=None, method="unmatched", score=None, candidates=["rd_intensity"])
-
-
-@pytest.fixture
+@pytest.fixture(scope="session")
 def linker():
-    return toy_linker
+    """The real matcher over the shipped catalogue."""
+    from innodrive.plans.links import catalogue_linker
+
+    return catalogue_linker()
 
 
 DECISION = """中共测试市委关于深入推进创新驱动发展的决定
 一、总体要求
 1.指导思想。坚持创新在现代化建设全局中的核心地位。
-2.主要目标。到2025年,全市国家高新技术企业达到{firms}家,研发经费投入强度达到2.5%,技术合同成交额较“十三五”末实现倍增。
+2.主要目标。到2025年,全市国家高新技术企业达到{firms}家,研发经费投入强度达到2.5%,技术合同成交额较“十三五”末实现倍增,建成国家知识产权示范城市。
 二、重点任务
 1.培育创新主体。实施高新技术企业倍增计划。牵头单位:市科技局;责任单位:市财政局、市经信局。2023年6月底前完成。
 2.建设创新平台。推进“5553”行动计划。牵头单位:市发展改革委。
@@ -108,6 +96,8 @@ def build_plan(*, firms: int = 192, extra_task: str | None = None, file: str = "
         Target(indicator="技术合同成交额", kind="multiple", value=2, unit="倍", year=2025, baseline_year=2020,
                section="一/2", basis="cumulative",
                evidence=Evidence(text="技术合同成交额较“十三五”末实现倍增", span=span("技术合同成交额较“十三五”末实现倍增"))),
+        Target(indicator="国家知识产权示范城市", kind="milestone", year=2025, note="建成", section="一/2",
+               evidence=Evidence(text="建成国家知识产权示范城市", span=span("建成国家知识产权示范城市"))),
     ]
     programmes = [Programme(name="“5553”行动计划", parts=[], evidence=Evidence(text="推进“5553”行动计划",
                                                                            span=span("推进“5553”行动计划")))]

@@ -21,7 +21,7 @@ def test_a_plan_reloads_equal_to_what_was_added(store, plan_factory, linker):
     plan = plan_factory()
     result = storage.add_plan(store, plan, actor="张三", linker=linker)
     assert result.outcome == "new_plan" and result.version_number == 1
-    assert result.targets == 3 and result.linked_targets == 3
+    assert result.targets == 4 and result.linked_targets == 3
     loaded = storage.load_plan(store, plan_id=result.plan_id)
     assert loaded == plan
     # int stays int, float stays float (the JSON contract renders 192, not 192.0)
@@ -33,7 +33,8 @@ def test_targets_keep_their_span_and_link(store, plan_factory, linker):
     plan = plan_factory()
     storage.add_plan(store, plan, actor="张三", linker=linker)
     stored = storage.stored_targets(store)
-    assert [t.indicator_code for t in stored] == ["high_tech_enterprises", "rd_intensity", "tech_contract_turnover"]
+    assert [t.indicator_code for t in stored] == ["hnte_count", "rd_intensity", "tech_contract_turnover", None]
+    assert stored[3].link_method == "unmatched" and stored[3].link_candidates
     assert stored[0].target.evidence.span == plan.targets[0].evidence.span
     assert stored[0].region_code == "511100"  # 乐山市 by GB/T 2260
 
@@ -67,7 +68,7 @@ def test_a_changed_document_becomes_the_next_version_with_its_differences(store,
     plans = storage.list_plans(store)
     assert len(plans) == 1 and [v.number for v in plans[0].versions] == [1, 2]
     # status only looks at the latest version
-    assert [t.target.value for t in storage.stored_targets(store) if t.indicator_code == "high_tech_enterprises"] == [200]
+    assert [t.target.value for t in storage.stored_targets(store) if t.indicator_code == "hnte_count"] == [200]
 
 
 def test_tasks_follow_the_new_version_and_keep_their_identity(store, plan_factory, linker):
@@ -103,4 +104,29 @@ def test_adding_a_plan_is_audited(store, plan_factory, linker):
     assert len(entries) == 1
     e = entries[0]
     assert (e.actor, e.action) == ("张三", "plan.add")
-    assert e.after["sha256"] == plan_factory().source.sha256 and e.after["targets"] == 3
+    assert e.after["sha256"] == plan_factory().source.sha256 and e.after["targets"] == 4
+
+
+def test_a_mapping_made_by_a_person_is_applied_and_remembered(store, plan_factory, linker):
+    from innodrive.plans import links
+
+    storage.add_plan(store, plan_factory(), actor="张三", linker=linker)
+    n = links.remember(store, text="国家知识产权示范城市", code="invention_patents_per_10k", actor="李四")
+    assert n == 1
+    [t] = [t for t in storage.stored_targets(store) if t.target.indicator == "国家知识产权示范城市"]
+    assert (t.indicator_code, t.link_method) == ("invention_patents_per_10k", "manual")
+    # the next document that writes the same phrase is linked from memory
+    r = storage.add_plan(store, plan_factory(title="另一份决定", file="other.txt", firms=300), actor="张三",
+                         linker=linker)
+    [t2] = [t for t in storage.stored_targets(store, plan_id=r.plan_id) if t.target.indicator == "国家知识产权示范城市"]
+    assert (t2.indicator_code, t2.link_method) == ("invention_patents_per_10k", "remembered")
+    with store.read() as s:
+        [entry] = audit.entries(s, entity="indicator_link")
+    assert entry.actor == "李四" and entry.after["code"] == "invention_patents_per_10k"
+
+
+def test_mapping_to_an_unknown_code_is_refused_with_suggestions(store):
+    from innodrive.plans import links
+
+    with pytest.raises(NotFound, match="相近的代码"):
+        links.remember(store, text="国家知识产权示范城市", code="hnte_cnt", actor="李四")

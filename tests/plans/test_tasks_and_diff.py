@@ -53,7 +53,7 @@ def test_diff_pairs_changed_targets_and_lists_new_headings(plan_factory):
 
 def test_diff_lists_removed_targets(plan_factory):
     old = plan_factory()
-    new = old.model_copy(update={"targets": old.targets[:2]})
+    new = old.model_copy(update={"targets": old.targets[:2] + old.targets[3:]})
     d = diff_plans(old, new)
     assert [t.indicator for t in d.targets_removed] == ["技术合同成交额"]
     assert describe(d) == ["删除目标 “技术合同成交额”（2025年，倍数） 2倍"]

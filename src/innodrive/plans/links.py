@@ -30,7 +30,8 @@ class LinkOutcome:
     candidates: list[str] = field(default_factory=list)
 
 
-Linker = Callable[[str, dict[str, str]], LinkOutcome]
+Linker = Callable[[str, "str | None", dict[str, str]], LinkOutcome]
+"""``linker(phrase, written_unit, remembered) -> LinkOutcome``."""
 
 
 def catalogue_linker() -> Linker:
@@ -40,12 +41,10 @@ def catalogue_linker() -> Linker:
 
     catalogue = load_catalogue()
 
-    def run(text: str, remembered: dict[str, str]) -> LinkOutcome:
-        r = link(text, catalogue, remembered=remembered)
-        candidates = [c if isinstance(c, str) else getattr(c, "code", str(c)) for c in (r.candidates or [])]
-        if isinstance(r.candidates, list) and r.candidates and isinstance(r.candidates[0], tuple):
-            candidates = [c[0] for c in r.candidates]
-        return LinkOutcome(code=r.code, method=str(r.method), score=r.score, candidates=candidates[:5])
+    def run(text: str, unit: str | None, remembered: dict[str, str]) -> LinkOutcome:
+        r = link(text, catalogue, remembered=remembered, unit=unit)
+        return LinkOutcome(code=r.code, method=r.method, score=r.score,
+                           candidates=[c.code for c in r.candidates][:5])
 
     return run
 
@@ -58,11 +57,7 @@ def remembered(session: Session) -> dict[str, str]:
 def known_codes() -> set[str]:
     from innodrive.indicators.catalogue import load_catalogue
 
-    cat = load_catalogue()
-    codes = getattr(cat, "indicators", None)
-    if isinstance(codes, dict):
-        return set(codes)
-    return {i.code for i in cat}
+    return set(load_catalogue().codes())
 
 
 def remember(store: Store, *, text: str, code: str, actor: str, valid_codes: set[str] | None = None) -> int:

@@ -17,11 +17,11 @@ from pydantic import BaseModel, Field
 from innodrive.extraction.models import Target
 
 ReviewState = Literal["submitted", "approved", "returned"]
-TaskStatus = Literal["not_started", "in_progress", "delayed", "completed"]
+TaskStatus = Literal["not_started", "in_progress", "blocked", "completed"]
 
 REVIEW_STATE_NAMES: dict[str, str] = {"submitted": "已报送（待审核）", "approved": "已通过", "returned": "已退回"}
 TASK_STATUS_NAMES: dict[str, str] = {
-    "not_started": "未启动", "in_progress": "推进中", "delayed": "滞后", "completed": "已完成",
+    "not_started": "未启动", "in_progress": "推进中", "blocked": "受阻", "completed": "已完成",
 }
 
 

@@ -41,7 +41,7 @@ from innodrive.store.schema import (
 
 STATUS_ALIASES: dict[str, str] = {**{v: k for k, v in TASK_STATUS_NAMES.items()},
                                   **{k: k for k in TASK_STATUS_NAMES}, "进行中": "in_progress", "未开始": "not_started",
-                                  "完成": "completed", "办结": "completed", "已办结": "completed", "滞后": "delayed"}
+                                  "完成": "completed", "办结": "completed", "已办结": "completed", "遇到困难": "blocked"}
 
 
 def parse_status(text: str) -> str:

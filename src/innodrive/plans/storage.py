@@ -160,7 +160,7 @@ def _insert_targets(session: Session, version_id: int, targets: list[Target], li
     linked = 0
     rows = []
     for i, t in enumerate(targets):
-        outcome = linker(t.indicator, remembered)
+        outcome = linker(t.indicator, t.unit if t.kind == "number" else None, remembered)
         linked += outcome.code is not None
         rows.append(TargetRow(
             version_id=version_id, ordinal=i, indicator=t.indicator, kind=t.kind,
