@@ -1,0 +1,56 @@
+"""The registry's fields: names, Chinese headers, kinds and units, declared in YAML.
+
+One declaration feeds the XLSX template (headers, notes, data validation), the reader
+(Chinese or English headers, parsing by kind) and the row checks (non-negative money,
+ratios within 0–100%, staff counts not above the total). Rules may only read fields
+declared here; :func:`innodrive.enterprises.rules.load_text` refuses any other name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import yaml
+
+KINDS = ("text", "money", "signed_money", "people", "count", "ratio", "flag", "date", "year", "score", "level")
+NUMERIC_KINDS = frozenset(KINDS) - {"text"}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    header: str
+    kind: str
+    group: str
+    unit: str | None = None
+    help: str = ""
+    required: bool = False
+    not_above: str | None = None
+    max: float | None = None
+    allowed: tuple[int, ...] | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS
+
+
+@cache
+def _load() -> tuple[str, dict[str, FieldSpec]]:
+    text = resources.files("innodrive.enterprises").joinpath("rules").joinpath("fields.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text)
+    out: dict[str, FieldSpec] = {}
+    for f in raw["fields"]:
+        allowed = tuple(f.pop("allowed")) if "allowed" in f else None
+        spec = FieldSpec(allowed=allowed, **f)
+        if spec.kind not in KINDS:
+            raise ValueError(f"fields.yaml: unknown kind {spec.kind} for {spec.name}")
+        out[spec.name] = spec
+    return raw["version"], out
+
+
+REGISTRY_VERSION, FIELDS = _load()
+NUMERIC_FIELDS: tuple[str, ...] = tuple(n for n, f in FIELDS.items() if f.numeric)
+TEXT_FIELDS: tuple[str, ...] = tuple(n for n, f in FIELDS.items() if not f.numeric)
+BY_HEADER: dict[str, FieldSpec] = {f.header: f for f in FIELDS.values()}
