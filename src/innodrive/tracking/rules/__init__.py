@@ -1,0 +1,1 @@
+"""Shipped status rule sets (YAML), read by :mod:`innodrive.tracking.ruleset`."""
