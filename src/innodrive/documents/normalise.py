@@ -1,0 +1,292 @@
+"""Normalise the text of a policy document while keeping a map to the original.
+
+What is done, in order, and why:
+
+1. **Width folding** (full-width ASCII → half-width, ideographic and no-break spaces →
+   space): documents mix ２０２５ and 2025, （一） and (一). Length-preserving.
+2. **Traditional → simplified** with OpenCC when the text is mostly traditional
+   (a Taiwan/Hong Kong reprint, or a page converted for a 繁體 edition). Applied so
+   that no character changes length (lines where a phrase conversion would, fall back
+   to character-by-character conversion), so offsets stay exact.
+3. **Per line**: pinyin glosses such as 創(chuàng) removed; inline continuation
+   markers （上接/下转第X版） and markdown ``**`` removed; spaces between hanzi removed
+   (PDF extraction spaces every character); whole furniture lines dropped
+   (see :mod:`.furniture`).
+4. **Paragraphs**: lines broken in mid-sentence (a newspaper column, a PDF line, a
+   copy-paste) are joined; a heading, a title, a table row or a finished sentence
+   is never joined to what follows.
+5. **Repeated paragraphs** (a newspaper page that prints the decision twice, a
+   truncated second copy) are dropped, keeping the first full copy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from innodrive.documents.furniture import inline_furniture, is_furniture_line
+from innodrive.documents.offsets import MText, concat
+
+# ------------------------------------------------------------------ width folding
+
+_WIDTH: dict[int, int | str] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH.update({0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: " ",
+               0x200C: " ", 0x200D: " ", 0x2060: " ", 0xFEFF: " ", 0x000B: " ", 0x000C: "\n", 0x000D: "\n",
+               0x2028: "\n", 0x2029: "\n", 0x3007: "〇"})
+WIDTH_TABLE = str.maketrans(_WIDTH)
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII forms to half-width; odd spaces and line separators unified.
+
+    ``\\r\\n`` becomes two line breaks, which the paragraph step treats like one blank
+    line, so the text length (and every offset) is unchanged.
+    """
+    return text.translate(WIDTH_TABLE)
+
+
+# ------------------------------------------------------------------ script
+
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _is_hanzi(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def detect_script(text: str, *, sample: int = 100_000) -> str:
+    """``traditional`` when a noticeable share of hanzi change under t2s conversion."""
+    part = text[:sample]
+    hanzi = sum(1 for ch in part if _is_hanzi(ch))
+    if hanzi == 0:
+        return "simplified"
+    converted = _t2s().convert(part)
+    if len(converted) != len(part):
+        converted = "".join(_t2s().convert(ch) for ch in part)
+    changed = sum(1 for a, b in zip(part, converted, strict=False) if a != b)
+    return "traditional" if changed / hanzi > 0.05 else "simplified"
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified without changing the length of any line."""
+    cc = _t2s()
+    lines = text.split("\n")
+    out: list[str] = []
+    batch = 2000
+    for i in range(0, len(lines), batch):
+        chunk = lines[i:i + batch]
+        converted = cc.convert("\n".join(chunk)).split("\n")
+        if len(converted) == len(chunk) and all(len(a) == len(b) for a, b in zip(chunk, converted, strict=True)):
+            out.extend(converted)
+            continue
+        for line in chunk:
+            c = cc.convert(line)
+            if len(c) != len(line):
+                c = "".join(x if len(x := cc.convert(ch)) == 1 else ch for ch in line)
+            out.append(c)
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ per line
+
+_TONE = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
+_PINYIN_RE = re.compile(r"(?<=[\u4e00-\u9fff])\(\s*([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}(?:\s+[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}){0,3}|[a-z]{1,6}[1-5])\s*\)")
+_SPACES_RE = re.compile(r"[ \u2000-\u200a]+")
+_CJKISH = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\u3400-\u4dbf\uff00-\uffef“”‘’《》「」『』【】〔〕、。·—…]")
+
+
+def _line_deletions(line: str) -> list[tuple[int, int]]:
+    """Ranges to cut from one line: pinyin glosses, inline furniture, needless spaces."""
+    ranges: list[tuple[int, int]] = []
+    for m in _PINYIN_RE.finditer(line):
+        gloss = m.group(1)
+        if any(ch in _TONE for ch in gloss) or gloss[-1].isdigit():
+            ranges.append(m.span())
+    ranges.extend(inline_furniture(line))
+    n = len(line)
+    for m in _SPACES_RE.finditer(line):
+        a, b = m.span()
+        if a == 0 or b == n or line[a - 1] == "\t" or line[b] == "\t" or _CJKISH.match(line[a - 1]) or _CJKISH.match(line[b]):
+            ranges.append((a, b))
+        elif b - a > 1:
+            ranges.append((a + 1, b))
+    if not ranges:
+        return ranges
+    ranges.sort()
+    merged = [ranges[0]]
+    for a, b in ranges[1:]:
+        if a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+# ------------------------------------------------------------------ paragraphs
+
+# How a heading or list item starts (the outline module parses these precisely).
+HEADING_START = re.compile(
+    r"(第[一二三四五六七八九十百零〇0-9]+[条章节篇]|第[一二三四五六七八九十]+部分"
+    r"|[一二三四五六七八九十百]+[、.]"
+    r"|\([一二三四五六七八九十百0-9]+\)"
+    r"|[0-9]{1,3}[、.](?![0-9])"
+    r"|[①-⑳⑴-⒇㈠-㈩]"
+    r"|[一二三四五六七八九十]+[是要](?![求点])"
+    r"|——|[-•●■◆▲△□○◇]\s?)"
+)
+_TERMINAL = set("。!?;；…:") | {"！", "？"}
+_GENRE_END = re.compile(r"(决定|公报|决议|规划|纲要|要点|方案|意见|通知|办法|计划|报告|条例|细则|措施|讲话|通告|公告|目录|附件\d*)$")
+JOIN_MIN = 25
+
+
+def should_join(p: str, q: str) -> bool:
+    """Whether line ``q`` continues the unfinished sentence of paragraph ``p``."""
+    if not p or not q or "\t" in p or "\t" in q:
+        return False
+    last = p[-1]
+    if last in _TERMINAL:
+        return False
+    if last == "." and not (len(p) > 1 and p[-2].isdigit()):
+        return False
+    if last == ")" and p.startswith("("):
+        return False
+    if HEADING_START.match(q):
+        return False
+    if HEADING_START.match(p) and len(p) < 60 and "。" not in p:
+        return False
+    if last in ",、" or last == "，":
+        return True
+    if q[0] == "(":
+        return False
+    if len(q) < JOIN_MIN and q[-1] not in _TERMINAL and q[-1] not in ",，、":
+        return False  # a short unfinished line is a headline, not the rest of a sentence
+    return len(p) >= JOIN_MIN and not _GENRE_END.search(p)
+
+
+# ------------------------------------------------------------------ repeats
+
+_DUP_MIN = 12        # shorter lines (headings like 一、总体要求) are never treated as repeats
+_FRAGMENT_MIN = 40   # containment needs a real paragraph, not a title quoted in the text
+_KEY = 10
+
+
+def drop_repeats(paragraphs: list[MText]) -> tuple[list[MText], list[MText]]:
+    """Remove paragraphs that repeat an earlier one (exactly, as a truncated copy, or
+    as a fragment contained in a fuller copy). Returns (kept, dropped).
+
+    Candidates are found through the first and last characters of each paragraph, so
+    the work stays linear in the input.
+    """
+    from rapidfuzz import fuzz
+
+    kept: list[MText | None] = []
+    dropped: list[MText] = []
+    exact: set[str] = set()
+    by_head: dict[str, list[int]] = {}
+    by_tail: dict[str, list[int]] = {}
+    for p in paragraphs:
+        key = p.text
+        if len(key) < _DUP_MIN:
+            kept.append(p)
+            continue
+        if key in exact:
+            dropped.append(p)
+            continue
+        head, tail = key[:_KEY], key[-_KEY:]
+        duplicate = False
+        for j in {*by_head.get(head, ()), *by_tail.get(tail, ())}:
+            q = kept[j]
+            if q is None:
+                continue
+            other = q.text
+            if len(key) <= len(other):
+                # a later copy: contained in, a truncated start of, or nearly equal to the earlier one
+                if len(key) >= _FRAGMENT_MIN and (
+                        key in other or _common_prefix(key, other) >= 0.9 * len(key)):
+                    duplicate = True
+                    break
+                if len(key) > 0.9 * len(other) and fuzz.ratio(key, other) >= 92:
+                    duplicate = True
+                    break
+            elif len(other) >= _FRAGMENT_MIN and other in key:
+                dropped.append(q)       # an earlier fragment of this fuller paragraph
+                kept[j] = None
+        if duplicate:
+            dropped.append(p)
+            continue
+        exact.add(key)
+        idx = len(kept)
+        kept.append(p)
+        by_head.setdefault(head, []).append(idx)
+        by_tail.setdefault(tail, []).append(idx)
+    return [p for p in kept if p is not None], dropped
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    if a[:n] == b[:n]:
+        return n
+    lo, hi = 0, n
+    while lo < hi:  # binary search on equal prefixes: O(log n) slice compares
+        mid = (lo + hi + 1) // 2
+        if a[:mid] == b[:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+# ------------------------------------------------------------------ the pipeline
+
+@dataclass
+class Normalised:
+    paragraphs: list[MText]
+    script: str
+    furniture_lines: int = 0
+    repeated: list[MText] = field(default_factory=list)
+
+
+def normalise(text: MText) -> Normalised:
+    """Normalise ``text`` (already mapped onto the original) into clean paragraphs."""
+    folded = fold_width(text.text)
+    script = detect_script(folded)
+    if script == "traditional":
+        folded = to_simplified(folded)
+    source = MText(folded, text.runs)
+
+    paragraphs: list[MText] = []
+    current: MText | None = None
+    furniture = 0
+    pos = 0
+    for raw_line in folded.split("\n"):
+        start = pos
+        pos += len(raw_line) + 1
+        stripped = raw_line.strip()
+        if not stripped:
+            continue
+        if is_furniture_line(stripped.replace("**", "")):
+            furniture += 1
+            continue
+        line = source.slice(start, start + len(raw_line))
+        cuts = _line_deletions(raw_line)
+        if cuts:
+            line = line.without(cuts)
+        line = line.strip()
+        if not line.text:
+            continue
+        if current is None:
+            current = line
+        elif should_join(current.text, line.text):
+            current = concat([current, line])
+        else:
+            paragraphs.append(current)
+            current = line
+    if current is not None:
+        paragraphs.append(current)
+    kept, repeated = drop_repeats(paragraphs)
+    return Normalised(kept, script, furniture, repeated)

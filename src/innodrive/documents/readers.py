@@ -1,0 +1,369 @@
+"""Turn the bytes of a file into text: .txt (any common encoding), .docx, text PDF, HTML.
+
+The format is recognised from the bytes (magic numbers, markup), not from the file
+name, so a web page saved as ``.txt`` or a PDF without extension still reads. Each
+reader returns the *original decoded text* (what spans point into) and the text to
+normalise as an :class:`MText` mapped onto it:
+
+- txt: the decoded text itself;
+- HTML: the original is the decoded HTML source; the text is what a browser shows,
+  each character mapped to its place in the source;
+- docx / PDF: the original is the text layer as extracted (paragraphs and table rows
+  on their own lines, Word's automatic numbering rendered as Word shows it).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from innodrive.documents.encoding import decode
+from innodrive.documents.offsets import MText, concat
+from innodrive.errors import UnreadableDocument
+
+
+@dataclass
+class RawText:
+    original: str
+    text: MText
+    format: str
+    encoding: str
+    html_title: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def sniff(data: bytes, name: str) -> str:
+    """The format of the bytes: txt, html, docx or pdf; raises for anything else."""
+    head = data[:2048]
+    if not data.strip():
+        raise UnreadableDocument("文件为空，没有可读取的内容", file=name)
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+        except zipfile.BadZipFile as exc:
+            raise UnreadableDocument("文件看起来是压缩包（.docx 等），但已损坏，无法打开", file=name) from exc
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            raise UnreadableDocument("这是 Excel 表格（.xlsx），不是政策文件；统计数据请用 innodrive data import 导入", file=name)
+        if "ppt/presentation.xml" in names:
+            raise UnreadableDocument("不支持 PowerPoint 演示文稿（.pptx），请导出为 PDF 或 .docx", file=name)
+        if any(n.lower().endswith("ofd.xml") for n in names):
+            raise UnreadableDocument("暂不支持 OFD 版式文件，请另存为 PDF 或 .docx", file=name)
+        raise UnreadableDocument("这是 ZIP 压缩包，不是支持的文件格式（支持 .txt、.docx、PDF、HTML）", file=name)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableDocument("这是旧版 Office/WPS 文件（.doc/.xls/.wps），无法直接读取，请另存为 .docx 或 PDF", file=name)
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")):
+        raise UnreadableDocument("这是图片文件，没有文字层；请先进行文字识别（OCR）后再读取", file=name)
+    if head.startswith(b"{\\rtf"):
+        raise UnreadableDocument("不支持 RTF 格式，请另存为 .docx 或 .txt", file=name)
+    return "text"
+
+
+_HTML_RE = re.compile(r"<\s*(!doctype\s+html|html|head|body|meta|div|p|table|br|span|title)\b", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+
+
+def read_bytes(data: bytes, name: str) -> RawText:
+    """Read a document of any supported format from its bytes."""
+    fmt = sniff(data, name)
+    if fmt == "pdf":
+        return _read_pdf(data, name)
+    if fmt == "docx":
+        return _read_docx(data, name)
+    decoded = _decode_markup_aware(data, name)
+    text = decoded.text
+    if _HTML_RE.search(text[:4096]) and text.count("<") > 5:
+        return _read_html(text, decoded.encoding, name)
+    return RawText(text, MText.at(text, 0), "txt", decoded.encoding)
+
+
+def _decode_markup_aware(data: bytes, name: str):
+    """Honour an HTML ``<meta charset>`` when the page declares one and it decodes."""
+    m = _META_CHARSET.search(data[:4096])
+    if m:
+        declared = m.group(1).decode("ascii", "ignore").lower()
+        alias = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030"}.get(declared, declared)
+        try:
+            from innodrive.documents.encoding import Decoded
+
+            return Decoded(data.decode(alias).lstrip("\ufeff"), alias)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode(data, name=name)
+
+
+# --------------------------------------------------------------------------- HTML
+
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
+    "section", "article", "blockquote", "pre", "dd", "dt", "dl", "hr", "center", "tbody", "thead",
+}
+_CELL_TAGS = {"td", "th"}
+_SKIP_TAGS = {"script", "style", "noscript", "head", "nav", "footer", "aside", "iframe", "svg",
+              "button", "select", "template", "object"}
+_VOID_TAGS = {"br", "img", "meta", "input", "hr", "link", "area", "base", "col", "embed", "source", "wbr"}
+_SKIP_CLASS = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|breadcrumb|crumbs?|share|sidebar|toolbar|copyright)([\s_-]|$)", re.I)
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.source = source
+        self._line_starts = [0]
+        for m in re.finditer("\n", source):
+            self._line_starts.append(m.end())
+        self.pieces: list[MText] = []
+        self._skip: list[str] = []
+        self.title_parts: list[str] = []
+        self._in_title = False
+
+    def _abs(self) -> int:
+        line, col = self.getpos()
+        return self._line_starts[line - 1] + col
+
+    def _newline(self, sep: str = "\n") -> None:
+        self.pieces.append(MText(sep, ((0, self._abs()),)))
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "title":
+            self._in_title = True
+        if self._skip:
+            if tag == self._skip[-1] and tag not in _VOID_TAGS:
+                self._skip.append(tag)
+            return
+        cls = " ".join(v or "" for k, v in attrs if k in ("class", "id"))
+        if tag in _SKIP_TAGS or (tag not in _VOID_TAGS and cls and _SKIP_CLASS.search(cls)):
+            if tag not in _VOID_TAGS:
+                self._skip.append(tag)
+            return
+        if tag in _BLOCK_TAGS:
+            self._newline()
+        elif tag in _CELL_TAGS:
+            self._newline("\t")
+
+    def handle_startendtag(self, tag, attrs):
+        if not self._skip and tag in _BLOCK_TAGS:
+            self._newline()
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+        if self._skip:
+            if tag == self._skip[-1]:
+                self._skip.pop()
+            return
+        if tag in _BLOCK_TAGS:
+            self._newline()
+
+    def _emit(self, text: str, start: int) -> None:
+        if self._in_title:
+            self.title_parts.append(text)
+        if self._skip:
+            return
+        # source line breaks inside a text node are spaces, not paragraph breaks
+        self.pieces.append(MText.at(text.translate(_WS_TO_SPACE), start))
+
+    def handle_data(self, data):
+        self._emit(data, self._abs())
+
+    def handle_entityref(self, name):
+        from html import unescape
+
+        ch = unescape(f"&{name};")
+        if ch == f"&{name};":
+            ch = "&" + name
+        self._emit_char(ch)
+
+    def handle_charref(self, name):
+        from html import unescape
+
+        self._emit_char(unescape(f"&#{name};"))
+
+    def _emit_char(self, ch: str) -> None:
+        start = self._abs()
+        if self._in_title:
+            self.title_parts.append(ch)
+        if not self._skip:
+            ch = ch.translate(_WS_TO_SPACE)
+            self.pieces.append(MText(ch, ((0, start),)))
+
+
+_WS_TO_SPACE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\xa0": " "})
+
+
+def _read_html(source: str, encoding: str, name: str) -> RawText:
+    parser = _TextCollector(source)
+    try:
+        parser.feed(source)
+        parser.close()
+    except Exception as exc:  # html.parser is lenient; this is a last resort
+        raise UnreadableDocument(f"HTML 解析失败：{exc}", file=name) from exc
+    text = concat(parser.pieces)
+    title = re.sub(r"\s+", " ", "".join(parser.title_parts)).strip() or None
+    return RawText(source, text, "html", encoding, html_title=title)
+
+
+# --------------------------------------------------------------------------- docx
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _read_docx(data: bytes, name: str) -> RawText:
+    try:
+        import docx  # python-docx
+        from docx.table import Table
+        from docx.text.paragraph import Paragraph
+
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:
+        raise UnreadableDocument(f".docx 文件已损坏或不是有效的 Word 文档（{type(exc).__name__}）", file=name) from exc
+    numbering = _Numbering(document)
+    lines: list[str] = []
+    body = document.element.body
+    for child in body.iterchildren():
+        if child.tag == _W + "p":
+            para = Paragraph(child, document)
+            lines.append(numbering.label(child) + para.text)
+        elif child.tag == _W + "tbl":
+            table = Table(child, document)
+            for row in table.rows:
+                seen: set[int] = set()
+                cells = []
+                for cell in row.cells:
+                    if id(cell._tc) in seen:
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(" ".join(p.text.strip() for p in cell.paragraphs).strip())
+                lines.append("\t".join(cells))
+    original = "\n".join(lines)
+    if not original.strip():
+        raise UnreadableDocument(".docx 文件中没有正文文字", file=name)
+    return RawText(original, MText.at(original, 0), "docx", "utf-8")
+
+
+class _Numbering:
+    """Render Word's automatic list numbering (一、 （一） 1. …) as Word displays it.
+
+    Policy documents written in Word often number their headings with a list style,
+    so the numbers are not in the paragraph text at all; without them the outline
+    would lose its labels.
+    """
+
+    def __init__(self, document) -> None:
+        self.formats: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            part = document.part.numbering_part
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        root = part.element
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for an in root.findall(_W + "abstractNum"):
+            levels = {}
+            for lvl in an.findall(_W + "lvl"):
+                ilvl = int(lvl.get(_W + "ilvl", "0"))
+                fmt = lvl.find(_W + "numFmt")
+                txt = lvl.find(_W + "lvlText")
+                start = lvl.find(_W + "start")
+                levels[ilvl] = (
+                    fmt.get(_W + "val") if fmt is not None else "decimal",
+                    txt.get(_W + "val") if txt is not None else "",
+                    int(start.get(_W + "val")) if start is not None else 1,
+                )
+            abstract[an.get(_W + "abstractNumId")] = levels
+        for num in root.findall(_W + "num"):
+            ref = num.find(_W + "abstractNumId")
+            if ref is None:
+                continue
+            for ilvl, spec in abstract.get(ref.get(_W + "val"), {}).items():
+                self.formats[(num.get(_W + "numId"), ilvl)] = spec
+
+    def label(self, p) -> str:
+        ppr = p.find(_W + "pPr")
+        numpr = ppr.find(_W + "numPr") if ppr is not None else None
+        if numpr is None or not self.formats:
+            return ""
+        num_id_el, ilvl_el = numpr.find(_W + "numId"), numpr.find(_W + "ilvl")
+        if num_id_el is None:
+            return ""
+        num_id = num_id_el.get(_W + "val")
+        ilvl = int(ilvl_el.get(_W + "val")) if ilvl_el is not None else 0
+        if (num_id, ilvl) not in self.formats:
+            return ""
+        counters = self.counters.setdefault(num_id, [0] * 9)
+        fmt, text, start = self.formats[(num_id, ilvl)]
+        counters[ilvl] = (counters[ilvl] or start - 1) + 1
+        for deeper in range(ilvl + 1, 9):
+            counters[deeper] = 0
+        out = text
+        for k in range(ilvl + 1):
+            f = self.formats.get((num_id, k), (fmt, "", 1))[0]
+            out = out.replace(f"%{k + 1}", _format_number(counters[k] or 1, f))
+        return out if fmt != "bullet" else ""
+
+
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "chineseLegalSimplified"):
+        return chinese_numeral(n)
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (n - 1) % 26)
+    if fmt == "upperLetter":
+        return chr(ord("A") + (n - 1) % 26)
+    if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    return str(n)
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 13 → 十三, 21 → 二十一 (as used in heading numbers)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n - 10] if n > 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    return str(n)
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def _read_pdf(data: bytes, name: str) -> RawText:
+    import logging
+
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+
+        logging.getLogger("pypdf").setLevel(logging.ERROR)
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception:
+                ok = 0
+            if not ok:
+                raise UnreadableDocument("PDF 已加密，需要密码才能读取", file=name)
+        pages = []
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+    except UnreadableDocument:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise UnreadableDocument(f"PDF 文件已损坏，无法读取（{type(exc).__name__}）", file=name) from exc
+    original = "\n".join(pages)
+    meaningful = sum(1 for ch in original if ch.isalnum())
+    if meaningful < 20 * max(1, len(pages)) // 4:
+        raise UnreadableDocument(
+            f"PDF 没有文字层（{len(pages)} 页中几乎提取不到文字，可能是扫描件），请先进行文字识别（OCR）", file=name)
+    return RawText(original, MText.at(original, 0), "pdf", "utf-8")

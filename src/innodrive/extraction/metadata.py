@@ -1,0 +1,253 @@
+"""Document metadata: title, issuer, region, genre, date of issue, horizon.
+
+Read from the conventions of official documents: the title line (中共X市委关于……的决定),
+the adoption note under it (（2021年7月6日中国共产党X市第七届委员会第十二次全体会议通过）),
+the phrase that introduces a resolution (现作出如下决议), the opening of an annual work
+plan (2022年是……), and the place names the text keeps returning to. What the text
+does not say stays unknown (None).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from innodrive.extraction import timeframe
+
+GENRE_WORDS = [
+    ("工作要点", "工作要点"), ("要点", "工作要点"), ("规划纲要", "规划"), ("纲要", "规划"), ("规划", "规划"),
+    ("决定", "决定"), ("决议", "决议"), ("公报", "公报"), ("实施意见", "意见"), ("指导意见", "意见"),
+    ("意见", "意见"), ("行动计划", "计划"), ("工作计划", "计划"), ("计划", "计划"), ("实施方案", "方案"),
+    ("方案", "方案"), ("管理办法", "办法"), ("办法", "办法"), ("实施细则", "细则"), ("细则", "细则"),
+    ("若干措施", "措施"), ("措施", "措施"), ("条例", "条例"), ("通知", "通知"), ("工作报告", "报告"),
+    ("报告", "报告"), ("讲话", "讲话"),
+]
+_GENRE_END = re.compile("(" + "|".join(w for w, _ in GENRE_WORDS) + r")(?:\((?:讨论稿|征求意见稿|试行|草案)\))?$")
+_TERMINAL = re.compile(r"[。!?;]")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、]|第[一二三四五六七八九十]+[条章])")
+_ADOPTED = re.compile(
+    r"\((?P<y>20\d\d|19\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?P<body>[^()]{0,80}?)(?:通过|印发|发布|批准|审议通过)\)")
+_PLENUM = re.compile(r"中国共产党(?P<place>[\u4e00-\u9fff]{2,8}?)(?:第[一二三四五六七八九十]+届)?委员会")
+_ORG_PREFIX = re.compile(
+    r"^(?P<org>(?:中共|中国共产党)[\u4e00-\u9fff]{2,8}?(?:委员会|委)(?:办公室)?"
+    r"|[\u4e00-\u9fff]{2,8}?(?:人民政府(?:办公室|办公厅)?|人大常委会|人民代表大会常务委员会|"
+    r"科学技术局|科技局|科学技术厅|科技厅|发展和改革委员会|发展改革委|经济和信息化局|经信局|财政局))"
+    r"(?:[、,和\s]+(?P<org2>[\u4e00-\u9fff]{2,12}?(?:人民政府(?:办公室)?|委员会|局|厅)))?"
+    r"(?:关于|印发|$)")
+_DATE = re.compile(r"(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+_ANNUAL_OPEN = re.compile(r"^(?P<y>20\d\d)年(?:是|全市|全省|全区|全县|全州|我市|,|全年)")
+
+
+@dataclass
+class Meta:
+    title: str | None
+    title_span: tuple[int, int] | None
+    issuer: str | None
+    region: str | None
+    region_level: str | None
+    genre: str | None
+    issued: str | None
+    horizon: int | None
+    plan_start: int | None
+    doc_year: int | None
+    annual: bool
+    default_scope: str | None
+
+
+def find_title(clean: str, paragraphs: list[tuple[int, int]], html_title: str | None) -> tuple[str | None, tuple[int, int] | None]:
+    best: tuple[int, str, tuple[int, int]] | None = None
+    texts = [clean[a:b] for a, b in paragraphs[:20]]
+    for i, t in enumerate(texts):
+        candidates = [(t, paragraphs[i])]
+        if (i + 1 < len(texts) and len(t) <= 40 and len(texts[i + 1]) <= 30 and not _TERMINAL.search(t)
+                and ("关于" in t or _ORG_PREFIX.match(t + texts[i + 1])) and _GENRE_END.search(texts[i + 1])):
+            candidates.append((t + texts[i + 1], (paragraphs[i][0], paragraphs[i + 1][1])))
+        for cand, span in candidates:
+            if not 6 <= len(cand) <= 90 or _TERMINAL.search(cand) or _HEADING.match(cand):
+                continue
+            if not _GENRE_END.search(cand):
+                continue
+            score = 10 - min(i, 9) + (3 if "关于" in cand else 0) + (2 if re.match(r"(中共|中国共产党)", cand) else 0)
+            if best is None or score > best[0]:
+                best = (score, cand, span)
+    if best:
+        return best[1], best[2]
+    if html_title:
+        t = re.split(r"[_|｜]| - | — ", html_title)[0].strip()
+        return (t or None), None
+    return None, None
+
+
+def find_genre(title: str | None, clean: str, annual: bool) -> str | None:
+    if title:
+        m = _GENRE_END.search(title)
+        if m:
+            word = m.group(1)
+            for w, genre in GENRE_WORDS:
+                if w == word:
+                    return genre
+    head = clean[:3000]
+    if re.search(r"作出如下决议|特作如下决议|现作出决议", head):
+        return "决议"
+    if re.search(r"作出如下决定|特作如下决定", head):
+        return "决定"
+    if re.search(r"全会公报|全体会议公报", head):
+        return "公报"
+    if annual:
+        return "工作要点"
+    return None
+
+
+@cache
+def _place_regex():
+    from innodrive.regions import all_regions
+
+    regions = all_regions()
+    names: dict[str, str] = {}
+    for r in regions:
+        if r.level in ("province", "prefecture"):
+            for key in {r.name, r.short_name}:
+                if len(key) >= 2:
+                    names.setdefault(key, r.code)
+    pattern = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+    return re.compile(pattern), names
+
+
+def find_region(title: str | None, issuer: str | None, clean: str):
+    """The region a document speaks for: named in the title or issuer, else the place the
+    text keeps naming. Returns (name, level, code)."""
+    from innodrive.regions import all_regions
+
+    rx, names = _place_regex()
+    counts: Counter[str] = Counter()
+    for text, weight in ((title or "", 20), (issuer or "", 20), (clean[:30000], 1)):
+        for m in rx.finditer(text):
+            counts[names[m.group(0)]] += weight
+    if not counts:
+        return None, None, None
+    regions = all_regions()
+    # prefer a prefecture over its province when both are named
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], 0 if regions.get(kv[0]).level == "prefecture" else 1))
+    code = ranked[0][0]
+    top = regions.get(code)
+    if top.level == "province":
+        for c, n in ranked[1:]:
+            r = regions.get(c)
+            if r.level == "prefecture" and r.parent == top.code and n >= ranked[0][1] * 0.5:
+                top = r
+                break
+    return top.name, top.level, top.code
+
+
+def find_issued(clean: str, paragraphs, title_span) -> str | None:
+    m = _ADOPTED.search(clean[:5000])
+    if m:
+        return f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+    # a date line at the very end (the 落款 under the issuer's name)
+    for a, b in paragraphs[-3:][::-1]:
+        t = clean[a:b]
+        dm = _DATE.fullmatch(t.strip())
+        if dm:
+            return f"{int(dm.group('y')):04d}-{int(dm.group('m')):02d}-{int(dm.group('d')):02d}"
+    return None
+
+
+def find_issuer(title: str | None, clean: str, genre: str | None, region: str | None, annual: bool) -> str | None:
+    m = _ADOPTED.search(clean[:5000])
+    if m:
+        pm = _PLENUM.search(m.group("body"))
+        if pm:
+            return f"中共{pm.group('place')}委"
+    if title:
+        om = _ORG_PREFIX.match(title)
+        if om:
+            org = om.group("org")
+            org = re.sub(r"^中国共产党(.+?)委员会", r"中共\1委", org)
+            return org + (f"、{om.group('org2')}" if om.group("org2") else "")
+        pm = _PLENUM.match(title)
+        if pm:
+            return f"中共{pm.group('place')}委"
+        cm = re.match(r"^中共(?P<place>[\u4e00-\u9fff]{2,8}?)委", title)
+        if cm:
+            return f"中共{cm.group('place')}委"
+    if not region:
+        return None
+    head = clean[:4000]
+    if genre == "决议" and "人大常委会" in clean and not re.search(r"全会|全体会议", title or ""):
+        return f"{region}人大常委会"
+    if annual and re.search(r"科技创新工作|科技工作", head) and re.search(r"科技系统|科技局", clean):
+        return f"{region}科技局"
+    return None
+
+
+def find_horizon(clean: str, annual_year: int | None, issued_year: int | None) -> tuple[int | None, int | None]:
+    """(horizon, plan start): the year the plan runs to, and the first year of its
+    five-year period when it is one."""
+    if annual_year:
+        return annual_year, None
+    periods = Counter(timeframe.plan_periods(clean[:60000]))
+    reference = issued_year
+    if periods:
+        # the current plan period: the one the document is issued in, else the most named
+        current = [p for p in periods if reference and p[0] <= reference <= p[1] + 1]
+        start, end = (max(current, key=lambda p: periods[p]) if current
+                      else max(periods, key=lambda p: (periods[p], p[1])))
+        if not reference or end >= reference:
+            return end, start
+    targets = Counter(int(y) for y in re.findall(r"(?:到|至)(20\d\d)年", clean[:60000]))
+    if targets:
+        year = max(targets, key=lambda y: (targets[y], y))
+        if not reference or year >= reference:
+            return year, None
+    return None, None
+
+
+def annual_year_of(clean: str, paragraphs, title: str | None) -> int | None:
+    """The year of an annual work plan (2022年科技创新工作要点; a text opening 2022年是……)."""
+    if title:
+        m = re.search(r"(20\d\d)年(?:度)?[\u4e00-\u9fff]{0,20}(工作要点|工作计划|要点|工作安排|年度计划)", title)
+        if m:
+            return int(m.group(1))
+    if not paragraphs:
+        return None
+    texts = [clean[a:b] for a, b in paragraphs[:6]]
+    for t in texts:
+        m = _ANNUAL_OPEN.match(t)
+        if m and re.search(r"全年|工作要点|重点任务|主要目标|年度", clean[:20000]):
+            return int(m.group("y"))
+    return None
+
+
+def scope_for(region: str | None, level: str | None) -> str | None:
+    if not region:
+        return None
+    if level == "province":
+        return "全省"
+    if region.endswith("州"):
+        return "全州"
+    if level == "county":
+        return "全县" if region.endswith("县") else ("全区" if region.endswith("区") else "全市")
+    return "全市"
+
+
+def read_meta(clean: str, paragraphs: list[tuple[int, int]], html_title: str | None) -> Meta:
+    title, title_span = find_title(clean, paragraphs, html_title)
+    annual_year = annual_year_of(clean, paragraphs, title)
+    issued = find_issued(clean, paragraphs, title_span)
+    issued_year = int(issued[:4]) if issued else None
+    horizon, plan_start = find_horizon(clean, annual_year, issued_year)
+    genre = find_genre(title, clean, annual_year is not None)
+    # a first guess of the region, refined once the issuer is known
+    region, level, _ = find_region(title, None, clean)
+    issuer = find_issuer(title, clean, genre, region, annual_year is not None)
+    if issuer:
+        region2, level2, _ = find_region(title, issuer, clean)
+        region, level = region2 or region, level2 or level
+    if issued is None and annual_year:
+        issued = str(annual_year)
+    doc_year = issued_year or plan_start or annual_year
+    return Meta(title=title, title_span=title_span, issuer=issuer, region=region, region_level=level,
+                genre=genre, issued=issued, horizon=horizon, plan_start=plan_start, doc_year=doc_year,
+                annual=annual_year is not None, default_scope=scope_for(region, level))

@@ -1,0 +1,86 @@
+"""Numbers, magnitudes and units as policy documents write them.
+
+Values stay *as written* (45 and 亿元, not 4.5e9 元): the unit string keeps its
+magnitude. Chinese numerals (三百家, 十三项) are parsed with cn2an, but only on spans
+already recognised as quantities — never by rewriting the whole text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+CN_DIGITS = "零〇一二两三四五六七八九"
+CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿"
+_CN_START = "一二两三四五六七八九十"
+
+ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+CHINESE = rf"[{_CN_START}][{CN_NUM_CHARS}]*(?:点[{CN_DIGITS}]+)?"
+MAGNITUDE = r"(?:万亿|千亿|百亿|亿|千万|百万|十万|万|千)"
+
+# Units that make a number a measurable quantity. 批/次 (一批, 一次性) and 年/月 (dates)
+# are left out on purpose: they are almost never the unit of a target.
+COUNT_UNITS = ("人次", "家", "户", "个", "项", "件", "人", "名", "位", "所", "座", "台", "套", "条",
+               "篇", "部", "场", "支", "处", "款", "份", "辆", "床", "只", "间")
+MEASURE_UNITS = ("平方公里", "平方米", "千瓦时", "千瓦", "兆瓦", "吉瓦", "公顷", "公里", "亩", "吨",
+                 "小时", "天")
+UNIT_ALTERNATION = "|".join(
+    ["个百分点", "百分点", "%", "‰", "倍", "元"]
+    + sorted(COUNT_UNITS + MEASURE_UNITS, key=len, reverse=True)
+)
+
+PRE_COMPARATORS = {
+    # verb before the number -> comparator
+    "不低于": ">=", "不少于": ">=", "不小于": ">=",
+    "不超过": "<=", "不高于": "<=", "不大于": "<=", "控制在": "<=",
+    "超过": ">", "超": ">", "突破": ">", "高于": ">", "多于": ">",
+    "低于": "<", "少于": "<",
+    "达到": "=", "达": "=", "提高到": "=", "提高至": "=", "提升到": "=", "提升至": "=",
+    "增长到": "=", "增至": "=", "增加到": "=", "增加至": "=", "降低到": "=", "降低至": "=",
+    "下降到": "=", "下降至": "=", "降到": "=", "降至": "=", "保持在": "=", "稳定在": "=",
+    "实现": "=", "完成": "=",
+}
+POST_COMPARATORS = {"以上": ">=", "及以上": ">=", "以内": "<=", "以下": "<=", "左右": "~"}
+CHANGE_VERBS = ("年均增长", "年均提高", "年均下降", "增长", "提高", "提升", "增加", "下降", "降低", "减少")
+
+_PRE = "|".join(sorted(list(PRE_COMPARATORS) + list(CHANGE_VERBS), key=len, reverse=True))
+_POST = "|".join(sorted(POST_COMPARATORS, key=len, reverse=True))
+
+QUANTITY_RE = re.compile(
+    rf"(?P<pre>{_PRE})?"
+    rf"(?P<num>{ARABIC}|{CHINESE})"
+    r"(?P<approx>多|余)?"
+    rf"(?P<mag>{MAGNITUDE})?"
+    rf"(?P<unit>{UNIT_ALTERNATION})"
+    rf"(?P<post>{_POST})?"
+)
+PERCENT_WORDS_RE = re.compile(rf"(?P<pre>{_PRE})?百分之(?P<num>{CHINESE}|{ARABIC})(?P<post>{_POST})?")
+
+
+@lru_cache(maxsize=4096)
+def parse_number(text: str) -> float | None:
+    """Arabic (1,200 / 1.54) or Chinese (三百 / 十三 / 一点五) numerals to a number."""
+    t = text.replace(",", "")
+    try:
+        return float(t)
+    except ValueError:
+        pass
+    try:
+        import cn2an
+
+        return float(cn2an.cn2an(t.replace("〇", "零").replace("两", "二"), "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+    except Exception:  # cn2an raises bare Exceptions on malformed input
+        return None
+
+
+def tidy_number(value: float) -> float | int:
+    """192.0 → 192; 1.54 stays 1.54 (the JSON shows numbers as written)."""
+    if value == int(value) and abs(value) < 1e15:
+        return int(value)
+    return round(value, 10)
+
+
+SCALE_WORDS = {"万亿": (10000.0, "亿元"), "千亿": (1000.0, "亿元"), "百亿": (100.0, "亿元"),
+               "十亿": (10.0, "亿元")}

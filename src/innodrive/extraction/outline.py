@@ -1,0 +1,266 @@
+"""The outline of a document: its numbered headings and the tasks under them.
+
+Chinese official documents number their parts in the GB/T 9704 order 一、 → （一） →
+1. → （1）, with 第X章/第X条 in regulations and 一要/一是 in resolutions and speeches.
+The standard allows skipping levels and each document has its own habits, so levels
+are not fixed per style: a style gets the level at which it *first appears* under the
+headings above it. Numbering restarts under each parent; a heading whose number does
+not continue its siblings' sequence is treated with suspicion (a list inside the body
+text, a reprinted copy). A heading is often fused with its first sentence
+(``1.担负起……重大使命。党的十八大以来……``): the title is the text up to the first
+full stop.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from innodrive.extraction.numbers import parse_number
+
+_CN = "一二三四五六七八九十百零〇两"
+
+# (style, regex). Order matters where two styles could match the same start.
+STYLES: list[tuple[str, re.Pattern]] = [
+    ("di_zhang", re.compile(rf"第([{_CN}0-9]+)章\s*")),
+    ("di_jie", re.compile(rf"第([{_CN}0-9]+)节\s*")),
+    ("di_bufen", re.compile(rf"第([{_CN}]+)部分\s*")),
+    ("di_tiao", re.compile(rf"第([{_CN}0-9]+)条\s*")),
+    ("cn_dun", re.compile(r"([一二三四五六七八九十百]+)[、.]\s*")),
+    ("cn_paren", re.compile(r"\(([一二三四五六七八九十百]+)\)\s*")),
+    ("ar_dot", re.compile(r"([0-9]{1,3})(?:[.、](?![0-9])|\s+(?=[\u4e00-\u9fff]))\s*")),
+    ("ar_paren", re.compile(r"\(([0-9]{1,3})\)\s*")),
+    ("circled", re.compile(r"([①-⑳])\s*")),
+    ("paren_circled", re.compile(r"([⑴-⒇])\s*")),
+    ("cn_yao", re.compile(r"([一二三四五六七八九十]+)要(?![求点素是])")),
+    ("cn_shi", re.compile(r"([一二三四五六七八九十]+)是(?![否非])")),
+]
+_TITLE_END = re.compile(r"[。!?;]")
+_MAX_TITLE = 120
+
+
+def label_for(style: str, numeral: str) -> str:
+    """The label as the gold writes it: 一, (一), 1, (1), 一要, 一是, 第一条 …"""
+    return {
+        "cn_dun": numeral,
+        "cn_paren": f"({numeral})",
+        "ar_dot": numeral,
+        "ar_paren": f"({numeral})",
+        "circled": numeral,
+        "paren_circled": numeral,
+        "cn_yao": f"{numeral}要",
+        "cn_shi": f"{numeral}是",
+        "di_zhang": f"第{numeral}章",
+        "di_jie": f"第{numeral}节",
+        "di_bufen": f"第{numeral}部分",
+        "di_tiao": f"第{numeral}条",
+    }[style]
+
+
+def numeral_value(style: str, numeral: str) -> int | None:
+    if style == "circled":
+        return ord(numeral) - 0x2460 + 1
+    if style == "paren_circled":
+        return ord(numeral) - 0x2474 + 1
+    v = parse_number(numeral)
+    return int(v) if v is not None and v == int(v) and v > 0 else None
+
+
+@dataclass
+class Heading:
+    """A heading found at the start of a paragraph (clean-text offsets)."""
+
+    style: str
+    number: int
+    label: str
+    title: str
+    start: int           # paragraph start (the marker)
+    title_end: int       # end of the title in the clean text
+    paragraph: int       # index of the paragraph
+    level: int = 0
+    parent: int | None = None  # index into the headings list
+    path: str = ""
+    children: list[int] = field(default_factory=list)
+
+
+def match_heading(text: str) -> tuple[str, str, int] | None:
+    """(style, numeral, end of marker) when a paragraph starts with a heading marker."""
+    for style, rx in STYLES:
+        m = rx.match(text)
+        if not m:
+            continue
+        rest = text[m.end():]
+        if not rest or not re.match(r"[\u4e00-\u9fff“\"《(（「]", rest):
+            continue  # a heading has words after its number
+        if style in ("cn_yao", "cn_shi") and len(m.group(1)) > 3:
+            continue
+        return style, m.group(1), m.end()
+    return None
+
+
+def title_of(rest: str) -> str:
+    m = _TITLE_END.search(rest)
+    title = rest[: m.start()] if m else rest
+    title = title.strip().rstrip(",:、")
+    if len(title) > _MAX_TITLE:
+        cut = title.rfind(",", 0, _MAX_TITLE)
+        title = title[: cut if cut > 10 else _MAX_TITLE]
+    return title
+
+
+def find_headings(clean: str, paragraphs: list[tuple[int, int]]) -> list[Heading]:
+    """Parse the outline: one pass over paragraphs with a stack of open headings."""
+    headings: list[Heading] = []
+    level_of: dict[str, int] = {}
+    stack: list[int] = []                       # indices of open headings, outermost first
+    last_number: dict[tuple[int | None, str], int] = {}  # (parent, style) -> last number
+    last_global: dict[str, int] = {}                      # style -> last number anywhere
+    for pi, (a, b) in enumerate(paragraphs):
+        text = clean[a:b]
+        found = match_heading(text)
+        if not found:
+            continue
+        style, numeral, marker_end = found
+        number = numeral_value(style, numeral)
+        if number is None:
+            continue
+        # where does this style sit? pop to the parent of its level
+        if style in level_of:
+            level = level_of[style]
+            while stack and headings[stack[-1]].level >= level:
+                stack.pop()
+        else:
+            # a style not seen before nests under the innermost open heading
+            level = (headings[stack[-1]].level + 1) if stack else 1
+            # unless it was already used at that level by another style (then it is a sibling style)
+            level_of[style] = level
+        parent = stack[-1] if stack else None
+        prev = last_number.get((parent, style))
+        expected = 1 if prev is None else prev + 1
+        continues = number == expected or number == last_global.get(style, -1) + 1
+        if not continues and not _acceptable_jump(style, number, prev):
+            continue
+        rest = text[marker_end:]
+        title = title_of(rest)
+        if not title:
+            continue
+        h = Heading(style=style, number=number, label=label_for(style, numeral), title=title,
+                    start=a, title_end=a + marker_end + len(title), paragraph=pi, level=level, parent=parent)
+        idx = len(headings)
+        headings.append(h)
+        if parent is not None:
+            headings[parent].children.append(idx)
+        last_number[(parent, style)] = number
+        last_global[style] = number
+        stack.append(idx)
+    _assign_paths(headings)
+    return _drop_reprints(headings)
+
+
+def _acceptable_jump(style: str, number: int, prev: int | None) -> bool:
+    """Accept a heading that does not continue the sequence only when it is plausible.
+
+    A first heading of a style must be number 1 (or 2–3 for a document cut short at
+    the top); later, small skips (a paragraph lost in a scrape) are accepted, and a
+    restart at 1 is accepted (a reprinted copy, removed later if identical).
+    """
+    if prev is None:
+        return number <= 3 and style not in ("cn_yao", "cn_shi")
+    return number == 1 or prev < number <= prev + 3
+
+
+def _assign_paths(headings: list[Heading]) -> None:
+    for h in headings:
+        h.path = h.label if h.parent is None else f"{headings[h.parent].path}/{h.label}"
+
+
+def _drop_reprints(headings: list[Heading]) -> list[Heading]:
+    """A document printed twice restarts its numbering with the same titles: keep one."""
+    seen: set[tuple[str, str]] = set()
+    out: list[Heading] = []
+    remap: dict[int, int | None] = {}
+    for i, h in enumerate(headings):
+        key = (h.path, h.title)
+        parent_kept = h.parent is None or remap.get(h.parent) is not None
+        if key in seen or not parent_kept:
+            remap[i] = None
+            continue
+        seen.add(key)
+        remap[i] = len(out)
+        out.append(h)
+    for h in out:
+        h.parent = remap.get(h.parent) if h.parent is not None else None
+        h.children = [remap[c] for c in h.children if remap.get(c) is not None]
+    return out
+
+
+def section_of(headings: list[Heading], paragraph: int) -> Heading | None:
+    """The innermost heading whose section contains a paragraph."""
+    current: Heading | None = None
+    for h in headings:
+        if h.paragraph > paragraph:
+            break
+        current = h
+    if current is None:
+        return None
+    return current
+
+
+def body_end(headings: list[Heading], i: int, text_end: int, paragraphs: list[tuple[int, int]]) -> int:
+    """Clean offset where the text under heading ``i`` ends (the next heading at the
+    same or a higher level, or the end of the text)."""
+    level = headings[i].level
+    for h in headings[i + 1:]:
+        if h.level <= level:
+            return h.start - 1
+    return text_end
+
+
+# ------------------------------------------------------------------ task owners
+
+_UNIT_SPLIT = re.compile(r"[、,，;；/]|及|和")
+_LEAD_RE = re.compile(r"牵头(?:单位|部门)\s*[:：]\s*(?P<units>[^;；。)）\n]+)")
+_CO_RE = re.compile(r"(?:责任|配合|参与|协同)(?:单位|部门)\s*[:：]\s*(?P<units>[^;；。)）\n]+)")
+_PAREN_LEAD_RE = re.compile(r"\((?P<lead>[^()]{2,60}?)牵头(?:[,，、;；]\s*(?P<co>[^()]{2,120}?)(?:按职责分工)?(?:配合|参与|负责|落实))?\)")
+_DEADLINE_RE = re.compile(
+    r"(?P<y>20\d\d)年(?:(?P<m>1[0-2]|[1-9])月)?(?P<when>底|末|上半年|下半年|年底)?(?:前|以前)?(?:完成|建成|出台|到位)?")
+
+
+def split_units(text: str) -> list[str]:
+    units = []
+    for u in _UNIT_SPLIT.split(text):
+        u = u.strip(" 等,，")
+        if 2 <= len(u) <= 30 and re.search(r"[局委办厅院会府部室司行署中心队所校馆]", u):
+            units.append(u)
+    return units
+
+
+def owners(text: str) -> tuple[list[str], list[str]]:
+    """(lead units, co-units) named in a task's text, in order of appearance."""
+    lead: list[str] = []
+    co: list[str] = []
+    for m in _LEAD_RE.finditer(text):
+        lead += split_units(m.group("units"))
+    for m in _CO_RE.finditer(text):
+        co += split_units(m.group("units"))
+    for m in _PAREN_LEAD_RE.finditer(text):
+        lead += split_units(m.group("lead"))
+        if m.group("co"):
+            co += split_units(m.group("co"))
+    return list(dict.fromkeys(lead)), [u for u in dict.fromkeys(co) if u not in lead]
+
+
+def task_deadline(text: str) -> str | None:
+    """A time limit written for a task (2022年6月底前完成 → 2022-06; 2022年底前 → 2022-12)."""
+    for m in _DEADLINE_RE.finditer(text):
+        tail = text[m.end() - 3:m.end() + 2]
+        if not re.search(r"前|以前|完成|建成|出台|到位", m.group(0) + tail):
+            continue
+        y = int(m.group("y"))
+        if m.group("m"):
+            return f"{y:04d}-{int(m.group('m')):02d}"
+        when = m.group("when")
+        if when == "上半年":
+            return f"{y:04d}-06"
+        return f"{y:04d}-12" if when in ("底", "末", "年底", "下半年") else f"{y:04d}"
+    return None

@@ -1,0 +1,89 @@
+"""Document → ExtractedPlan: metadata, outline, targets and programmes in one pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from innodrive.documents import Document, read_document, read_path
+from innodrive.extraction.metadata import read_meta
+from innodrive.extraction.models import (
+    DocumentMeta,
+    Evidence,
+    ExtractedPlan,
+    OutlineNode,
+    Programme,
+    SourceInfo,
+    Target,
+)
+from innodrive.extraction.outline import body_end, find_headings, owners, task_deadline
+from innodrive.extraction.programmes import find_programmes
+from innodrive.extraction.targets import DocContext, find_targets
+
+
+def extract(doc: Document) -> ExtractedPlan:
+    """Extract the plan a document contains. Pure: no I/O beyond the given document."""
+    clean, paragraphs = doc.clean, doc.paragraphs
+    meta = read_meta(clean, paragraphs, doc.html_title)
+    headings = find_headings(clean, paragraphs)
+
+    outline: list[OutlineNode] = []
+    for i, h in enumerate(headings):
+        end = body_end(headings, i, len(clean), paragraphs)
+        body = clean[h.title_end:end]
+        lead, co = owners(body)
+        outline.append(OutlineNode(
+            level=h.level, label=h.label, title=h.title, span=doc.span(h.start, h.title_end),
+            marker=h.style, number=h.number, path=h.path,
+            body_span=doc.span(h.title_end, end) if end > h.title_end else None,
+            lead_units=lead, co_units=co, deadline=task_deadline(body[:2000]) if body else None,
+        ))
+
+    ctx = DocContext(doc_year=meta.doc_year, horizon=meta.horizon, plan_start=meta.plan_start,
+                     default_scope=meta.default_scope, annual=meta.annual)
+    targets = [
+        Target(
+            indicator=f.indicator, kind=f.kind, value=f.value, unit=f.unit, comparator=f.comparator,
+            year=f.year, baseline_year=f.baseline_year, direction=f.direction, firmness=f.firmness,
+            scope=f.scope, section=f.section, note=f.note, basis=f.basis,
+            evidence=Evidence(text=clean[f.start:f.end], span=doc.span(f.start, f.end)),
+        )
+        for f in find_targets(clean, paragraphs, headings, ctx)
+    ]
+
+    programmes = [
+        Programme(name=p.name, parts=p.parts,
+                  evidence=Evidence(text=_sentence_around(clean, p.start, p.end), span=doc.span(p.start, p.end)))
+        for p in find_programmes(clean, [(h.start, h.title) for h in headings])
+    ]
+
+    warnings = list(doc.warnings)
+    if doc.repeated_paragraphs:
+        warnings.append(f"发现 {doc.repeated_paragraphs} 个重复段落（如报纸版面重复刊印），已按一次计")
+    if doc.script == "traditional":
+        warnings.append("原文为繁体字，已转换为简体后抽取（位置仍指向原文）")
+    if not any(t.kind in ("number", "multiple", "growth") for t in targets):
+        warnings.append("文中未找到量化目标")
+
+    return ExtractedPlan(
+        source=SourceInfo(file=doc.name, sha256=doc.sha256, encoding=doc.encoding, script=doc.script,
+                          format=doc.format),
+        document=DocumentMeta(title=meta.title, issuer=meta.issuer, region=meta.region, genre=meta.genre,
+                              issued=meta.issued, horizon=meta.horizon),
+        outline=outline, targets=targets, programmes=programmes, warnings=warnings,
+    )
+
+
+def _sentence_around(clean: str, start: int, end: int) -> str:
+    a = max(clean.rfind("。", 0, start), clean.rfind("\n", 0, start)) + 1
+    b_candidates = [i for i in (clean.find("。", end), clean.find("\n", end)) if i != -1]
+    b = min(b_candidates) if b_candidates else len(clean)
+    return clean[a:b]
+
+
+def extract_bytes(data: bytes, name: str) -> ExtractedPlan:
+    return extract(read_document(data, name))
+
+
+def extract_path(path: str | Path) -> ExtractedPlan:
+    """Read and extract one file. Raises UnreadableDocument for files that cannot be read."""
+    return extract(read_path(path))

@@ -1,0 +1,155 @@
+"""Named programmes and their parts.
+
+Local governments name their programmes with number codes and count words:
+城市创新“5553”行动计划 (五个领域, 五个平台, 五个产业, 三项改革), “135”工作思路,
+“一中心两基地三区块”创新布局, “五大工程”, “创业苗圃+孵化器+加速器+产业园”体系.
+The parts are found where the document spells them out: quoted count phrases whose
+numbers spell the code, lists whose items end with the code's nouns, or headings that
+name each 工程.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from innodrive.extraction.numbers import parse_number
+
+_PROG_NOUN = (r"行动计划|专项行动|行动|计划|工作思路|思路|工程|战略|发展战略|布局|创新布局|体系|格局|发展格局|工作格局|"
+              r"产业体系|工作机制|工作体系|架构|发展思路|总体思路")
+_CODE = r"\d{2,6}|\d+(?:\+(?:\d+|N))+"
+_CODE_RE = re.compile(
+    rf"(?P<pre>[\u4e00-\u9fff]{{0,8}}?)[“\"](?P<code>{_CODE})[”\"](?:的)?(?P<noun>{_PROG_NOUN})")
+_BARE_CODE_RE = re.compile(r"(?<![\d.])(?P<code>\d{3,6})(?P<noun>行动计划|工作思路|工程|战略)")
+_COUNTED_RE = re.compile(r"“(?P<n>[一二两三四五六七八九十])(?P<cls>个|项|大|条|张|批|种)(?P<noun>[\u4e00-\u9fff]{1,8})”")
+_COMPOSITE_RE = re.compile(r"“(?P<name>(?:[一二两三四五六七八九十][\u4e00-\u9fff]{1,3}){2,5})”")
+_PLUS_RE = re.compile(r"“(?P<name>[\u4e00-\u9fff]{2,8}(?:\+[\u4e00-\u9fff]{2,8}){2,6})”(?P<after>[\u4e00-\u9fff]{0,10})")
+_BIG_RE = re.compile(r"“(?P<name>(?P<n>[二两三四五六七八九十])大(?P<noun>[\u4e00-\u9fff]{2,4}))”")
+_VERBS = re.compile(r"^(?:大力实施|深入实施|全面实施|实施|按照|围绕|推进|落实|构建|打造|深化|坚持|依托|以|推动|开展|启动|"
+                    r"基本建成|全面建成|建成|建设|形成|培育|发展)")
+_PROGRAMME_AFTER = re.compile(r"(体系|计划|工程|行动|布局|格局|战略|模式)")
+_NOUN_FIRST = re.compile(rf"^(?:的)?({_PROG_NOUN})")
+# "具有乐山特色的" and the like: a modifier ending in 的 before a named part
+_MODIFIER = re.compile(r"^(?:具有|具备|富有)[\u4e00-\u9fff]{1,10}?的|^[\u4e00-\u9fff]{2,8}?特色的")
+
+
+@dataclass
+class FoundProgramme:
+    name: str
+    parts: list[str]
+    start: int
+    end: int
+    sort_key: int = field(default=0)
+
+
+def _strip_verbs(text: str) -> str:
+    for _ in range(3):
+        text = _VERBS.sub("", text)
+    text = _MODIFIER.sub("", text)
+    return text.strip("、,和及与 ")
+
+
+def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[FoundProgramme]:
+    out: list[FoundProgramme] = []
+    counted = [(m.start(), int(parse_number(m.group("n")) or 0), m.group(0).strip("“”")) for m in _COUNTED_RE.finditer(clean)]
+
+    # 1. number codes: “5553”行动计划, “135”的工作思路
+    for m in _CODE_RE.finditer(clean):
+        code = m.group("code")
+        pre = _strip_verbs(m.group("pre"))[-6:]
+        pre = pre if len(pre) >= 2 else ""
+        name = f"{pre}“{code}”{m.group('noun')}"
+        parts = _parts_from_digits(code, counted, m.start()) if "+" not in code else []
+        if "+" in code and not parts:
+            continue  # “5+1” and friends name industry groupings, not programmes, unless spelt out
+        out.append(FoundProgramme(name, parts, m.start(), m.end()))
+    for m in _BARE_CODE_RE.finditer(clean):
+        if any(p.start <= m.start() < p.end for p in out):
+            continue
+        parts = _parts_from_digits(m.group("code"), counted, m.start())
+        if parts:
+            out.append(FoundProgramme(m.group(0), parts, m.start(), m.end()))
+
+    # 2. composite count names: “一中心两基地三区块”
+    for m in _COMPOSITE_RE.finditer(clean):
+        pieces = re.findall(r"([一二两三四五六七八九十])([\u4e00-\u9fff]{1,3}?)(?=[一二两三四五六七八九十]|$)", m.group("name"))
+        if len(pieces) < 2:
+            continue
+        parts = _parts_from_list(clean, m.end(), pieces)
+        if parts:
+            out.append(FoundProgramme(m.group("name"), parts, m.start(), m.end()))
+
+    # 3. joined names: “创业苗圃+孵化器+加速器+产业园”阶梯式孵化体系
+    for m in _PLUS_RE.finditer(clean):
+        after = m.group("after")
+        if not _PROGRAMME_AFTER.search(after):
+            continue
+        first = _NOUN_FIRST.match(after)
+        name = f"“{m.group('name')}”{first.group(1)}" if first else m.group("name")
+        out.append(FoundProgramme(name, m.group("name").split("+"), m.start(), m.end()))
+
+    # 4. “五大工程”: parts named one by one, usually in headings
+    for m in _BIG_RE.finditer(clean):
+        n = int(parse_number(m.group("n")) or 0)
+        noun = m.group("noun")
+        parts = _parts_by_noun(noun, n, headings_titles, m.end())
+        if len(parts) == n:
+            out.append(FoundProgramme(m.group("name"), parts, m.start(), m.end()))
+
+    # one entry per name, first mention
+    seen: set[str] = set()
+    unique = []
+    for p in sorted(out, key=lambda p: p.start):
+        if p.name in seen:
+            continue
+        seen.add(p.name)
+        unique.append(p)
+    return unique
+
+
+def _parts_from_digits(code: str, counted, after: int) -> list[str]:
+    """“5553” → the quoted count phrases whose numbers read 5, 5, 5, 3 in order."""
+    digits = [int(c) for c in code if c.isdigit()]
+    if len(digits) < 2:
+        return []
+    parts: list[str] = []
+    k = 0
+    for pos, n, text in counted:
+        if pos < after or k >= len(digits):
+            continue
+        if n == digits[k] and text not in parts:
+            parts.append(text)
+            k += 1
+    return parts if k == len(digits) else []
+
+
+def _parts_from_list(clean: str, pos: int, pieces: list[tuple[str, str]]) -> list[str]:
+    """The list after “一中心两基地三区块” whose items end with 中心, 基地, 区块 in those numbers."""
+    end = clean.find("。", pos)
+    sentence = clean[pos:end if end != -1 else len(clean)]
+    items = [_strip_verbs(x) for x in re.split(r"[、,]|和", sentence)]
+    items = [x for x in items if len(x) >= 3]
+    parts: list[str] = []
+    for numeral, noun in pieces:
+        want = int(parse_number(numeral) or 0)
+        got = [x for x in items if x.endswith(noun) and x not in parts][:want]
+        if len(got) != want:
+            return []
+        parts.extend(got)
+    return parts
+
+
+def _parts_by_noun(noun: str, n: int, headings_titles: list[tuple[int, str]], after: int) -> list[str]:
+    parts: list[str] = []
+    for pos, title in headings_titles:
+        if pos < after:
+            continue
+        m = re.search(rf"([\u4e00-\u9fff]{{0,10}}“[^”]{{1,8}}”{noun}|[\u4e00-\u9fff]{{2,12}}{noun})$", title) or \
+            re.search(rf"([\u4e00-\u9fff]{{0,10}}“[^”]{{1,8}}”{noun})", title)
+        if m:
+            part = _strip_verbs(m.group(1))
+            if part and part not in parts:
+                parts.append(part)
+        if len(parts) == n:
+            break
+    return parts

@@ -1,0 +1,606 @@
+"""Targets: the goals a document sets, with numbers, deadlines and the words they came from.
+
+Rules are written for the genre (决定/公报/决议/规划/工作要点), not for particular files:
+
+- a **quantity** (number + magnitude + unit, with comparators such as 达到/超过/以上) is
+  a target when its clause or sentence says so — a comparator, a target verb
+  (新增, 建成, 获批 …), 力争/确保, or a deadline (到2025年); in a goals section a plain
+  "indicator + number" also counts. Numbers inside quotes (“5553”), ordinals (第一期),
+  dates, attendance counts and past achievements (同比, 累计, an earlier year) are not;
+- **multiples**: 较"十三五"末实现倍增 / 翻一番 / 增长N倍, distributed over a list of
+  indicators (A、B数量 → A数量, B数量);
+- **scale classes**: 光电信息、先进材料、绿色化工3个千亿产业集群 → three targets of 1000亿元;
+- **growth** rates (年均增速达到20%), **relative** targets (高于全省平均水平), **trends**
+  (比重持续上升) and **milestones** (建成…, …全面消除) in sentences that set goals.
+
+The deadline comes from the sentence, else the paragraph, else the section, else the
+document's horizon; one target stated twice (goals, then again in a task) is one target.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from innodrive.extraction import phrases
+from innodrive.extraction.numbers import (
+    CHANGE_VERBS,
+    POST_COMPARATORS,
+    PRE_COMPARATORS,
+    QUANTITY_RE,
+    parse_number,
+    tidy_number,
+)
+from innodrive.extraction.outline import Heading
+from innodrive.extraction.phrases import Sentence
+from innodrive.extraction.timeframe import baseline_year, deadlines
+
+
+@dataclass
+class DocContext:
+    doc_year: int | None        # the year the document was issued (or its plan period starts)
+    horizon: int | None         # the year the plan runs to
+    plan_start: int | None      # first year of a five-year plan period
+    default_scope: str | None   # 全市 for a city document
+    annual: bool = False
+
+
+@dataclass
+class Found:
+    """A target before it becomes a pydantic :class:`Target` (clean offsets)."""
+
+    indicator: str
+    kind: str
+    value: float | int | None
+    unit: str | None
+    comparator: str | None
+    year: int | None
+    baseline_year: int | None
+    direction: str
+    firmness: str | None
+    scope: str | None
+    section: str | None
+    start: int
+    end: int
+    note: str | None = None
+    basis: str | None = None
+
+
+# --------------------------------------------------------------------------- lexicon
+
+# Verbs that make a counted quantity a goal when they open its clause or stand right
+# before the number (新增5家, 获批…平台5家, 引进…项目6个).
+_TARGET_VERBS = re.compile(r"^(?:新增|新建|新认定|重新认定|新创建|创建|培育|引进|引育|建成|打造|获批|入库|备案|"
+                           r"实现|完成|争取|达到|新培育|新引进|新落地|认定)")
+_TARGET_VERB_BEFORE = re.compile(r"(?:新增|新建|新认定|培育|引进|建成|打造|获批|认定|入库|创建)$")
+_PAST = re.compile(r"同比|比上年|较上年|比去年|较去年|已经|已达|已有|已建成|已获批|截至|截止|累计认定|累计培育|"
+                   r"共认定|共有|现有|新认定了|增长了|提高了|完成了|实现了|达到了|位居全省|排名全省")
+_FIRM = re.compile(r"力争|确保")
+_NOT_AFTER_UNIT = re.compile(r"^(?:之一|周年|届|期|批次|号|年代|以来|左右的|次方|性|制|化)")
+_ORDINAL_BEFORE = re.compile(r"(?:第|前|后|近|约|逾)$")
+_QUOTE_OPEN = "“\"《「‘"
+
+_MULTIPLE_RE = re.compile(
+    r"(?:(?P<base>较|比|相比|相较于?|在)\s*(?P<ref>[^,;。]{0,14}?)(?:基础上)?)?"
+    r"(?P<verb>基本实现|力争实现|确保实现|实现|力争|确保)?"
+    r"(?P<what>倍增|翻一番|翻番|翻两番|翻三番|增长(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十])倍)"
+    r"(?!计划|行动|工程|工作|战略|目标)"
+)
+_SCALE_LIST_RE = re.compile(
+    r"(?P<names>[^,;。:]*?)(?P<count>\d+|[一二两三四五六七八九十])(?:个|户|家|条)"
+    r"(?P<scale>万亿|千亿|百亿|十亿|\d+(?:\.\d+)?亿)(?:元)?(?:级)?"
+    r"(?P<noun>产业集群|产业链|产业|企业|园区|集群|项目)"
+)
+_SCALE_ONE_RE = re.compile(
+    r"(?P<name>[\u4e00-\u9fff“”]{2,12}?)(?P<scale>万亿|千亿|百亿|\d+(?:\.\d+)?亿)(?:元)?(?:级)?"
+    r"(?P<noun>产业集群|产业链|集群)"
+)
+_RELATIVE_RE = re.compile(
+    r"(?P<adv>大幅|明显|显著|持续|稳步|始终|继续|均)?"
+    r"(?P<cmp>高于|超过|达到|不低于|低于|赶上|接近|领先|走在|位居|保持在|位于)"
+    r"(?P<ref>全国|全省|省级|全市|西部|同类城市|成渝地区|四川省|四川|国家|省)"
+    r"(?P<what>平均水平|平均|水平|前列|第一方阵|领先水平|先进水平)"
+)
+_TREND_RE = re.compile(
+    r"(?P<adv>持续|稳步|大幅|明显|显著|不断|进一步|逐年|稳定|较快|快速|大幅度)"
+    r"(?P<verb>上升|提高|提升|增长|增加|下降|降低|减少|扩大)(?=[,;:]|$)"
+)
+_MILESTONE_VERB_FIRST = re.compile(
+    r"(?P<adv>全面|基本|初步|率先|高质量|成功|力争|努力|确保|尽快)?"
+    r"(?P<verb>建成|创建|创成|获批|进入|成为|跻身|完成|消除|基本普及|普及)"
+    r"(?P<obj>[^,;。]{2,40})"
+)
+_MILESTONE_VERB_LAST = re.compile(
+    r"(?P<obj>[^,;。]{2,40}?)(?P<adv>全面|基本|初步|率先)?(?P<verb>建成|消除)$"
+)
+_GOAL_WORDS = re.compile(r"(主要|奋斗|发展|总体|工作|预期|以下|年度)目标|目标任务|主要指标")
+
+_NUMBER_IN = re.compile(r"\d")
+
+
+# --------------------------------------------------------------------------- main
+
+
+def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[Heading],
+                 ctx: DocContext) -> list[Found]:
+    section_of = _sections(headings, len(paragraphs))
+    section_deadline = _section_deadlines(clean, paragraphs, headings)
+    found: list[Found] = []
+    for pi, para in enumerate(paragraphs):
+        heading = section_of[pi]
+        section = heading.path if heading else None
+        goal_context = _is_goal_paragraph(clean, para, heading)
+        para_deadline: int | None = None
+        for sent in phrases.split_sentences(clean, para, pi):
+            dls = deadlines(sent.text)
+            inherited = para_deadline or (section_deadline.get(id(heading)) if heading else None) or ctx.horizon
+            items = _sentence_targets(sent, dls, inherited, goal_context or bool(dls) or para_deadline is not None,
+                                      goal_context, ctx, section)
+            found.extend(items)
+            if dls:
+                para_deadline = dls[-1].year
+    return _merge_repeats(found)
+
+
+def _sections(headings: list[Heading], n: int) -> list[Heading | None]:
+    out: list[Heading | None] = [None] * n
+    hi = 0
+    current: Heading | None = None
+    for pi in range(n):
+        while hi < len(headings) and headings[hi].paragraph <= pi:
+            current = headings[hi]
+            hi += 1
+        out[pi] = current
+    return out
+
+
+def _section_deadlines(clean: str, paragraphs, headings: list[Heading]) -> dict[int, int]:
+    """A deadline stated in a heading, or in the first paragraph under it, covers the section."""
+    out: dict[int, int] = {}
+    for h in headings:
+        texts = [clean[paragraphs[h.paragraph][0]:paragraphs[h.paragraph][1]]]
+        if h.paragraph + 1 < len(paragraphs) and len(texts[0]) < 60:
+            a, b = paragraphs[h.paragraph + 1]
+            texts.append(clean[a:b][:80])
+        for t in texts:
+            dls = deadlines(t[:80])
+            if dls:
+                out[id(h)] = dls[0].year
+                break
+    # children inherit their parent's deadline
+    for h in headings:
+        if id(h) not in out and h.parent is not None:
+            parent = headings[h.parent]
+            if id(parent) in out:
+                out[id(h)] = out[id(parent)]
+    return out
+
+
+def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | None) -> bool:
+    a, b = para
+    first = phrases.SENTENCE_END.split(clean[a:b], maxsplit=1)[0]
+    if _GOAL_WORDS.search(first):
+        return True
+    return bool(heading and ("目标" in heading.title or "指标" in heading.title))
+
+
+# --------------------------------------------------------------------------- one sentence
+
+
+def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_context: bool,
+                      goal_context: bool, ctx: DocContext, section: str | None) -> list[Found]:
+    text = sent.text
+    quotes = phrases.quoted_spans(text)
+    firm_positions = [(m.start(), m.group(0)) for m in _FIRM.finditer(text)]
+    past = bool(_PAST.search(text)) and not firm_positions and not dls
+    if not past and ctx.doc_year:
+        explicit = [int(y) for y in re.findall(r"(?<![到至\d])(20\d\d)年(?![底末]?前)", text)]
+        dl_years = {d.year for d in dls}
+        if any(y < ctx.doc_year and y not in dl_years for y in explicit) and not firm_positions:
+            past = True
+    if past:
+        return []
+    base = baseline_year(text)
+
+    def year_at(pos: int) -> int | None:
+        before = [d for d in dls if d.start <= pos]
+        if before:
+            return before[-1].year
+        if dls and len({d.year for d in dls}) == 1:
+            return dls[0].year
+        return inherited_year
+
+    def firmness_at(pos: int) -> str | None:
+        before = [w for p, w in firm_positions if p <= pos]
+        return before[-1] if before else None
+
+    def evidence_start(subject_start: int) -> int:
+        # include a leading deadline phrase of the same sentence (到2025年,…)
+        for d in dls:
+            if d.start == 0 and subject_start - d.end <= 2:
+                return 0
+        return subject_start
+
+    out: list[Found] = []
+    consumed: list[tuple[int, int]] = []
+
+    def add(indicator, kind, value, unit, comparator, pos, start, end, *, scope=None, note=None, basis=None,
+            direction="ge", baseline=None, trim=True):
+        if not indicator or len(indicator) < 2:
+            return
+        sc, ind = phrases.trim_indicator(indicator) if scope is None and trim else (scope, indicator)
+        if not ind or len(ind) < 2:
+            return
+        out.append(Found(
+            indicator=ind, kind=kind, value=value, unit=unit, comparator=comparator, year=year_at(pos),
+            baseline_year=baseline, direction=direction, firmness=firmness_at(pos),
+            scope=sc or ctx.default_scope, section=section, start=sent.start + evidence_start(start),
+            end=sent.start + end, note=note, basis=basis,
+        ))
+
+    # 1. scale classes: 光电信息、先进材料、绿色化工3个千亿产业集群
+    for m in _SCALE_LIST_RE.finditer(text):
+        if phrases.inside(quotes, *m.span()):
+            continue
+        clause_start = _clause_start(text, m.start("names"))
+        names_text = text[clause_start:m.start("count")]
+        names = [phrases.trim_indicator(n)[1] for n in re.split(r"、|和", names_text)]
+        names = [n for n in names if n]
+        count = parse_number(m.group("count"))
+        value, unit = _scale_value(m.group("scale"))
+        if value is None:
+            continue
+        noun = m.group("noun")
+        if count is not None and names and len(names) == int(count):
+            for n in names:
+                add(f"{n}{noun}规模", "number", value, unit, "=", m.start(), clause_start, m.end(), scope=ctx.default_scope)
+        elif count is not None and target_context:
+            add(f"{m.group('scale')}{'' if m.group('scale').endswith('亿') else ''}{noun}", "number",
+                tidy_number(count), _count_unit(m.group(0)), "=", m.start(), clause_start, m.end())
+        consumed.append((clause_start, m.end()))
+    for m in _SCALE_ONE_RE.finditer(text):
+        if any(a <= m.start("scale") and m.end() <= b for a, b in consumed) or phrases.inside(quotes, *m.span()):
+            continue
+        name = re.split(r"和|、|及", m.group("name"))[-1]
+        _, name = phrases.trim_indicator(name)
+        value, unit = _scale_value(m.group("scale"))
+        if value is None or not name:
+            continue
+        add(f"{name}{m.group('noun')}规模", "number", value, unit, "=", m.start(), m.start("name"), m.end(),
+            scope=ctx.default_scope)
+        consumed.append(m.span())
+
+    # 2. multiples
+    for m in _MULTIPLE_RE.finditer(text):
+        if _overlaps(consumed, m.span()) or phrases.inside(quotes, *m.span("what")):
+            continue
+        clause_start = _clause_start(text, m.start())
+        subject = text[clause_start:m.start()]
+        if not subject.strip(phrases._PUNCT_EDGE):
+            continue
+        what = m.group("what")
+        value = {"倍增": 2, "翻一番": 2, "翻番": 2, "翻两番": 4, "翻三番": 8}.get(what)
+        if value is None and m.group("n"):
+            n = parse_number(m.group("n"))
+            value = tidy_number(n + 1) if n is not None else None
+        if value is None:
+            continue
+        base_year = None
+        if m.group("base"):
+            b = baseline_year(text[m.start():m.end()])
+            base_year = b[0] if b else None
+        if base_year is None and ctx.plan_start:
+            base_year = ctx.plan_start - 1
+        _, subject_clean = phrases.trim_indicator(subject)
+        for item in phrases.split_list(subject_clean):
+            add(item, "multiple", value, "倍", None, m.start(), clause_start, m.end(), baseline=base_year)
+        consumed.append((clause_start, m.end()))
+
+    # 3. quantities
+    prev_end = -1
+    prev_indicator: str | None = None
+    for m in QUANTITY_RE.finditer(text):
+        span = m.span()
+        if _overlaps(consumed, span):
+            continue
+        num_start = m.start("num")
+        if phrases.inside(quotes, num_start, m.end("unit")) or _quote_open_before(text, num_start):
+            continue
+        if _ORDINAL_BEFORE.search(text[:m.start()]) and not m.group("pre"):
+            continue
+        after = text[m.end():]
+        if _NOT_AFTER_UNIT.match(after):
+            continue
+        if num_start > 0 and (text[num_start - 1].isdigit() or text[num_start - 1] == "."):
+            continue
+        value = parse_number(m.group("num"))
+        if value is None:
+            continue
+        chinese_numeral = not m.group("num")[0].isdigit()
+        pre = m.group("pre") or ""
+        post = m.group("post") or ""
+        approx = m.group("approx")
+        unit = (m.group("mag") or "") + m.group("unit")
+
+        # the subject: from the clause start (or the end of the previous quantity) to the verb
+        clause_start = _clause_start(text, m.start())
+        chained = prev_end >= clause_start and text[prev_end:m.start()].lstrip().startswith(("、", "和"))
+        region_start = prev_end if chained else clause_start
+        subject = text[region_start:m.start()].lstrip("、和及 ")
+        subject_start = region_start + (len(text[region_start:m.start()]) - len(subject))
+
+        # number before the noun: 新建5个省级重点实验室
+        following = _noun_after(after[len(""):]) if not post else ""
+        trimmed_scope, trimmed = phrases.trim_indicator(subject)
+        if (not trimmed or trimmed in ("新增", "新建", "新认定", "引进", "培育", "建设", "创建")) and following:
+            keep = subject.strip()[-2:] if subject.strip()[-2:] in ("新增", "新建", "引进", "新认定", "创建") else ""
+            subject = keep + following
+            end = m.end() + len(following)
+        else:
+            end = m.end()
+
+        # 实现关键技术突破10项: here 突破 is what is counted, not "more than"
+        if pre == "突破" and re.match(r"(?:力争|确保)?实现", subject.strip()):
+            subject, pre = subject + pre, ""
+
+        # is it a target at all?
+        unquoted = _without_quotes(subject)
+        _, plain = phrases.trim_indicator(unquoted)
+        verb = bool(_TARGET_VERBS.match(_strip_firm(unquoted.strip()))) or bool(_TARGET_VERB_BEFORE.search(unquoted))
+        trigger = bool(pre or post or approx) or verb
+        trigger = trigger or any(p <= m.start() for p, _ in firm_positions) or any(d.start <= m.start() for d in dls)
+        if not trigger and goal_context and not chinese_numeral and phrases.looks_like_indicator(plain):
+            trigger = True
+        if chinese_numeral and not (pre or post or verb):
+            trigger = False
+        if not trigger:
+            prev_end = m.end()
+            continue
+
+        kind, comparator, direction, basis = _classify(pre, post, approx, unit, subject)
+        indicator = subject
+        # a short measure word after a coordinated item borrows its subject (研发经费支出…、投入强度1.4%)
+        if chained and prev_indicator:
+            indicator = _borrow_subject(indicator, prev_indicator)
+        if kind == "multiple":
+            b = baseline_year(text[:m.start()])
+            baseline = b[0] if b else (ctx.plan_start - 1 if ctx.plan_start else None)
+        else:
+            baseline = b[0] if (b := base) and kind == "growth" and basis == "cumulative" else None
+        before = len(out)
+        add(indicator, kind, tidy_number(value), unit, comparator, m.start(), subject_start, end,
+            direction=direction, basis=basis, baseline=baseline)
+        if len(out) > before:
+            prev_indicator = out[-1].indicator
+        prev_end = m.end()
+
+    # 4. relative, trend and milestone targets (no numbers) where the sentence sets goals
+    if target_context:
+        _relative(text, out_add=add, consumed=consumed)
+        _trend(text, out_add=add, consumed=consumed)
+        _milestones(text, out_add=add, consumed=consumed, quotes=quotes)
+    return out
+
+
+def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
+    """(kind, comparator, direction, basis) of a quantity."""
+    comparator = POST_COMPARATORS.get(post) or PRE_COMPARATORS.get(pre)
+    if pre in PRE_COMPARATORS and PRE_COMPARATORS[pre] in (">", "<") :
+        comparator = PRE_COMPARATORS[pre]
+    if approx:
+        comparator = comparator or ">"
+    if comparator is None:
+        comparator = "="
+    direction = "le" if comparator in ("<=", "<") or pre in ("下降", "降低", "减少", "降到", "降至", "下降到",
+                                                              "下降至", "降低到", "降低至") else "ge"
+    if re.search(r"(下降|降低|减少|压减)$", subject):
+        direction = "le"
+    basis = None
+    kind = "number"
+    if unit.endswith("倍"):
+        kind = "multiple"
+    elif pre in CHANGE_VERBS or re.search(r"(年均增速|年均增长率|年均增长|增速|增长率|增幅|年均增幅)$", subject):
+        if unit in ("%", "个百分点", "百分点"):
+            kind = "growth"
+            basis = "points" if "百分点" in unit else (
+                "annual" if "年均" in pre or "年均" in subject[-6:] else "cumulative")
+            if pre in ("下降", "降低", "减少", "年均下降"):
+                direction = "le"
+        elif pre in CHANGE_VERBS:
+            kind = "number"  # 增加50家: an increment counted in units
+    return kind, comparator, direction, basis
+
+
+def _without_quotes(text: str) -> str:
+    return re.sub(r"“[^”]*”|《[^》]*》", "", text)
+
+
+def _strip_firm(text: str) -> str:
+    return re.sub(r"^(?:力争|确保|努力|争取)?(?:全年|年内)?(?:全市|全省|全区|全县)?", "", text)
+
+
+def _clause_start(text: str, pos: int) -> int:
+    cut = 0
+    for m in phrases.CLAUSE_SEP.finditer(text, 0, pos):
+        cut = m.end()
+    return cut
+
+
+def _overlaps(spans: list[tuple[int, int]], span: tuple[int, int]) -> bool:
+    a, b = span
+    return any(a < e and s < b for s, e in spans)
+
+
+def _quote_open_before(text: str, pos: int) -> bool:
+    """Inside an unclosed quote (a quotation longer than the quote pattern allows)."""
+    opened = text.rfind("“", 0, pos)
+    return opened != -1 and text.find("”", opened, pos) == -1 and pos - opened <= 6
+
+
+_NOUN_AFTER = re.compile(r"[\u4e00-\u9fff“”()（）A-Za-z]{2,24}?(?=[,;:、。和]|以上|$)")
+
+
+def _noun_after(after: str) -> str:
+    m = _NOUN_AFTER.match(after)
+    if not m:
+        return ""
+    noun = m.group(0)
+    return noun if re.match(r"[\u4e00-\u9fff]", noun) else ""
+
+
+_MEASURE_WORDS = ("投入强度", "强度", "资金", "经费", "金额", "总额", "增速", "增幅", "占比", "比重", "数量",
+                  "规模", "收入", "产值")
+_HEAD_WORDS = ("支出", "立项", "数量", "总额", "金额", "收入", "产值", "规模", "投入", "增加值")
+
+
+def _borrow_subject(indicator: str, previous: str) -> str:
+    """研发经费支出45亿元、投入强度1.4% → the second is 研发经费投入强度."""
+    _, ind = phrases.trim_indicator(indicator)
+    if not ind or len(ind) > 6 or not ind.startswith(_MEASURE_WORDS) or ind in previous:
+        return indicator
+    for head in _HEAD_WORDS:
+        if previous.endswith(head) and len(previous) > len(head) + 1:
+            return previous[: -len(head)] + ind
+    return indicator
+
+
+def _scale_value(scale: str) -> tuple[float | int | None, str]:
+    from innodrive.extraction.numbers import SCALE_WORDS
+
+    if scale in SCALE_WORDS:
+        v, unit = SCALE_WORDS[scale]
+        return tidy_number(v), unit
+    if scale.endswith("亿"):
+        v = parse_number(scale[:-1])
+        return (tidy_number(v) if v is not None else None), "亿元"
+    return None, ""
+
+
+def _count_unit(text: str) -> str:
+    m = re.search(r"(个|户|家|条)", text)
+    return m.group(1) if m else "个"
+
+
+def _relative(text: str, *, out_add, consumed) -> None:
+    for m in _RELATIVE_RE.finditer(text):
+        if _overlaps(consumed, m.span()):
+            continue
+        clause_start = _clause_start(text, m.start())
+        subject = text[clause_start:m.start()]
+        _, subject = phrases.trim_indicator(subject)
+        if not subject or _NUMBER_IN.search(subject):
+            continue
+        note = (m.group("adv") or "") + m.group("cmp") + m.group("ref") + m.group("what")
+        for item in phrases.split_list(subject):
+            out_add(item, "relative", None, None, None, m.start(), clause_start, m.end(), note=note)
+        consumed.append((clause_start, m.end()))
+
+
+def _trend(text: str, *, out_add, consumed) -> None:
+    for m in _TREND_RE.finditer(text):
+        if _overlaps(consumed, m.span()):
+            continue
+        clause_start = _clause_start(text, m.start())
+        _, subject = phrases.trim_indicator(text[clause_start:m.start()])
+        if not phrases.looks_like_indicator(subject) or _NUMBER_IN.search(subject):
+            continue
+        items: list[str] = []
+        for part in phrases.split_list(subject):
+            items.extend(phrases.split_share_pair(part))
+        note = m.group("adv") + m.group("verb")
+        direction = "le" if m.group("verb") in ("下降", "降低", "减少") else "ge"
+        for item in items:
+            out_add(item, "trend", None, None, None, m.start(), clause_start, m.end(), note=note,
+                    direction=direction)
+        consumed.append((clause_start, m.end()))
+
+
+_MILESTONE_OBJECT = re.compile(
+    r"(城市|示范城市|示范市|示范区|试验区|先行区|先导区|创新区|区块|中心|副中心|基地|高地|园区|高新区|名单|标准|"
+    r"上市|城|集群|新区|开发区|实验室|创新型县|县|市|平台)$")
+_NOT_MILESTONE = re.compile(r"各项|任务|工作|目标|作用|”|“")
+_MODIFIER = re.compile(r"^(?:具有|具备|富有)[\u4e00-\u9fff]{1,10}?的|^[\u4e00-\u9fff]{2,8}?特色的")
+
+
+def _milestone_items(obj: str) -> list[str]:
+    items = []
+    for piece in re.split(r"、|和(?=[\u4e00-\u9fff“]{3,})", obj):
+        piece = _MODIFIER.sub("", piece.strip(phrases._PUNCT_EDGE))
+        _, piece = phrases.trim_indicator(piece) if not _MILESTONE_OBJECT.search(piece[:6]) else (None, piece)
+        if len(piece) >= 3 and _MILESTONE_OBJECT.search(piece) and not _NOT_MILESTONE.search(
+                re.sub(r"“[^”]*”", "", piece)):
+            items.append(piece)
+    return items
+
+
+def _milestones(text: str, *, out_add, consumed, quotes) -> None:
+    for m in _MILESTONE_VERB_FIRST.finditer(text):
+        if _overlaps(consumed, m.span()) or _NUMBER_IN.search(m.group("obj")[:3]):
+            continue
+        obj = m.group("obj")
+        if QUANTITY_RE.search(obj) or obj.startswith(("一批", "一个", "一支", "一流", "了")):
+            continue
+        note = (m.group("adv") or "") + m.group("verb")
+        clause_start = _clause_start(text, m.start())
+        for item in _milestone_items(obj):
+            out_add(item, "milestone", None, None, None, m.start(), clause_start, m.end(), note=note, trim=False)
+        consumed.append(m.span())
+    for a, b, c in _clauses(text):
+        m = _MILESTONE_VERB_LAST.search(c)
+        if not m or _overlaps(consumed, (a, b)):
+            continue
+        obj = phrases.trim_indicator(m.group("obj"))[1]
+        if len(obj) < 3 or _NUMBER_IN.search(obj) or _NOT_MILESTONE.search(re.sub(r"“[^”]*”", "", obj)):
+            continue
+        note = (m.group("adv") or "") + m.group("verb")
+        out_add(obj, "milestone", None, None, None, a, a, b, note=note)
+        consumed.append((a, b))
+
+
+def _clauses(text: str):
+    pos = 0
+    for m in phrases.CLAUSE_SEP.finditer(text):
+        yield pos, m.start(), text[pos:m.start()]
+        pos = m.end()
+    if pos < len(text):
+        yield pos, len(text), text[pos:]
+
+
+# --------------------------------------------------------------------------- repeats
+
+
+def _merge_repeats(found: list[Found]) -> list[Found]:
+    """One target stated twice (in the goals and again in a task) is one target."""
+    from innodrive.extraction.similarity import restated
+
+    kept: list[Found] = []
+    for f in found:
+        duplicate = False
+        for k in kept:
+            if k.kind != f.kind or k.year != f.year or not _same_value(k, f):
+                continue
+            if restated(k.indicator, f.indicator):
+                duplicate = True
+                if k.firmness is None and f.firmness:
+                    k.firmness = f.firmness
+                break
+        if not duplicate:
+            kept.append(f)
+    return kept
+
+
+def _same_value(a: Found, b: Found) -> bool:
+    if a.value is None or b.value is None:
+        return a.value is None and b.value is None
+    from innodrive.indicators.units import InputError, comparable, to_base
+
+    if a.unit and b.unit:
+        try:
+            if not comparable(a.unit, b.unit):
+                return False
+            va, _ = to_base(float(a.value), a.unit)
+            vb, _ = to_base(float(b.value), b.unit)
+        except InputError:
+            return a.unit == b.unit and a.value == b.value
+        return abs(va - vb) <= 1e-6 * max(abs(va), abs(vb), 1)
+    return a.value == b.value

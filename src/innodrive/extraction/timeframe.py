@@ -1,0 +1,88 @@
+"""Years, deadlines and plan periods (十四五 → 2021–2025).
+
+A target's deadline is written in its sentence (到2025年), inherited from its
+paragraph or section, or implied by the document's horizon (a 十四五 decision runs to
+2025, a 2022 work plan to 2022). Baselines come from phrases such as 较"十三五"末
+(the end of 2020) or 较2020年.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CN_ORD = {"十一": 11, "十二": 12, "十三": 13, "十四": 14, "十五": 15, "十六": 16, "十七": 17}
+# The 1st and 2nd five-year plans ran 1953–57 and 1958–62; after the 1963–65 adjustment
+# period the 3rd began in 1966, so from the 3rd on the n-th plan starts in 1966 + 5(n − 3):
+# 十三五 = 2016–2020, 十四五 = 2021–2025.
+_Q = r"[\"“”'‘’「」]?"
+FIVE_YEAR_RE = re.compile(rf"{_Q}(十[一二三四五六七])五{_Q}")
+
+
+def five_year_plan(ordinal_cn: str) -> tuple[int, int]:
+    n = _CN_ORD[ordinal_cn]
+    start = 1966 + 5 * (n - 3)
+    return start, start + 4
+
+
+@dataclass(frozen=True)
+class Deadline:
+    year: int
+    start: int  # position in the text searched
+    end: int
+    text: str
+
+
+# 到2025年 / 至2025年 / 2025年前 / 2025年底前 / 到2025年底 / "十四五"末 / 十四五期间 / "十四五"时期
+_YEAR_DEADLINE_RE = re.compile(
+    r"(?:(?:力争|确保|计划|预计)?(?:到|至|截至|截止到|在)(?P<y1>20\d\d)年(?:底|末|年底)?)"
+    r"|(?:(?P<y2>20\d\d)年(?:底|末|年底)?(?:前|以前|之前))"
+    r"|(?:^(?P<y3>20\d\d)年(?:全年|,|，|全市|全省|全区|全县|全州|我市|本市))"
+)
+_PLAN_DEADLINE_RE = re.compile(
+    rf"(?:到|至|在|经过|通过)?{_Q}(?P<ord>十[一二三四五六七])五{_Q}(?:期末|末|时期|期间|期|规划期)"
+)
+_BASELINE_RE = re.compile(
+    rf"(?:较|比|相比|相较于?|对比|在)\s*(?:{_Q}(?P<ord>十[一二三四五六七])五{_Q}(?:期末|末)"
+    r"|(?P<y>20\d\d)年(?:底|末)?)"
+)
+YEAR_RE = re.compile(r"(?<!\d)(20\d\d|19\d\d)年(?!\d)")
+
+
+def deadlines(text: str) -> list[Deadline]:
+    """Deadline phrases in a sentence, in order of appearance."""
+    found: list[Deadline] = []
+    for m in _YEAR_DEADLINE_RE.finditer(text):
+        y = m.group("y1") or m.group("y2") or m.group("y3")
+        found.append(Deadline(int(y), m.start(), m.end(), m.group(0)))
+    for m in _PLAN_DEADLINE_RE.finditer(text):
+        start, end = five_year_plan(m.group("ord"))
+        # "十三五"末 is a baseline, not a deadline; it is read by baseline_year()
+        if m.group(0).endswith(("末", "期末")) and _is_baseline_context(text, m.start()):
+            continue
+        found.append(Deadline(end, m.start(), m.end(), m.group(0)))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def _is_baseline_context(text: str, pos: int) -> bool:
+    return bool(re.search(r"(较|比|相比|相较于?|对比|在)\s*$", text[max(0, pos - 4):pos]))
+
+
+def baseline_year(text: str) -> tuple[int, int, int] | None:
+    """(year, start, end) of a baseline phrase such as 较"十三五"末 or 比2020年."""
+    m = _BASELINE_RE.search(text)
+    if not m:
+        return None
+    if m.group("ord"):
+        return five_year_plan(m.group("ord"))[1], m.start(), m.end()
+    return int(m.group("y")), m.start(), m.end()
+
+
+def plan_periods(text: str) -> list[tuple[int, int]]:
+    """Five-year plan periods mentioned anywhere in a text."""
+    return [five_year_plan(m.group(1)) for m in FIVE_YEAR_RE.finditer(text)]
+
+
+def years(text: str) -> list[int]:
+    return [int(m.group(1)) for m in YEAR_RE.finditer(text)]
