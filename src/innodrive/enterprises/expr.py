@@ -383,7 +383,7 @@ def _vector(node: Node, cols, n, memo) -> np.ndarray:
             return _np_arith(node.op, a, node.b.value)
         a, b = vector(node.a, cols, n, memo), vector(node.b, cols, n, memo)
         if node.op == "/":
-            with np.errstate(divide="ignore", invalid="ignore"):
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 out = a / b
             out[b == 0] = np.nan
             return out
