@@ -29,8 +29,8 @@ from innodrive.plans import links as links_mod
 from innodrive.plans.diff import PlanDiff, describe, diff_plans
 from innodrive.plans.models import AddResult, PlanSummary, PlanVersionInfo, StoredTarget, TaskChange
 from innodrive.plans.tasks import TaskRules, TaskSpec, tasks_from_plan
-from innodrive.regions import all_regions
 from innodrive.store import Store, audit
+from innodrive.store.reference import resolve_region
 from innodrive.store.schema import (
     OutlineNodeRow,
     PlanRow,
@@ -57,13 +57,7 @@ def plan_key(plan: ExtractedPlan) -> str:
 
 def region_code_for(name: str | None) -> str | None:
     """The GB/T 2260 code of the region a document names (乐山市, 凉山州 …), if known."""
-    if not name:
-        return None
-    regions = all_regions()
-    r = regions.find(name)
-    if r is None and len(name) > 2 and name[-1] in "市州县区":
-        r = regions.find(name[:-1])
-    return r.code if r else None
+    return resolve_region(name)[0] if name else None
 
 
 def add_plan(store: Store, plan: ExtractedPlan, *, actor: str, plan_id: int | None = None,
