@@ -179,15 +179,23 @@ class Coin:
             out[types == t] = row
         return out
 
-    def effective_weights(self, wset: str = "Original") -> dict[str, float]:
+    def effective_weights(self, wset: str = "Original", unit_type: str | None = None) -> dict[str, float]:
+        """Each indicator's share of the index under a weight set (and a unit type's
+        overrides, as :meth:`weight_matrix` applies them): the product along its path
+        of the weight normalised within its group."""
         fw = self.framework
-        w = self.weights[wset]
+        base = self.weights[wset]
+
+        def w(code: str) -> float:
+            over = fw.by_code[code].weights_by_type
+            return over[unit_type] if unit_type is not None and unit_type in over else base[code]
+
         out = {}
         for code in fw.indicators:
             e = 1.0
             for c in fw.path(code)[:-1]:
-                sib = sum(w[s] for s in fw.children[fw.by_code[c].parent])
-                e *= w[c] / sib if sib > 0 else 0.0
+                sib = sum(w(s) for s in fw.children[fw.by_code[c].parent])
+                e *= w(c) / sib if sib > 0 else 0.0
             out[code] = e
         return out
 

@@ -30,7 +30,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from innodrive.errors import InputError, Problem, ValidationFailed
+from innodrive.errors import InputError, Problem, ValidationFailed, format_location
 
 USER_SUPPLIED = "用户提供"
 PRESET_PACKAGE = "innodrive.assessment.presets"
@@ -76,6 +76,7 @@ class Framework(BaseModel):
     nodes: tuple[Node, ...]
     method: tuple[dict, ...] = ()
     scoring: dict | None = None
+    uncertainty: dict | None = None
     catalogue: bool = False
     requires_user: tuple[str, ...] = ()
     file: str | None = None
@@ -129,25 +130,6 @@ class Framework(BaseModel):
         out = [code]
         while self.by_code[out[-1]].parent is not None:
             out.append(self.by_code[out[-1]].parent)
-        return out
-
-    def weight_of(self, code: str, unit_type: str | None = None) -> float:
-        node = self.by_code[code]
-        if unit_type is not None and unit_type in node.weights_by_type:
-            return node.weights_by_type[unit_type]
-        return 1.0 if node.weight is None else node.weight
-
-    def effective_weights(self, unit_type: str | None = None) -> dict[str, float]:
-        """Each indicator's share of the index: the product along its path of the weight
-        normalised within its group (exact for arithmetic aggregation)."""
-        out = {}
-        for code in self.indicators:
-            w = 1.0
-            for c in self.path(code)[:-1]:
-                parent = self.by_code[c].parent
-                sib = sum(self.weight_of(s, unit_type) for s in self.children[parent])
-                w *= self.weight_of(c, unit_type) / sib if sib > 0 else 0.0
-            out[code] = w
         return out
 
     def user_supplied(self) -> list[tuple[str, str]]:
@@ -335,12 +317,20 @@ def parse_framework(raw: dict, *, file: str | None = None, catalogue_codes: set[
         from innodrive.assessment.scoring import check_scoring
 
         check_scoring(scoring, {n.code for n in nodes if n.kind == "indicator"}, file, problems)
+    unc = raw.get("uncertainty")
+    if unc is not None and (not isinstance(unc, dict) or not isinstance(unc.get("factors"), list)
+                            or not all(isinstance(f, dict) and f.get("kind") in ("weights", "normalise", "aggregate")
+                                       for f in unc["factors"])):
+        problems.append(Problem("“uncertainty”应为 {factors: [...]}，每个因素的 kind 为 weights、normalise 或 aggregate",
+                                file=file, field="uncertainty"))
     if problems:
-        raise ValidationFailed(f"考核框架有 {len(problems)} 处错误：{problems[0]}", file=file, problems=problems)
+        first = problems[0]
+        where = format_location(None, first.row, first.field, first.message)
+        raise ValidationFailed(f"考核框架有 {len(problems)} 处错误，第一处：{where}", file=file, problems=problems)
     return Framework(
         id=str(raw["id"]), name=str(raw["name"]), version=str(raw["version"]), effective=eff,
         source=raw.get("source"), notes=raw.get("notes"), unit_types=tuple(unit_types), nodes=tuple(nodes),
-        method=tuple(dict(m) for m in method), scoring=scoring, catalogue=bool(raw.get("catalogue")),
+        method=tuple(dict(m) for m in method), scoring=scoring, uncertainty=unc, catalogue=bool(raw.get("catalogue")),
         requires_user=requires, file=file,
     )
 
@@ -351,9 +341,7 @@ def _catalogue_codes(file: str | None) -> set[str]:
     except ImportError:
         raise InputError("框架要求对照指标目录（catalogue: true），但指标目录模块不可用", file=file,
                          field="catalogue") from None
-    cat = load_catalogue()
-    items = cat.values() if isinstance(cat, dict) else cat
-    return {getattr(i, "code", None) or (i.get("code") if isinstance(i, dict) else str(i)) for i in items}
+    return set(load_catalogue().codes())
 
 
 def _parse_node(e: Any, kind: str, where: str, file: str | None, problems: list[Problem],
