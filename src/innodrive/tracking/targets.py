@@ -173,8 +173,8 @@ def _unjudgeable_status(spec: TargetSpec, as_of: dt.date, rs: RuleSet, ind: Indi
 
 
 def _grey_label(flags: set[str]) -> str:
-    for f, label in (("not_linked", "未关联指标"), ("unit_mismatch", "单位无法换算"), ("no_target_value", "无法确定目标值"),
-                     ("no_baseline", "缺少基期值"), ("awaiting_release", "数据待发布"), ("no_data", "暂无数据")):
+    for f, label in (("not_linked", "未关联指标"), ("unit_mismatch", "单位无法换算"), ("no_baseline", "缺少基期值"),
+                     ("no_target_value", "无法确定目标值"), ("awaiting_release", "数据待发布"), ("no_data", "暂无数据")):
         if f in flags:
             return label
     return "无法判断"
