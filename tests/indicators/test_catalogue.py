@@ -72,6 +72,29 @@ def test_every_csv_indicator_name_resolves_to_exactly_one_code():
             assert owners.setdefault(key, ind.code) == ind.code, f"{n} is claimed by {owners[key]} and {ind.code}"
 
 
+def test_shipped_statistics_resolve_and_convert_to_catalogue_units():
+    """The CSV shipped by the import side (a copy of the shared data): every row's
+    indicator is one decided above, and its unit converts to the catalogue unit."""
+    import csv
+    from importlib import resources
+
+    from innodrive.indicators.units import convert
+
+    shipped = resources.files("innodrive.data").joinpath("stats", "sichuan_innovation_stats.csv")
+    if not shipped.is_file():
+        pytest.skip("statistics not shipped in this checkout")
+    cat = load_catalogue()
+    with shipped.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows
+    for i, row in enumerate(rows, start=2):
+        name = row["indicator"]
+        assert name in CSV_INDICATOR_NAMES, f"row {i}: {name} has no recorded decision"
+        ind = cat.by_name(name)
+        assert ind is not None and ind.code == CSV_INDICATOR_NAMES[name]
+        convert(float(row["value"]), row["unit"], ind.unit)  # raises when the classes differ
+
+
 def test_flows_point_to_their_stocks_and_are_not_stocks():
     cat = load_catalogue()
     assert cat.require("hnte_new_count").flow_of == "hnte_count"

@@ -412,6 +412,19 @@ def test_relative_compares_change_with_the_reference_region():
     assert none.light == "grey" and "需要参照地区" in none.reason
 
 
+def test_relative_to_the_national_average_needs_national_data():
+    t = TargetSpec(indicator="全社会研发投入强度增幅", code="rd_intensity", kind="relative", year=2025,
+                   baseline_year=2020, note="高于全国平均水平")
+    own, ref = pts("%", y2020=1.0, y2022=1.3), pts("%", y2020=2.17, y2022=2.14)
+    s = evaluate_target(t, own, as_of=D(2023, 12, 1), reference=ref, reference_name="四川省")
+    assert s.light == "grey" and "需要全国的同一指标数据" in s.reason and "四川省" in s.reason
+    assert evaluate_target(t, own, as_of=D(2023, 12, 1), reference=ref).light == "grey"
+    # with national data: +0.3 points vs 2.4 → 2.56 = +0.16 points → better
+    nat = evaluate_target(t, own, as_of=D(2023, 12, 1), reference=pts("%", y2020=2.4, y2022=2.56),
+                          reference_name="全国")
+    assert nat.light == "green" and "2020—2022年提高本地区0.3个百分点，全国0.16个百分点" in nat.reason
+
+
 def test_relative_level_in_percentage_points():
     # intensity level: own 2.3 % vs province 2.26 % in 2021 → better
     t = TargetSpec(indicator="研发经费投入强度", code="rd_intensity", kind="relative", year=2025, note="高于全省平均水平")

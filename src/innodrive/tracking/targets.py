@@ -128,7 +128,8 @@ def prepare_series(observations: Sequence[ObservationPoint], *, unit: str, as_of
 
 def evaluate_target(spec: TargetSpec, observations: Sequence[ObservationPoint], *, as_of: dt.date,
                     rules: RuleSet | str | None = None, catalogue: Catalogue | None = None,
-                    reference: Sequence[ObservationPoint] | None = None) -> TargetStatus:
+                    reference: Sequence[ObservationPoint] | None = None,
+                    reference_name: str | None = None) -> TargetStatus:
     """The status of ``spec`` at ``as_of``.
 
     :param observations: the indicator's observations for the target's region (any
@@ -137,6 +138,9 @@ def evaluate_target(spec: TargetSpec, observations: Sequence[ObservationPoint], 
     :param catalogue: the indicator catalogue (default: the bundled one)
     :param reference: for ``relative`` targets, the reference region's observations of
         the same indicator (全省平均 → the province's series)
+    :param reference_name: the name of that reference region (四川省, 全国). A target set
+        against the national average (全国) is only compared with a reference named
+        全国/中国; otherwise it stays grey rather than being judged against the province.
     """
     rs = load_rules(rules) if isinstance(rules, str) else (rules or load_rules())
     cat = catalogue or load_catalogue()
@@ -151,7 +155,7 @@ def evaluate_target(spec: TargetSpec, observations: Sequence[ObservationPoint], 
     if spec.kind == "trend":
         return _trend(spec, ind, observations, as_of=as_of, rs=rs)
     if spec.kind == "relative":
-        return _relative(spec, ind, observations, reference, as_of=as_of, rs=rs)
+        return _relative(spec, ind, observations, reference, reference_name, as_of=as_of, rs=rs)
     return _quantitative(spec, ind, observations, as_of=as_of, rs=rs)
 
 
@@ -476,13 +480,20 @@ def _trend(spec: TargetSpec, ind: Indicator, observations: Sequence[ObservationP
 
 
 def _relative(spec: TargetSpec, ind: Indicator, observations: Sequence[ObservationPoint],
-              reference: Sequence[ObservationPoint] | None, *, as_of: dt.date, rs: RuleSet) -> TargetStatus:
+              reference: Sequence[ObservationPoint] | None, reference_name: str | None, *, as_of: dt.date,
+              rs: RuleSet) -> TargetStatus:
     """Compared with a reference region (高于全省平均水平): the level in the latest
     common year, or — when the phrase speaks of a change (增速, 提升幅度) — the change
     from the baseline year (or the previous common year) to the latest common year."""
     from innodrive.indicators.linking import CHANGE_SUFFIX, analyse
 
     note = spec.note or "高于参照水平"
+    national = "全国" in note
+    if national and not (reference_name and ("全国" in reference_name or "中国" in reference_name)):
+        have = f"现有参照数据为{reference_name}" if reference_name and reference else "没有全国数据"
+        return _unjudgeable_status(spec, as_of, rs, ind, {"no_data"}, {},
+                                   reason=f"相对目标（{note}）需要全国的同一指标数据作参照，{have}，无法判断")
+    ref_label = reference_name or "参照地区"
     if not reference:
         return _unjudgeable_status(spec, as_of, rs, ind, {"no_data"}, {},
                                    reason=f"相对目标（{note}）需要参照地区的同一指标数据，目前没有，无法判断")
@@ -522,7 +533,7 @@ def _relative(spec: TargetSpec, ind: Indicator, observations: Sequence[Observati
         key, outcome = "better", r.better
     else:
         key, outcome = "worse", r.worse
-    reason = f"{what}本地区{fmt(a)}{unit_word}，参照地区{fmt(b)}{unit_word}；要求{note}"
+    reason = f"{what}本地区{fmt(a)}{unit_word}，{ref_label}{fmt(b)}{unit_word}；要求{note}"
     if "大幅" in note:
         reason += "（“大幅”未量化，只比较高低）"
     return _outcome_status(spec, ind, as_of, rs, outcome, f"relative_{key}", set(), reason + "。",
