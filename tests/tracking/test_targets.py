@@ -227,6 +227,7 @@ def test_missing_baseline_number_target_still_reports_met_or_unknown():
     # no 2020 value: 200 ≥ 192 is still "met"
     met = evaluate_target(spec(), pts("家", y2022=200), as_of=D(2023, 6, 30))
     assert met.light == "green" and "met" in met.flags and "no_baseline" in met.flags
+    assert met.reason.count("192家") == 1
     # not met: no way to compute 序时进度 → grey, not red
     s = evaluate_target(spec(), pts("家", y2021=150, y2022=160), as_of=D(2023, 6, 30))
     assert s.light == "grey" and s.schedule_gap is None and s.target_value == 192
@@ -364,7 +365,7 @@ def test_flow_target_accumulates_yearly_additions():
     assert "accumulated" in s.flags and s.baseline_value == 0
     assert s.latest_value == 3 and s.expected_at_latest == pytest.approx(2.4)
     assert s.schedule_gap == pytest.approx(15.0)
-    assert s.light == "green" and "2021年至2023年累计" in s.reason
+    assert s.light == "green" and "2021年至2023年累计实际值3家" in s.reason and "2021—2025年累计目标4家" in s.reason
 
 
 def test_accumulation_stops_at_a_missing_year():

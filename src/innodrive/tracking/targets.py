@@ -413,11 +413,13 @@ def _reason(spec: TargetSpec, ind: Indicator, flags: set[str], f: dict, fc: Fore
             f"{'领先' if gap >= 0 else '落后'}{fmt(abs(round(gap, 1)))}个百分点）")
     elif A is not None:
         parts.append(f"{period}实际值{fmt(A)}{u}")
-    if B is not None and T is not None:
+    if "accumulated" in flags and T is not None:
+        parts.append(f"{baseline_year + 1}—{spec.year}年累计目标{fmt(T)}{u}")  # type: ignore[operator]
+    elif B is not None and T is not None:
         kind_word = {"multiple": f"（{fmt(spec.value)}倍）", "growth": f"（{'年均' if (spec.basis or 'annual') == 'annual' else ''}"
                      f"{'增长' if direction != 'le' else '下降'}{fmt(abs(spec.value or 0))}{spec.unit or '%'}）"}.get(spec.kind, "")
         parts.append(f"基期{baseline_year}年{fmt(B)}{u}，{spec.year}年目标{fmt(T)}{u}{kind_word}")
-    elif T is not None:
+    elif T is not None and "met" not in flags:
         parts.append(f"{spec.year}年目标{fmt(T)}{u}")
     if "met_at_baseline" in flags and "met" not in flags:
         parts.append("基期值已达到目标，但最新值回落到目标以下")
