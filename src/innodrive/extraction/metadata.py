@@ -22,9 +22,11 @@ GENRE_WORDS = [
     ("意见", "意见"), ("行动计划", "计划"), ("工作计划", "计划"), ("计划", "计划"), ("实施方案", "方案"),
     ("方案", "方案"), ("管理办法", "办法"), ("办法", "办法"), ("实施细则", "细则"), ("细则", "细则"),
     ("若干措施", "措施"), ("措施", "措施"), ("条例", "条例"), ("通知", "通知"), ("工作报告", "报告"),
-    ("报告", "报告"), ("讲话", "讲话"),
+    ("报告", "报告"), ("上的讲话", "讲话"),
 ]
-_GENRE_END = re.compile("(" + "|".join(w for w, _ in GENRE_WORDS) + r")(?:\((?:讨论稿|征求意见稿|试行|草案)\))?$")
+_GENRE_END = re.compile("(" + "|".join(w for w, _ in GENRE_WORDS)
+                        + r")(?:\((?:讨论稿|征求意见稿|试行|草案|修订|(?:20\d\d|19\d\d)\s*[—\-–~至到]+\s*(?:20\d\d|19\d\d)年?)\))?$")
+_PERIOD = re.compile(r"\((?P<a>20\d\d)\s*[—\-–~至到]+\s*(?P<b>20\d\d)\s*年?\)")
 _TERMINAL = re.compile(r"[。!?;]")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、]|第[一二三四五六七八九十]+[条章])")
 _ADOPTED = re.compile(
@@ -182,11 +184,15 @@ def find_issuer(title: str | None, clean: str, genre: str | None, region: str | 
     return None
 
 
-def find_horizon(clean: str, annual_year: int | None, issued_year: int | None) -> tuple[int | None, int | None]:
+def find_horizon(clean: str, annual_year: int | None, issued_year: int | None,
+                 title: str | None = None) -> tuple[int | None, int | None]:
     """(horizon, plan start): the year the plan runs to, and the first year of its
     five-year period when it is one."""
     if annual_year:
         return annual_year, None
+    period = _PERIOD.search(title or "") or _PERIOD.search(clean[:300])
+    if period:
+        return int(period.group("b")), int(period.group("a"))
     periods = Counter(timeframe.plan_periods(clean[:60000]))
     reference = issued_year
     if periods:
@@ -237,7 +243,7 @@ def read_meta(clean: str, paragraphs: list[tuple[int, int]], html_title: str | N
     annual_year = annual_year_of(clean, paragraphs, title)
     issued = find_issued(clean, paragraphs, title_span)
     issued_year = int(issued[:4]) if issued else None
-    horizon, plan_start = find_horizon(clean, annual_year, issued_year)
+    horizon, plan_start = find_horizon(clean, annual_year, issued_year, title)
     genre = find_genre(title, clean, annual_year is not None)
     # a first guess of the region, refined once the issuer is known
     region, level, _ = find_region(title, None, clean)

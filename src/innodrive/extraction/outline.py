@@ -28,7 +28,7 @@ STYLES: list[tuple[str, re.Pattern]] = [
     ("di_tiao", re.compile(rf"第([{_CN}0-9]+)条\s*")),
     ("cn_dun", re.compile(r"([一二三四五六七八九十百]+)[、.]\s*")),
     ("cn_paren", re.compile(r"\(([一二三四五六七八九十百]+)\)\s*")),
-    ("ar_dot", re.compile(r"([0-9]{1,3})(?:[.、](?![0-9])|\s+(?=[\u4e00-\u9fff]))\s*")),
+    ("ar_dot", re.compile(r"([0-9]{1,3})[.、](?![0-9])\s*")),
     ("ar_paren", re.compile(r"\(([0-9]{1,3})\)\s*")),
     ("circled", re.compile(r"([①-⑳])\s*")),
     ("paren_circled", re.compile(r"([⑴-⒇])\s*")),
@@ -117,6 +117,8 @@ def find_headings(clean: str, paragraphs: list[tuple[int, int]]) -> list[Heading
     last_global: dict[str, int] = {}                      # style -> last number anywhere
     for pi, (a, b) in enumerate(paragraphs):
         text = clean[a:b]
+        if "\t" in text:
+            continue  # a table row, not a heading
         found = match_heading(text)
         if not found:
             continue

@@ -44,7 +44,8 @@ def extract(doc: Document) -> ExtractedPlan:
         Target(
             indicator=f.indicator, kind=f.kind, value=f.value, unit=f.unit, comparator=f.comparator,
             year=f.year, baseline_year=f.baseline_year, direction=f.direction, firmness=f.firmness,
-            scope=f.scope, section=f.section, note=f.note, basis=f.basis,
+            scope=f.scope, section=f.section, note=f.note, basis=f.basis, baseline_value=f.baseline_value,
+            binding=f.binding,
             evidence=Evidence(text=clean[f.start:f.end], span=doc.span(f.start, f.end)),
         )
         for f in find_targets(clean, paragraphs, headings, ctx)

@@ -64,6 +64,8 @@ class Found:
     end: int
     note: str | None = None
     basis: str | None = None
+    baseline_value: float | int | None = None
+    binding: str | None = None
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -71,12 +73,14 @@ class Found:
 # Verbs that make a counted quantity a goal when they open its clause or stand right
 # before the number (新增5家, 获批…平台5家, 引进…项目6个).
 _TARGET_VERBS = re.compile(r"^(?:新增|新建|新认定|重新认定|新创建|创建|培育|引进|引育|建成|打造|获批|入库|备案|"
-                           r"实现|完成|争取|达到|新培育|新引进|新落地|认定)")
+                           r"实现|完成|争取|达到|新培育|新引进|新落地|认定|建设|设立|组建|布局建设)")
 _TARGET_VERB_BEFORE = re.compile(r"(?:新增|新建|新认定|培育|引进|建成|打造|获批|认定|入库|创建)$")
-_PAST = re.compile(r"同比|比上年|较上年|比去年|较去年|已经|已达|已有|已建成|已获批|截至|截止|累计认定|累计培育|"
-                   r"共认定|共有|现有|新认定了|增长了|提高了|完成了|实现了|达到了|位居全省|排名全省")
+_PAST = re.compile(r"同比|比上年|较上年|比去年|较去年|已经|已达|已有|已建成|已获批|截至|截止|累计认定|累计培育|累计完成|"
+                   r"共认定|共有|现有|新认定了|增长了|提高了|完成了|实现了|达到了|位居全省|排名全省|"
+                   r"过去[一二三四五]年|[一二三四五]年来|以来|十[一二三]五(?:时期|期间)|(?:从|由)\d+(?:\.\d+)?[\u4e00-\u9fff%]{0,3}"
+                   r"(?:增加|增长|提高|提升|上升|扩大)到")
 _FIRM = re.compile(r"力争|确保")
-_NOT_AFTER_UNIT = re.compile(r"^(?:之一|周年|届|期|批次|号|年代|以来|左右的|次方|性|制|化)")
+_NOT_AFTER_UNIT = re.compile(r"^(?:之一|周年|届|期|批次|号|年代|以来|左右的|次方|性|制|化|的(?!目标|水平|任务|要求))")
 _ORDINAL_BEFORE = re.compile(r"(?:第|前|后|近|约|逾)$")
 _QUOTE_OPEN = "“\"《「‘"
 
@@ -125,21 +129,43 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
                  ctx: DocContext) -> list[Found]:
     section_of = _sections(headings, len(paragraphs))
     section_deadline = _section_deadlines(clean, paragraphs, headings)
+    review_headings = _review_headings(headings)
     found: list[Found] = []
+    found.extend(_table_targets(clean, paragraphs, section_of, ctx))
     for pi, para in enumerate(paragraphs):
+        if "\t" in clean[para[0]:para[1]]:
+            continue  # table rows are read by the table reader
         heading = section_of[pi]
         section = heading.path if heading else None
         goal_context = _is_goal_paragraph(clean, para, heading)
+        sentences = phrases.split_sentences(clean, para, pi)
+        review = (heading is not None and id(heading) in review_headings) or (
+            bool(sentences) and _looks_back(sentences[0].text, ctx))
         para_deadline: int | None = None
-        for sent in phrases.split_sentences(clean, para, pi):
+        for sent in sentences:
             dls = deadlines(sent.text)
             inherited = para_deadline or (section_deadline.get(id(heading)) if heading else None) or ctx.horizon
             items = _sentence_targets(sent, dls, inherited, goal_context or bool(dls) or para_deadline is not None,
-                                      goal_context, ctx, section)
+                                      goal_context, ctx, section, review=review)
             found.extend(items)
             if dls:
                 para_deadline = dls[-1].year
     return _merge_repeats(found)
+
+
+def _table_targets(clean: str, paragraphs, section_of, ctx: DocContext) -> list[Found]:
+    from innodrive.extraction.tables import find_table_targets
+
+    starts = {a: i for i, (a, _) in enumerate(paragraphs)}
+    out = []
+    for t in find_table_targets(clean, paragraphs, doc_year=ctx.doc_year, horizon=ctx.horizon):
+        heading = section_of[starts[t.start]] if t.start in starts else None
+        out.append(Found(
+            indicator=t.indicator, kind=t.kind, value=t.value, unit=t.unit, comparator=t.comparator, year=t.year,
+            baseline_year=t.baseline_year, direction=t.direction, firmness=None, scope=ctx.default_scope,
+            section=heading.path if heading else None, start=t.start, end=t.end, basis=t.basis,
+            baseline_value=t.baseline_value, binding=t.binding))
+    return out
 
 
 def _sections(headings: list[Heading], n: int) -> list[Heading | None]:
@@ -159,8 +185,10 @@ def _section_deadlines(clean: str, paragraphs, headings: list[Heading]) -> dict[
     out: dict[int, int] = {}
     for h in headings:
         texts = [clean[paragraphs[h.paragraph][0]:paragraphs[h.paragraph][1]]]
-        if h.paragraph + 1 < len(paragraphs) and len(texts[0]) < 60:
-            a, b = paragraphs[h.paragraph + 1]
+        nxt = h.paragraph + 1
+        if (nxt < len(paragraphs) and not phrases.SENTENCE_END.search(texts[0])
+                and not any(o.paragraph == nxt for o in headings)):
+            a, b = paragraphs[nxt]
             texts.append(clean[a:b][:80])
         for t in texts:
             dls = deadlines(t[:80])
@@ -176,6 +204,33 @@ def _section_deadlines(clean: str, paragraphs, headings: list[Heading]) -> dict[
     return out
 
 
+_REVIEW_TITLES = re.compile(r"发展基础|发展现状|现实基础|基础条件|工作回顾|回顾|主要成效|取得成效|发展成就|成绩|"
+                            r"面临形势|发展环境|机遇和挑战|形势分析|存在问题|上年工作")
+
+
+def _review_headings(headings: list[Heading]) -> set[int]:
+    """Sections that look back (发展基础, 工作回顾 …): their numbers are achievements."""
+    out: set[int] = set()
+    for h in headings:
+        parent = headings[h.parent] if h.parent is not None else None
+        if _REVIEW_TITLES.search(h.title) or (parent is not None and id(parent) in out):
+            out.add(id(h))
+    return out
+
+
+def _looks_back(first_sentence: str, ctx: DocContext) -> bool:
+    """A paragraph that opens by looking back (2020年，… / "十三五"时期，… / 过去五年) reports results."""
+    if deadlines(first_sentence) or _FIRM.search(first_sentence):
+        return False
+    if re.search(r"过去[一二三四五]年|[一二三四五]年来|十[一二三]五(?:时期|期间|以来)|取得(?:了)?(?:显著|明显|重大)?成效", first_sentence):
+        return True
+    if ctx.doc_year:
+        m = re.match(r"(?:截至|截止)?(20\d\d)年(?:底|末)?[,，]", first_sentence)
+        if m and int(m.group(1)) < ctx.doc_year:
+            return True
+    return False
+
+
 def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | None) -> bool:
     a, b = para
     first = phrases.SENTENCE_END.split(clean[a:b], maxsplit=1)[0]
@@ -188,10 +243,15 @@ def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | Non
 
 
 def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_context: bool,
-                      goal_context: bool, ctx: DocContext, section: str | None) -> list[Found]:
+                      goal_context: bool, ctx: DocContext, section: str | None, *, review: bool = False) -> list[Found]:
     text = sent.text
     quotes = phrases.quoted_spans(text)
     firm_positions = [(m.start(), m.group(0)) for m in _FIRM.finditer(text)]
+    # in a look-back section only a sentence that itself sets a deadline or says 力争/确保 sets goals
+    review = review and not firm_positions and not any(
+        d.year >= (ctx.doc_year or 0) for d in dls)
+    if review:
+        return []
     past = bool(_PAST.search(text)) and not firm_positions and not dls
     if not past and ctx.doc_year:
         explicit = [int(y) for y in re.findall(r"(?<![到至\d])(20\d\d)年(?![底末]?前)", text)]
@@ -299,6 +359,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     # 3. quantities
     prev_end = -1
     prev_indicator: str | None = None
+    pending: list[str] = []  # 分别: coordinated subjects still waiting for their numbers
     for m in QUANTITY_RE.finditer(text):
         span = m.span()
         if _overlaps(consumed, span):
@@ -328,26 +389,44 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         region_start = prev_end if chained else clause_start
         subject = text[region_start:m.start()].lstrip("、和及 ")
         subject_start = region_start + (len(text[region_start:m.start()]) - len(subject))
+        end = m.end()
+
+        # A和B分别达到X和Y: pair the subjects with the numbers in order; the verb of the
+        # first number covers the others
+        paired = False
+        if chained and pending:
+            subject = pending.pop(0)
+            paired = True
+        else:
+            pending = []
+            both = re.search(r"分别$", subject)
+            if both:
+                items = [x for x in re.split(r"、|和|及", subject[:both.start()]) if x.strip()]
+                if len(items) >= 2:
+                    subject, pending = items[0], items[1:]
 
         # number before the noun: 新建5个省级重点实验室
-        following = _noun_after(after[len(""):]) if not post else ""
-        trimmed_scope, trimmed = phrases.trim_indicator(subject)
-        if (not trimmed or trimmed in ("新增", "新建", "新认定", "引进", "培育", "建设", "创建")) and following:
-            keep = subject.strip()[-2:] if subject.strip()[-2:] in ("新增", "新建", "引进", "新认定", "创建") else ""
+        opening = _without_quotes(subject)
+        following = _noun_after(after) if not post else ""
+        _, trimmed = phrases.trim_indicator(subject)
+        if (not trimmed or trimmed in _BARE_VERBS) and following:
+            keep = subject.strip()[-2:] if subject.strip()[-2:] in _KEPT_VERBS else ""
             subject = keep + following
             end = m.end() + len(following)
-        else:
-            end = m.end()
 
         # 实现关键技术突破10项: here 突破 is what is counted, not "more than"
         if pre == "突破" and re.match(r"(?:力争|确保)?实现", subject.strip()):
             subject, pre = subject + pre, ""
 
+        kind, comparator, direction, basis = _classify(pre, post, approx, unit, subject)
+        indicator = subject
+        if prev_indicator:
+            indicator = _borrow_subject(indicator, prev_indicator, chained=chained, growth=kind == "growth")
+
         # is it a target at all?
-        unquoted = _without_quotes(subject)
-        _, plain = phrases.trim_indicator(unquoted)
-        verb = bool(_TARGET_VERBS.match(_strip_firm(unquoted.strip()))) or bool(_TARGET_VERB_BEFORE.search(unquoted))
-        trigger = bool(pre or post or approx) or verb
+        _, plain = phrases.trim_indicator(_without_quotes(indicator))
+        verb = bool(_TARGET_VERBS.match(_strip_firm(opening.strip()))) or bool(_TARGET_VERB_BEFORE.search(opening))
+        trigger = bool(pre or post or approx) or verb or paired
         trigger = trigger or any(p <= m.start() for p, _ in firm_positions) or any(d.start <= m.start() for d in dls)
         if not trigger and goal_context and not chinese_numeral and phrases.looks_like_indicator(plain):
             trigger = True
@@ -357,16 +436,11 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             prev_end = m.end()
             continue
 
-        kind, comparator, direction, basis = _classify(pre, post, approx, unit, subject)
-        indicator = subject
-        # a short measure word after a coordinated item borrows its subject (研发经费支出…、投入强度1.4%)
-        if chained and prev_indicator:
-            indicator = _borrow_subject(indicator, prev_indicator)
         if kind == "multiple":
             b = baseline_year(text[:m.start()])
             baseline = b[0] if b else (ctx.plan_start - 1 if ctx.plan_start else None)
         else:
-            baseline = b[0] if (b := base) and kind == "growth" and basis == "cumulative" else None
+            baseline = base[0] if base and kind == "growth" and basis == "cumulative" else None
         before = len(out)
         add(indicator, kind, tidy_number(value), unit, comparator, m.start(), subject_start, end,
             direction=direction, basis=basis, baseline=baseline)
@@ -449,18 +523,34 @@ def _noun_after(after: str) -> str:
 
 
 _MEASURE_WORDS = ("投入强度", "强度", "资金", "经费", "金额", "总额", "增速", "增幅", "占比", "比重", "数量",
-                  "规模", "收入", "产值")
-_HEAD_WORDS = ("支出", "立项", "数量", "总额", "金额", "收入", "产值", "规模", "投入", "增加值")
+                  "规模", "收入", "产值", "总数", "总量", "个数", "家数")
+_BARE_MEASURES = ("总数", "总量", "总额", "数量", "规模", "占比", "比重", "增速", "增幅", "个数", "家数", "存量",
+                  "累计", "强度")
+_HEAD_WORDS = ("支出", "立项", "数量", "总额", "金额", "收入", "产值", "规模", "投入", "增加值", "经费")
+_BARE_VERBS = ("新增", "新建", "新认定", "引进", "培育", "建设", "创建", "建成", "打造", "组建", "设立")
+_KEPT_VERBS = ("新增", "新建", "引进", "新认定", "创建")
 
 
-def _borrow_subject(indicator: str, previous: str) -> str:
-    """研发经费支出45亿元、投入强度1.4% → the second is 研发经费投入强度."""
+def _borrow_subject(indicator: str, previous: str, *, chained: bool, growth: bool) -> str:
+    """Complete a subject that leans on the previous target of the sentence.
+
+    研发经费支出45亿元、投入强度1.4% → 研发经费投入强度; 新增高新技术企业200家,总数突破
+    1000家 → 高新技术企业总数; 营业收入达到3000亿元,年均增长15% → 营业收入 (growth);
+    孵化器达到50家,其中国家级10家 → 国家级孵化器.
+    """
+    raw = indicator.strip(phrases._PUNCT_EDGE)
     _, ind = phrases.trim_indicator(indicator)
-    if not ind or len(ind) > 6 or not ind.startswith(_MEASURE_WORDS) or ind in previous:
-        return indicator
-    for head in _HEAD_WORDS:
-        if previous.endswith(head) and len(previous) > len(head) + 1:
-            return previous[: -len(head)] + ind
+    stock = re.sub(r"^(?:新增|新认定|新建|新创建|累计)", "", previous)
+    if raw.startswith("其中") and ind:
+        return ind + stock
+    if not ind:
+        return previous if growth else indicator
+    if ind in _BARE_MEASURES:
+        return stock + ("" if ind == "累计" else ind)
+    if chained and len(ind) <= 6 and ind.startswith(_MEASURE_WORDS) and ind not in previous:
+        for head in _HEAD_WORDS:
+            if previous.endswith(head) and len(previous) > len(head) + 1:
+                return previous[: -len(head)] + ind
     return indicator
 
 
@@ -581,8 +671,10 @@ def _merge_repeats(found: list[Found]) -> list[Found]:
                 continue
             if restated(k.indicator, f.indicator):
                 duplicate = True
-                if k.firmness is None and f.firmness:
-                    k.firmness = f.firmness
+                k.firmness = k.firmness or f.firmness
+                k.baseline_value = k.baseline_value if k.baseline_value is not None else f.baseline_value
+                k.baseline_year = k.baseline_year or f.baseline_year
+                k.binding = k.binding or f.binding
                 break
         if not duplicate:
             kept.append(f)
