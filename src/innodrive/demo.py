@@ -1,12 +1,66 @@
-"""``make demo``: the main job on the bundled examples (grows with each capability)."""
+"""``make demo``: the main job on the bundled examples, end to end.
+
+Builds a fresh SQLite database in a demo folder (``out/demo`` by default, or
+``INNODRIVE_DEMO_HOME``) from the bundled example documents (``examples/documents``)
+and the shipped statistics, then shows the status board of every target and the
+task ledger. Each run starts from an empty database, so the demo is idempotent and
+never touches the user's own ``INNODRIVE_HOME`` or ``INNODRIVE_DATABASE_URL``.
+Everything goes through the real CLI commands, exactly as a user would type them.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from innodrive.cli import main as cli_main
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "documents"
+
+
+def demo_home() -> Path:
+    return Path(os.environ.get("INNODRIVE_DEMO_HOME") or ROOT / "out" / "demo")
+
+
+def fresh_database(home: Path) -> None:
+    """Remove the demo database (only the demo folder's SQLite file) so the run starts empty."""
+    home.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        (home / f"innodrive.sqlite{suffix}").unlink(missing_ok=True)
+
+
+def steps(examples: list[Path]) -> list[tuple[str, list[str]]]:
+    """The demo as a list of (title, CLI arguments)."""
+    return [
+        ("settings", ["settings"]),
+        ("建库并导入内置统计数据 / database and shipped statistics", ["init", "--by", "demo"]),
+        ("添加示例政策文件 / add the example documents", ["plan", "add", *map(str, examples), "--by", "demo"]),
+        ("计划 / plans", ["plans"]),
+        ("目标状态看板 / target status board", ["status"]),
+        ("逾期任务 / overdue tasks", ["tasks", "--overdue"]),
+    ]
 
 
 def main() -> int:
-    return cli_main(["settings"])
+    examples = sorted(EXAMPLES.glob("*.txt"))
+    if not examples:
+        from innodrive.cli.output import error
+
+        error(f"找不到示例文件目录 {EXAMPLES}（make demo 需在源码目录中运行）")
+        return 2
+    home = demo_home()
+    fresh_database(home)
+    os.environ["INNODRIVE_HOME"] = str(home)
+    os.environ.pop("INNODRIVE_DATABASE_URL", None)
+    for title, args in steps(examples):
+        print(f"\n=== {title}: innodrive {' '.join(a if ROOT not in Path(a).parents else str(Path(a).relative_to(ROOT)) for a in args)}",
+              flush=True)
+        code = cli_main(args)
+        if code:
+            return code
+    print(f"\n演示数据库 / demo database: {home / 'innodrive.sqlite'}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -145,5 +145,6 @@ class AddResult(BaseModel):
     version_number: int
     targets: int
     linked_targets: int
+    unlinked: int = Field(default=0, description="targets other than milestones that no catalogue indicator matched")
     tasks: TaskChange
     diff_lines: list[str] = Field(default_factory=list)

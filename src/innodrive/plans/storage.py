@@ -122,9 +122,11 @@ def add_plan(store: Store, plan: ExtractedPlan, *, actor: str, plan_id: int | No
             after={"version": number, "file": plan.source.file, "sha256": plan.source.sha256,
                    "targets": len(plan.targets), "diff": diff_lines},
         )
+        unlinked = session.scalar(select(func.count()).select_from(TargetRow).where(TargetRow.version_id == version.id)
+                                  .where(TargetRow.indicator_code.is_(None)).where(TargetRow.kind != "milestone"))
         return AddResult(file=plan.source.file, outcome=outcome, plan_id=prow.id, plan_title=prow.title,
-                         version_number=number, targets=len(plan.targets), linked_targets=linked, tasks=changes,
-                         diff_lines=diff_lines)
+                         version_number=number, targets=len(plan.targets), linked_targets=linked, unlinked=unlinked,
+                         tasks=changes, diff_lines=diff_lines)
 
     return store.run(work)
 
