@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Kind = Literal["number", "multiple", "growth", "relative", "trend", "milestone"]
 Comparator = Literal["=", ">=", ">", "<=", "<", "~"]
@@ -61,12 +61,6 @@ class TargetSpec(BaseModel):
     evidence: str | None = None
     achieved_on: dt.date | None = Field(default=None, description="milestone: date a reported fact says it was achieved")
     achieved_evidence: str | None = None
-
-    @model_validator(mode="after")
-    def _years_in_order(self) -> TargetSpec:
-        if self.year is not None and self.baseline_year is not None and self.baseline_year >= self.year:
-            raise ValueError(f"基期年份 {self.baseline_year} 应早于目标年份 {self.year}")
-        return self
 
     @classmethod
     def from_extracted(cls, target, *, code: str | None, region: str | None = None,

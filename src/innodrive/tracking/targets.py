@@ -103,7 +103,7 @@ def prepare_series(observations: Sequence[ObservationPoint], *, unit: str, as_of
     periods after ``as_of`` and (for non-stocks) sub-annual dates."""
     best: dict[object, ObservationPoint] = {}
     for o in observations:
-        if o.value is None or (isinstance(o.value, float) and math.isnan(o.value)) or o.as_date > as_of:
+        if o.value is None or not math.isfinite(o.value) or o.as_date > as_of:
             continue
         cur = best.get(o.period)
         if cur is None or o.revision >= cur.revision:
@@ -207,6 +207,9 @@ def _quantitative(spec: TargetSpec, ind: Indicator, observations: Sequence[Obser
     if as_of > deadline:
         flags.add("deadline_passed")
     baseline_year = spec.baseline_year or (spec.start_year - 1 if spec.start_year else None)
+    if baseline_year is not None and baseline_year >= spec.year:
+        return _unjudgeable_status(spec, as_of, rs, ind, {"no_baseline", "no_target_value"}, {},
+                                   reason=f"基期年份{baseline_year}年不早于目标年份{spec.year}年，无法计算序时进度，请核对目标")
     accumulate = spec.kind == "number" and (spec.accumulate if spec.accumulate is not None else ind.flow_of is not None)
     unit = ind.unit
 
@@ -230,9 +233,12 @@ def _quantitative(spec: TargetSpec, ind: Indicator, observations: Sequence[Obser
         flags.add("no_baseline")
 
     # ---- target value --------------------------------------------------------------
-    target, shape, why_no_target = _target_value(spec, ind, baseline, baseline_year, rs)
+    target, shape, why_no_target, target_problem = _target_value(spec, ind, baseline, baseline_year, rs)
+    if shape == "compound" and target is not None and baseline is not None and not P.can_compound(baseline, target):
+        shape = "linear"
+        notes.append("基期值或目标值不为正，改按线性路径计算")
     if target is None:
-        flags.add("unit_mismatch" if why_no_target and "单位" in why_no_target else "no_target_value")
+        flags.add(target_problem or "no_target_value")
 
     # ---- actuals -----------------------------------------------------------------------
     points: list[tuple[dt.date, float, ObservationPoint | None]] = []
@@ -344,39 +350,43 @@ def _period_label(p: tuple[dt.date, float, ObservationPoint | None]) -> str:
 
 
 def _target_value(spec: TargetSpec, ind: Indicator, baseline: float | None, baseline_year: int | None,
-                  rs: RuleSet) -> tuple[float | None, str, str | None]:
-    """(target value in the catalogue unit, path shape, why there is none)."""
+                  rs: RuleSet) -> tuple[float | None, str, str | None, str | None]:
+    """(target value in the catalogue unit, path shape, why there is none, and the flag
+    for that: ``unit_mismatch`` or ``no_target_value``)."""
     unit = ind.unit
     if spec.value is None:
-        return None, "linear", "目标没有给出数值"
+        return None, "linear", "目标没有给出数值", "no_target_value"
     if spec.kind == "number":
         try:
             t = convert(float(spec.value), spec.unit or unit, unit)
         except InputError:
-            return None, rs.path.number, f"目标单位“{spec.unit}”无法换算为指标单位“{unit}”"
-        return t, rs.path.number, None
+            return None, rs.path.number, f"目标单位“{spec.unit}”无法换算为指标单位“{unit}”", "unit_mismatch"
+        return t, rs.path.number, None, None
     if baseline is None:
         return None, rs.path.multiple if spec.kind == "multiple" else rs.path.growth, \
-            f"{'倍数' if spec.kind == 'multiple' else '增长率'}目标需要基期值"
+            f"{'倍数' if spec.kind == 'multiple' else '增长率'}目标需要基期值", "no_target_value"
+    if baseline <= 0 and not (spec.kind == "growth" and (spec.basis == "points" or spec.unit in ("个百分点", "百分点"))):
+        return None, rs.path.multiple if spec.kind == "multiple" else rs.path.growth, \
+            f"基期值为{fmt(baseline)}{unit}，不为正，倍数或增长率目标无法换算为目标值", "no_target_value"
     if spec.kind == "multiple":
-        return float(spec.value) * baseline, rs.path.multiple, None
+        return float(spec.value) * baseline, rs.path.multiple, None, None
     # growth
     basis = spec.basis or ("points" if spec.unit in ("个百分点", "百分点") else "annual")
     g = float(spec.value)
     direction = _direction(spec, ind)
     if basis == "points":
         if parse_unit(unit).unit_class != "percent":
-            return None, rs.path.points, f"百分点目标只适用于以%计的指标，本指标单位为“{unit}”"
+            return None, rs.path.points, f"百分点目标只适用于以%计的指标，本指标单位为“{unit}”", "unit_mismatch"
         delta = -abs(g) if direction == "le" else g
-        return baseline + delta, rs.path.points, None
+        return baseline + delta, rs.path.points, None, None
     if spec.unit and spec.unit not in ("%", "％"):
-        return None, rs.path.growth, f"增长率目标的单位应为%，文件写作“{spec.unit}”"
+        return None, rs.path.growth, f"增长率目标的单位应为%，文件写作“{spec.unit}”", "unit_mismatch"
     rate = (-abs(g) if direction == "le" else g) / 100
     if basis == "cumulative":
-        return baseline * (1 + rate), rs.path.growth, None
+        return baseline * (1 + rate), rs.path.growth, None, None
     if baseline_year is None:
-        return None, rs.path.growth, "年均增长率目标需要基期年份"
-    return baseline * (1 + rate) ** (spec.year - baseline_year), rs.path.growth, None  # type: ignore[operator]
+        return None, rs.path.growth, "年均增长率目标需要基期年份", "no_target_value"
+    return baseline * (1 + rate) ** (spec.year - baseline_year), rs.path.growth, None, None  # type: ignore[operator]
 
 
 def _reason(spec: TargetSpec, ind: Indicator, flags: set[str], f: dict, fc: Forecast | None, notes: list[str], *,
