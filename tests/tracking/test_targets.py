@@ -18,7 +18,7 @@ import math
 
 import pytest
 
-from innodrive.tracking import ObservationPoint, TargetSpec, evaluate_target, load_rules
+from innodrive.tracking import ObservationPoint, TargetSpec, evaluate_target, expected_on_path, load_rules
 
 
 def pts(unit: str, **by_year: float | None) -> list[ObservationPoint]:
@@ -62,6 +62,17 @@ def test_number_ge_linear_path_behind_schedule():
     assert s.forecast.value == pytest.approx(130 * 1.3 ** 1.5)
     assert s.forecast.lower is None and s.probability is None
     assert "few_points" in s.flags and "不确定性很大" in s.reason
+
+
+def test_expected_value_on_the_path_at_any_date():
+    # doubling 446 → 892 on the compound path: end of 2022 (f = 2/5) → 446 × 2^0.4;
+    # before the period → the baseline; after the deadline → the target
+    s = evaluate_target(spec(kind="multiple", value=2, unit="倍"), pts("家", y2020=446, y2023=838), as_of=D(2024, 6, 30))
+    assert expected_on_path(s, D(2022, 12, 31)) == pytest.approx(446 * 2 ** 0.4)
+    assert expected_on_path(s, D(2019, 5, 1)) == 446
+    assert expected_on_path(s, D(2027, 1, 1)) == pytest.approx(892)
+    none = evaluate_target(spec(kind="multiple", value=2, unit="倍"), pts("家", y2023=838), as_of=D(2024, 6, 30))
+    assert expected_on_path(none, D(2022, 12, 31)) is None
 
 
 def test_number_ge_same_numbers_under_each_preset():

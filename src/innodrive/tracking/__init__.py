@@ -18,10 +18,10 @@ from innodrive.tracking.models import (
     TaskStatus,
 )
 from innodrive.tracking.ruleset import RuleSet, list_rule_sets, load_rules
-from innodrive.tracking.targets import evaluate_target
+from innodrive.tracking.targets import evaluate_target, expected_on_path
 from innodrive.tracking.tasks import evaluate_task
 
 __all__ = [
     "Forecast", "Milestone", "ObservationPoint", "ProgressReport", "RuleSet", "TargetSpec", "TargetStatus",
-    "TaskSpec", "TaskStatus", "evaluate_target", "evaluate_task", "list_rule_sets", "load_rules",
+    "TaskSpec", "TaskStatus", "evaluate_target", "evaluate_task", "expected_on_path", "list_rule_sets", "load_rules",
 ]

@@ -123,6 +123,17 @@ def prepare_series(observations: Sequence[ObservationPoint], *, unit: str, as_of
     return s
 
 
+def expected_on_path(status: TargetStatus, when: dt.date) -> float | None:
+    """The value on ``status``'s path at any date (for charts and what-if questions):
+    the baseline before the period starts, the target after the deadline. ``None`` when
+    the status has no baseline, target or path."""
+    if None in (status.baseline_value, status.target_value, status.baseline_year, status.target_year, status.path):
+        return None
+    share = P.time_share(when, baseline_year=status.baseline_year, target_year=status.target_year)  # type: ignore[arg-type]
+    return P.path_value(baseline=status.baseline_value, target=status.target_value, share=share,  # type: ignore[arg-type]
+                        shape=status.path)  # type: ignore[arg-type]
+
+
 # --------------------------------------------------------------------------- entry point
 
 
