@@ -61,7 +61,7 @@ def test_scoring_rules_hand_computed():
     assert math.isnan(s.loc["丙", "rd:完成率"]) and "rd" in s.loc["丙", "未知项"]
     # 丁: rd 2.0/2.5 = 0.8 → 8; hnte rank 2 → 8; energy 0.5/0.45 = 1.111 (below the cap 1.2) → 22.22; −2
     assert s.loc["丁", "总分"] == pytest.approx(8 + 8 + 0.5 / 0.45 * 20 - 2)
-    assert list(s.index) == ["甲", "乙", "丁", "丙"]  # sorted by rank; a vetoed unit ranks last
+    assert list(s.index) == ["甲", "丁", "乙", "丙"]  # 46 > 36.2 > 28.5; the vetoed unit ranks last
     assert s.loc["丙", "排名"] == 4
 
 
