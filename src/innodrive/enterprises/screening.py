@@ -1,0 +1,174 @@
+"""Bulk screening: a checked registry → verdicts, reasons, gaps and incentives → XLSX.
+
+The office's weekly question — "which enterprises qualify for what today, what do the
+others lack, what are they due" — answered for a whole registry at once. Evaluation is
+vectorised (:mod:`.vectorised`); reasons follow the rule tree (the required conditions
+not met, and for alternatives the route that came closest); gaps come from :mod:`.gaps`;
+the 加计扣除 and local incentives from :mod:`.incentives`. Bad rows were already set
+aside by :mod:`.registry` and are listed in their own sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from innodrive.enterprises import gaps as gaps_mod
+from innodrive.enterprises.incentives import local_incentive_arrays, local_rules_for, super_deduction_arrays
+from innodrive.enterprises.registry import Registry
+from innodrive.enterprises.rules import Condition, RuleSet, rules_in_force
+from innodrive.enterprises.states import PASS, STATE_LABELS, STATE_NAMES
+from innodrive.enterprises.vectorised import ProgrammeArrays, columns_of, evaluate_arrays
+from innodrive.errors import NotFound
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class ScreeningResult:
+    on: dt.date
+    rule_sets: list[RuleSet]
+    registry: Registry
+    table: pd.DataFrame  # one row per evaluated enterprise, Chinese column names
+    states: dict[str, np.ndarray] = field(default_factory=dict)
+    within_reach: dict[str, np.ndarray] = field(default_factory=dict)
+    local_rules_title: str | None = None
+
+    def summary(self) -> pd.DataFrame:
+        rows = []
+        for rs in self.rule_sets:
+            st = self.states[rs.programme]
+            counts = {STATE_LABELS[STATE_NAMES[c]]: int((st == c).sum()) for c in (3, 2, 1, 0)}
+            rows.append({"项目": rs.title, "规则版本": rs.version, **counts,
+                         "培育可及（单项差距在阈值内）": int(self.within_reach[rs.programme].sum())})
+        return pd.DataFrame(rows)
+
+
+def _reasons(rs: RuleSet, pa: ProgrammeArrays, n: int) -> np.ndarray:
+    """Per row, the unmet conditions in rule order: every required one, and for a choice
+    of routes the route that came closest (ties: the later, usually the general route)."""
+    out = np.full(n, "", dtype=object)
+
+    def visit(c: Condition, mask: np.ndarray) -> None:
+        st = pa.conditions[c.id]
+        here = mask & (st != PASS)
+        if not here.any():
+            return
+        if c.kind == "all":
+            for k in c.children:
+                visit(k, here)
+        elif c.kind == "any":
+            stacked = np.stack([pa.conditions[k.id] for k in c.children])
+            best = len(c.children) - 1 - np.argmax(stacked[::-1], axis=0)
+            for j, k in enumerate(c.children):
+                visit(k, here & (best == j))
+        else:
+            for code in (0, 1, 2):
+                m = here & (st == code)
+                if m.any():
+                    out[m] = out[m] + f"{STATE_LABELS[STATE_NAMES[code]]}：{c.label}；"
+
+    visit(rs.verdict, np.ones(n, dtype=bool))
+    return out
+
+
+def screen(registry: Registry, *, on: dt.date, programmes: list[str] | None = None, with_gaps: bool = True,
+           with_incentives: bool = True, progress: Progress | None = None) -> ScreeningResult:
+    """Evaluate every good row of ``registry`` against the rules in force on ``on``."""
+    rule_sets = rules_in_force(on, programmes)
+    frame = registry.frame
+    cols, n = columns_of(frame)
+    if progress:
+        progress("评价", 0, len(rule_sets))
+    arrays = evaluate_arrays(cols, n, rule_sets, on=on)
+    if progress:
+        progress("评价", len(rule_sets), len(rule_sets))
+    table = pd.DataFrame({
+        "行号": registry.row_numbers,
+        "统一社会信用代码": frame["credit_code"].to_numpy(),
+        "企业名称": frame["name"].to_numpy(),
+        "所属地区": frame["region"].to_numpy() if "region" in frame else np.full(n, None),
+    })
+    result = ScreeningResult(on=on, rule_sets=rule_sets, registry=registry, table=table)
+    for i, rs in enumerate(rule_sets):
+        pa = arrays[rs.programme]
+        result.states[rs.programme] = pa.state
+        labels = np.array([STATE_LABELS[STATE_NAMES[c]] for c in range(4)], dtype=object)
+        table[f"{rs.title}｜结论"] = labels[pa.state]
+        table[f"{rs.title}｜原因"] = _reasons(rs, pa, n)
+        reach = np.zeros(n, dtype=bool)
+        if with_gaps:
+            g = gaps_mod.analyse(cols, n, rs, on=on, state=pa.state)
+            advice = np.full(n, "", dtype=object)
+            for row, opts in g.options.items():
+                advice[row] = "；或 ".join(o.text for o in opts)
+            for row, blocks in g.blocking.items():
+                advice[row] = (advice[row] + "；" if advice[row] else "") + "无法通过投入弥补：" + "、".join(blocks)
+            table[f"{rs.title}｜培育建议"] = advice
+            reach = g.within_reach | (pa.state >= 2)
+        result.within_reach[rs.programme] = reach
+        if progress:
+            progress("差距分析", i + 1, len(rule_sets))
+    if with_incentives:
+        year = frame["data_year"].to_numpy(dtype=float) if "data_year" in frame else np.full(n, np.nan)
+        year = np.where(np.isnan(year), on.year - 1, year).astype(int)
+        try:
+            sd = super_deduction_arrays(cols, n, year=year)
+            table["研发费用加计扣除额（万元）"] = np.round(sd["extra_deduction"], 2)
+            table["加计扣除减免所得税（万元）"] = np.round(sd["tax_saved"], 2)
+            table["加计扣除说明"] = np.where(
+                sd["excluded"], "属于负面清单行业（收入占比超过50%）或核定征收，不得享受",
+                np.where(sd["assumed"], "未提供负面清单行业收入占比或征收方式，按不属于排除情形测算", ""))
+        except NotFound:
+            pass
+        try:
+            local = local_rules_for(on)
+            amounts = local_incentive_arrays(cols, n, local, on=on)
+            tag = "（示例规则）" if local.status == "example" else ""
+            for inc in local.incentives:
+                table[f"{inc.title}{tag}（万元）"] = np.round(amounts[inc.id], 2)
+            result.local_rules_title = f"{local.title} {local.version}{tag}"
+        except NotFound:
+            pass
+    return result
+
+
+def write_xlsx(result: ScreeningResult, path: str | Path) -> Path:
+    """Write the results workbook: 筛选结果, 汇总, 数据问题, 规则版本."""
+    from openpyxl import Workbook
+
+    p = Path(path)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("筛选结果")
+    ws.append(list(result.table.columns))
+    for rec in result.table.itertuples(index=False, name=None):
+        ws.append([None if (isinstance(v, float) and np.isnan(v)) else v for v in rec])
+    summary = wb.create_sheet("汇总")
+    s = result.summary()
+    summary.append([f"评价日期 {result.on.isoformat()}；共 {result.registry.total_rows} 行，"
+                    f"评价 {len(result.table)} 行，数据有问题 {result.registry.bad_rows} 行"])
+    summary.append(list(s.columns))
+    for rec in s.itertuples(index=False, name=None):
+        summary.append(list(rec))
+    probs = wb.create_sheet("数据问题")
+    probs.append(["文件", "行号", "字段", "问题"])
+    for pr in result.registry.problems:
+        probs.append([pr.file, pr.row, pr.field, pr.message])
+    if result.registry.ignored_headers:
+        probs.append([result.registry.file, 1, "、".join(result.registry.ignored_headers), "未识别的列，已忽略"])
+    rules = wb.create_sheet("规则版本")
+    rules.append(["项目", "规则版本", "性质", "生效日期", "失效日期", "依据文件", "说明"])
+    for rs in result.rule_sets:
+        rules.append([rs.title, rs.version, rs.status_text(), rs.effective_from.isoformat(),
+                      rs.effective_to.isoformat() if rs.effective_to else "", "；".join(rs.source), rs.notes])
+    if result.local_rules_title:
+        rules.append([result.local_rules_title, "", "示例（非官方数值）" if "示例" in result.local_rules_title else "",
+                      "", "", "", "地方激励测算仅供参考"])
+    p.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(p)
+    return p
