@@ -23,3 +23,11 @@ def test_autonomous_prefectures_shorten_to_their_place_name():
     assert shorten("阿坝藏族羌族自治州") == "阿坝"
     assert shorten("海西蒙古族藏族自治州") == "海西"
     assert shorten("乐山市") == "乐山"
+
+
+def test_later_division_changes_are_applied():
+    regions = all_regions()
+    shehong = regions.find("射洪市")
+    assert shehong is not None and shehong.code == "510981" and shehong.parent == "510900"
+    assert regions.find("射洪县") is None
+    assert regions.find("叙州区").code == "511504"

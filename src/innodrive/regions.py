@@ -124,11 +124,19 @@ def shorten(name: str) -> str:
 
 @cache
 def all_regions() -> Regions:
+    """The division table with the recorded later changes (region_changes.csv) applied."""
+    changes: dict[str, dict] = {}
+    with resources.files("innodrive.data").joinpath("region_changes.csv").open(encoding="utf-8", newline="") as f:
+        for rec in csv.DictReader(f):
+            changes[rec["old_code"]] = rec
     rows = []
     with resources.files("innodrive.data").joinpath("regions.csv").open(encoding="utf-8", newline="") as f:
         for rec in csv.DictReader(f):
+            code, name = rec["code"], rec["name"]
+            if code in changes:
+                code, name = changes[code]["new_code"], changes[code]["new_name"]
             rows.append(Region(
-                code=rec["code"], name=rec["name"], level=rec["level"], parent=rec["parent"] or None,
+                code=code, name=name, level=rec["level"], parent=rec["parent"] or None,
                 longitude=float(rec["longitude"]) if rec["longitude"] else None,
                 latitude=float(rec["latitude"]) if rec["latitude"] else None,
             ))

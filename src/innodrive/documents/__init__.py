@@ -64,7 +64,7 @@ def read_document(data: bytes, name: str) -> Document:
     raw = read_bytes(data, name)
     sha256 = hashlib.sha256(data).hexdigest()
     del data
-    norm = normalise(raw.text)
+    norm = normalise(raw.text, extra_furniture=raw.furniture)
     clean = concat(norm.paragraphs, sep="\n")
     spans: list[tuple[int, int]] = []
     pos = 0

@@ -144,8 +144,13 @@ _GENRE_END = re.compile(r"(决定|公报|决议|规划|纲要|要点|方案|意�
 JOIN_MIN = 25
 
 
-def should_join(p: str, q: str) -> bool:
-    """Whether line ``q`` continues the unfinished sentence of paragraph ``p``."""
+def should_join(p: str, q: str, *, last_line: int | None = None, width: int | None = None) -> bool:
+    """Whether line ``q`` continues the unfinished sentence of paragraph ``p``.
+
+    ``width`` is the wrap width of a hard-wrapped text and ``last_line`` the length of
+    the last physical line of ``p``: a full-width line that does not end a sentence is
+    continued by the next one.
+    """
     if not p or not q or "\t" in p or "\t" in q:
         return False
     last = p[-1]
@@ -161,6 +166,8 @@ def should_join(p: str, q: str) -> bool:
         return False
     if last in ",、" or last == "，":
         return True
+    if width and last_line is not None and last_line >= width - 3 and not _GENRE_END.search(p):
+        return True  # a full line of hard-wrapped text
     if q[0] == "(":
         return False
     if len(q) < JOIN_MIN and q[-1] not in _TERMINAL and q[-1] not in ",，、":
@@ -251,16 +258,40 @@ class Normalised:
     repeated: list[MText] = field(default_factory=list)
 
 
-def normalise(text: MText) -> Normalised:
-    """Normalise ``text`` (already mapped onto the original) into clean paragraphs."""
+def wrap_width(lengths: list[int]) -> int | None:
+    """The line width of hard-wrapped text (a PDF of an official document: ~28 characters
+    a line; a newspaper column: ~12–20), or None when lines are whole paragraphs.
+
+    Hard-wrapped text has many lines of (almost) the same, short length.
+    """
+    candidates = [n for n in lengths if 8 <= n <= 60]
+    if len(candidates) < 8:
+        return None
+    counts: dict[int, int] = {}
+    for n in candidates:
+        counts[n] = counts.get(n, 0) + 1
+    best_width, best_share = None, 0.0
+    for width in counts:
+        share = sum(counts.get(w, 0) for w in range(width - 2, width + 1)) / len(lengths)
+        if share > best_share or (share == best_share and best_width is not None and width > best_width):
+            best_width, best_share = width, share
+    return best_width if best_share >= 0.3 else None
+
+
+def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> Normalised:
+    """Normalise ``text`` (already mapped onto the original) into clean paragraphs.
+
+    ``extra_furniture`` holds lines the reader recognised as furniture of this file
+    (running headers and footers of a PDF).
+    """
     folded = fold_width(text.text)
     script = detect_script(folded)
     if script == "traditional":
         folded = to_simplified(folded)
     source = MText(folded, text.runs)
+    extra = {fold_width(x).strip() for x in extra_furniture}
 
-    paragraphs: list[MText] = []
-    current: MText | None = None
+    lines: list[MText] = []
     furniture = 0
     pos = 0
     for raw_line in folded.split("\n"):
@@ -269,7 +300,7 @@ def normalise(text: MText) -> Normalised:
         stripped = raw_line.strip()
         if not stripped:
             continue
-        if is_furniture_line(stripped.replace("**", "")):
+        if stripped in extra or is_furniture_line(stripped.replace("**", "")):
             furniture += 1
             continue
         line = source.slice(start, start + len(raw_line))
@@ -277,15 +308,22 @@ def normalise(text: MText) -> Normalised:
         if cuts:
             line = line.without(cuts)
         line = line.strip()
-        if not line.text:
-            continue
+        if line.text:
+            lines.append(line)
+
+    width = wrap_width([len(x.text) for x in lines])
+    paragraphs: list[MText] = []
+    current: MText | None = None
+    last_len = 0
+    for line in lines:
         if current is None:
             current = line
-        elif should_join(current.text, line.text):
+        elif should_join(current.text, line.text, last_line=last_len, width=width):
             current = concat([current, line])
         else:
             paragraphs.append(current)
             current = line
+        last_len = len(line.text)
     if current is not None:
         paragraphs.append(current)
     kept, repeated = drop_repeats(paragraphs)

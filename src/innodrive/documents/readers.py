@@ -33,6 +33,7 @@ class RawText:
     encoding: str
     html_title: str | None = None
     warnings: list[str] = field(default_factory=list)
+    furniture: frozenset[str] = frozenset()  # lines this file repeats as headers/footers
 
 
 def sniff(data: bytes, name: str) -> str:
@@ -362,8 +363,32 @@ def _read_pdf(data: bytes, name: str) -> RawText:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise UnreadableDocument(f"PDF 文件已损坏，无法读取（{type(exc).__name__}）", file=name) from exc
     original = "\n".join(pages)
+    furniture = running_lines(pages)
     meaningful = sum(1 for ch in original if ch.isalnum())
     if meaningful < 20 * max(1, len(pages)) // 4:
         raise UnreadableDocument(
             f"PDF 没有文字层（{len(pages)} 页中几乎提取不到文字，可能是扫描件），请先进行文字识别（OCR）", file=name)
-    return RawText(original, MText.at(original, 0), "pdf", "utf-8")
+    return RawText(original, MText.at(original, 0), "pdf", "utf-8", furniture=furniture)
+
+
+def running_lines(pages: list[str]) -> frozenset[str]:
+    """Running headers and footers: short lines at the top or bottom of most pages
+    (中共某市委文件, the document's short title, a page number)."""
+    if len(pages) < 2:
+        return frozenset()
+    counts: dict[str, int] = {}
+    for page in pages:
+        lines = [ln.strip() for ln in page.splitlines() if ln.strip()]
+        edge = set(lines[:2] + lines[-2:])
+        for ln in edge:
+            if len(ln) <= 40:
+                key = re.sub(r"\d+", "#", ln)
+                counts[key] = counts.get(key, 0) + 1
+    need = max(2, (len(pages) + 1) // 2)
+    repeated = {k for k, n in counts.items() if n >= need}
+    out = set()
+    for page in pages:
+        for ln in page.splitlines():
+            if re.sub(r"\d+", "#", ln.strip()) in repeated:
+                out.add(ln.strip())
+    return frozenset(out)

@@ -39,6 +39,7 @@ _ORG_PREFIX = re.compile(
     r"(?:[、,和\s]+(?P<org2>[\u4e00-\u9fff]{2,12}?(?:人民政府(?:办公室)?|委员会|局|厅)))?"
     r"(?:关于|印发|$)")
 _DATE = re.compile(r"(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+_FUTURE_YEAR = re.compile(r"(?:到|至|力争|确保)(20\d\d)年|(20\d\d)年[^。]{0,16}目标")
 _ANNUAL_OPEN = re.compile(r"^(?P<y>20\d\d)年(?:是|全市|全省|全区|全县|全州|我市|,|全年)")
 
 
@@ -108,11 +109,17 @@ def _place_regex():
 
     regions = all_regions()
     names: dict[str, str] = {}
+    county_names: dict[str, list[str]] = {}
     for r in regions:
         if r.level in ("province", "prefecture"):
             for key in {r.name, r.short_name}:
                 if len(key) >= 2:
                     names.setdefault(key, r.code)
+        elif len(r.name) >= 3:
+            county_names.setdefault(r.name, []).append(r.code)
+    for name, codes in county_names.items():
+        if len(codes) == 1 and name not in names:  # full county names that are unique in China
+            names[name] = codes[0]
     pattern = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
     return re.compile(pattern), names
 
@@ -130,6 +137,12 @@ def find_region(title: str | None, issuer: str | None, clean: str):
     if not counts:
         return None, None, None
     regions = all_regions()
+    # a county named in the title or issuer is the document's own region
+    for text in (title or "", issuer or ""):
+        for m in rx.finditer(text):
+            r = regions.get(names[m.group(0)])
+            if r.level == "county" and m.start() == 0:
+                return r.name, r.level, r.code
     # prefer a prefecture over its province when both are named
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], 0 if regions.get(kv[0]).level == "prefecture" else 1))
     code = ranked[0][0]
@@ -202,7 +215,9 @@ def find_horizon(clean: str, annual_year: int | None, issued_year: int | None,
                       else max(periods, key=lambda p: (periods[p], p[1])))
         if not reference or end >= reference:
             return end, start
-    targets = Counter(int(y) for y in re.findall(r"(?:到|至)(20\d\d)年", clean[:60000]))
+    targets: Counter[int] = Counter()
+    for m in _FUTURE_YEAR.finditer(clean[:60000]):
+        targets[int(m.group(1) or m.group(2))] += 1
     if targets:
         year = max(targets, key=lambda y: (targets[y], y))
         if not reference or year >= reference:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-SENTENCE_END = re.compile(r"[。!?;]")
+SENTENCE_END = re.compile(r"[。!?]")
 CLAUSE_SEP = re.compile(r"[,:;]")
 
 

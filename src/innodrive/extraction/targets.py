@@ -143,7 +143,7 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             bool(sentences) and _looks_back(sentences[0].text, ctx))
         para_deadline: int | None = None
         for sent in sentences:
-            dls = deadlines(sent.text)
+            dls = [d for d in deadlines(sent.text) if not ctx.doc_year or d.year >= ctx.doc_year]
             inherited = para_deadline or (section_deadline.get(id(heading)) if heading else None) or ctx.horizon
             items = _sentence_targets(sent, dls, inherited, goal_context or bool(dls) or para_deadline is not None,
                                       goal_context, ctx, section, review=review)
@@ -245,6 +245,8 @@ def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | Non
 def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_context: bool,
                       goal_context: bool, ctx: DocContext, section: str | None, *, review: bool = False) -> list[Found]:
     text = sent.text
+    if ctx.doc_year:
+        dls = [d for d in dls if d.year >= ctx.doc_year]  # an earlier year is a review, not a deadline
     quotes = phrases.quoted_spans(text)
     firm_positions = [(m.start(), m.group(0)) for m in _FIRM.finditer(text)]
     # in a look-back section only a sentence that itself sets a deadline or says 力争/确保 sets goals
@@ -252,14 +254,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         d.year >= (ctx.doc_year or 0) for d in dls)
     if review:
         return []
-    past = bool(_PAST.search(text)) and not firm_positions and not dls
-    if not past and ctx.doc_year:
-        explicit = [int(y) for y in re.findall(r"(?<![到至\d])(20\d\d)年(?![底末]?前)", text)]
-        dl_years = {d.year for d in dls}
-        if any(y < ctx.doc_year and y not in dl_years for y in explicit) and not firm_positions:
-            past = True
-    if past:
-        return []
+    past_at = _past_segments(text, dls, firm_positions, ctx)
     base = baseline_year(text)
 
     def year_at(pos: int) -> int | None:
@@ -286,7 +281,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
 
     def add(indicator, kind, value, unit, comparator, pos, start, end, *, scope=None, note=None, basis=None,
             direction="ge", baseline=None, trim=True):
-        if not indicator or len(indicator) < 2:
+        if not indicator or len(indicator) < 2 or past_at(pos):
             return
         sc, ind = phrases.trim_indicator(indicator) if scope is None and trim else (scope, indicator)
         if not ind or len(ind) < 2:
@@ -454,6 +449,42 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         _trend(text, out_add=add, consumed=consumed)
         _milestones(text, out_add=add, consumed=consumed, quotes=quotes)
     return out
+
+
+def _past_segments(text: str, dls, firm_positions, ctx: DocContext):
+    """Which parts of a sentence report the past. A segment (between semicolons) looks back
+    when it has a past marker (同比, 累计, 截至 …) or names an earlier year, and sets no
+    deadline and says no 力争/确保; a segment without a time of its own continues the one
+    before it. Returns a function: position → is it in the past?"""
+    bounds: list[tuple[int, int, bool]] = []
+    pos = 0
+    previous = False
+    pieces = re.split(r"(;)", text)
+    for piece in pieces:
+        if piece == ";":
+            pos += 1
+            continue
+        a, b = pos, pos + len(piece)
+        pos = b
+        seg_dls = [d for d in dls if a <= d.start < b]
+        seg_firm = any(a <= p < b for p, _ in firm_positions)
+        years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)年", piece)]
+        looks_back = False
+        if not seg_dls and not seg_firm:
+            if _PAST.search(piece) or ctx.doc_year and any(y < ctx.doc_year for y in years):
+                looks_back = True
+            elif not years:
+                looks_back = previous
+        bounds.append((a, b, looks_back))
+        previous = looks_back
+
+    def past_at(position: int) -> bool:
+        for a, b, flag in bounds:
+            if a <= position <= b:
+                return flag
+        return False
+
+    return past_at
 
 
 def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):

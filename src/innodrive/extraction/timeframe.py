@@ -37,7 +37,9 @@ class Deadline:
 _YEAR_DEADLINE_RE = re.compile(
     r"(?:(?:力争|确保|计划|预计)?(?:到|至|截至|截止到|在)(?P<y1>20\d\d)年(?:底|末|年底)?)"
     r"|(?:(?P<y2>20\d\d)年(?:底|末|年底)?(?:前|以前|之前))"
-    r"|(?:^(?P<y3>20\d\d)年(?:全年|,|，|全市|全省|全区|全县|全州|我市|本市))"
+    r"|(?:(?:^|(?<=[,:]))(?P<y3>20\d\d)年(?:全年|,|，|全市|全省|全区|全县|全州|我市|本市))"
+    r"|(?:(?P<y4>20\d\d)年(?:全市|全省|全区|全县|我市|本市)?[\u4e00-\u9fff]{0,12}?(?:主要|预期|发展|工作|奋斗)+目标)"
+    r"|(?:(?:力争|确保|计划|预计)(?P<y5>20\d\d)年)"
 )
 _PLAN_DEADLINE_RE = re.compile(
     rf"(?:到|至|在|经过|通过)?{_Q}(?P<ord>十[一二三四五六七])五{_Q}(?:期末|末|时期|期间|期|规划期)"
@@ -53,7 +55,7 @@ def deadlines(text: str) -> list[Deadline]:
     """Deadline phrases in a sentence, in order of appearance."""
     found: list[Deadline] = []
     for m in _YEAR_DEADLINE_RE.finditer(text):
-        y = m.group("y1") or m.group("y2") or m.group("y3")
+        y = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4") or m.group("y5")
         found.append(Deadline(int(y), m.start(), m.end(), m.group(0)))
     for m in _PLAN_DEADLINE_RE.finditer(text):
         start, end = five_year_plan(m.group("ord"))
