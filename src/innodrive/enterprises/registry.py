@@ -92,7 +92,8 @@ def _parse_column(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[pd.S
     blank = _blank(raw)
     err = pd.Series([None] * len(raw), index=raw.index, dtype=object)
     if spec.kind == "text":
-        vals = raw.where(~blank, None).map(lambda v: None if v is None else str(v).strip())
+        vals = pd.Series([None if b else str(v).strip() for v, b in zip(raw.to_numpy(), blank.to_numpy(), strict=True)],
+                         index=raw.index, dtype=object)
         return vals, err
     out = pd.Series(np.nan, index=raw.index, dtype=np.float64)
     present = ~blank
@@ -206,7 +207,7 @@ def check_table(raw: pd.DataFrame, *, file: str | None = None, today: dt.date | 
             cols[spec.name] = vals
             for idx, msg in err[err.notna()].items():
                 pos = raw.index.get_loc(idx)
-                problems.append(Problem(message=msg, file=file, row=pos + 2, field=spec.header))
+                problems.append(Problem(message=msg, file=file, row=int(pos) + 2, field=spec.header))
                 bad_mask[pos] = True
         frame = pd.DataFrame(cols, index=chunk.index)
         parts.append(frame)
@@ -219,7 +220,7 @@ def check_table(raw: pd.DataFrame, *, file: str | None = None, today: dt.date | 
     for name in ("credit_code", "name"):
         empty = frame[name].isna()
         for pos in np.flatnonzero(empty.to_numpy()):
-            problems.append(Problem(message="必填项为空", file=file, row=pos + 2, field=FIELDS[name].header))
+            problems.append(Problem(message="必填项为空", file=file, row=int(pos) + 2, field=FIELDS[name].header))
             bad_mask[pos] = True
     # credit codes: shape, check digit, duplicates --------------------------------------------
     codes = frame["credit_code"]
@@ -249,7 +250,7 @@ def check_table(raw: pd.DataFrame, *, file: str | None = None, today: dt.date | 
             for pos in np.flatnonzero(over):
                 problems.append(Problem(
                     message=f"{spec.header}（{part[pos]:g}）大于{FIELDS[spec.not_above].header}（{whole[pos]:g}）",
-                    file=file, row=pos + 2, field=spec.header))
+                    file=file, row=int(pos) + 2, field=spec.header))
                 bad_mask[pos] = True
     problems.sort(key=lambda p: (p.row or 0))
     good = frame[~bad_mask].reset_index(drop=True)

@@ -1,6 +1,6 @@
 """Qualification rules as versioned data, and the loader that turns them into trees.
 
-Each YAML file under ``enterprises/rules/`` declares one *version* of one programme
+Each YAML file under ``enterprises/rules/programmes/`` declares one *version* of one programme
 (科技型中小企业, 高新技术企业, 创新型/专精特新/小巨人, 瞪羚): its source documents, the
 dates it is in force, derived values, score tables and conditions. The office changes
 a threshold by editing data, and an evaluation always uses the version in force on the
@@ -407,10 +407,10 @@ def load_text(text: str, *, file: str = "") -> RuleSet:
 def all_rule_sets() -> tuple[RuleSet, ...]:
     """Every bundled rule set (programme versions), loaded once."""
     out = []
-    folder = resources.files("innodrive.enterprises").joinpath("rules")
+    folder = resources.files("innodrive.enterprises").joinpath("rules").joinpath("programmes")
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
-        if entry.name.endswith(".yaml") and entry.name != "fields.yaml" and not entry.name.startswith("incentive"):
-            out.append(load_text(entry.read_text(encoding="utf-8"), file=entry.name))
+        if entry.name.endswith(".yaml"):
+            out.append(load_text(entry.read_text(encoding="utf-8"), file=f"programmes/{entry.name}"))
     _check_overlaps(out)
     return tuple(out)
 
