@@ -269,6 +269,23 @@ def test_target_already_met():
     assert "已达到2025年目标192家" in s.reason
 
 
+def test_met_is_judged_on_plan_period_figures_only():
+    # a 2018 figure above the target says nothing about the 2021–2025 plan
+    old = evaluate_target(spec(), pts("家", y2018=250), as_of=D(2023, 6, 30))
+    assert "met" not in old.flags and old.light == "grey"
+    # a baseline that already meets the target is flagged; without later data: grey
+    base = evaluate_target(spec(), pts("家", y2020=200), as_of=D(2023, 6, 30))
+    assert "met_at_baseline" in base.flags and "met" not in base.flags and base.light == "grey"
+
+
+def test_final_judgement_uses_the_deadline_year_figure():
+    # 2022 target of 45亿元; 2022 = 43 (missed), 2023 = 50 (after the deadline): still missed
+    t = TargetSpec(indicator="研发经费支出", code="rd_expenditure", kind="number", value=45, unit="亿元", year=2022,
+                   start_year=2022)
+    s = evaluate_target(t, pts("亿元", y2021=40, y2022=43, y2023=50), as_of=D(2024, 12, 31))
+    assert s.light == "red" and s.latest_value == 43 and s.latest_period == "2022年"
+
+
 def test_strict_comparator_needs_strictly_beyond():
     s = evaluate_target(spec(comparator=">"), pts("家", y2020=100, y2022=192), as_of=D(2023, 6, 30))
     assert "met" not in s.flags

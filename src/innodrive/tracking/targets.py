@@ -267,7 +267,12 @@ def _quantitative(spec: TargetSpec, ind: Indicator, observations: Sequence[Obser
         points += [(d, v, o) for d, v, o in series.dated]
         points.sort(key=lambda t: t[0])
     after = [p for p in points if baseline_year is None or p[0] > year_end(baseline_year)]
-    latest = points[-1] if points else None
+    # the figure of the deadline year decides a target whose deadline has passed
+    final_pt = next((p for p in points if p[0] == deadline), None) if "deadline_passed" in flags else None
+    if final_pt is not None:
+        flags.add("final")
+        after = [p for p in after if p[0] <= deadline]
+    latest = final_pt or (points[-1] if points else None)
 
     due_year = latest_due_year(as_of, lag_due)
     if baseline_year is not None and not after:
@@ -290,13 +295,14 @@ def _quantitative(spec: TargetSpec, ind: Indicator, observations: Sequence[Obser
     A = latest[1] if latest else None
     if latest is not None:
         fields.update(latest_value=A, latest_period=_period_label(latest), latest_source=latest[2].source if latest[2] else None)
-    if target is not None and A is not None and P.meets(A, target, direction=direction, comparator=spec.comparator):
+    # met: judged on a figure of the plan period (after the baseline), never on older data
+    judged = final_pt or (after[-1] if after else None)
+    if target is not None and judged is not None and P.meets(judged[1], target, direction=direction,
+                                                             comparator=spec.comparator):
         flags.add("met")
     if (target is not None and baseline is not None
             and P.meets(baseline, target, direction=direction, comparator=spec.comparator) and not accumulate):
         flags.add("met_at_baseline")
-    if "deadline_passed" in flags and latest is not None and latest[0] >= deadline:
-        flags.add("final")
 
     if target is not None and baseline is not None and baseline_year is not None:
         share_now = P.time_share(as_of, baseline_year=baseline_year, target_year=spec.year)
