@@ -354,7 +354,8 @@ def _np_cmp(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def vector(node: Node, cols: dict[str, np.ndarray], n: int, memo: dict) -> np.ndarray:
     """Evaluate over a whole registry. Results are float64 arrays with NaN for unknown.
 
-    ``memo`` caches by node identity, so a ratio used by five conditions is computed once.
+    ``memo`` caches by node identity, so a ratio used by five conditions is computed once;
+    the nodes must therefore outlive the memo (rule sets are loaded once and kept).
     Missing columns are treated as entirely unknown. The evaluation context (dates)
     is ``memo["ctx"]``.
     """

@@ -255,6 +255,12 @@ def super_deduction_arrays(cols: dict[str, np.ndarray], n: int, *, year: int | n
             "excluded": excluded, "assumed": assumed}
 
 
+@cache
+def _parsed(formula: str) -> E.Node:
+    """Parsed once and kept alive: the vector memo is keyed by node identity."""
+    return E.parse(formula)
+
+
 def local_incentive_arrays(cols: dict[str, np.ndarray], n: int, rules: LocalRules, *, on: dt.date
                            ) -> dict[str, np.ndarray]:
     """Each local incentive's amount per row: ``min(max(base, 0) × rate, cap)`` when eligible,
@@ -262,12 +268,12 @@ def local_incentive_arrays(cols: dict[str, np.ndarray], n: int, rules: LocalRule
     memo: dict = {"ctx": E.context_for(on)}
     out = {}
     for inc in rules.incentives:
-        base = E.vector(E.parse(inc.base), cols, n, memo)
+        base = E.vector(_parsed(inc.base), cols, n, memo)
         amount = np.maximum(base, 0.0) * inc.rate
         if inc.cap is not None:
             amount = np.minimum(amount, inc.cap)
         if inc.eligible:
-            ok = E.vector(E.parse(inc.eligible), cols, n, memo)
+            ok = E.vector(_parsed(inc.eligible), cols, n, memo)
             amount = np.where(ok == 0, 0.0, amount)
             amount[np.isnan(ok)] = np.nan
         out[inc.id] = amount
