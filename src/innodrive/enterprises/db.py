@@ -123,15 +123,14 @@ def load_stages(store, *, region_code: str | None = None) -> list[StageRecord]:
     """Stage records of a region (and everything under it), or all."""
     from innodrive.regions import all_regions
 
-    with store.read() as session:
-        rows = session.scalars(select(PipelineRow).order_by(PipelineRow.date, PipelineRow.id)).all()
     regions = all_regions()
     out = []
-    for r in rows:
-        if region_code and not (r.region_code and regions.is_within(r.region_code, region_code)):
-            continue
-        out.append(StageRecord(credit_code=r.credit_code, stage=r.stage, date=r.date, name=r.name,
-                               region_code=r.region_code))
+    with store.read() as session:
+        for r in session.scalars(select(PipelineRow).order_by(PipelineRow.date, PipelineRow.id)):
+            if region_code and not (r.region_code and regions.is_within(r.region_code, region_code)):
+                continue
+            out.append(StageRecord(credit_code=r.credit_code, stage=r.stage, date=r.date, name=r.name,
+                                   region_code=r.region_code))
     return out
 
 

@@ -1,0 +1,136 @@
+"""The cultivation funnel: pure counts, stage records in the store (SQLite, and
+PostgreSQL when configured), plan targets from the living plan, candidates within reach."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+
+from innodrive.enterprises.funnel import PlanTarget, StageRecord, compute_funnel
+
+from .ent_helpers import make_code
+
+D = dt.date
+
+
+def _rec(i, stage, day, region="511502"):  # 511502 翠屏区, inside 宜宾市 511500
+    return StageRecord(credit_code=make_code(i), stage=stage, date=day, region_code=region)
+
+
+RECORDS = [
+    _rec(1, "registered", D(2021, 4, 1)), _rec(1, "registered", D(2022, 4, 1)), _rec(2, "registered", D(2022, 5, 1)),
+    _rec(3, "registered", D(2022, 6, 1)),
+    _rec(1, "cultivating", D(2022, 2, 1)), _rec(2, "cultivating", D(2022, 3, 1)),
+    _rec(1, "recognised", D(2022, 11, 1)),  # leaves the pool: recognised
+    _rec(4, "recognised", D(2019, 12, 1)), _rec(4, "recognised", D(2022, 12, 1)),  # re-recognition
+    _rec(5, "recognised", D(2020, 12, 1)),  # still valid at the end of 2022 (2020, 2021, 2022)
+    _rec(6, "recognised", D(2019, 6, 1)),  # expired by 2022
+    _rec(5, "gazelle", D(2022, 9, 1)),
+]
+
+
+def test_pure_funnel_counts_and_targets():
+    targets = [PlanTarget(indicator_code="hnte_certified_count", year=2022, value=100, label="新增和重新认定高新技术企业"),
+               PlanTarget(indicator_code="hnte_count", year=2025, value=192, label="国家高新技术企业")]
+    rows = {r.stage: r for r in compute_funnel(RECORDS, year=2022, targets=targets, within_reach={"recognised": 7})}
+    # 入库 valid one year: 2022 registrations are codes 1, 2, 3; first-time in 2022: 2 and 3
+    assert (rows["registered"].cumulative, rows["registered"].new_in_year) == (3, 2)
+    # pool: 1 was recognised after entering, 2 stays
+    assert rows["cultivating"].cumulative == 1
+    # 高企 valid three years at the end of 2022: recognitions in 2020-2022 -> codes 1, 4, 5
+    rec = rows["recognised"]
+    assert rec.cumulative == 3
+    assert rec.new_in_year == 1  # only code 1 is first recognised in 2022 (4 is a re-recognition)
+    assert rec.events_in_year == 2  # 1 and 4: 新增和重新认定
+    by_code = {t.indicator_code: t for t in rec.targets}
+    assert by_code["hnte_certified_count"].measured == 2
+    assert by_code["hnte_certified_count"].shortfall == 100 - 2
+    assert by_code["hnte_count"].year == 2025 and not by_code["hnte_count"].exact_year
+    assert by_code["hnte_count"].shortfall == 192 - 3
+    assert rec.within_reach == 7
+    assert rows["gazelle"].cumulative == 1
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store(request, tmp_path):
+    from innodrive.store import initialise
+    from innodrive.store.testing import postgres_url, scratch_database
+
+    if request.param == "postgresql" and not postgres_url():
+        pytest.skip("INNODRIVE_TEST_POSTGRES_URL not set")
+    with scratch_database(request.param, tmp_path) as url:
+        s = initialise(url)
+        try:
+            yield s
+        finally:
+            s.close()
+
+
+def _plan_with_target():
+    from innodrive.extraction.models import DocumentMeta, Evidence, ExtractedPlan, SourceInfo, Target
+
+    text = "2022年，新增和重新认定高新技术企业100家"
+    return ExtractedPlan(
+        source=SourceInfo(file="yibin-2022.txt", sha256="0" * 64, encoding="utf-8", script="simplified"),
+        document=DocumentMeta(title="宜宾市2022年科技工作要点", issuer="宜宾市科学技术局", region="宜宾市", issued="2022-03-01"),
+        targets=[Target(indicator="新增和重新认定高新技术企业", kind="number", value=100, unit="家", comparator=">=",
+                        year=2022, evidence=Evidence(text=text, span=(0, len(text))))],
+    )
+
+
+def test_stage_records_and_plan_targets_in_the_store(store, tmp_path):
+    from innodrive.enterprises.db import funnel_report, load_stages, record_stages
+    from innodrive.plans.storage import add_plan
+
+    assert record_stages(store, RECORDS, actor="test") == len(RECORDS)
+    assert record_stages(store, RECORDS, actor="test") == 0  # idempotent
+    add_plan(store, _plan_with_target(), actor="test")
+    assert len(load_stages(store, region_code="511500")) == len(RECORDS)
+    assert load_stages(store, region_code="511100") == []  # 乐山市
+    report = funnel_report(region="宜宾市", year=2022, store=store)
+    rec = next(r for r in report.rows if r.stage == "recognised")
+    t = next(t for t in rec.targets if t.indicator_code == "hnte_certified_count")
+    assert (t.value, t.measured, t.shortfall) == (100, 2, 98)
+
+
+def test_ledger_import_is_all_or_nothing(store, tmp_path):
+    from innodrive.enterprises.db import load_stages, read_ledger, record_stages
+    from innodrive.errors import ValidationFailed
+
+    good = tmp_path / "ledger.csv"
+    good.write_text("统一社会信用代码,企业名称,所属地区,阶段,日期\n"
+                    f"{make_code(1)},甲,翠屏区,入库,2022-04-01\n{make_code(2)},乙,宜宾市,认定,2022-11-30\n",
+                    encoding="utf-8")
+    recs = read_ledger(good)
+    assert [r.stage for r in recs] == ["registered", "recognised"]
+    assert record_stages(store, recs, actor="t") == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("统一社会信用代码,企业名称,所属地区,阶段,日期\n"
+                   f"{make_code(3)},丙,翠屏区,上市,2022-04-01\n{make_code(4)},丁,宜宾市,认定,2099-01-01\n"
+                   f"{make_code(5)},戊,火星市,入库,2022-01-01\n",
+                   encoding="utf-8")
+    with pytest.raises(ValidationFailed) as exc:
+        read_ledger(bad)
+    assert [(p.row, p.field) for p in exc.value.problems] == [(2, "阶段"), (3, "日期"), (4, "所属地区")]
+    assert len(load_stages(store)) == 2
+
+
+def test_cli_funnel_on_a_fresh_database(tmp_path):
+    import os
+
+    env = {**os.environ, "INNODRIVE_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
+    env.pop("INNODRIVE_DATABASE_URL", None)
+    run = lambda *a: subprocess.run([sys.executable, "-m", "innodrive", *a], capture_output=True, text=True, env=env)  # noqa: E731
+    r = run("enterprises", "funnel", "--region", "宜宾市", "--year", "2022")
+    assert r.returncode == 2 and "innodrive init" in r.stderr and "Traceback" not in r.stderr
+    assert run("init", "--no-data").returncode == 0
+    ledger = tmp_path / "ledger.csv"
+    ledger.write_text("统一社会信用代码,企业名称,所属地区,阶段,日期\n"
+                      f"{make_code(1)},甲,翠屏区,认定,2022-04-01\n", encoding="utf-8")
+    r = run("enterprises", "funnel", "--records", str(ledger), "--region", "宜宾市", "--year", "2022")
+    assert r.returncode == 0, r.stderr
+    flat = "".join(r.stdout.split())
+    assert "已导入培育阶段记录1条" in flat and "认定（高新技术企业）" in flat
