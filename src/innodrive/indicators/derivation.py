@@ -12,19 +12,17 @@ where both parts exist for the same region and period; otherwise there is none
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from innodrive.indicators.observations import (
+    Current,
     Key,
     NewValue,
-    Observation,
-    _row_model,
     apply_changes,
     clean,
+    current_by_key,
     plan_changes,
 )
-from innodrive.store.schema import ObservationRow
 
 
 def _derived_indicators():
@@ -34,19 +32,10 @@ def _derived_indicators():
     return cat, [ind for ind in cat if ind.components is not None]
 
 
-def _current(session: Session, codes: set[str], regions: set[str]) -> dict[Key, Observation]:
+def _current(session: Session, codes: set[str], regions: set[str]) -> dict[Key, Current]:
     """Current values of ``codes`` in ``regions``, a reported value winning over a derived one."""
-    out: dict[Key, Observation] = {}
-    region_list = sorted(regions)
-    for i in range(0, len(region_list), 500):
-        q = (select(ObservationRow).where(ObservationRow.is_current.is_(True))
-             .where(ObservationRow.indicator_code.in_(sorted(codes)))
-             .where(ObservationRow.region_code.in_(region_list[i:i + 500])))
-        for r in session.scalars(q):
-            o = _row_model(r)
-            k = (o.region_code, o.indicator_code, o.period)
-            if k not in out or (out[k].origin == "derived" and o.origin == "reported"):
-                out[k] = o
+    out = current_by_key(session, indicator_codes=codes, origin="derived", region_codes=regions)
+    out.update(current_by_key(session, indicator_codes=codes, origin="reported", region_codes=regions))
     return out
 
 
@@ -93,12 +82,7 @@ def refresh(session: Session, changed: set[Key], *, actor: str, batch_id: int | 
                                 unit=ind.unit, source=source))
     if not new:
         return 0
-    current = {}
-    for r in session.scalars(select(ObservationRow).where(ObservationRow.is_current.is_(True))
-                             .where(ObservationRow.origin == "derived")
-                             .where(ObservationRow.indicator_code.in_(sorted(todo)))
-                             .where(ObservationRow.region_code.in_(sorted(regions)))):
-        current[(r.region_code, r.indicator_code, r.period)] = _row_model(r)
+    current = current_by_key(session, indicator_codes=set(todo), origin="derived", region_codes=regions)
     changes = plan_changes(new, current)
     apply_changes(session, changes, origin="derived", actor=actor, batch_id=batch_id)
     return sum(c.kind != "same" for c in changes)

@@ -69,6 +69,19 @@ class NewValue:
         return (self.region_code, self.indicator_code, self.period)
 
 
+@dataclass(slots=True, frozen=True)
+class Current:
+    """The current revision of one key, as much of it as comparing needs (light: an
+    import compares against hundreds of thousands of them)."""
+
+    id: int
+    revision: int
+    value: float
+    unit: str
+    source: str
+    note: str | None
+
+
 @dataclass(slots=True)
 class Change:
     """What storing one value would do: ``add`` a first revision, ``revise`` the
@@ -76,7 +89,7 @@ class Change:
 
     kind: Literal["add", "revise", "same"]
     new: NewValue
-    before: Observation | None = None
+    before: Current | None = None
 
 
 def clean(value: float) -> float:
@@ -94,16 +107,22 @@ def _row_model(r: ObservationRow) -> Observation:
     )
 
 
-def current_by_key(session: Session, *, indicator_codes: Iterable[str], origin: Origin = "reported") -> dict[Key, Observation]:
-    """The current revision of every key of these indicators."""
+def current_by_key(session: Session, *, indicator_codes: Iterable[str], origin: Origin = "reported",
+                   region_codes: Iterable[str] | None = None) -> dict[Key, Current]:
+    """The current revision of every key of these indicators (optionally only in some regions)."""
+    t = ObservationRow.__table__.c
     codes = sorted(set(indicator_codes))
-    out: dict[Key, Observation] = {}
+    regions = sorted(set(region_codes)) if region_codes is not None else None
+    out: dict[Key, Current] = {}
     for i in range(0, len(codes), 200):
-        q = (select(ObservationRow).where(ObservationRow.is_current.is_(True))
-             .where(ObservationRow.origin == origin)
-             .where(ObservationRow.indicator_code.in_(codes[i:i + 200])))
-        for r in session.scalars(q):
-            out[(r.region_code, r.indicator_code, r.period)] = _row_model(r)
+        q = (select(t.id, t.region_code, t.indicator_code, t.period, t.revision, t.value, t.unit, t.source, t.note)
+             .where(t.is_current.is_(True)).where(t.origin == origin).where(t.indicator_code.in_(codes[i:i + 200])))
+        region_chunks = [regions[j:j + 500] for j in range(0, len(regions), 500)] if regions is not None else [None]
+        for chunk in region_chunks:
+            qq = q.where(t.region_code.in_(chunk)) if chunk is not None else q
+            for r in session.execute(qq):
+                out[(r.region_code, r.indicator_code, r.period)] = Current(r.id, r.revision, r.value, r.unit, r.source,
+                                                                           r.note)
     return out
 
 
@@ -134,19 +153,35 @@ def apply_changes(session: Session, changes: list[Change], *, origin: Origin, ac
     for i in range(0, len(superseded), 1000):
         session.execute(update(ObservationRow).where(ObservationRow.id.in_(superseded[i:i + 1000]))
                         .values(is_current=False))
-    table = ObservationRow.__table__
     total = len(writes)
+    if not total:
+        return
+    # Bulk path: one driver-level executemany per chunk, without per-row statement
+    # compilation (an import writes up to hundreds of thousands of rows). The only
+    # values needing the dialect's conversion (timestamp, boolean) are the same for
+    # every row, so they are converted once.
+    conn = session.connection()
+    dialect = conn.dialect
+    table = ObservationRow.__table__
+    columns = ("region_code", "indicator_code", "period", "origin", "revision", "is_current", "value", "unit",
+               "value_as_written", "unit_as_written", "source", "note", "batch_id", "recorded_at", "recorded_by")
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+    now_db = _bind(table.c.recorded_at.type, dialect, now)
+    true_db = _bind(table.c.is_current.type, dialect, True)
     for i in range(0, total, chunk):
-        batch = [{
-            "region_code": c.new.region_code, "indicator_code": c.new.indicator_code, "period": c.new.period,
-            "origin": origin, "revision": (c.before.revision + 1) if c.before is not None else 1, "is_current": True,
-            "value": c.new.value, "unit": c.new.unit, "value_as_written": c.new.value_as_written,
-            "unit_as_written": c.new.unit_as_written, "source": c.new.source, "note": c.new.note,
-            "batch_id": batch_id, "recorded_at": now, "recorded_by": actor,
-        } for c in writes[i:i + chunk]]
-        session.execute(table.insert(), batch)
+        rows = [(c.new.region_code, c.new.indicator_code, c.new.period, origin,
+                 (c.before.revision + 1) if c.before is not None else 1, true_db, c.new.value, c.new.unit,
+                 c.new.value_as_written, c.new.unit_as_written, c.new.source, c.new.note, batch_id, now_db, actor)
+                for c in writes[i:i + chunk]]
+        conn.exec_driver_sql(sql, rows)
         if progress is not None:
             progress("write", min(i + chunk, total), total)
+
+
+def _bind(type_, dialect, value):
+    process = type_.bind_processor(dialect)
+    return process(value) if process is not None else value
 
 
 # -- reading -------------------------------------------------------------------
@@ -196,7 +231,9 @@ def record_value(store: Store, value: NewValue, *, actor: str) -> Change:
         if change.kind == "same":
             return change
         apply_changes(session, [change], origin="reported", actor=actor, batch_id=None)
-        before = change.before.model_dump(include={"value", "unit", "source", "note", "revision"}) if change.before else None
+        b = change.before
+        before = {"value": b.value, "unit": b.unit, "source": b.source, "note": b.note, "revision": b.revision} \
+            if b else None
         audit.record(session, actor=actor, action="observation.revise" if change.before else "observation.add",
                      entity="observation", entity_id="/".join(value.key),
                      summary=f"{'修正' if change.before else '录入'} {value.region_code} {value.indicator_code} "
