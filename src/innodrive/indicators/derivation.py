@@ -39,16 +39,11 @@ def _current(session: Session, codes: set[str], regions: set[str]) -> dict[Key, 
     return out
 
 
-def _compute(ind, numerator: float, denominator: float) -> float | None:
-    """``numerator / denominator × scale`` as the catalogue declares it; none for a zero denominator."""
-    if denominator == 0:
-        return None
-    return numerator / denominator * ind.components.scale
-
-
 def refresh(session: Session, changed: set[Key], *, actor: str, batch_id: int | None) -> int:
     """Recompute every derived indicator one of whose parts changed at one of the
     ``changed`` keys; return the number of derived values added or revised."""
+    from innodrive.indicators.derived import ratio_value
+
     cat, derived = _derived_indicators()
     if not changed or not derived:
         return 0
@@ -73,7 +68,8 @@ def refresh(session: Session, changed: set[Key], *, actor: str, batch_id: int | 
             num, den = values.get((region, num_code, period)), values.get((region, den_code, period))
             if num is None or den is None:
                 continue
-            value = _compute(ind, num.value, den.value)
+            value = ratio_value(numerator=num.value, numerator_unit=num.unit, denominator=den.value,
+                                denominator_unit=den.unit, target=ind, catalogue=cat)
             if value is None:
                 continue
             source = (f"派生：{cat.get(num_code).name}（观测 #{num.id}）÷ {cat.get(den_code).name}（观测 #{den.id}）"
