@@ -9,6 +9,8 @@ return pydantic objects; nothing outside the store family builds engines.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from innodrive.store.store import Store, current_user
 
 
@@ -18,11 +20,28 @@ def open_store(url: str | None = None, *, ready: bool = True) -> Store:
     store = Store(url)
     if ready:
         try:
-            store.require_ready()
+            with _reachable(store):
+                store.require_ready()
         except BaseException:
             store.close()
             raise
     return store
+
+
+@contextmanager
+def _reachable(store: Store):
+    """Turn "cannot connect" into one clear line instead of a driver traceback."""
+    from sqlalchemy.exc import DBAPIError
+
+    from innodrive.errors import InputError
+    from innodrive.store.engine import describe
+
+    try:
+        yield
+    except DBAPIError as exc:
+        from innodrive.store.store import driver_message
+
+        raise InputError(f"无法连接或打开数据库 {describe(store.url)}：{driver_message(exc)}") from exc
 
 
 def initialise(url: str | None = None) -> Store:
@@ -35,8 +54,9 @@ def initialise(url: str | None = None) -> Store:
 
     store = Store(url)
     try:
-        migrate.upgrade(store, "head")
-        load_regions(store)
+        with _reachable(store):
+            migrate.upgrade(store, "head")
+            load_regions(store)
     except BaseException:
         store.close()
         raise

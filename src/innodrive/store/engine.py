@@ -22,6 +22,7 @@ from innodrive.errors import InputError
 SQLITE_FILE_NAME = "innodrive.sqlite"
 BUSY_TIMEOUT_MS = 60_000
 WRITE_OPTION = "innodrive_write"
+PG_TIMEOUT_S = 120
 
 
 def database_url(url: str | None = None) -> str:
@@ -46,7 +47,9 @@ def create(url: str | None = None) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(resolved, parsed.database)
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(resolved, pool_pre_ping=True, future=True)
+        # A socket timeout, so that an unreachable server is an error rather than a
+        # wait without end; generous, because an import may wait for another one's lock.
+        return create_engine(resolved, pool_pre_ping=True, future=True, connect_args={"timeout": PG_TIMEOUT_S})
     raise InputError(f"不支持的数据库类型“{parsed.get_backend_name()}”：仅支持 SQLite 与 PostgreSQL")
 
 

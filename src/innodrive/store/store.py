@@ -138,8 +138,17 @@ def _transient(exc: DBAPIError) -> bool:
                                        "40001", "40p01"))
 
 
+def driver_message(exc: Exception) -> str:
+    """The driver's own first line (pg8000 puts a dict of fields in its errors)."""
+    orig = getattr(exc, "orig", None) or exc
+    args = getattr(orig, "args", ())
+    if args and isinstance(args[0], dict) and "M" in args[0]:
+        return str(args[0]["M"])
+    return (str(orig).splitlines() or [type(orig).__name__])[0]
+
+
 def _as_user_error(exc: Exception, url: str) -> InnodriveError:
-    message = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    message = driver_message(exc)
     if "database is locked" in message:
         return InnodriveError(f"数据库 {engines.describe(url)} 正被其他进程长时间占用，请稍后重试")
     if "unable to open database" in message or "could not connect" in message.lower() \
