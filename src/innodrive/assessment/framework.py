@@ -204,16 +204,26 @@ def _merge_entries(base: list, over: list) -> list:
     return [by[c] for c in order if c in by]
 
 
-def _apply_extends(raw: dict, problems: list[Problem], file: str | None) -> dict:
+def _apply_extends(raw: dict, problems: list[Problem], file: str | None, *, depth: int = 0) -> dict:
+    if depth == 0 and raw.get("template"):
+        problems.append(Problem("这是一个预置模板，不能直接运行：请新建框架文件，写 extends: 模板名，"
+                                "并补充三级指标、评价标准值和权重（见 README 考核评价一节）", file=file,
+                                field="template"))
     name = raw.get("extends")
     if name is None:
         return raw
-    base = dict(_preset_raw(str(name)))
+    if depth > 4:
+        problems.append(Problem("extends 嵌套过深（可能互相引用）", file=file, field="extends"))
+        return raw
+    base = _apply_extends(dict(_preset_raw(str(name))), problems, file, depth=depth + 1)
     base.pop("id", None)
+    base.pop("template", None)
     requires = tuple(base.get("requires_user") or ())
     merged = {**base, **{k: v for k, v in raw.items() if k not in ("indicators", "aggregates", "extends")}}
     for key in ("indicators", "aggregates"):
         merged[key] = _merge_entries(list(base.get(key) or []), list(raw.get(key) or []))
+    merged.pop("_user_entries", None)
+    merged["_extended"] = True
     merged["requires_user"] = list(requires)
     merged["_user_entries"] = {e.get("code"): set(e) for k in ("indicators", "aggregates")
                                for e in raw.get(k) or [] if isinstance(e, dict)}
@@ -228,6 +238,13 @@ def _apply_value_maps(raw: dict, problems: list[Problem], file: str | None) -> N
     for key, fld in (("standards", "standard"), ("weights", "weight"), ("targets", "target")):
         m = raw.get(key)
         if m is None:
+            continue
+        if key == "weights" and m == "equal":
+            # an explicit choice of equal weights for every entry the user left without one
+            for code, e in entries.items():
+                if e.get("weight") is None:
+                    e["weight"] = 1.0
+                    user.setdefault(code, set()).add("weight")
             continue
         if not isinstance(m, dict):
             problems.append(Problem(f"“{key}”应是“指标代码: 数值”的映射", file=file, field=key))
@@ -286,7 +303,8 @@ def parse_framework(raw: dict, *, file: str | None = None, catalogue_codes: set[
             continue
         for i, e in enumerate(entries):
             where = f"{key}[{i + 1}]"
-            node = _parse_node(e, kind, where, file, problems, unit_types, user_entries, requires)
+            node = _parse_node(e, kind, where, file, problems, unit_types,
+                               user_entries if raw.get("_extended") else {}, requires)
             if node is None:
                 continue
             if node.code in seen:
@@ -410,6 +428,9 @@ def _parse_node(e: Any, kind: str, where: str, file: str | None, problems: list[
     declared = e.get("sources") or {}
     if isinstance(declared, dict):
         sources.update({str(k): str(v) for k, v in declared.items()})
+    for fld in USER_FIELDS:
+        if fld in user_entries.get(code, set()) and fields.get(fld) is not None:
+            sources[fld] = USER_SUPPLIED  # a value the user's file sets over a preset
     for fld in requires:
         applies = (kind == "indicator") if fld == "standard" else (fld != "weight" or parent is not None)
         if not applies or fld not in USER_FIELDS:

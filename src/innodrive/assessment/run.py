@@ -212,7 +212,8 @@ def write_result(res: AssessmentResult, path: Path | str) -> list[Path]:
         raise InputError("输出目录不存在", file=str(path.parent))
     fw = res.framework
     meta = [("框架", fw.name), ("框架代码", fw.id), ("版本", fw.version), ("生效日期", fw.effective.isoformat()),
-            ("框架来源", fw.source or ""), ("数据文件", res.data_file), ("评价年份", res.year or "")]
+            ("框架来源", fw.source or ""), ("框架说明", fw.notes or ""), ("数据文件", res.data_file),
+            ("评价年份", res.year or "")]
     if res.provenance_line():
         meta.append(("参数来源", res.provenance_line()))
     meta += [("说明", n) for n in res.notes]

@@ -78,6 +78,8 @@ def assess_command(
                     cells.append(num(v) if c == "总分" else escape(str(v or "")))
         table.add_row(*cells)
     console.print(table)
+    if fw.notes:
+        console.print(f"[dim]框架说明：{escape(fw.notes)}[/dim]")
     if res.provenance_line():
         warn(res.provenance_line())
     for note in res.notes:
