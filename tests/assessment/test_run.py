@@ -167,3 +167,24 @@ def test_cli_error_is_one_line_without_traceback(fw_file, tmp_path):
     assert r.returncode == 2
     assert "Traceback" not in r.stderr and "第 2 行" in r.stderr and "hnte_count" in r.stderr
     assert len([ln for ln in r.stderr.splitlines() if ln.strip()]) == 1
+
+
+def test_cli_reproduces_coinr_from_files(tmp_path):
+    """The COINr pipeline through the user's path: preset YAML + bundled CSV → CSV output."""
+    from importlib import resources
+
+    from .conftest import expected
+
+    with resources.as_file(resources.files("innodrive.assessment.data") / "ASEM_iData.csv") as data:
+        out = tmp_path / "asem.csv"
+        r = run_cli("assess", "preset:coinr_asem", str(data), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    got = pd.read_csv(out, index_col=0)
+    exp = expected("expected_5_Aggregated.csv")
+    for code, label in (("Index", "Sustainable Connectivity"), ("Conn", "Connectivity"), ("Sust", "Sustainability")):
+        col = got[f"{code} {label}"]
+        for unit in exp.index:
+            assert col[unit] == pytest.approx(exp.loc[unit, code], rel=1e-6)
+    log = json.loads((tmp_path / "asem.log.json").read_text(encoding="utf-8"))
+    assert [s["step"] for s in log["log"]["steps"]] == ["denominate", "impute", "screen", "treat", "normalise",
+                                                         "aggregate"]

@@ -172,21 +172,23 @@ def _wide_levels(res: AssessmentResult) -> pd.DataFrame:
     score = lv.pivot(index="unit", columns="code", values="score")
     rank = lv.pivot(index="unit", columns="code", values="rank")
     order = list(dict.fromkeys(lv["code"]))
-    out = pd.DataFrame(index=res.ranking.index)
-    out.index.name = "地区"
+    idx = res.ranking.index
+    cols: dict[str, pd.Series] = {}
     if TYPE_COLUMN in res.ranking.columns:
-        out[TYPE_COLUMN] = res.ranking[TYPE_COLUMN]
+        cols[TYPE_COLUMN] = res.ranking[TYPE_COLUMN]
     for c in order:
-        out[f"{c} {res.framework.label(c)}"] = score[c].reindex(out.index)
-        out[f"{c}:排名"] = rank[c].reindex(out.index)
+        cols[f"{c} {res.framework.label(c)}"] = score[c].reindex(idx)
+        cols[f"{c}:排名"] = rank[c].reindex(idx)
     if res.scoring is not None:
         for c in ("总分", "排名", "等次", "一票否决"):
             if c in res.scoring.columns:
-                out[f"考核{c}"] = res.scoring[c].reindex(out.index)
+                cols[f"考核{c}"] = res.scoring[c].reindex(idx)
     if res.uncertainty is not None:
         t = res.uncertainty.table
         for c, zh in (("median_rank", "排名中位数"), ("rank_p05", "排名5%分位"), ("rank_p95", "排名95%分位")):
-            out[zh] = t[c].reindex(out.index)
+            cols[zh] = t[c].reindex(idx)
+    out = pd.DataFrame(cols, index=idx)
+    out.index.name = "地区"
     return out
 
 
