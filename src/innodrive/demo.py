@@ -39,6 +39,9 @@ def steps(examples: list[Path]) -> list[tuple[str, list[str]]]:
         ("计划 / plans", ["plans"]),
         ("目标状态看板 / target status board", ["status"]),
         ("逾期任务 / overdue tasks", ["tasks", "--overdue"]),
+        ("考核评价：COINr 示例指数与 1000 次不确定性分析 / assessment: COINr's ASEM example with uncertainty",
+         ["assess", "preset:coinr_asem", str(ROOT / "src" / "innodrive" / "assessment" / "data" / "ASEM_iData.csv"),
+          "--uncertainty", "1000", "--top", "10"]),
     ]
 
 
