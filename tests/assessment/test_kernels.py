@@ -228,3 +228,15 @@ def test_critic_hand_computed():
     r = np.corrcoef(z, rowvar=False)[0, 1]
     c = s * (1 - r)  # Σ_k(1 − r_jk) = (1 − 1) + (1 − r)
     close(W.critic(X), c / c.sum())
+
+
+def test_copeland_in_blocks_equals_the_full_outranking_matrix(monkeypatch):
+    rng = np.random.default_rng(0)
+    v = rng.random((3, 40, 5))
+    v[0, 3, 2] = np.nan
+    w = rng.random(5)
+    o = A.outranking(v, w)
+    off = ~np.eye(40, dtype=bool)
+    full = (np.where(off & (o > 0.5), 1.0, 0.0) - np.where(off & (o < 0.5), 1.0, 0.0)).sum(-1)
+    monkeypatch.setattr(A, "COPELAND_BLOCK", 50)  # force many small blocks
+    assert np.array_equal(A.copeland(v, w), full)

@@ -188,3 +188,31 @@ def test_cli_reproduces_coinr_from_files(tmp_path):
     log = json.loads((tmp_path / "asem.log.json").read_text(encoding="utf-8"))
     assert [s["step"] for s in log["log"]["steps"]] == ["denominate", "impute", "screen", "treat", "normalise",
                                                          "aggregate"]
+
+
+def test_panel_imputation_and_base_year_attribution(tmp_path):
+    fw = dict(FRAMEWORK, method=[{"step": "impute", "dset": "Raw", "method": "latest"},
+                                 {"step": "normalise", "dset": "Imputed", "method": "minmax"},
+                                 {"step": "aggregate"}])
+    fw_file = write(tmp_path, "kh.yaml", yaml.safe_dump(fw, allow_unicode=True))
+    rows = ["地区,年份,rd_intensity,hnte_count,tech_contract_turnover",
+            "甲区,2022,3.0,120,25", "乙县,2022,1.5,40,8", "丁区,2022,2.6,95,30",
+            "甲区,2023,3.2,130,", "乙县,2023,2.0,40,8", "丁区,2023,2.6,95,30"]
+    data = write(tmp_path, "panel.csv", "\n".join(rows) + "\n")
+    res = assess(fw_file, data, year=2023, base_year=2022)
+    # 甲区's missing 2023 contract value is carried forward from 2022 (25), and logged as imputed
+    assert res.coin.data["Imputed"].loc["甲区", "tech_contract_turnover"] == 25
+    assert ["甲区", "tech_contract_turnover"] in res.coin.details["Imputed"]["imputed"]
+    a = res.attribution
+    yi = a[(a.unit == "乙县") & (a.code == "rd_intensity")]
+    # fixed base (2022 range of rd is [1.5, 3.0]): 乙县 1.5 → 2.0 is 0 → 33.33; effective weight (2/3)·(1/2)
+    assert yi["contribution"].item() == pytest.approx((2.0 - 1.5) / 1.5 * 100 * (2 / 3) * 0.5)
+    for u in ("甲区", "乙县", "丁区"):
+        rows_u = a[a.unit == u]
+        assert rows_u[rows_u.code != "idx"]["contribution"].sum() == pytest.approx(
+            rows_u[rows_u.code == "idx"]["contribution"].item())
+    out = tmp_path / "r.xlsx"
+    write_result(res, out)
+    assert "变化归因2022-2023" in openpyxl.load_workbook(out).sheetnames
+    r = run_cli("assess", str(fw_file), str(data), "--year", "2023", "--base-year", "2022")
+    assert r.returncode == 0 and "较2022年变化" in r.stdout, r.stderr

@@ -34,6 +34,8 @@ class AssessmentResult:
     profiles: pd.DataFrame
     scoring: pd.DataFrame | None = None
     uncertainty: object | None = None
+    attribution: pd.DataFrame | None = None
+    base_year: int | None = None
     notes: list[str] = field(default_factory=list)
     data_file: str = ""
 
@@ -134,8 +136,12 @@ def build_coin(framework: Framework, data: AssessmentData, *, year: int | None =
 
 
 def assess(framework_path: Path | str, data_path: Path | str, *, year: int | None = None, uncertainty: int = 0,
-           seed: int = 0) -> AssessmentResult:
-    """Run a framework on a data file: the library call behind ``innodrive assess``."""
+           seed: int = 0, base_year: int | None = None) -> AssessmentResult:
+    """Run a framework on a data file: the library call behind ``innodrive assess``.
+
+    With ``base_year`` the change of the index since that year is split into indicator
+    contributions under fixed-base normalisation (:func:`results.attribute_change`).
+    """
     from innodrive.assessment import results, scoring
     from innodrive.assessment import sensitivity as sa
 
@@ -161,6 +167,13 @@ def assess(framework_path: Path | str, data_path: Path | str, *, year: int | Non
         raw = data.values[key]
         types = data.units[TYPE_COLUMN] if TYPE_COLUMN in data.units.columns else None
         res.scoring = scoring.score(fw, raw, targets=data.targets.get(key), unit_types=types)
+    if base_year is not None:
+        if base_year == coin.year:
+            raise InputError("基期年份与评价年份相同，无法计算变化", field="--base-year")
+        base, _ = build_coin(fw, data, year=base_year)
+        base.run(method)
+        res.attribution = results.attribute_change(base, coin)
+        res.base_year = base_year
     if uncertainty:
         factors = fw.uncertainty["factors"] if fw.uncertainty else None
         res.uncertainty = sa.uncertainty(coin, n=int(uncertainty), factors=factors, seed=seed)
@@ -227,6 +240,10 @@ def write_result(res: AssessmentResult, path: Path | str) -> list[Path]:
     log = res.coin.log_json()
     if suffix == ".csv":
         wide = _wide_levels(res)
+        if res.attribution is not None:
+            a = res.attribution
+            ch = a[a["code"] == fw.root].set_index("unit")["contribution"]
+            wide[f"{res.base_year}–{res.year}年指数变化（固定基期）"] = ch.reindex(wide.index)
         try:
             wide.to_csv(path, encoding="utf-8-sig")
             logp = path.with_suffix(".log.json")
@@ -252,6 +269,10 @@ def write_result(res: AssessmentResult, path: Path | str) -> list[Path]:
         sheets.append(("不确定性", res.uncertainty.table.rename(columns={
             "nominal_score": "得分", "nominal_rank": "排名", "median_rank": "排名中位数", "rank_p05": "排名5%分位",
             "rank_p95": "排名95%分位", "mean_score": "得分均值", "score_p05": "得分5%分位", "score_p95": "得分95%分位"})))
+    if res.attribution is not None:
+        sheets.append((f"变化归因{res.base_year}-{res.year}", res.attribution.rename(columns={
+            "unit": "地区", "code": "代码", "name": "名称", "base": f"{res.base_year}年标准化值",
+            "new": f"{res.year}年标准化值", "contribution": "对指数变化的贡献"})))
     sheets.append(("框架", framework_table(fw)))
     steps = json.loads(log)["steps"]
     sheets.append(("日志", pd.DataFrame([{"序号": i, "步骤": s["step"], "写入": "、".join(s["writes"]),

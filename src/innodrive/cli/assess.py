@@ -22,12 +22,14 @@ def assess_command(
     uncertainty: int = typer.Option(0, "--uncertainty", "-u", min=0, max=200000,
                                     help="不确定性分析的 Sobol 抽样次数（0 = 不做）"),
     seed: int = typer.Option(0, "--seed", help="不确定性分析的随机种子（结果可复现）"),
+    base_year: int | None = typer.Option(None, "--base-year", help="基期年份：把指数的年度变化分解到各指标（固定基期标准化）"),
     out: Path | None = typer.Option(None, "--out", "-o", help="输出文件 .xlsx（分表：各级得分、优势劣势、日志…）或 .csv"),
     top: int = typer.Option(50, "--top", min=1, help="终端表格最多显示的行数"),
 ) -> None:
     """按考核框架计算综合指数、各级得分与排名（可选考核计分、不确定性分析）。
 
     示例：innodrive assess 框架.yaml 数据.xlsx --year 2023 --uncertainty 1000 --out 结果.xlsx
+    示例：innodrive assess 框架.yaml 多年数据.csv --year 2023 --base-year 2022 --out 结果.xlsx
     """
     import math
 
@@ -37,7 +39,7 @@ def assess_command(
     from innodrive.cli.output import escape, warn
     from innodrive.cli.output import out as console
 
-    res = assess(framework, data, year=year, uncertainty=uncertainty, seed=seed)
+    res = assess(framework, data, year=year, uncertainty=uncertainty, seed=seed, base_year=base_year)
     fw = res.framework
     title = f"{fw.name}（{fw.version}，{fw.effective.isoformat()} 起施行）" + (f" · {res.year} 年" if res.year else "")
     table = Table(title=escape(title))
@@ -53,6 +55,11 @@ def assess_command(
     ua = res.uncertainty.table if res.uncertainty is not None else None
     if ua is not None:
         table.add_column("排名区间(5–95%)", justify="right")
+    change = None
+    if res.attribution is not None:
+        a = res.attribution
+        change = a[a["code"] == fw.root].set_index("unit")["contribution"]
+        table.add_column(f"较{res.base_year}年变化", justify="right")
     sc = res.scoring
     if sc is not None:
         for c in ("总分", "等次", "一票否决"):
@@ -71,6 +78,9 @@ def assess_command(
         if ua is not None:
             lo, hi = ua.loc[unit, "rank_p05"], ua.loc[unit, "rank_p95"]
             cells.append("—" if math.isnan(lo) else f"{lo:.0f}–{hi:.0f}")
+        if change is not None:
+            v = change.get(unit)
+            cells.append("—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:+.2f}")
         if sc is not None:
             for c in ("总分", "等次", "一票否决"):
                 if c in sc.columns:

@@ -139,16 +139,37 @@ def outranking(values: Array, weights: Array) -> Array:
     return np.where(diag, 0.0, o)
 
 
+COPELAND_BLOCK = 4_000_000  # cells of the (units × units × k) comparison built at once
+
+
 def copeland(values: Array, weights: Array, *, dat_thresh: float | None = None) -> Array:
-    """Copeland score: +1 per unit outranked (o > ½), −1 per unit outranking it (o < ½)."""
-    o = outranking(values, weights)
-    n = o.shape[-1]
-    off = ~np.eye(n, dtype=bool)
-    score = np.where(off & (o > 0.5), 1.0, 0.0) - np.where(off & (o < 0.5), 1.0, 0.0)
-    out = score.sum(-1)
+    """Copeland score: +1 per unit outranked (o > ½), −1 per unit outranking it (o < ½).
+
+    The pairwise comparison is built in row blocks so that memory stays bounded for
+    many units or many replications.
+    """
+    v = np.asarray(values, dtype=float)
+    w = np.broadcast_to(np.asarray(weights, dtype=float), v.shape)
+    n, k = v.shape[-2], v.shape[-1]
+    lead = v.shape[:-2]
+    vf, wf = v.reshape((-1, n, k)), w.reshape((-1, n, k))
+    out = np.empty(vf.shape[:2])
+    rows = max(1, COPELAND_BLOCK // max(1, n * k))
+    for r in range(vf.shape[0]):
+        for s in range(0, n, rows):
+            a = vf[r, s:s + rows, None, :]
+            b = vf[r, None, :, :]
+            wa = np.where(~np.isnan(a) & ~np.isnan(b), wf[r, s:s + rows, None, :], 0.0)
+            gt = np.where(a > b, wa, 0.0).sum(-1)
+            eq = np.where(a == b, wa, 0.0).sum(-1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                o = (gt + 0.5 * eq) / wa.sum(-1)
+            idx = np.arange(s, min(s + rows, n))
+            o[np.arange(idx.size), idx] = 0.5  # a unit neither beats nor loses to itself
+            out[r, idx] = np.where(o > 0.5, 1.0, 0.0).sum(-1) - np.where(o < 0.5, 1.0, 0.0).sum(-1)
+    out = out.reshape(lead + (n,))
     if dat_thresh is not None:
-        v = np.asarray(values, dtype=float)
-        share = (~np.isnan(v)).sum(-1) / v.shape[-1]
+        share = (~np.isnan(v)).sum(-1) / k
         out = np.where(share < dat_thresh, np.nan, out)
     return out
 
