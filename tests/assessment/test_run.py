@@ -154,9 +154,10 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 def test_cli_prints_ranked_table_and_writes(fw_file, tmp_path):
     data = write(tmp_path, "d.csv", WIDE)
     out = tmp_path / "r.xlsx"
-    r = run_cli("assess", str(fw_file), str(data), "--uncertainty", "32", "--out", str(out))
+    r = run_cli("assess", str(fw_file), str(data), "--uncertainty", "32", "--sensitivity", "16", "--out", str(out))
     assert r.returncode == 0, r.stderr
-    assert "排名" in r.stdout and "综合指数" in r.stdout and "排名区间" in r.stdout
+    assert "排名" in r.stdout and "综合指数" in r.stdout and "排名区间" in r.stdout and "总效应指数" in r.stdout
+    assert {"敏感性", "敏感性-各单位STi"} <= set(openpyxl.load_workbook(out).sheetnames)
     assert r.stdout.index("甲区") < r.stdout.index("乙县")
     assert out.exists()
 

@@ -80,3 +80,9 @@ def test_bad_factor_is_rejected(asem_coin):
         SA.uncertainty(asem_coin, n=10, factors=[{"kind": "colour"}])
     with pytest.raises(InputError, match="zero_policy"):
         SA.uncertainty(asem_coin, n=64, factors=[{"kind": "aggregate", "options": [{"method": "geometric"}]}])
+
+
+def test_oversized_design_is_refused_not_attempted(asem_coin, monkeypatch):
+    monkeypatch.setattr(SA, "MAX_CELLS", 51 * 100)
+    with pytest.raises(InputError, match="抽样规模过大"):
+        SA.uncertainty(asem_coin, n=101)

@@ -151,6 +151,10 @@ def preset_names() -> list[str]:
 
 def _read_yaml(path: Path | str, *, display: str) -> dict:
     try:
+        from innodrive import settings
+
+        if Path(path).stat().st_size > settings.max_input_bytes():
+            raise InputError("考核框架文件超过大小上限（INNODRIVE_MAX_INPUT_MB）", file=display)
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("找不到考核框架文件", file=display, status=3) from None

@@ -34,6 +34,7 @@ class AssessmentResult:
     profiles: pd.DataFrame
     scoring: pd.DataFrame | None = None
     uncertainty: object | None = None
+    sensitivity: object | None = None
     attribution: pd.DataFrame | None = None
     base_year: int | None = None
     notes: list[str] = field(default_factory=list)
@@ -136,11 +137,13 @@ def build_coin(framework: Framework, data: AssessmentData, *, year: int | None =
 
 
 def assess(framework_path: Path | str, data_path: Path | str, *, year: int | None = None, uncertainty: int = 0,
-           seed: int = 0, base_year: int | None = None) -> AssessmentResult:
+           seed: int = 0, base_year: int | None = None, sensitivity: int = 0) -> AssessmentResult:
     """Run a framework on a data file: the library call behind ``innodrive assess``.
 
     With ``base_year`` the change of the index since that year is split into indicator
     contributions under fixed-base normalisation (:func:`results.attribute_change`).
+    With ``sensitivity`` (base samples N) a Saltelli design of N·(d + 2) runs gives the
+    first-order and total indices of each uncertain factor.
     """
     from innodrive.assessment import results, scoring
     from innodrive.assessment import sensitivity as sa
@@ -177,6 +180,9 @@ def assess(framework_path: Path | str, data_path: Path | str, *, year: int | Non
     if uncertainty:
         factors = fw.uncertainty["factors"] if fw.uncertainty else None
         res.uncertainty = sa.uncertainty(coin, n=int(uncertainty), factors=factors, seed=seed)
+    if sensitivity:
+        factors = fw.uncertainty["factors"] if fw.uncertainty else None
+        res.sensitivity = sa.sensitivity(coin, n=int(sensitivity), factors=factors, seed=seed)
     return res
 
 
@@ -240,6 +246,8 @@ def write_result(res: AssessmentResult, path: Path | str) -> list[Path]:
     log = res.coin.log_json()
     if suffix == ".csv":
         wide = _wide_levels(res)
+        if res.provenance_line():
+            wide["参数来源"] = res.provenance_line()
         if res.attribution is not None:
             a = res.attribution
             ch = a[a["code"] == fw.root].set_index("unit")["contribution"]
@@ -269,6 +277,11 @@ def write_result(res: AssessmentResult, path: Path | str) -> list[Path]:
         sheets.append(("不确定性", res.uncertainty.table.rename(columns={
             "nominal_score": "得分", "nominal_rank": "排名", "median_rank": "排名中位数", "rank_p05": "排名5%分位",
             "rank_p95": "排名95%分位", "mean_score": "得分均值", "score_p05": "得分5%分位", "score_p95": "得分95%分位"})))
+    if res.sensitivity is not None:
+        sr = res.sensitivity
+        sheets.append(("敏感性", sr.indices.rename(columns={"factor": "不确定因素", "Si": "一阶指数Si",
+                                                           "STi": "总效应指数STi"})))
+        sheets.append(("敏感性-各单位STi", sr.per_unit_sti))
     if res.attribution is not None:
         sheets.append((f"变化归因{res.base_year}-{res.year}", res.attribution.rename(columns={
             "unit": "地区", "code": "代码", "name": "名称", "base": f"{res.base_year}年标准化值",

@@ -40,6 +40,7 @@ from scipy.stats import qmc, rankdata
 from innodrive.errors import InputError
 
 CHOICE_BITS = 4096.0
+MAX_CELLS = 50_000_000  # replications × units kept in memory at once (≈ 400 MB of float64)
 
 
 @dataclass
@@ -244,6 +245,12 @@ def default_factors(coin) -> list[dict]:
     return factors
 
 
+def _check_size(runs: int, units: int) -> None:
+    if runs * units > MAX_CELLS:
+        raise InputError(f"抽样规模过大：{runs} 次 × {units} 个单位超过内存上限（{MAX_CELLS:,} 个数值），请减少抽样次数",
+                         field="uncertainty")
+
+
 def _ranks(scores: np.ndarray) -> np.ndarray:
     r = rankdata(-scores, method="min", axis=-1, nan_policy="omit")
     return np.where(np.isnan(scores), np.nan, r)
@@ -271,6 +278,7 @@ def uncertainty(coin, *, n: int = 1000, factors: list[dict] | None = None, seed:
         raise InputError("不确定性分析的重复次数至少为 2", field="uncertainty")
     factors = default_factors(coin) if factors is None else factors
     model = Model(coin, factors)
+    _check_size(n, len(model.units))
     u = sobol_sample(n, max(model.dims, 1), seed=seed)
     scores = model.evaluate(u)
     ranks = _ranks(scores)
@@ -308,6 +316,7 @@ def sensitivity(coin, *, n: int = 256, factors: list[dict] | None = None, seed: 
     factors = default_factors(coin) if factors is None else factors
     model = Model(coin, factors)
     d = len(model.factors)
+    _check_size(n * (d + 2), len(model.units))
     s = sobol_sample(n, 2 * model.dims, seed=seed)
     a, b = s[:, :model.dims], s[:, model.dims:]
     blocks = [a, b]

@@ -21,6 +21,8 @@ def assess_command(
     year: int | None = typer.Option(None, "--year", "-y", help="评价年份（数据含多个年份时；默认最新年份）"),
     uncertainty: int = typer.Option(0, "--uncertainty", "-u", min=0, max=200000,
                                     help="不确定性分析的 Sobol 抽样次数（0 = 不做）"),
+    sensitivity: int = typer.Option(0, "--sensitivity", "-s", min=0, max=100000,
+                                    help="敏感性分析的基础样本数 N（共运行 N×(因素数+2) 次；0 = 不做）"),
     seed: int = typer.Option(0, "--seed", help="不确定性分析的随机种子（结果可复现）"),
     base_year: int | None = typer.Option(None, "--base-year", help="基期年份：把指数的年度变化分解到各指标（固定基期标准化）"),
     out: Path | None = typer.Option(None, "--out", "-o", help="输出文件 .xlsx（分表：各级得分、优势劣势、日志…）或 .csv"),
@@ -39,7 +41,8 @@ def assess_command(
     from innodrive.cli.output import escape, warn
     from innodrive.cli.output import out as console
 
-    res = assess(framework, data, year=year, uncertainty=uncertainty, seed=seed, base_year=base_year)
+    res = assess(framework, data, year=year, uncertainty=uncertainty, seed=seed, base_year=base_year,
+                 sensitivity=sensitivity)
     fw = res.framework
     title = f"{fw.name}（{fw.version}，{fw.effective.isoformat()} 起施行）" + (f" · {res.year} 年" if res.year else "")
     table = Table(title=escape(title))
@@ -88,6 +91,14 @@ def assess_command(
                     cells.append(num(v) if c == "总分" else escape(str(v or "")))
         table.add_row(*cells)
     console.print(table)
+    if res.sensitivity is not None:
+        st = Table(title=f"敏感性分析（Saltelli 设计，N={res.sensitivity.n}，共 {res.sensitivity.runs} 次）："
+                         "对平均排名变化的影响")
+        for col in ("不确定因素", "一阶指数 Si", "总效应指数 STi"):
+            st.add_column(col, justify="left" if col == "不确定因素" else "right")
+        for _, r in res.sensitivity.indices.iterrows():
+            st.add_row(escape(str(r["factor"])), *("—" if math.isnan(r[k]) else f"{r[k]:.3f}" for k in ("Si", "STi")))
+        console.print(st)
     if fw.notes:
         console.print(f"[dim]框架说明：{escape(fw.notes)}[/dim]")
     if res.provenance_line():
