@@ -181,3 +181,15 @@ def _small_framework(types: bool = False):
 def _small_data():
     return pd.DataFrame({"a": [0.0, 5.0, 10.0], "b": [3.0, 1.0, 2.0], "c": [7.0, 9.0, 8.0]},
                         index=["u1", "u2", "u3"])
+
+
+def test_unknown_names_in_step_parameters_are_input_errors():
+    coin = build_example_coin(up_to="Imputed")
+    from innodrive.assessment import Screen
+
+    with pytest.raises(InputError, match="单位不存在：XXX"):
+        coin.copy().add(Screen(force_include=["XXX"]))
+    with pytest.raises(InputError, match="exclude 中的指标不存在"):
+        coin.copy().add(Treat(dset="Imputed", exclude=["nope"]))
+    with pytest.raises(InputError, match="未知指标：nope"):
+        coin.copy().add(Normalise(dset="Imputed", per_indicator={"nope": {"method": "rank"}}))

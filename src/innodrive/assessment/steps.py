@@ -183,6 +183,9 @@ class Screen(Step):
         if self.unit_screen in ("byNZ", "both"):
             keep &= nonzero >= self.nonzero_thresh
         idx = df.index
+        unknown = [u for u in [*(self.force_include or []), *(self.force_exclude or [])] if u not in idx]
+        if unknown:
+            raise InputError(f"强制保留/剔除的单位不存在：{'、'.join(map(str, unknown))}", field="force_include")
         for u in self.force_include or []:
             keep[idx.get_loc(u)] = True
         for u in self.force_exclude or []:
@@ -291,6 +294,8 @@ class Treat(Step):
         sk, ku = skew_kurt_columns(x)
         rows = []
         skip = set(self.exclude or [])
+        if skip - set(cols):
+            raise InputError(f"exclude 中的指标不存在：{'、'.join(sorted(map(str, skip - set(cols))))}", field="exclude")
         for j, code in enumerate(cols):
             if code in skip:
                 continue
@@ -356,6 +361,9 @@ def normalise_matrix(framework, cols: list[str], x: np.ndarray, *, method: str, 
     """Normalise a (…, units × indicators) array column by column (pure; used by UA too)."""
     from innodrive.assessment.kernels.normalise import NORMALISERS, apply_direction
 
+    unknown = [c for c in [*per_indicator, *bounds] if c not in cols]
+    if unknown:
+        raise InputError(f"标准化参数引用了未知指标：{'、'.join(map(str, unknown))}", field="per_indicator")
     directions = np.array([framework.by_code[c].direction if use_directions else 1 for c in cols], dtype=float)
     spec = {c: (per_indicator.get(c, {}).get("method", method),
                 {**(params if c not in per_indicator or "method" not in per_indicator[c] else {}),
@@ -473,6 +481,9 @@ class Weight(Step):
             if self.method == "equal":
                 w = K.equal(len(kids))
             elif self.method == "manual":
+                extra = set(self.weights or {}) - set(fw.by_code)
+                if extra:
+                    raise InputError(f"手工权重引用了未知指标：{'、'.join(sorted(extra))}", field="weights")
                 missing = [k for k in kids if k not in (self.weights or {})]
                 if missing:
                     raise InputError(f"手工权重缺少：{'、'.join(missing)}", field="weights")
