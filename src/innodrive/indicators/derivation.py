@@ -12,10 +12,12 @@ where both parts exist for the same region and period; otherwise there is none
 
 from __future__ import annotations
 
+import math
+
 from sqlalchemy.orm import Session
 
 from innodrive.indicators.observations import (
-    Current,
+    Change,
     Key,
     NewValue,
     apply_changes,
@@ -32,53 +34,82 @@ def _derived_indicators():
     return cat, [ind for ind in cat if ind.components is not None]
 
 
-def _current(session: Session, codes: set[str], regions: set[str]) -> dict[Key, Current]:
-    """Current values of ``codes`` in ``regions``, a reported value winning over a derived one."""
-    out = current_by_key(session, indicator_codes=codes, origin="derived", region_codes=regions)
-    out.update(current_by_key(session, indicator_codes=codes, origin="reported", region_codes=regions))
-    return out
-
-
-def refresh(session: Session, changed: set[Key], *, actor: str, batch_id: int | None) -> int:
-    """Recompute every derived indicator one of whose parts changed at one of the
-    ``changed`` keys; return the number of derived values added or revised."""
+def refresh(session: Session, changes: list[Change], *, actor: str, batch_id: int | None) -> int:
+    """Recompute every derived indicator one of whose parts was just added or revised
+    by ``changes`` (already written in this transaction); return the number of derived
+    values added or revised."""
     from innodrive.indicators.derived import ratio_value
 
     cat, derived = _derived_indicators()
-    if not changed or not derived:
+    changes = [c for c in changes if c.kind != "same"]
+    if not changes or not derived:
         return 0
     by_part: dict[str, list] = {}
     for ind in derived:
         for part in (ind.components.numerator, ind.components.denominator):
             by_part.setdefault(part, []).append(ind)
+    # the parts just written, with their revision numbers (cited in the derived value's source)
+    fresh: dict[Key, tuple[float, str, int]] = {}
     todo: dict[str, set[tuple[str, str]]] = {}
-    for region, code, period in changed:
-        for ind in by_part.get(code, []):
-            todo.setdefault(ind.code, set()).add((region, period))
+    for c in changes:
+        v = c.new
+        if v.indicator_code not in by_part:
+            continue
+        fresh[(v.region_code, v.indicator_code, v.period)] = (v.value, v.unit, c.before.revision + 1 if c.before else 1)
+        for ind in by_part[v.indicator_code]:
+            todo.setdefault(ind.code, set()).add((v.region_code, v.period))
     if not todo:
         return 0
-    regions = {r for pairs in todo.values() for r, _ in pairs}
-    parts = {p for code in todo for p in (cat.get(code).components.numerator, cat.get(code).components.denominator)}
-    values = _current(session, parts, regions)
+
+    # parts not in this batch come from the store (a reported value winning over a derived one)
+    missing: dict[str, set[str]] = {}
+    for code, pairs in todo.items():
+        comp = cat.get(code).components
+        for region, period in pairs:
+            for part in (comp.numerator, comp.denominator):
+                if (region, part, period) not in fresh:
+                    missing.setdefault(part, set()).add(region)
+    stored: dict[Key, tuple[float, str, int]] = {}
+    for part, regions in missing.items():
+        for origin in ("derived", "reported"):
+            for k, cur in current_by_key(session, indicator_codes=[part], origin=origin, region_codes=regions).items():
+                stored[k] = (cur.value, cur.unit, cur.revision)
+
+    factors: dict[tuple[str, str, str], float | None] = {}
+
+    def derive(ind, num: tuple[float, str, int], den: tuple[float, str, int]) -> float | None:
+        """part T's ratio_value, whose unit conversion is linear: computed once per
+        indicator and pair of units as the factor of 1 ÷ 1, then applied."""
+        key = (ind.code, num[1], den[1])
+        if key not in factors:
+            factors[key] = ratio_value(numerator=1.0, numerator_unit=num[1], denominator=1.0,
+                                       denominator_unit=den[1], target=ind, catalogue=cat)
+        factor = factors[key]
+        if factor is None or den[0] == 0 or not (math.isfinite(num[0]) and math.isfinite(den[0])):
+            return None
+        return num[0] / den[0] * factor
+
     new: list[NewValue] = []
     for code, pairs in todo.items():
         ind = cat.get(code)
         num_code, den_code = ind.components.numerator, ind.components.denominator
+        num_name, den_name = cat.get(num_code).name, cat.get(den_code).name
         for region, period in sorted(pairs):
-            num, den = values.get((region, num_code, period)), values.get((region, den_code, period))
+            num = fresh.get((region, num_code, period)) or stored.get((region, num_code, period))
+            den = fresh.get((region, den_code, period)) or stored.get((region, den_code, period))
             if num is None or den is None:
                 continue
-            value = ratio_value(numerator=num.value, numerator_unit=num.unit, denominator=den.value,
-                                denominator_unit=den.unit, target=ind, catalogue=cat)
+            value = derive(ind, num, den)
             if value is None:
                 continue
-            source = (f"派生：{cat.get(num_code).name}（观测 #{num.id}）÷ {cat.get(den_code).name}（观测 #{den.id}）"
-                      f"，公式 {ind.formula or ind.code}")
+            source = (f"派生：{num_name}（{period}，第 {num[2]} 版）÷ {den_name}（{period}，第 {den[2]} 版），"
+                      f"公式 {ind.formula or ind.code}")
             new.append(NewValue(region_code=region, indicator_code=code, period=period, value=clean(value),
                                 unit=ind.unit, source=source))
     if not new:
         return 0
+    regions = {v.region_code for v in new}
     current = current_by_key(session, indicator_codes=set(todo), origin="derived", region_codes=regions)
-    changes = plan_changes(new, current)
-    apply_changes(session, changes, origin="derived", actor=actor, batch_id=batch_id)
-    return sum(c.kind != "same" for c in changes)
+    planned = plan_changes(new, current)
+    apply_changes(session, planned, origin="derived", actor=actor, batch_id=batch_id)
+    return sum(c.kind != "same" for c in planned)

@@ -335,7 +335,11 @@ def _blank(v: object) -> bool:
 
 
 def parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> Parsed:
-    """Validate and convert every row; raise :class:`ValidationFailed` naming every problem."""
+    """Validate and convert every row; raise :class:`ValidationFailed` naming every problem.
+
+    Tables repeat a few regions, indicators, units and periods many times, so each
+    distinct text is resolved once and remembered for the rest of the table.
+    """
     layout, roles, period_cols = map_columns(table.header, table.file)
     res = _Resolver(remembered or {})
     problems: list[Problem] = []
@@ -344,63 +348,88 @@ def parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> Pa
     blank = 0
     file = table.file
     hdr = table.header
+    catalogue_units = {ind.code: ind.unit for ind in res.catalogue}
 
-    def col(row: list[object], role: str) -> str:
-        i = roles.get(role)
-        return _cell_text(row[i]) if i is not None and i < len(row) else ""
+    def cell(row: list[object], i: int | None) -> str:
+        if i is None or i >= len(row):
+            return ""
+        v = row[i]
+        return v.strip() if isinstance(v, str) else _cell_text(v)
+
+    periods: dict[object, str | InputError] = {}
+
+    def period_of(text: object) -> str:
+        key = text if isinstance(text, str | int | float) else repr(text)
+        hit = periods.get(key)
+        if hit is None:
+            try:
+                hit = parse_period(text)
+            except InputError as exc:
+                hit = exc
+            periods[key] = hit
+        if isinstance(hit, InputError):
+            raise hit
+        return hit
+
+    i_region, i_code, i_ind = roles.get("region"), roles.get("region_code"), roles["indicator"]
+    i_unit, i_source, i_note = roles["unit"], roles["source"], roles.get("note")
+    f_region = hdr[i_region] if i_region is not None else hdr[i_code]
+    f_code = hdr[i_code] if i_code is not None else None
+    if layout == "long":
+        i_period, i_value = roles["period"], roles["value"]
+        value_cols = [(None, i_value, hdr[i_value])]
+    else:
+        i_period = None
+        value_cols = [(p, i, hdr[i]) for i, p in period_cols.items()]
 
     for rownum, row in table.rows:
         row_problems: list[Problem] = []
-        # region
-        code_text, name_text = col(row, "region_code"), col(row, "region")
+        # region: a code column wins over a name column
+        code_text = cell(row, i_code)
+        ref = code_text or cell(row, i_region)
         region_code = None
-        ref = code_text or name_text
         if not ref:
-            row_problems.append(Problem("地区为空", file=file, row=rownum, field=hdr[roles.get("region", roles.get("region_code", 0))]))
+            row_problems.append(Problem("地区为空", file=file, row=rownum, field=f_region))
         else:
             region_code, msg = res.region(ref)
             if msg:
-                field = hdr[roles["region_code"]] if code_text else hdr[roles["region"]]
-                row_problems.append(Problem(msg, file=file, row=rownum, field=field))
+                row_problems.append(Problem(msg, file=file, row=rownum, field=f_code if code_text else f_region))
         # indicator
-        ind_text = col(row, "indicator")
+        ind_text = cell(row, i_ind)
         code = None
         if not ind_text:
-            row_problems.append(Problem("指标为空", file=file, row=rownum, field=hdr[roles["indicator"]]))
+            row_problems.append(Problem("指标为空", file=file, row=rownum, field=hdr[i_ind]))
         else:
             code, msg = res.indicator(ind_text)
             if msg:
-                row_problems.append(Problem(msg, file=file, row=rownum, field=hdr[roles["indicator"]]))
+                row_problems.append(Problem(msg, file=file, row=rownum, field=hdr[i_ind]))
         # unit
-        unit = col(row, "unit")
+        unit = cell(row, i_unit)
         factor = None
         if not unit:
-            row_problems.append(Problem("单位为空", file=file, row=rownum, field=hdr[roles["unit"]]))
+            row_problems.append(Problem("单位为空", file=file, row=rownum, field=hdr[i_unit]))
         elif code is not None:
             factor, msg = res.factor(unit, code)
             if msg:
-                row_problems.append(Problem(msg, file=file, row=rownum, field=hdr[roles["unit"]]))
+                row_problems.append(Problem(msg, file=file, row=rownum, field=hdr[i_unit]))
         # source
-        source = col(row, "source")
+        source = cell(row, i_source)
         if not source:
             row_problems.append(Problem("来源为空：每个数值都必须注明出处（发布机关、文件名称、日期或网址）",
-                                        file=file, row=rownum, field=hdr[roles["source"]]))
-        note = col(row, "note") or None
+                                        file=file, row=rownum, field=hdr[i_source]))
+        note = cell(row, i_note) or None
         # the values
-        if layout == "long":
-            pi, vi = roles["period"], roles["value"]
-            cells = [(None, row[pi] if pi < len(row) else None, row[vi] if vi < len(row) else None, hdr[vi])]
-        else:
-            cells = [(p, None, row[i] if i < len(row) else None, hdr[i]) for i, p in period_cols.items()]
-        for period, ptext, raw, vfield in cells:
+        n = len(row)
+        for period, vi, vfield in value_cols:
+            raw = row[vi] if vi < n else None
             if _blank(raw):
                 blank += 1
                 continue
             if period is None:
                 try:
-                    period = parse_period(ptext)
+                    period = period_of(row[i_period] if i_period < n else None)
                 except InputError as exc:
-                    row_problems.append(Problem(exc.message, file=file, row=rownum, field=hdr[roles["period"]]))
+                    row_problems.append(Problem(exc.message, file=file, row=rownum, field=hdr[i_period]))
                     continue
             x = _number(raw)
             if x is None:
@@ -409,16 +438,19 @@ def parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> Pa
             if row_problems or region_code is None or code is None or factor is None:
                 continue
             located.append((NewValue(region_code=region_code, indicator_code=code, period=period,
-                                     value=clean(x * factor), unit=res.catalogue.require(code).unit, source=source,
-                                     note=note, value_as_written=x, unit_as_written=unit), rownum, vfield))
-        problems.extend(row_problems)
+                                     value=clean(x * factor) if factor != 1.0 else x, unit=catalogue_units[code],
+                                     source=source, note=note, value_as_written=x, unit_as_written=unit),
+                            rownum, vfield))
+        if row_problems:
+            problems.extend(row_problems)
 
     # the same key twice: identical values are one value, different ones a conflict
     seen: dict[tuple, tuple[NewValue, int]] = {}
     for v, rownum, vfield in located:
-        first = seen.get(v.key)
+        key = (v.region_code, v.indicator_code, v.period)
+        first = seen.get(key)
         if first is None:
-            seen[v.key] = (v, rownum)
+            seen[key] = (v, rownum)
             values.append(v)
         elif first[0].value != v.value:
             a = first[0]
@@ -482,8 +514,7 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
         session.flush()
         apply_changes(session, changes, origin="reported", actor=actor, batch_id=batch.id, progress=progress)
         result.batch_id = batch.id
-        result.derived = _refresh_derived(session, {c.new.key for c in result.changes}, actor=actor,
-                                          batch_id=batch.id)
+        result.derived = _refresh_derived(session, result.changes, actor=actor, batch_id=batch.id)
         audit.record(session, actor=actor, action="data.import", entity="import_batch", entity_id=batch.id,
                      summary=f"导入 {parsed.file}：新增 {added} 个数值，修正 {revised} 个，未变 {result.unchanged} 个，"
                              f"派生 {result.derived} 个",
@@ -494,11 +525,11 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
     return store.run(work)
 
 
-def _refresh_derived(session: Session, keys: set[tuple[str, str, str]], *, actor: str, batch_id: int | None) -> int:
+def _refresh_derived(session: Session, changes: list[Change], *, actor: str, batch_id: int | None) -> int:
     """Recompute derived indicators whose parts changed (see :mod:`innodrive.indicators.derivation`)."""
     from innodrive.indicators.derivation import refresh
 
-    return refresh(session, keys, actor=actor, batch_id=batch_id)
+    return refresh(session, changes, actor=actor, batch_id=batch_id)
 
 
 def default_dataset() -> Path:

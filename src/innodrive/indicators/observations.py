@@ -130,7 +130,7 @@ def plan_changes(values: list[NewValue], current: dict[Key, Observation]) -> lis
     """Pure: compare new values with the current revisions (same value, source and note = no change)."""
     changes = []
     for v in values:
-        old = current.get(v.key)
+        old = current.get((v.region_code, v.indicator_code, v.period))
         if old is None:
             changes.append(Change("add", v))
         elif old.value == v.value and old.unit == v.unit and old.source == v.source and (old.note or None) == (v.note or None):
@@ -180,7 +180,9 @@ def apply_changes(session: Session, changes: list[Change], *, origin: Origin, ac
 
 
 def _bind(type_, dialect, value):
-    process = type_.bind_processor(dialect)
+    """``value`` as the dialect's own type implementation would send it (SQLite keeps
+    timestamps as text in SQLAlchemy's format)."""
+    process = type_.dialect_impl(dialect).bind_processor(dialect)
     return process(value) if process is not None else value
 
 
@@ -220,7 +222,8 @@ def history(store: Store, *, region_code: str, indicator_code: str, period: str 
 
 def record_value(store: Store, value: NewValue, *, actor: str) -> Change:
     """Store one value (a correction typed by a person): a new revision if it differs
-    from the current one, nothing otherwise. Audited with before and after."""
+    from the current one, nothing otherwise; derived values that use it follow.
+    Audited with before and after."""
     from innodrive.errors import InputError
 
     def work(session: Session) -> Change:
@@ -231,6 +234,9 @@ def record_value(store: Store, value: NewValue, *, actor: str) -> Change:
         if change.kind == "same":
             return change
         apply_changes(session, [change], origin="reported", actor=actor, batch_id=None)
+        from innodrive.indicators.derivation import refresh
+
+        refresh(session, [change], actor=actor, batch_id=None)
         b = change.before
         before = {"value": b.value, "unit": b.unit, "source": b.source, "note": b.note, "revision": b.revision} \
             if b else None
