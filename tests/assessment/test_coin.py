@@ -193,3 +193,11 @@ def test_unknown_names_in_step_parameters_are_input_errors():
         coin.copy().add(Treat(dset="Imputed", exclude=["nope"]))
     with pytest.raises(InputError, match="未知指标：nope"):
         coin.copy().add(Normalise(dset="Imputed", per_indicator={"nope": {"method": "rank"}}))
+
+
+def test_log_shows_kernel_defaults_such_as_the_zero_policy(asem_coin):
+    variant = asem_coin.what_if("normalise", params={"l": 1, "u": 100}).what_if("aggregate", method="geometric")
+    entry = json.loads(variant.log_json())["steps"][-1]
+    assert entry["kernel"]["*"] == {"method": "geometric",
+                                    "params": {"zero_policy": "error", "offset": 1.0, "dat_thresh": None}}
+    assert json.loads(variant.log_json())["steps"][-2]["kernel"] == {"minmax": {"l": 1, "u": 100}}

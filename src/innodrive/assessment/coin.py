@@ -67,8 +67,8 @@ class Coin:
         """Apply a step and log its full parameters. Returns the coin (chainable)."""
         step.apply(self)
         ok, reason = step.can_regen()
-        self.log.append({"step": step.kind, "params": step.get_params(), "writes": step.writes(),
-                         "can_regen": ok, "reason": reason})
+        self.log.append({"step": step.kind, "params": step.get_params(), "kernel": step.resolved(),
+                         "writes": step.writes(), "can_regen": ok, "reason": reason})
         return self
 
     def run(self, method: list[dict] | tuple[dict, ...]) -> Coin:

@@ -55,6 +55,10 @@ class Step:
     def writes(self) -> list[str]:
         return [self.write_to]  # type: ignore[attr-defined]
 
+    def resolved(self) -> dict[str, Any]:
+        """Kernel parameters with the kernels' own defaults filled in (for the log)."""
+        return {}
+
     def apply(self, coin: Coin) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -69,6 +73,15 @@ class Step:
             raise InputError(f"步骤“{self.label or self.kind}”找不到数据集“{dset}”；现有：{'、'.join(coin.data)}",
                              field="dset")
         return coin.data[dset]
+
+
+def _kernel_params(func: Callable, given: dict) -> dict[str, Any]:
+    """The keyword parameters a kernel will use: its defaults updated by ``given``."""
+    sig = inspect.signature(func)
+    out = {p.name: p.default for p in sig.parameters.values()
+           if p.kind == p.KEYWORD_ONLY and p.default is not inspect.Parameter.empty}
+    out.update(given)
+    return _jsonable(out)
 
 
 def _jsonable(v: Any) -> Any:
@@ -343,6 +356,14 @@ class Normalise(Step):
         self.bounds = bounds
         self.use_directions = use_directions
 
+    def resolved(self) -> dict[str, Any]:
+        from innodrive.assessment.kernels.normalise import NORMALISERS
+
+        out = {}
+        if self.method in NORMALISERS:
+            out[self.method] = _kernel_params(NORMALISERS[self.method].func, self.params or {})
+        return out
+
     def apply(self, coin: Coin) -> None:
         df = self._input(coin)
         cols = _indicator_cols(coin, df)
@@ -567,6 +588,19 @@ class Aggregate(Step):
         self.weights = weights
         self.dat_thresh = dat_thresh
         self.by_type = by_type
+
+    def resolved(self) -> dict[str, Any]:
+        from innodrive.assessment.kernels.aggregate import AGGREGATORS
+
+        out = {}
+        specs = {"*": {"method": self.method, "params": self.params or {}},
+                 **{str(k): v for k, v in (self.by_level or {}).items()}}
+        for level, spec in specs.items():
+            m = spec.get("method", self.method)
+            if m in AGGREGATORS:
+                given = spec.get("params", {}) if "method" in spec else {**(self.params or {}), **spec.get("params", {})}
+                out[level] = {"method": m, "params": _kernel_params(AGGREGATORS[m], given)}
+        return out
 
     def apply(self, coin: Coin) -> None:
         from innodrive.assessment.kernels.aggregate import AGGREGATORS, NonPositiveValues
