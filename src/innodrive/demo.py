@@ -42,6 +42,12 @@ def steps(examples: list[Path]) -> list[tuple[str, list[str]]]:
         ("考核评价：COINr 示例指数与 1000 次不确定性分析 / assessment: COINr's ASEM example with uncertainty",
          ["assess", "preset:coinr_asem", str(ROOT / "src" / "innodrive" / "assessment" / "data" / "ASEM_iData.csv"),
           "--uncertainty", "1000", "--top", "10"]),
+        ("企业资格筛选（构造示例企业）/ enterprise screening (constructed examples)",
+         ["enterprises", "check", str(ROOT / "examples" / "enterprises" / "示例企业登记表.csv"), "--on", "2024-06-30",
+          "--out", str(demo_home() / "企业筛选结果.xlsx")]),
+        ("逐条解释一家企业 / one enterprise explained",
+         ["enterprises", "check", str(ROOT / "examples" / "enterprises" / "示例企业登记表.csv"), "--on", "2024-06-30",
+          "--code", "91511500MA00000078"]),
     ]
 
 

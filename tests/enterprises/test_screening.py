@@ -89,7 +89,7 @@ def test_bad_rows_are_reported_and_the_rest_evaluated(tmp_path, kind):
     advice = result.table.loc[result.table["企业名称"] == "乙公司", "科技型中小企业评价｜培育建议"].iloc[0]
     # 乙: S1 6/50 = 12% -> 4, S2 50/2000 = 2.5% -> 10, S3 1 Class II -> 6: total 20, needs 60;
     # R&D 120/2000 = 6% gives 50 points (+40): 70 万元 more
-    assert "综合评价得分还差40分" in advice and "约需增加研发投入70万元" in advice
+    assert "综合评价得分20分，还差40分" in advice and "约需增加研发投入70万元" in advice
     out = write_xlsx(result, tmp_path / "out.xlsx")
     wb = openpyxl.load_workbook(out, read_only=True)
     assert {"筛选结果", "汇总", "数据问题", "规则版本"} <= set(wb.sheetnames)

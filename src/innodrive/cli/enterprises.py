@@ -62,7 +62,7 @@ def check_command(
     有问题的行逐行报告（字段和原因），其余行照常评价。
 
     示例：innodrive enterprises check 企业登记表.xlsx --on 2024-06-30
-          innodrive enterprises check 企业登记表.xlsx --code 91511500MA62A1B2C3
+          innodrive enterprises check 企业登记表.xlsx --code 91511500MA00000078
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
@@ -86,9 +86,8 @@ def check_command(
             return
         result = screen(registry, on=day, programmes=programme or None, with_gaps=not no_gaps, progress=step)
         target = out_path or file.with_name(file.stem + ".筛选结果.xlsx")
-        step("写出结果", 0, 1)
-        write_xlsx(result, target)
-        step("写出结果", 1, 1)
+        step("写出结果", 0, len(result.table))
+        write_xlsx(result, target, progress=step)
 
     table = Table(title=f"企业资格筛选（评价日期 {day.isoformat()}）")
     summary = result.summary()

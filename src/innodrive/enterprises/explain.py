@@ -185,7 +185,8 @@ def condition_sentence(c: ConditionResult) -> str:
     if c.value_text is not None:
         parts.append(f"取值 {c.value_text}")
     if c.threshold_text is not None:
-        parts.append(f"要求 {c.op} {c.threshold_text}")
+        op = "" if c.op == "==" else f"{c.op} "
+        parts.append(f"要求 {op}{c.threshold_text}")
     if c.missing:
         note = "（未填写，按“否”处理）" if c.state == "fail" else ""
         parts.append("缺少：" + "、".join(c.missing) + note)

@@ -56,10 +56,12 @@ def _required_leaves(c: Condition) -> list[Condition]:
 
 
 def _blocking_conditions(rs: RuleSet) -> list[Condition]:
-    """Required test conditions whose inputs no lever moves: failing one cannot be fixed
-    by investment (size caps, accidents, missing titles)."""
+    """Required test conditions no lever can satisfy: their inputs are untouched by every
+    lever, or they are upper caps (levers only add): failing one cannot be fixed by
+    investment (size caps, accidents, missing titles)."""
     movable = _lever_fields(rs)
-    return [c for c in _required_leaves(rs.verdict) if c.kind == "test" and not (E.fields_of(c.cmp) & movable)]
+    return [c for c in _required_leaves(rs.verdict)
+            if c.kind == "test" and (not (E.fields_of(c.cmp) & movable) or c.cmp.op in ("<=", "<"))]
 
 
 def _subject(rs: RuleSet, c: Condition) -> tuple[str, str | None]:
@@ -169,8 +171,12 @@ def analyse(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date,
                             shortfalls.append(s)
                     else:
                         lo_s, hi_s, _miss = base.scores[c.score.id]
-                        if lo_s[row_in_sub] == hi_s[row_in_sub]:
-                            shortfalls.append(f"{c.score.label}还差{_trim(c.threshold - hi_s[row_in_sub], 2)}分")
+                        lo_v, hi_v = lo_s[row_in_sub], hi_s[row_in_sub]
+                        now = f"{_trim(hi_v, 2)}分" if lo_v == hi_v else f"至多{_trim(hi_v, 2)}分"
+                        if c.op == ">=":
+                            shortfalls.append(f"{c.score.label}{now}，还差{_trim(c.threshold - hi_v, 2)}分")
+                        else:
+                            shortfalls.append(f"{c.score.label}{now}，须高于{_trim(c.threshold, 2)}分")
             amount = _trim(delta[j], 2)
             head = "，".join(shortfalls) if shortfalls else f"{rs.title}尚未达到要求"
             reached = STATE_NAMES[int(after.state[j])]

@@ -63,7 +63,10 @@ def _reasons(rs: RuleSet, pa: ProgrammeArrays, n: int) -> np.ndarray:
             for k in c.children:
                 visit(k, here)
         elif c.kind == "any":
-            stacked = np.stack([pa.conditions[k.id] for k in c.children])
+            # closest route: highest state; on ties a composite route (the general path,
+            # whose parts say more) over a single alternative, then the later one
+            stacked = np.stack([pa.conditions[k.id].astype(np.int16) * 2 + (k.kind in ("all", "any"))
+                                for k in c.children])
             best = len(c.children) - 1 - np.argmax(stacked[::-1], axis=0)
             for j, k in enumerate(c.children):
                 visit(k, here & (best == j))
@@ -131,14 +134,15 @@ def screen(registry: Registry, *, on: dt.date, programmes: list[str] | None = No
             amounts = local_incentive_arrays(cols, n, local, on=on)
             tag = "（示例规则）" if local.status == "example" else ""
             for inc in local.incentives:
-                table[f"{inc.title}{tag}（万元）"] = np.round(amounts[inc.id], 2)
+                label = inc.title if "示例" in inc.title else inc.title + tag
+                table[f"{label}（万元）"] = np.round(amounts[inc.id], 2)
             result.local_rules_title = f"{local.title} {local.version}{tag}"
         except NotFound:
             pass
     return result
 
 
-def write_xlsx(result: ScreeningResult, path: str | Path) -> Path:
+def write_xlsx(result: ScreeningResult, path: str | Path, *, progress: Progress | None = None) -> Path:
     """Write the results workbook: 筛选结果, 汇总, 数据问题, 规则版本."""
     from openpyxl import Workbook
 
@@ -146,8 +150,11 @@ def write_xlsx(result: ScreeningResult, path: str | Path) -> Path:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("筛选结果")
     ws.append(list(result.table.columns))
-    for rec in result.table.itertuples(index=False, name=None):
+    total = len(result.table)
+    for i, rec in enumerate(result.table.itertuples(index=False, name=None), start=1):
         ws.append([None if (isinstance(v, float) and np.isnan(v)) else v for v in rec])
+        if progress and (i % 2000 == 0 or i == total):
+            progress("写出结果", i, total)
     summary = wb.create_sheet("汇总")
     s = result.summary()
     summary.append([f"评价日期 {result.on.isoformat()}；共 {result.registry.total_rows} 行，"

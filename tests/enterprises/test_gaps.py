@@ -1,0 +1,69 @@
+"""Gap analysis: the least single change that makes a failing enterprise qualify."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from innodrive.enterprises.explain import explain
+from innodrive.enterprises.gaps import analyse, explain_with_gaps
+from innodrive.enterprises.registry import frame_from_records, row_dict
+from innodrive.enterprises.rules import rule_for
+from innodrive.enterprises.vectorised import columns_of
+
+from .test_spec_examples import SME_BASE, g1
+
+ON = dt.date(2024, 6, 30)
+
+
+def _one(rec, programme):
+    frame = frame_from_records([rec])
+    return explain_with_gaps(row_dict(frame, 0), rule_for(programme, ON), on=ON)
+
+
+def test_hnte_rd_shortfall_in_points_and_money():
+    # revenue 2000 + 2800 + 3200 = 8000; R&D 100 + 110 + 126 = 336 -> 4.2% vs 5% (latest revenue <= 5000):
+    # 0.8 points short; 5% of 8000 = 400 -> 64 万元 more R&D in the latest year
+    v = _one(g1(revenue_y3=2000, revenue_y2=2800, revenue_y1=3200, hnte_rd_y3=100, hnte_rd_y2=110, hnte_rd_y1=126,
+                hnte_rd_domestic_3y=336, hnte_b=16), "hnte")
+    assert v.state == "fail"
+    rd = next(g for g in v.gaps if g.field == "hnte_rd_y1")
+    assert rd.delta == 64
+    assert rd.text == "近三年研发费用占同期销售收入比例还差0.8个百分点，约需增加研发投入（高企口径）64万元"
+    # the gap really closes it: add 64 and the enterprise passes; 63.99 does not
+    for extra, state in ((64, "pass"), (63.99, "fail")):
+        rec = g1(revenue_y3=2000, revenue_y2=2800, revenue_y1=3200, hnte_rd_y3=100, hnte_rd_y2=110,
+                 hnte_rd_y1=126 + extra, hnte_rd_domestic_3y=336 + extra, hnte_b=16)
+        assert explain(row_dict(frame_from_records([rec]), 0), rule_for("hnte", ON), on=ON).state == state
+
+
+def test_tech_staff_gap_counts_people_hired():
+    # 100 staff, 9 tech (9%) -> S1 = 0. Hiring d technicians: (9 + d) / (100 + d) >= 10% -> d >= 1.11 -> 2 people
+    v = _one(dict(SME_BASE, employees_total=100, tech_staff=9, revenue_y1=3000, total_assets_y1=2000,
+                  rd_expense_y1=200, ip_class1_count=1, ip_class2_count=0), "tech_sme")
+    staff = next(g for g in v.gaps if g.field == "tech_staff")
+    assert staff.delta == 2 and staff.unit == "人"
+    assert "科技人员指标0分，须高于0分" in staff.text and "约需增加科技人员2人" in staff.text
+
+
+def test_size_caps_are_blocking_not_gaps():
+    v = _one(dict(SME_BASE, employees_total=501, tech_staff=200, revenue_y1=3000, total_assets_y1=2000,
+                  rd_expense_y1=300, ip_class1_count=1), "tech_sme")
+    assert v.state == "fail"
+    assert v.gaps == []
+    assert v.blocking == ["职工总数不超过500人"]
+
+
+def test_vectorised_gaps_and_within_reach_over_many_rows():
+    rs = rule_for("hnte", ON)
+    recs = [g1(revenue_y3=2000, revenue_y2=2800, revenue_y1=3200, hnte_rd_y3=100, hnte_rd_y2=110,
+               hnte_rd_y1=126 - k * 10, hnte_rd_domestic_3y=336 - k * 10, hnte_b=16) for k in range(12)]
+    frame = frame_from_records(recs)
+    cols, n = columns_of(frame)
+    g = analyse(cols, n, rs, on=ON)
+    deltas = [next(o.delta for o in g.options[i] if o.field == "hnte_rd_y1") for i in range(n)]
+    assert deltas == [64 + 10 * k for k in range(12)]
+    # reach limit for hnte_rd_y1 is 100 万元 (rules file): rows needing <= 100 are within reach
+    assert g.within_reach.tolist() == [64 + 10 * k <= 100 for k in range(12)]
+    assert np.all(g.within_reach[:4]) and not g.within_reach[4]
