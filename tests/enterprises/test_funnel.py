@@ -134,3 +134,26 @@ def test_cli_funnel_on_a_fresh_database(tmp_path):
     assert r.returncode == 0, r.stderr
     flat = "".join(r.stdout.split())
     assert "已导入培育阶段记录1条" in flat and "认定（高新技术企业）" in flat
+
+
+def test_within_reach_counts_candidates_of_the_region_not_yet_at_the_stage(store, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    from innodrive.enterprises.db import funnel_report, record_stages
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "enterprises" / "示例企业登记表.csv"
+    registry = tmp_path / "reg.csv"
+    shutil.copy(example, registry)
+    # constructed firm 06 (G2, 71 points) already holds 高企 recognition in 2022: it is not a candidate
+    record_stages(store, [StageRecord(credit_code="91511500MA00000065", stage="recognised", date=D(2022, 5, 1),
+                                      region_code="511502")], actor="t")
+    report = funnel_report(region="宜宾市", year=2022, registry_file=registry, on=D(2024, 6, 30), store=store)
+    rows = {r.stage: r for r in report.rows}
+    # 高企 candidates in the example registry: G2 passes (held -> excluded); the gap example
+    # needs 64 万元 of R&D (within the 100 万元 reach) -> 1
+    assert rows["recognised"].within_reach == 1
+    # 科小: T1 and T2 pass, T3 needs 2 technicians (reach 5), firm 04 needs 70 万元 R&D (reach 100)
+    assert rows["registered"].within_reach == 4
+    other = funnel_report(region="乐山市", year=2022, registry_file=registry, on=D(2024, 6, 30), store=store)
+    assert {r.stage: r.within_reach for r in other.rows}["registered"] == 0
