@@ -90,6 +90,9 @@ def assess_command(
                     v = sc.loc[unit, c]
                     cells.append(num(v) if c == "总分" else escape(str(v or "")))
         table.add_row(*cells)
+    for col in table.columns:
+        col.overflow = "fold"  # narrow terminals wrap headers instead of hiding them
+        col.min_width = 6  # room for "100.00" and "主城区"
     console.print(table)
     if res.sensitivity is not None:
         st = Table(title=f"敏感性分析（Saltelli 设计，N={res.sensitivity.n}，共 {res.sensitivity.runs} 次）："
