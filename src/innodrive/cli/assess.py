@@ -92,8 +92,12 @@ def assess_command(
         table.add_row(*cells)
     for col in table.columns:
         col.overflow = "fold"  # narrow terminals wrap headers instead of hiding them
-        col.min_width = 6  # room for "100.00" and "主城区"
-    console.print(table)
+    if console.is_terminal:
+        console.print(table)
+    else:  # piped to a file: print the table at its natural width, nothing folded or cropped
+        from rich.measure import Measurement
+
+        console.print(table, width=max(console.width, Measurement.get(console, console.options, table).maximum))
     if res.sensitivity is not None:
         st = Table(title=f"敏感性分析（Saltelli 设计，N={res.sensitivity.n}，共 {res.sensitivity.runs} 次）："
                          "对平均排名变化的影响")
