@@ -95,9 +95,11 @@ def assess_command(
     if console.is_terminal:
         console.print(table)
     else:  # piped to a file: print the table at its natural width, nothing folded or cropped
+        from rich.console import Console
         from rich.measure import Measurement
 
-        console.print(table, width=max(console.width, Measurement.get(console, console.options, table).maximum))
+        need = Measurement.get(console, console.options.update_width(10_000), table).maximum
+        Console(file=console.file, width=max(console.width, need), highlight=False, soft_wrap=False).print(table)
     if res.sensitivity is not None:
         st = Table(title=f"敏感性分析（Saltelli 设计，N={res.sensitivity.n}，共 {res.sensitivity.runs} 次）："
                          "对平均排名变化的影响")
