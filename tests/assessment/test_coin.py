@@ -201,3 +201,17 @@ def test_log_shows_kernel_defaults_such_as_the_zero_policy(asem_coin):
     assert entry["kernel"]["*"] == {"method": "geometric",
                                     "params": {"zero_policy": "error", "offset": 1.0, "dat_thresh": None}}
     assert json.loads(variant.log_json())["steps"][-2]["kernel"] == {"minmax": {"l": 1, "u": 100}}
+
+
+def test_nested_get_set_params(asem_coin):
+    params = asem_coin.get_params()
+    assert params["Normalised__method"] == "minmax" and params["Treated__winmax"] == 5
+    variant = asem_coin.copy().set_params(Aggregated__method="geometric",
+                                          Normalised__params={"l": 1, "u": 100}).regenerate()
+    from .conftest import assert_frame_close, expected
+
+    assert_frame_close(variant.data["Aggregated"], expected("expected_variant_minmax1to100_gmean.csv"), rtol=1e-6)
+    with pytest.raises(InputError, match="无法识别的参数"):
+        asem_coin.copy().set_params(Nope__x=1)
+    with pytest.raises(InputError, match="没有参数"):
+        asem_coin.copy().set_params(Treated__colour=1)

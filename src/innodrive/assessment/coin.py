@@ -151,6 +151,24 @@ class Coin:
         self.log[i]["params"].update(copy.deepcopy(params))
         return self
 
+    def get_params(self) -> dict[str, Any]:
+        """Every logged parameter as ``<step name>__<parameter>`` (scikit-learn's nesting).
+
+        A step is named by the data set (or weight set) it writes, e.g.
+        ``Normalised__method``, which is unique within a coin.
+        """
+        return {f"{e['writes'][0]}__{k}": copy.deepcopy(v) for e in self.log for k, v in e["params"].items()}
+
+    def set_params(self, **params: Any) -> Coin:
+        """Edit logged parameters by ``<step name>__<parameter>``; call :meth:`regenerate` next."""
+        names = {e["writes"][0]: i for i, e in enumerate(self.log)}
+        for key, value in params.items():
+            step, _, name = key.partition("__")
+            if step not in names or not name:
+                raise InputError(f"无法识别的参数“{key}”；格式为 步骤名__参数，步骤名：{'、'.join(names)}", field=key)
+            self.edit(names[step], **{name: value})
+        return self
+
     def what_if(self, which: int | str, **params: Any) -> Coin:
         """Copy, change one step's parameters, regenerate from that step. The original is untouched."""
         variant = self.copy().edit(which, **params)
