@@ -28,7 +28,7 @@ from innodrive.errors import InputError, Problem, ValidationFailed, format_locat
 
 UNIT_COLS = ("地区", "单位", "地区/单位", "unit", "region", "uCode")
 INDICATOR_COLS = ("指标", "指标代码", "indicator", "code")
-YEAR_COLS = ("年份", "year")
+YEAR_COLS = ("年份", "year", "Time")  # Time: COINr's iData column
 VALUE_COLS = ("值", "数值", "value")
 TYPE_COLS = ("类型", "unit_type")
 TARGET_COLS = ("目标值", "target")
