@@ -215,3 +215,17 @@ def test_nested_get_set_params(asem_coin):
         asem_coin.copy().set_params(Nope__x=1)
     with pytest.raises(InputError, match="没有参数"):
         asem_coin.copy().set_params(Treated__colour=1)
+
+
+@pytest.mark.parametrize("method,kw", [("pca", {}), ("critic", {}), ("entropy", {"variant": "D"})])
+def test_data_driven_weights_on_asem_are_valid_weights(asem_coin, method, kw):
+    coin = asem_coin.copy().add(Weight(method=method, write_to=method, **kw))
+    fw = coin.framework
+    w = coin.weights[method]
+    for parent in fw.aggregation_order:
+        kids = [k for k in fw.children[parent] if fw.levels[k] == 1]
+        if kids:
+            assert all(w[k] >= 0 for k in kids)
+            assert sum(w[k] for k in kids) == pytest.approx(1.0)
+    again = coin.regenerate()
+    assert again.weights[method] == w  # the weight step replays exactly
