@@ -144,6 +144,15 @@ _GENRE_END = re.compile(r"(决定|公报|决议|规划|纲要|要点|方案|意�
 JOIN_MIN = 25
 
 
+def _summary(paragraph: str) -> str:
+    """What :func:`should_join` needs of a long paragraph: its start, whether it has a
+    full stop, and its end. Joining many lines then costs linear time, not quadratic."""
+    if len(paragraph) <= 200:
+        return paragraph
+    middle = "。" if "。" in paragraph[100:-100] else "…"
+    return paragraph[:100] + middle + paragraph[-99:]
+
+
 def should_join(p: str, q: str, *, last_line: int | None = None, width: int | None = None) -> bool:
     """Whether line ``q`` continues the unfinished sentence of paragraph ``p``.
 
@@ -313,18 +322,18 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
 
     width = wrap_width([len(x.text) for x in lines])
     paragraphs: list[MText] = []
-    current: MText | None = None
-    last_len = 0
+    current: list[MText] = []
+    summary = ""  # the paragraph so far, shortened to what the joining rules look at
     for line in lines:
-        if current is None:
-            current = line
-        elif should_join(current.text, line.text, last_line=last_len, width=width):
-            current = concat([current, line])
+        if current and should_join(summary, line.text, last_line=len(current[-1].text), width=width):
+            current.append(line)
+            summary = _summary(summary + line.text)
         else:
-            paragraphs.append(current)
-            current = line
-        last_len = len(line.text)
-    if current is not None:
-        paragraphs.append(current)
+            if current:
+                paragraphs.append(concat(current))
+            current = [line]
+            summary = _summary(line.text)
+    if current:
+        paragraphs.append(concat(current))
     kept, repeated = drop_repeats(paragraphs)
     return Normalised(kept, script, furniture, repeated)

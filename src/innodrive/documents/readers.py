@@ -231,7 +231,7 @@ def _read_docx(data: bytes, name: str) -> RawText:
     for child in body.iterchildren():
         if child.tag == _W + "p":
             para = Paragraph(child, document)
-            lines.append(numbering.label(child) + para.text)
+            lines.append(numbering.label(child, _style_chain(para)) + para.text)
         elif child.tag == _W + "tbl":
             table = Table(child, document)
             for row in table.rows:
@@ -247,6 +247,21 @@ def _read_docx(data: bytes, name: str) -> RawText:
     if not original.strip():
         raise UnreadableDocument(".docx 文件中没有正文文字", file=name)
     return RawText(original, MText.at(original, 0), "docx", "utf-8")
+
+
+def _style_chain(paragraph) -> list:
+    """The XML elements of a paragraph's style and the styles it is based on."""
+    chain = []
+    try:
+        style = paragraph.style
+    except (KeyError, ValueError, AttributeError):
+        return chain
+    seen = 0
+    while style is not None and seen < 10:
+        chain.append(style.element)
+        style = style.base_style
+        seen += 1
+    return chain
 
 
 class _Numbering:
@@ -286,9 +301,16 @@ class _Numbering:
             for ilvl, spec in abstract.get(ref.get(_W + "val"), {}).items():
                 self.formats[(num.get(_W + "numId"), ilvl)] = spec
 
-    def label(self, p) -> str:
+    def label(self, p, styles: list | None = None) -> str:
+        """The number Word shows before paragraph ``p``: from its own numbering
+        properties, else from its paragraph style (List Number and the like)."""
         ppr = p.find(_W + "pPr")
         numpr = ppr.find(_W + "numPr") if ppr is not None else None
+        for style_element in styles or []:
+            if numpr is not None:
+                break
+            sppr = style_element.find(_W + "pPr")
+            numpr = sppr.find(_W + "numPr") if sppr is not None else None
         if numpr is None or not self.formats:
             return ""
         num_id_el, ilvl_el = numpr.find(_W + "numId"), numpr.find(_W + "ilvl")

@@ -206,22 +206,25 @@ def find_horizon(clean: str, annual_year: int | None, issued_year: int | None,
     period = _PERIOD.search(title or "") or _PERIOD.search(clean[:300])
     if period:
         return int(period.group("b")), int(period.group("a"))
-    periods = Counter(timeframe.plan_periods(clean[:60000]))
     reference = issued_year
-    if periods:
-        # the current plan period: the one the document is issued in, else the most named
-        current = [p for p in periods if reference and p[0] <= reference <= p[1] + 1]
-        start, end = (max(current, key=lambda p: periods[p]) if current
-                      else max(periods, key=lambda p: (periods[p], p[1])))
-        if not reference or end >= reference:
-            return end, start
+    periods = Counter(timeframe.plan_periods(clean[:60000]))
     targets: Counter[int] = Counter()
     for m in _FUTURE_YEAR.finditer(clean[:60000]):
         targets[int(m.group(1) or m.group(2))] += 1
-    if targets:
-        year = max(targets, key=lambda y: (targets[y], y))
-        if not reference or year >= reference:
-            return year, None
+    # the plan period a dated document is issued in, or else the latest one named
+    current = [p for p in periods if reference and p[0] <= reference <= p[1] + 1]
+    plan = max(current, key=lambda p: periods[p]) if current else (max(periods, key=lambda p: p[1]) if periods else None)
+    future = {y: n for y, n in targets.items() if not reference or y >= reference}
+    if current or (plan and (not future or plan[1] >= max(future) or plan[1] in future)
+                   and (not reference or plan[1] >= reference)):
+        return plan[1], plan[0]
+    if future:
+        year = max(future, key=lambda y: (future[y], y))
+        # a five-year plan horizon (2025, 2030 …) implies its period
+        start = year - 4 if year % 5 == 0 and (not reference or year - 4 <= reference <= year) else None
+        return year, start
+    if plan and not reference:
+        return plan[1], plan[0]
     return None, None
 
 

@@ -14,7 +14,9 @@ CN_DIGITS = "零〇一二两三四五六七八九"
 CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿"
 _CN_START = "一二两三四五六七八九十"
 
-ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# Bounded digit runs, and never starting inside another number: a regex that may start
+# anywhere in a 30,000-digit run and backtrack over it would make extraction quadratic.
+ARABIC = r"(?<![\d.,])\d{1,12}(?:,\d{3}){0,4}(?:\.\d{1,6})?"
 CHINESE = rf"[{_CN_START}][{CN_NUM_CHARS}]*(?:点[{CN_DIGITS}]+)?"
 MAGNITUDE = r"(?:万亿|千亿|百亿|亿|千万|百万|十万|万|千)"
 

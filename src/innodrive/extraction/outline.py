@@ -140,7 +140,7 @@ def find_headings(clean: str, paragraphs: list[tuple[int, int]]) -> list[Heading
         prev = last_number.get((parent, style))
         expected = 1 if prev is None else prev + 1
         continues = number == expected or number == last_global.get(style, -1) + 1
-        if not continues and not _acceptable_jump(style, number, prev):
+        if not continues and not _acceptable_jump(style, number, prev, parent is None):
             continue
         rest = text[marker_end:]
         title = title_of(rest)
@@ -159,15 +159,16 @@ def find_headings(clean: str, paragraphs: list[tuple[int, int]]) -> list[Heading
     return _drop_reprints(headings)
 
 
-def _acceptable_jump(style: str, number: int, prev: int | None) -> bool:
+def _acceptable_jump(style: str, number: int, prev: int | None, top: bool) -> bool:
     """Accept a heading that does not continue the sequence only when it is plausible.
 
-    A first heading of a style must be number 1 (or 2–3 for a document cut short at
-    the top); later, small skips (a paragraph lost in a scrape) are accepted, and a
-    restart at 1 is accepted (a reprinted copy, removed later if identical).
+    A first heading of a style must be number 1 (at the top level 2–3 are allowed, for
+    a text cut short at its start); later, small skips (a paragraph lost in a scrape)
+    are accepted, and a restart at 1 is accepted (a reprinted copy, removed later if
+    identical).
     """
     if prev is None:
-        return number <= 3 and style not in ("cn_yao", "cn_shi")
+        return number == 1 or (top and number <= 3 and style not in ("cn_yao", "cn_shi"))
     return number == 1 or prev < number <= prev + 3
 
 
@@ -208,14 +209,17 @@ def section_of(headings: list[Heading], paragraph: int) -> Heading | None:
     return current
 
 
-def body_end(headings: list[Heading], i: int, text_end: int, paragraphs: list[tuple[int, int]]) -> int:
-    """Clean offset where the text under heading ``i`` ends (the next heading at the
-    same or a higher level, or the end of the text)."""
-    level = headings[i].level
-    for h in headings[i + 1:]:
-        if h.level <= level:
-            return h.start - 1
-    return text_end
+def body_ends(headings: list[Heading], text_end: int) -> list[int]:
+    """For every heading, the clean offset where the text under it ends: the start of
+    the next heading at the same or a higher level, or the end of the text. One pass
+    with a stack, so a document with fifty thousand headings stays linear."""
+    ends = [text_end] * len(headings)
+    open_: list[int] = []
+    for i, h in enumerate(headings):
+        while open_ and headings[open_[-1]].level >= h.level:
+            ends[open_.pop()] = h.start - 1
+        open_.append(i)
+    return ends
 
 
 # ------------------------------------------------------------------ task owners

@@ -15,7 +15,7 @@ from innodrive.extraction.models import (
     SourceInfo,
     Target,
 )
-from innodrive.extraction.outline import body_end, find_headings, owners, task_deadline
+from innodrive.extraction.outline import body_ends, find_headings, owners, task_deadline
 from innodrive.extraction.programmes import find_programmes
 from innodrive.extraction.targets import DocContext, find_targets
 
@@ -27,15 +27,18 @@ def extract(doc: Document) -> ExtractedPlan:
     headings = find_headings(clean, paragraphs)
 
     outline: list[OutlineNode] = []
+    ends = body_ends(headings, len(clean))
     for i, h in enumerate(headings):
-        end = body_end(headings, i, len(clean), paragraphs)
-        body = clean[h.title_end:end]
-        lead, co = owners(body)
+        end = ends[i]
+        # the task's own words run to the next heading of any level (its children have their own)
+        own_end = headings[i + 1].start - 1 if i + 1 < len(headings) else end
+        own = clean[h.title_end:own_end]
+        lead, co = owners(own[:5000])
         outline.append(OutlineNode(
             level=h.level, label=h.label, title=h.title, span=doc.span(h.start, h.title_end),
             marker=h.style, number=h.number, path=h.path,
             body_span=doc.span(h.title_end, end) if end > h.title_end else None,
-            lead_units=lead, co_units=co, deadline=task_deadline(body[:2000]) if body else None,
+            lead_units=lead, co_units=co, deadline=task_deadline(own[:2000]) if own else None,
         ))
 
     ctx = DocContext(doc_year=meta.doc_year, horizon=meta.horizon, plan_start=meta.plan_start,

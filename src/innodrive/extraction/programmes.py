@@ -53,9 +53,13 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
     out: list[FoundProgramme] = []
     counted = [(m.start(), int(parse_number(m.group("n")) or 0), m.group(0).strip("“”")) for m in _COUNTED_RE.finditer(clean)]
 
+    seen_codes: set[str] = set()
     # 1. number codes: “5553”行动计划, “135”的工作思路
     for m in _CODE_RE.finditer(clean):
         code = m.group("code")
+        if code + m.group("noun") in seen_codes:
+            continue
+        seen_codes.add(code + m.group("noun"))
         pre = _strip_verbs(m.group("pre"))[-6:]
         pre = pre if len(pre) >= 2 else ""
         name = f"{pre}“{code}”{m.group('noun')}"
@@ -71,7 +75,11 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
             out.append(FoundProgramme(m.group(0), parts, m.start(), m.end()))
 
     # 2. composite count names: “一中心两基地三区块”
+    seen_composite: set[str] = set()
     for m in _COMPOSITE_RE.finditer(clean):
+        if m.group("name") in seen_composite:
+            continue
+        seen_composite.add(m.group("name"))
         pieces = re.findall(r"([一二两三四五六七八九十])([\u4e00-\u9fff]{1,3}?)(?=[一二两三四五六七八九十]|$)", m.group("name"))
         if len(pieces) < 2:
             continue
@@ -89,7 +97,11 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
         out.append(FoundProgramme(name, m.group("name").split("+"), m.start(), m.end()))
 
     # 4. “五大工程”: parts named one by one, usually in headings
+    seen_big: set[str] = set()
     for m in _BIG_RE.finditer(clean):
+        if m.group("name") in seen_big:
+            continue
+        seen_big.add(m.group("name"))
         n = int(parse_number(m.group("n")) or 0)
         noun = m.group("noun")
         parts = _parts_by_noun(noun, n, headings_titles, m.end())

@@ -33,6 +33,7 @@ from innodrive.extraction.numbers import (
 )
 from innodrive.extraction.outline import Heading
 from innodrive.extraction.phrases import Sentence
+from innodrive.extraction.scan import Marks, SentenceScan
 from innodrive.extraction.timeframe import baseline_year, deadlines
 
 
@@ -80,23 +81,26 @@ _PAST = re.compile(r"同比|比上年|较上年|比去年|较去年|已经|已�
                    r"过去[一二三四五]年|[一二三四五]年来|以来|十[一二三]五(?:时期|期间)|(?:从|由)\d+(?:\.\d+)?[\u4e00-\u9fff%]{0,3}"
                    r"(?:增加|增长|提高|提升|上升|扩大)到")
 _FIRM = re.compile(r"力争|确保")
+# counted work items (4项重点任务, 20条措施) and references (聚焦…, 围绕…) are not goals
+_WORK_ITEMS = re.compile(r"^(?:重点)?(?:任务|工作|举措|措施|方面|领域|环节|原则|要求|意见|政策|文件|会议|讲话|精神)")
+_REFERENCE_VERBS = re.compile(r"^(?:聚焦|围绕|按照|落实|对照|结合|紧扣|瞄准|立足|贯彻|遵循|根据|依据)")
 _NOT_AFTER_UNIT = re.compile(r"^(?:之一|周年|届|期|批次|号|年代|以来|左右的|次方|性|制|化|的(?!目标|水平|任务|要求))")
-_ORDINAL_BEFORE = re.compile(r"(?:第|前|后|近|约|逾)$")
+_ORDINAL_CHARS = frozenset("第前后近约逾")
 _QUOTE_OPEN = "“\"《「‘"
 
 _MULTIPLE_RE = re.compile(
     r"(?:(?P<base>较|比|相比|相较于?|在)\s*(?P<ref>[^,;。]{0,14}?)(?:基础上)?)?"
     r"(?P<verb>基本实现|力争实现|确保实现|实现|力争|确保)?"
-    r"(?P<what>倍增|翻一番|翻番|翻两番|翻三番|增长(?P<n>\d+(?:\.\d+)?|[一二两三四五六七八九十])倍)"
+    r"(?P<what>倍增|翻一番|翻番|翻两番|翻三番|增长(?P<n>\d{1,3}(?:\.\d{1,3})?|[一二两三四五六七八九十])倍)"
     r"(?!计划|行动|工程|工作|战略|目标)"
 )
 _SCALE_LIST_RE = re.compile(
-    r"(?P<names>[^,;。:]*?)(?P<count>\d+|[一二两三四五六七八九十])(?:个|户|家|条)"
-    r"(?P<scale>万亿|千亿|百亿|十亿|\d+(?:\.\d+)?亿)(?:元)?(?:级)?"
+    r"(?P<count>(?<![\d.])\d{1,3}|[一二两三四五六七八九十])(?:个|户|家|条)"
+    r"(?P<scale>万亿|千亿|百亿|十亿|\d{1,6}(?:\.\d{1,4})?亿)(?:元)?(?:级)?"
     r"(?P<noun>产业集群|产业链|产业|企业|园区|集群|项目)"
 )
 _SCALE_ONE_RE = re.compile(
-    r"(?P<name>[\u4e00-\u9fff“”]{2,12}?)(?P<scale>万亿|千亿|百亿|\d+(?:\.\d+)?亿)(?:元)?(?:级)?"
+    r"(?P<name>[\u4e00-\u9fff“”]{2,12}?)(?P<scale>万亿|千亿|百亿|(?<![\d.])\d{1,6}(?:\.\d{1,4})?亿)(?:元)?(?:级)?"
     r"(?P<noun>产业集群|产业链|集群)"
 )
 _RELATIVE_RE = re.compile(
@@ -183,11 +187,12 @@ def _sections(headings: list[Heading], n: int) -> list[Heading | None]:
 def _section_deadlines(clean: str, paragraphs, headings: list[Heading]) -> dict[int, int]:
     """A deadline stated in a heading, or in the first paragraph under it, covers the section."""
     out: dict[int, int] = {}
+    heading_paragraphs = {h.paragraph for h in headings}
     for h in headings:
-        texts = [clean[paragraphs[h.paragraph][0]:paragraphs[h.paragraph][1]]]
+        texts = [clean[paragraphs[h.paragraph][0]:paragraphs[h.paragraph][1]][:200]]
         nxt = h.paragraph + 1
         if (nxt < len(paragraphs) and not phrases.SENTENCE_END.search(texts[0])
-                and not any(o.paragraph == nxt for o in headings)):
+                and nxt not in heading_paragraphs):
             a, b = paragraphs[nxt]
             texts.append(clean[a:b][:80])
         for t in texts:
@@ -247,74 +252,63 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     text = sent.text
     if ctx.doc_year:
         dls = [d for d in dls if d.year >= ctx.doc_year]  # an earlier year is a review, not a deadline
-    quotes = phrases.quoted_spans(text)
-    firm_positions = [(m.start(), m.group(0)) for m in _FIRM.finditer(text)]
+    firm = Marks([(m.start(), m.group(0)) for m in _FIRM.finditer(text)])
     # in a look-back section only a sentence that itself sets a deadline or says 力争/确保 sets goals
-    review = review and not firm_positions and not any(
-        d.year >= (ctx.doc_year or 0) for d in dls)
-    if review:
+    if review and not firm and not dls:
         return []
-    past_at = _past_segments(text, dls, firm_positions, ctx)
+    scan = SentenceScan(text)
+    past = _past_segments(text, dls, ctx)
+    deadline = Marks([(d.start, d.year) for d in dls])
+    single_year = dls[0].year if dls and len({d.year for d in dls}) == 1 else None
     base = baseline_year(text)
+    leading_deadline_end = next((d.end for d in dls if d.start == 0), None)
 
     def year_at(pos: int) -> int | None:
-        before = [d for d in dls if d.start <= pos]
-        if before:
-            return before[-1].year
-        if dls and len({d.year for d in dls}) == 1:
-            return dls[0].year
-        return inherited_year
-
-    def firmness_at(pos: int) -> str | None:
-        before = [w for p, w in firm_positions if p <= pos]
-        return before[-1] if before else None
+        return deadline.at(pos) or single_year or inherited_year
 
     def evidence_start(subject_start: int) -> int:
         # include a leading deadline phrase of the same sentence (到2025年,…)
-        for d in dls:
-            if d.start == 0 and subject_start - d.end <= 2:
-                return 0
+        if leading_deadline_end is not None and subject_start - leading_deadline_end <= 2:
+            return 0
         return subject_start
 
     out: list[Found] = []
-    consumed: list[tuple[int, int]] = []
 
     def add(indicator, kind, value, unit, comparator, pos, start, end, *, scope=None, note=None, basis=None,
             direction="ge", baseline=None, trim=True):
-        if not indicator or len(indicator) < 2 or past_at(pos):
+        if not indicator or len(indicator) < 2 or past.at(pos):
             return
         sc, ind = phrases.trim_indicator(indicator) if scope is None and trim else (scope, indicator)
         if not ind or len(ind) < 2:
             return
         out.append(Found(
             indicator=ind, kind=kind, value=value, unit=unit, comparator=comparator, year=year_at(pos),
-            baseline_year=baseline, direction=direction, firmness=firmness_at(pos),
+            baseline_year=baseline, direction=direction, firmness=firm.at(pos),
             scope=sc or ctx.default_scope, section=section, start=sent.start + evidence_start(start),
             end=sent.start + end, note=note, basis=basis,
         ))
 
     # 1. scale classes: 光电信息、先进材料、绿色化工3个千亿产业集群
     for m in _SCALE_LIST_RE.finditer(text):
-        if phrases.inside(quotes, *m.span()):
+        if scan.quoted(*m.span()) or scan.taken(*m.span()):
             continue
-        clause_start = _clause_start(text, m.start("names"))
-        names_text = text[clause_start:m.start("count")]
-        names = [phrases.trim_indicator(n)[1] for n in re.split(r"、|和", names_text)]
+        clause_start = scan.clause_start(m.start())
+        names = [phrases.trim_indicator(n)[1] for n in re.split(r"、|和", text[clause_start:m.start()])]
         names = [n for n in names if n]
         count = parse_number(m.group("count"))
         value, unit = _scale_value(m.group("scale"))
-        if value is None:
+        if value is None or count is None:
             continue
         noun = m.group("noun")
-        if count is not None and names and len(names) == int(count):
+        if names and len(names) == int(count):
             for n in names:
                 add(f"{n}{noun}规模", "number", value, unit, "=", m.start(), clause_start, m.end(), scope=ctx.default_scope)
-        elif count is not None and target_context:
-            add(f"{m.group('scale')}{'' if m.group('scale').endswith('亿') else ''}{noun}", "number",
-                tidy_number(count), _count_unit(m.group(0)), "=", m.start(), clause_start, m.end())
-        consumed.append((clause_start, m.end()))
+        elif target_context:
+            add(f"{m.group('scale')}{noun}", "number", tidy_number(count), _count_unit(m.group(0)), "=",
+                m.start(), clause_start, m.end())
+        scan.take(clause_start, m.end())
     for m in _SCALE_ONE_RE.finditer(text):
-        if any(a <= m.start("scale") and m.end() <= b for a, b in consumed) or phrases.inside(quotes, *m.span()):
+        if scan.fully_taken(m.start("scale"), m.end()) or scan.quoted(*m.span()):
             continue
         name = re.split(r"和|、|及", m.group("name"))[-1]
         _, name = phrases.trim_indicator(name)
@@ -323,13 +317,13 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             continue
         add(f"{name}{m.group('noun')}规模", "number", value, unit, "=", m.start(), m.start("name"), m.end(),
             scope=ctx.default_scope)
-        consumed.append(m.span())
+        scan.take(*m.span())
 
     # 2. multiples
     for m in _MULTIPLE_RE.finditer(text):
-        if _overlaps(consumed, m.span()) or phrases.inside(quotes, *m.span("what")):
+        if scan.taken(*m.span()) or scan.quoted(*m.span("what")):
             continue
-        clause_start = _clause_start(text, m.start())
+        clause_start = scan.clause_start(m.start())
         subject = text[clause_start:m.start()]
         if not subject.strip(phrases._PUNCT_EDGE):
             continue
@@ -342,29 +336,28 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             continue
         base_year = None
         if m.group("base"):
-            b = baseline_year(text[m.start():m.end()])
+            b = baseline_year(m.group(0))
             base_year = b[0] if b else None
         if base_year is None and ctx.plan_start:
             base_year = ctx.plan_start - 1
         _, subject_clean = phrases.trim_indicator(subject)
         for item in phrases.split_list(subject_clean):
             add(item, "multiple", value, "倍", None, m.start(), clause_start, m.end(), baseline=base_year)
-        consumed.append((clause_start, m.end()))
+        scan.take(clause_start, m.end())
 
     # 3. quantities
     prev_end = -1
     prev_indicator: str | None = None
     pending: list[str] = []  # 分别: coordinated subjects still waiting for their numbers
     for m in QUANTITY_RE.finditer(text):
-        span = m.span()
-        if _overlaps(consumed, span):
+        if scan.taken(*m.span()):
             continue
         num_start = m.start("num")
-        if phrases.inside(quotes, num_start, m.end("unit")) or _quote_open_before(text, num_start):
+        if scan.quoted(num_start, m.end("unit")) or _quote_open_before(text, num_start):
             continue
-        if _ORDINAL_BEFORE.search(text[:m.start()]) and not m.group("pre"):
+        if m.start() > 0 and text[m.start() - 1] in _ORDINAL_CHARS and not m.group("pre"):
             continue
-        after = text[m.end():]
+        after = text[m.end():m.end() + 40]
         if _NOT_AFTER_UNIT.match(after):
             continue
         if num_start > 0 and (text[num_start - 1].isdigit() or text[num_start - 1] == "."):
@@ -379,11 +372,11 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         unit = (m.group("mag") or "") + m.group("unit")
 
         # the subject: from the clause start (or the end of the previous quantity) to the verb
-        clause_start = _clause_start(text, m.start())
+        clause_start = scan.clause_start(m.start())
         chained = prev_end >= clause_start and text[prev_end:m.start()].lstrip().startswith(("、", "和"))
         region_start = prev_end if chained else clause_start
         subject = text[region_start:m.start()].lstrip("、和及 ")
-        subject_start = region_start + (len(text[region_start:m.start()]) - len(subject))
+        subject_start = m.start() - len(subject)
         end = m.end()
 
         # A和B分别达到X和Y: pair the subjects with the numbers in order; the verb of the
@@ -394,15 +387,18 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             paired = True
         else:
             pending = []
-            both = re.search(r"分别$", subject)
-            if both:
-                items = [x for x in re.split(r"、|和|及", subject[:both.start()]) if x.strip()]
+            if subject.endswith("分别"):
+                items = [x for x in re.split(r"、|和|及", subject[:-2]) if x.strip()]
                 if len(items) >= 2:
                     subject, pending = items[0], items[1:]
 
         # number before the noun: 新建5个省级重点实验室
         opening = _without_quotes(subject)
         following = _noun_after(after) if not post else ""
+        if following and _WORK_ITEMS.match(following) or (
+                _REFERENCE_VERBS.match(_strip_firm(opening.strip())) and not (pre or post)):
+            prev_end = m.end()
+            continue
         _, trimmed = phrases.trim_indicator(subject)
         if (not trimmed or trimmed in _BARE_VERBS) and following:
             keep = subject.strip()[-2:] if subject.strip()[-2:] in _KEPT_VERBS else ""
@@ -422,7 +418,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         _, plain = phrases.trim_indicator(_without_quotes(indicator))
         verb = bool(_TARGET_VERBS.match(_strip_firm(opening.strip()))) or bool(_TARGET_VERB_BEFORE.search(opening))
         trigger = bool(pre or post or approx) or verb or paired
-        trigger = trigger or any(p <= m.start() for p, _ in firm_positions) or any(d.start <= m.start() for d in dls)
+        trigger = trigger or firm.any_before(m.start()) or deadline.any_before(m.start())
         if not trigger and goal_context and not chinese_numeral and phrases.looks_like_indicator(plain):
             trigger = True
         if chinese_numeral and not (pre or post or verb):
@@ -432,7 +428,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             continue
 
         if kind == "multiple":
-            b = baseline_year(text[:m.start()])
+            b = baseline_year(text[max(0, m.start() - 40):m.start()])
             baseline = b[0] if b else (ctx.plan_start - 1 if ctx.plan_start else None)
         else:
             baseline = base[0] if base and kind == "growth" and basis == "cumulative" else None
@@ -445,46 +441,38 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
 
     # 4. relative, trend and milestone targets (no numbers) where the sentence sets goals
     if target_context:
-        _relative(text, out_add=add, consumed=consumed)
-        _trend(text, out_add=add, consumed=consumed)
-        _milestones(text, out_add=add, consumed=consumed, quotes=quotes)
+        _relative(scan, add)
+        _trend(scan, add)
+        _milestones(scan, add)
     return out
 
 
-def _past_segments(text: str, dls, firm_positions, ctx: DocContext):
+def _past_segments(text: str, dls, ctx: DocContext) -> Marks:
     """Which parts of a sentence report the past. A segment (between semicolons) looks back
     when it has a past marker (同比, 累计, 截至 …) or names an earlier year, and sets no
     deadline and says no 力争/确保; a segment without a time of its own continues the one
-    before it. Returns a function: position → is it in the past?"""
-    bounds: list[tuple[int, int, bool]] = []
+    before it. Returns the look-back flag by position."""
+    from bisect import bisect_left
+
+    marks: list[tuple[int, object]] = []
     pos = 0
     previous = False
-    pieces = re.split(r"(;)", text)
-    for piece in pieces:
-        if piece == ";":
-            pos += 1
-            continue
+    dl_starts = sorted(d.start for d in dls)
+    for piece in text.split(";"):
         a, b = pos, pos + len(piece)
-        pos = b
-        seg_dls = [d for d in dls if a <= d.start < b]
-        seg_firm = any(a <= p < b for p, _ in firm_positions)
+        pos = b + 1
+        i = bisect_left(dl_starts, a)
+        sets_goal = (i < len(dl_starts) and dl_starts[i] < b) or bool(_FIRM.search(piece))
         years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)年", piece)]
-        looks_back = False
-        if not seg_dls and not seg_firm:
-            if _PAST.search(piece) or ctx.doc_year and any(y < ctx.doc_year for y in years):
-                looks_back = True
-            elif not years:
-                looks_back = previous
-        bounds.append((a, b, looks_back))
+        if sets_goal:
+            looks_back = False
+        elif _PAST.search(piece) or (ctx.doc_year and any(y < ctx.doc_year for y in years)):
+            looks_back = True
+        else:
+            looks_back = previous if not years else False
+        marks.append((a, looks_back))
         previous = looks_back
-
-    def past_at(position: int) -> bool:
-        for a, b, flag in bounds:
-            if a <= position <= b:
-                return flag
-        return False
-
-    return past_at
+    return Marks(marks)
 
 
 def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
@@ -524,22 +512,10 @@ def _strip_firm(text: str) -> str:
     return re.sub(r"^(?:力争|确保|努力|争取)?(?:全年|年内)?(?:全市|全省|全区|全县)?", "", text)
 
 
-def _clause_start(text: str, pos: int) -> int:
-    cut = 0
-    for m in phrases.CLAUSE_SEP.finditer(text, 0, pos):
-        cut = m.end()
-    return cut
-
-
-def _overlaps(spans: list[tuple[int, int]], span: tuple[int, int]) -> bool:
-    a, b = span
-    return any(a < e and s < b for s, e in spans)
-
-
 def _quote_open_before(text: str, pos: int) -> bool:
-    """Inside an unclosed quote (a quotation longer than the quote pattern allows)."""
-    opened = text.rfind("“", 0, pos)
-    return opened != -1 and text.find("”", opened, pos) == -1 and pos - opened <= 6
+    """Just after an opening quote that is not closed yet (“5553”, a code, not a value)."""
+    opened = text.rfind("“", max(0, pos - 6), pos)
+    return opened != -1 and text.find("”", opened, pos) == -1
 
 
 _NOUN_AFTER = re.compile(r"[\u4e00-\u9fff“”()（）A-Za-z]{2,24}?(?=[,;:、。和]|以上|$)")
@@ -602,26 +578,27 @@ def _count_unit(text: str) -> str:
     return m.group(1) if m else "个"
 
 
-def _relative(text: str, *, out_add, consumed) -> None:
+def _relative(scan: SentenceScan, out_add) -> None:
+    text = scan.text
     for m in _RELATIVE_RE.finditer(text):
-        if _overlaps(consumed, m.span()):
+        if scan.taken(*m.span()):
             continue
-        clause_start = _clause_start(text, m.start())
-        subject = text[clause_start:m.start()]
-        _, subject = phrases.trim_indicator(subject)
+        clause_start = scan.clause_start(m.start())
+        _, subject = phrases.trim_indicator(text[clause_start:m.start()])
         if not subject or _NUMBER_IN.search(subject):
             continue
         note = (m.group("adv") or "") + m.group("cmp") + m.group("ref") + m.group("what")
         for item in phrases.split_list(subject):
             out_add(item, "relative", None, None, None, m.start(), clause_start, m.end(), note=note)
-        consumed.append((clause_start, m.end()))
+        scan.take(clause_start, m.end())
 
 
-def _trend(text: str, *, out_add, consumed) -> None:
+def _trend(scan: SentenceScan, out_add) -> None:
+    text = scan.text
     for m in _TREND_RE.finditer(text):
-        if _overlaps(consumed, m.span()):
+        if scan.taken(*m.span()):
             continue
-        clause_start = _clause_start(text, m.start())
+        clause_start = scan.clause_start(m.start())
         _, subject = phrases.trim_indicator(text[clause_start:m.start()])
         if not phrases.looks_like_indicator(subject) or _NUMBER_IN.search(subject):
             continue
@@ -633,7 +610,7 @@ def _trend(text: str, *, out_add, consumed) -> None:
         for item in items:
             out_add(item, "trend", None, None, None, m.start(), clause_start, m.end(), note=note,
                     direction=direction)
-        consumed.append((clause_start, m.end()))
+        scan.take(clause_start, m.end())
 
 
 _MILESTONE_OBJECT = re.compile(
@@ -641,41 +618,46 @@ _MILESTONE_OBJECT = re.compile(
     r"上市|城|集群|新区|开发区|实验室|创新型县|县|市|平台)$")
 _NOT_MILESTONE = re.compile(r"各项|任务|工作|目标|作用|”|“")
 _MODIFIER = re.compile(r"^(?:具有|具备|富有)[\u4e00-\u9fff]{1,10}?的|^[\u4e00-\u9fff]{2,8}?特色的")
+_ALWAYS_MILESTONE = ("消除", "基本普及", "普及")
 
 
-def _milestone_items(obj: str) -> list[str]:
+def _milestone_items(obj: str, verb: str) -> list[str]:
     items = []
     for piece in re.split(r"、|和(?=[\u4e00-\u9fff“]{3,})", obj):
         piece = _MODIFIER.sub("", piece.strip(phrases._PUNCT_EDGE))
-        _, piece = phrases.trim_indicator(piece) if not _MILESTONE_OBJECT.search(piece[:6]) else (None, piece)
-        if len(piece) >= 3 and _MILESTONE_OBJECT.search(piece) and not _NOT_MILESTONE.search(
-                re.sub(r"“[^”]*”", "", piece)):
+        if not _MILESTONE_OBJECT.search(piece[:6]):
+            piece = phrases.trim_indicator(piece)[1]
+        named = _MILESTONE_OBJECT.search(piece) or verb in _ALWAYS_MILESTONE
+        if len(piece) >= 3 and named and not _NOT_MILESTONE.search(re.sub(r"“[^”]*”", "", piece)):
             items.append(piece)
     return items
 
 
-def _milestones(text: str, *, out_add, consumed, quotes) -> None:
+def _milestones(scan: SentenceScan, out_add) -> None:
+    text = scan.text
     for m in _MILESTONE_VERB_FIRST.finditer(text):
-        if _overlaps(consumed, m.span()) or _NUMBER_IN.search(m.group("obj")[:3]):
+        if scan.taken(*m.span()) or _NUMBER_IN.search(m.group("obj")[:3]):
             continue
         obj = m.group("obj")
         if QUANTITY_RE.search(obj) or obj.startswith(("一批", "一个", "一支", "一流", "了")):
             continue
         note = (m.group("adv") or "") + m.group("verb")
-        clause_start = _clause_start(text, m.start())
-        for item in _milestone_items(obj):
+        clause_start = scan.clause_start(m.start())
+        for item in _milestone_items(obj, m.group("verb")):
             out_add(item, "milestone", None, None, None, m.start(), clause_start, m.end(), note=note, trim=False)
-        consumed.append(m.span())
+        scan.take(*m.span())
     for a, b, c in _clauses(text):
+        if len(c) > 80 or scan.taken(a, b):
+            continue
         m = _MILESTONE_VERB_LAST.search(c)
-        if not m or _overlaps(consumed, (a, b)):
+        if not m:
             continue
         obj = phrases.trim_indicator(m.group("obj"))[1]
         if len(obj) < 3 or _NUMBER_IN.search(obj) or _NOT_MILESTONE.search(re.sub(r"“[^”]*”", "", obj)):
             continue
         note = (m.group("adv") or "") + m.group("verb")
         out_add(obj, "milestone", None, None, None, a, a, b, note=note)
-        consumed.append((a, b))
+        scan.take(a, b)
 
 
 def _clauses(text: str):
@@ -691,25 +673,41 @@ def _clauses(text: str):
 
 
 def _merge_repeats(found: list[Found]) -> list[Found]:
-    """One target stated twice (in the goals and again in a task) is one target."""
+    """One target stated twice (in the goals and again in a task) is one target.
+
+    Targets are bucketed by kind, year and value class first, so that only plausible
+    restatements are compared; within a bucket the comparison window is bounded, which
+    keeps the work linear on pathological inputs.
+    """
     from innodrive.extraction.similarity import restated
 
     kept: list[Found] = []
+    buckets: dict[tuple, list[Found]] = {}
     for f in found:
-        duplicate = False
-        for k in kept:
-            if k.kind != f.kind or k.year != f.year or not _same_value(k, f):
-                continue
-            if restated(k.indicator, f.indicator):
-                duplicate = True
-                k.firmness = k.firmness or f.firmness
-                k.baseline_value = k.baseline_value if k.baseline_value is not None else f.baseline_value
-                k.baseline_year = k.baseline_year or f.baseline_year
-                k.binding = k.binding or f.binding
-                break
-        if not duplicate:
-            kept.append(f)
+        key = (f.kind, f.year, _value_key(f))
+        bucket = buckets.setdefault(key, [])
+        duplicate = next((k for k in bucket[-200:] if _same_value(k, f) and restated(k.indicator, f.indicator)), None)
+        if duplicate is not None:
+            duplicate.firmness = duplicate.firmness or f.firmness
+            duplicate.baseline_value = duplicate.baseline_value if duplicate.baseline_value is not None else f.baseline_value
+            duplicate.baseline_year = duplicate.baseline_year or f.baseline_year
+            duplicate.binding = duplicate.binding or f.binding
+            continue
+        bucket.append(f)
+        kept.append(f)
     return kept
+
+
+def _value_key(f: Found):
+    from innodrive.indicators.units import InputError, to_base, unit_class
+
+    if f.value is None or not f.unit:
+        return (f.value, f.unit)
+    try:
+        v, _ = to_base(float(f.value), f.unit)
+        return (round(v, 6), unit_class(f.unit))
+    except InputError:
+        return (f.value, f.unit)
 
 
 def _same_value(a: Found, b: Found) -> bool:

@@ -1,0 +1,71 @@
+"""Positions inside one sentence, indexed once so that every question is cheap.
+
+Target rules ask the same questions for every match: where does this clause start,
+is this inside quotes, was this span already taken by another rule, which deadline,
+力争 or look-back segment applies here. Asked naively (slicing the prefix, scanning
+lists) each question costs the length of the sentence, and a long unpunctuated line
+makes extraction quadratic. Here they cost a binary search or the length of the span.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right, insort
+
+from innodrive.extraction import phrases
+
+
+class SentenceScan:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        n = len(text)
+        self._seps = [m.end() for m in phrases.CLAUSE_SEP.finditer(text)]
+        self._quoted = bytearray(n)
+        for a, b in phrases.quoted_spans(text):
+            self._quoted[a:b] = b"\x01" * (b - a)
+        self._taken = bytearray(n)
+        self._taken_ends: list[int] = []
+
+    def clause_start(self, pos: int) -> int:
+        """Start of the clause holding ``pos``: after the last separator, and after any
+        span another rule already took (a subject never reaches over a target)."""
+        i = bisect_right(self._seps, pos) - 1
+        start = self._seps[i] if i >= 0 else 0
+        j = bisect_right(self._taken_ends, pos) - 1
+        if j >= 0:
+            start = max(start, self._taken_ends[j])
+        return start
+
+    def quoted(self, a: int, b: int) -> bool:
+        """Whether [a, b) lies entirely inside quotation marks or a book title."""
+        return b > a and self._quoted.find(0, a, b) == -1
+
+    def taken(self, a: int, b: int) -> bool:
+        """Whether any character of [a, b) was already taken by a rule."""
+        return b > a and self._taken.find(1, a, b) != -1
+
+    def fully_taken(self, a: int, b: int) -> bool:
+        return b > a and self._taken.find(0, a, b) == -1
+
+    def take(self, a: int, b: int) -> None:
+        if b > a:
+            self._taken[a:b] = b"\x01" * (b - a)
+            insort(self._taken_ends, b)
+
+
+class Marks:
+    """Sorted positions with a value each: the last one at or before a position wins."""
+
+    def __init__(self, items: list[tuple[int, object]]) -> None:
+        items = sorted(items, key=lambda kv: kv[0])
+        self._pos = [p for p, _ in items]
+        self._val = [v for _, v in items]
+
+    def __bool__(self) -> bool:
+        return bool(self._pos)
+
+    def at(self, pos: int):
+        i = bisect_right(self._pos, pos) - 1
+        return self._val[i] if i >= 0 else None
+
+    def any_before(self, pos: int) -> bool:
+        return bool(self._pos) and self._pos[0] <= pos
