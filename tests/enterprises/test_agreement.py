@@ -180,3 +180,26 @@ def test_hypothesis_registries_agree_on_postgresql(records, on, pg_url):
         _check_agreement(_frame(records), on, engine)
     finally:
         engine.dispose()
+
+
+def test_where_clause_selects_the_same_enterprises_as_the_vectorised_verdicts(sqlite_engine):
+    from sqlalchemy import text
+
+    from innodrive.enterprises.sqlgen import where_clause
+
+    frame = _random_frame(1500, seed=3)
+    on = ON_DATES[1]
+    table = f"ent_where_{uuid.uuid4().hex[:8]}"
+    load_registry(sqlite_engine, frame, table)
+    vec = evaluate_frame(frame, rules_in_force(on), on=on)
+    try:
+        with sqlite_engine.connect() as conn:
+            for rs in rules_in_force(on):
+                for state, code in (("pass", 3), ("fail", 0), ("needs_data", 1)):
+                    sql = f'SELECT credit_code FROM "{table}" WHERE {where_clause(rs, on=on, dialect="sqlite", state=state)}'
+                    got = {r[0] for r in conn.execute(text(sql))}
+                    want = set(frame["credit_code"][vec[rs.programme].state == code])
+                    assert got == want, (rs.programme, state)
+    finally:
+        with sqlite_engine.begin() as conn:
+            conn.execute(text(f'DROP TABLE "{table}"'))

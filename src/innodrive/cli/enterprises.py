@@ -127,6 +127,10 @@ def _explain_one(registry, code: str, day: dt.date) -> None:
         v = explain_with_gaps(row, rs, on=day)
         out.print(escape(v.explain_text()))
         out.print("")
+    from innodrive.enterprises.incentives import incentive_lines
+
+    for line in incentive_lines(row, on=day):
+        out.print(escape(line))
 
 
 @ent_app.command("funnel")

@@ -230,7 +230,28 @@ def fields_of(node: Node, acc: set[str] | None = None) -> set[str]:
 # --------------------------------------------------------------------------- scalar
 
 
+# Comparisons forgive floating-point noise, never real differences: 0.5 × (1 + 1.3) − 1 is
+# 0.1499999999999999 in binary floating point although the growth is exactly 15%. The
+# threshold side moves by 1e-9 relatively (plus 1e-12) in the direction that lets a value
+# equal to the threshold in decimal arithmetic count as equal. Amounts in 万元 with two
+# decimals differ by far more than that, so no real case is decided by the tolerance. The
+# same shifted numbers are computed in every backend (constants in Python, expressions in
+# SQL with the same operations), so the three evaluators still agree bit for bit.
+TOL_REL = 1e-9
+TOL_ABS = 1e-12
+
+
+def shift_edge(op: str, b: float) -> float:
+    """The threshold as compared (see above); ``==`` and ``!=`` stay exact."""
+    if op in (">=", "<"):
+        return b - (TOL_REL * abs(b) + TOL_ABS)
+    if op in (">", "<="):
+        return b + (TOL_REL * abs(b) + TOL_ABS)
+    return b
+
+
 def _cmp(op: str, a: float, b: float) -> bool:
+    b = shift_edge(op, b)
     if op == ">=":
         return a >= b
     if op == ">":
@@ -337,7 +358,14 @@ def _scalar(node: Node, row, memo) -> float | None:
 # --------------------------------------------------------------------------- numpy
 
 
-def _np_cmp(op: str, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _np_cmp(op: str, a: np.ndarray, b) -> np.ndarray:
+    if isinstance(b, np.ndarray):
+        if op in (">=", "<"):
+            b = b - (TOL_REL * np.abs(b) + TOL_ABS)
+        elif op in (">", "<="):
+            b = b + (TOL_REL * np.abs(b) + TOL_ABS)
+    else:
+        b = shift_edge(op, float(b))
     if op == ">=":
         return a >= b
     if op == ">":
@@ -478,6 +506,18 @@ def sql_greatest(parts: list[str], dialect: str) -> str:
     return ("GREATEST(" if dialect == "postgresql" else "max(") + ", ".join(parts) + ")"
 
 
+def sql_compare(a: str, op: str, b_node: Node, b: str, dialect: str) -> str:
+    """``a op b`` in SQL with the same threshold shift as :func:`shift_edge`."""
+    sql_op = "=" if op == "==" else ("<>" if op == "!=" else op)
+    if isinstance(b_node, Const):
+        return f"{a} {sql_op} {sql_literal(shift_edge(op, b_node.value), dialect)}"
+    if op in (">=", "<", ">", "<="):
+        sign = "-" if op in (">=", "<") else "+"
+        tol = f"({sql_literal(TOL_REL, dialect)} * ABS({b}) + {sql_literal(TOL_ABS, dialect)})"
+        return f"{a} {sql_op} ({b} {sign} {tol})"
+    return f"{a} {sql_op} {b}"
+
+
 def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -515,13 +555,13 @@ def _sql(node: Node, d: str, col: dict) -> str:
         return f"(-{_sql(node.a, d, col)})"
     if isinstance(node, Cmp):
         a, b = _sql(node.a, d, col), _sql(node.b, d, col)
-        op = "=" if node.op == "==" else ("<>" if node.op == "!=" else node.op)
         one, zero = sql_literal(1.0, d), sql_literal(0.0, d)
-        return f"(CASE WHEN {a} IS NULL OR {b} IS NULL THEN NULL WHEN {a} {op} {b} THEN {one} ELSE {zero} END)"
+        test = sql_compare(a, node.op, node.b, b, d)
+        return f"(CASE WHEN {a} IS NULL OR {b} IS NULL THEN NULL WHEN {test} THEN {one} ELSE {zero} END)"
     if isinstance(node, Band):
         x = _sql(node.x, d, col)
         whens = " ".join(
-            f"WHEN {x} {'=' if op == '==' else op} {sql_literal(edge, d)} THEN {sql_literal(value, d)}"
+            f"WHEN {sql_compare(x, op, Const(edge), '', d)} THEN {sql_literal(value, d)}"
             for op, edge, value in node.steps
         )
         return f"(CASE WHEN {x} IS NULL THEN NULL {whens} ELSE {sql_literal(node.default, d)} END)"

@@ -278,3 +278,35 @@ def local_incentive_arrays(cols: dict[str, np.ndarray], n: int, rules: LocalRule
             amount[np.isnan(ok)] = np.nan
         out[inc.id] = amount
     return out
+
+
+def incentive_lines(row: dict[str, float | None], *, on: dt.date) -> list[str]:
+    """The incentives of one enterprise as explained sentences (for ``check --code``)."""
+    cols = {k: np.array([np.nan if v is None else float(v)]) for k, v in row.items()}
+    year = int(row.get("data_year") or (on.year - 1))
+    lines = []
+    try:
+        sd = super_deduction_arrays(cols, 1, year=year)
+        extra, saved = sd["extra_deduction"][0], sd["tax_saved"][0]
+        rules = super_deduction_rules()
+        if np.isnan(extra):
+            lines.append(f"{rules.title}（{year}年度）：缺少上年研发费用，无法测算")
+        else:
+            note = ("；属于负面清单行业或核定征收，不得享受" if sd["excluded"][0]
+                    else ("；未提供负面清单行业收入占比或征收方式，按不属于排除情形测算" if sd["assumed"][0] else ""))
+            lines.append(f"{rules.title}（{year}年度，{rules.version}）：加计扣除额 {extra:,.2f} 万元，"
+                         f"按税率 {sd['tax_rate'][0]:.0%} 约减免企业所得税 {saved:,.2f} 万元{note}")
+    except NotFound as exc:
+        lines.append(str(exc))
+    try:
+        local = local_rules_for(on)
+        amounts = local_incentive_arrays(cols, 1, local, on=on)
+        tag = "（示例规则，非官方数值）" if local.status == "example" else ""
+        for inc in local.incentives:
+            v = amounts[inc.id][0]
+            cap = f"，上限 {inc.cap:g} 万元" if inc.cap is not None else ""
+            text = "缺少数据" if np.isnan(v) else f"{v:,.2f} 万元"
+            lines.append(f"{inc.title}{tag}：{inc.base_label} × {inc.rate:.0%}{cap} → {text}")
+    except NotFound:
+        pass
+    return lines

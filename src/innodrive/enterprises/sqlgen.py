@@ -98,9 +98,9 @@ class _Compiler:
             return cache[s.id]
         if s.kind == "band":
             x = self.num(s.x)
-            lo_w = " ".join(f"WHEN {x} {'=' if op == '==' else op} {self.lit(e)} THEN {self.lit(lo)}"
+            lo_w = " ".join(f"WHEN {E.sql_compare(x, op, E.Const(e), '', self.d)} THEN {self.lit(lo)}"
                             for op, e, lo, _ in s.steps)
-            hi_w = " ".join(f"WHEN {x} {'=' if op == '==' else op} {self.lit(e)} THEN {self.lit(hi)}"
+            hi_w = " ".join(f"WHEN {E.sql_compare(x, op, E.Const(e), '', self.d)} THEN {self.lit(hi)}"
                             for op, e, _, hi in s.steps)
             lo = f"(CASE WHEN {x} IS NULL THEN {self.lit(s.lo_bound)} {lo_w} ELSE {self.lit(s.default[0])} END)"
             hi = f"(CASE WHEN {x} IS NULL THEN {self.lit(s.hi_bound)} {hi_w} ELSE {self.lit(s.default[1])} END)"
@@ -134,9 +134,9 @@ class _Compiler:
             return ccache[c.id]
         if c.kind == "test":
             a, b = self.num(c.cmp.a), self.num(c.cmp.b)
-            op = "=" if c.cmp.op == "==" else ("<>" if c.cmp.op == "!=" else c.cmp.op)
+            test = E.sql_compare(a, c.cmp.op, c.cmp.b, b, self.d)
             sql = (f"(CASE WHEN {a} IS NULL OR {b} IS NULL THEN {c.on_missing} "
-                   f"WHEN {a} {op} {b} THEN {c.on_true} ELSE {c.on_false} END)")
+                   f"WHEN {test} THEN {c.on_true} ELSE {c.on_false} END)")
         elif c.kind == "score":
             lo, hi, miss = self.score(c.score, scache)
             t = self.lit(c.threshold)
