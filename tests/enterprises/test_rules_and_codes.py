@@ -76,3 +76,12 @@ def test_credit_code_check_digit_by_hand():
     assert "校验位错误" in cc.problem(body + wrong)
     assert "18位" in cc.problem(body)
     assert "不允许的字符" in cc.problem("91511500MA62A1B2CI")
+
+
+def test_every_condition_and_score_can_name_its_article():
+    for rs in all_rule_sets():
+        for c in rs.conditions.values():
+            if c.kind in ("test", "score"):
+                assert c.article, f"{rs.key}: condition {c.id} has no article"
+        for s in rs.scores.values():
+            assert s.article, f"{rs.key}: score {s.id} has no article"

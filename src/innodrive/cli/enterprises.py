@@ -157,10 +157,17 @@ def funnel_command(
     table = Table(title=f"培育漏斗 {escape(report.region or '全部地区')} {report.year} 年")
     for col in ("阶段", "累计企业数", "本年新增", "计划指标", "目标值", "差额", "候选可及"):
         table.add_column(col)
+    measure_names = {"stock": "累计", "new": "新增", "certified": "认定（含重新认定）"}
     for r in report.rows:
-        table.add_row(r.stage_label, str(r.cumulative), str(r.new_in_year), escape(r.target_label or "—"),
-                      "—" if r.target is None else f"{r.target:g}", "—" if r.shortfall is None else f"{r.shortfall:g}",
-                      "—" if r.within_reach is None else str(r.within_reach))
+        reach = "—" if r.within_reach is None else str(r.within_reach)
+        if not r.targets:
+            table.add_row(r.stage_label, str(r.cumulative), str(r.new_in_year), "—", "—", "—", reach)
+        for j, t in enumerate(r.targets):
+            first = j == 0
+            table.add_row(r.stage_label if first else "", str(r.cumulative) if first else "",
+                          str(r.new_in_year) if first else "",
+                          escape(f"{t.label}（{measure_names[t.measure]} {t.measured}）"), f"{t.value:g}",
+                          f"{t.shortfall:g}", reach if first else "")
     out.print(table)
     for note in report.notes:
         warn(escape(note))

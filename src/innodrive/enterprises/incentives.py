@@ -51,6 +51,8 @@ class SuperDeductionRules(BaseModel):
     title: str
     version: str
     status: str
+    effective_from: dt.date
+    effective_to: dt.date | None = None
     source: list[str]
     notes: str = ""
     periods: list[Period]
@@ -135,8 +137,8 @@ class Profile:
 def monthly_rates(year: int, profile: Profile, *, expensed: bool = True) -> list[float]:
     """The extra-deduction rate for each month of ``year``."""
     rules = super_deduction_rules()
-    if year < int(min(p.start for p in rules.periods)[:4]):
-        raise NotFound(f"{year} 年不在加计扣除规则覆盖的期间内（最早 {min(p.start for p in rules.periods)}）")
+    if year < rules.effective_from.year or (rules.effective_to is not None and year > rules.effective_to.year):
+        raise NotFound(f"{year} 年不在加计扣除规则 {rules.version} 的适用期间内（自 {rules.effective_from.isoformat()} 起）")
     out = []
     for m in range(1, 13):
         rate = 0.0
