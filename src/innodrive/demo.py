@@ -48,6 +48,10 @@ def steps(examples: list[Path]) -> list[tuple[str, list[str]]]:
         ("逐条解释一家企业 / one enterprise explained",
          ["enterprises", "check", str(ROOT / "examples" / "enterprises" / "示例企业登记表.csv"), "--on", "2024-06-30",
           "--code", "91511500MA00000078"]),
+        ("培育漏斗对照宜宾市2022年目标（构造台账）/ cultivation funnel against 宜宾's 2022 targets",
+         ["enterprises", "funnel", "--records", str(ROOT / "examples" / "enterprises" / "示例培育台账.csv"),
+          "--registry", str(ROOT / "examples" / "enterprises" / "示例企业登记表.csv"), "--region", "宜宾市",
+          "--year", "2022", "--on", "2024-06-30"]),
     ]
 
 
