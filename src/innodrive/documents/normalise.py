@@ -188,7 +188,8 @@ def should_join(p: str, q: str, *, last_line: int | None = None, width: int | No
 
 _DUP_MIN = 12        # shorter lines (headings like 一、总体要求) are never treated as repeats
 _FRAGMENT_MIN = 40   # containment needs a real paragraph, not a title quoted in the text
-_KEY = 10
+_CANDIDATES = 16
+_KEY = 16
 
 
 def drop_repeats(paragraphs: list[MText]) -> tuple[list[MText], list[MText]]:
@@ -215,15 +216,17 @@ def drop_repeats(paragraphs: list[MText]) -> tuple[list[MText], list[MText]]:
             continue
         head, tail = key[:_KEY], key[-_KEY:]
         duplicate = False
-        for j in {*by_head.get(head, ()), *by_tail.get(tail, ())}:
+        # only the latest paragraphs with the same opening or ending are compared, so a text
+        # with thousands of paragraphs opening alike (全会提出，…) stays linear
+        for j in {*by_head.get(head, ())[-_CANDIDATES:], *by_tail.get(tail, ())[-_CANDIDATES:]}:
             q = kept[j]
             if q is None:
                 continue
             other = q.text
             if len(key) <= len(other):
                 # a later copy: contained in, a truncated start of, or nearly equal to the earlier one
-                if len(key) >= _FRAGMENT_MIN and (
-                        key in other or _common_prefix(key, other) >= 0.9 * len(key)):
+                if len(key) >= _FRAGMENT_MIN and (key in other or (
+                        key[:_FRAGMENT_MIN] == other[:_FRAGMENT_MIN] and _common_prefix(key, other) >= 0.9 * len(key))):
                     duplicate = True
                     break
                 if len(key) > 0.9 * len(other) and fuzz.ratio(key, other) >= 92:
@@ -267,6 +270,18 @@ class Normalised:
     repeated: list[MText] = field(default_factory=list)
 
 
+def _lines(text: str):
+    """(start, line) for every line, without building a list of all lines at once."""
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        end = text.find("\n", pos)
+        if end == -1:
+            end = n
+        yield pos, text[pos:end]
+        pos = end + 1
+
+
 def wrap_width(lengths: list[int]) -> int | None:
     """The line width of hard-wrapped text (a PDF of an official document: ~28 characters
     a line; a newspaper column: ~12–20), or None when lines are whole paragraphs.
@@ -300,31 +315,33 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
     source = MText(folded, text.runs)
     extra = {fold_width(x).strip() for x in extra_furniture}
 
-    lines: list[MText] = []
+    # pass 1: clean lines (each line's text is cut once from the folded text, never copied again)
+    lines: list[MText | None] = []
     furniture = 0
-    pos = 0
-    for raw_line in folded.split("\n"):
-        start = pos
-        pos += len(raw_line) + 1
+    for start, raw_line in _lines(folded):
         stripped = raw_line.strip()
         if not stripped:
             continue
         if stripped in extra or is_furniture_line(stripped.replace("**", "")):
             furniture += 1
             continue
-        line = source.slice(start, start + len(raw_line))
+        line = source.with_text_of_slice(raw_line, start)
         cuts = _line_deletions(raw_line)
         if cuts:
             line = line.without(cuts)
         line = line.strip()
         if line.text:
             lines.append(line)
+    del source, folded  # only the lines are needed from here on
 
+    # pass 2: paragraphs, releasing each line as it is used
     width = wrap_width([len(x.text) for x in lines])
     paragraphs: list[MText] = []
     current: list[MText] = []
     summary = ""  # the paragraph so far, shortened to what the joining rules look at
-    for line in lines:
+    for i in range(len(lines)):
+        line = lines[i]
+        lines[i] = None
         if current and should_join(summary, line.text, last_line=len(current[-1].text), width=width):
             current.append(line)
             summary = _summary(summary + line.text)
@@ -335,5 +352,6 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
             summary = _summary(line.text)
     if current:
         paragraphs.append(concat(current))
+    del lines
     kept, repeated = drop_repeats(paragraphs)
     return Normalised(kept, script, furniture, repeated)

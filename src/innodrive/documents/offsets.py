@@ -51,6 +51,20 @@ class MText:
             return a, a
         return self.orig(start), self.orig(end - 1) + 1
 
+    def with_text_of_slice(self, text: str, start: int) -> MText:
+        """``self.slice(start, start + len(text))`` reusing ``text`` (already that slice,
+        e.g. a line cut from the same string) instead of copying it again."""
+        end = start + len(text)
+        if not text:
+            return MText("")
+        new_runs: list[tuple[int, int]] = [(0, self.orig(start))]
+        k = bisect_right(self.runs, (start, float("inf")))
+        runs = self.runs
+        while k < len(runs) and runs[k][0] < end:
+            new_runs.append((runs[k][0] - start, runs[k][1]))
+            k += 1
+        return MText(text, tuple(new_runs))
+
     def slice(self, start: int, end: int) -> MText:
         start = max(0, start)
         end = min(len(self.text), end)

@@ -105,48 +105,64 @@ def find_genre(title: str | None, clean: str, annual: bool) -> str | None:
 
 @cache
 def _place_regex():
+    """Provinces and prefectures by full and short name (乐山市, 乐山), for counting in the
+    text; county names are looked up in the title and issuer only (see _county_in)."""
     from innodrive.regions import all_regions
 
-    regions = all_regions()
     names: dict[str, str] = {}
-    county_names: dict[str, list[str]] = {}
-    for r in regions:
+    for r in all_regions():
         if r.level in ("province", "prefecture"):
             for key in {r.name, r.short_name}:
                 if len(key) >= 2:
                     names.setdefault(key, r.code)
-        elif len(r.name) >= 3:
-            county_names.setdefault(r.name, []).append(r.code)
-    for name, codes in county_names.items():
-        if len(codes) == 1 and name not in names:  # full county names that are unique in China
-            names[name] = codes[0]
     pattern = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
     return re.compile(pattern), names
 
 
-def find_region(title: str | None, issuer: str | None, clean: str):
-    """The region a document speaks for: named in the title or issuer, else the place the
-    text keeps naming. Returns (name, level, code)."""
+@cache
+def _county_names() -> dict[str, str]:
+    """Full county-level names that are unique in China (射洪市, 江安县)."""
     from innodrive.regions import all_regions
 
+    seen: dict[str, list[str]] = {}
+    for r in all_regions():
+        if r.level == "county" and len(r.name) >= 3:
+            seen.setdefault(r.name, []).append(r.code)
+    return {name: codes[0] for name, codes in seen.items() if len(codes) == 1}
+
+
+def _county_in(text: str) -> str | None:
+    """The code of a county named at the start of a title or issuer (射洪市2023年…)."""
+    counties = _county_names()
+    for length in range(3, min(len(text), 10) + 1):
+        code = counties.get(text[:length])
+        if code:
+            return code
+    return None
+
+
+def find_region(title: str | None, issuer: str | None, clean: str):
+    """The region a document speaks for: a county named at the start of the title or
+    issuer, else the prefecture (or province) the title, issuer and text keep naming.
+    Returns (name, level, code)."""
+    from innodrive.regions import all_regions
+
+    regions = all_regions()
+    for text in (title or "", issuer or ""):
+        code = _county_in(text)
+        if code:
+            r = regions.get(code)
+            return r.name, r.level, r.code
     rx, names = _place_regex()
     counts: Counter[str] = Counter()
-    for text, weight in ((title or "", 20), (issuer or "", 20), (clean[:30000], 1)):
+    for text, weight in ((title or "", 20), (issuer or "", 20), (clean[:20000], 1)):
         for m in rx.finditer(text):
             counts[names[m.group(0)]] += weight
     if not counts:
         return None, None, None
-    regions = all_regions()
-    # a county named in the title or issuer is the document's own region
-    for text in (title or "", issuer or ""):
-        for m in rx.finditer(text):
-            r = regions.get(names[m.group(0)])
-            if r.level == "county" and m.start() == 0:
-                return r.name, r.level, r.code
     # prefer a prefecture over its province when both are named
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], 0 if regions.get(kv[0]).level == "prefecture" else 1))
-    code = ranked[0][0]
-    top = regions.get(code)
+    top = regions.get(ranked[0][0])
     if top.level == "province":
         for c, n in ranked[1:]:
             r = regions.get(c)

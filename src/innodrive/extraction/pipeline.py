@@ -22,6 +22,13 @@ from innodrive.extraction.targets import DocContext, find_targets
 
 def extract(doc: Document) -> ExtractedPlan:
     """Extract the plan a document contains. Pure: no I/O beyond the given document."""
+    from innodrive.documents import paused_gc
+
+    with paused_gc():
+        return _extract(doc)
+
+
+def _extract(doc: Document) -> ExtractedPlan:
     clean, paragraphs = doc.clean, doc.paragraphs
     meta = read_meta(clean, paragraphs, doc.html_title)
     headings = find_headings(clean, paragraphs)

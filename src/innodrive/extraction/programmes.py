@@ -18,8 +18,8 @@ from innodrive.extraction.numbers import parse_number
 _PROG_NOUN = (r"行动计划|专项行动|行动|计划|工作思路|思路|工程|战略|发展战略|布局|创新布局|体系|格局|发展格局|工作格局|"
               r"产业体系|工作机制|工作体系|架构|发展思路|总体思路")
 _CODE = r"\d{2,6}|\d+(?:\+(?:\d+|N))+"
-_CODE_RE = re.compile(
-    rf"(?P<pre>[\u4e00-\u9fff]{{0,8}}?)[“\"](?P<code>{_CODE})[”\"](?:的)?(?P<noun>{_PROG_NOUN})")
+_CODE_RE = re.compile(rf"[“\"](?P<code>{_CODE})[”\"](?:的)?(?P<noun>{_PROG_NOUN})")
+_PRE_RE = re.compile(r"[\u4e00-\u9fff]{0,8}$")
 _BARE_CODE_RE = re.compile(r"(?<![\d.])(?P<code>\d{3,6})(?P<noun>行动计划|工作思路|工程|战略)")
 _COUNTED_RE = re.compile(r"“(?P<n>[一二两三四五六七八九十])(?P<cls>个|项|大|条|张|批|种)(?P<noun>[\u4e00-\u9fff]{1,8})”")
 _COMPOSITE_RE = re.compile(r"“(?P<name>(?:[一二两三四五六七八九十][\u4e00-\u9fff]{1,3}){2,5})”")
@@ -60,7 +60,7 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
         if code + m.group("noun") in seen_codes:
             continue
         seen_codes.add(code + m.group("noun"))
-        pre = _strip_verbs(m.group("pre"))[-6:]
+        pre = _strip_verbs(_PRE_RE.search(clean[max(0, m.start() - 8):m.start()]).group(0))[-6:]
         pre = pre if len(pre) >= 2 else ""
         name = f"{pre}“{code}”{m.group('noun')}"
         parts = _parts_from_digits(code, counted, m.start()) if "+" not in code else []

@@ -247,9 +247,19 @@ def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | Non
 # --------------------------------------------------------------------------- one sentence
 
 
+# What any rule needs to find in a sentence before it is worth running the rules at all:
+# a digit, a counted Chinese numeral, a multiple, or (in a sentence that sets goals) the
+# words of relative, trend and milestone targets.
+_MAY_HAVE_NUMBERS = re.compile(r"[0-9]|倍|翻[一两三]?番|[一二两三四五六七八九十](?:个|家|项|户|件|名|所|座|条|倍)|千亿|百亿|百分之")
+_MAY_HAVE_WORDS = re.compile(r"高于|超过|达到|不低于|低于|赶上|接近|领先|走在|位居|保持|位于|上升|提高|提升|增长|增加|下降|降低|"
+                             r"减少|扩大|建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
+
+
 def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_context: bool,
                       goal_context: bool, ctx: DocContext, section: str | None, *, review: bool = False) -> list[Found]:
     text = sent.text
+    if not _MAY_HAVE_NUMBERS.search(text) and not (target_context and _MAY_HAVE_WORDS.search(text)):
+        return []
     if ctx.doc_year:
         dls = [d for d in dls if d.year >= ctx.doc_year]  # an earlier year is a review, not a deadline
     firm = Marks([(m.start(), m.group(0)) for m in _FIRM.finditer(text)])

@@ -54,6 +54,8 @@ YEAR_RE = re.compile(r"(?<!\d)(20\d\d|19\d\d)年(?!\d)")
 def deadlines(text: str) -> list[Deadline]:
     """Deadline phrases in a sentence, in order of appearance."""
     found: list[Deadline] = []
+    if "年" not in text and "五" not in text:
+        return found
     for m in _YEAR_DEADLINE_RE.finditer(text):
         y = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4") or m.group("y5")
         found.append(Deadline(int(y), m.start(), m.end(), m.group(0)))

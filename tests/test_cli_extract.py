@@ -1,0 +1,93 @@
+"""``innodrive extract`` / ``innodrive evaluate`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "documents"
+GOLD = ROOT / "tests" / "data" / "gold" / "seeds.json"
+
+
+def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "innodrive", *args], capture_output=True, text=True, cwd=cwd,
+                          env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(ROOT)})
+
+
+def test_json_output_is_exactly_the_contract():
+    r = cli("extract", str(EXAMPLES / "003_ccb917d9b44b3e03.txt"), "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    assert set(d) == {"source", "document", "outline", "targets", "programmes"}
+    assert set(d["source"]) == {"file", "sha256", "encoding", "script"}
+    assert set(d["document"]) == {"title", "issuer", "region", "genre", "issued", "horizon"}
+    assert {k for o in d["outline"] for k in o} == {"level", "label", "title", "span"}
+    assert {k for t in d["targets"] for k in t} == {"indicator", "kind", "value", "unit", "comparator", "year",
+                                                     "baseline_year", "direction", "firmness", "scope", "section",
+                                                     "evidence"}
+    assert {k for t in d["targets"] for k in t["evidence"]} == {"text", "span"}
+    assert {k for p in d["programmes"] for k in p} == {"name", "parts", "evidence"}
+    t = next(t for t in d["targets"] if t["value"] == 192)
+    assert t == {**t, "indicator": "国家高新技术企业", "kind": "number", "unit": "家", "comparator": "=", "year": 2025,
+                 "direction": "ge", "scope": "全市", "section": "二/4"}
+    assert t["evidence"]["text"] == "到2025年,全市国家高新技术企业达到192家"
+    original = (EXAMPLES / "003_ccb917d9b44b3e03.txt").read_text(encoding="utf-8")
+    a, b = t["evidence"]["span"]
+    assert original[a:b] == "到2025年,全市国家高新技术企业达到192家"
+
+
+def test_out_writes_one_json_per_input_and_evaluate_scores_them(tmp_path):
+    out = tmp_path / "pred"
+    r = cli("extract", *map(str, sorted(EXAMPLES.glob("*.txt"))), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{p.name}.json" for p in EXAMPLES.glob("*.txt"))
+    r = cli("evaluate", str(GOLD), str(out), "--json")
+    scores = json.loads(r.stdout)
+    assert scores["overall"]["targets"]["f1"] >= 0.95 and scores["overall"]["outline"]["f1"] >= 0.95
+    # without one prediction, -v lists what was missed
+    (out / "004_27e5c5696a234904.txt.json").unlink()
+    r = cli("evaluate", str(GOLD), str(out), "-v")
+    assert "无预测结果" in r.stdout and "漏抽" in r.stdout and "研发经费支出" in r.stdout
+
+
+def test_human_readable_table():
+    r = cli("extract", str(EXAMPLES / "004_27e5c5696a234904.txt"))
+    assert r.returncode == 0
+    assert "技术合同认定登记额" in r.stdout and "“135”工作思路" in r.stdout and "提纲" in r.stdout
+
+
+def test_bad_inputs_give_one_line_per_file_and_no_traceback(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "photo.jpg"
+    binary.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 10)
+    good = EXAMPLES / "000_423e30c213a088bc.txt"
+    out = tmp_path / "out"
+    r = cli("extract", str(empty), str(binary), str(tmp_path / "missing.txt"), str(good), "--out", str(out))
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    errors = [ln for ln in r.stderr.splitlines() if ln.startswith("错误")]
+    assert len(errors) == 3
+    assert any("empty.txt" in e and "文件为空" in e for e in errors)
+    assert any("photo.jpg" in e and "图片" in e for e in errors)
+    assert any("missing.txt" in e and "不存在" in e for e in errors)
+    assert (out / f"{good.name}.json").exists()  # the readable file is still written
+
+
+def test_a_document_without_targets_is_an_empty_plan_with_a_warning(tmp_path):
+    p = tmp_path / "notice.txt"
+    p.write_text("关于举办科技活动周的通知\n请各单位认真组织。", encoding="utf-8")
+    r = cli("extract", str(p), "--json")
+    assert r.returncode == 0
+    assert json.loads(r.stdout)["targets"] == []
+    assert "文中未找到量化目标" in r.stderr
+
+
+def test_evaluate_reports_bad_gold_without_traceback(tmp_path):
+    bad = tmp_path / "gold.json"
+    bad.write_text("{not json", encoding="utf-8")
+    r = cli("evaluate", str(bad), str(tmp_path))
+    assert r.returncode == 2 and "不是有效的 JSON" in r.stderr and "Traceback" not in r.stderr
