@@ -56,3 +56,10 @@ def test_task_owners_and_deadlines_are_read_from_the_task_text():
     assert first.deadline == "2022-06"
     assert second.lead_units == ["市财政局"] and second.co_units == ["市税务局", "市科技局"]
     assert first.path == "二/1" and first.body_span is not None
+
+
+def test_bodies_with_and_in_their_names_and_the_first_responsible_unit_leads():
+    plan = plan_of("一、重点任务\n（一）建设中试平台。（责任单位：市科技局、市经济和信息化局、市发展和改革委员会）")
+    node = plan.outline[1]
+    assert node.lead_units == ["市科技局"]
+    assert node.co_units == ["市经济和信息化局", "市发展和改革委员会"]

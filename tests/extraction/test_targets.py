@@ -143,3 +143,15 @@ def test_a_text_without_targets_gives_an_empty_plan_with_a_warning():
     plan = plan_of("关于开展科技活动周的通知\n各单位:请按要求做好活动组织工作。")
     assert plan.targets == []
     assert "文中未找到量化目标" in plan.warnings
+
+
+def test_a_yearly_series_of_targets_keeps_each_year():
+    ts = targets("某市科技成果转化三年行动计划（2023—2025年）\n一、行动目标\n到2025年,技术合同登记额突破30亿元。"
+                 "其中,2023年技术合同登记额达到18亿元,2024年达到24亿元。")
+    series = sorted((t.year, t.value) for t in ts if t.indicator == "技术合同登记额")
+    assert series == [(2023, 18), (2024, 24), (2025, 30)]
+
+
+def test_goal_paragraph_quantities_without_a_verb():
+    ts = targets("政府工作报告\n二、今年目标任务\n今年经济社会发展的主要预期目标是:地区生产总值增长7%左右,城镇新增就业2.5万人。")
+    assert by_indicator(ts, "城镇新增就业").value == 2.5 and by_indicator(ts, "城镇新增就业").unit == "万人"

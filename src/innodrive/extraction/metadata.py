@@ -172,10 +172,18 @@ def find_region(title: str | None, issuer: str | None, clean: str):
     return top.name, top.level, top.code
 
 
+_DELIVERED = re.compile(r"^[—\-]*\s*(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日在(?P<where>[^\n]{2,60}?)上")
+
+
 def find_issued(clean: str, paragraphs, title_span) -> str | None:
     m = _ADOPTED.search(clean[:5000])
     if m:
         return f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
+    # a report or speech: ——2024年1月10日在某市第五届人民代表大会第四次会议上
+    for a, b in paragraphs[:6]:
+        dm = _DELIVERED.match(clean[a:b])
+        if dm:
+            return f"{int(dm.group('y')):04d}-{int(dm.group('m')):02d}-{int(dm.group('d')):02d}"
     # a date line at the very end (the 落款 under the issuer's name)
     for a, b in paragraphs[-3:][::-1]:
         t = clean[a:b]
@@ -210,6 +218,8 @@ def find_issuer(title: str | None, clean: str, genre: str | None, region: str | 
         return f"{region}人大常委会"
     if annual and re.search(r"科技创新工作|科技工作", head) and re.search(r"科技系统|科技局", clean):
         return f"{region}科技局"
+    if title and "政府工作报告" in title and re.search(r"人民代表大会", head):
+        return f"{region}人民政府"
     return None
 
 

@@ -224,7 +224,8 @@ def body_ends(headings: list[Heading], text_end: int) -> list[int]:
 
 # ------------------------------------------------------------------ task owners
 
-_UNIT_SPLIT = re.compile(r"[、,，;；/]|及|和")
+# names of bodies contain 和 (市发展和改革委员会, 市经济和信息化局): split on punctuation only
+_UNIT_SPLIT = re.compile(r"[、,，;；/]")
 _LEAD_RE = re.compile(r"牵头(?:单位|部门)\s*[:：]\s*(?P<units>[^;；。)）\n]+)")
 _CO_RE = re.compile(r"(?:责任|配合|参与|协同)(?:单位|部门)\s*[:：]\s*(?P<units>[^;；。)）\n]+)")
 _PAREN_LEAD_RE = re.compile(r"\((?P<lead>[^()]{2,60}?)牵头(?:[,，、;；]\s*(?P<co>[^()]{2,120}?)(?:按职责分工)?(?:配合|参与|负责|落实))?\)")
@@ -253,6 +254,9 @@ def owners(text: str) -> tuple[list[str], list[str]]:
         lead += split_units(m.group("lead"))
         if m.group("co"):
             co += split_units(m.group("co"))
+    if not lead and co:
+        # by convention the first body listed as 责任单位 leads (列第一位的为牵头单位)
+        lead, co = co[:1], co[1:]
     return list(dict.fromkeys(lead)), [u for u in dict.fromkeys(co) if u not in lead]
 
 

@@ -429,8 +429,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         verb = bool(_TARGET_VERBS.match(_strip_firm(opening.strip()))) or bool(_TARGET_VERB_BEFORE.search(opening))
         trigger = bool(pre or post or approx) or verb or paired
         trigger = trigger or firm.any_before(m.start()) or deadline.any_before(m.start())
-        if not trigger and goal_context and not chinese_numeral and phrases.looks_like_indicator(plain):
-            trigger = True
+        if not trigger and goal_context and not chinese_numeral and 2 <= len(plain) <= 30:
+            trigger = True  # in a goals paragraph, "indicator + number" is a target
         if chinese_numeral and not (pre or post or verb):
             trigger = False
         if not trigger:
@@ -561,7 +561,8 @@ def _borrow_subject(indicator: str, previous: str, *, chained: bool, growth: boo
     if raw.startswith("其中") and ind:
         return ind + stock
     if not ind:
-        return previous if growth else indicator
+        # 2023年达到18亿元,2024年达到24亿元: the subject is the previous target's
+        return previous
     if ind in _BARE_MEASURES:
         return stock + ("" if ind == "累计" else ind)
     if chained and len(ind) <= 6 and ind.startswith(_MEASURE_WORDS) and ind not in previous:
