@@ -32,8 +32,14 @@ def fresh_database(home: Path) -> None:
 
 def steps(examples: list[Path]) -> list[tuple[str, list[str]]]:
     """The demo as a list of (title, CLI arguments)."""
+    decision = max(examples, key=lambda p: p.stat().st_size)  # the fullest example shows most
     return [
         ("settings", ["settings"]),
+        ("抽取一份政策文件中的计划 / extract the plan of one document", ["extract", str(decision)]),
+        ("抽取全部示例文件并写出 JSON / extract every example to JSON",
+         ["extract", *map(str, examples), "--out", str(demo_home() / "extracted")]),
+        ("按金标准评测抽取结果 / score the extraction against the bundled gold",
+         ["evaluate", str(ROOT / "tests" / "data" / "gold" / "seeds.json"), str(demo_home() / "extracted")]),
         ("建库并导入内置统计数据 / database and shipped statistics", ["init", "--by", "demo"]),
         ("添加示例政策文件 / add the example documents", ["plan", "add", *map(str, examples), "--by", "demo"]),
         ("计划 / plans", ["plans"]),

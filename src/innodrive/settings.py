@@ -27,6 +27,8 @@ SETTINGS: tuple[Setting, ...] = (
             "数据库地址（SQLAlchemy URL）；留空则使用工作目录下的 SQLite 文件 innodrive.sqlite"),
     Setting("max_input_mb", "INNODRIVE_MAX_INPUT_MB", "200",
             "单个输入文件的大小上限（MB），超过则拒绝读取并说明原因"),
+    Setting("user", "INNODRIVE_USER", "",
+            "操作人姓名：写入审计日志和进展报送；留空则使用系统登录名（命令的 --by 参数优先）"),
     Setting("debug", "INNODRIVE_DEBUG", "0",
             "设为 1 时内部错误显示完整调用栈（仅供开发者排查）"),
 )

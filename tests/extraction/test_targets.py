@@ -155,3 +155,9 @@ def test_a_yearly_series_of_targets_keeps_each_year():
 def test_goal_paragraph_quantities_without_a_verb():
     ts = targets("政府工作报告\n二、今年目标任务\n今年经济社会发展的主要预期目标是:地区生产总值增长7%左右,城镇新增就业2.5万人。")
     assert by_indicator(ts, "城镇新增就业").value == 2.5 and by_indicator(ts, "城镇新增就业").unit == "万人"
+
+
+def test_each_milestone_keeps_its_own_verb():
+    ts = targets("2024年工作要点\n二、主要目标\n力争尽快获批国家高新区、进入国家创新型城市名单。")
+    notes = {t.indicator: t.note for t in ts if t.kind == "milestone"}
+    assert notes == {"国家高新区": "尽快获批", "国家创新型城市名单": "进入"}

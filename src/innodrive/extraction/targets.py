@@ -632,15 +632,24 @@ _MODIFIER = re.compile(r"^(?:具有|具备|富有)[\u4e00-\u9fff]{1,10}?的|^[\u
 _ALWAYS_MILESTONE = ("消除", "基本普及", "普及")
 
 
-def _milestone_items(obj: str, verb: str) -> list[str]:
+_ITEM_VERB = re.compile(r"^(?P<verb>(?:全面|基本|初步|率先|成功|尽快)?(?:建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及))")
+
+
+def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
+    """(object, note) pairs: 获批国家高新区、进入…名单 → the second item keeps its own verb."""
     items = []
     for piece in re.split(r"、|和(?=[\u4e00-\u9fff“]{3,})", obj):
         piece = _MODIFIER.sub("", piece.strip(phrases._PUNCT_EDGE))
+        item_note, item_verb = note, verb
+        own = _ITEM_VERB.match(piece)
+        if own and len(piece) > len(own.group(0)) + 2:
+            item_note = item_verb = own.group("verb")
+            piece = piece[own.end():]
         if not _MILESTONE_OBJECT.search(piece[:6]):
             piece = phrases.trim_indicator(piece)[1]
-        named = _MILESTONE_OBJECT.search(piece) or verb in _ALWAYS_MILESTONE
+        named = _MILESTONE_OBJECT.search(piece) or item_verb.endswith(_ALWAYS_MILESTONE)
         if len(piece) >= 3 and named and not _NOT_MILESTONE.search(re.sub(r"“[^”]*”", "", piece)):
-            items.append(piece)
+            items.append((piece, item_note))
     return items
 
 
@@ -654,8 +663,8 @@ def _milestones(scan: SentenceScan, out_add) -> None:
             continue
         note = (m.group("adv") or "") + m.group("verb")
         clause_start = scan.clause_start(m.start())
-        for item in _milestone_items(obj, m.group("verb")):
-            out_add(item, "milestone", None, None, None, m.start(), clause_start, m.end(), note=note, trim=False)
+        for item, item_note in _milestone_items(obj, m.group("verb"), note):
+            out_add(item, "milestone", None, None, None, m.start(), clause_start, m.end(), note=item_note, trim=False)
         scan.take(*m.span())
     for a, b, c in _clauses(text):
         if len(c) > 80 or scan.taken(a, b):

@@ -11,7 +11,6 @@ transaction that loses a serialisation race is retried a few times.
 from __future__ import annotations
 
 import getpass
-import os
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -32,7 +31,9 @@ RETRY_ATTEMPTS = 5
 
 def current_user() -> str:
     """Who is acting, for the audit log: ``INNODRIVE_USER`` if set, else the login name."""
-    name = os.environ.get("INNODRIVE_USER", "").strip()
+    from innodrive import settings
+
+    name = settings.get("user").strip()
     if name:
         return name
     try:
