@@ -10,21 +10,15 @@ import pytest
 from sqlalchemy import func, select
 
 from innodrive.indicators import importer, observations
-from innodrive.store import audit, open_store
+from innodrive.store import audit
 from innodrive.store.schema import ImportBatchRow, ObservationRow
-from innodrive.store.testing import initialised_database, postgres_url
 
 LESHAN = "511100"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store(request, tmp_path):
-    if request.param == "postgresql" and not postgres_url():
-        pytest.skip("INNODRIVE_TEST_POSTGRES_URL not set")
-    with initialised_database(request.param, tmp_path) as url:
-        s = open_store(url)
-        yield s
-        s.close()
+@pytest.fixture
+def store(initialised_store):
+    return initialised_store
 
 
 def rows(store) -> int:

@@ -15,7 +15,6 @@ from sqlalchemy import select
 from innodrive.indicators import importer
 from innodrive.store import open_store
 from innodrive.store.schema import AuditRow, ImportBatchRow, ObservationRow
-from innodrive.store.testing import initialised_database, postgres_url
 
 # The child imports with a progress callback that announces the first written chunk
 # and then waits to be killed: the kill lands while the transaction is open and rows
@@ -53,12 +52,9 @@ def synthetic_csv(path, *, rows: int) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    if request.param == "postgresql" and not postgres_url():
-        pytest.skip("INNODRIVE_TEST_POSTGRES_URL not set")
-    with initialised_database(request.param, tmp_path) as url:
-        yield url
+@pytest.fixture
+def db_url(initialised_db_url):
+    return initialised_db_url
 
 
 def snapshot(store) -> tuple:

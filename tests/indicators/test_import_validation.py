@@ -7,19 +7,12 @@ from sqlalchemy import select
 
 from innodrive.errors import ValidationFailed
 from innodrive.indicators import importer
-from innodrive.store import open_store
 from innodrive.store.schema import AuditRow, ImportBatchRow, ObservationRow
-from innodrive.store.testing import initialised_database, postgres_url
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store(request, tmp_path):
-    if request.param == "postgresql" and not postgres_url():
-        pytest.skip("INNODRIVE_TEST_POSTGRES_URL not set")
-    with initialised_database(request.param, tmp_path) as url:
-        s = open_store(url)
-        yield s
-        s.close()
+@pytest.fixture
+def store(initialised_store):
+    return initialised_store
 
 
 def snapshot(store) -> tuple:

@@ -10,8 +10,7 @@ from innodrive.errors import InputError
 from innodrive.indicators import observations
 from innodrive.indicators.observations import NewValue
 from innodrive.indicators.periods import parse_period, period_end
-from innodrive.store import audit, open_store
-from innodrive.store.testing import initialised_database, postgres_url
+from innodrive.store import audit
 
 
 @pytest.mark.parametrize("written, canonical", [
@@ -39,14 +38,9 @@ def test_period_ends():
     assert period_end("2024-02-10") == dt.date(2024, 2, 10)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def store(request, tmp_path):
-    if request.param == "postgresql" and not postgres_url():
-        pytest.skip("INNODRIVE_TEST_POSTGRES_URL not set")
-    with initialised_database(request.param, tmp_path) as url:
-        s = open_store(url)
-        yield s
-        s.close()
+@pytest.fixture
+def store(initialised_store):
+    return initialised_store
 
 
 def test_a_correction_is_a_revision_with_before_and_after_in_the_audit_log(store):

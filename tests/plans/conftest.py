@@ -16,16 +16,12 @@ from innodrive.extraction.models import (
     SourceInfo,
     Target,
 )
-from innodrive.store.testing import initialised_database, postgres_url
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
+@pytest.fixture
+def db_url(initialised_db_url):
     """A fresh database as ``innodrive init`` leaves it."""
-    if request.param == "postgresql" and not postgres_url():
-        pytest.skip("INNODRIVE_TEST_POSTGRES_URL not set")
-    with initialised_database(request.param, tmp_path) as url:
-        yield url
+    return initialised_db_url
 
 
 @pytest.fixture

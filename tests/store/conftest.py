@@ -6,15 +6,11 @@ from __future__ import annotations
 import pytest
 
 from innodrive.store import Store
-from innodrive.store.testing import postgres_url, scratch_database
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path):
-    if request.param == "postgresql" and not postgres_url():
-        pytest.skip("INNODRIVE_TEST_POSTGRES_URL not set")
-    with scratch_database(request.param, tmp_path) as url:
-        yield url
+@pytest.fixture
+def db_url(empty_db_url):
+    return empty_db_url
 
 
 @pytest.fixture

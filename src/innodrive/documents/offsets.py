@@ -70,13 +70,7 @@ class MText:
         end = min(len(self.text), end)
         if end <= start:
             return MText("")
-        new_runs: list[tuple[int, int]] = [(0, self.orig(start))]
-        k = bisect_right(self.runs, (start, float("inf")))
-        runs = self.runs
-        while k < len(runs) and runs[k][0] < end:
-            new_runs.append((runs[k][0] - start, runs[k][1]))
-            k += 1
-        return MText(self.text[start:end], tuple(new_runs))
+        return self.with_text_of_slice(self.text[start:end], start)
 
     def without(self, ranges: Iterable[tuple[int, int]]) -> MText:
         """This text with the (sorted, non-overlapping) clean ranges removed."""

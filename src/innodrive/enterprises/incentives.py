@@ -45,7 +45,10 @@ class Period(BaseModel):
         return self.start <= ym and (self.end is None or ym <= self.end)
 
 
-class SuperDeductionRules(BaseModel):
+class _VersionedRules(BaseModel):
+    """What every rule file declares about itself: what it is, its version and status,
+    when it is in force and which documents it rests on."""
+
     model_config = ConfigDict(extra="forbid")
     kind: str
     title: str
@@ -55,6 +58,9 @@ class SuperDeductionRules(BaseModel):
     effective_to: dt.date | None = None
     source: list[str]
     notes: str = ""
+
+
+class SuperDeductionRules(_VersionedRules):
     periods: list[Period]
     negative_list_share_above: float
     manufacturing_share_at_least: float
@@ -77,16 +83,7 @@ class LocalIncentive(BaseModel):
     eligible_label: str | None = None
 
 
-class LocalRules(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    kind: str
-    title: str
-    version: str
-    status: str
-    effective_from: dt.date
-    effective_to: dt.date | None = None
-    source: list[str]
-    notes: str = ""
+class LocalRules(_VersionedRules):
     incentives: list[LocalIncentive]
 
 

@@ -41,6 +41,14 @@ def scratch_database(backend: str, folder: Path) -> Iterator[str]:
         return
     if backend != "postgresql":
         raise ValueError(backend)
+    with _postgres_scratch() as url:
+        yield url
+
+
+@contextmanager
+def _postgres_scratch(template: str | None = None) -> Iterator[str]:
+    """A new database on the test server (copied from ``template`` when given), dropped
+    afterwards even when the test fails."""
     server = postgres_url()
     if not server:
         raise RuntimeError(f"{POSTGRES_ENV} is not set")
@@ -48,7 +56,7 @@ def scratch_database(backend: str, folder: Path) -> Iterator[str]:
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
         try:
             yield make_url(server).set(database=name).render_as_string(hide_password=False)
         finally:
@@ -111,16 +119,5 @@ def initialised_database(backend: str, folder: Path) -> Iterator[str]:
         shutil.copyfile(template, path)
         yield "sqlite:///" + str(path)
         return
-    server = postgres_url()
-    name = f"innodrive_scratch_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-        try:
-            yield make_url(server).set(database=name).render_as_string(hide_password=False)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    with _postgres_scratch(template) as url:
+        yield url

@@ -1,0 +1,41 @@
+"""Database fixtures shared by every test folder: each test gets its own real database,
+SQLite always and PostgreSQL when ``INNODRIVE_TEST_POSTGRES_URL`` is set (CI sets it,
+see ``.ci/postgres.sh``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from innodrive.store.testing import initialised_database, postgres_url, scratch_database
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _need(backend: str) -> None:
+    if backend == "postgresql" and not postgres_url():
+        pytest.skip("INNODRIVE_TEST_POSTGRES_URL not set")
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_db_url(request, tmp_path):
+    """A new, empty database (no schema)."""
+    _need(request.param)
+    with scratch_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def initialised_db_url(request, tmp_path):
+    """A fresh database as ``innodrive init`` leaves it (schema at head, regions loaded)."""
+    _need(request.param)
+    with initialised_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def initialised_store(initialised_db_url):
+    from innodrive.store import open_store
+
+    store = open_store(initialised_db_url)
+    yield store
+    store.close()
