@@ -14,6 +14,21 @@ from innodrive.cli import assess, data, enterprises, extract, plans, settings_cm
 from innodrive.cli.app import app
 from innodrive.errors import InnodriveError
 
+_MAX_PROBLEMS = 50
+
+
+def _print_problems(exc: InnodriveError) -> None:
+    """Every located problem of a bulk check (bad rows, bad framework entries), one line
+    each. A single problem is already the message itself, so it is not repeated."""
+    from innodrive.cli.output import err, escape
+
+    if len(exc.problems) < 2:
+        return
+    for p in exc.problems[:_MAX_PROBLEMS]:
+        err.print(f"  [red]✗[/red] {escape(str(p))}")
+    if len(exc.problems) > _MAX_PROBLEMS:
+        err.print(f"  …… 其余 {len(exc.problems) - _MAX_PROBLEMS} 处问题未列出")
+
 
 def main(argv: list[str] | None = None) -> int:
     from innodrive import settings
@@ -27,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.exit(code)
         return code
     except InnodriveError as exc:
+        _print_problems(exc)
         error(str(exc))
         if argv is None:
             sys.exit(exc.status)

@@ -56,10 +56,8 @@ def data_import_command(
 
             try:
                 r = importer.import_file(store, path, actor=actor(by), sheet=sheet, dry_run=dry_run, progress=progress)
-            except ValidationFailed as exc:
-                bar.stop()
-                for p in exc.problems:
-                    err.print(f"  [red]✗[/red] {escape(str(p))}")
+            except ValidationFailed:
+                bar.stop()  # main() lists the problems, one line each
                 raise
     finally:
         store.close()
