@@ -20,7 +20,10 @@ EXAMPLES = ROOT / "examples" / "documents"
 
 
 def demo_home() -> Path:
-    return Path(os.environ.get("INNODRIVE_DEMO_HOME") or ROOT / "out" / "demo")
+    from innodrive import settings
+
+    home = Path(settings.get("demo_home"))
+    return home if home.is_absolute() else ROOT / home
 
 
 def fresh_database(home: Path) -> None:

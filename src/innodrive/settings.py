@@ -29,6 +29,10 @@ SETTINGS: tuple[Setting, ...] = (
             "单个输入文件的大小上限（MB），超过则拒绝读取并说明原因"),
     Setting("user", "INNODRIVE_USER", "",
             "操作人姓名：写入审计日志和进展报送；留空则使用系统登录名（命令的 --by 参数优先）"),
+    Setting("demo_home", "INNODRIVE_DEMO_HOME", "out/demo",
+            "make demo 使用的演示目录（相对于源码目录；每次运行都重建其中的演示数据库，不影响工作目录）"),
+    Setting("test_postgres_url", "INNODRIVE_TEST_POSTGRES_URL", "",
+            "仅供测试：PostgreSQL 服务器地址，测试在其上创建并删除临时数据库（CI 由 .ci/postgres.sh 设置）"),
     Setting("debug", "INNODRIVE_DEBUG", "0",
             "设为 1 时内部错误显示完整调用栈（仅供开发者排查）"),
 )

@@ -9,7 +9,6 @@ tests independent without deleting anything another test or engineer relies on.
 from __future__ import annotations
 
 import atexit
-import os
 import shutil
 import tempfile
 import uuid
@@ -26,7 +25,9 @@ BACKENDS = ("sqlite", "postgresql")
 
 def postgres_url() -> str | None:
     """The server to create scratch PostgreSQL databases on, if configured."""
-    return os.environ.get(POSTGRES_ENV) or None
+    from innodrive import settings
+
+    return settings.get("test_postgres_url") or None
 
 
 @contextmanager
