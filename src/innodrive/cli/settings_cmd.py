@@ -17,8 +17,9 @@ def settings_command() -> None:
     from innodrive.cli.output import out
 
     table = Table(title="innodrive 配置项")
-    for col in ("环境变量", "默认值", "当前值", "说明"):
-        table.add_column(col)
+    table.add_column("环境变量", no_wrap=True)  # a name that is cut off cannot be typed
+    for col in ("默认值", "当前值", "说明"):
+        table.add_column(col, overflow="fold")
     for s in settings.SETTINGS:
         table.add_row(s.env, s.default or "（空）", settings.get(s.name) or "（空）", s.help)
     out.print(table)
