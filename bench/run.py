@@ -59,7 +59,7 @@ def main() -> None:
     ]
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
-    if START in text and END in text and (set(sys.argv[1:]) == set() ):
+    if START in text and END in text and not sys.argv[1:]:
         head, rest = text.split(START, 1)
         _, tail = rest.split(END, 1)
         text = head + "\n".join(lines) + tail

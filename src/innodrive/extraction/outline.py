@@ -197,18 +197,6 @@ def _drop_reprints(headings: list[Heading]) -> list[Heading]:
     return out
 
 
-def section_of(headings: list[Heading], paragraph: int) -> Heading | None:
-    """The innermost heading whose section contains a paragraph."""
-    current: Heading | None = None
-    for h in headings:
-        if h.paragraph > paragraph:
-            break
-        current = h
-    if current is None:
-        return None
-    return current
-
-
 def body_ends(headings: list[Heading], text_end: int) -> list[int]:
     """For every heading, the clean offset where the text under it ends: the start of
     the next heading at the same or a higher level, or the end of the text. One pass

@@ -44,12 +44,6 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTES.finditer(text)]
 
 
-def inside(spans: list[tuple[int, int]], a: int, b: int) -> bool:
-    return any(s <= a and b <= e for s, e in spans)
-
-
-SCOPE_WORDS = ("全市", "全省", "全区", "全县", "全州", "全域", "市本级", "本市", "我市", "本省", "我省",
-               "县域", "市域")
 _SCOPE_RE = re.compile(
     r"^(?P<scope>全市|全省|全区|全县|全州|全域|市本级|本市|我市|本省|我省|市域|县域"
     r"|各县\((?:市、)?区\)|各县区|各区县"

@@ -48,7 +48,6 @@ _BASELINE_RE = re.compile(
     rf"(?:较|比|相比|相较于?|对比|在)\s*(?:{_Q}(?P<ord>十[一二三四五六七])五{_Q}(?:期末|末)"
     r"|(?P<y>20\d\d)年(?:底|末)?)"
 )
-YEAR_RE = re.compile(r"(?<!\d)(20\d\d|19\d\d)年(?!\d)")
 
 
 def deadlines(text: str) -> list[Deadline]:
@@ -86,7 +85,3 @@ def baseline_year(text: str) -> tuple[int, int, int] | None:
 def plan_periods(text: str) -> list[tuple[int, int]]:
     """Five-year plan periods mentioned anywhere in a text."""
     return [five_year_plan(m.group(1)) for m in FIVE_YEAR_RE.finditer(text)]
-
-
-def years(text: str) -> list[int]:
-    return [int(m.group(1)) for m in YEAR_RE.finditer(text)]
