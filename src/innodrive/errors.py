@@ -44,21 +44,25 @@ def format_location(file: str | None, row: int | None, field: str | None, messag
 class InnodriveError(Exception):
     """Base of all user-facing errors.
 
-    ``status`` is the process exit code for the CLI and maps to an HTTP status in the
-    web layer (2 = bad input, 3 = not found, 4 = conflict, 1 = other).
+    ``status`` is the process exit code for the CLI (2 = bad input, 3 = not found,
+    4 = conflict, 5 = not allowed, 1 = other); ``http_status`` is what the web face
+    and the JSON API answer with (400, 422, 404, 409, 403, 401; 503 for "the database
+    is busy or unreachable", the base class's default).
     """
 
     default_status = 1
+    default_http_status = 503
 
     def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
                  field: str | None = None, status: int | None = None,
-                 problems: list[Problem] | None = None) -> None:
+                 problems: list[Problem] | None = None, http_status: int | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.file = file
         self.row = row
         self.field = field
         self.status = self.default_status if status is None else status
+        self.http_status = self.default_http_status if http_status is None else http_status
         self.problems = list(problems or [])
 
     def __str__(self) -> str:
@@ -80,6 +84,7 @@ class InputError(InnodriveError):
     """The input itself is wrong: unreadable file, bad value, bad row."""
 
     default_status = 2
+    default_http_status = 400
 
 
 class UnreadableDocument(InputError):
@@ -89,10 +94,28 @@ class UnreadableDocument(InputError):
 class ValidationFailed(InputError):
     """Bulk input with one or more bad rows; ``problems`` lists every one of them."""
 
+    default_http_status = 422
+
 
 class NotFound(InnodriveError):
     default_status = 3
+    default_http_status = 404
 
 
 class Conflict(InnodriveError):
     default_status = 4
+    default_http_status = 409
+
+
+class Forbidden(InnodriveError):
+    """The actor's role or scope does not allow the action (see ``innodrive.services.access``)."""
+
+    default_status = 5
+    default_http_status = 403
+
+
+class NotAuthenticated(InnodriveError):
+    """No valid login or token (web and API only)."""
+
+    default_status = 5
+    default_http_status = 401

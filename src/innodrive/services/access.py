@@ -1,0 +1,104 @@
+"""Rights, declared in one table: which roles may do what, and over which scope.
+
+Every service calls :func:`require` before it reads or writes on someone's behalf,
+so the CLI, the web pages, the JSON API and the report writers all obey the same
+rules. A permission is ``"<domain>.<verb>"``; :data:`PERMISSIONS` lists the roles
+that hold it. The *scope* is checked as well: an actor only reaches objects of its
+region (``Actor.covers``), and a 责任单位 only objects of its own unit. The web
+face's route × role matrix is built on this table, and a test walks it exhaustively.
+
+Domains add their permissions here, in their own block, with a Chinese label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from innodrive.errors import Forbidden
+from innodrive.services.actor import ROLE_NAMES, Actor, Role
+
+# One-letter role names keep the table below readable.
+A, O, U, C, E, R, N, P = (Role.ADMIN, Role.OFFICE, Role.UNIT, Role.COUNTY,  # noqa: E741
+                          Role.EVALUATOR, Role.REVIEWER, Role.NPC, Role.PUBLIC)
+
+# permission -> (roles that hold it, Chinese label of the action)
+PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
+    # accounts and settings
+    "users.manage": (frozenset({A}), "管理用户账号"),
+    "settings.read": (frozenset({A, O}), "查看系统配置"),
+    "audit.read": (frozenset({A, O}), "查看审计日志"),
+    # documents and plans
+    "plans.read": (frozenset({A, O, U, C, E, N}), "查看计划与目标"),
+    "plans.write": (frozenset({O}), "添加、修订、删除计划"),
+    "extraction.correct": (frozenset({O}), "更正抽取结果"),
+    "links.write": (frozenset({O}), "指定目标与目录指标的对应"),
+    # targets, data and tasks
+    "board.read": (frozenset({A, O, U, C, E, N}), "查看目标看板"),
+    "data.read": (frozenset({A, O, U, C, E, N}), "查看统计数据"),
+    "data.import": (frozenset({O, C}), "导入统计数据"),
+    "tasks.read": (frozenset({A, O, U, C, E, N}), "查看任务台账"),
+    "tasks.assign": (frozenset({O}), "指定任务的牵头和责任单位"),
+    "tasks.report": (frozenset({O, U}), "报送任务进展"),
+    "tasks.review": (frozenset({O}), "审核任务进展"),
+    "evidence.read": (frozenset({O, U, E}), "查看证明材料"),
+    # enterprises and assessment
+    "enterprises.screen": (frozenset({O}), "企业资格筛选与培育漏斗"),
+    "assessment.run": (frozenset({O, E}), "计算综合指数与考核评分"),
+    # published summary
+    "public.read": (frozenset({A, O, U, C, E, R, N, P}), "查看公开发布的摘要"),
+}
+
+
+def label(permission: str) -> str:
+    return PERMISSIONS[permission][1]
+
+
+def roles_for(permission: str) -> frozenset[Role]:
+    try:
+        return PERMISSIONS[permission][0]
+    except KeyError:
+        raise KeyError(f"undeclared permission {permission!r}: add it to innodrive.services.access") from None
+
+
+def can(actor: Actor, permission: str, *, region_code: str | None = None, units: Iterable[str] | None = None,
+        check_region: bool = False) -> bool:
+    """Whether ``actor`` may do ``permission`` on an object of ``region_code`` owned by ``units``.
+
+    ``check_region`` asks for the region scope to be checked even when the object's
+    region is ``None`` (then only unscoped actors pass). ``units`` is given for
+    objects that belong to units (a task's lead and co-units, a 督办单's addressee):
+    a 责任单位 account passes only when its own unit is among them.
+    """
+    roles = roles_for(permission)
+    if actor.local:
+        return True
+    if actor.role not in roles:
+        return False
+    if (region_code is not None or check_region) and not actor.covers(region_code):
+        return False
+    if units is not None and actor.role == Role.UNIT:
+        return actor.unit is not None and actor.unit in set(units)
+    return True
+
+
+def require(actor: Actor, permission: str, *, region_code: str | None = None,
+            units: Iterable[str] | None = None, check_region: bool = False, what: str | None = None) -> None:
+    """Raise :class:`~innodrive.errors.Forbidden` with a Chinese reason unless :func:`can`."""
+    units = None if units is None else list(units)
+    if can(actor, permission, region_code=region_code, units=units, check_region=check_region):
+        return
+    action = label(permission)
+    target = f"（{what}）" if what else ""
+    if actor.role not in roles_for(permission):
+        raise Forbidden(f"{actor.display}无权{action}{target}")
+    if units is not None and actor.role == Role.UNIT:
+        raise Forbidden(f"{actor.display}只能处理本单位（{actor.unit or '未指定单位'}）的事项{target}")
+    raise Forbidden(f"{actor.display}只能访问本辖区的数据{target}")
+
+
+def matrix() -> dict[str, dict[Role, bool]]:
+    """Every permission × every role (ignoring scope): the table the role tests walk."""
+    return {p: {r: r in roles for r in Role} for p, (roles, _) in PERMISSIONS.items()}
+
+
+__all__ = ["PERMISSIONS", "ROLE_NAMES", "can", "label", "matrix", "require", "roles_for"]
