@@ -46,6 +46,16 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "assessment.run": (frozenset({O, E}), "计算综合指数与考核评分"),
     # published summary
     "public.read": (frozenset({A, O, U, C, E, R, N, P}), "查看公开发布的摘要"),
+
+    # --- 考核 cycle, 督查督办, 第三方评估, 通报 (innodrive.kaohe, innodrive.supervision) ---
+
+    # --- province board, official index, 产业链 (innodrive.province, innodrive.chains) ---
+
+    # --- technology market (innodrive.market) ---
+
+    # --- 揭榜挂帅 and S&T projects (innodrive.projects) ---
+
+    # --- talent services (innodrive.talent) ---
 }
 
 
