@@ -43,6 +43,8 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "evidence.read": (frozenset({O, U, E}), "查看证明材料"),
     # enterprises and assessment
     "enterprises.screen": (frozenset({O}), "企业资格筛选与培育漏斗"),
+    "enterprises.read": (frozenset({A, O, U, C, E}), "查看企业名录"),
+    "enterprises.write": (frozenset({O}), "登记和更新企业名录"),
     "assessment.run": (frozenset({O, E}), "计算综合指数与考核评分"),
     # published summary
     "public.read": (frozenset({A, O, U, C, E, R, N, P}), "查看公开发布的摘要"),
