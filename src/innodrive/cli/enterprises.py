@@ -98,11 +98,11 @@ def check_command(
     out.print(table)
     out.print(f"共 {registry.total_rows} 行，评价 {len(result.table)} 行；数据有问题 {registry.bad_rows} 行。")
     for p in registry.problems[:10]:
-        warn(escape(str(p)))
+        warn(str(p))
     if len(registry.problems) > 10:
         warn(f"其余 {len(registry.problems) - 10} 条问题见结果工作簿“数据问题”表")
     if registry.ignored_headers:
-        warn("未识别的列已忽略：" + escape("、".join(registry.ignored_headers)))
+        warn("未识别的列已忽略：" + "、".join(registry.ignored_headers))
     out.print(f"结果已写出：{escape(str(target))}")
 
 
@@ -170,4 +170,4 @@ def funnel_command(
                           f"{t.shortfall:g}", reach if first else "")
     out.print(table)
     for note in report.notes:
-        warn(escape(note))
+        warn(note)

@@ -22,6 +22,7 @@ A blank value cell is an unknown value and is skipped (never read as 0).
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ Layout = Literal["long", "wide"]
 Progress = Callable[[str, int, int], None]
 
 DEFAULT_DATASET = "sichuan_innovation_stats.csv"
+MAX_ABS_VALUE = 1e15  # beyond any statistic in any catalogue unit: a typo or a hostile cell
 
 # Column headers people use, by role (compared after NFKC and lower-casing).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -347,8 +349,13 @@ def parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> Pa
                 continue
             if row_problems or region_code is None or code is None or factor is None:
                 continue
+            converted = clean(x * factor) if factor != 1.0 else x
+            if not math.isfinite(converted) or abs(converted) > MAX_ABS_VALUE:
+                row_problems.append(Problem(f"值“{cell_text(raw)}{unit}”换算为目录单位 {catalogue_units[code]} 后超出"
+                                            f"可存储的范围", file=file, row=rownum, field=vfield))
+                continue
             located.append((NewValue(region_code=region_code, indicator_code=code, period=period,
-                                     value=clean(x * factor) if factor != 1.0 else x, unit=catalogue_units[code],
+                                     value=converted, unit=catalogue_units[code],
                                      source=source, note=note, value_as_written=x, unit_as_written=unit),
                             rownum, vfield))
         if row_problems:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel
 
 from innodrive.extraction.models import ExtractedPlan, OutlineNode
@@ -32,7 +31,9 @@ class TaskRules(BaseModel):
 @cache
 def default_rules() -> TaskRules:
     text = resources.files("innodrive.plans").joinpath("task_rules.yaml").read_text(encoding="utf-8")
-    return TaskRules.model_validate(yaml.safe_load(text))
+    from innodrive.safeio import load_yaml
+
+    return TaskRules.model_validate(load_yaml(text, name="task_rules.yaml"))
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,9 @@ def resolve_indicator(ref: str) -> tuple[str, str]:
         label = f"{choices[n].name}（{choices[n].code}）"
         if label not in close:
             close.append(label)
-    raise NotFound(f"指标目录中没有“{ref}”" + (f"；相近的指标：{'、'.join(close[:3])}" if close else ""), field="indicator")
+    what = f"代码为“{ref}”的指标" if ref.isascii() else f"名称为“{ref}”的指标"
+    raise NotFound(f"指标目录中没有{what}" + (f"；相近的指标：{'、'.join(close[:3])}" if close else ""),
+                   field="indicator")
 
 
 def unlinked(store: Store, actor: Actor) -> list[UnlinkedGroup]:
