@@ -109,7 +109,8 @@ def forecast(points: Sequence[tuple[int, float]], *, year: int, target: float | 
 
     # Student's t for integer degrees of freedom in closed form (innodrive.tracking.student_t):
     # the values of scipy.stats.t without importing SciPy at start-up
-    from innodrive.tracking.student_t import cdf as stdtr_, ppf as stdtrit_
+    from innodrive.tracking.student_t import cdf as stdtr_
+    from innodrive.tracking.student_t import ppf as stdtrit_
 
     xm = _sum(x) / n
     ym = _sum(y) / n
