@@ -154,6 +154,19 @@ def _cells(table: pd.DataFrame) -> list[np.ndarray]:
     return out
 
 
+def problem_rows(view) -> Iterator[list]:
+    """The 数据问题 table of a screening (header first), every cell formula-safe."""
+    from innodrive.safeio import safe_row
+
+    yield ["文件", "行号", "字段", "问题"]
+    for pr in view.problems:
+        yield safe_row([pr.file, pr.row, pr.field, pr.message])
+    if view.ignored_headers:
+        yield safe_row([view.file, 1, "、".join(view.ignored_headers), "未识别的列，已忽略"])
+    for h, why in view.retired_headers.items():
+        yield safe_row([view.file, 1, h, why])
+
+
 class CsvSink:
     """Result rows as UTF-8 CSV with a byte-order mark (Excel opens it as UTF-8)."""
 
@@ -220,13 +233,8 @@ class XlsxSink:
             s.append(safe_row([f"工作表最多容纳 {XLSX_MAX_ROWS - 1:,} 行结果，其余 {summary.evaluated_rows - self.written:,} 行"
                                "未写入，请改用 CSV 输出"]))
         p = self.wb.create_sheet("数据问题")
-        p.append(["文件", "行号", "字段", "问题"])
-        for pr in summary.problems:
-            p.append(safe_row([pr.file, pr.row, pr.field, pr.message]))
-        if summary.ignored_headers:
-            p.append(safe_row([summary.file, 1, "、".join(summary.ignored_headers), "未识别的列，已忽略"]))
-        for h, why in summary.retired_headers.items():
-            p.append(safe_row([summary.file, 1, h, why]))
+        for rec in problem_rows(summary):
+            p.append(rec)
         r = self.wb.create_sheet("规则版本")
         r.append(["项目", "规则版本", "性质", "生效日期", "失效日期", "依据文件"])
         for rv in summary.rules:
