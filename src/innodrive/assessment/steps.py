@@ -275,8 +275,10 @@ class Impute(Step):
 class Treat(Step):
     """Outlier treatment: JRC skew/kurtosis gate → winsorise (≤ ``winmax``) → log fallback.
 
-    ``fallback``: ``log_CT`` (COINr default), ``log_GII`` (the correct GII transform,
-    unlike COINr which returns the untransformed vector) or ``None`` to keep the
+    ``fallback``: ``log_CT`` (COINr default), ``log_GII`` (the GII transform, returned
+    transformed unlike COINr, and replaced by ``log_CT`` for an indicator whose maximum
+    is at most 1, where GII's formula would reverse the order of units), ``boxcox``
+    (positive values only) or ``None`` to keep the
     winsorised values even if the gate still fails. ``exclude`` lists indicators left
     untouched.
     """
@@ -318,9 +320,13 @@ class Treat(Step):
                              "n_winsorised": 0, "winsorised_units": [], "pass1": None, "skew1": None,
                              "kurt1": None, "transform": None, "pass2": None})
                 continue
-            t = treat_indicator(x[:, j], winmax=int(self.winmax), skew_thresh=float(self.skew_thresh),
-                                kurt_thresh=float(self.kurt_thresh), fallback=self.fallback,
-                                gate=(ok, float(sk[j]), float(ku[j])))
+            try:
+                t = treat_indicator(x[:, j], winmax=int(self.winmax), skew_thresh=float(self.skew_thresh),
+                                    kurt_thresh=float(self.kurt_thresh), fallback=self.fallback,
+                                    gate=(ok, float(sk[j]), float(ku[j])))
+            except ValueError:
+                raise InputError(f"指标“{code}”含零或负值，不能做 {self.fallback} 变换；请改用 log_CT 或 log_GII",
+                                 field="fallback") from None
             y[:, j] = t.values
             rows.append({"indicator": code, "pass0": t.pass0, "skew0": t.skew0, "kurt0": t.kurt0,
                          "n_winsorised": t.n_winsorised, "winsorised_units": [df.index[i] for i in t.winsorised],
@@ -458,7 +464,8 @@ class Weight(Step):
     ``method``: ``equal``, ``manual`` (``weights`` map), ``entropy`` (``variant`` must be
     named: A, B, C or D), ``ahp`` (``matrices`` per group, ``ahp_method`` eigen or
     geomean; a CR ≥ 0.1 is rejected unless ``allow_inconsistent``), ``pca`` (Handbook,
-    non-negative) or ``critic``. Weights are computed within each group (children of
+    non-negative; varimax with Kaiser normalisation unless ``kaiser: false``) or
+    ``critic``. Weights are computed within each group (children of
     one aggregate) at ``level``; other weights are copied from ``base``.
     """
 
@@ -468,7 +475,7 @@ class Weight(Step):
     def __init__(self, *, dset: str = "Normalised", write_to: str = "Derived", method: str = "equal",
                  level: int = 1, base: str = "Original", variant: str | None = None,
                  weights: dict[str, float] | None = None, matrices: dict[str, list[list[float]]] | None = None,
-                 ahp_method: str = "eigen", allow_inconsistent: bool = False) -> None:
+                 ahp_method: str = "eigen", allow_inconsistent: bool = False, kaiser: bool = True) -> None:
         self.dset = dset
         self.write_to = write_to
         self.method = method
@@ -479,6 +486,7 @@ class Weight(Step):
         self.matrices = matrices
         self.ahp_method = ahp_method
         self.allow_inconsistent = allow_inconsistent
+        self.kaiser = kaiser
 
     def writes(self) -> list[str]:
         return [f"weights:{self.write_to}"]
@@ -537,10 +545,11 @@ class Weight(Step):
                         if self.method == "entropy":
                             w = K.entropy(x, variant=self.variant, benefit=benefit)
                         elif self.method == "pca":
-                            r = K.pca_handbook(x)
+                            r = K.pca_handbook(x, kaiser=bool(self.kaiser))
                             w = r.weights
                             details["groups"][parent] = {"n_factors": r.n_factors,
-                                                         "eigenvalues": r.eigenvalues.tolist()}
+                                                         "eigenvalues": r.eigenvalues.tolist(),
+                                                         "varimax": "Kaiser 标准化" if r.kaiser else "未标准化"}
                         else:
                             w = K.critic(x, benefit=benefit)
                     except ValueError as exc:
