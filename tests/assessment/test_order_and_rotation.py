@@ -8,10 +8,10 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from scipy.stats import spearmanr
+from tests.assessment.conftest import ASEM
 
 from innodrive.assessment.kernels import treat as TR
 from innodrive.assessment.kernels import weights as W
-from tests.assessment.conftest import ASEM
 
 # -- item 19: order preservation -------------------------------------------------------
 
