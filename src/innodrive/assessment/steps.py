@@ -84,6 +84,24 @@ def _kernel_params(func: Callable, given: dict) -> dict[str, Any]:
     return _jsonable(out)
 
 
+def check_kernel_params(func: Callable, given: dict | None, *, what: str, field: str,
+                        supplied: tuple[str, ...] = ()) -> None:
+    """Refuse parameters a kernel does not take, with the ones it does (no TypeError
+    from deep inside NumPy code reaches the user). ``supplied`` are parameters the step
+    fills in itself (directions, reference points from the framework)."""
+    if given is None:
+        return
+    if not isinstance(given, dict):
+        raise InputError(f"{what}的参数 params 应是“名称: 值”的映射", field=field)
+    sig = inspect.signature(func)
+    valid = [p.name for p in sig.parameters.values() if p.kind == p.KEYWORD_ONLY and p.name not in supplied]
+    allowed = set(valid) | set(supplied)
+    bad = [str(k) for k in given if k not in allowed]
+    if bad:
+        listed = "、".join(valid) if valid else "（无参数）"
+        raise InputError(f"{what}没有参数“{'、'.join(bad)}”；可用参数：{listed}", field=field)
+
+
 def _jsonable(v: Any) -> Any:
     if isinstance(v, tuple):
         return [_jsonable(x) for x in v]
@@ -405,6 +423,9 @@ def normalise_matrix(framework, cols: list[str], x: np.ndarray, *, method: str, 
         if name not in NORMALISERS:
             raise InputError(f"未知的标准化方法“{name}”；可用：{'、'.join(NORMALISERS)}", field="method")
         nz = NORMALISERS[name]
+        for j in idx:
+            check_kernel_params(nz.func, spec[cols[j]][1], what=f"标准化方法“{name}”", field="params",
+                                supplied=("direction",))
         sub = x[..., idx]
         kw: dict[str, Any] = {}
         # parameters that vary by indicator
@@ -635,6 +656,7 @@ class Aggregate(Step):
             missing = [k for k in kids if k not in values]
             if missing:
                 raise InputError(f"分组“{a}”的下级“{'、'.join(missing)}”在数据集“{self.dset}”中不存在", field="dset")
+            check_kernel_params(AGGREGATORS[method], params, what=f"合成方法“{method}”", field="params")
             v = np.column_stack([values[k] for k in kids])
             w = coin.weight_matrix(kids, wset, types)
             kw = dict(params)

@@ -43,6 +43,8 @@ def assess_command(
 
     res = assess(framework, data, year=year, uncertainty=uncertainty, seed=seed, base_year=base_year,
                  sensitivity=sensitivity)
+    # write first: nothing printed below can cost the user the file they asked for
+    paths = write_result(res, out) if out is not None else []
     fw = res.framework
     title = f"{fw.name}（{fw.version}，{fw.effective.isoformat()} 起施行）" + (f" · {res.year} 年" if res.year else "")
     table = Table(title=escape(title))
@@ -111,9 +113,8 @@ def assess_command(
     if fw.notes:
         console.print(f"[dim]框架说明：{escape(fw.notes)}[/dim]")
     if res.provenance_line():
-        warn(res.provenance_line())
+        warn(escape(res.provenance_line()))
     for note in res.notes:
-        warn(note)
-    if out is not None:
-        paths = write_result(res, out)
+        warn(escape(note))  # notes quote column names from the user's file
+    if paths:
         console.print("已写入：" + "、".join(escape(str(p)) for p in paths))
