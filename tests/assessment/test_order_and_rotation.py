@@ -38,7 +38,10 @@ def columns(draw):
     v = np.array(base, dtype=float) / 10_000
     if skewed:
         v = v**4  # long right tail, like counts of firms across 市州
-    return v * draw(scales) + draw(shifts)
+    x = v * draw(scales) + draw(shifts)
+    # distinct in floating point (a treatment cannot order units that are equal)
+    assume(np.unique(x).size == n and np.min(np.diff(np.sort(x))) > 1e-9 * max(1.0, np.abs(x).max()))
+    return x
 
 
 @settings(max_examples=300, deadline=None)

@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from innodrive import settings
 from innodrive.errors import InputError, Problem, ValidationFailed, format_location
 
 UNIT_COLS = ("地区", "单位", "地区/单位", "unit", "region", "uCode")
@@ -77,43 +76,46 @@ def parse_number(text) -> float:
 
 
 def _read_table(path: Path) -> pd.DataFrame:
-    name = path.name
-    if not path.exists():
-        raise InputError("找不到数据文件", file=name, status=3)
-    if path.stat().st_size > settings.max_input_bytes():
-        raise InputError(f"数据文件超过大小上限（{settings.get('max_input_mb')} MB，可用 INNODRIVE_MAX_INPUT_MB 调整）",
-                         file=name)
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            try:
-                return pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
-            except (ValueError, KeyError, OSError) as exc:
-                raise InputError(f"无法读取 Excel 文件（{exc}）", file=name) from None
-            except Exception as exc:  # openpyxl raises zipfile/XML errors for corrupt files
-                raise InputError(f"不是有效的 xlsx 文件（{type(exc).__name__}）", file=name) from None
-        if suffix in (".csv", ".txt"):
-            raw = path.read_bytes()
-            for enc in ("utf-8-sig", "gb18030"):
-                try:
-                    text = raw.decode(enc)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                raise InputError("无法识别 CSV 文件的编码（应为 UTF-8 或 GB18030）", file=name)
-            import io
+    from innodrive.safeio import read_input
 
+    if not path.exists():
+        raise InputError("找不到数据文件", file=path.name, status=3)
+    try:
+        data = read_input(path, what="数据文件")
+    except InputError as exc:
+        raise InputError(exc.message, file=path.name) from None
+    return read_table_bytes(data, path.name)
+
+
+def read_table_bytes(data: bytes, name: str) -> pd.DataFrame:
+    """A CSV (UTF-8 or GB18030) or XLSX table from bytes, every cell as text or number."""
+    import io
+
+    suffix = Path(name).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        try:
+            return pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=object, engine="openpyxl")
+        except (ValueError, KeyError, OSError) as exc:
+            raise InputError(f"无法读取 Excel 文件（{exc}）", file=name) from None
+        except Exception as exc:  # openpyxl raises zipfile/XML errors for corrupt files
+            raise InputError(f"不是有效的 xlsx 文件（{type(exc).__name__}）", file=name) from None
+    if suffix in (".csv", ".txt"):
+        for enc in ("utf-8-sig", "gb18030"):
             try:
-                return pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=True)
-            except pd.errors.ParserError as exc:
-                m = re.search(r"line (\d+)", str(exc))
-                raise InputError("CSV 格式错误：某行的列数与表头不一致", file=name,
-                                 row=int(m.group(1)) if m else None) from None
-            except pd.errors.EmptyDataError:
-                raise InputError("数据文件为空", file=name) from None
-    except UnicodeError:
-        raise InputError("无法解码数据文件", file=name) from None
+                text = data.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise InputError("无法识别 CSV 文件的编码（应为 UTF-8 或 GB18030）", file=name)
+        try:
+            return pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=True)
+        except pd.errors.ParserError as exc:
+            m = re.search(r"line (\d+)", str(exc))
+            raise InputError("CSV 格式错误：某行的列数与表头不一致", file=name,
+                             row=int(m.group(1)) if m else None) from None
+        except pd.errors.EmptyDataError:
+            raise InputError("数据文件为空", file=name) from None
     raise InputError(f"不支持的数据文件类型“{suffix or '无扩展名'}”，应为 .csv 或 .xlsx", file=name)
 
 
@@ -133,8 +135,12 @@ def read_assessment_data(path: Path | str, *, codes: dict[str, str], extra: set[
     :param extra: other column codes to keep (denominators, deduction/veto columns).
     """
     path = Path(path)
-    name = path.name
-    df = _read_table(path)
+    return parse_assessment_table(_read_table(path), path.name, codes=codes, extra=extra)
+
+
+def parse_assessment_table(df: pd.DataFrame, name: str, *, codes: dict[str, str], extra: set[str] = frozenset()
+                           ) -> AssessmentData:
+    """Interpret a read table (long or wide layout) for a framework; see :func:`read_assessment_data`."""
     df.columns = [str(c).strip() for c in df.columns]
     if df.empty:
         raise InputError("数据文件没有任何数据行", file=name)

@@ -75,6 +75,11 @@ def _extra_columns(fw: Framework) -> set[str]:
 
 
 def read_for(framework: Framework, data_path: Path | str) -> AssessmentData:
+    return read_assessment_data(data_path, codes=data_keys(framework), extra=_extra_columns(framework))
+
+
+def data_keys(framework: Framework) -> dict[str, str]:
+    """Every column/indicator name a data file may use → framework code."""
     codes = {c: c for c in framework.indicators}
     for c in framework.indicators:
         codes.setdefault(framework.by_code[c].name, c)
@@ -85,7 +90,7 @@ def read_for(framework: Framework, data_path: Path | str) -> AssessmentData:
             if ind.code in codes:
                 for n in ind.names:
                     codes.setdefault(n, ind.code)
-    return read_assessment_data(data_path, codes=codes, extra=_extra_columns(framework))
+    return codes
 
 
 def build_coin(framework: Framework, data: AssessmentData, *, year: int | None = None) -> tuple[Coin, list[str]]:
@@ -146,11 +151,18 @@ def assess(framework_path: Path | str, data_path: Path | str, *, year: int | Non
     With ``sensitivity`` (base samples N) a Saltelli design of N·(d + 2) runs gives the
     first-order and total indices of each uncertain factor.
     """
+    fw = load_framework(framework_path)
+    data = read_for(fw, data_path)
+    return assess_data(fw, data, year=year, uncertainty=uncertainty, seed=seed, base_year=base_year,
+                       sensitivity=sensitivity)
+
+
+def assess_data(fw: Framework, data: AssessmentData, *, year: int | None = None, uncertainty: int = 0,
+                seed: int = 0, base_year: int | None = None, sensitivity: int = 0) -> AssessmentResult:
+    """:func:`assess` on a framework and data already read (files, bytes or the store)."""
     from innodrive.assessment import results, scoring
     from innodrive.assessment import sensitivity as sa
 
-    fw = load_framework(framework_path)
-    data = read_for(fw, data_path)
     coin, notes = build_coin(fw, data, year=year)
     method = list(fw.method) or default_method(fw)
     if not fw.method:
