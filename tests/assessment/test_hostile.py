@@ -173,3 +173,38 @@ def test_outputs_replace_a_symlink_instead_of_writing_through_it(tmp_path):
         write_result(res, link)
         assert victim.read_text(encoding="utf-8") == "不能被覆盖"
         assert not link.is_symlink()
+
+
+def _bomb_xlsx() -> bytes:
+    import io
+    import zipfile
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["地区", "a", "b"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b'<dimension ref="A1:C1"/>', b'<dimension ref="A1:C20000000"/>')
+                body = body.replace(b"</sheetData>", b"</sheetData>" + b" " * (8 * 1024 * 1024))
+            z.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def test_xlsx_bomb_is_a_clear_message_not_a_traceback(tmp_path):
+    import time
+
+    f = dump(tmp_path / "fw.yaml", BASE)
+    bomb = tmp_path / "d.xlsx"
+    bomb.write_bytes(_bomb_xlsx())
+    start = time.perf_counter()
+    with pytest.raises(InputError, match="20,000,000"):
+        assess(f, bomb)
+    assert time.perf_counter() - start < 10
+    r = run_cli("assess", str(f), str(bomb))
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "内部错误" not in r.stderr
+    assert "d.xlsx" in r.stderr
