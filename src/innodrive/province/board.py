@@ -14,6 +14,7 @@ the same rows can come from a database or a test.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,8 +29,9 @@ SICHUAN = "510000"
 LEVELS = {"prefecture": "市州", "county": "区县"}
 
 
-class Cell(BaseModel):
-    """One observation as the board uses it."""
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One observation as the board uses it (plain, light: a board reads thousands)."""
 
     value: float
     unit: str
@@ -99,28 +101,48 @@ def places(province: str = SICHUAN, level: str = "prefecture") -> list[Place]:
             for k in sorted(regions.children(c.code), key=lambda r: r.code)]
 
 
-def fetch(session: Session, indicator_codes: Iterable[str], region_codes: Iterable[str]
-          ) -> dict[tuple[str, str], dict[int, Cell]]:
-    """Current annual observations: (indicator, region) → {year: cell}; reported beats derived."""
+def fetch(session: Session, indicator_codes: Iterable[str], region_codes: Iterable[str], years: Iterable[int]
+          ) -> tuple[dict[tuple[str, str], dict[int, Cell]], dict[tuple[str, str], int]]:
+    """Current annual observations of ``years``: (indicator, region) → {year: cell}, reported
+    beating derived; and for each (indicator, region) the latest year with a value before
+    the earliest of ``years`` (to say what a missing region does have)."""
+    from sqlalchemy import func
+
     from innodrive.store.schema import ObservationRow
 
     t = ObservationRow.__table__.c
     codes = sorted(set(indicator_codes))
     regions = sorted(set(region_codes))
+    periods = sorted({str(y) for y in years})
     out: dict[tuple[str, str], dict[int, Cell]] = {}
+    earlier: dict[tuple[str, str], int] = {}
     for i in range(0, len(regions), 500):
+        chunk = regions[i:i + 500]
         q = (select(t.indicator_code, t.region_code, t.period, t.value, t.unit, t.source, t.origin)
              .where(t.is_current.is_(True)).where(t.indicator_code.in_(codes))
-             .where(t.region_code.in_(regions[i:i + 500])))
+             .where(t.region_code.in_(chunk)).where(t.period.in_(periods)))
         for ind, reg, period, value, unit, source, origin in session.execute(q):
-            if len(period) != 4 or not period.isdigit():
-                continue  # the board compares years; halves and months are not years
             series = out.setdefault((ind, reg), {})
             y = int(period)
             if y in series and series[y].origin == "reported" and origin != "reported":
                 continue
-            series[y] = Cell(value=value, unit=unit, source=source, origin=origin)
-    return out
+            series[y] = Cell(value, unit, source, origin)
+    # the latest earlier year, only where the board will show a gap
+    missing: dict[str, list[str]] = {}
+    for ind in codes:
+        for reg in regions:
+            if str(max(int(p) for p in periods)) not in {str(y) for y in out.get((ind, reg), {})}:
+                missing.setdefault(ind, []).append(reg)
+    for ind, regs in missing.items():
+        for i in range(0, len(regs), 500):
+            q = (select(t.region_code, func.max(t.period))
+                 .where(t.is_current.is_(True)).where(t.indicator_code == ind)
+                 .where(t.region_code.in_(regs[i:i + 500]))
+                 .where(t.period < periods[0]).where(func.length(t.period) == 4).group_by(t.region_code))
+            for reg, period in session.execute(q):
+                if period and period.isdigit():
+                    earlier[(ind, reg)] = int(period)
+    return out, earlier
 
 
 def release_date(year: int, lag_months: int) -> dt.date:
@@ -130,37 +152,43 @@ def release_date(year: int, lag_months: int) -> dt.date:
 
 
 def build_board(indicator, year: int, level: str, province: Place, rows_of: list[Place],
-                series: dict[tuple[str, str], dict[int, Cell]], *, as_of: dt.date) -> ProvinceBoard:
+                series: dict[tuple[str, str], dict[int, Cell]], *, as_of: dt.date,
+                earlier: dict[tuple[str, str], int] | None = None) -> ProvinceBoard:
     """Pure: the board of one indicator from fetched series."""
     due = release_date(year, indicator.release_lag_months)
     rows: list[BoardRow] = []
+    ratio_change = indicator.measure in ("stock", "flow")
     for p in rows_of:
         s = series.get((indicator.code, p.code), {})
-        row = BoardRow(code=p.code, name=p.name, parent_code=p.parent_code, parent_name=p.parent_name)
+        f: dict = {"code": p.code, "name": p.name, "parent_code": p.parent_code, "parent_name": p.parent_name}
         cur, prev = s.get(year), s.get(year - 1)
+        if prev is not None:
+            f["previous"] = prev.value
         if cur is not None:
-            row.value, row.unit, row.source, row.derived = cur.value, cur.unit, cur.source, cur.origin == "derived"
+            f.update(value=cur.value, unit=cur.unit, source=cur.source, derived=cur.origin == "derived")
             if prev is not None:
-                row.previous = prev.value
-                row.change = cur.value - prev.value
-                if indicator.measure in ("stock", "flow") and prev.value:
-                    row.change_pct = (cur.value - prev.value) / abs(prev.value) * 100
+                f["change"] = cur.value - prev.value
+                if ratio_change and prev.value:
+                    f["change_pct"] = (cur.value - prev.value) / abs(prev.value) * 100
         else:
-            earlier = [y for y in s if y < year]
-            row.latest_year = max(earlier) if earlier else None
+            before = [y for y in s if y < year]
+            if (earlier or {}).get((indicator.code, p.code)) is not None:
+                before.append(earlier[(indicator.code, p.code)])
+            latest = f["latest_year"] = max(before) if before else None
             if as_of < due:
-                row.missing_reason = f"数据待发布（{year} 年数据通常于 {due.year} 年 {due.month} 月前发布）"
+                f["missing_reason"] = f"数据待发布（{year} 年数据通常于 {due.year} 年 {due.month} 月前发布）"
             else:
-                row.missing_reason = "未录入该年数据" + (f"（最近有数据的年份：{row.latest_year} 年）"
-                                                  if row.latest_year else "（尚无任何年份的数据）")
-            if prev is not None:
-                row.previous = prev.value
-        rows.append(row)
+                f["missing_reason"] = "未录入该年数据" + (f"（最近有数据的年份：{latest} 年）" if latest
+                                                      else "（尚无任何年份的数据）")
+        rows.append(f)
+    # ranks: 1 + the number of strictly better values (ties share the best rank)
+    sign = 1.0 if indicator.direction == "le" else -1.0
+    keys = sorted(sign * f["value"] for f in rows if f.get("value") is not None)
+    for f in rows:
+        if f.get("value") is not None:
+            f["rank"] = 1 + bisect.bisect_left(keys, sign * f["value"])
+    rows = [BoardRow(**f) for f in rows]
     known = [r for r in rows if r.value is not None]
-    better_low = indicator.direction == "le"
-    ordered = sorted(known, key=lambda r: r.value if better_low else -r.value)
-    for r in known:
-        r.rank = 1 + sum(1 for o in ordered if (o.value < r.value if better_low else o.value > r.value))
     prov = series.get((indicator.code, province.code), {})
     board = ProvinceBoard(indicator=indicator.code, indicator_name=indicator.name, unit=indicator.unit,
                           direction=indicator.direction, measure=indicator.measure, year=year, level=level,
@@ -191,9 +219,11 @@ def province_boards(session: Session, indicators: list[str], year: int, *, level
     inds = [resolve_indicator(i) for i in indicators]
     rows_of = places(province, level)
     prov = all_regions().get(province)
-    series = fetch(session, [i.code for i in inds], [province, *(p.code for p in rows_of)])
+    series, earlier = fetch(session, [i.code for i in inds], [province, *(p.code for p in rows_of)],
+                            [year - 1, year])
     when = as_of or dt.date.today()
-    return [build_board(ind, year, level, Place(prov.code, prov.name), rows_of, series, as_of=when) for ind in inds]
+    return [build_board(ind, year, level, Place(prov.code, prov.name), rows_of, series, as_of=when, earlier=earlier)
+            for ind in inds]
 
 
 def resolve_indicator(text: str):
