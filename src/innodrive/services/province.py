@@ -32,3 +32,27 @@ def province_boards(store, actor: Actor, *, indicators: list[str], year: int, le
     require(actor, "province.read")
     with store.read() as session:
         return board.province_boards(session, indicators, year, level=level, as_of=as_of)
+
+
+def sti_index(store, actor: Actor, *, framework, year: int, as_of: dt.date | None = None):
+    """The provincial 科技创新水平指数 of every 市州 (``framework``: a path for the CLI's local
+    operator, or ``(bytes, file name)`` from an upload), with missing data and gaps."""
+    from innodrive.province import sti_index as S
+
+    require(actor, "index.run")
+    fw = S.load_index_framework(framework)
+    with store.read() as session:
+        report, _ = S.index_report(session, fw, year, as_of=as_of)
+    return report
+
+
+def sti_levers(store, actor: Actor, *, framework, year: int, region: str, what_if: dict[str, float] | None = None,
+               as_of: dt.date | None = None):
+    """One 市州's index, gap to 60% and levers (and a what-if), plus the whole report."""
+    from innodrive.province import sti_index as S
+
+    require(actor, "index.run")
+    fw = S.load_index_framework(framework)
+    with store.read() as session:
+        report, coin = S.index_report(session, fw, year, as_of=as_of)
+    return report, S.levers(fw, coin, report, region, what_if=what_if)
