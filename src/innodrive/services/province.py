@@ -56,3 +56,19 @@ def sti_levers(store, actor: Actor, *, framework, year: int, region: str, what_i
     with store.read() as session:
         report, coin = S.index_report(session, fw, year, as_of=as_of)
     return report, S.levers(fw, coin, report, region, what_if=what_if)
+
+
+def province_map(store, actor: Actor, *, indicator: str, year: int, level: str = "prefecture",
+                 public: bool = False, map_enabled: bool = False, as_of: dt.date | None = None):
+    """The board as map data: boundaries in the workbench, the tile grid on public pages
+    unless the office switched the map on (审图号 caveat, see :mod:`innodrive.province.maps`)."""
+    from innodrive.province import maps
+
+    board = province_board(store, actor, indicator=indicator, year=year, level=level, as_of=as_of)
+    kind = maps.public_layout(map_enabled) if public else "geo"
+    if kind == "tiles" and level != "prefecture":
+        raise_level = "区县的方块示意图未提供：公开页面请使用市州层级"
+        from innodrive.errors import InputError
+
+        raise InputError(raise_level, field="level")
+    return maps.map_view(board, kind=kind)
