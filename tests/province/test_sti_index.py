@@ -150,3 +150,27 @@ def test_cli_levers_and_template(store, fw_file, tmp_path):
     r = subprocess.run([sys.executable, "-m", "innodrive", "index", "sichuan", "--year", "2023"],
                        capture_output=True, text=True, env=env)
     assert r.returncode == 2 and "未公开" in r.stderr
+
+
+def test_checks_and_charts_of_the_index(store, fw_file, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from innodrive.services.province import sti_checks
+
+    report, view = sti_checks(store, OFFICE, framework=fw_file, year=2023, region="乐山市", uncertainty=16)
+    kinds = [c.kind for c in view.charts]
+    assert kinds == ["bar", "heatmap", "dot", "scatter", "intervals"]
+    bar = view.charts[0]
+    assert bar.reference == 60 and bar.categories[0] == "自贡市" and None in bar.values  # missing drawn as missing
+    assert any(a.unit == "510100" and a.available == 0 for a in view.checks.availability)
+    if store.dialect != "sqlite":
+        return
+    env = {**os.environ, "INNODRIVE_DATABASE_URL": store.url, "COLUMNS": "200"}
+    out = tmp_path / "图"
+    out.mkdir()
+    r = subprocess.run([sys.executable, "-m", "innodrive", "index", "sichuan", "-f", str(fw_file), "--year", "2023",
+                        "--checks", "--charts", str(out)], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "实际影响" in r.stdout and "Cronbach" in r.stdout and len(list(out.glob("*.png"))) == 4

@@ -40,6 +40,9 @@ def sichuan_command(
     show_levers: bool = typer.Option(False, "--levers", help="列出提升路径（每个指标对指数的边际贡献）"),
     what_if: list[str] = typer.Option([], "--what-if", help="假设分析：指标=数值，可重复，如 rd_intensity=2.1"),
     template: Path | None = typer.Option(None, "--template", help="写出待填写标准值与权重的框架模板后退出"),
+    checks: bool = typer.Option(False, "--checks", help="发布前检查：相关性、Cronbach α、数据可得性、实际影响、去掉一项的影响"),
+    charts: Path | None = typer.Option(None, "--charts", help="把检查图表（条形、点、散点、相关热图、排名区间）写成 PNG 到该文件夹"),
+    uncertainty: int = typer.Option(0, "--uncertainty", min=0, max=100000, help="排名不确定性抽样次数（用于区间图）"),
     as_of: str | None = typer.Option(None, "--as-of", help="判断“数据待发布”所用的日期（默认今天）"),
     by: str | None = typer.Option(None, "--by", help="操作人（默认取 INNODRIVE_USER 或登录名）"),
 ) -> None:
@@ -94,6 +97,18 @@ def sichuan_command(
     warn(escape(report.provenance))
     for n in report.notes:
         warn(escape(n))
+    if checks or charts is not None:
+        from innodrive.services.province import sti_checks
+
+        store = open_db()
+        try:
+            _, view = sti_checks(store, actor, framework=framework, year=year, region=region,
+                                 uncertainty=uncertainty, as_of=when)
+        finally:
+            store.close()
+        print_checks(view, console)
+        if charts is not None:
+            write_charts(view, charts, console)
     if lv is None:
         return
     c = lv.city
@@ -117,3 +132,50 @@ def sichuan_command(
         items = "、".join(f"{k}={v:g}" for k, v in lv.what_if.items())
         console.print(f"假设分析（{escape(items)}）：指数 {f(c.index)} → {f(lv.what_if_index)}，" +
                       ("达到 60" if lv.what_if_gap <= 0 else f"距 60 还差 {lv.what_if_gap:.2f}"))
+
+
+def print_checks(view, console) -> None:
+    """The checks an office reads before publishing, in Chinese."""
+    from rich.table import Table
+
+    from innodrive.cli.output import escape
+
+    res = view.checks
+    t = Table(title="发布前检查：实际影响与名义权重")
+    for col in ("指标", "名义权重", "与指数相关 r", "实际影响", "实际/名义"):
+        t.add_column(col, justify="left" if col == "指标" else "right")
+    for i in res.influence:
+        t.add_row(escape(i.name), f"{i.nominal:.1%}", "—" if i.r is None else f"{i.r:.2f}",
+                  "—" if i.influence is None else f"{i.influence:.1%}", "—" if i.ratio is None else f"{i.ratio:.2f}")
+    console.print(t)
+    a = Table(title="各组 Cronbach α")
+    for col in ("分组", "指标数", "单位数", "α"):
+        a.add_column(col)
+    for x in res.alpha:
+        a.add_row(escape(x.name), str(x.k), str(x.n), "—" if x.alpha is None else f"{x.alpha:.2f}")
+    console.print(a)
+    d = Table(title="去掉一项后排名的变化（平均 / 最大，名次）")
+    for col in ("去掉", "类别", "平均变化", "最大变化", "排名变动的单位数"):
+        d.add_column(col)
+    for x in res.drop_one[:10]:
+        d.add_row(escape(x.name), "指标" if x.kind == "indicator" else "分组", f"{x.mean_abs_rank_change:.2f}",
+                  str(x.max_abs_rank_change), str(x.units_moved))
+    console.print(d)
+    for w in res.warnings:
+        console.print(f"[yellow]注意[/yellow]：{escape(w)}")
+
+
+def write_charts(view, folder: Path, console) -> None:
+    from innodrive.assessment.charts import cjk_font, render_png
+    from innodrive.cli.output import escape
+    from innodrive.errors import InputError
+    from innodrive.safeio import atomic_write
+
+    if not folder.is_dir():
+        raise InputError("图表输出文件夹不存在", file=str(folder))
+    if cjk_font() is None:
+        console.print("[yellow]注意[/yellow]：未找到中文字体（Debian 软件包 fonts-noto-cjk），图中中文可能无法显示")
+    for i, ch in enumerate(view.charts, start=1):
+        p = folder / f"{i:02d}_{ch.kind}.png"
+        atomic_write(p, render_png(ch))
+        console.print(f"已写入图表：{escape(str(p))}")

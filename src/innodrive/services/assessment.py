@@ -217,3 +217,40 @@ def run_assessment_result(store, actor: Actor, *, framework: str | bytes, data: 
 
 __all__ = ["AssessmentView", "FrameworkInfo", "LevelScore", "NodeInfo", "Profile", "RankingRow",
            "assessment_view", "load_framework_source", "run_assessment", "run_assessment_result"]
+
+
+class ChecksView(BaseModel):
+    """Pre-publication checks of an index with the charts a page or a report shows."""
+
+    checks: object = Field(description="innodrive.assessment.checks.PublicationChecks")
+    charts: list[object] = Field(default_factory=list, description="chart models (bar, dot, scatter, heatmap, intervals)")
+
+    model_config = {"arbitrary_types_allowed": True}
+
+
+def checks_for(coin, *, uncertainty=None, reference: float | None = None, unit: str | None = None,
+               names: dict[str, str] | None = None) -> ChecksView:
+    """The checks and charts of a built coin (shared by the assessment and the provincial index)."""
+    from innodrive.assessment import charts as G
+    from innodrive.assessment import checks as C
+
+    res = C.run_checks(coin)
+    fw = coin.framework
+    figs: list = [G.bar_chart(coin, reference=reference, names=names), G.heatmap_chart(res.correlations, fw)]
+    known = coin.data["Raw"].dropna(how="all").index
+    if unit is not None or len(known):
+        figs.append(G.dot_chart(coin, unit if unit is not None else str(known[0]), names=names))
+    top = max(res.influence, key=lambda i: i.influence or 0)
+    figs.append(G.scatter_chart(coin, top.code, fw.root, names=names))
+    if uncertainty is not None:
+        figs.append(G.interval_chart(uncertainty, names=names))
+    return ChecksView(checks=res, charts=figs)
+
+
+def publication_checks(store, actor: Actor, *, framework: str | bytes, data: bytes, data_name: str,
+                       framework_name: str = "框架.yaml", year: int | None = None, uncertainty: int = 0,
+                       seed: int = 0) -> ChecksView:
+    """Run an index and its pre-publication checks (no database change)."""
+    _, res = run_assessment_result(store, actor, framework=framework, data=data, data_name=data_name,
+                                   framework_name=framework_name, year=year, uncertainty=uncertainty, seed=seed)
+    return checks_for(res.coin, uncertainty=res.uncertainty)

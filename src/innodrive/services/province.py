@@ -72,3 +72,22 @@ def province_map(store, actor: Actor, *, indicator: str, year: int, level: str =
 
         raise InputError(raise_level, field="level")
     return maps.map_view(board, kind=kind)
+
+
+def sti_checks(store, actor: Actor, *, framework, year: int, region: str | None = None, uncertainty: int = 0,
+               as_of: dt.date | None = None):
+    """The provincial index's pre-publication checks and charts (60 line drawn on the bar chart)."""
+    from innodrive.assessment.sensitivity import uncertainty as run_ua
+    from innodrive.province import sti_index as S
+    from innodrive.regions import resolve
+    from innodrive.services.assessment import checks_for
+
+    require(actor, "index.run")
+    fw = S.load_index_framework(framework)
+    with store.read() as session:
+        report, coin = S.index_report(session, fw, year, as_of=as_of)
+    known = coin.copy()
+    ua = run_ua(known, n=uncertainty) if uncertainty else None
+    unit = resolve(region, within="510000").code if region else None
+    names = {c.code: c.name for c in report.cities}
+    return report, checks_for(coin, uncertainty=ua, reference=S.LINE, unit=unit, names=names)
