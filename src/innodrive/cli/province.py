@@ -121,3 +121,47 @@ def write_board(board, path: Path) -> None:
         atomic_write(path, safe_frame(df).to_csv(index=False).encode("utf-8-sig"))
     else:
         write_xlsx(path, [(f"{board.indicator_name}{board.year}", df, False)])
+
+
+@app.command("cities")
+def cities_command(
+    indicator: str = typer.Option(..., "--indicator", "-i", help="指标目录中的代码或名称，如 高新技术企业数量"),
+    region: list[str] = typer.Option([], "--region", "-r", help="城市（可重复；默认 自贡市、乐山市、绵阳市、宜宾市）"),
+    as_of: str | None = typer.Option(None, "--as-of", help="评估日期（默认今天）"),
+    rules: str | None = typer.Option(None, "--rules", help="状态规则集（默认 default）"),
+    by: str | None = typer.Option(None, "--by", help="操作人（默认取 INNODRIVE_USER 或登录名）"),
+) -> None:
+    """示范城市对照：同一指标在各城市的目标、路径（序时进度）、最新值与灯色。
+
+    示例：innodrive cities --indicator 高新技术企业数量 --as-of 2024-06-30
+    """
+    from rich.table import Table
+
+    from innodrive.cli.output import escape
+    from innodrive.cli.output import out as console
+    from innodrive.cli.plans import open_db
+    from innodrive.cli.status import LIGHT_STYLE, parse_date
+    from innodrive.services.identity import cli_actor
+    from innodrive.services.province import cities_side_by_side
+
+    when = parse_date(as_of, field="as_of")
+    store = open_db()
+    try:
+        v = cities_side_by_side(store, cli_actor(store, by), indicator=indicator, as_of=when,
+                                regions=region or None, rules=rules)
+    finally:
+        store.close()
+    t = Table(title=escape(f"{v.indicator_name} · 示范城市对照（{v.as_of}）"))
+    for col in ("城市", "文件中的目标", "基期", "目标值", "最新值", "灯", "原因"):
+        t.add_column(col, overflow="fold")
+    for c in v.cities:
+        if not c.targets:
+            t.add_row(escape(c.region_name), "[dim]计划中没有对应目标[/dim]", "", "", "", "", "")
+        for x in c.targets:
+            style = LIGHT_STYLE.get(x.light, "")
+            base = "—" if x.baseline_value is None else f"{x.baseline_value:g}（{x.baseline_year}）"
+            tgt = "—" if x.target_value is None else f"{x.target_value:g}{x.unit or ''}"
+            last = "—" if x.latest_value is None else f"{x.latest_value:g}（{x.latest_period}）"
+            t.add_row(escape(c.region_name), escape(x.written), base, tgt, last,
+                      f"[{style}]● {x.light_name}[/{style}]", escape(x.reason))
+    console.print(t)

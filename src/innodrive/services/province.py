@@ -91,3 +91,43 @@ def sti_checks(store, actor: Actor, *, framework, year: int, region: str | None 
     unit = resolve(region, within="510000").code if region else None
     names = {c.code: c.name for c in report.cities}
     return report, checks_for(coin, uncertainty=ua, reference=S.LINE, unit=unit, names=names)
+
+
+def cities_side_by_side(store, actor: Actor, *, indicator: str, as_of: dt.date,
+                        regions: tuple[str, ...] | list[str] | None = None, rules: str | None = None):
+    """One indicator's targets in the example cities (default 自贡、乐山、绵阳、宜宾), each with
+    its path, latest value and light — over the living plan's board, read-only."""
+    from innodrive.errors import Forbidden
+    from innodrive.indicators.catalogue import load_catalogue
+    from innodrive.indicators.observations import latest
+    from innodrive.plans.board import target_board
+    from innodrive.province import cities as C
+    from innodrive.province.board import resolve_indicator
+    from innodrive.regions import resolve
+
+    require(actor, "board.read")
+    ind = resolve_indicator(indicator)
+    cat = load_catalogue()
+    related = [ind.code]
+    flow = cat.flow_for(ind.code)
+    if flow is not None:
+        related.append(flow.code)
+    if ind.flow_of:
+        related.append(ind.flow_of)
+    columns = []
+    for name in regions or C.DEFAULT_CITIES:
+        r = resolve(name, field="region")
+        if not actor.covers(r.code):
+            continue
+        lines = [ln for ln in target_board(store, as_of=as_of, region=r.code, rules=rules)
+                 if ln.stored.indicator_code in related and ln.region_code == r.code]
+        obs: dict[str, dict[int, float]] = {}
+        for o in latest(store, indicator_codes=related, region_codes=[r.code]):
+            if o.period.isdigit():
+                obs.setdefault(o.indicator_code, {})[int(o.period)] = o.value
+        columns.append(C.CityColumn(region_code=r.code, region_name=r.name,
+                                    targets=[C.city_target(ln, obs.get(ln.stored.indicator_code, {})) for ln in lines]))
+    if not columns:
+        raise Forbidden(f"{actor.display}无权查看所选城市的目标")
+    return C.CitiesView(indicator=ind.code, indicator_name=ind.name, unit=ind.unit, related=related,
+                        as_of=as_of.isoformat(), cities=columns)
