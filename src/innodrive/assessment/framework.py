@@ -151,7 +151,7 @@ def preset_names() -> list[str]:
 
 def _read_yaml(path: Path | str, *, display: str) -> dict:
     """A framework file: a regular file within the size limit, bounded safe YAML."""
-    from innodrive.safeio import load_yaml, read_input
+    from innodrive.safeio import read_input
 
     try:
         data = read_input(path, what="考核框架文件")
@@ -159,13 +159,20 @@ def _read_yaml(path: Path | str, *, display: str) -> dict:
         if not Path(path).exists():
             raise InputError("找不到考核框架文件", file=display, status=3) from None
         raise InputError(exc.message, file=display) from None
+    return raw_from_bytes(data, name=display)
+
+
+def raw_from_bytes(data: bytes, *, name: str) -> dict:
+    """A framework file's bytes as a mapping: UTF-8, bounded safe YAML, a mapping at the top."""
+    from innodrive.safeio import load_yaml
+
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError("考核框架文件不是 UTF-8 编码的文本", file=display) from None
-    raw = load_yaml(text, name=display)
+        raise InputError("考核框架文件不是 UTF-8 编码的文本", file=name) from None
+    raw = load_yaml(text, name=name)
     if not isinstance(raw, dict):
-        raise InputError("考核框架文件的顶层应是键值映射（id、name、version、indicators…）", file=display)
+        raise InputError("考核框架文件的顶层应是键值映射（id、name、version、indicators…）", file=name)
     return raw
 
 

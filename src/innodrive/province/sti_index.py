@@ -106,8 +106,7 @@ def load_index_framework(source):
     The preset alone cannot run (its standard values and weights are not public); a
     clear message says what to do instead of computing with invented numbers.
     """
-    from innodrive.assessment.framework import load_framework, parse_framework
-    from innodrive.safeio import load_yaml
+    from innodrive.assessment.framework import load_framework, parse_framework, raw_from_bytes
 
     if source is None:
         raise InputError("四川省科技创新水平指数的现行评价标准值和权重未公开：请提供框架文件"
@@ -115,13 +114,7 @@ def load_index_framework(source):
                          "可先生成待填写的模板", field="framework")
     if isinstance(source, tuple):
         data, name = source
-        try:
-            raw = load_yaml(data.decode("utf-8-sig"), name=name)
-        except UnicodeDecodeError:
-            raise InputError("框架文件不是 UTF-8 编码的文本", file=name) from None
-        if not isinstance(raw, dict):
-            raise InputError("框架文件的顶层应是键值映射", file=name)
-        fw = parse_framework(raw, file=name)
+        fw = parse_framework(raw_from_bytes(data, name=name), file=name)
     else:
         fw = load_framework(source)
     check_method(fw)

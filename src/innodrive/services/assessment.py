@@ -169,22 +169,14 @@ def load_framework_source(framework: str | bytes, *, name: str = "框架.yaml"):
     Uploaded bytes may ``extends:`` bundled presets only (there is no folder on the
     server they could name).
     """
-    from innodrive.assessment.framework import load_framework, parse_framework, preset_names
-    from innodrive.safeio import load_yaml
+    from innodrive.assessment.framework import load_framework, parse_framework, preset_names, raw_from_bytes
 
     if isinstance(framework, str):
         preset = framework.split(":", 1)[1] if framework.startswith("preset:") else framework
         if preset not in preset_names():
             raise InputError(f"未知的预置框架“{preset}”；可用：{'、'.join(preset_names())}", field="framework")
         return load_framework(f"preset:{preset}")
-    try:
-        text = framework.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError("考核框架文件不是 UTF-8 编码的文本", file=name) from None
-    raw = load_yaml(text, name=name)
-    if not isinstance(raw, dict):
-        raise InputError("考核框架文件的顶层应是键值映射（id、name、version、indicators…）", file=name)
-    return parse_framework(raw, file=name)
+    return parse_framework(raw_from_bytes(framework, name=name), file=name)
 
 
 def run_assessment(store, actor: Actor, *, framework: str | bytes, data: bytes, data_name: str,
