@@ -281,13 +281,8 @@ def _open_csv(data: bytes, name: str, delimiter: str | None, wanted: set[str] | 
                     raise InputError(f"第 {rows.line_num} 行有 {len(row)} 列，超过 {limits.max_columns} 列的上限",
                                      file=name, row=rows.line_num)
                 yield rows.line_num, row
-        except csv.Error as exc:
-            message = str(exc)
-            if "field larger" in message:
-                message = f"单元格超过 {limits.max_field_chars:,} 个字符的上限"
-            raise InputError(f"CSV 格式错误：{message}", file=name, row=rows.line_num) from None
-        except UnicodeDecodeError:
-            raise InputError(f"第 {rows.line_num} 行无法按 {encoding} 解码", file=name, row=rows.line_num) from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise _csv_error(exc, name, rows.line_num, encoding, limits) from None
         finally:
             csv.field_size_limit(old_limit)
 
@@ -337,18 +332,22 @@ def _open_csv(data: bytes, name: str, delimiter: str | None, wanted: set[str] | 
                     raise InputError(f"表格超过 {limits.max_cells:,} 个单元格的上限，未导入", file=name, row=end)
                 if chunk:
                     yield nums, chunk
-        except csv.Error as exc:
-            message = str(exc)
-            if "field larger" in message:
-                message = f"单元格超过 {limits.max_field_chars:,} 个字符的上限"
-            raise InputError(f"CSV 格式错误：{message}", file=name, row=rows.line_num) from None
-        except UnicodeDecodeError:
-            raise InputError(f"第 {rows.line_num} 行无法按 {encoding} 解码", file=name, row=rows.line_num) from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise _csv_error(exc, name, rows.line_num, encoding, limits) from None
         finally:
             csv.field_size_limit(old_limit)
 
     table._chunks = chunks
     return table
+
+
+def _csv_error(exc: Exception, name: str, line: int, encoding: str, limits: Limits) -> InputError:
+    if isinstance(exc, UnicodeDecodeError):
+        return InputError(f"第 {line} 行无法按 {encoding} 解码", file=name, row=line)
+    message = str(exc)
+    if "field larger" in message:
+        message = f"单元格超过 {limits.max_field_chars:,} 个字符的上限"
+    return InputError(f"CSV 格式错误：{message}", file=name, row=line)
 
 
 def _framed(source: Iterator[tuple[int, list[object]]], *, name: str, sha: str, kind: str, sheet: str | None,

@@ -253,7 +253,7 @@ def write(session: Session, batch: ValueBatch, cmp: Compared, *, origin: str, ac
     """Write the additions, revisions and second sources in the caller's transaction."""
     from sqlalchemy import update
 
-    from innodrive.indicators.observations import _bind
+    from innodrive.indicators.observations import bulk_insert
     from innodrive.store.schema import ObservationRow, ObservationSourceRow, utcnow
 
     now = utcnow()
@@ -272,15 +272,7 @@ def write(session: Session, batch: ValueBatch, cmp: Compared, *, origin: str, ac
     total = len(writes)
     if not total:
         return
-    conn = session.connection()
-    dialect = conn.dialect
-    table = ObservationRow.__table__
-    columns = ("region_code", "indicator_code", "period", "origin", "revision", "is_current", "value", "unit",
-               "value_as_written", "unit_as_written", "source", "note", "batch_id", "recorded_at", "recorded_by")
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-    now_db = _bind(table.c.recorded_at.type, dialect, now)
-    true_db = _bind(table.c.is_current.type, dialect, True)
+    conn, sql, now_db, true_db = bulk_insert(session, now)
     regions, inds, periods, texts, units = (batch.regions.items, batch.indicators.items, batch.periods.items,
                                              batch.texts.items, batch.units)
     rev = cmp.before_rev
