@@ -168,11 +168,12 @@ def compare(session: Session, batch: ValueBatch, *, origin: str = "reported", on
         q = (select(t.id, t.region_code, t.indicator_code, t.period, t.revision, t.value, t.unit, t.source, t.note)
              .where(t.is_current.is_(True)).where(t.origin == origin)
              .where(t.indicator_code.in_(ind_codes[start:start + 200])))
-        result = conn.execution_options(stream_results=True).execute(q)
-        while True:
-            rows = result.fetchmany(20_000)
+        last = 0
+        while True:  # pages by id: bounded memory on every driver, no server-side cursor needed
+            rows = conn.execute(q.where(t.id > last).order_by(t.id).limit(50_000)).all()
             if not rows:
                 break
+            last = rows[-1][0]
             oid, reg, ind, per, rev, val, unit, src, note = zip(*rows, strict=True)
             del rows
             r = np.asarray([r_index.get(x, -1) for x in reg], dtype=np.int64)
