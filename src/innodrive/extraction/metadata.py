@@ -17,12 +17,14 @@ from functools import cache
 from innodrive.extraction import timeframe
 
 GENRE_WORDS = [
-    ("工作要点", "工作要点"), ("要点", "工作要点"), ("规划纲要", "规划"), ("纲要", "规划"), ("规划", "规划"),
-    ("决定", "决定"), ("决议", "决议"), ("公报", "公报"), ("实施意见", "意见"), ("指导意见", "意见"),
-    ("意见", "意见"), ("行动计划", "计划"), ("工作计划", "计划"), ("计划", "计划"), ("实施方案", "方案"),
-    ("方案", "方案"), ("管理办法", "办法"), ("办法", "办法"), ("实施细则", "细则"), ("细则", "细则"),
-    ("若干措施", "措施"), ("措施", "措施"), ("条例", "条例"), ("通知", "通知"), ("工作报告", "报告"),
-    ("报告", "报告"), ("上的讲话", "讲话"),
+    ("政府工作报告", "政府工作报告"), ("工作要点", "工作要点"), ("要点", "工作要点"), ("规划纲要", "规划"),
+    ("纲要", "规划"), ("规划", "规划"), ("决定", "决定"), ("决议", "决议"), ("公报", "公报"), ("实施意见", "意见"),
+    ("指导意见", "意见"), ("意见", "意见"), ("行动计划", "行动计划"), ("行动方案", "行动计划"), ("工作计划", "计划"),
+    ("计划", "计划"), ("实施方案", "实施方案"), ("工作方案", "实施方案"), ("方案", "方案"),
+    ("考核评价办法", "考核办法"), ("考评办法", "考核办法"), ("考核办法", "考核办法"), ("考核细则", "考核办法"),
+    ("评价办法", "考核办法"), ("管理办法", "管理办法"), ("实施办法", "管理办法"), ("暂行办法", "管理办法"),
+    ("办法", "办法"), ("实施细则", "细则"), ("细则", "细则"), ("若干措施", "措施"), ("措施", "措施"),
+    ("条例", "条例"), ("通知", "通知"), ("工作报告", "报告"), ("报告", "报告"), ("上的讲话", "讲话"),
 ]
 _GENRE_END = re.compile("(" + "|".join(w for w, _ in GENRE_WORDS)
                         + r")(?:\((?:讨论稿|征求意见稿|试行|草案|修订|(?:20\d\d|19\d\d)\s*[—\-–~至到]+\s*(?:20\d\d|19\d\d)年?)\))?$")
@@ -173,6 +175,12 @@ def find_region(title: str | None, issuer: str | None, clean: str):
 
 
 _DELIVERED = re.compile(r"^[—\-]*\s*(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日在(?P<where>[^\n]{2,60}?)上")
+# the same line broken in two by the page layout: ——2026年1月26日在广东省第十四届 / 人民代表大会第五次会议上
+_DELIVERED_SPLIT = re.compile(r"^[—\-]*\s*(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日在[^\n]{0,40}\n"
+                              r"[^\n]{0,30}(?:代表大会|会议|大会)[^\n]{0,20}上")
+# 今年是“十五五”开局之年 / 2026年是“十五五”第一年: the year of an annual report from the plan it opens
+_PLAN_YEAR = re.compile(r"(?:今年|本年度)是(?:实施)?[\"“]?(?P<ord>十[一二三四五六七])五[\"”]?(?:规划)?(?:的)?"
+                        r"(?P<which>开局之年|开局年|起步之年|第一年|首年|收官之年|最后一年|攻坚之年|关键之年|中期之年)")
 
 
 def find_issued(clean: str, paragraphs, title_span) -> str | None:
@@ -180,8 +188,10 @@ def find_issued(clean: str, paragraphs, title_span) -> str | None:
     if m:
         return f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
     # a report or speech: ——2024年1月10日在某市第五届人民代表大会第四次会议上
-    for a, b in paragraphs[:6]:
+    for i, (a, b) in enumerate(paragraphs[:8]):
         dm = _DELIVERED.match(clean[a:b])
+        if dm is None and i + 1 < len(paragraphs):
+            dm = _DELIVERED_SPLIT.match(clean[a:paragraphs[i + 1][1]])
         if dm:
             return f"{int(dm.group('y')):04d}-{int(dm.group('m')):02d}-{int(dm.group('d')):02d}"
     # a date line at the very end (the 落款 under the issuer's name)
@@ -257,9 +267,19 @@ def find_horizon(clean: str, annual_year: int | None, issued_year: int | None,
 def annual_year_of(clean: str, paragraphs, title: str | None) -> int | None:
     """The year of an annual work plan (2022年科技创新工作要点; a text opening 2022年是……)."""
     if title:
-        m = re.search(r"(20\d\d)年(?:度)?[\u4e00-\u9fff]{0,20}(工作要点|工作计划|要点|工作安排|年度计划)", title)
+        m = re.search(r"(20\d\d)年(?:度)?[\u4e00-\u9fff]{0,20}(工作要点|工作计划|要点|工作安排|年度计划|政府工作报告)", title)
         if m:
             return int(m.group(1))
+    pm = _PLAN_YEAR.search(clean[:6000])
+    if pm:
+        start, end = timeframe.five_year_plan(pm.group("ord"))
+        which = pm.group("which")
+        if which in ("收官之年", "最后一年"):
+            return end
+        if which in ("开局之年", "开局年", "起步之年", "第一年", "首年"):
+            return start
+        if which == "中期之年":
+            return start + 2
     if not paragraphs:
         return None
     texts = [clean[a:b] for a, b in paragraphs[:6]]
@@ -268,6 +288,14 @@ def annual_year_of(clean: str, paragraphs, title: str | None) -> int | None:
         if m and re.search(r"全年|工作要点|重点任务|主要目标|年度", clean[:20000]):
             return int(m.group("y"))
     return None
+
+
+def _delivered_report(title: str | None, clean: str, paragraphs) -> bool:
+    """A work report delivered to a people's congress (政府工作报告 with its 在…人民代表大会…会议上 line)."""
+    if title and "工作报告" in title:
+        return True
+    head = clean[:paragraphs[min(len(paragraphs), 8) - 1][1]] if paragraphs else ""
+    return bool(re.search(r"人民代表大会第[一二三四五六七八九十]+次会议", head)) and "报告" in head
 
 
 def scope_for(region: str | None, level: str | None) -> str | None:
@@ -287,6 +315,9 @@ def read_meta(clean: str, paragraphs: list[tuple[int, int]], html_title: str | N
     annual_year = annual_year_of(clean, paragraphs, title)
     issued = find_issued(clean, paragraphs, title_span)
     issued_year = int(issued[:4]) if issued else None
+    if annual_year is None and issued_year and _delivered_report(title, clean, paragraphs):
+        # a government work report, delivered early in the year, sets that year's targets
+        annual_year = issued_year
     horizon, plan_start = find_horizon(clean, annual_year, issued_year, title)
     genre = find_genre(title, clean, annual_year is not None)
     # a first guess of the region, refined once the issuer is known

@@ -36,6 +36,9 @@ STYLES: list[tuple[str, re.Pattern]] = [
     ("cn_shi", re.compile(r"([一二三四五六七八九十]+)是(?![否非])")),
 ]
 _TITLE_END = re.compile(r"[。!?;]")
+# what a heading's title may start with: words, quotes, brackets, or a year (一、2025年工作回顾,
+# 三、2026—2030年主要任务) — but not any other number (1.5万家 is body text, not a title)
+_TITLE_START = re.compile(r"[\u4e00-\u9fff“\"《(（「]|(?:19|20)\d\d\s*(?:[—\-–~至到]\s*(?:19|20)\d\d\s*)?年")
 _MAX_TITLE = 120
 
 
@@ -90,8 +93,8 @@ def match_heading(text: str) -> tuple[str, str, int] | None:
         if not m:
             continue
         rest = text[m.end():]
-        if not rest or not re.match(r"[\u4e00-\u9fff“\"《(（「]", rest):
-            continue  # a heading has words after its number
+        if not rest or not _TITLE_START.match(rest):
+            continue  # a heading has words (or a year: 一、2025年工作回顾) after its number
         if style in ("cn_yao", "cn_shi") and len(m.group(1)) > 3:
             continue
         return style, m.group(1), m.end()

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from innodrive.extraction import phrases
+from innodrive.extraction import phrases, sections, timeframe
 from innodrive.extraction.numbers import (
     CHANGE_VERBS,
     POST_COMPARATORS,
@@ -34,7 +34,7 @@ from innodrive.extraction.numbers import (
 from innodrive.extraction.outline import Heading
 from innodrive.extraction.phrases import Sentence
 from innodrive.extraction.scan import Marks, SentenceScan
-from innodrive.extraction.timeframe import baseline_year, deadlines
+from innodrive.extraction.timeframe import baseline_year, deadlines, relative_deadlines
 
 
 @dataclass
@@ -130,31 +130,59 @@ _NUMBER_IN = re.compile(r"\d")
 
 
 def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[Heading],
-                 ctx: DocContext) -> list[Found]:
+                 ctx: DocContext, trace: list | None = None) -> list[Found]:
+    """Every target of the document. ``trace``, when given, collects (clean offset, 中文
+    reason) for each paragraph or sentence that was passed over, so ``extract -v`` can
+    say why a clause was dropped."""
     section_of = _sections(headings, len(paragraphs))
     section_deadline = _section_deadlines(clean, paragraphs, headings)
-    review_headings = _review_headings(headings)
+    roles = {id(h): r for h, r in zip(headings, sections.section_roles(headings, ctx.doc_year), strict=True)}
     found: list[Found] = []
     found.extend(_table_targets(clean, paragraphs, section_of, ctx))
+    pseudo: sections.Role | None = None   # an unnumbered heading line (主要预期目标) under the current heading
+    current: Heading | None = None
     for pi, para in enumerate(paragraphs):
-        if "\t" in clean[para[0]:para[1]]:
-            continue  # table rows are read by the table reader
         heading = section_of[pi]
+        if heading is not current:
+            current, pseudo = heading, None
+        a, b = para
+        if b - a <= 40 and (what := sections.pseudo_heading(clean[a:b])):
+            role, reason = sections.title_role(what, ctx.doc_year)
+            pseudo = sections.Role(role or sections.TASKS, sections.title_year(clean[a:b], ctx.doc_year), what)
+            continue
+        if "\t" in clean[a:b]:
+            continue  # table rows are read by the table reader
+        role = pseudo or (roles.get(id(heading)) if heading is not None else None)
+        if role is not None and role.role in (sections.REVIEW, sections.BACKGROUND):
+            if trace is not None:
+                trace.append((a, b, f"跳过：所在章节为{_ROLE_NAMES[role.role]}（{role.reason}）"))
+            continue
         section = heading.path if heading else None
-        goal_context = _is_goal_paragraph(clean, para, heading)
+        goal_context = _is_goal_paragraph(clean, para, heading) or (role is not None and role.role == sections.GOALS)
         sentences = phrases.split_sentences(clean, para, pi)
-        review = (heading is not None and id(heading) in review_headings) or (
-            bool(sentences) and _looks_back(sentences[0].text, ctx))
+        if sentences and _looks_back(sentences[0].text, ctx):
+            if trace is not None:
+                trace.append((a, b, "跳过：段落回顾过去（" + sentences[0].text[:20] + "…）"))
+            continue
+        section_year = (role.year if role is not None else None) or (
+            section_deadline.get(id(heading)) if heading else None)
         para_deadline: int | None = None
         for sent in sentences:
             dls = [d for d in deadlines(sent.text) if not ctx.doc_year or d.year >= ctx.doc_year]
-            inherited = para_deadline or (section_deadline.get(id(heading)) if heading else None) or ctx.horizon
+            dls.extend(relative_deadlines(sent.text, ctx.doc_year))
+            if len(dls) > 1:
+                dls.sort(key=lambda d: d.start)
+            inherited = para_deadline or section_year or ctx.horizon
             items = _sentence_targets(sent, dls, inherited, goal_context or bool(dls) or para_deadline is not None,
-                                      goal_context, ctx, section, review=review)
+                                      goal_context, ctx, section)
             found.extend(items)
             if dls:
                 para_deadline = dls[-1].year
     return _merge_repeats(found)
+
+
+_ROLE_NAMES = {sections.REVIEW: "回顾/成绩", sections.BACKGROUND: "形势/背景", sections.GOALS: "目标",
+               sections.TASKS: "任务", sections.SAFEGUARDS: "保障措施"}
 
 
 def _table_targets(clean: str, paragraphs, section_of, ctx: DocContext) -> list[Found]:
@@ -209,28 +237,26 @@ def _section_deadlines(clean: str, paragraphs, headings: list[Heading]) -> dict[
     return out
 
 
-_REVIEW_TITLES = re.compile(r"发展基础|发展现状|现实基础|基础条件|工作回顾|回顾|主要成效|取得成效|发展成就|成绩|"
-                            r"面临形势|发展环境|机遇和挑战|形势分析|存在问题|上年工作")
-
-
-def _review_headings(headings: list[Heading]) -> set[int]:
-    """Sections that look back (发展基础, 工作回顾 …): their numbers are achievements."""
-    out: set[int] = set()
-    for h in headings:
-        parent = headings[h.parent] if h.parent is not None else None
-        if _REVIEW_TITLES.search(h.title) or (parent is not None and id(parent) in out):
-            out.add(id(h))
-    return out
+_LOOK_BACK = re.compile(r"过去[一二三四五]年|(?:^|[,，])[一二三四五]年来|这[一二三四五]年|回顾|回望|"
+                        r"取得(?:了)?(?:显著|明显|重大|积极)?成效")
 
 
 def _looks_back(first_sentence: str, ctx: DocContext) -> bool:
     """A paragraph that opens by looking back (2020年，… / "十三五"时期，… / 过去五年) reports results."""
-    if deadlines(first_sentence) or _FIRM.search(first_sentence):
+    if _FIRM.search(first_sentence) or any(not ctx.doc_year or d.year >= ctx.doc_year
+                                           for d in deadlines(first_sentence)):
         return False
-    if re.search(r"过去[一二三四五]年|[一二三四五]年来|十[一二三]五(?:时期|期间|以来)|取得(?:了)?(?:显著|明显|重大)?成效", first_sentence):
+    head = first_sentence[:40]
+    if _LOOK_BACK.search(head):
         return True
+    for m in timeframe.FIVE_YEAR_RE.finditer(head):
+        start, end = timeframe.five_year_plan(m.group(1))
+        tail = head[m.end():m.end() + 6]
+        if (ctx.doc_year and end < ctx.doc_year or not ctx.doc_year and end <= 2020) and re.match(
+                r"(?:规划)?(?:时期|期间|以来|[,，]|是)", tail):
+            return True
     if ctx.doc_year:
-        m = re.match(r"(?:截至|截止)?(20\d\d)年(?:底|末)?[,，]", first_sentence)
+        m = re.match(r"(?:截至|截止)?(20\d\d)年(?:底|末)?(?:[,，]|是|以来|全年|[\u4e00-\u9fff]{0,6}(?:实现|完成))", first_sentence)
         if m and int(m.group(1)) < ctx.doc_year:
             return True
     return False
@@ -256,16 +282,13 @@ _MAY_HAVE_WORDS = re.compile(r"高于|超过|达到|不低于|低于|赶上|接�
 
 
 def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_context: bool,
-                      goal_context: bool, ctx: DocContext, section: str | None, *, review: bool = False) -> list[Found]:
+                      goal_context: bool, ctx: DocContext, section: str | None) -> list[Found]:
     text = sent.text
     if not _MAY_HAVE_NUMBERS.search(text) and not (target_context and _MAY_HAVE_WORDS.search(text)):
         return []
     if ctx.doc_year:
         dls = [d for d in dls if d.year >= ctx.doc_year]  # an earlier year is a review, not a deadline
     firm = Marks([(m.start(), m.group(0)) for m in _FIRM.finditer(text)])
-    # in a look-back section only a sentence that itself sets a deadline or says 力争/确保 sets goals
-    if review and not firm and not dls:
-        return []
     scan = SentenceScan(text)
     past = _past_segments(text, dls, ctx)
     deadline = Marks([(d.start, d.year) for d in dls])

@@ -68,6 +68,19 @@ def deadlines(text: str) -> list[Deadline]:
     return found
 
 
+# 今年/年内/全年/当年 set the document's own year; 明年 the year after. 每年 and 年均 do not.
+_RELATIVE_YEAR_RE = re.compile(r"(?<![每逐当去前])(?:今年|年内|全年|本年度)|明年")
+
+
+def relative_deadlines(text: str, doc_year: int | None) -> list[Deadline]:
+    """Deadlines written without a year: a work report delivered early in YYYY that says
+    今年 or 全年 means YYYY, 明年 means YYYY + 1. Unknown without the document's year."""
+    if not doc_year or "年" not in text:
+        return []
+    return [Deadline(doc_year + 1 if m.group(0) == "明年" else doc_year, m.start(), m.end(), m.group(0))
+            for m in _RELATIVE_YEAR_RE.finditer(text)]
+
+
 def _is_baseline_context(text: str, pos: int) -> bool:
     return bool(re.search(r"(较|比|相比|相较于?|对比|在)\s*$", text[max(0, pos - 4):pos]))
 
