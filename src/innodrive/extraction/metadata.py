@@ -33,12 +33,12 @@ _TERMINAL = re.compile(r"[。!?;]")
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、]|第[一二三四五六七八九十]+[条章])")
 _ADOPTED = re.compile(
     r"\((?P<y>20\d\d|19\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?P<body>[^()]{0,80}?)(?:通过|印发|发布|批准|审议通过)\)")
-_PLENUM = re.compile(r"中国共产党(?P<place>[\u4e00-\u9fff]{2,8}?)(?:第[一二三四五六七八九十]+届)?委员会")
+_PLENUM = re.compile(r"中国共产党(?P<place>[^\W\d_a-zA-Z]{2,8}?)(?:第[一二三四五六七八九十]+届)?委员会")
 _ORG_PREFIX = re.compile(
-    r"^(?P<org>(?:中共|中国共产党)[\u4e00-\u9fff]{2,8}?(?:委员会|委)(?:办公室)?"
-    r"|[\u4e00-\u9fff]{2,8}?(?:人民政府(?:办公室|办公厅)?|人大常委会|人民代表大会常务委员会|"
+    r"^(?P<org>(?:中共|中国共产党)[^\W\d_a-zA-Z]{2,8}?(?:委员会|委)(?:办公室)?"
+    r"|[^\W\d_a-zA-Z]{2,8}?(?:人民政府(?:办公室|办公厅)?|人大常委会|人民代表大会常务委员会|"
     r"科学技术局|科技局|科学技术厅|科技厅|发展和改革委员会|发展改革委|经济和信息化局|经信局|财政局))"
-    r"(?:[、,和\s]+(?P<org2>[\u4e00-\u9fff]{2,12}?(?:人民政府(?:办公室)?|委员会|局|厅)))?"
+    r"(?:[、,和\s]+(?P<org2>[^\W\d_a-zA-Z]{2,12}?(?:人民政府(?:办公室)?|委员会|局|厅)))?"
     r"(?:关于|印发|$)")
 _DATE = re.compile(r"(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _FUTURE_YEAR = re.compile(r"(?:到|至|力争|确保)(20\d\d)年|(20\d\d)年[^。]{0,16}目标")
@@ -59,6 +59,7 @@ class Meta:
     doc_year: int | None
     annual: bool
     default_scope: str | None
+    title_inferred: bool = False
 
 
 def find_title(clean: str, paragraphs: list[tuple[int, int]], html_title: str | None) -> tuple[str | None, tuple[int, int] | None]:
@@ -105,37 +106,84 @@ def find_genre(title: str | None, clean: str, annual: bool) -> str | None:
     return None
 
 
-@cache
-def _place_regex():
-    """Provinces and prefectures by full and short name (乐山市, 乐山), for counting in the
-    text; county names are looked up in the title and issuer only (see _county_in)."""
-    from innodrive.regions import all_regions
+@dataclass(frozen=True)
+class _Place:
+    code: str
+    name: str
+    level: str
+    parent: str | None
 
+
+@cache
+def _places() -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:
+    """(places by code, province/prefecture code by full and short name, unique county
+    names → code) from the bundled division table.
+
+    Read here with the C csv reader and only the columns extraction needs: building the
+    full :func:`innodrive.regions.all_regions` index costs more start-up time than
+    extracting a small document."""
+    import csv
+    from importlib import resources
+
+    from innodrive.regions import shorten
+
+    data = resources.files("innodrive.data")
+    with data.joinpath("region_changes.csv").open(encoding="utf-8", newline="") as f:
+        rows = csv.reader(f)
+        head = next(rows)
+        i_old, i_code, i_name = head.index("old_code"), head.index("new_code"), head.index("new_name")
+        changes = {r[i_old]: (r[i_code], r[i_name]) for r in rows if r}
+    places: dict[str, _Place] = {}
     names: dict[str, str] = {}
-    for r in all_regions():
-        if r.level in ("province", "prefecture"):
-            for key in {r.name, r.short_name}:
-                if len(key) >= 2:
-                    names.setdefault(key, r.code)
-    pattern = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
-    return re.compile(pattern), names
+    county_codes: dict[str, list[str]] = {}
+    with data.joinpath("regions.csv").open(encoding="utf-8", newline="") as f:
+        rows = csv.reader(f)
+        head = next(rows)
+        i_code, i_name, i_level, i_parent = (head.index(k) for k in ("code", "name", "level", "parent"))
+        for r in rows:
+            if not r:
+                continue
+            code, name = changes.get(r[i_code], (r[i_code], r[i_name]))
+            place = _Place(code, name, r[i_level], r[i_parent] or None)
+            places[code] = place
+            if place.level in ("province", "prefecture"):
+                for key in {name, shorten(name)}:
+                    if len(key) >= 2:
+                        names.setdefault(key, code)
+            elif place.level == "county" and len(name) >= 3:
+                county_codes.setdefault(name, []).append(code)
+    counties = {name: codes[0] for name, codes in county_codes.items() if len(codes) == 1}
+    return places, names, counties
 
 
 @cache
-def _county_names() -> dict[str, str]:
-    """Full county-level names that are unique in China (射洪市, 江安县)."""
-    from innodrive.regions import all_regions
+def _place_chars() -> frozenset[str]:
+    return frozenset(ch for name in _places()[1] for ch in name)
 
-    seen: dict[str, list[str]] = {}
-    for r in all_regions():
-        if r.level == "county" and len(r.name) >= 3:
-            seen.setdefault(r.name, []).append(r.code)
-    return {name: codes[0] for name, codes in seen.items() if len(codes) == 1}
+
+def _place_counts(text: str) -> Counter[str]:
+    """Mentions of provinces and prefectures (full or short name) in ``text``, by code.
+
+    Names are matched leftmost-longest as one alternation would, but the alternation is
+    built only from the names that occur in the text at all: compiling all 700 names into
+    one pattern costs more than the whole extraction of a small document."""
+    names = _places()[1]
+    present = set(text) & _place_chars()
+    if not present:
+        return Counter()
+    found = [n for n in names if n[0] in present and n[-1] in present and n in text]
+    counts: Counter[str] = Counter()
+    if not found:
+        return counts
+    rx = re.compile("|".join(re.escape(n) for n in sorted(found, key=len, reverse=True)))
+    for m in rx.finditer(text):
+        counts[names[m.group(0)]] += 1
+    return counts
 
 
 def _county_in(text: str) -> str | None:
     """The code of a county named at the start of a title or issuer (射洪市2023年…)."""
-    counties = _county_names()
+    counties = _places()[2]
     for length in range(3, min(len(text), 10) + 1):
         code = counties.get(text[:length])
         if code:
@@ -143,31 +191,30 @@ def _county_in(text: str) -> str | None:
     return None
 
 
-def find_region(title: str | None, issuer: str | None, clean: str):
+def find_region(title: str | None, issuer: str | None, clean: str, *, body_counts: Counter[str] | None = None):
     """The region a document speaks for: a county named at the start of the title or
     issuer, else the prefecture (or province) the title, issuer and text keep naming.
-    Returns (name, level, code)."""
-    from innodrive.regions import all_regions
-
-    regions = all_regions()
+    Returns (name, level, code). ``body_counts`` are the text's mentions when already
+    counted (:func:`_place_counts` of the first 20,000 characters)."""
+    places = _places()[0]
     for text in (title or "", issuer or ""):
         code = _county_in(text)
         if code:
-            r = regions.get(code)
+            r = places[code]
             return r.name, r.level, r.code
-    rx, names = _place_regex()
     counts: Counter[str] = Counter()
-    for text, weight in ((title or "", 20), (issuer or "", 20), (clean[:20000], 1)):
-        for m in rx.finditer(text):
-            counts[names[m.group(0)]] += weight
+    for text, weight in ((title or "", 20), (issuer or "", 20)):
+        for code, n in _place_counts(text).items():
+            counts[code] += n * weight
+    counts.update(body_counts if body_counts is not None else _place_counts(clean[:20000]))
     if not counts:
         return None, None, None
     # prefer a prefecture over its province when both are named
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], 0 if regions.get(kv[0]).level == "prefecture" else 1))
-    top = regions.get(ranked[0][0])
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], 0 if places[kv[0]].level == "prefecture" else 1))
+    top = places[ranked[0][0]]
     if top.level == "province":
         for c, n in ranked[1:]:
-            r = regions.get(c)
+            r = places[c]
             if r.level == "prefecture" and r.parent == top.code and n >= ranked[0][1] * 0.5:
                 top = r
                 break
@@ -218,7 +265,7 @@ def find_issuer(title: str | None, clean: str, genre: str | None, region: str | 
         pm = _PLENUM.match(title)
         if pm:
             return f"中共{pm.group('place')}委"
-        cm = re.match(r"^中共(?P<place>[\u4e00-\u9fff]{2,8}?)委", title)
+        cm = re.match(r"^中共(?P<place>[^\W\d_a-zA-Z]{2,8}?)委", title)
         if cm:
             return f"中共{cm.group('place')}委"
     if not region:
@@ -267,7 +314,7 @@ def find_horizon(clean: str, annual_year: int | None, issued_year: int | None,
 def annual_year_of(clean: str, paragraphs, title: str | None) -> int | None:
     """The year of an annual work plan (2022年科技创新工作要点; a text opening 2022年是……)."""
     if title:
-        m = re.search(r"(20\d\d)年(?:度)?[\u4e00-\u9fff]{0,20}(工作要点|工作计划|要点|工作安排|年度计划|政府工作报告)", title)
+        m = re.search(r"(20\d\d)年(?:度)?[^\W\d_a-zA-Z]{0,20}(工作要点|工作计划|要点|工作安排|年度计划|政府工作报告)", title)
         if m:
             return int(m.group(1))
     pm = _PLAN_YEAR.search(clean[:6000])
@@ -321,10 +368,11 @@ def read_meta(clean: str, paragraphs: list[tuple[int, int]], html_title: str | N
     horizon, plan_start = find_horizon(clean, annual_year, issued_year, title)
     genre = find_genre(title, clean, annual_year is not None)
     # a first guess of the region, refined once the issuer is known
-    region, level, _ = find_region(title, None, clean)
+    body_counts = _place_counts(clean[:20000])
+    region, level, _ = find_region(title, None, clean, body_counts=body_counts)
     issuer = find_issuer(title, clean, genre, region, annual_year is not None)
     if issuer:
-        region2, level2, _ = find_region(title, issuer, clean)
+        region2, level2, _ = find_region(title, issuer, clean, body_counts=body_counts)
         region, level = region2 or region, level2 or level
     if issued is None and annual_year:
         issued = str(annual_year)

@@ -38,7 +38,7 @@ STYLES: list[tuple[str, re.Pattern]] = [
 _TITLE_END = re.compile(r"[。!?;]")
 # what a heading's title may start with: words, quotes, brackets, or a year (一、2025年工作回顾,
 # 三、2026—2030年主要任务) — but not any other number (1.5万家 is body text, not a title)
-_TITLE_START = re.compile(r"[\u4e00-\u9fff“\"《(（「]|(?:19|20)\d\d\s*(?:[—\-–~至到]\s*(?:19|20)\d\d\s*)?年")
+_TITLE_START = re.compile(r"(?:[^\W\d_a-zA-Z]|[“\"《(（「])|(?:19|20)\d\d\s*(?:[—\-–~至到]\s*(?:19|20)\d\d\s*)?年")
 _MAX_TITLE = 120
 
 

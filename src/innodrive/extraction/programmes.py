@@ -19,18 +19,18 @@ _PROG_NOUN = (r"行动计划|专项行动|行动|计划|工作思路|思路|工�
               r"产业体系|工作机制|工作体系|架构|发展思路|总体思路")
 _CODE = r"\d{2,6}|\d+(?:\+(?:\d+|N))+"
 _CODE_RE = re.compile(rf"[“\"](?P<code>{_CODE})[”\"](?:的)?(?P<noun>{_PROG_NOUN})")
-_PRE_RE = re.compile(r"[\u4e00-\u9fff]{0,8}$")
+_PRE_RE = re.compile(r"[^\W\d_a-zA-Z]{0,8}$")
 _BARE_CODE_RE = re.compile(r"(?<![\d.])(?P<code>\d{3,6})(?P<noun>行动计划|工作思路|工程|战略)")
-_COUNTED_RE = re.compile(r"“(?P<n>[一二两三四五六七八九十])(?P<cls>个|项|大|条|张|批|种)(?P<noun>[\u4e00-\u9fff]{1,8})”")
-_COMPOSITE_RE = re.compile(r"“(?P<name>(?:[一二两三四五六七八九十][\u4e00-\u9fff]{1,3}){2,5})”")
-_PLUS_RE = re.compile(r"“(?P<name>[\u4e00-\u9fff]{2,8}(?:\+[\u4e00-\u9fff]{2,8}){2,6})”(?P<after>[\u4e00-\u9fff]{0,10})")
-_BIG_RE = re.compile(r"“(?P<name>(?P<n>[二两三四五六七八九十])大(?P<noun>[\u4e00-\u9fff]{2,4}))”")
+_COUNTED_RE = re.compile(r"“(?P<n>[一二两三四五六七八九十])(?P<cls>个|项|大|条|张|批|种)(?P<noun>[^\W\d_a-zA-Z]{1,8})”")
+_COMPOSITE_RE = re.compile(r"“(?P<name>(?:[一二两三四五六七八九十][^\W\d_a-zA-Z]{1,3}){2,5})”")
+_PLUS_RE = re.compile(r"“(?P<name>[^\W\d_a-zA-Z]{2,8}(?:\+[^\W\d_a-zA-Z]{2,8}){2,6})”(?P<after>[^\W\d_a-zA-Z]{0,10})")
+_BIG_RE = re.compile(r"“(?P<name>(?P<n>[二两三四五六七八九十])大(?P<noun>[^\W\d_a-zA-Z]{2,4}))”")
 _VERBS = re.compile(r"^(?:大力实施|深入实施|全面实施|实施|按照|围绕|推进|落实|构建|打造|深化|坚持|依托|以|推动|开展|启动|"
                     r"基本建成|全面建成|建成|建设|形成|培育|发展)")
 _PROGRAMME_AFTER = re.compile(r"(体系|计划|工程|行动|布局|格局|战略|模式)")
 _NOUN_FIRST = re.compile(rf"^(?:的)?({_PROG_NOUN})")
 # "具有乐山特色的" and the like: a modifier ending in 的 before a named part
-_MODIFIER = re.compile(r"^(?:具有|具备|富有)[\u4e00-\u9fff]{1,10}?的|^[\u4e00-\u9fff]{2,8}?特色的")
+_MODIFIER = re.compile(r"^(?:具有|具备|富有)[^\W\d_a-zA-Z]{1,10}?的|^[^\W\d_a-zA-Z]{2,8}?特色的")
 
 
 @dataclass
@@ -80,7 +80,7 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
         if m.group("name") in seen_composite:
             continue
         seen_composite.add(m.group("name"))
-        pieces = re.findall(r"([一二两三四五六七八九十])([\u4e00-\u9fff]{1,3}?)(?=[一二两三四五六七八九十]|$)", m.group("name"))
+        pieces = re.findall(r"([一二两三四五六七八九十])([^\W\d_a-zA-Z]{1,3}?)(?=[一二两三四五六七八九十]|$)", m.group("name"))
         if len(pieces) < 2:
             continue
         parts = _parts_from_list(clean, m.end(), pieces)
@@ -156,8 +156,8 @@ def _parts_by_noun(noun: str, n: int, headings_titles: list[tuple[int, str]], af
     for pos, title in headings_titles:
         if pos < after:
             continue
-        m = re.search(rf"([\u4e00-\u9fff]{{0,10}}“[^”]{{1,8}}”{noun}|[\u4e00-\u9fff]{{2,12}}{noun})$", title) or \
-            re.search(rf"([\u4e00-\u9fff]{{0,10}}“[^”]{{1,8}}”{noun})", title)
+        m = re.search(rf"([^\W\d_a-zA-Z]{{0,10}}“[^”]{{1,8}}”{noun}|[^\W\d_a-zA-Z]{{2,12}}{noun})$", title) or \
+            re.search(rf"([^\W\d_a-zA-Z]{{0,10}}“[^”]{{1,8}}”{noun})", title)
         if m:
             part = _strip_verbs(m.group(1))
             if part and part not in parts:

@@ -67,6 +67,7 @@ class Found:
     basis: str | None = None
     baseline_value: float | int | None = None
     binding: str | None = None
+    why: str | None = None      # what made the clause a target (for ``extract -v``)
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -78,7 +79,7 @@ _TARGET_VERBS = re.compile(r"^(?:新增|新建|新认定|重新认定|新创建|
 _TARGET_VERB_BEFORE = re.compile(r"(?:新增|新建|新认定|培育|引进|建成|打造|获批|认定|入库|创建)$")
 _PAST = re.compile(r"同比|比上年|较上年|比去年|较去年|已经|已达|已有|已建成|已获批|截至|截止|累计认定|累计培育|累计完成|"
                    r"共认定|共有|现有|新认定了|增长了|提高了|完成了|实现了|达到了|位居全省|排名全省|"
-                   r"过去[一二三四五]年|[一二三四五]年来|以来|十[一二三]五(?:时期|期间)|(?:从|由)\d+(?:\.\d+)?[\u4e00-\u9fff%]{0,3}"
+                   r"过去[一二三四五]年|[一二三四五]年来|以来|十[一二三]五(?:时期|期间)|(?:从|由)\d+(?:\.\d+)?(?:[^\W\d_a-zA-Z]|%){0,3}"
                    r"(?:增加|增长|提高|提升|上升|扩大)到")
 _FIRM = re.compile(r"力争|确保")
 # counted work items (4项重点任务, 20条措施) and references (聚焦…, 围绕…) are not goals
@@ -100,7 +101,7 @@ _SCALE_LIST_RE = re.compile(
     r"(?P<noun>产业集群|产业链|产业|企业|园区|集群|项目)"
 )
 _SCALE_ONE_RE = re.compile(
-    r"(?P<name>[\u4e00-\u9fff“”]{2,12}?)(?P<scale>万亿|千亿|百亿|(?<![\d.])\d{1,6}(?:\.\d{1,4})?亿)(?:元)?(?:级)?"
+    r"(?P<name>(?:[^\W\d_a-zA-Z]|[“”]){2,12}?)(?P<scale>万亿|千亿|百亿|(?<![\d.])\d{1,6}(?:\.\d{1,4})?亿)(?:元)?(?:级)?"
     r"(?P<noun>产业集群|产业链|集群)"
 )
 _RELATIVE_RE = re.compile(
@@ -256,7 +257,7 @@ def _looks_back(first_sentence: str, ctx: DocContext) -> bool:
                 r"(?:规划)?(?:时期|期间|以来|[,，]|是)", tail):
             return True
     if ctx.doc_year:
-        m = re.match(r"(?:截至|截止)?(20\d\d)年(?:底|末)?(?:[,，]|是|以来|全年|[\u4e00-\u9fff]{0,6}(?:实现|完成))", first_sentence)
+        m = re.match(r"(?:截至|截止)?(20\d\d)年(?:底|末)?(?:[,，]|是|以来|全年|[^\W\d_a-zA-Z]{0,6}(?:实现|完成))", first_sentence)
         if m and int(m.group(1)) < ctx.doc_year:
             return True
     return False
@@ -551,7 +552,7 @@ def _quote_open_before(text: str, pos: int) -> bool:
     return opened != -1 and text.find("”", opened, pos) == -1
 
 
-_NOUN_AFTER = re.compile(r"[\u4e00-\u9fff“”()（）A-Za-z]{2,24}?(?=[,;:、。和]|以上|$)")
+_NOUN_AFTER = re.compile(r"[\w“”()（）]{2,24}?(?=[,;:、。和]|以上|$)")
 
 
 def _noun_after(after: str) -> str:
@@ -559,7 +560,7 @@ def _noun_after(after: str) -> str:
     if not m:
         return ""
     noun = m.group(0)
-    return noun if re.match(r"[\u4e00-\u9fff]", noun) else ""
+    return noun if re.match(r"[^\W\d_a-zA-Z]", noun) else ""
 
 
 _MEASURE_WORDS = ("投入强度", "强度", "资金", "经费", "金额", "总额", "增速", "增幅", "占比", "比重", "数量",
@@ -651,7 +652,7 @@ _MILESTONE_OBJECT = re.compile(
     r"(城市|示范城市|示范市|示范区|试验区|先行区|先导区|创新区|区块|中心|副中心|基地|高地|园区|高新区|名单|标准|"
     r"上市|城|集群|新区|开发区|实验室|创新型县|县|市|平台)$")
 _NOT_MILESTONE = re.compile(r"各项|任务|工作|目标|作用|”|“")
-_MODIFIER = re.compile(r"^(?:具有|具备|富有)[\u4e00-\u9fff]{1,10}?的|^[\u4e00-\u9fff]{2,8}?特色的")
+_MODIFIER = re.compile(r"^(?:具有|具备|富有)[^\W\d_a-zA-Z]{1,10}?的|^[^\W\d_a-zA-Z]{2,8}?特色的")
 _ALWAYS_MILESTONE = ("消除", "基本普及", "普及")
 
 
@@ -661,7 +662,7 @@ _ITEM_VERB = re.compile(r"^(?P<verb>(?:全面|基本|初步|率先|成功|尽快
 def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
     """(object, note) pairs: 获批国家高新区、进入…名单 → the second item keeps its own verb."""
     items = []
-    for piece in re.split(r"、|和(?=[\u4e00-\u9fff“]{3,})", obj):
+    for piece in re.split(r"、|和(?=(?:[^\W\d_a-zA-Z]|“){3,})", obj):
         piece = _MODIFIER.sub("", piece.strip(phrases._PUNCT_EDGE))
         item_note, item_verb = note, verb
         own = _ITEM_VERB.match(piece)
