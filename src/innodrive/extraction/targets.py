@@ -83,7 +83,60 @@ _PAST = re.compile(r"同比|比上年|较上年|比去年|较去年|已经|已�
                    r"(?:增加|增长|提高|提升|上升|扩大)到")
 _FIRM = re.compile(r"力争|确保")
 # counted work items (4项重点任务, 20条措施) and references (聚焦…, 围绕…) are not goals
-_WORK_ITEMS = re.compile(r"^(?:重点)?(?:任务|工作|举措|措施|方面|领域|环节|原则|要求|意见|政策|文件|会议|讲话|精神)")
+_WORK_ITEMS = re.compile(r"^(?:重点)?(?:任务|工作|举措|措施|方面|领域|环节|原则|要求|意见|政策|文件|会议|讲话|精神|民生实事|实事|类)"
+                         r"|(?:方案|举措|措施|政策|文件|实事|任务|清单|主要指标|大类)$")
+# the consequence of the work beside it, not a commitment: 惠及超3万名学生, 带动就业2万人
+_CONSEQUENCE = re.compile(r"(?:惠及|带动|受益|辐射)$")
+# a bare work verb before "N + unit + noun": 改建2000张认知障碍照护床位, 抓好550个省重大项目
+_WORK_VERB_ONLY = re.compile(
+    r"(?:全年|年内|今年|再|新|累计|共|力争|确保|计划|争取|着力|加快|持续|继续|深入|全面|分别)*"
+    r"(?:实施|推进|建设|新建|新增|建成|完成|开工|新开工|培育|引进|打造|创建|创成|改造|改建|新改建|扩建|新建改造|"
+    r"改造提升|整合提升|规范提升|提升|举办|组织|开展|动员|提供|抓好|争取|推动|布局|部署|认定|新认定|招引|发放|培训|"
+    r"安排|设置|建立|组建|落实|实现|办好|提速|续建|建成通车|通车|开行|盘活|治理|更新改造|新培育|新引进|增加|"
+    r"招聘|招录|培养|资助|救助|帮扶|安置|吸纳|开发|储备|募集|投放|供应|筹集|筹措|建设筹措|改善|修复|植树|造林|"
+    r"整治|清理|处置|腾退|收储|供给|投入|下达|拨付|兑现|撬动|发行|争创|申报|入选|攻坚突破|突破|引育|新落地|落地)"
+    r"(?:了)?")
+_EXAMPLES_BEFORE = re.compile(r"等$")
+_RANGE_DASH = re.compile(r"\s*[—\-–~～]{1,2}\s*|\s*至\s*")
+_RANGE_LOW = re.compile(r"(?<![\d.])(?P<low>\d{1,9}(?:\.\d{1,6})?)\s*[—\-–~～]{1,2}\s*$")
+_FROM = re.compile(r"(?:从|由)(?:每人每月|每人每年|每月|每年|原来的|现在的)?$")
+_TO_VERBS = frozenset({"提高到", "提高至", "提升到", "提升至", "增长到", "增至", "增加到", "增加至", "降低到", "降低至",
+                       "下降到", "下降至", "降到", "降至", "扩大到", "扩大至"})
+
+
+def _qualifier_unit(unit: str, after: str, num: str) -> bool:
+    """A quantity that qualifies a noun rather than counting it: 65岁及以上老年人, 0—6岁儿童,
+    二期工程."""
+    if unit == "岁":
+        return not after or not after[0] in ",;:。、)" or after.startswith(("及以上", "以上的", "以下的"))
+    if unit == "期":
+        return not num[0].isdigit() or after.startswith(("工程", "项目", "改造", "扩建", "建设"))
+    return False
+
+
+def _names_counted(subject: str, value, following: str) -> bool:
+    """长春、白山2个城市: the number only counts the names listed just before it."""
+    if _EXAMPLES_BEFORE.search(subject.strip()):
+        return False
+    tail = re.split(r"[,;:]", subject)[-1]
+    items = [x for x in re.split(r"、|和|及", tail) if x.strip()]
+    return len(items) >= 2 and all(len(x.strip()) <= 8 for x in items) and float(len(items)) == float(value)
+
+
+def _why(pre, post, approx, verb, paired, firm, deadline, goal) -> str:
+    if pre or post or approx:
+        return f"比较或变化词“{pre or post or approx}”"
+    if verb:
+        return "目标动词或“动词+数量+事项”"
+    if paired:
+        return "“分别”并列的数值"
+    if firm:
+        return "力争/确保"
+    if deadline:
+        return "分句有期限"
+    if goal:
+        return "目标段落或本年度工作部署中的“指标+数值”"
+    return ""
 _REFERENCE_VERBS = re.compile(r"^(?:聚焦|围绕|按照|落实|对照|结合|紧扣|瞄准|立足|贯彻|遵循|根据|依据)")
 _NOT_AFTER_UNIT = re.compile(r"^(?:之一|周年|届|期|批次|号|年代|以来|左右的|次方|性|制|化|的(?!目标|水平|任务|要求))")
 _ORDINAL_CHARS = frozenset("第前后近约逾")
@@ -160,6 +213,10 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             continue
         section = heading.path if heading else None
         goal_context = _is_goal_paragraph(clean, para, heading) or (role is not None and role.role == sections.GOALS)
+        if ctx.annual and (role is None or role.role == sections.TASKS) and (
+                role is None or role.year in (None, ctx.doc_year)):
+            # the work of an annual plan's year is counted work: "新建绿道100公里" is a target
+            goal_context = True
         sentences = phrases.split_sentences(clean, para, pi)
         if sentences and _looks_back(sentences[0].text, ctx):
             if trace is not None:
@@ -175,7 +232,7 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
                 dls.sort(key=lambda d: d.start)
             inherited = para_deadline or section_year or ctx.horizon
             items = _sentence_targets(sent, dls, inherited, goal_context or bool(dls) or para_deadline is not None,
-                                      goal_context, ctx, section)
+                                      goal_context, ctx, section, trace)
             found.extend(items)
             if dls:
                 para_deadline = dls[-1].year
@@ -283,7 +340,8 @@ _MAY_HAVE_WORDS = re.compile(r"高于|超过|达到|不低于|低于|赶上|接�
 
 
 def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_context: bool,
-                      goal_context: bool, ctx: DocContext, section: str | None) -> list[Found]:
+                      goal_context: bool, ctx: DocContext, section: str | None,
+                      trace: list | None = None) -> list[Found]:
     text = sent.text
     if not _MAY_HAVE_NUMBERS.search(text) and not (target_context and _MAY_HAVE_WORDS.search(text)):
         return []
@@ -308,8 +366,12 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
 
     out: list[Found] = []
 
+    def why_not(m, reason: str) -> None:
+        if trace is not None:
+            trace.append((sent.start + m.start(), sent.start + m.end(), reason))
+
     def add(indicator, kind, value, unit, comparator, pos, start, end, *, scope=None, note=None, basis=None,
-            direction="ge", baseline=None, trim=True):
+            direction="ge", baseline=None, trim=True, why=None):
         if not indicator or len(indicator) < 2 or past.at(pos):
             return
         sc, ind = phrases.trim_indicator(indicator) if scope is None and trim else (scope, indicator)
@@ -319,7 +381,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             indicator=ind, kind=kind, value=value, unit=unit, comparator=comparator, year=year_at(pos),
             baseline_year=baseline, direction=direction, firmness=firm.at(pos),
             scope=sc or ctx.default_scope, section=section, start=sent.start + evidence_start(start),
-            end=sent.start + end, note=note, basis=basis,
+            end=sent.start + end, note=note, basis=basis, why=why,
         ))
 
     # 1. scale classes: 光电信息、先进材料、绿色化工3个千亿产业集群
@@ -382,7 +444,9 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     # 3. quantities
     prev_end = -1
     prev_indicator: str | None = None
-    pending: list[str] = []  # 分别: coordinated subjects still waiting for their numbers
+    prev_number_first = ""     # the verb of a "verb + N + noun" quantity, shared by the list after it
+    pending: list[str] = []    # 分别: coordinated subjects still waiting for their numbers
+    carried: str | None = None  # 从A提高到B: the subject of A, for B
     for m in QUANTITY_RE.finditer(text):
         if scan.taken(*m.span()):
             continue
@@ -392,7 +456,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if m.start() > 0 and text[m.start() - 1] in _ORDINAL_CHARS and not m.group("pre"):
             continue
         after = text[m.end():m.end() + 40]
-        if _NOT_AFTER_UNIT.match(after):
+        unit_word = m.group("unit")
+        if _NOT_AFTER_UNIT.match(after) or _qualifier_unit(unit_word, after, m.group("num")):
             continue
         if num_start > 0 and (text[num_start - 1].isdigit() or text[num_start - 1] == "."):
             continue
@@ -403,15 +468,36 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         pre = m.group("pre") or ""
         post = m.group("post") or ""
         approx = m.group("approx")
-        unit = (m.group("mag") or "") + m.group("unit")
+        unit = (m.group("mag") or "") + unit_word
 
         # the subject: from the clause start (or the end of the previous quantity) to the verb
         clause_start = scan.clause_start(m.start())
-        chained = prev_end >= clause_start and text[prev_end:m.start()].lstrip().startswith(("、", "和"))
+        between = text[prev_end:m.start()] if prev_end >= 0 else ""
+        if prev_end >= clause_start and _RANGE_DASH.fullmatch(between):
+            prev_end = m.end()
+            continue  # 5%—5.5%: the upper end of a range; the lower end was the target
+        chained = prev_end >= clause_start and between.lstrip().startswith(("、", "和", "及"))
         region_start = prev_end if chained else clause_start
         subject = text[region_start:m.start()].lstrip("、和及 ")
         subject_start = m.start() - len(subject)
         end = m.end()
+        low = _RANGE_LOW.search(subject)
+        if low:  # 4.5—5%: the lower end, written without its unit
+            value = parse_number(low.group("low")) or value
+            subject = subject[:low.start()]
+
+        # 从A提高到B: A (and A2 in 从A1、A2提高到B1、B2) is the baseline; B takes A's subject
+        if _FROM.search(subject) or (carried is not None and chained and pre not in _TO_VERBS):
+            if _FROM.search(subject):
+                carried = _FROM.sub("", subject)
+            prev_end = m.end()
+            why_not(m, "跳过：“从…提高到…”的起点（基期值）")
+            continue
+        if carried is not None:
+            if pre in _TO_VERBS or not subject.strip(phrases._PUNCT_EDGE):
+                subject, chained = carried, False
+                subject_start = m.start()
+            carried = None
 
         # A和B分别达到X和Y: pair the subjects with the numbers in order; the verb of the
         # first number covers the others
@@ -426,18 +512,33 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
                 if len(items) >= 2:
                     subject, pending = items[0], items[1:]
 
-        # number before the noun: 新建5个省级重点实验室
+        # number before the noun: 新建5个省级重点实验室, 改建2000张认知障碍照护床位
         opening = _without_quotes(subject)
-        following = _noun_after(after) if not post else ""
+        following = _noun_after(after) if not post or post in ("以上", "及以上") else ""
         if following and _WORK_ITEMS.match(following) or (
-                _REFERENCE_VERBS.match(_strip_firm(opening.strip())) and not (pre or post)):
+                _REFERENCE_VERBS.match(_strip_firm(opening.strip())) and not (pre or post)) or (
+                _CONSEQUENCE.search(opening)):
             prev_end = m.end()
+            why_not(m, "跳过：计数的是文件自身的条目、引述或受益人数")
             continue
         _, trimmed = phrases.trim_indicator(subject)
-        if (not trimmed or trimmed in _BARE_VERBS) and following:
-            keep = subject.strip()[-2:] if subject.strip()[-2:] in _KEPT_VERBS else ""
-            subject = keep + following
+        number_first = ""
+        if following and (not trimmed or trimmed in _BARE_VERBS or _WORK_VERB_ONLY.fullmatch(trimmed)
+                          or _EXAMPLES_BEFORE.search(subject)):
+            if _EXAMPLES_BEFORE.search(subject):  # 抓好赛得利纤维等3500多个拟竣工投产项目
+                verb = ""
+            else:
+                verb = trimmed if trimmed and len(trimmed) <= 4 else (
+                    subject.strip()[-2:] if subject.strip()[-2:] in _KEPT_VERBS else "")
+            if not verb and chained and not trimmed and prev_number_first:
+                verb = prev_number_first
+            if (chained and not trimmed and prev_number_first and not verb):
+                verb = prev_number_first
+            number_first = verb or "+"
+            subject = (verb if verb in _KEPT_VERBS or _WORK_VERB_ONLY.fullmatch(verb or "-") else "") + following
             end = m.end() + len(following)
+        elif not following and not trimmed and chained and prev_number_first:
+            number_first = prev_number_first
 
         # 实现关键技术突破10项: here 突破 is what is counted, not "more than"
         if pre == "突破" and re.match(r"(?:力争|确保)?实现", subject.strip()):
@@ -445,20 +546,29 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
 
         kind, comparator, direction, basis = _classify(pre, post, approx, unit, subject)
         indicator = subject
-        if prev_indicator:
+        if prev_indicator and not number_first:
             indicator = _borrow_subject(indicator, prev_indicator, chained=chained, growth=kind == "growth")
 
         # is it a target at all?
         _, plain = phrases.trim_indicator(_without_quotes(indicator))
-        verb = bool(_TARGET_VERBS.match(_strip_firm(opening.strip()))) or bool(_TARGET_VERB_BEFORE.search(opening))
-        trigger = bool(pre or post or approx) or verb or paired
+        verb_opening = bool(_TARGET_VERBS.match(_strip_firm(opening.strip()))) or bool(
+            _TARGET_VERB_BEFORE.search(opening)) or bool(number_first)
+        trigger = bool(pre or post or approx) or verb_opening or paired
         trigger = trigger or firm.any_before(m.start()) or deadline.any_before(m.start())
         if not trigger and goal_context and not chinese_numeral and 2 <= len(plain) <= 30:
             trigger = True  # in a goals paragraph, "indicator + number" is a target
-        if chinese_numeral and not (pre or post or verb):
+        if chinese_numeral and not (pre or post or verb_opening):
             trigger = False
         if not trigger:
             prev_end = m.end()
+            why_not(m, "跳过：分句没有目标的标志（比较词、目标动词、力争/确保、期限或目标章节）")
+            continue
+        if number_first and not following and not plain:
+            prev_end = m.end()
+            continue
+        if _names_counted(subject, value, following):
+            prev_end = m.end()
+            why_not(m, "跳过：数字只是前面所列名称的个数")
             continue
 
         if kind == "multiple":
@@ -468,9 +578,12 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             baseline = base[0] if base and kind == "growth" and basis == "cumulative" else None
         before = len(out)
         add(indicator, kind, tidy_number(value), unit, comparator, m.start(), subject_start, end,
-            direction=direction, basis=basis, baseline=baseline)
+            direction=direction, basis=basis, baseline=baseline,
+            why=_why(pre, post, approx, verb_opening, paired, firm.any_before(m.start()),
+                     deadline.any_before(m.start()), goal_context))
         if len(out) > before:
             prev_indicator = out[-1].indicator
+        prev_number_first = number_first if number_first not in ("", "+") else (prev_number_first if chained else "")
         prev_end = m.end()
 
     # 4. relative, trend and milestone targets (no numbers) where the sentence sets goals
@@ -509,6 +622,10 @@ def _past_segments(text: str, dls, ctx: DocContext) -> Marks:
     return Marks(marks)
 
 
+_RATE_OF_CHANGE = re.compile(r"(?:年均增速|年均增长率|年均增长|增速|增长率|增幅|年均增幅|涨幅|上涨|增长)$")
+_PRICE_LEVEL = re.compile(r"消费价格|物价|CPI|价格指数|价格涨幅")
+
+
 def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
     """(kind, comparator, direction, basis) of a quantity."""
     comparator = POST_COMPARATORS.get(post) or PRE_COMPARATORS.get(pre)
@@ -522,16 +639,18 @@ def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
                                                               "下降至", "降低到", "降低至") else "ge"
     if re.search(r"(下降|降低|减少|压减)$", subject):
         direction = "le"
+    if _PRICE_LEVEL.search(subject) or unit == "位":
+        direction = "le"  # a price rise (CPI) is a ceiling; a rank is better when smaller
     basis = None
     kind = "number"
     if unit.endswith("倍"):
         kind = "multiple"
-    elif pre in CHANGE_VERBS or re.search(r"(年均增速|年均增长率|年均增长|增速|增长率|增幅|年均增幅)$", subject):
+    elif pre in CHANGE_VERBS or _RATE_OF_CHANGE.search(subject):
         if unit in ("%", "个百分点", "百分点"):
             kind = "growth"
             basis = "points" if "百分点" in unit else (
                 "annual" if "年均" in pre or "年均" in subject[-6:] else "cumulative")
-            if pre in ("下降", "降低", "减少", "年均下降"):
+            if pre in ("下降", "降低", "减少", "年均下降", "压减"):
                 direction = "le"
         elif pre in CHANGE_VERBS:
             kind = "number"  # 增加50家: an increment counted in units
