@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from functools import lru_cache
+from functools import cache
 from typing import get_args
 
 import pytest
@@ -48,7 +48,7 @@ _SENTENCE_END = re.compile(r"[。！？；]")
 YEAR_OF_REPORT, YEAR_OF_PLAN = 2026, 2030
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gold() -> dict:
     return json.loads(GOLD_FILE.read_text(encoding="utf-8"))
 
@@ -57,7 +57,7 @@ def _documents() -> list[dict]:
     return _gold()["documents"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _text(name: str) -> str:
     """The document with all whitespace removed (newlines split a few numbers: PM\\n2.5)."""
     return re.sub(r"\s", "", (REAL / name).read_text(encoding="utf-8"))

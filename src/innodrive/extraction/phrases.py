@@ -59,6 +59,7 @@ _LEAD_WORDS = [
     # bare action verbs (counted things stay: 新增, 新认定, 新创建, 引进, 获批, 入库)
     r"实现", r"建成", r"建设", r"打造", r"培育形成", r"培育", r"形成", r"完成", r"达到", r"发展", r"壮大",
 ]
+_LEAD_WORDS.append(r"在[^,;。]{1,24}?等?(?:领域|方面|行业|地区|环节)")  # 在科研、工业等领域应用落地
 _LEAD_RE = re.compile("^(?:" + "|".join(_LEAD_WORDS) + ")")
 _TRAIL_RE = re.compile(r"(?:力争|确保|要|将|均|等指标均|等指标|指标|等|的|为|继续|保持|稳定|总体|分别|累计|年均)$")
 _PUNCT_EDGE = " ,:;、和及与并"

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from innodrive.extraction import phrases, sections, timeframe
 from innodrive.extraction.numbers import (
     CHANGE_VERBS,
+    COUNT_UNITS,
     POST_COMPARATORS,
     PRE_COMPARATORS,
     QUANTITY_RE,
@@ -97,6 +98,24 @@ _WORK_VERB_ONLY = re.compile(
     r"整治|清理|处置|腾退|收储|供给|投入|下达|拨付|兑现|撬动|发行|争创|申报|入选|攻坚突破|突破|引育|新落地|落地)"
     r"(?:了)?")
 _EXAMPLES_BEFORE = re.compile(r"等$")
+_VERB_HEAD = re.compile(r"^(?P<verb>" + _WORK_VERB_ONLY.pattern.split(")*", 1)[1].split("(?:了)?")[0] + ")")
+_VERB_TAIL = re.compile(r"(?P<verb>" + _WORK_VERB_ONLY.pattern.split(")*", 1)[1].split("(?:了)?")[0] + r"|强化|深化|加强|"
+                        r"优化|完善|扩大|支持|选送|建好|用好|加密建设|高质量建设|重点建设)$")
+_SCOPE_ONLY = frozenset({"全省", "全市", "全区", "全县", "全州", "省内", "市内", "区内", "县内", "全国", "本省", "本市",
+                         "我省", "我市", "各地", "各市", "各县"})
+# N个“一件事”, 3个“100”: a named package, counted by the document itself
+_NAMED_AFTER = re.compile(r"^(?:论坛|峰会|大会|俱乐部|计划|工程\b)")
+# 增速高于全省平均2个百分点: a margin over an average is a relative target, not a value
+_MARGIN_BEFORE = re.compile(r"(?:高于|快于|超过|领先)(?:全国|全省|全市|全区|同期|经济)?(?:平均|增速|水平)(?:水平)?$")
+# 全省320家…食堂、40家…单位实现全覆盖: the scope of a coverage goal
+_COVERAGE_AFTER = re.compile(r"^[^。;]{0,60}?(?:实现|达到)?全覆盖")
+_GRANT_BEFORE = re.compile(r"(?:给予|奖励|补助|补贴|资助|一次性)$")
+
+
+def _verb_list(text: str) -> bool:
+    """新建和加密建设、改造提升: only work verbs joined by 和/、."""
+    parts = [x for x in re.split(r"和|、|及|并", text) if x]
+    return len(parts) >= 2 and all(_VERB_TAIL.fullmatch(x) or _WORK_VERB_ONLY.fullmatch(x) for x in parts)
 _RANGE_DASH = re.compile(r"\s*[—\-–~～]{1,2}\s*|\s*至\s*")
 _RANGE_LOW = re.compile(r"(?<![\d.])(?P<low>\d{1,9}(?:\.\d{1,6})?)\s*[—\-–~～]{1,2}\s*$")
 _FROM = re.compile(r"(?:从|由)(?:每人每月|每人每年|每月|每年|原来的|现在的)?$")
@@ -107,8 +126,9 @@ _TO_VERBS = frozenset({"提高到", "提高至", "提升到", "提升至", "增�
 def _qualifier_unit(unit: str, after: str, num: str) -> bool:
     """A quantity that qualifies a noun rather than counting it: 65岁及以上老年人, 0—6岁儿童,
     二期工程."""
-    if unit == "岁":
-        return not after or not after[0] in ",;:。、)" or after.startswith(("及以上", "以上的", "以下的"))
+    if unit in ("岁", "小时", "天", "分钟"):
+        # 65岁及以上老年人, 24小时开放, 1小时通勤圈: a class or a threshold
+        return bool(after) and (after[0] not in ",;:。、)" or after.startswith(("及以上", "以上的", "以下的")))
     if unit == "期":
         return not num[0].isdigit() or after.startswith(("工程", "项目", "改造", "扩建", "建设"))
     return False
@@ -137,7 +157,7 @@ def _why(pre, post, approx, verb, paired, firm, deadline, goal) -> str:
     if goal:
         return "目标段落或本年度工作部署中的“指标+数值”"
     return ""
-_REFERENCE_VERBS = re.compile(r"^(?:聚焦|围绕|按照|落实|对照|结合|紧扣|瞄准|立足|贯彻|遵循|根据|依据)")
+_REFERENCE_VERBS = re.compile(r"^(?:聚焦|围绕|按照|落实|对照|结合|紧扣|瞄准|立足|贯彻|遵循|根据|依据|发挥|依托|利用|用好|借助)")
 _NOT_AFTER_UNIT = re.compile(r"^(?:之一|周年|届|期|批次|号|年代|以来|左右的|次方|性|制|化|的(?!目标|水平|任务|要求))")
 _ORDINAL_CHARS = frozenset("第前后近约逾")
 _QUOTE_OPEN = "“\"《「‘"
@@ -234,7 +254,9 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             items = _sentence_targets(sent, dls, inherited, goal_context or bool(dls) or para_deadline is not None,
                                       goal_context, ctx, section, trace)
             found.extend(items)
-            if dls:
+            if dls and dls[-1].start <= 6:
+                # 到2025年，…: a deadline that opens a sentence frames the sentences after it;
+                # one inside a clause (…，2027年建成某高铁) belongs to that clause only
                 para_deadline = dls[-1].year
     return _merge_repeats(found)
 
@@ -354,6 +376,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     single_year = dls[0].year if dls and len({d.year for d in dls}) == 1 else None
     base = baseline_year(text)
     leading_deadline_end = next((d.end for d in dls if d.start == 0), None)
+    vision = "远景" in text or "展望" in text
 
     def year_at(pos: int) -> int | None:
         return deadline.at(pos) or single_year or inherited_year
@@ -373,6 +396,11 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     def add(indicator, kind, value, unit, comparator, pos, start, end, *, scope=None, note=None, basis=None,
             direction="ge", baseline=None, trim=True, why=None):
         if not indicator or len(indicator) < 2 or past.at(pos):
+            return
+        year = year_at(pos)
+        if vision and year and ctx.horizon and year > ctx.horizon + 4:
+            if trace is not None:
+                trace.append((sent.start + start, sent.start + end, "跳过：远景展望（超出本文件的规划期）"))
             return
         sc, ind = phrases.trim_indicator(indicator) if scope is None and trim else (scope, indicator)
         if not ind or len(ind) < 2:
@@ -514,28 +542,42 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
 
         # number before the noun: 新建5个省级重点实验室, 改建2000张认知障碍照护床位
         opening = _without_quotes(subject)
-        following = _noun_after(after) if not post or post in ("以上", "及以上") else ""
-        if following and _WORK_ITEMS.match(following) or (
-                _REFERENCE_VERBS.match(_strip_firm(opening.strip())) and not (pre or post)) or (
-                _CONSEQUENCE.search(opening)):
+        if after.startswith("“") or _NAMED_AFTER.match(after) or _MARGIN_BEFORE.search(subject) or (
+                _CONSEQUENCE.search(opening.strip()) or _COVERAGE_AFTER.match(after) or (
+                    unit.endswith("元") and _GRANT_BEFORE.search(opening.strip()))):
             prev_end = m.end()
-            why_not(m, "跳过：计数的是文件自身的条目、引述或受益人数")
+            why_not(m, "跳过：命名的项目包、比平均水平高出的幅度、受益或覆盖范围、奖补金额")
+            continue
+        following = _noun_after(after) if not post or post in ("以上", "及以上", "左右") else ""
+        if following and _WORK_ITEMS.search(following) or (
+                _REFERENCE_VERBS.match(_strip_firm(opening.strip())) and not (pre or post)):
+            prev_end = m.end()
+            why_not(m, "跳过：计数的是文件自身的条目或引述的事物")
             continue
         _, trimmed = phrases.trim_indicator(subject)
+        if trimmed in _SCOPE_ONLY:
+            trimmed = ""
+        if pre in CHANGE_VERBS and following and unit_word in COUNT_UNITS and trimmed and (
+                _VERB_TAIL.search(trimmed) or len(trimmed) <= 2):
+            trimmed, pre = trimmed + pre, ""  # 整合提升1000个…: 提升 belongs to the verb
         number_first = ""
-        if following and (not trimmed or trimmed in _BARE_VERBS or _WORK_VERB_ONLY.fullmatch(trimmed)
-                          or _EXAMPLES_BEFORE.search(subject)):
-            if _EXAMPLES_BEFORE.search(subject):  # 抓好赛得利纤维等3500多个拟竣工投产项目
-                verb = ""
+        beneficiary = _beneficiary(after) if subject.rstrip().endswith("为") else None
+        if beneficiary:
+            subject, covered = beneficiary
+            number_first = "为"
+            end = m.end() + covered
+        elif following and (not trimmed or trimmed in _BARE_VERBS or _VERB_TAIL.search(trimmed)
+                            or _verb_list(trimmed) or _EXAMPLES_BEFORE.search(subject.strip())):
+            if _EXAMPLES_BEFORE.search(subject.strip()):  # 新开工晏城至表白寺等2个项目
+                lead = _VERB_HEAD.match(_strip_firm(subject.strip()))
+                verb = lead.group("verb") if lead else ""
             else:
-                verb = trimmed if trimmed and len(trimmed) <= 4 else (
-                    subject.strip()[-2:] if subject.strip()[-2:] in _KEPT_VERBS else "")
-            if not verb and chained and not trimmed and prev_number_first:
-                verb = prev_number_first
-            if (chained and not trimmed and prev_number_first and not verb):
-                verb = prev_number_first
+                tail = _VERB_TAIL.search(trimmed) if trimmed else None
+                verb = tail.group("verb") if tail else ""
+            if not verb and not trimmed and chained and prev_number_first:
+                verb = prev_number_first if prev_number_first != "+" else ""
             number_first = verb or "+"
-            subject = (verb if verb in _KEPT_VERBS or _WORK_VERB_ONLY.fullmatch(verb or "-") else "") + following
+            subject = verb + following
             end = m.end() + len(following)
         elif not following and not trimmed and chained and prev_number_first:
             number_first = prev_number_first
@@ -557,8 +599,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         trigger = trigger or firm.any_before(m.start()) or deadline.any_before(m.start())
         if not trigger and goal_context and not chinese_numeral and 2 <= len(plain) <= 30:
             trigger = True  # in a goals paragraph, "indicator + number" is a target
-        if chinese_numeral and not (pre or post or verb_opening):
-            trigger = False
+        if chinese_numeral and (value == 1 or not (pre or post or _TARGET_VERBS.match(_strip_firm(opening.strip())))):
+            trigger = False  # 一支队伍, 一张蓝图: an article, not a count; 三大工程: a name
         if not trigger:
             prev_end = m.end()
             why_not(m, "跳过：分句没有目标的标志（比较词、目标动词、力争/确保、期限或目标章节）")
@@ -583,8 +625,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
                      deadline.any_before(m.start()), goal_context))
         if len(out) > before:
             prev_indicator = out[-1].indicator
-        prev_number_first = number_first if number_first not in ("", "+") else (prev_number_first if chained else "")
-        prev_end = m.end()
+        prev_number_first = number_first or (prev_number_first if chained else "")
+        prev_end = end if number_first else m.end()
 
     # 4. relative, trend and milestone targets (no numbers) where the sentence sets goals
     if target_context:
@@ -672,14 +714,39 @@ def _quote_open_before(text: str, pos: int) -> bool:
 
 
 _NOUN_AFTER = re.compile(r"[\w“”()（）]{2,24}?(?=[,;:、。和]|以上|$)")
+_ALTERNATIVE = re.compile(r"^\([^()]{1,4}\)")   # 100条(个)幸福河湖: the bracketed alternative unit
+_LIST_WITH_ETC = re.compile(r"^[^,;:。]{1,30}?、[^,;:。]{1,30}?等[\w“”]{1,12}?(?=[,;:。]|以上|$)")
 
 
 def _noun_after(after: str) -> str:
+    """The noun a "verb + N + unit" quantity counts: 改建2000张|认知障碍照护床位; a list
+    closed by 等 is one noun (超5000场次|专题教育、家长课堂等活动)."""
+    after = _ALTERNATIVE.sub("", after)
+    m = _LIST_WITH_ETC.match(after)
+    if m:
+        return m.group(0)
     m = _NOUN_AFTER.match(after)
     if not m:
         return ""
     noun = m.group(0)
-    return noun if re.match(r"[^\W\d_a-zA-Z]", noun) else ""
+    return noun if re.match(r"\d{0,6}[^\W\d_a-zA-Z]", noun) else ""
+
+
+_BENEFICIARY = re.compile(r"^(?P<who>[^,;:。]{2,40}?)(?:免费|无偿)?(?P<verb>提供|开展|发放|实施|组织|进行|落实|给予)"
+                          r"(?P<what>[^,;:。]{2,40})")
+
+
+def _beneficiary(after: str) -> tuple[str, int] | None:
+    """为N名X提供Y: the indicator is X + Y (残疾儿童 + 康复救助服务); returns it and the
+    length of text it covers."""
+    m = _BENEFICIARY.match(_ALTERNATIVE.sub("", after))
+    if not m:
+        return None
+    who = re.split(r"等|、", m.group("who"))[-1]
+    what = re.split(r"等", m.group("what"))[-1].split("、")[-1]
+    if len(who) < 2 or len(what) < 2:
+        return None
+    return who + what, m.end()
 
 
 _MEASURE_WORDS = ("投入强度", "强度", "资金", "经费", "金额", "总额", "增速", "增幅", "占比", "比重", "数量",
