@@ -90,8 +90,10 @@ def _t2s(text: str) -> str:
 def _base_value(value, unit) -> tuple[float, str] | None:
     from innodrive.indicators.units import parse_unit
 
-    if value is None or unit is None:
+    if value is None:
         return None
+    if not unit:
+        return float(value), "（无单位）"  # an index value written without a unit matches only another one
     try:
         u = parse_unit(unit)
     except InputError:

@@ -376,7 +376,12 @@ def read_meta(clean: str, paragraphs: list[tuple[int, int]], html_title: str | N
         region, level = region2 or region, level2 or level
     if issued is None and annual_year:
         issued = str(annual_year)
+    title_inferred = False
+    if title is None and genre == "工作要点" and annual_year and issuer:
+        # a work plan that opens with its first paragraph: its title from issuer, year and genre
+        topic = "科技" if re.search(r"科技局|科学技术局|科技厅", issuer) else ""
+        title, title_inferred = f"{issuer}{annual_year}年{topic}工作要点", True
     doc_year = issued_year or plan_start or annual_year
     return Meta(title=title, title_span=title_span, issuer=issuer, region=region, region_level=level,
                 genre=genre, issued=issued, horizon=horizon, plan_start=plan_start, doc_year=doc_year,
-                annual=annual_year is not None, default_scope=scope_for(region, level))
+                annual=annual_year is not None, default_scope=scope_for(region, level), title_inferred=title_inferred)

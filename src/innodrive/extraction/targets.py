@@ -109,13 +109,46 @@ _NAMED_AFTER = re.compile(r"^(?:论坛|峰会|大会|俱乐部|计划|工程\b)"
 _MARGIN_BEFORE = re.compile(r"(?:高于|快于|超过|领先)(?:全国|全省|全市|全区|同期|经济)?(?:平均|增速|水平)(?:水平)?$")
 # 全省320家…食堂、40家…单位实现全覆盖: the scope of a coverage goal
 _COVERAGE_AFTER = re.compile(r"^[^。;]{0,60}?(?:实现|达到)?全覆盖")
+_HAN_START = re.compile(r"[^\W\d_a-zA-Z]")
+_COUNTED_BODIES = re.compile(r"^(?:部门|单位|成员单位|厅局|委办局|市直部门|省直部门)")
+_SCOPE_VERB = re.compile(r"(?:支持|推动|指导|帮助|鼓励|引导|覆盖|涉及|包括|惠及)$")
+_AREA_NOUN = re.compile(r"^[^\W\d_a-zA-Z]{0,4}?(?:县域|县|地市|市州|区县|乡镇|地区|片区|省份|城市|村)")
 _GRANT_BEFORE = re.compile(r"(?:给予|奖励|补助|补贴|资助|一次性)$")
+
+
+_TAIL_START = re.compile(r"支持|用于|占|基层|规范|平均|人均|覆盖|投资|增加值|产值|营业收入|营收|收入|规模|数量|"
+                         r"比重|占比|比例|总额|总量|强度|面积|产量|增速|增幅|满意度|达标率|合格率|覆盖率|[率数]$")
+
+
+def distribute(subject: str) -> list[str]:
+    """A、B、C均增长6% / A、B服务率达到66%: one indicator per listed item, each with the
+    shared tail of the last item (2型糖尿病患者|基层规范管理服务率)."""
+    s = re.sub(r"(?:均|都|均将|都将|也)$", "", subject.strip(phrases._PUNCT_EDGE))
+    if "、" not in s:
+        return [subject]
+    parts = [x.strip(phrases._PUNCT_EDGE) for x in re.split(r"、|和(?=[^、]*$)", s)]
+    parts = [x for x in parts if x]
+    if len(parts) < 2 or any(len(x) > 14 for x in parts[:-1]) or all(
+            _VERB_TAIL.fullmatch(x) or _WORK_VERB_ONLY.fullmatch(x) for x in parts):
+        return [subject]
+    last = parts[-1]
+    t = _TAIL_START.search(last, 2)
+    if t is None:
+        return [subject] if len(last) > 14 else parts
+    tail = last[t.start():]
+    out = []
+    for x in parts[:-1]:
+        _, trimmed = phrases.trim_indicator(x)
+        x = trimmed or x
+        out.append(x if x.endswith(tail) or _TAIL_START.search(x, max(len(x) - 4, 1)) else x + tail)
+    return out + [last]
 
 
 def _verb_list(text: str) -> bool:
     """新建和加密建设、改造提升: only work verbs joined by 和/、."""
     parts = [x for x in re.split(r"和|、|及|并", text) if x]
     return len(parts) >= 2 and all(_VERB_TAIL.fullmatch(x) or _WORK_VERB_ONLY.fullmatch(x) for x in parts)
+_RELATIVE_WORDS = frozenset({"今年", "年内", "全年", "本年度", "明年"})
 _RANGE_DASH = re.compile(r"\s*[—\-–~～]{1,2}\s*|\s*至\s*")
 _RANGE_LOW = re.compile(r"(?<![\d.])(?P<low>\d{1,9}(?:\.\d{1,6})?)\s*[—\-–~～]{1,2}\s*$")
 _FROM = re.compile(r"(?:从|由)(?:每人每月|每人每年|每月|每年|原来的|现在的)?$")
@@ -166,7 +199,7 @@ _MULTIPLE_RE = re.compile(
     r"(?:(?P<base>较|比|相比|相较于?|在)\s*(?P<ref>[^,;。]{0,14}?)(?:基础上)?)?"
     r"(?P<verb>基本实现|力争实现|确保实现|实现|力争|确保)?"
     r"(?P<what>倍增|翻一番|翻番|翻两番|翻三番|增长(?P<n>\d{1,3}(?:\.\d{1,3})?|[一二两三四五六七八九十])倍)"
-    r"(?!计划|行动|工程|工作|战略|目标)"
+    r"(?!计划|行动|工程|工作|战略|目标|效应|作用|效果|式|型)"
 )
 _SCALE_LIST_RE = re.compile(
     r"(?P<count>(?<![\d.])\d{1,3}|[一二两三四五六七八九十])(?:个|户|家|条)"
@@ -373,7 +406,9 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     scan = SentenceScan(text)
     past = _past_segments(text, dls, ctx)
     deadline = Marks([(d.start, d.year) for d in dls])
-    single_year = dls[0].year if dls and len({d.year for d in dls}) == 1 else None
+    written = [d for d in dls if d.text not in _RELATIVE_WORDS]
+    # one written deadline covers the whole sentence (…达到500家，到2025年); 今年/明年 only what follows
+    single_year = written[0].year if written and len({d.year for d in written}) == 1 else None
     base = baseline_year(text)
     leading_deadline_end = next((d.end for d in dls if d.start == 0), None)
     vision = "远景" in text or "展望" in text
@@ -449,6 +484,12 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             continue
         clause_start = scan.clause_start(m.start())
         subject = text[clause_start:m.start()]
+        last = None
+        for last in QUANTITY_RE.finditer(subject):
+            pass
+        if last is not None:  # 研发经费年均增长10%、高新技术企业数量实现倍增: the subject starts after 10%
+            clause_start += last.end()
+            subject = subject[last.end():]
         if not subject.strip(phrases._PUNCT_EDGE):
             continue
         what = m.group("what")
@@ -469,11 +510,16 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             add(item, "multiple", value, "倍", None, m.start(), clause_start, m.end(), baseline=base_year)
         scan.take(clause_start, m.end())
 
-    # 3. quantities
+    # 3. ranks (全省前3位 → a `le` target on the rank), ratios (2.1∶1) and index values without a unit
+    if target_context or _RANK_RE.search(text) and firm:
+        _ranks_ratios_indices(scan, add, goal_context or bool(firm) or bool(dls))
+
+    # 4. quantities
     prev_end = -1
     prev_indicator: str | None = None
     prev_number_first = ""     # the verb of a "verb + N + noun" quantity, shared by the list after it
     pending: list[str] = []    # 分别: coordinated subjects still waiting for their numbers
+    pending_pre = ""
     carried: str | None = None  # 从A提高到B: the subject of A, for B
     for m in QUANTITY_RE.finditer(text):
         if scan.taken(*m.span()):
@@ -533,12 +579,14 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if chained and pending:
             subject = pending.pop(0)
             paired = True
+            pre = pre or pending_pre  # 分别增长5%和8%: both are growth
         else:
             pending = []
             if subject.endswith("分别"):
                 items = [x for x in re.split(r"、|和|及", subject[:-2]) if x.strip()]
                 if len(items) >= 2:
                     subject, pending = items[0], items[1:]
+                    pending_pre = pre
 
         # number before the noun: 新建5个省级重点实验室, 改建2000张认知障碍照护床位
         opening = _without_quotes(subject)
@@ -548,7 +596,16 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             prev_end = m.end()
             why_not(m, "跳过：命名的项目包、比平均水平高出的幅度、受益或覆盖范围、奖补金额")
             continue
+        if post in ("以下", "以内") and after[:1] and _HAN_START.match(after):
+            prev_end = m.end()
+            why_not(m, "跳过：“N以下+名词”是类别（如8座以下乘用车），不是目标")
+            continue
         following = _noun_after(after) if not post or post in ("以上", "及以上", "左右") else ""
+        if following and (_COUNTED_BODIES.match(following) or (
+                _SCOPE_VERB.search(opening.strip()) and _AREA_NOUN.match(following))):
+            prev_end = m.end()
+            why_not(m, "跳过：部门或地区的个数是范围，不是目标")
+            continue
         if following and _WORK_ITEMS.search(following) or (
                 _REFERENCE_VERBS.match(_strip_firm(opening.strip())) and not (pre or post)):
             prev_end = m.end()
@@ -619,21 +676,82 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         else:
             baseline = base[0] if base and kind == "growth" and basis == "cumulative" else None
         before = len(out)
-        add(indicator, kind, tidy_number(value), unit, comparator, m.start(), subject_start, end,
-            direction=direction, basis=basis, baseline=baseline,
-            why=_why(pre, post, approx, verb_opening, paired, firm.any_before(m.start()),
-                     deadline.any_before(m.start()), goal_context))
+        why = _why(pre, post, approx, verb_opening, paired, firm.any_before(m.start()),
+                   deadline.any_before(m.start()), goal_context)
+        # A、B均增长6% / A、B服务率达到66%: each item reaches the value; a count of a list
+        # (新认证绿色、有机农产品1000个) is one total
+        each = bool(re.search(r"(?:均|都)(?:将|要)?$", indicator.strip())) or unit in ("%", "个百分点", "‰")
+        items = distribute(indicator) if each and not (number_first or paired) else [indicator]
+        for item in items:
+            add(item, kind, tidy_number(value), unit, comparator, m.start(), subject_start, end,
+                direction=direction, basis=basis, baseline=baseline, why=why)
         if len(out) > before:
-            prev_indicator = out[-1].indicator
+            prev_indicator = out[before].indicator if len(items) > 1 else out[-1].indicator
         prev_number_first = number_first or (prev_number_first if chained else "")
         prev_end = end if number_first else m.end()
 
-    # 4. relative, trend and milestone targets (no numbers) where the sentence sets goals
+    # 5. relative, trend and milestone targets (no numbers) where the sentence sets goals
     if target_context:
         _relative(scan, add)
         _trend(scan, add)
         _milestones(scan, add)
     return out
+
+
+_RANK_RE = re.compile(
+    r"(?P<verb>进入|保持|稳定在|稳居|位居|跻身|居于|居|保持在|提升至|提升到|上升至|上升到|进位至|达到)?"
+    r"(?P<scope>全国|全省|全球|全市|全区|世界|中部地区|西部地区|东部地区|中部|西部|东部|同类城市)?"
+    r"(?:(?P<kind>前|第)(?P<n>\d{1,3})(?P<unit>位|名)?|“保(?P<keep>\d{1,3})争(?P<aim>\d{1,3})”)"
+    r"(?![\d.%])")
+_RANK_WORDS = re.compile(r"(?:排名|位次|排位|名次)$")
+_RATIO_RE = re.compile(r"(?<![\d.])(?P<num>\d{1,4}(?:\.\d{1,3})?)\s*[∶:]\s*1(?![\d.])")
+_INDEX_RE = re.compile(
+    r"(?P<subject>指数|得分|评分|分值|指数值)(?P<pre>达到|保持在|稳定在|超过|提高到|提升到|不低于|高于)?"
+    r"(?P<num>\d{1,5}(?:\.\d{1,3})?)(?P<post>以上|左右|以内)?(?=[,;:。、]|$)")
+
+
+def _ranks_ratios_indices(scan: SentenceScan, add, target_context: bool) -> None:
+    text = scan.text
+    for m in _RANK_RE.finditer(text):
+        if scan.taken(*m.span()) or scan.quoted(m.start(), m.end()) and not m.group("keep"):
+            continue
+        start = scan.clause_start(m.start())
+        subject = text[start:m.start()]
+        ranked = bool(_RANK_WORDS.search(subject.strip())) or (
+            m.group("kind") == "前" and (m.group("unit") or m.group("verb"))) or (
+            m.group("kind") == "第" and m.group("unit") and m.group("verb"))
+        if not ranked or not (target_context or m.group("verb")):
+            continue
+        n = m.group("n") or m.group("keep")
+        _, indicator = phrases.trim_indicator(subject)
+        if not indicator or len(indicator) < 2:
+            continue
+        note = f"保{m.group('keep')}争{m.group('aim')}" if m.group("keep") else None
+        add(indicator, "number", int(n), "位", "<=" if m.group("kind") != "第" else "=", m.start(), start, m.end(),
+            direction="le", note=note, trim=False, why="名次目标（越小越好）")
+        scan.take(start, m.end())
+    if not target_context:
+        return
+    for m in _RATIO_RE.finditer(text):
+        if scan.taken(*m.span()):
+            continue
+        start = scan.clause_start(m.start())
+        subject = re.sub(r"(?:达到|保持在|稳定在|提高到|不低于|为)$", "", text[start:m.start()])
+        _, indicator = phrases.trim_indicator(subject)
+        if indicator and ("比" in indicator or "配比" in indicator):
+            add(indicator, "number", tidy_number(float(m.group("num"))), "∶1", "=", m.start(), start, m.end(),
+                trim=False, why="比值目标（X∶1）")
+            scan.take(start, m.end())
+    for m in _INDEX_RE.finditer(text):
+        if scan.taken(*m.span()):
+            continue
+        start = scan.clause_start(m.start())
+        _, indicator = phrases.trim_indicator(text[start:m.end("subject")])
+        comparator = POST_COMPARATORS.get(m.group("post") or "") or PRE_COMPARATORS.get(m.group("pre") or "") or "="
+        if indicator and len(indicator) >= 3:
+            add(indicator, "number", tidy_number(float(m.group("num"))), None, comparator, m.start("num"), start,
+                m.end(), trim=False, why="无单位的指数值")
+            scan.take(start, m.end())
 
 
 def _past_segments(text: str, dls, ctx: DocContext) -> Marks:
