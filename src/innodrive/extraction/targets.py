@@ -484,9 +484,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             continue
         clause_start = scan.clause_start(m.start())
         subject = text[clause_start:m.start()]
-        last = None
-        for last in QUANTITY_RE.finditer(subject):
-            pass
+        last = max(QUANTITY_RE.finditer(subject), key=lambda q: q.end(), default=None)
         if last is not None:  # 研发经费年均增长10%、高新技术企业数量实现倍增: the subject starts after 10%
             clause_start += last.end()
             subject = subject[last.end():]
