@@ -170,3 +170,16 @@ def test_a_work_plan_without_a_title_gets_an_inferred_one():
     assert d.title == "泸州市科技局2031年科技工作要点" and d.title_inferred
     assert any("推断" in w for w in plan.warnings)
     assert "title_inferred" not in plan.to_contract()["document"]
+
+
+def test_amounts_and_thresholds_of_a_management_method_are_rules_not_targets():
+    plan = plan_of("某市科技计划项目管理办法\n第八条 单个项目资助金额不超过50万元，自筹资金不低于资助金额的2倍。\n"
+                   "第九条 对验收优秀的项目给予10万元奖励。\n第十条 到2032年，全市科技计划项目绩效评价覆盖率达到100%。")
+    assert plan.document.genre == "管理办法"
+    assert [(t.value, t.unit, t.year) for t in quantitative(plan)] == [(100, "%", 2032)]
+
+
+def test_modifiers_before_the_noun_are_not_the_indicator():
+    plan = plan_of("某市2031年科技工作要点\n一、主要目标\n培育具有核心竞争力的科技领军企业10家，"
+                   "新增具备自主知识产权的高新技术企业80家。")
+    assert {t.indicator for t in quantitative(plan)} == {"科技领军企业", "新增高新技术企业"}

@@ -61,8 +61,10 @@ _LEAD_WORDS = [
 ]
 _LEAD_WORDS.append(r"在[^,;。]{1,24}?等?(?:领域|方面|行业|地区|环节)")  # 在科研、工业等领域应用落地
 # list numbers that were not headings: 47.全年新增… / (3)… / 三、…
+_LEAD_WORDS.append(r"(?:具有|具备|富有)[^,;。的]{1,12}的")  # 具有核心竞争力的科技领军企业 → 科技领军企业
 _LEAD_WORDS.append(r"\d{1,3}[.、](?!\d)|\(\d{1,3}\)|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、")
 _LEAD_RE = re.compile("^(?:" + "|".join(_LEAD_WORDS) + ")")
+_MODIFIER_IN = re.compile(r"(?:具有|具备|富有)[^,;。的]{1,12}的(?=.)")
 _TRAIL_RE = re.compile(r"(?:力争|确保|要|将|均|等指标均|等指标|指标|等|的|为|继续|保持|稳定|总体|分别|累计|年均)$")
 _PUNCT_EDGE = " ,:;、和及与并"
 
@@ -91,6 +93,8 @@ def trim_indicator(phrase: str) -> tuple[str | None, str]:
         s = _TRAIL_RE.sub("", s).strip(_PUNCT_EDGE)
         if s == before:
             break
+    if "的" in s:
+        s = _MODIFIER_IN.sub("", s)  # 新增具备自主知识产权的高新技术企业 → 新增高新技术企业
     return scope, s
 
 

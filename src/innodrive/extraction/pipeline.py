@@ -65,7 +65,7 @@ def _run(doc: Document, explain: bool) -> PlanRecord:
         ))
 
     ctx = DocContext(doc_year=meta.doc_year, horizon=meta.horizon, plan_start=meta.plan_start,
-                     default_scope=meta.default_scope, annual=meta.annual)
+                     default_scope=meta.default_scope, annual=meta.annual, genre=meta.genre)
     trace: list | None = [] if explain else None
     found = find_targets(clean, paragraphs, headings, ctx, trace=trace)
     targets = [

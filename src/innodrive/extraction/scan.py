@@ -35,6 +35,11 @@ class SentenceScan:
             start = max(start, self._taken_ends[j])
         return start
 
+    def clauses_between(self, a: int, b: int) -> int:
+        """How many clause separators lie between positions ``a`` and ``b``."""
+        lo, hi = (a, b) if a <= b else (b, a)
+        return bisect_right(self._seps, hi) - bisect_right(self._seps, lo)
+
     def quoted(self, a: int, b: int) -> bool:
         """Whether [a, b) lies entirely inside quotation marks or a book title."""
         return b > a and self._quoted.find(0, a, b) == -1

@@ -32,8 +32,9 @@ from innodrive.extraction.timeframe import FIVE_YEAR_RE, five_year_plan
 REVIEW, BACKGROUND, GOALS, TASKS, SAFEGUARDS = "review", "background", "goals", "tasks", "safeguards"
 
 _REVIEW = re.compile(
-    r"回顾|发展成就|主要成就|成就|主要成绩|取得成绩|成绩|主要成效|取得(?:的)?成效|工作成效|发展成效|发展基础|现实基础|"
-    r"基础条件|发展现状|现状|上年工作|过去一年|过去五年|[一二三四五]年来|工作总结|总结")
+    r"回顾|回望|发展成就|主要成就|取得(?:的)?(?:显著|重大|历史性)?成就|辉煌成就|主要成绩|取得(?:的)?成绩|工作成绩|"
+    r"主要成效|取得(?:的)?成效|工作成效|发展成效|发展基础|现实基础|基础条件|发展现状|基本情况|上年工作|"
+    r"过去一年|过去五年|[一二三四五]年来|工作总结|总结回顾|年度总结")
 _BACKGROUND = re.compile(r"面临(?:的)?形势|形势分析|发展形势|发展环境|机遇和挑战|机遇与挑战|存在(?:的)?问题|问题和不足|"
                          r"困难和问题|问题和挑战|重要意义|必要性|编制依据|背景")
 _GOALS = re.compile(r"目标|指标")

@@ -45,6 +45,7 @@ class DocContext:
     plan_start: int | None      # first year of a five-year plan period
     default_scope: str | None   # 全市 for a city document
     annual: bool = False
+    genre: str | None = None
 
 
 @dataclass
@@ -82,6 +83,10 @@ _PAST = re.compile(r"同比|比上年|较上年|比去年|较去年|已经|已�
                    r"共认定|共有|现有|新认定了|增长了|提高了|完成了|实现了|达到了|位居全省|排名全省|"
                    r"过去[一二三四五]年|[一二三四五]年来|以来|十[一二三]五(?:时期|期间)|(?:从|由)\d+(?:\.\d+)?(?:[^\W\d_a-zA-Z]|%){0,3}"
                    r"(?:增加|增长|提高|提升|上升|扩大)到")
+# in a goals paragraph 同比增长6% is the target's own wording, not a report of last year
+# (and 从A提高到B sets B, with A its baseline)
+_PAST_IN_GOALS = re.compile(_PAST.pattern.replace("同比|比上年|较上年|比去年|较去年|", "").replace(
+    "累计认定|累计培育|累计完成|", "").split("|(?:从|由)")[0])
 _FIRM = re.compile(r"力争|确保")
 # counted work items (4项重点任务, 20条措施) and references (聚焦…, 围绕…) are not goals
 _WORK_ITEMS = re.compile(r"^(?:重点)?(?:任务|工作|举措|措施|方面|领域|环节|原则|要求|意见|政策|文件|会议|讲话|精神|民生实事|实事|类)"
@@ -101,14 +106,13 @@ _EXAMPLES_BEFORE = re.compile(r"等$")
 _VERB_HEAD = re.compile(r"^(?P<verb>" + _WORK_VERB_ONLY.pattern.split(")*", 1)[1].split("(?:了)?")[0] + ")")
 _VERB_TAIL = re.compile(r"(?P<verb>" + _WORK_VERB_ONLY.pattern.split(")*", 1)[1].split("(?:了)?")[0] + r"|强化|深化|加强|"
                         r"优化|完善|扩大|支持|选送|建好|用好|加密建设|高质量建设|重点建设)$")
-_SCOPE_ONLY = frozenset({"全省", "全市", "全区", "全县", "全州", "省内", "市内", "区内", "县内", "全国", "本省", "本市",
-                         "我省", "我市", "各地", "各市", "各县"})
+_SCOPE_TAIL = re.compile(r"(?:全省|全市|全区|全县|全州|省内|市内|区内|县内|全国|本省|本市|我省|我市|各地|各市|各县)$")
 # N个“一件事”, 3个“100”: a named package, counted by the document itself
 _NAMED_AFTER = re.compile(r"^(?:论坛|峰会|大会|俱乐部|计划|工程\b)")
 # 增速高于全省平均2个百分点: a margin over an average is a relative target, not a value
 _MARGIN_BEFORE = re.compile(r"(?:高于|快于|超过|领先)(?:全国|全省|全市|全区|同期|经济)?(?:平均|增速|水平)(?:水平)?$")
 # 全省320家…食堂、40家…单位实现全覆盖: the scope of a coverage goal
-_COVERAGE_AFTER = re.compile(r"^[^。;]{0,60}?(?:实现|达到)?全覆盖")
+_COVERAGE_AFTER = re.compile(r"^[^。;,]{0,60}?(?:实现|达到)?全覆盖")
 _HAN_START = re.compile(r"[^\W\d_a-zA-Z]")
 _COUNTED_BODIES = re.compile(r"^(?:部门|单位|成员单位|厅局|委办局|市直部门|省直部门)")
 _SCOPE_VERB = re.compile(r"(?:支持|推动|指导|帮助|鼓励|引导|覆盖|涉及|包括|惠及)$")
@@ -133,8 +137,8 @@ def distribute(subject: str) -> list[str]:
         return [subject]
     last = parts[-1]
     t = _TAIL_START.search(last, 2)
-    if t is None:
-        return [subject] if len(last) > 14 else parts
+    if t is None or "等" in s:
+        return [subject]  # no shared measure to distribute, or examples (海上风电、核电等重大项目)
     tail = last[t.start():]
     out = []
     for x in parts[:-1]:
@@ -148,6 +152,9 @@ def _verb_list(text: str) -> bool:
     """新建和加密建设、改造提升: only work verbs joined by 和/、."""
     parts = [x for x in re.split(r"和|、|及|并", text) if x]
     return len(parts) >= 2 and all(_VERB_TAIL.fullmatch(x) or _WORK_VERB_ONLY.fullmatch(x) for x in parts)
+# documents that lay down rules (amounts, thresholds, points) rather than plans: their numbers
+# are targets only where a sentence sets a deadline, says 力争/确保 or sits under 目标
+_RULE_GENRES = frozenset({"管理办法", "考核办法", "办法", "细则", "条例"})
 _RELATIVE_WORDS = frozenset({"今年", "年内", "全年", "本年度", "明年"})
 _RANGE_DASH = re.compile(r"\s*[—\-–~～]{1,2}\s*|\s*至\s*")
 _RANGE_LOW = re.compile(r"(?<![\d.])(?P<low>\d{1,9}(?:\.\d{1,6})?)\s*[—\-–~～]{1,2}\s*$")
@@ -169,11 +176,10 @@ def _qualifier_unit(unit: str, after: str, num: str) -> bool:
 
 def _names_counted(subject: str, value, following: str) -> bool:
     """长春、白山2个城市: the number only counts the names listed just before it."""
-    if _EXAMPLES_BEFORE.search(subject.strip()):
-        return False
-    tail = re.split(r"[,;:]", subject)[-1]
-    items = [x for x in re.split(r"、|和|及", tail) if x.strip()]
-    return len(items) >= 2 and all(len(x.strip()) <= 8 for x in items) and float(len(items)) == float(value)
+    tail = re.split(r"[,;:]", _EXAMPLES_BEFORE.sub("", subject.strip()))[-1]
+    items = [x for x in re.split(r"、|和|及|与", tail) if x.strip()]
+    # the first item carries the verb before it (打造高端装备、新材料等4个…)
+    return len(items) >= 2 and all(len(x.strip()) <= 8 for x in items[1:]) and float(len(items)) == float(value)
 
 
 def _why(pre, post, approx, verb, paired, firm, deadline, goal) -> str:
@@ -190,7 +196,7 @@ def _why(pre, post, approx, verb, paired, firm, deadline, goal) -> str:
     if goal:
         return "目标段落或本年度工作部署中的“指标+数值”"
     return ""
-_REFERENCE_VERBS = re.compile(r"^(?:聚焦|围绕|按照|落实|对照|结合|紧扣|瞄准|立足|贯彻|遵循|根据|依据|发挥|依托|利用|用好|借助)")
+_REFERENCE_VERBS = re.compile(r"^(?:聚焦|围绕|按照|对照|结合|紧扣|瞄准|立足|贯彻|遵循|根据|依据|发挥|依托|利用|用好|借助)")
 _NOT_AFTER_UNIT = re.compile(r"^(?:之一|周年|届|期|批次|号|年代|以来|左右的|次方|性|制|化|的(?!目标|水平|任务|要求))")
 _ORDINAL_CHARS = frozenset("第前后近约逾")
 _QUOTE_OPEN = "“\"《「‘"
@@ -255,7 +261,9 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
         a, b = para
         if b - a <= 40 and (what := sections.pseudo_heading(clean[a:b])):
             role, reason = sections.title_role(what, ctx.doc_year)
-            pseudo = sections.Role(role or sections.TASKS, sections.title_year(clean[a:b], ctx.doc_year), what)
+            outer = roles.get(id(heading)) if heading is not None else None
+            year = sections.title_year(clean[a:b], ctx.doc_year) or (outer.year if outer else None)
+            pseudo = sections.Role(role or sections.TASKS, year, what)
             continue
         if "\t" in clean[a:b]:
             continue  # table rows are read by the table reader
@@ -271,7 +279,7 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             # the work of an annual plan's year is counted work: "新建绿道100公里" is a target
             goal_context = True
         sentences = phrases.split_sentences(clean, para, pi)
-        if sentences and _looks_back(sentences[0].text, ctx):
+        if sentences and not (role is not None and role.role == sections.GOALS) and _looks_back(sentences[0].text, ctx):
             if trace is not None:
                 trace.append((a, b, "跳过：段落回顾过去（" + sentences[0].text[:20] + "…）"))
             continue
@@ -351,7 +359,7 @@ def _section_deadlines(clean: str, paragraphs, headings: list[Heading]) -> dict[
 
 
 _LOOK_BACK = re.compile(r"过去[一二三四五]年|(?:^|[,，])[一二三四五]年来|这[一二三四五]年|回顾|回望|"
-                        r"取得(?:了)?(?:显著|明显|重大|积极)?成效")
+                        r"取得了(?:显著|明显|重大|积极)?成效|已取得")
 
 
 def _looks_back(first_sentence: str, ctx: DocContext) -> bool:
@@ -404,7 +412,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         dls = [d for d in dls if d.year >= ctx.doc_year]  # an earlier year is a review, not a deadline
     firm = Marks([(m.start(), m.group(0)) for m in _FIRM.finditer(text)])
     scan = SentenceScan(text)
-    past = _past_segments(text, dls, ctx)
+    past = _past_segments(text, dls, ctx, goal_context)
     deadline = Marks([(d.start, d.year) for d in dls])
     written = [d for d in dls if d.text not in _RELATIVE_WORDS]
     # one written deadline covers the whole sentence (…达到500家，到2025年); 今年/明年 only what follows
@@ -414,7 +422,12 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     vision = "远景" in text or "展望" in text
 
     def year_at(pos: int) -> int | None:
-        return deadline.at(pos) or single_year or inherited_year
+        own = deadline.at(pos)
+        if own:
+            return own
+        if single_year and (written[0].start <= pos or scan.clauses_between(pos, written[0].start) <= 1):
+            return single_year  # …达到500家，到2025年: a deadline right after its clause
+        return inherited_year
 
     def evidence_start(subject_start: int) -> int:
         # include a leading deadline phrase of the same sentence (到2025年,…)
@@ -610,8 +623,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             why_not(m, "跳过：计数的是文件自身的条目或引述的事物")
             continue
         _, trimmed = phrases.trim_indicator(subject)
-        if trimmed in _SCOPE_ONLY:
-            trimmed = ""
+        trimmed = _SCOPE_TAIL.sub("", trimmed)  # 动员全省超8000名…: the scope is not the thing counted
+        original_subject = subject
         if pre in CHANGE_VERBS and following and unit_word in COUNT_UNITS and trimmed and (
                 _VERB_TAIL.search(trimmed) or len(trimmed) <= 2):
             trimmed, pre = trimmed + pre, ""  # 整合提升1000个…: 提升 belongs to the verb
@@ -651,6 +664,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         verb_opening = bool(_TARGET_VERBS.match(_strip_firm(opening.strip()))) or bool(
             _TARGET_VERB_BEFORE.search(opening)) or bool(number_first)
         trigger = bool(pre or post or approx) or verb_opening or paired
+        if ctx.genre in _RULE_GENRES and not goal_context:
+            trigger = False  # 资助金额不超过50万元 in a 管理办法 is a rule, not a goal
         trigger = trigger or firm.any_before(m.start()) or deadline.any_before(m.start())
         if not trigger and goal_context and not chinese_numeral and 2 <= len(plain) <= 30:
             trigger = True  # in a goals paragraph, "indicator + number" is a target
@@ -663,7 +678,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if number_first and not following and not plain:
             prev_end = m.end()
             continue
-        if _names_counted(subject, value, following):
+        if _names_counted(original_subject, value, following):
             prev_end = m.end()
             why_not(m, "跳过：数字只是前面所列名称的个数")
             continue
@@ -752,7 +767,7 @@ def _ranks_ratios_indices(scan: SentenceScan, add, target_context: bool) -> None
             scan.take(start, m.end())
 
 
-def _past_segments(text: str, dls, ctx: DocContext) -> Marks:
+def _past_segments(text: str, dls, ctx: DocContext, goal_context: bool = False) -> Marks:
     """Which parts of a sentence report the past. A segment (between semicolons) looks back
     when it has a past marker (同比, 累计, 截至 …) or names an earlier year, and sets no
     deadline and says no 力争/确保; a segment without a time of its own continues the one
@@ -771,7 +786,8 @@ def _past_segments(text: str, dls, ctx: DocContext) -> Marks:
         years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)年", piece)]
         if sets_goal:
             looks_back = False
-        elif _PAST.search(piece) or (ctx.doc_year and any(y < ctx.doc_year for y in years)):
+        elif (_PAST_IN_GOALS if goal_context else _PAST).search(piece) or (
+                ctx.doc_year and any(y < ctx.doc_year for y in years)):
             looks_back = True
         else:
             looks_back = previous if not years else False
