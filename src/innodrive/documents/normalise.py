@@ -31,6 +31,7 @@ from innodrive.documents.offsets import MText, concat
 # ------------------------------------------------------------------ width folding
 
 _WIDTH: dict[int, int | str] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH.update({cp: " " for cp in range(0x2000, 0x200B)})
 _WIDTH.update({0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: " ",
                0x200C: " ", 0x200D: " ", 0x2060: " ", 0xFEFF: " ", 0x000B: " ", 0x000C: "\n", 0x000D: "\n",
                0x2028: "\n", 0x2029: "\n", 0x3007: "〇"})
@@ -43,7 +44,21 @@ def fold_width(text: str) -> str:
     ``\\r\\n`` becomes two line breaks, which the paragraph step treats like one blank
     line, so the text length (and every offset) is unchanged.
     """
-    return text.translate(WIDTH_TABLE)
+    if len(text) < 2000:
+        return text.translate(WIDTH_TABLE)
+    return fold_width_chars(text, set(text))
+
+
+_WIDTH_CHARS = frozenset(chr(cp) for cp in _WIDTH)
+
+
+def fold_width_chars(text: str, chars: set[str]) -> str:
+    """:func:`fold_width` given the set of characters ``text`` contains: one ``str.replace``
+    per character that needs folding (a dozen in a Chinese document) instead of a
+    table lookup for every character."""
+    for ch in chars & _WIDTH_CHARS:
+        text = text.replace(ch, WIDTH_TABLE[ord(ch)] if isinstance(WIDTH_TABLE[ord(ch)], str) else chr(WIDTH_TABLE[ord(ch)]))
+    return text
 
 
 # ------------------------------------------------------------------ script
@@ -88,7 +103,7 @@ def write_traditional_table(path=None) -> None:
     target.write_text("\n".join(chars[i:i + 64] for i in range(0, len(chars), 64)) + "\n", encoding="utf-8")
 
 
-def detect_script(text: str, *, sample: int = 100_000) -> str:
+def detect_script(text: str, *, sample: int = 100_000, chars: set[str] | None = None) -> str:
     """``traditional`` when a noticeable share (over 5%) of the hanzi are characters that
     t2s conversion changes.
 
@@ -96,7 +111,7 @@ def detect_script(text: str, *, sample: int = 100_000) -> str:
     and only when some traditional character occurs at all are its occurrences counted
     (simplified text, the usual case, costs one ``set()`` of the sample)."""
     part = text[:sample]
-    present = set(part) & traditional_chars()
+    present = (chars if chars is not None and len(text) <= sample else set(part)) & traditional_chars()
     if not present:
         return "simplified"
     hanzi = sum(map(len, _HAN_RUN.findall(part)))
@@ -138,13 +153,15 @@ _CJKISH = re.compile(r"[^\W\d_a-zA-Z]|[\u3000-\u303f\uff00-\uffef“”‘’《
 def _line_deletions(line: str) -> list[tuple[int, int]]:
     """Ranges to cut from one line: pinyin glosses, inline furniture, needless spaces."""
     ranges: list[tuple[int, int]] = []
-    for m in _PINYIN_RE.finditer(line):
-        gloss = m.group(1)
-        if any(ch in _TONE for ch in gloss) or gloss[-1].isdigit():
-            ranges.append(m.span())
-    ranges.extend(inline_furniture(line))
+    if "(" in line:
+        for m in _PINYIN_RE.finditer(line):
+            gloss = m.group(1)
+            if any(ch in _TONE for ch in gloss) or gloss[-1].isdigit():
+                ranges.append(m.span())
+    if "**" in line or "版" in line:
+        ranges.extend(inline_furniture(line))
     n = len(line)
-    for m in _SPACES_RE.finditer(line):
+    for m in (_SPACES_RE.finditer(line) if " " in line else ()):  # fold_width made every space " "
         a, b = m.span()
         if a == 0 or b == n or line[a - 1] == "\t" or line[b] == "\t" or _CJKISH.match(line[a - 1]) or _CJKISH.match(line[b]):
             ranges.append((a, b))
@@ -344,8 +361,11 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
     ``extra_furniture`` holds lines the reader recognised as furniture of this file
     (running headers and footers of a PDF).
     """
-    folded = fold_width(text.text)
-    script = detect_script(folded)
+    chars = set(text.text)
+    folded = fold_width_chars(text.text, chars)
+    # folding changes only ASCII look-alikes and spaces, never a hanzi: the set still
+    # answers "which traditional characters occur"
+    script = detect_script(folded, chars=chars)
     if script == "traditional":
         folded = to_simplified(folded)
     source = MText(folded, text.runs)

@@ -157,28 +157,97 @@ def _places() -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:
 
 
 @cache
-def _place_chars() -> frozenset[str]:
-    return frozenset(ch for name in _places()[1] for ch in name)
+def _names_by_first_char() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for n in _places()[1]:
+        out.setdefault(n[0], []).append(n)
+    return {c: tuple(v) for c, v in out.items()}
 
 
-def _place_counts(text: str) -> Counter[str]:
+def _place_counts(text: str, only: frozenset[str] | None = None) -> Counter[str]:
     """Mentions of provinces and prefectures (full or short name) in ``text``, by code.
 
-    Names are matched leftmost-longest as one alternation would, but the alternation is
-    built only from the names that occur in the text at all: compiling all 700 names into
-    one pattern costs more than the whole extraction of a small document."""
+    Counted with ``str.count`` per name that occurs, a longer name taking its occurrences
+    from the shorter names inside it (吉林市 is not also a mention of 吉林), as one
+    leftmost-longest alternation of all 700 names would — without compiling it, which
+    costs more than extracting a small document. ``only`` limits the count to some regions."""
     names = _places()[1]
-    present = set(text) & _place_chars()
-    if not present:
-        return Counter()
-    found = [n for n in names if n[0] in present and n[-1] in present and n in text]
+    if only is not None:
+        by_code = _names_by_code()
+        found = [n for code in only for n in by_code.get(code, ()) if n in text]
+    else:
+        by_first = _names_by_first_char()
+        found = [n for ch in set(text).intersection(by_first) for n in by_first[ch] if n in text]
     counts: Counter[str] = Counter()
     if not found:
         return counts
-    rx = re.compile("|".join(re.escape(n) for n in sorted(found, key=len, reverse=True)))
-    for m in rx.finditer(text):
-        counts[names[m.group(0)]] += 1
+    for n in found:
+        longer = _overlapping(n)
+        if not longer:
+            counts[names[n]] += text.count(n)
+            continue
+        own = 0
+        pos = text.find(n)
+        while pos != -1:
+            if not any(text.startswith(w, pos - off) for w, off in longer if pos >= off):
+                own += 1
+            pos = text.find(n, pos + 1)
+        if own:
+            counts[names[n]] += own
     return counts
+
+
+@cache
+def _names_by_code() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for n, code in _places()[1].items():
+        out.setdefault(code, []).append(n)
+    return {c: tuple(v) for c, v in out.items()}
+
+
+@cache
+def _overlapping(name: str) -> tuple[tuple[str, int], ...]:
+    """Longer names that contain ``name``, with its offset in them (吉林 → (吉林市, 0), (吉林省, 0))."""
+    return tuple((n, n.find(name)) for n in _places()[1] if name in n and n != name)
+
+
+@cache
+def _children() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for p in _places()[0].values():
+        if p.parent and p.level != "county":
+            out.setdefault(p.parent, []).append(p.code)
+    return {c: tuple(v) for c, v in out.items()}
+
+
+def _related(codes) -> frozenset[str]:
+    """The regions named, their parents and their children (the only ones that can change
+    which of them the document speaks for)."""
+    places = _places()[0]
+    out = set(codes)
+    for c in codes:
+        if places[c].parent:
+            out.add(places[c].parent)
+        out.update(_children().get(c, ()))
+    return frozenset(out)
+
+
+def _body_counts(clean: str, named: Counter[str]) -> Counter[str]:
+    """Mentions in the first 20,000 characters: of every province and prefecture when the
+    title and issuer name none, else only of the regions they name and their relatives
+    (weighted 20 each, they outweigh any other place the body mentions in passing)."""
+    only = _related(named) if named else None
+    key = (len(clean), hash(clean[:200]), only)
+    cached = _BODY_CACHE.get(key)
+    if cached is not None and cached[0] is clean:
+        return cached[1]  # read_meta asks twice (before and after the issuer is known)
+    counts = _place_counts(clean[:20000], only)
+    _BODY_CACHE.clear()
+    _BODY_CACHE[key] = (clean, counts)
+    return counts
+
+
+_BODY_CACHE: dict = {}
 
 
 def _county_in(text: str) -> str | None:
@@ -206,7 +275,9 @@ def find_region(title: str | None, issuer: str | None, clean: str, *, body_count
     for text, weight in ((title or "", 20), (issuer or "", 20)):
         for code, n in _place_counts(text).items():
             counts[code] += n * weight
-    counts.update(body_counts if body_counts is not None else _place_counts(clean[:20000]))
+    if body_counts is None:
+        body_counts = _body_counts(clean, counts)
+    counts.update(body_counts)
     if not counts:
         return None, None, None
     # prefer a prefecture over its province when both are named
@@ -368,11 +439,10 @@ def read_meta(clean: str, paragraphs: list[tuple[int, int]], html_title: str | N
     horizon, plan_start = find_horizon(clean, annual_year, issued_year, title)
     genre = find_genre(title, clean, annual_year is not None)
     # a first guess of the region, refined once the issuer is known
-    body_counts = _place_counts(clean[:20000])
-    region, level, _ = find_region(title, None, clean, body_counts=body_counts)
+    region, level, _ = find_region(title, None, clean)
     issuer = find_issuer(title, clean, genre, region, annual_year is not None)
     if issuer:
-        region2, level2, _ = find_region(title, issuer, clean, body_counts=body_counts)
+        region2, level2, _ = find_region(title, issuer, clean)
         region, level = region2 or region, level2 or level
     if issued is None and annual_year:
         issued = str(annual_year)

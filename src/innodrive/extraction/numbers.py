@@ -58,6 +58,61 @@ QUANTITY_RE = re.compile(
     rf"(?P<unit>{UNIT_ALTERNATION})"
     rf"(?P<post>{_POST})?"
 )
+# The same grammar, split for speed: the regex engine skips quickly to a digit or a Chinese
+# numeral when the pattern starts with one, but tries every position when it starts with an
+# optional group of forty words. :func:`find_quantities` finds "number + unit (+ post)" and
+# then looks back a few characters for the comparator or change verb before it.
+_BODY_RE = re.compile(
+    rf"(?P<num>{ARABIC}|{CHINESE})"
+    r"(?P<approx>多|余)?"
+    rf"(?P<mag>{MAGNITUDE})?"
+    rf"(?P<unit>{UNIT_ALTERNATION})"
+    rf"(?P<post>{_POST})?"
+)
+_PRE_BEFORE_RE = re.compile(rf"(?:{_PRE})$")
+_PRE_WIDTH = max(len(w) for w in list(PRE_COMPARATORS) + list(CHANGE_VERBS))
+
+
+class Quantity:
+    """One quantity found by :func:`find_quantities`, read like a ``re.Match`` of QUANTITY_RE."""
+
+    __slots__ = ("_m", "_pre", "_start")
+
+    def __init__(self, m: re.Match, pre: str) -> None:
+        self._m, self._pre = m, pre
+        self._start = m.start() - len(pre)
+
+    def start(self, group: str | None = None) -> int:
+        if group is None:
+            return self._start
+        if group == "pre":
+            return self._start if self._pre else -1
+        return self._m.start(group)
+
+    def end(self, group: str | None = None) -> int:
+        if group == "pre":
+            return self._m.start() if self._pre else -1
+        return self._m.end() if group is None else self._m.end(group)
+
+    def span(self, group: str | None = None) -> tuple[int, int]:
+        return self.start(group), self.end(group)
+
+    def group(self, name: str | int = 0) -> str | None:
+        if name == "pre":
+            return self._pre or None
+        if name == 0:
+            return self._pre + self._m.group(0)
+        return self._m.group(name)
+
+
+def find_quantities(text: str):
+    """The matches of :data:`QUANTITY_RE` in ``text``, found faster (same groups)."""
+    for m in _BODY_RE.finditer(text):
+        a = m.start()
+        pre = _PRE_BEFORE_RE.search(text, max(0, a - _PRE_WIDTH), a) if a else None
+        yield Quantity(m, pre.group(0) if pre else "")
+
+
 PERCENT_WORDS_RE = re.compile(rf"(?P<pre>{_PRE})?百分之(?P<num>{CHINESE}|{ARABIC})(?P<post>{_POST})?")
 
 

@@ -29,6 +29,7 @@ from innodrive.extraction.numbers import (
     POST_COMPARATORS,
     PRE_COMPARATORS,
     QUANTITY_RE,
+    find_quantities,
     parse_number,
     tidy_number,
 )
@@ -216,6 +217,8 @@ _SCALE_ONE_RE = re.compile(
     r"(?P<name>(?:[^\W\d_a-zA-Z]|[“”]){2,12}?)(?P<scale>万亿|千亿|百亿|(?<![\d.])\d{1,6}(?:\.\d{1,4})?亿)(?:元)?(?:级)?"
     r"(?P<noun>产业集群|产业链|集群)"
 )
+_RELATIVE_HINT = re.compile(r"平均|水平|前列|方阵")
+_MILESTONE_HINT = re.compile(r"建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
 _RELATIVE_RE = re.compile(
     r"(?P<adv>大幅|明显|显著|持续|稳步|始终|继续|均)?"
     r"(?P<cmp>高于|超过|达到|不低于|低于|赶上|接近|领先|走在|位居|保持在|位于)"
@@ -408,6 +411,11 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     text = sent.text
     if not _MAY_HAVE_NUMBERS.search(text) and not (target_context and _MAY_HAVE_WORDS.search(text)):
         return []
+    # what any rule could take; a sentence with none of it costs no further work
+    quantities = list(find_quantities(text))
+    if not (quantities or "倍" in text or "翻" in text or _RANK_HINT.search(text) or (target_context and (
+            _RELATIVE_HINT.search(text) or _MILESTONE_HINT.search(text) or _TREND_RE.search(text)))):
+        return []
     if ctx.doc_year:
         dls = [d for d in dls if d.year >= ctx.doc_year]  # an earlier year is a review, not a deadline
     firm = Marks([(m.start(), m.group(0)) for m in _FIRM.finditer(text)])
@@ -461,7 +469,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         ))
 
     # 1. scale classes: 光电信息、先进材料、绿色化工3个千亿产业集群
-    for m in _SCALE_LIST_RE.finditer(text):
+    for m in (_SCALE_LIST_RE.finditer(text) if "亿" in text else ()):
         if scan.quoted(*m.span()) or scan.taken(*m.span()):
             continue
         clause_start = scan.clause_start(m.start())
@@ -479,7 +487,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             add(f"{m.group('scale')}{noun}", "number", tidy_number(count), _count_unit(m.group(0)), "=",
                 m.start(), clause_start, m.end())
         scan.take(clause_start, m.end())
-    for m in _SCALE_ONE_RE.finditer(text):
+    for m in (_SCALE_ONE_RE.finditer(text) if "亿" in text else ()):
         if scan.fully_taken(m.start("scale"), m.end()) or scan.quoted(*m.span()):
             continue
         name = re.split(r"和|、|及", m.group("name"))[-1]
@@ -492,7 +500,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         scan.take(*m.span())
 
     # 2. multiples
-    for m in _MULTIPLE_RE.finditer(text):
+    for m in (_MULTIPLE_RE.finditer(text) if "倍" in text or "翻" in text else ()):
         if scan.taken(*m.span()) or scan.quoted(*m.span("what")):
             continue
         clause_start = scan.clause_start(m.start())
@@ -522,7 +530,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         scan.take(clause_start, m.end())
 
     # 3. ranks (全省前3位 → a `le` target on the rank), ratios (2.1∶1) and index values without a unit
-    if target_context or _RANK_RE.search(text) and firm:
+    if _RANK_HINT.search(text) and (target_context or firm):
         _ranks_ratios_indices(scan, add, goal_context or bool(firm) or bool(dls))
 
     # 4. quantities
@@ -532,7 +540,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     pending: list[str] = []    # 分别: coordinated subjects still waiting for their numbers
     pending_pre = ""
     carried: str | None = None  # 从A提高到B: the subject of A, for B
-    for m in QUANTITY_RE.finditer(text):
+    for m in quantities:
         if scan.taken(*m.span()):
             continue
         num_start = m.start("num")
@@ -705,9 +713,11 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
 
     # 5. relative, trend and milestone targets (no numbers) where the sentence sets goals
     if target_context:
-        _relative(scan, add)
+        if _RELATIVE_HINT.search(text):
+            _relative(scan, add)
         _trend(scan, add)
-        _milestones(scan, add)
+        if _MILESTONE_HINT.search(text):
+            _milestones(scan, add)
     return out
 
 
@@ -716,6 +726,7 @@ _RANK_RE = re.compile(
     r"(?P<scope>全国|全省|全球|全市|全区|世界|中部地区|西部地区|东部地区|中部|西部|东部|同类城市)?"
     r"(?:(?P<kind>前|第)(?P<n>\d{1,3})(?P<unit>位|名)?|“保(?P<keep>\d{1,3})争(?P<aim>\d{1,3})”)"
     r"(?![\d.%])")
+_RANK_HINT = re.compile(r"前\d|第\d|“保\d|[∶:]\s*1|指数|得分|评分|分值")
 _RANK_WORDS = re.compile(r"(?:排名|位次|排位|名次)$")
 _RATIO_RE = re.compile(r"(?<![\d.])(?P<num>\d{1,4}(?:\.\d{1,3})?)\s*[∶:]\s*1(?![\d.])")
 _INDEX_RE = re.compile(
