@@ -16,7 +16,8 @@ _CN_START = "一二两三四五六七八九十"
 
 # Bounded digit runs, and never starting inside another number: a regex that may start
 # anywhere in a 30,000-digit run and backtrack over it would make extraction quadratic.
-ARABIC = r"(?<![\d.,])\d{1,12}(?:,\d{3}){0,4}(?:\.\d{1,6})?"
+_NOT_INSIDE_NUMBER = r"(?<![\d.,])"
+ARABIC = _NOT_INSIDE_NUMBER + r"\d{1,12}(?:,\d{3}){0,4}(?:\.\d{1,6})?"
 CHINESE = rf"[{_CN_START}][{CN_NUM_CHARS}]*(?:点[{CN_DIGITS}]+)?"
 MAGNITUDE = r"(?:万亿|千亿|百亿|亿|千万|百万|十万|万|千)"
 
@@ -63,7 +64,7 @@ QUANTITY_RE = re.compile(
 # optional group of forty words. :func:`find_quantities` finds "number + unit (+ post)" and
 # then looks back a few characters for the comparator or change verb before it.
 _BODY_RE = re.compile(
-    rf"(?P<num>{ARABIC}|{CHINESE})"
+    rf"(?P<num>{ARABIC.replace(_NOT_INSIDE_NUMBER, '', 1)}|{CHINESE})"
     r"(?P<approx>多|余)?"
     rf"(?P<mag>{MAGNITUDE})?"
     rf"(?P<unit>{UNIT_ALTERNATION})"
@@ -109,6 +110,8 @@ def find_quantities(text: str):
     """The matches of :data:`QUANTITY_RE` in ``text``, found faster (same groups)."""
     for m in _BODY_RE.finditer(text):
         a = m.start()
+        if a and text[a - 1] in "0123456789.," and text[a].isdigit():
+            continue  # the inside of a longer number (QUANTITY_RE's look-behind)
         pre = _PRE_BEFORE_RE.search(text, max(0, a - _PRE_WIDTH), a) if a else None
         yield Quantity(m, pre.group(0) if pre else "")
 

@@ -10,14 +10,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 SENTENCE_END = re.compile(r"[。!?]")
 CLAUSE_SEP = re.compile(r"[,:;]")
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     text: str
     start: int      # clean offset of text[0]
     paragraph: int

@@ -20,7 +20,9 @@ _PROG_NOUN = (r"行动计划|专项行动|行动|计划|工作思路|思路|工�
 _CODE = r"\d{2,6}|\d+(?:\+(?:\d+|N))+"
 _CODE_RE = re.compile(rf"[“\"](?P<code>{_CODE})[”\"](?:的)?(?P<noun>{_PROG_NOUN})")
 _PRE_RE = re.compile(r"[^\W\d_a-zA-Z]{0,8}$")
-_BARE_CODE_RE = re.compile(r"(?<![\d.])(?P<code>\d{3,6})(?P<noun>行动计划|工作思路|工程|战略)")
+# no look-behind at the start (it would make the engine try every position); the
+# character before the code is checked in the loop instead
+_BARE_CODE_RE = re.compile(r"(?P<code>\d{3,6})(?P<noun>行动计划|工作思路|工程|战略)")
 _COUNTED_RE = re.compile(r"“(?P<n>[一二两三四五六七八九十])(?P<cls>个|项|大|条|张|批|种)(?P<noun>[^\W\d_a-zA-Z]{1,8})”")
 _COMPOSITE_RE = re.compile(r"“(?P<name>(?:[一二两三四五六七八九十][^\W\d_a-zA-Z]{1,3}){2,5})”")
 _PLUS_RE = re.compile(r"“(?P<name>[^\W\d_a-zA-Z]{2,8}(?:\+[^\W\d_a-zA-Z]{2,8}){2,6})”(?P<after>[^\W\d_a-zA-Z]{0,10})")
@@ -68,6 +70,8 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
             continue  # “5+1” and friends name industry groupings, not programmes, unless spelt out
         out.append(FoundProgramme(name, parts, m.start(), m.end()))
     for m in _BARE_CODE_RE.finditer(clean):
+        if m.start() and clean[m.start() - 1] in "0123456789.":
+            continue
         if any(p.start <= m.start() < p.end for p in out):
             continue
         parts = _parts_from_digits(m.group("code"), counted, m.start())
@@ -151,15 +155,35 @@ def _parts_from_list(clean: str, pos: int, pieces: list[tuple[str, str]]) -> lis
     return parts
 
 
+_QUOTED_BEFORE = re.compile(r"[^\W\d_a-zA-Z]{0,10}“[^”]{1,8}”$")
+_WORDS_BEFORE = re.compile(r"[^\W\d_a-zA-Z]{2,12}$")
+
+
+def _part_named(title: str, noun: str) -> str | None:
+    """The part a heading names with ``noun``: 实施科技企业“倍增”工程 → 科技企业“倍增”工程
+    (a title ending with the noun, or a quoted name before it)."""
+    if title.endswith(noun):
+        head = title[: -len(noun)]
+        m = _QUOTED_BEFORE.search(head) or _WORDS_BEFORE.search(head)
+        if m:
+            return m.group(0) + noun
+    i = title.find("”" + noun)
+    while i != -1:
+        m = _QUOTED_BEFORE.search(title, 0, i + 1)
+        if m:
+            return m.group(0) + noun
+        i = title.find("”" + noun, i + 1)
+    return None
+
+
 def _parts_by_noun(noun: str, n: int, headings_titles: list[tuple[int, str]], after: int) -> list[str]:
     parts: list[str] = []
     for pos, title in headings_titles:
         if pos < after:
             continue
-        m = re.search(rf"([^\W\d_a-zA-Z]{{0,10}}“[^”]{{1,8}}”{noun}|[^\W\d_a-zA-Z]{{2,12}}{noun})$", title) or \
-            re.search(rf"([^\W\d_a-zA-Z]{{0,10}}“[^”]{{1,8}}”{noun})", title)
-        if m:
-            part = _strip_verbs(m.group(1))
+        part = _part_named(title, noun)
+        if part:
+            part = _strip_verbs(part)
             if part and part not in parts:
                 parts.append(part)
         if len(parts) == n:

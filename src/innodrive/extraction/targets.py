@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from innodrive.extraction import phrases, sections, timeframe
 from innodrive.extraction.numbers import (
@@ -388,7 +389,8 @@ def _looks_back(first_sentence: str, ctx: DocContext) -> bool:
 
 def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | None) -> bool:
     a, b = para
-    first = phrases.SENTENCE_END.split(clean[a:b], maxsplit=1)[0]
+    end = phrases.SENTENCE_END.search(clean, a, b)
+    first = clean[a:end.start() if end else b]
     if _GOAL_WORDS.search(first):
         return True
     return bool(heading and ("目标" in heading.title or "指标" in heading.title))
@@ -1071,30 +1073,36 @@ def _merge_repeats(found: list[Found]) -> list[Found]:
     return kept
 
 
-def _value_key(f: Found):
-    from innodrive.indicators.units import InputError, to_base, unit_class
+@lru_cache(maxsize=512)
+def _unit(unit: str):
+    """(factor, class) of a written unit, or None when the unit table does not know it."""
+    from innodrive.indicators.units import InputError, parse_unit
 
+    try:
+        u = parse_unit(unit)
+    except InputError:
+        return None
+    return u.factor, u.unit_class
+
+
+def _value_key(f: Found):
     if f.value is None or not f.unit:
         return (f.value, f.unit)
-    try:
-        v, _ = to_base(float(f.value), f.unit)
-        return (round(v, 6), unit_class(f.unit))
-    except InputError:
+    u = _unit(f.unit)
+    if u is None:
         return (f.value, f.unit)
+    return (round(float(f.value) * u[0], 6), u[1])
 
 
 def _same_value(a: Found, b: Found) -> bool:
     if a.value is None or b.value is None:
         return a.value is None and b.value is None
-    from innodrive.indicators.units import InputError, comparable, to_base
-
     if a.unit and b.unit:
-        try:
-            if not comparable(a.unit, b.unit):
-                return False
-            va, _ = to_base(float(a.value), a.unit)
-            vb, _ = to_base(float(b.value), b.unit)
-        except InputError:
+        ua, ub = _unit(a.unit), _unit(b.unit)
+        if ua is None or ub is None:
             return a.unit == b.unit and a.value == b.value
+        if ua[1] != ub[1]:
+            return False
+        va, vb = float(a.value) * ua[0], float(b.value) * ub[0]
         return abs(va - vb) <= 1e-6 * max(abs(va), abs(vb), 1)
     return a.value == b.value
