@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 LEVELS = ("province", "prefecture", "county")
 LEVEL_NAMES = {"province": "省级", "prefecture": "市州", "county": "区县"}
@@ -96,7 +95,9 @@ class Regions:
 
 @cache
 def _nationalities() -> tuple[str, ...]:
-    text = resources.files("innodrive.data").joinpath("nationalities.txt").read_text(encoding="utf-8")
+    from pathlib import Path  # (not importlib.resources: its import costs more than the file)
+
+    text = (Path(__file__).resolve().parent / "data" / "nationalities.txt").read_text(encoding="utf-8")
     names = [n.strip() for n in text.splitlines() if n.strip()]
     # also the forms without 族 (巴音郭楞蒙古自治州)
     return tuple(sorted({*names, *(n[:-1] for n in names if n.endswith("族") and len(n) > 2)}, key=len, reverse=True))
@@ -125,6 +126,8 @@ def shorten(name: str) -> str:
 @cache
 def all_regions() -> Regions:
     """The division table with the recorded later changes (region_changes.csv) applied."""
+    from importlib import resources
+
     changes: dict[str, dict] = {}
     with resources.files("innodrive.data").joinpath("region_changes.csv").open(encoding="utf-8", newline="") as f:
         for rec in csv.DictReader(f):

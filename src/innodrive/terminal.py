@@ -9,19 +9,19 @@ first. This module imports nothing heavy: the fast ``extract --json`` path uses 
 
 from __future__ import annotations
 
-import re
+from innodrive import regex_cache
 
 # ESC-introduced sequences (CSI, OSC, DCS/SOS/PM/APC strings, two-character escapes), then
 # any single C0/C1 control character except tab and newline, DEL, and the bidirectional
 # overrides and isolates (U+202A–U+202E, U+2066–U+2069)
-_ESCAPES = re.compile(
+_ESCAPES = regex_cache.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]?"
     r"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?"
     r"|\x1b[@-Z\\-_]?"
     r"|\x9b[0-?]*[ -/]*[@-~]?"
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 )
-_C1_IN_JSON = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_C1_IN_JSON = regex_cache.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: object) -> str:

@@ -9,7 +9,7 @@ document. Whole furniture lines are dropped; inline markers are cut out of a lin
 
 from __future__ import annotations
 
-import re
+from innodrive import regex_cache
 
 # Whole lines that are furniture. Anchored patterns only: a line is dropped when the
 # pattern covers it from start to end (after whitespace is trimmed).
@@ -46,12 +46,12 @@ _LINE_PATTERNS = [
     # list separators of e-paper navigation blocks
     r".*~{3,}.*",
 ]
-_LINE_RE = re.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS))
+_LINE_RE = regex_cache.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS))
 
 _MAX_FURNITURE_LEN = 100
 
 # Inline markers cut out of a line.
-_INLINE_RE = re.compile(
+_INLINE_RE = regex_cache.compile(
     r"[(（]\s*(上接|下转|紧转|转|接)第?\s*[0-9一二三四五六七八九十]+\s*版\s*[)）]"
     r"|\*\*"                      # markdown bold left over from a scrape
 )

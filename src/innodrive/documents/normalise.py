@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from innodrive import regex_cache
 from innodrive.documents.furniture import inline_furniture, is_furniture_line
 from innodrive.documents.offsets import MText, concat
 
@@ -70,7 +71,7 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-_HAN_RUN = re.compile(r"[^\W\d_a-zA-Z]+")  # letters that are not ASCII: hanzi, in practice
+_HAN_RUN = regex_cache.compile(r"[^\W\d_a-zA-Z]+")  # letters that are not ASCII: hanzi, in practice
 
 
 @cache
@@ -78,10 +79,10 @@ def traditional_chars() -> frozenset[str]:
     """The characters OpenCC's t2s conversion changes on their own (個, 會, 發 …), from
     ``innodrive/data/traditional_chars.txt`` (regenerate with
     :func:`write_traditional_table`; a test checks it still matches OpenCC)."""
-    from importlib import resources
+    from pathlib import Path
 
-    text = resources.files("innodrive.data").joinpath("traditional_chars.txt").read_text(encoding="utf-8")
-    return frozenset(ch for ch in text if not ch.isspace())
+    text = (Path(__file__).resolve().parents[1] / "data" / "traditional_chars.txt").read_text(encoding="utf-8")
+    return frozenset(text) - {"\n", " ", "\r"}
 
 
 def compute_traditional_chars() -> str:
@@ -145,9 +146,9 @@ def to_simplified(text: str) -> str:
 # ------------------------------------------------------------------ per line
 
 _TONE = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
-_PINYIN_RE = re.compile(r"(?<=[^\W\d_a-zA-Z])\(\s*([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}(?:\s+[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}){0,3}|[a-z]{1,6}[1-5])\s*\)")
-_SPACES_RE = re.compile(r"[ \u2000-\u200a]+")
-_CJKISH = re.compile(r"[^\W\d_a-zA-Z]|[\u3000-\u303f\uff00-\uffef“”‘’《》「」『』【】〔〕、。·—…]")
+_PINYIN_RE = regex_cache.compile(r"(?<=[^\W\d_a-zA-Z])\(\s*([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}(?:\s+[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}){0,3}|[a-z]{1,6}[1-5])\s*\)")
+_SPACES_RE = regex_cache.compile(r"[ \u2000-\u200a]+")
+_CJKISH = regex_cache.compile(r"[^\W\d_a-zA-Z]|[\u3000-\u303f\uff00-\uffef“”‘’《》「」『』【】〔〕、。·—…]")
 
 
 def _line_deletions(line: str) -> list[tuple[int, int]]:
@@ -182,7 +183,7 @@ def _line_deletions(line: str) -> list[tuple[int, int]]:
 # ------------------------------------------------------------------ paragraphs
 
 # How a heading or list item starts (the outline module parses these precisely).
-HEADING_START = re.compile(
+HEADING_START = regex_cache.compile(
     r"(第[一二三四五六七八九十百零〇0-9]+[条章节篇]|第[一二三四五六七八九十]+部分"
     r"|[一二三四五六七八九十百]+[、.]"
     r"|\([一二三四五六七八九十百0-9]+\)"
@@ -192,7 +193,7 @@ HEADING_START = re.compile(
     r"|——|[-•●■◆▲△□○◇]\s?)"
 )
 _TERMINAL = set("。!?;；…:") | {"！", "？"}
-_GENRE_END = re.compile(r"(决定|公报|决议|规划|纲要|要点|方案|意见|通知|办法|计划|报告|条例|细则|措施|讲话|通告|公告|目录|附件\d*)"
+_GENRE_END = regex_cache.compile(r"(决定|公报|决议|规划|纲要|要点|方案|意见|通知|办法|计划|报告|条例|细则|措施|讲话|通告|公告|目录|附件\d*)"
                         r"(?:\((?:讨论稿|征求意见稿|试行|草案|修订|送审稿|[0-9]{4}\s*[—\-–~至到]+\s*[0-9]{4}\s*年?)\))?$")
 JOIN_MIN = 25
 
@@ -252,7 +253,7 @@ def drop_repeats(paragraphs: list[MText]) -> tuple[list[MText], list[MText]]:
     Candidates are found through the first and last characters of each paragraph, so
     the work stays linear in the input.
     """
-    from rapidfuzz import fuzz
+    fuzz = None  # rapidfuzz, imported only when two paragraphs need a fuzzy comparison
 
     kept: list[MText | None] = []
     dropped: list[MText] = []
@@ -282,6 +283,8 @@ def drop_repeats(paragraphs: list[MText]) -> tuple[list[MText], list[MText]]:
                         key[:_FRAGMENT_MIN] == other[:_FRAGMENT_MIN] and _common_prefix(key, other) >= 0.9 * len(key))):
                     duplicate = True
                     break
+                if len(key) > 0.9 * len(other) and fuzz is None:
+                    from rapidfuzz import fuzz
                 if len(key) > 0.9 * len(other) and fuzz.ratio(key, other) >= 92:
                     duplicate = True
                     break

@@ -14,14 +14,12 @@ normalise as an :class:`MText` mapped onto it:
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
+from innodrive import regex_cache
 from innodrive.documents.encoding import decode
-from innodrive.documents.offsets import MText, concat
+from innodrive.documents.offsets import MText
 from innodrive.errors import UnreadableDocument
 
 
@@ -44,6 +42,9 @@ def sniff(data: bytes, name: str) -> str:
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
+        import io
+        import zipfile
+
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = set(z.namelist())
@@ -67,8 +68,8 @@ def sniff(data: bytes, name: str) -> str:
     return "text"
 
 
-_HTML_RE = re.compile(r"<\s*(!doctype\s+html|html|head|body|meta|div|p|table|br|span|title)\b", re.I)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+_HTML_RE = regex_cache.compile(r"<\s*(!doctype\s+html|html|head|body|meta|div|p|table|br|span|title)\b", re.I)
+_META_CHARSET = regex_cache.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 
 
 def read_bytes(data: bytes, name: str) -> RawText:
@@ -81,7 +82,9 @@ def read_bytes(data: bytes, name: str) -> RawText:
     decoded = _decode_markup_aware(data, name)
     text = decoded.text
     if _HTML_RE.search(text[:4096]) and text.count("<") > 5:
-        return _read_html(text, decoded.encoding, name)
+        from innodrive.documents.webpage import read_html
+
+        return read_html(text, decoded.encoding, name)
     return RawText(text, MText.at(text, 0), "txt", decoded.encoding)
 
 
@@ -100,123 +103,14 @@ def _decode_markup_aware(data: bytes, name: str):
     return decode(data, name=name)
 
 
-# --------------------------------------------------------------------------- HTML
-
-_BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-    "section", "article", "blockquote", "pre", "dd", "dt", "dl", "hr", "center", "tbody", "thead",
-}
-_CELL_TAGS = {"td", "th"}
-_SKIP_TAGS = {"script", "style", "noscript", "head", "nav", "footer", "aside", "iframe", "svg",
-              "button", "select", "template", "object"}
-_VOID_TAGS = {"br", "img", "meta", "input", "hr", "link", "area", "base", "col", "embed", "source", "wbr"}
-_SKIP_CLASS = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|breadcrumb|crumbs?|share|sidebar|toolbar|copyright)([\s_-]|$)", re.I)
-
-
-class _TextCollector(HTMLParser):
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.source = source
-        self._line_starts = [0]
-        for m in re.finditer("\n", source):
-            self._line_starts.append(m.end())
-        self.pieces: list[MText] = []
-        self._skip: list[str] = []
-        self.title_parts: list[str] = []
-        self._in_title = False
-
-    def _abs(self) -> int:
-        line, col = self.getpos()
-        return self._line_starts[line - 1] + col
-
-    def _newline(self, sep: str = "\n") -> None:
-        self.pieces.append(MText(sep, ((0, self._abs()),)))
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "title":
-            self._in_title = True
-        if self._skip:
-            if tag == self._skip[-1] and tag not in _VOID_TAGS:
-                self._skip.append(tag)
-            return
-        cls = " ".join(v or "" for k, v in attrs if k in ("class", "id"))
-        if tag in _SKIP_TAGS or (tag not in _VOID_TAGS and cls and _SKIP_CLASS.search(cls)):
-            if tag not in _VOID_TAGS:
-                self._skip.append(tag)
-            return
-        if tag in _BLOCK_TAGS:
-            self._newline()
-        elif tag in _CELL_TAGS:
-            self._newline("\t")
-
-    def handle_startendtag(self, tag, attrs):
-        if not self._skip and tag in _BLOCK_TAGS:
-            self._newline()
-
-    def handle_endtag(self, tag):
-        if tag == "title":
-            self._in_title = False
-        if self._skip:
-            if tag == self._skip[-1]:
-                self._skip.pop()
-            return
-        if tag in _BLOCK_TAGS:
-            self._newline()
-
-    def _emit(self, text: str, start: int) -> None:
-        if self._in_title:
-            self.title_parts.append(text)
-        if self._skip:
-            return
-        # source line breaks inside a text node are spaces, not paragraph breaks
-        self.pieces.append(MText.at(text.translate(_WS_TO_SPACE), start))
-
-    def handle_data(self, data):
-        self._emit(data, self._abs())
-
-    def handle_entityref(self, name):
-        from html import unescape
-
-        ch = unescape(f"&{name};")
-        if ch == f"&{name};":
-            ch = "&" + name
-        self._emit_char(ch)
-
-    def handle_charref(self, name):
-        from html import unescape
-
-        self._emit_char(unescape(f"&#{name};"))
-
-    def _emit_char(self, ch: str) -> None:
-        start = self._abs()
-        if self._in_title:
-            self.title_parts.append(ch)
-        if not self._skip:
-            ch = ch.translate(_WS_TO_SPACE)
-            self.pieces.append(MText(ch, ((0, start),)))
-
-
-_WS_TO_SPACE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\xa0": " "})
-
-
-def _read_html(source: str, encoding: str, name: str) -> RawText:
-    parser = _TextCollector(source)
-    try:
-        parser.feed(source)
-        parser.close()
-    except Exception as exc:  # html.parser is lenient; this is a last resort
-        raise UnreadableDocument(f"HTML 解析失败：{exc}", file=name) from exc
-    text = concat(parser.pieces)
-    title = re.sub(r"\s+", " ", "".join(parser.title_parts)).strip() or None
-    return RawText(source, text, "html", encoding, html_title=title)
-
-
 # --------------------------------------------------------------------------- docx
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _read_docx(data: bytes, name: str) -> RawText:
+    import io
+
     try:
         import docx  # python-docx
         from docx.table import Table
@@ -362,6 +256,7 @@ def chinese_numeral(n: int) -> str:
 
 
 def _read_pdf(data: bytes, name: str) -> RawText:
+    import io
     import logging
 
     try:

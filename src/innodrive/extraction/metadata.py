@@ -13,7 +13,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
+from innodrive import regex_cache
 from innodrive.extraction import timeframe
 
 GENRE_WORDS = [
@@ -26,23 +28,23 @@ GENRE_WORDS = [
     ("办法", "办法"), ("实施细则", "细则"), ("细则", "细则"), ("若干措施", "措施"), ("措施", "措施"),
     ("条例", "条例"), ("通知", "通知"), ("工作报告", "报告"), ("报告", "报告"), ("上的讲话", "讲话"),
 ]
-_GENRE_END = re.compile("(" + "|".join(w for w, _ in GENRE_WORDS)
+_GENRE_END = regex_cache.compile("(" + "|".join(w for w, _ in GENRE_WORDS)
                         + r")(?:\((?:讨论稿|征求意见稿|试行|草案|修订|(?:20\d\d|19\d\d)\s*[—\-–~至到]+\s*(?:20\d\d|19\d\d)年?)\))?$")
-_PERIOD = re.compile(r"\((?P<a>20\d\d)\s*[—\-–~至到]+\s*(?P<b>20\d\d)\s*年?\)")
-_TERMINAL = re.compile(r"[。!?;]")
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、]|第[一二三四五六七八九十]+[条章])")
-_ADOPTED = re.compile(
+_PERIOD = regex_cache.compile(r"\((?P<a>20\d\d)\s*[—\-–~至到]+\s*(?P<b>20\d\d)\s*年?\)")
+_TERMINAL = regex_cache.compile(r"[。!?;]")
+_HEADING = regex_cache.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、]|第[一二三四五六七八九十]+[条章])")
+_ADOPTED = regex_cache.compile(
     r"\((?P<y>20\d\d|19\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?P<body>[^()]{0,80}?)(?:通过|印发|发布|批准|审议通过)\)")
-_PLENUM = re.compile(r"中国共产党(?P<place>[^\W\d_a-zA-Z]{2,8}?)(?:第[一二三四五六七八九十]+届)?委员会")
-_ORG_PREFIX = re.compile(
+_PLENUM = regex_cache.compile(r"中国共产党(?P<place>[^\W\d_a-zA-Z]{2,8}?)(?:第[一二三四五六七八九十]+届)?委员会")
+_ORG_PREFIX = regex_cache.compile(
     r"^(?P<org>(?:中共|中国共产党)[^\W\d_a-zA-Z]{2,8}?(?:委员会|委)(?:办公室)?"
     r"|[^\W\d_a-zA-Z]{2,8}?(?:人民政府(?:办公室|办公厅)?|人大常委会|人民代表大会常务委员会|"
     r"科学技术局|科技局|科学技术厅|科技厅|发展和改革委员会|发展改革委|经济和信息化局|经信局|财政局))"
     r"(?:[、,和\s]+(?P<org2>[^\W\d_a-zA-Z]{2,12}?(?:人民政府(?:办公室)?|委员会|局|厅)))?"
     r"(?:关于|印发|$)")
-_DATE = re.compile(r"(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
-_FUTURE_YEAR = re.compile(r"(?:到|至|力争|确保)(20\d\d)年|(20\d\d)年[^。]{0,16}目标")
-_ANNUAL_OPEN = re.compile(r"^(?P<y>20\d\d)年(?:是|全市|全省|全区|全县|全州|我市|,|全年)")
+_DATE = regex_cache.compile(r"(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+_FUTURE_YEAR = regex_cache.compile(r"(?:到|至|力争|确保)(20\d\d)年|(20\d\d)年[^。]{0,16}目标")
+_ANNUAL_OPEN = regex_cache.compile(r"^(?P<y>20\d\d)年(?:是|全市|全省|全区|全县|全州|我市|,|全年)")
 
 
 @dataclass
@@ -106,8 +108,7 @@ def find_genre(title: str | None, clean: str, annual: bool) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Place:
+class _Place(NamedTuple):
     code: str
     name: str
     level: str
@@ -123,12 +124,12 @@ def _places() -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:
     full :func:`innodrive.regions.all_regions` index costs more start-up time than
     extracting a small document."""
     import csv
-    from importlib import resources
+    from pathlib import Path
 
     from innodrive.regions import shorten
 
-    data = resources.files("innodrive.data")
-    with data.joinpath("region_changes.csv").open(encoding="utf-8", newline="") as f:
+    data = Path(__file__).resolve().parents[1] / "data"
+    with open(data / "region_changes.csv", encoding="utf-8", newline="") as f:
         rows = csv.reader(f)
         head = next(rows)
         i_old, i_code, i_name = head.index("old_code"), head.index("new_code"), head.index("new_name")
@@ -136,7 +137,7 @@ def _places() -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:
     places: dict[str, _Place] = {}
     names: dict[str, str] = {}
     county_codes: dict[str, list[str]] = {}
-    with data.joinpath("regions.csv").open(encoding="utf-8", newline="") as f:
+    with open(data / "regions.csv", encoding="utf-8", newline="") as f:
         rows = csv.reader(f)
         head = next(rows)
         i_code, i_name, i_level, i_parent = (head.index(k) for k in ("code", "name", "level", "parent"))
@@ -144,14 +145,15 @@ def _places() -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:
             if not r:
                 continue
             code, name = changes.get(r[i_code], (r[i_code], r[i_name]))
-            place = _Place(code, name, r[i_level], r[i_parent] or None)
-            places[code] = place
-            if place.level in ("province", "prefecture"):
+            level = r[i_level]
+            places[code] = _Place(code, name, level, r[i_parent] or None)
+            if level == "county":
+                if len(name) >= 3:
+                    county_codes.setdefault(name, []).append(code)
+            elif level in ("province", "prefecture"):
                 for key in {name, shorten(name)}:
                     if len(key) >= 2:
                         names.setdefault(key, code)
-            elif place.level == "county" and len(name) >= 3:
-                county_codes.setdefault(name, []).append(code)
     counties = {name: codes[0] for name, codes in county_codes.items() if len(codes) == 1}
     return places, names, counties
 
@@ -292,12 +294,12 @@ def find_region(title: str | None, issuer: str | None, clean: str, *, body_count
     return top.name, top.level, top.code
 
 
-_DELIVERED = re.compile(r"^[—\-]*\s*(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日在(?P<where>[^\n]{2,60}?)上")
+_DELIVERED = regex_cache.compile(r"^[—\-]*\s*(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日在(?P<where>[^\n]{2,60}?)上")
 # the same line broken in two by the page layout: ——2026年1月26日在广东省第十四届 / 人民代表大会第五次会议上
-_DELIVERED_SPLIT = re.compile(r"^[—\-]*\s*(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日在[^\n]{0,40}\n"
+_DELIVERED_SPLIT = regex_cache.compile(r"^[—\-]*\s*(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日在[^\n]{0,40}\n"
                               r"[^\n]{0,30}(?:代表大会|会议|大会)[^\n]{0,20}上")
 # 今年是“十五五”开局之年 / 2026年是“十五五”第一年: the year of an annual report from the plan it opens
-_PLAN_YEAR = re.compile(r"(?:今年|本年度)是(?:实施)?[\"“]?(?P<ord>十[一二三四五六七])五[\"”]?(?:规划)?(?:的)?"
+_PLAN_YEAR = regex_cache.compile(r"(?:今年|本年度)是(?:实施)?[\"“]?(?P<ord>十[一二三四五六七])五[\"”]?(?:规划)?(?:的)?"
                         r"(?P<which>开局之年|开局年|起步之年|第一年|首年|收官之年|最后一年|攻坚之年|关键之年|中期之年)")
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from innodrive import regex_cache
+
 CN_DIGITS = "零〇一二两三四五六七八九"
 CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿"
 _CN_START = "一二两三四五六七八九十"
@@ -51,7 +53,7 @@ CHANGE_VERBS = ("年均增长", "年均提高", "年均下降", "增长", "提�
 _PRE = "|".join(sorted(list(PRE_COMPARATORS) + list(CHANGE_VERBS), key=len, reverse=True))
 _POST = "|".join(sorted(POST_COMPARATORS, key=len, reverse=True))
 
-QUANTITY_RE = re.compile(
+QUANTITY_RE = regex_cache.compile(
     rf"(?P<pre>{_PRE})?"
     rf"(?P<num>{ARABIC}|{CHINESE})"
     r"(?P<approx>多|余)?"
@@ -63,14 +65,14 @@ QUANTITY_RE = re.compile(
 # numeral when the pattern starts with one, but tries every position when it starts with an
 # optional group of forty words. :func:`find_quantities` finds "number + unit (+ post)" and
 # then looks back a few characters for the comparator or change verb before it.
-_BODY_RE = re.compile(
+_BODY_RE = regex_cache.compile(
     rf"(?P<num>{ARABIC.replace(_NOT_INSIDE_NUMBER, '', 1)}|{CHINESE})"
     r"(?P<approx>多|余)?"
     rf"(?P<mag>{MAGNITUDE})?"
     rf"(?P<unit>{UNIT_ALTERNATION})"
     rf"(?P<post>{_POST})?"
 )
-_PRE_BEFORE_RE = re.compile(rf"(?:{_PRE})$")
+_PRE_BEFORE_RE = regex_cache.compile(rf"(?:{_PRE})$")
 _PRE_WIDTH = max(len(w) for w in list(PRE_COMPARATORS) + list(CHANGE_VERBS))
 
 
@@ -116,7 +118,7 @@ def find_quantities(text: str):
         yield Quantity(m, pre.group(0) if pre else "")
 
 
-PERCENT_WORDS_RE = re.compile(rf"(?P<pre>{_PRE})?百分之(?P<num>{CHINESE}|{ARABIC})(?P<post>{_POST})?")
+PERCENT_WORDS_RE = regex_cache.compile(rf"(?P<pre>{_PRE})?百分之(?P<num>{CHINESE}|{ARABIC})(?P<post>{_POST})?")
 
 
 @lru_cache(maxsize=4096)

@@ -13,26 +13,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from innodrive import regex_cache
 from innodrive.extraction.numbers import parse_number
 
 _PROG_NOUN = (r"行动计划|专项行动|行动|计划|工作思路|思路|工程|战略|发展战略|布局|创新布局|体系|格局|发展格局|工作格局|"
               r"产业体系|工作机制|工作体系|架构|发展思路|总体思路")
 _CODE = r"\d{2,6}|\d+(?:\+(?:\d+|N))+"
-_CODE_RE = re.compile(rf"[“\"](?P<code>{_CODE})[”\"](?:的)?(?P<noun>{_PROG_NOUN})")
-_PRE_RE = re.compile(r"[^\W\d_a-zA-Z]{0,8}$")
+_CODE_RE = regex_cache.compile(rf"[“\"](?P<code>{_CODE})[”\"](?:的)?(?P<noun>{_PROG_NOUN})")
+_PRE_RE = regex_cache.compile(r"[^\W\d_a-zA-Z]{0,8}$")
 # no look-behind at the start (it would make the engine try every position); the
 # character before the code is checked in the loop instead
-_BARE_CODE_RE = re.compile(r"(?P<code>\d{3,6})(?P<noun>行动计划|工作思路|工程|战略)")
-_COUNTED_RE = re.compile(r"“(?P<n>[一二两三四五六七八九十])(?P<cls>个|项|大|条|张|批|种)(?P<noun>[^\W\d_a-zA-Z]{1,8})”")
-_COMPOSITE_RE = re.compile(r"“(?P<name>(?:[一二两三四五六七八九十][^\W\d_a-zA-Z]{1,3}){2,5})”")
-_PLUS_RE = re.compile(r"“(?P<name>[^\W\d_a-zA-Z]{2,8}(?:\+[^\W\d_a-zA-Z]{2,8}){2,6})”(?P<after>[^\W\d_a-zA-Z]{0,10})")
-_BIG_RE = re.compile(r"“(?P<name>(?P<n>[二两三四五六七八九十])大(?P<noun>[^\W\d_a-zA-Z]{2,4}))”")
-_VERBS = re.compile(r"^(?:大力实施|深入实施|全面实施|实施|按照|围绕|推进|落实|构建|打造|深化|坚持|依托|以|推动|开展|启动|"
+_BARE_CODE_RE = regex_cache.compile(r"(?P<code>\d{3,6})(?P<noun>行动计划|工作思路|工程|战略)")
+_COUNTED_RE = regex_cache.compile(r"“(?P<n>[一二两三四五六七八九十])(?P<cls>个|项|大|条|张|批|种)(?P<noun>[^\W\d_a-zA-Z]{1,8})”")
+_COMPOSITE_RE = regex_cache.compile(r"“(?P<name>(?:[一二两三四五六七八九十][^\W\d_a-zA-Z]{1,3}){2,5})”")
+_PLUS_RE = regex_cache.compile(r"“(?P<name>[^\W\d_a-zA-Z]{2,8}(?:\+[^\W\d_a-zA-Z]{2,8}){2,6})”(?P<after>[^\W\d_a-zA-Z]{0,10})")
+_BIG_RE = regex_cache.compile(r"“(?P<name>(?P<n>[二两三四五六七八九十])大(?P<noun>[^\W\d_a-zA-Z]{2,4}))”")
+_VERBS = regex_cache.compile(r"^(?:大力实施|深入实施|全面实施|实施|按照|围绕|推进|落实|构建|打造|深化|坚持|依托|以|推动|开展|启动|"
                     r"基本建成|全面建成|建成|建设|形成|培育|发展)")
-_PROGRAMME_AFTER = re.compile(r"(体系|计划|工程|行动|布局|格局|战略|模式)")
-_NOUN_FIRST = re.compile(rf"^(?:的)?({_PROG_NOUN})")
+_PROGRAMME_AFTER = regex_cache.compile(r"(体系|计划|工程|行动|布局|格局|战略|模式)")
+_NOUN_FIRST = regex_cache.compile(rf"^(?:的)?({_PROG_NOUN})")
 # "具有乐山特色的" and the like: a modifier ending in 的 before a named part
-_MODIFIER = re.compile(r"^(?:具有|具备|富有)[^\W\d_a-zA-Z]{1,10}?的|^[^\W\d_a-zA-Z]{2,8}?特色的")
+_MODIFIER = regex_cache.compile(r"^(?:具有|具备|富有)[^\W\d_a-zA-Z]{1,10}?的|^[^\W\d_a-zA-Z]{2,8}?特色的")
 
 
 @dataclass
@@ -155,8 +156,8 @@ def _parts_from_list(clean: str, pos: int, pieces: list[tuple[str, str]]) -> lis
     return parts
 
 
-_QUOTED_BEFORE = re.compile(r"[^\W\d_a-zA-Z]{0,10}“[^”]{1,8}”$")
-_WORDS_BEFORE = re.compile(r"[^\W\d_a-zA-Z]{2,12}$")
+_QUOTED_BEFORE = regex_cache.compile(r"[^\W\d_a-zA-Z]{0,10}“[^”]{1,8}”$")
+_WORDS_BEFORE = regex_cache.compile(r"[^\W\d_a-zA-Z]{2,12}$")
 
 
 def _part_named(title: str, noun: str) -> str | None:

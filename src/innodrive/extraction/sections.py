@@ -24,29 +24,29 @@ numbered ones are the outline; the unnumbered ones only set the role of what fol
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from innodrive import regex_cache
 from innodrive.extraction.timeframe import FIVE_YEAR_RE, five_year_plan
 
 REVIEW, BACKGROUND, GOALS, TASKS, SAFEGUARDS = "review", "background", "goals", "tasks", "safeguards"
 
-_REVIEW = re.compile(
+_REVIEW = regex_cache.compile(
     r"回顾|回望|发展成就|主要成就|取得(?:的)?(?:显著|重大|历史性)?成就|辉煌成就|主要成绩|取得(?:的)?成绩|工作成绩|"
     r"主要成效|取得(?:的)?成效|工作成效|发展成效|发展基础|现实基础|基础条件|发展现状|基本情况|上年工作|"
     r"过去一年|过去五年|[一二三四五]年来|工作总结|总结回顾|年度总结")
-_BACKGROUND = re.compile(r"面临(?:的)?形势|形势分析|发展形势|发展环境|机遇和挑战|机遇与挑战|存在(?:的)?问题|问题和不足|"
+_BACKGROUND = regex_cache.compile(r"面临(?:的)?形势|形势分析|发展形势|发展环境|机遇和挑战|机遇与挑战|存在(?:的)?问题|问题和不足|"
                          r"困难和问题|问题和挑战|重要意义|必要性|编制依据|背景")
-_GOALS = re.compile(r"目标|指标")
-_SAFEGUARDS = re.compile(r"保障措施|保障机制|组织实施|组织领导|组织保障|实施保障|自身建设|政府建设|作风建设|监督检查|"
+_GOALS = regex_cache.compile(r"目标|指标")
+_SAFEGUARDS = regex_cache.compile(r"保障措施|保障机制|组织实施|组织领导|组织保障|实施保障|自身建设|政府建设|作风建设|监督检查|"
                          r"考核评估|附则")
-_TASKS = re.compile(r"任务|工作安排|重点工作|主要工作|工作部署|举措|措施|行动|工程|计划|安排")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
-_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[—\-–~至到]+\s*((?:19|20)\d\d)\s*年")
-_THIS_YEAR = re.compile(r"今年|本年度|年内|全年")
-_NEXT_YEAR = re.compile(r"明年")
+_TASKS = regex_cache.compile(r"任务|工作安排|重点工作|主要工作|工作部署|举措|措施|行动|工程|计划|安排")
+_YEAR = regex_cache.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+_YEAR_RANGE = regex_cache.compile(r"(?<!\d)((?:19|20)\d\d)\s*[—\-–~至到]+\s*((?:19|20)\d\d)\s*年")
+_THIS_YEAR = regex_cache.compile(r"今年|本年度|年内|全年")
+_NEXT_YEAR = regex_cache.compile(r"明年")
 # unnumbered lines that name a part of the document (a bold line in the original)
-_PSEUDO_HEADING = re.compile(
+_PSEUDO_HEADING = regex_cache.compile(
     r"^(?:[(（]?[一二三四五六七八九十]+[)）、]?)?(?:(?:19|20)\d\d年|今年|“?十[一二三四五六七]五”?(?:时期)?)?"
     r"(?:经济社会发展(?:的)?|全省|全市|全区)?"
     r"(?P<what>主要预期目标|预期目标|主要目标|发展目标|总体目标|主要指标|目标任务|重点任务|主要任务|重点工作|工作回顾|"

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from innodrive import regex_cache
 from innodrive.extraction import phrases, sections, timeframe
 from innodrive.extraction.numbers import (
     CHANGE_VERBS,
@@ -78,25 +79,25 @@ class Found:
 
 # Verbs that make a counted quantity a goal when they open its clause or stand right
 # before the number (新增5家, 获批…平台5家, 引进…项目6个).
-_TARGET_VERBS = re.compile(r"^(?:新增|新建|新认定|重新认定|新创建|创建|培育|引进|引育|建成|打造|获批|入库|备案|"
+_TARGET_VERBS = regex_cache.compile(r"^(?:新增|新建|新认定|重新认定|新创建|创建|培育|引进|引育|建成|打造|获批|入库|备案|"
                            r"实现|完成|争取|达到|新培育|新引进|新落地|认定|建设|设立|组建|布局建设)")
-_TARGET_VERB_BEFORE = re.compile(r"(?:新增|新建|新认定|培育|引进|建成|打造|获批|认定|入库|创建)$")
-_PAST = re.compile(r"同比|比上年|较上年|比去年|较去年|已经|已达|已有|已建成|已获批|截至|截止|累计认定|累计培育|累计完成|"
+_TARGET_VERB_BEFORE = regex_cache.compile(r"(?:新增|新建|新认定|培育|引进|建成|打造|获批|认定|入库|创建)$")
+_PAST = regex_cache.compile(r"同比|比上年|较上年|比去年|较去年|已经|已达|已有|已建成|已获批|截至|截止|累计认定|累计培育|累计完成|"
                    r"共认定|共有|现有|新认定了|增长了|提高了|完成了|实现了|达到了|位居全省|排名全省|"
                    r"过去[一二三四五]年|[一二三四五]年来|以来|十[一二三]五(?:时期|期间)|(?:从|由)\d+(?:\.\d+)?(?:[^\W\d_a-zA-Z]|%){0,3}"
                    r"(?:增加|增长|提高|提升|上升|扩大)到")
 # in a goals paragraph 同比增长6% is the target's own wording, not a report of last year
 # (and 从A提高到B sets B, with A its baseline)
-_PAST_IN_GOALS = re.compile(_PAST.pattern.replace("同比|比上年|较上年|比去年|较去年|", "").replace(
+_PAST_IN_GOALS = regex_cache.compile(_PAST.pattern.replace("同比|比上年|较上年|比去年|较去年|", "").replace(
     "累计认定|累计培育|累计完成|", "").split("|(?:从|由)")[0])
-_FIRM = re.compile(r"力争|确保")
+_FIRM = regex_cache.compile(r"力争|确保")
 # counted work items (4项重点任务, 20条措施) and references (聚焦…, 围绕…) are not goals
-_WORK_ITEMS = re.compile(r"^(?:重点)?(?:任务|工作|举措|措施|方面|领域|环节|原则|要求|意见|政策|文件|会议|讲话|精神|民生实事|实事|类)"
+_WORK_ITEMS = regex_cache.compile(r"^(?:重点)?(?:任务|工作|举措|措施|方面|领域|环节|原则|要求|意见|政策|文件|会议|讲话|精神|民生实事|实事|类)"
                          r"|(?:方案|举措|措施|政策|文件|实事|任务|清单|主要指标|大类)$")
 # the consequence of the work beside it, not a commitment: 惠及超3万名学生, 带动就业2万人
-_CONSEQUENCE = re.compile(r"(?:惠及|带动|受益|辐射)$")
+_CONSEQUENCE = regex_cache.compile(r"(?:惠及|带动|受益|辐射)$")
 # a bare work verb before "N + unit + noun": 改建2000张认知障碍照护床位, 抓好550个省重大项目
-_WORK_VERB_ONLY = re.compile(
+_WORK_VERB_ONLY = regex_cache.compile(
     r"(?:全年|年内|今年|再|新|累计|共|力争|确保|计划|争取|着力|加快|持续|继续|深入|全面|分别)*"
     r"(?:实施|推进|建设|新建|新增|建成|完成|开工|新开工|培育|引进|打造|创建|创成|改造|改建|新改建|扩建|新建改造|"
     r"改造提升|整合提升|规范提升|提升|举办|组织|开展|动员|提供|抓好|争取|推动|布局|部署|认定|新认定|招引|发放|培训|"
@@ -104,25 +105,25 @@ _WORK_VERB_ONLY = re.compile(
     r"招聘|招录|培养|资助|救助|帮扶|安置|吸纳|开发|储备|募集|投放|供应|筹集|筹措|建设筹措|改善|修复|植树|造林|"
     r"整治|清理|处置|腾退|收储|供给|投入|下达|拨付|兑现|撬动|发行|争创|申报|入选|攻坚突破|突破|引育|新落地|落地)"
     r"(?:了)?")
-_EXAMPLES_BEFORE = re.compile(r"等$")
-_VERB_HEAD = re.compile(r"^(?P<verb>" + _WORK_VERB_ONLY.pattern.split(")*", 1)[1].split("(?:了)?")[0] + ")")
-_VERB_TAIL = re.compile(r"(?P<verb>" + _WORK_VERB_ONLY.pattern.split(")*", 1)[1].split("(?:了)?")[0] + r"|强化|深化|加强|"
+_EXAMPLES_BEFORE = regex_cache.compile(r"等$")
+_VERB_HEAD = regex_cache.compile(r"^(?P<verb>" + _WORK_VERB_ONLY.pattern.split(")*", 1)[1].split("(?:了)?")[0] + ")")
+_VERB_TAIL = regex_cache.compile(r"(?P<verb>" + _WORK_VERB_ONLY.pattern.split(")*", 1)[1].split("(?:了)?")[0] + r"|强化|深化|加强|"
                         r"优化|完善|扩大|支持|选送|建好|用好|加密建设|高质量建设|重点建设)$")
-_SCOPE_TAIL = re.compile(r"(?:全省|全市|全区|全县|全州|省内|市内|区内|县内|全国|本省|本市|我省|我市|各地|各市|各县)$")
+_SCOPE_TAIL = regex_cache.compile(r"(?:全省|全市|全区|全县|全州|省内|市内|区内|县内|全国|本省|本市|我省|我市|各地|各市|各县)$")
 # N个“一件事”, 3个“100”: a named package, counted by the document itself
-_NAMED_AFTER = re.compile(r"^(?:论坛|峰会|大会|俱乐部|计划|工程\b)")
+_NAMED_AFTER = regex_cache.compile(r"^(?:论坛|峰会|大会|俱乐部|计划|工程\b)")
 # 增速高于全省平均2个百分点: a margin over an average is a relative target, not a value
-_MARGIN_BEFORE = re.compile(r"(?:高于|快于|超过|领先)(?:全国|全省|全市|全区|同期|经济)?(?:平均|增速|水平)(?:水平)?$")
+_MARGIN_BEFORE = regex_cache.compile(r"(?:高于|快于|超过|领先)(?:全国|全省|全市|全区|同期|经济)?(?:平均|增速|水平)(?:水平)?$")
 # 全省320家…食堂、40家…单位实现全覆盖: the scope of a coverage goal
-_COVERAGE_AFTER = re.compile(r"^[^。;,]{0,60}?(?:实现|达到)?全覆盖")
-_HAN_START = re.compile(r"[^\W\d_a-zA-Z]")
-_COUNTED_BODIES = re.compile(r"^(?:部门|单位|成员单位|厅局|委办局|市直部门|省直部门)")
-_SCOPE_VERB = re.compile(r"(?:支持|推动|指导|帮助|鼓励|引导|覆盖|涉及|包括|惠及)$")
-_AREA_NOUN = re.compile(r"^[^\W\d_a-zA-Z]{0,4}?(?:县域|县|地市|市州|区县|乡镇|地区|片区|省份|城市|村)")
-_GRANT_BEFORE = re.compile(r"(?:给予|奖励|补助|补贴|资助|一次性)$")
+_COVERAGE_AFTER = regex_cache.compile(r"^[^。;,]{0,60}?(?:实现|达到)?全覆盖")
+_HAN_START = regex_cache.compile(r"[^\W\d_a-zA-Z]")
+_COUNTED_BODIES = regex_cache.compile(r"^(?:部门|单位|成员单位|厅局|委办局|市直部门|省直部门)")
+_SCOPE_VERB = regex_cache.compile(r"(?:支持|推动|指导|帮助|鼓励|引导|覆盖|涉及|包括|惠及)$")
+_AREA_NOUN = regex_cache.compile(r"^[^\W\d_a-zA-Z]{0,4}?(?:县域|县|地市|市州|区县|乡镇|地区|片区|省份|城市|村)")
+_GRANT_BEFORE = regex_cache.compile(r"(?:给予|奖励|补助|补贴|资助|一次性)$")
 
 
-_TAIL_START = re.compile(r"支持|用于|占|基层|规范|平均|人均|覆盖|投资|增加值|产值|营业收入|营收|收入|规模|数量|"
+_TAIL_START = regex_cache.compile(r"支持|用于|占|基层|规范|平均|人均|覆盖|投资|增加值|产值|营业收入|营收|收入|规模|数量|"
                          r"比重|占比|比例|总额|总量|强度|面积|产量|增速|增幅|满意度|达标率|合格率|覆盖率|[率数]$")
 
 
@@ -158,9 +159,9 @@ def _verb_list(text: str) -> bool:
 # are targets only where a sentence sets a deadline, says 力争/确保 or sits under 目标
 _RULE_GENRES = frozenset({"管理办法", "考核办法", "办法", "细则", "条例"})
 _RELATIVE_WORDS = frozenset({"今年", "年内", "全年", "本年度", "明年"})
-_RANGE_DASH = re.compile(r"\s*[—\-–~～]{1,2}\s*|\s*至\s*")
-_RANGE_LOW = re.compile(r"(?<![\d.])(?P<low>\d{1,9}(?:\.\d{1,6})?)\s*[—\-–~～]{1,2}\s*$")
-_FROM = re.compile(r"(?:从|由)(?:每人每月|每人每年|每月|每年|原来的|现在的)?$")
+_RANGE_DASH = regex_cache.compile(r"\s*[—\-–~～]{1,2}\s*|\s*至\s*")
+_RANGE_LOW = regex_cache.compile(r"(?<![\d.])(?P<low>\d{1,9}(?:\.\d{1,6})?)\s*[—\-–~～]{1,2}\s*$")
+_FROM = regex_cache.compile(r"(?:从|由)(?:每人每月|每人每年|每月|每年|原来的|现在的)?$")
 _TO_VERBS = frozenset({"提高到", "提高至", "提升到", "提升至", "增长到", "增至", "增加到", "增加至", "降低到", "降低至",
                        "下降到", "下降至", "降到", "降至", "扩大到", "扩大至"})
 
@@ -198,49 +199,49 @@ def _why(pre, post, approx, verb, paired, firm, deadline, goal) -> str:
     if goal:
         return "目标段落或本年度工作部署中的“指标+数值”"
     return ""
-_REFERENCE_VERBS = re.compile(r"^(?:聚焦|围绕|按照|对照|结合|紧扣|瞄准|立足|贯彻|遵循|根据|依据|发挥|依托|利用|用好|借助)")
-_NOT_AFTER_UNIT = re.compile(r"^(?:之一|周年|届|期|批次|号|年代|以来|左右的|次方|性|制|化|的(?!目标|水平|任务|要求))")
+_REFERENCE_VERBS = regex_cache.compile(r"^(?:聚焦|围绕|按照|对照|结合|紧扣|瞄准|立足|贯彻|遵循|根据|依据|发挥|依托|利用|用好|借助)")
+_NOT_AFTER_UNIT = regex_cache.compile(r"^(?:之一|周年|届|期|批次|号|年代|以来|左右的|次方|性|制|化|的(?!目标|水平|任务|要求))")
 _ORDINAL_CHARS = frozenset("第前后近约逾")
 _QUOTE_OPEN = "“\"《「‘"
 
-_MULTIPLE_RE = re.compile(
+_MULTIPLE_RE = regex_cache.compile(
     r"(?:(?P<base>较|比|相比|相较于?|在)\s*(?P<ref>[^,;。]{0,14}?)(?:基础上)?)?"
     r"(?P<verb>基本实现|力争实现|确保实现|实现|力争|确保)?"
     r"(?P<what>倍增|翻一番|翻番|翻两番|翻三番|增长(?P<n>\d{1,3}(?:\.\d{1,3})?|[一二两三四五六七八九十])倍)"
     r"(?!计划|行动|工程|工作|战略|目标|效应|作用|效果|式|型)"
 )
-_SCALE_LIST_RE = re.compile(
+_SCALE_LIST_RE = regex_cache.compile(
     r"(?P<count>(?<![\d.])\d{1,3}|[一二两三四五六七八九十])(?:个|户|家|条)"
     r"(?P<scale>万亿|千亿|百亿|十亿|\d{1,6}(?:\.\d{1,4})?亿)(?:元)?(?:级)?"
     r"(?P<noun>产业集群|产业链|产业|企业|园区|集群|项目)"
 )
-_SCALE_ONE_RE = re.compile(
+_SCALE_ONE_RE = regex_cache.compile(
     r"(?P<name>(?:[^\W\d_a-zA-Z]|[“”]){2,12}?)(?P<scale>万亿|千亿|百亿|(?<![\d.])\d{1,6}(?:\.\d{1,4})?亿)(?:元)?(?:级)?"
     r"(?P<noun>产业集群|产业链|集群)"
 )
-_RELATIVE_HINT = re.compile(r"平均|水平|前列|方阵")
-_MILESTONE_HINT = re.compile(r"建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
-_RELATIVE_RE = re.compile(
+_RELATIVE_HINT = regex_cache.compile(r"平均|水平|前列|方阵")
+_MILESTONE_HINT = regex_cache.compile(r"建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
+_RELATIVE_RE = regex_cache.compile(
     r"(?P<adv>大幅|明显|显著|持续|稳步|始终|继续|均)?"
     r"(?P<cmp>高于|超过|达到|不低于|低于|赶上|接近|领先|走在|位居|保持在|位于)"
     r"(?P<ref>全国|全省|省级|全市|西部|同类城市|成渝地区|四川省|四川|国家|省)"
     r"(?P<what>平均水平|平均|水平|前列|第一方阵|领先水平|先进水平)"
 )
-_TREND_RE = re.compile(
+_TREND_RE = regex_cache.compile(
     r"(?P<adv>持续|稳步|大幅|明显|显著|不断|进一步|逐年|稳定|较快|快速|大幅度)"
     r"(?P<verb>上升|提高|提升|增长|增加|下降|降低|减少|扩大)(?=[,;:]|$)"
 )
-_MILESTONE_VERB_FIRST = re.compile(
+_MILESTONE_VERB_FIRST = regex_cache.compile(
     r"(?P<adv>全面|基本|初步|率先|高质量|成功|力争|努力|确保|尽快)?"
     r"(?P<verb>建成|创建|创成|获批|进入|成为|跻身|完成|消除|基本普及|普及)"
     r"(?P<obj>[^,;。]{2,40})"
 )
-_MILESTONE_VERB_LAST = re.compile(
+_MILESTONE_VERB_LAST = regex_cache.compile(
     r"(?P<obj>[^,;。]{2,40}?)(?P<adv>全面|基本|初步|率先)?(?P<verb>建成|消除)$"
 )
-_GOAL_WORDS = re.compile(r"(主要|奋斗|发展|总体|工作|预期|以下|年度)目标|目标任务|主要指标")
+_GOAL_WORDS = regex_cache.compile(r"(主要|奋斗|发展|总体|工作|预期|以下|年度)目标|目标任务|主要指标")
 
-_NUMBER_IN = re.compile(r"\d")
+_NUMBER_IN = regex_cache.compile(r"\d")
 
 
 # --------------------------------------------------------------------------- main
@@ -362,7 +363,7 @@ def _section_deadlines(clean: str, paragraphs, headings: list[Heading]) -> dict[
     return out
 
 
-_LOOK_BACK = re.compile(r"过去[一二三四五]年|(?:^|[,，])[一二三四五]年来|这[一二三四五]年|回顾|回望|"
+_LOOK_BACK = regex_cache.compile(r"过去[一二三四五]年|(?:^|[,，])[一二三四五]年来|这[一二三四五]年|回顾|回望|"
                         r"取得了(?:显著|明显|重大|积极)?成效|已取得")
 
 
@@ -402,8 +403,8 @@ def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | Non
 # What any rule needs to find in a sentence before it is worth running the rules at all:
 # a digit, a counted Chinese numeral, a multiple, or (in a sentence that sets goals) the
 # words of relative, trend and milestone targets.
-_MAY_HAVE_NUMBERS = re.compile(r"[0-9]|倍|翻[一两三]?番|[一二两三四五六七八九十](?:个|家|项|户|件|名|所|座|条|倍)|千亿|百亿|百分之")
-_MAY_HAVE_WORDS = re.compile(r"高于|超过|达到|不低于|低于|赶上|接近|领先|走在|位居|保持|位于|上升|提高|提升|增长|增加|下降|降低|"
+_MAY_HAVE_NUMBERS = regex_cache.compile(r"[0-9]|倍|翻[一两三]?番|[一二两三四五六七八九十](?:个|家|项|户|件|名|所|座|条|倍)|千亿|百亿|百分之")
+_MAY_HAVE_WORDS = regex_cache.compile(r"高于|超过|达到|不低于|低于|赶上|接近|领先|走在|位居|保持|位于|上升|提高|提升|增长|增加|下降|降低|"
                              r"减少|扩大|建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
 
 
@@ -723,15 +724,15 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     return out
 
 
-_RANK_RE = re.compile(
+_RANK_RE = regex_cache.compile(
     r"(?P<verb>进入|保持|稳定在|稳居|位居|跻身|居于|居|保持在|提升至|提升到|上升至|上升到|进位至|达到)?"
     r"(?P<scope>全国|全省|全球|全市|全区|世界|中部地区|西部地区|东部地区|中部|西部|东部|同类城市)?"
     r"(?:(?P<kind>前|第)(?P<n>\d{1,3})(?P<unit>位|名)?|“保(?P<keep>\d{1,3})争(?P<aim>\d{1,3})”)"
     r"(?![\d.%])")
-_RANK_HINT = re.compile(r"前\d|第\d|“保\d|[∶:]\s*1|指数|得分|评分|分值")
-_RANK_WORDS = re.compile(r"(?:排名|位次|排位|名次)$")
-_RATIO_RE = re.compile(r"(?<![\d.])(?P<num>\d{1,4}(?:\.\d{1,3})?)\s*[∶:]\s*1(?![\d.])")
-_INDEX_RE = re.compile(
+_RANK_HINT = regex_cache.compile(r"前\d|第\d|“保\d|[∶:]\s*1|指数|得分|评分|分值")
+_RANK_WORDS = regex_cache.compile(r"(?:排名|位次|排位|名次)$")
+_RATIO_RE = regex_cache.compile(r"(?<![\d.])(?P<num>\d{1,4}(?:\.\d{1,3})?)\s*[∶:]\s*1(?![\d.])")
+_INDEX_RE = regex_cache.compile(
     r"(?P<subject>指数|得分|评分|分值|指数值)(?P<pre>达到|保持在|稳定在|超过|提高到|提升到|不低于|高于)?"
     r"(?P<num>\d{1,5}(?:\.\d{1,3})?)(?P<post>以上|左右|以内)?(?=[,;:。、]|$)")
 
@@ -809,8 +810,8 @@ def _past_segments(text: str, dls, ctx: DocContext, goal_context: bool = False) 
     return Marks(marks)
 
 
-_RATE_OF_CHANGE = re.compile(r"(?:年均增速|年均增长率|年均增长|增速|增长率|增幅|年均增幅|涨幅|上涨|增长)$")
-_PRICE_LEVEL = re.compile(r"消费价格|物价|CPI|价格指数|价格涨幅")
+_RATE_OF_CHANGE = regex_cache.compile(r"(?:年均增速|年均增长率|年均增长|增速|增长率|增幅|年均增幅|涨幅|上涨|增长)$")
+_PRICE_LEVEL = regex_cache.compile(r"消费价格|物价|CPI|价格指数|价格涨幅")
 
 
 def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
@@ -858,9 +859,9 @@ def _quote_open_before(text: str, pos: int) -> bool:
     return opened != -1 and text.find("”", opened, pos) == -1
 
 
-_NOUN_AFTER = re.compile(r"[\w“”()（）]{2,24}?(?=[,;:、。和]|以上|$)")
-_ALTERNATIVE = re.compile(r"^\([^()]{1,4}\)")   # 100条(个)幸福河湖: the bracketed alternative unit
-_LIST_WITH_ETC = re.compile(r"^[^,;:。]{1,30}?、[^,;:。]{1,30}?等[\w“”]{1,12}?(?=[,;:。]|以上|$)")
+_NOUN_AFTER = regex_cache.compile(r"[\w“”()（）]{2,24}?(?=[,;:、。和]|以上|$)")
+_ALTERNATIVE = regex_cache.compile(r"^\([^()]{1,4}\)")   # 100条(个)幸福河湖: the bracketed alternative unit
+_LIST_WITH_ETC = regex_cache.compile(r"^[^,;:。]{1,30}?、[^,;:。]{1,30}?等[\w“”]{1,12}?(?=[,;:。]|以上|$)")
 
 
 def _noun_after(after: str) -> str:
@@ -877,7 +878,7 @@ def _noun_after(after: str) -> str:
     return noun if re.match(r"\d{0,6}[^\W\d_a-zA-Z]", noun) else ""
 
 
-_BENEFICIARY = re.compile(r"^(?P<who>[^,;:。]{2,40}?)(?:免费|无偿)?(?P<verb>提供|开展|发放|实施|组织|进行|落实|给予)"
+_BENEFICIARY = regex_cache.compile(r"^(?P<who>[^,;:。]{2,40}?)(?:免费|无偿)?(?P<verb>提供|开展|发放|实施|组织|进行|落实|给予)"
                           r"(?P<what>[^,;:。]{2,40})")
 
 
@@ -979,15 +980,15 @@ def _trend(scan: SentenceScan, out_add) -> None:
         scan.take(clause_start, m.end())
 
 
-_MILESTONE_OBJECT = re.compile(
+_MILESTONE_OBJECT = regex_cache.compile(
     r"(城市|示范城市|示范市|示范区|试验区|先行区|先导区|创新区|区块|中心|副中心|基地|高地|园区|高新区|名单|标准|"
     r"上市|城|集群|新区|开发区|实验室|创新型县|县|市|平台)$")
-_NOT_MILESTONE = re.compile(r"各项|任务|工作|目标|作用|”|“")
-_MODIFIER = re.compile(r"^(?:具有|具备|富有)[^\W\d_a-zA-Z]{1,10}?的|^[^\W\d_a-zA-Z]{2,8}?特色的")
+_NOT_MILESTONE = regex_cache.compile(r"各项|任务|工作|目标|作用|”|“")
+_MODIFIER = regex_cache.compile(r"^(?:具有|具备|富有)[^\W\d_a-zA-Z]{1,10}?的|^[^\W\d_a-zA-Z]{2,8}?特色的")
 _ALWAYS_MILESTONE = ("消除", "基本普及", "普及")
 
 
-_ITEM_VERB = re.compile(r"^(?P<verb>(?:全面|基本|初步|率先|成功|尽快)?(?:建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及))")
+_ITEM_VERB = regex_cache.compile(r"^(?P<verb>(?:全面|基本|初步|率先|成功|尽快)?(?:建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及))")
 
 
 def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
