@@ -151,9 +151,19 @@ _SPACES_RE = regex_cache.compile(r"[ \u2000-\u200a]+")
 _CJKISH = regex_cache.compile(r"[^\W\d_a-zA-Z]|[\u3000-\u303f\uff00-\uffef“”‘’《》「」『』【】〔〕、。·—…]")
 
 
-def _line_deletions(line: str) -> list[tuple[int, int]]:
-    """Ranges to cut from one line: pinyin glosses, inline furniture, needless spaces."""
-    ranges: list[tuple[int, int]] = []
+# terminal escape sequences and control characters: never text, and dangerous on a terminal
+_CONTROL_RE = regex_cache.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])?|\x9b[0-?]*[ -/]*[@-~]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _has_controls(chars: set[str]) -> bool:
+    return any((c < " " and c not in "\t\n") or "\x7f" <= c <= "\x9f" for c in chars)
+
+
+def _line_deletions(line: str, controls: bool = False) -> list[tuple[int, int]]:
+    """Ranges to cut from one line: pinyin glosses, inline furniture, needless spaces,
+    and (when the document has any) control characters and escape sequences."""
+    ranges: list[tuple[int, int]] = [m.span() for m in _CONTROL_RE.finditer(line)] if controls else []
     if "(" in line:
         for m in _PINYIN_RE.finditer(line):
             gloss = m.group(1)
@@ -372,6 +382,7 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
     if script == "traditional":
         folded = to_simplified(folded)
     source = MText(folded, text.runs)
+    controls = _has_controls(chars)
     extra = {fold_width(x).strip() for x in extra_furniture}
 
     # pass 1: clean lines (each line's text is cut once from the folded text, never copied again)
@@ -385,7 +396,7 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
             furniture += 1
             continue
         line = source.with_text_of_slice(raw_line, start)
-        cuts = _line_deletions(raw_line)
+        cuts = _line_deletions(raw_line, controls)
         if cuts:
             line = line.without(cuts)
         line = line.strip()

@@ -108,17 +108,66 @@ def _decode_markup_aware(data: bytes, name: str):
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+def _check_docx_size(data: bytes, name: str) -> None:
+    """Refuse a .docx whose body unpacks beyond the limits before building its XML tree: a
+    few megabytes can hold gigabytes of whitespace or a million empty paragraphs."""
+    import io
+    import zipfile
+
+    from innodrive.documents.limits import MAX_DOCX_PARAGRAPHS, MAX_DOCX_XML_BYTES
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            info = z.getinfo("word/document.xml")
+            if info.file_size > MAX_DOCX_XML_BYTES:
+                raise UnreadableDocument(
+                    f".docx 正文解压后 {info.file_size / 1048576:.0f} MB，超过 {MAX_DOCX_XML_BYTES // 1048576} MB 的上限",
+                    file=name)
+            paragraphs, total, tail = 0, 0, b""
+            with z.open(info) as f:
+                while chunk := f.read(1 << 20):
+                    total += len(chunk)
+                    if total > MAX_DOCX_XML_BYTES:  # the declared size lied
+                        raise UnreadableDocument(
+                            f".docx 正文解压后超过 {MAX_DOCX_XML_BYTES // 1048576} MB 的上限", file=name)
+                    block = tail + chunk
+                    paragraphs += block.count(b"<w:p>") + block.count(b"<w:p ") + block.count(b"<w:p/>")
+                    tail = block[-5:]
+                    paragraphs -= tail.count(b"<w:p>") + tail.count(b"<w:p ") + tail.count(b"<w:p/>")
+                    if paragraphs > MAX_DOCX_PARAGRAPHS:
+                        raise UnreadableDocument(
+                            f".docx 段落数超过 {MAX_DOCX_PARAGRAPHS:,} 个的上限（文件可能异常）", file=name)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise UnreadableDocument(f".docx 文件已损坏，无法解压（{type(exc).__name__}）", file=name) from None
+
+
 def _read_docx(data: bytes, name: str) -> RawText:
     import io
 
+    _check_docx_size(data, name)
     try:
         import docx  # python-docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
 
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:
         raise UnreadableDocument(f".docx 文件已损坏或不是有效的 Word 文档（{type(exc).__name__}）", file=name) from exc
+    try:
+        lines = _docx_lines(document)
+    except UnreadableDocument:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        raise UnreadableDocument(f".docx 文件结构异常，无法读取（{type(exc).__name__}）", file=name) from None
+    original = "\n".join(lines)
+    if not original.strip():
+        raise UnreadableDocument(".docx 文件中没有正文文字", file=name)
+    return RawText(original, MText.at(original, 0), "docx", "utf-8")
+
+
+def _docx_lines(document) -> list[str]:
+    """Paragraphs (with Word's list numbers) and table rows, in body order."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     numbering = _Numbering(document)
     lines: list[str] = []
     body = document.element.body
@@ -137,10 +186,7 @@ def _read_docx(data: bytes, name: str) -> RawText:
                     seen.add(id(cell._tc))
                     cells.append(" ".join(p.text.strip() for p in cell.paragraphs).strip())
                 lines.append("\t".join(cells))
-    original = "\n".join(lines)
-    if not original.strip():
-        raise UnreadableDocument(".docx 文件中没有正文文字", file=name)
-    return RawText(original, MText.at(original, 0), "docx", "utf-8")
+    return lines
 
 
 def _style_chain(paragraph) -> list:
@@ -178,14 +224,16 @@ class _Numbering:
         for an in root.findall(_W + "abstractNum"):
             levels = {}
             for lvl in an.findall(_W + "lvl"):
-                ilvl = int(lvl.get(_W + "ilvl", "0"))
+                ilvl = _int(lvl.get(_W + "ilvl"), 0)
+                if not 0 <= ilvl <= 8:
+                    continue
                 fmt = lvl.find(_W + "numFmt")
                 txt = lvl.find(_W + "lvlText")
                 start = lvl.find(_W + "start")
                 levels[ilvl] = (
                     fmt.get(_W + "val") if fmt is not None else "decimal",
                     txt.get(_W + "val") if txt is not None else "",
-                    int(start.get(_W + "val")) if start is not None else 1,
+                    _int(start.get(_W + "val"), 1) if start is not None else 1,
                 )
             abstract[an.get(_W + "abstractNumId")] = levels
         for num in root.findall(_W + "num"):
@@ -211,7 +259,9 @@ class _Numbering:
         if num_id_el is None:
             return ""
         num_id = num_id_el.get(_W + "val")
-        ilvl = int(ilvl_el.get(_W + "val")) if ilvl_el is not None else 0
+        ilvl = _int(ilvl_el.get(_W + "val"), 0) if ilvl_el is not None else 0
+        if not 0 <= ilvl <= 8:
+            return ""  # a level Word does not have (a damaged or hostile file)
         if (num_id, ilvl) not in self.formats:
             return ""
         counters = self.counters.setdefault(num_id, [0] * 9)
@@ -224,6 +274,15 @@ class _Numbering:
             f = self.formats.get((num_id, k), (fmt, "", 1))[0]
             out = out.replace(f"%{k + 1}", _format_number(counters[k] or 1, f))
         return out if fmt != "bullet" else ""
+
+
+def _int(text, default: int) -> int:
+    """An integer attribute of Word's XML, or ``default`` when it is missing or not a number."""
+    try:
+        value = int(str(text).strip())
+    except (TypeError, ValueError):
+        return default
+    return value if -1_000_000 < value < 1_000_000 else default
 
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -259,26 +318,47 @@ def _read_pdf(data: bytes, name: str) -> RawText:
     import io
     import logging
 
+    from innodrive.documents.limits import MAX_CHARS, MAX_PDF_PAGES
+
     try:
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
-
+        from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PyPdfError
+    except ImportError as exc:  # pragma: no cover — pypdf is a dependency
+        raise UnreadableDocument("无法读取 PDF（缺少 pypdf）", file=name) from exc
+    try:
         logging.getLogger("pypdf").setLevel(logging.ERROR)
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
                 ok = reader.decrypt("")
-            except Exception:
+            except (DependencyError, NotImplementedError) as exc:
+                raise UnreadableDocument(
+                    f"PDF 使用了不支持的加密方式（{type(exc).__name__}），请另存为未加密的 PDF 后再读取", file=name) from None
+            except Exception:  # noqa: BLE001 — any other failure to decrypt means: we cannot read it
                 ok = 0
             if not ok:
                 raise UnreadableDocument("PDF 已加密，需要密码才能读取", file=name)
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise UnreadableDocument(f"PDF 页数（{len(reader.pages):,}）超过 {MAX_PDF_PAGES:,} 页的上限", file=name)
         pages = []
+        total = 0
         for page in reader.pages:
-            pages.append(page.extract_text() or "")
+            text = page.extract_text() or ""
+            total += len(text)
+            if total > MAX_CHARS:
+                raise UnreadableDocument(f"PDF 文字超过 {MAX_CHARS:,} 个字符的上限", file=name)
+            pages.append(text)
     except UnreadableDocument:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UnreadableDocument(f"PDF 文件已损坏，无法读取（{type(exc).__name__}）", file=name) from exc
+    except LimitReachedError as exc:
+        raise UnreadableDocument(f"PDF 内容解压后超出读取上限，拒绝读取（{exc}）", file=name) from None
+    except (FileNotDecryptedError, DependencyError, NotImplementedError) as exc:
+        raise UnreadableDocument(f"PDF 使用了不支持的加密或压缩方式（{type(exc).__name__}）", file=name) from None
+    except RecursionError:
+        raise UnreadableDocument("PDF 结构嵌套过深，无法读取", file=name) from None
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError, AssertionError,
+            ZeroDivisionError, OverflowError, UnicodeError, MemoryError) as exc:
+        raise UnreadableDocument(f"PDF 文件已损坏，无法读取（{type(exc).__name__}）", file=name) from None
     original = "\n".join(pages)
     furniture = running_lines(pages)
     meaningful = sum(1 for ch in original if ch.isalnum())

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from innodrive import regex_cache
@@ -81,6 +82,7 @@ def split_scope(phrase: str) -> tuple[str | None, str]:
     return scope, rest
 
 
+@lru_cache(maxsize=8192)
 def trim_indicator(phrase: str) -> tuple[str | None, str]:
     """Clean an indicator phrase; returns (scope, indicator)."""
     scope = None

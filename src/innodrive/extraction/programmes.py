@@ -36,6 +36,9 @@ _NOUN_FIRST = regex_cache.compile(rf"^(?:的)?({_PROG_NOUN})")
 _MODIFIER = regex_cache.compile(r"^(?:具有|具备|富有)[^\W\d_a-zA-Z]{1,10}?的|^[^\W\d_a-zA-Z]{2,8}?特色的")
 
 
+_MAX_PROGRAMMES = 200
+
+
 @dataclass
 class FoundProgramme:
     name: str
@@ -57,10 +60,12 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
     counted = [(m.start(), int(parse_number(m.group("n")) or 0), m.group(0).strip("“”")) for m in _COUNTED_RE.finditer(clean)]
 
     seen_codes: set[str] = set()
+    # a real document names a few dozen programmes; a hostile one could name thousands of
+    # distinct codes, each compared with every counted phrase — the work is capped
     # 1. number codes: “5553”行动计划, “135”的工作思路
     for m in _CODE_RE.finditer(clean):
         code = m.group("code")
-        if code + m.group("noun") in seen_codes:
+        if code + m.group("noun") in seen_codes or len(seen_codes) >= _MAX_PROGRAMMES:
             continue
         seen_codes.add(code + m.group("noun"))
         pre = _strip_verbs(_PRE_RE.search(clean[max(0, m.start() - 8):m.start()]).group(0))[-6:]
@@ -70,10 +75,11 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
         if "+" in code and not parts:
             continue  # “5+1” and friends name industry groupings, not programmes, unless spelt out
         out.append(FoundProgramme(name, parts, m.start(), m.end()))
+    covered = {p.start for p in out}
     for m in _BARE_CODE_RE.finditer(clean):
         if m.start() and clean[m.start() - 1] in "0123456789.":
             continue
-        if any(p.start <= m.start() < p.end for p in out):
+        if m.start() - 1 in covered or len(out) >= _MAX_PROGRAMMES:  # inside “5553”行动计划, already read
             continue
         parts = _parts_from_digits(m.group("code"), counted, m.start())
         if parts:
@@ -82,7 +88,7 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
     # 2. composite count names: “一中心两基地三区块”
     seen_composite: set[str] = set()
     for m in _COMPOSITE_RE.finditer(clean):
-        if m.group("name") in seen_composite:
+        if m.group("name") in seen_composite or len(seen_composite) >= _MAX_PROGRAMMES:
             continue
         seen_composite.add(m.group("name"))
         pieces = re.findall(r"([一二两三四五六七八九十])([^\W\d_a-zA-Z]{1,3}?)(?=[一二两三四五六七八九十]|$)", m.group("name"))
@@ -104,7 +110,7 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
     # 4. “五大工程”: parts named one by one, usually in headings
     seen_big: set[str] = set()
     for m in _BIG_RE.finditer(clean):
-        if m.group("name") in seen_big:
+        if m.group("name") in seen_big or len(seen_big) >= _MAX_PROGRAMMES:
             continue
         seen_big.add(m.group("name"))
         n = int(parse_number(m.group("n")) or 0)
@@ -142,8 +148,8 @@ def _parts_from_digits(code: str, counted, after: int) -> list[str]:
 
 def _parts_from_list(clean: str, pos: int, pieces: list[tuple[str, str]]) -> list[str]:
     """The list after “一中心两基地三区块” whose items end with 中心, 基地, 区块 in those numbers."""
-    end = clean.find("。", pos)
-    sentence = clean[pos:end if end != -1 else len(clean)]
+    end = clean.find("。", pos, pos + 2000)
+    sentence = clean[pos:end if end != -1 else min(len(clean), pos + 2000)]
     items = [_strip_verbs(x) for x in re.split(r"[、,]|和", sentence)]
     items = [x for x in items if len(x) >= 3]
     parts: list[str] = []

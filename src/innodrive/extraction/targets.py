@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from innodrive import regex_cache
 from innodrive.extraction import phrases, sections, timeframe
@@ -130,10 +131,10 @@ _TAIL_START = regex_cache.compile(r"支持|用于|占|基层|规范|平均|人�
 def distribute(subject: str) -> list[str]:
     """A、B、C均增长6% / A、B服务率达到66%: one indicator per listed item, each with the
     shared tail of the last item (2型糖尿病患者|基层规范管理服务率)."""
-    s = re.sub(r"(?:均|都|均将|都将|也)$", "", subject.strip(phrases._PUNCT_EDGE))
+    s = _EACH_TAIL.sub("", subject.strip(phrases._PUNCT_EDGE))
     if "、" not in s:
         return [subject]
-    parts = [x.strip(phrases._PUNCT_EDGE) for x in re.split(r"、|和(?=[^、]*$)", s)]
+    parts = [x.strip(phrases._PUNCT_EDGE) for x in _LIST_LAST_AND.split(s)]
     parts = [x for x in parts if x]
     if len(parts) < 2 or any(len(x) > 14 for x in parts[:-1]) or all(
             _VERB_TAIL.fullmatch(x) or _WORK_VERB_ONLY.fullmatch(x) for x in parts):
@@ -153,11 +154,12 @@ def distribute(subject: str) -> list[str]:
 
 def _verb_list(text: str) -> bool:
     """新建和加密建设、改造提升: only work verbs joined by 和/、."""
-    parts = [x for x in re.split(r"和|、|及|并", text) if x]
+    parts = [x for x in _VERB_JOINERS.split(text) if x]
     return len(parts) >= 2 and all(_VERB_TAIL.fullmatch(x) or _WORK_VERB_ONLY.fullmatch(x) for x in parts)
 # documents that lay down rules (amounts, thresholds, points) rather than plans: their numbers
 # are targets only where a sentence sets a deadline, says 力争/确保 or sits under 目标
 _RULE_GENRES = frozenset({"管理办法", "考核办法", "办法", "细则", "条例"})
+MAX_PER_SENTENCE = 400
 _RELATIVE_WORDS = frozenset({"今年", "年内", "全年", "本年度", "明年"})
 _RANGE_DASH = regex_cache.compile(r"\s*[—\-–~～]{1,2}\s*|\s*至\s*")
 _RANGE_LOW = regex_cache.compile(r"(?<![\d.])(?P<low>\d{1,9}(?:\.\d{1,6})?)\s*[—\-–~～]{1,2}\s*$")
@@ -177,10 +179,13 @@ def _qualifier_unit(unit: str, after: str, num: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=4096)
 def _names_counted(subject: str, value, following: str) -> bool:
     """长春、白山2个城市: the number only counts the names listed just before it."""
-    tail = re.split(r"[,;:]", _EXAMPLES_BEFORE.sub("", subject.strip()))[-1]
-    items = [x for x in re.split(r"、|和|及|与", tail) if x.strip()]
+    if "、" not in subject and "和" not in subject and "及" not in subject and "与" not in subject:
+        return False
+    tail = _CLAUSE_MARKS.split(_EXAMPLES_BEFORE.sub("", subject.strip()))[-1]
+    items = [x for x in _NAME_JOINERS.split(tail) if x.strip()]
     # the first item carries the verb before it (打造高端装备、新材料等4个…)
     return len(items) >= 2 and all(len(x.strip()) <= 8 for x in items[1:]) and float(len(items)) == float(value)
 
@@ -242,6 +247,32 @@ _MILESTONE_VERB_LAST = regex_cache.compile(
 _GOAL_WORDS = regex_cache.compile(r"(主要|奋斗|发展|总体|工作|预期|以下|年度)目标|目标任务|主要指标")
 
 _NUMBER_IN = regex_cache.compile(r"\d")
+
+
+# patterns used inline by the rules below, compiled once
+_EACH_TAIL = regex_cache.compile(r"(?:均|都|均将|都将|也)$")
+_LIST_LAST_AND = regex_cache.compile(r"、|和(?=[^、]*$)")
+_VERB_JOINERS = regex_cache.compile(r"和|、|及|并")
+_CLAUSE_MARKS = regex_cache.compile(r"[,;:]")
+_NAME_JOINERS = regex_cache.compile(r"、|和|及|与")
+_YEAR_OPENING = regex_cache.compile(r"(?:截至|截止)?(20\d\d)年(?:底|末)?(?:[,，]|是|以来|全年|[^\W\d_a-zA-Z]{0,6}(?:实现|完成))")
+_AND_LIST = regex_cache.compile(r"、|和")
+_AND_LIST3 = regex_cache.compile(r"和|、|及")
+_PAIRED_LIST = regex_cache.compile(r"、|和|及")
+_ACHIEVE = regex_cache.compile(r"(?:力争|确保)?实现")
+_EACH_END = regex_cache.compile(r"(?:均|都)(?:将|要)?$")
+_RATIO_VERB = regex_cache.compile(r"(?:达到|保持在|稳定在|提高到|不低于|为)$")
+_YEAR_IN = regex_cache.compile(r"(?<!\d)(20\d\d)年")
+_DECLINE_END = regex_cache.compile(r"(下降|降低|减少|压减)$")
+_QUOTED_NAME = regex_cache.compile(r"“[^”]*”|《[^》]*》")
+_FIRM_SCOPE_LEAD = regex_cache.compile(r"^(?:力争|确保|努力|争取)?(?:全年|年内)?(?:全市|全省|全区|全县)?")
+_NOUN_START = regex_cache.compile(r"\d{0,6}[^\W\d_a-zA-Z]")
+_ETC_OR_LIST = regex_cache.compile(r"等|、")
+_ETC = regex_cache.compile(r"等")
+_NEW_PREFIX = regex_cache.compile(r"^(?:新增|新认定|新建|新创建|累计)")
+_COUNT_UNIT_IN = regex_cache.compile(r"(个|户|家|条)")
+_MILESTONE_JOINERS = regex_cache.compile(r"、|和(?=(?:[^\W\d_a-zA-Z]|“){3,})")
+_QUOTED = regex_cache.compile(r"“[^”]*”")
 
 
 # --------------------------------------------------------------------------- main
@@ -382,7 +413,7 @@ def _looks_back(first_sentence: str, ctx: DocContext) -> bool:
                 r"(?:规划)?(?:时期|期间|以来|[,，]|是)", tail):
             return True
     if ctx.doc_year:
-        m = re.match(r"(?:截至|截止)?(20\d\d)年(?:底|末)?(?:[,，]|是|以来|全年|[^\W\d_a-zA-Z]{0,6}(?:实现|完成))", first_sentence)
+        m = _YEAR_OPENING.match(first_sentence)
         if m and int(m.group(1)) < ctx.doc_year:
             return True
     return False
@@ -415,7 +446,9 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     if not _MAY_HAVE_NUMBERS.search(text) and not (target_context and _MAY_HAVE_WORDS.search(text)):
         return []
     # what any rule could take; a sentence with none of it costs no further work
-    quantities = list(find_quantities(text))
+    # at most MAX_PER_SENTENCE quantities are read in one sentence: a real sentence holds a
+    # handful; 250,000 of them in one unpunctuated line is hostile input, not a plan
+    quantities = list(islice(find_quantities(text), MAX_PER_SENTENCE))
     if not (quantities or "倍" in text or "翻" in text or _RANK_HINT.search(text) or (target_context and (
             _RELATIVE_HINT.search(text) or _MILESTONE_HINT.search(text) or _TREND_RE.search(text)))):
         return []
@@ -476,7 +509,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if scan.quoted(*m.span()) or scan.taken(*m.span()):
             continue
         clause_start = scan.clause_start(m.start())
-        names = [phrases.trim_indicator(n)[1] for n in re.split(r"、|和", text[clause_start:m.start()])]
+        names = [phrases.trim_indicator(n)[1] for n in _AND_LIST.split(text[clause_start:m.start()])]
         names = [n for n in names if n]
         count = parse_number(m.group("count"))
         value, unit = _scale_value(m.group("scale"))
@@ -493,7 +526,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     for m in (_SCALE_ONE_RE.finditer(text) if "亿" in text else ()):
         if scan.fully_taken(m.start("scale"), m.end()) or scan.quoted(*m.span()):
             continue
-        name = re.split(r"和|、|及", m.group("name"))[-1]
+        name = _AND_LIST3.split(m.group("name"))[-1]
         _, name = phrases.trim_indicator(name)
         value, unit = _scale_value(m.group("scale"))
         if value is None or not name:
@@ -605,7 +638,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         else:
             pending = []
             if subject.endswith("分别"):
-                items = [x for x in re.split(r"、|和|及", subject[:-2]) if x.strip()]
+                items = [x for x in _PAIRED_LIST.split(subject[:-2]) if x.strip()]
                 if len(items) >= 2:
                     subject, pending = items[0], items[1:]
                     pending_pre = pre
@@ -662,7 +695,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             number_first = prev_number_first
 
         # 实现关键技术突破10项: here 突破 is what is counted, not "more than"
-        if pre == "突破" and re.match(r"(?:力争|确保)?实现", subject.strip()):
+        if pre == "突破" and _ACHIEVE.match(subject.strip()):
             subject, pre = subject + pre, ""
 
         kind, comparator, direction, basis = _classify(pre, post, approx, unit, subject)
@@ -704,7 +737,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
                    deadline.any_before(m.start()), goal_context)
         # A、B均增长6% / A、B服务率达到66%: each item reaches the value; a count of a list
         # (新认证绿色、有机农产品1000个) is one total
-        each = bool(re.search(r"(?:均|都)(?:将|要)?$", indicator.strip())) or unit in ("%", "个百分点", "‰")
+        each = bool(_EACH_END.search(indicator.strip())) or unit in ("%", "个百分点", "‰")
         items = distribute(indicator) if each and not (number_first or paired) else [indicator]
         for item in items:
             add(item, kind, tidy_number(value), unit, comparator, m.start(), subject_start, end,
@@ -763,7 +796,7 @@ def _ranks_ratios_indices(scan: SentenceScan, add, target_context: bool) -> None
         if scan.taken(*m.span()):
             continue
         start = scan.clause_start(m.start())
-        subject = re.sub(r"(?:达到|保持在|稳定在|提高到|不低于|为)$", "", text[start:m.start()])
+        subject = _RATIO_VERB.sub("", text[start:m.start()])
         _, indicator = phrases.trim_indicator(subject)
         if indicator and ("比" in indicator or "配比" in indicator):
             add(indicator, "number", tidy_number(float(m.group("num"))), "∶1", "=", m.start(), start, m.end(),
@@ -797,7 +830,7 @@ def _past_segments(text: str, dls, ctx: DocContext, goal_context: bool = False) 
         pos = b + 1
         i = bisect_left(dl_starts, a)
         sets_goal = (i < len(dl_starts) and dl_starts[i] < b) or bool(_FIRM.search(piece))
-        years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)年", piece)]
+        years = [int(y) for y in _YEAR_IN.findall(piece)]
         if sets_goal:
             looks_back = False
         elif (_PAST_IN_GOALS if goal_context else _PAST).search(piece) or (
@@ -814,6 +847,7 @@ _RATE_OF_CHANGE = regex_cache.compile(r"(?:年均增速|年均增长率|年均�
 _PRICE_LEVEL = regex_cache.compile(r"消费价格|物价|CPI|价格指数|价格涨幅")
 
 
+@lru_cache(maxsize=4096)
 def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
     """(kind, comparator, direction, basis) of a quantity."""
     comparator = POST_COMPARATORS.get(post) or PRE_COMPARATORS.get(pre)
@@ -825,7 +859,7 @@ def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
         comparator = "="
     direction = "le" if comparator in ("<=", "<") or pre in ("下降", "降低", "减少", "降到", "降至", "下降到",
                                                               "下降至", "降低到", "降低至") else "ge"
-    if re.search(r"(下降|降低|减少|压减)$", subject):
+    if _DECLINE_END.search(subject):
         direction = "le"
     if _PRICE_LEVEL.search(subject) or unit == "位":
         direction = "le"  # a price rise (CPI) is a ceiling; a rank is better when smaller
@@ -845,12 +879,14 @@ def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
     return kind, comparator, direction, basis
 
 
+@lru_cache(maxsize=4096)
 def _without_quotes(text: str) -> str:
-    return re.sub(r"“[^”]*”|《[^》]*》", "", text)
+    return _QUOTED_NAME.sub("", text)
 
 
+@lru_cache(maxsize=4096)
 def _strip_firm(text: str) -> str:
-    return re.sub(r"^(?:力争|确保|努力|争取)?(?:全年|年内)?(?:全市|全省|全区|全县)?", "", text)
+    return _FIRM_SCOPE_LEAD.sub("", text)
 
 
 def _quote_open_before(text: str, pos: int) -> bool:
@@ -864,6 +900,7 @@ _ALTERNATIVE = regex_cache.compile(r"^\([^()]{1,4}\)")   # 100条(个)幸福河�
 _LIST_WITH_ETC = regex_cache.compile(r"^[^,;:。]{1,30}?、[^,;:。]{1,30}?等[\w“”]{1,12}?(?=[,;:。]|以上|$)")
 
 
+@lru_cache(maxsize=4096)
 def _noun_after(after: str) -> str:
     """The noun a "verb + N + unit" quantity counts: 改建2000张|认知障碍照护床位; a list
     closed by 等 is one noun (超5000场次|专题教育、家长课堂等活动)."""
@@ -875,7 +912,7 @@ def _noun_after(after: str) -> str:
     if not m:
         return ""
     noun = m.group(0)
-    return noun if re.match(r"\d{0,6}[^\W\d_a-zA-Z]", noun) else ""
+    return noun if _NOUN_START.match(noun) else ""
 
 
 _BENEFICIARY = regex_cache.compile(r"^(?P<who>[^,;:。]{2,40}?)(?:免费|无偿)?(?P<verb>提供|开展|发放|实施|组织|进行|落实|给予)"
@@ -888,8 +925,8 @@ def _beneficiary(after: str) -> tuple[str, int] | None:
     m = _BENEFICIARY.match(_ALTERNATIVE.sub("", after))
     if not m:
         return None
-    who = re.split(r"等|、", m.group("who"))[-1]
-    what = re.split(r"等", m.group("what"))[-1].split("、")[-1]
+    who = _ETC_OR_LIST.split(m.group("who"))[-1]
+    what = _ETC.split(m.group("what"))[-1].split("、")[-1]
     if len(who) < 2 or len(what) < 2:
         return None
     return who + what, m.end()
@@ -913,7 +950,7 @@ def _borrow_subject(indicator: str, previous: str, *, chained: bool, growth: boo
     """
     raw = indicator.strip(phrases._PUNCT_EDGE)
     _, ind = phrases.trim_indicator(indicator)
-    stock = re.sub(r"^(?:新增|新认定|新建|新创建|累计)", "", previous)
+    stock = _NEW_PREFIX.sub("", previous)
     if raw.startswith("其中") and ind:
         return ind + stock
     if not ind:
@@ -941,7 +978,7 @@ def _scale_value(scale: str) -> tuple[float | int | None, str]:
 
 
 def _count_unit(text: str) -> str:
-    m = re.search(r"(个|户|家|条)", text)
+    m = _COUNT_UNIT_IN.search(text)
     return m.group(1) if m else "个"
 
 
@@ -994,7 +1031,7 @@ _ITEM_VERB = regex_cache.compile(r"^(?P<verb>(?:全面|基本|初步|率先|成�
 def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
     """(object, note) pairs: 获批国家高新区、进入…名单 → the second item keeps its own verb."""
     items = []
-    for piece in re.split(r"、|和(?=(?:[^\W\d_a-zA-Z]|“){3,})", obj):
+    for piece in _MILESTONE_JOINERS.split(obj):
         piece = _MODIFIER.sub("", piece.strip(phrases._PUNCT_EDGE))
         item_note, item_verb = note, verb
         own = _ITEM_VERB.match(piece)
@@ -1004,7 +1041,7 @@ def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
         if not _MILESTONE_OBJECT.search(piece[:6]):
             piece = phrases.trim_indicator(piece)[1]
         named = _MILESTONE_OBJECT.search(piece) or item_verb.endswith(_ALWAYS_MILESTONE)
-        if len(piece) >= 3 and named and not _NOT_MILESTONE.search(re.sub(r"“[^”]*”", "", piece)):
+        if len(piece) >= 3 and named and not _NOT_MILESTONE.search(_QUOTED.sub("", piece)):
             items.append((piece, item_note))
     return items
 
@@ -1029,7 +1066,7 @@ def _milestones(scan: SentenceScan, out_add) -> None:
         if not m:
             continue
         obj = phrases.trim_indicator(m.group("obj"))[1]
-        if len(obj) < 3 or _NUMBER_IN.search(obj) or _NOT_MILESTONE.search(re.sub(r"“[^”]*”", "", obj)):
+        if len(obj) < 3 or _NUMBER_IN.search(obj) or _NOT_MILESTONE.search(_QUOTED.sub("", obj)):
             continue
         note = (m.group("adv") or "") + m.group("verb")
         out_add(obj, "milestone", None, None, None, a, a, b, note=note)
@@ -1059,10 +1096,14 @@ def _merge_repeats(found: list[Found]) -> list[Found]:
 
     kept: list[Found] = []
     buckets: dict[tuple, list[Found]] = {}
+    exact: dict[tuple, Found] = {}
     for f in found:
         key = (f.kind, f.year, _value_key(f))
+        duplicate = exact.get((key, f.indicator))
         bucket = buckets.setdefault(key, [])
-        duplicate = next((k for k in bucket[-200:] if _same_value(k, f) and restated(k.indicator, f.indicator)), None)
+        if duplicate is None:
+            duplicate = next((k for k in bucket[-_WINDOW:] if _same_value(k, f) and restated(k.indicator, f.indicator)),
+                             None)
         if duplicate is not None:
             duplicate.firmness = duplicate.firmness or f.firmness
             duplicate.baseline_value = duplicate.baseline_value if duplicate.baseline_value is not None else f.baseline_value
@@ -1071,7 +1112,11 @@ def _merge_repeats(found: list[Found]) -> list[Found]:
             continue
         bucket.append(f)
         kept.append(f)
+        exact[(key, f.indicator)] = f
     return kept
+
+
+_WINDOW = 40  # restatements compared within a bucket (the same kind, year and value)
 
 
 @lru_cache(maxsize=512)
