@@ -308,7 +308,7 @@ def find_issued(clean: str, paragraphs, title_span) -> str | None:
     if m:
         return f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
     # a report or speech: ——2024年1月10日在某市第五届人民代表大会第四次会议上
-    for i, (a, b) in enumerate(paragraphs[:8]):
+    for i, (a, b) in enumerate(paragraphs[:20]):
         dm = _DELIVERED.match(clean[a:b])
         if dm is None and i + 1 < len(paragraphs):
             dm = _DELIVERED_SPLIT.match(clean[a:paragraphs[i + 1][1]])
