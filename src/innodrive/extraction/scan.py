@@ -13,7 +13,6 @@ from bisect import bisect_right, insort
 
 from innodrive.extraction import phrases
 
-
 CLAUSE_REACH = 160
 
 
