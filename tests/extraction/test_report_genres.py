@@ -163,13 +163,21 @@ def test_genres_issuer_and_year():
         assert plan_of(title + "\n到2033年，规上企业达到500家。").document.genre == genre, title
 
 
+TEXT_WITHOUT_TITLE = ("2031年是实施“十六五”规划的开局之年，全市科技工作要在科技系统扎实推进。\n一、主要目标\n"
+                      "全年新增高新技术企业120家。\n二、重点任务\n（一）推进泸州科技创新。")
+
+
 def test_a_work_plan_without_a_title_gets_an_inferred_one():
-    plan = plan_of("2031年是实施“十六五”规划的开局之年，全市科技工作要在科技系统扎实推进。\n一、主要目标\n"
-                   "全年新增高新技术企业120家。\n二、重点任务\n（一）推进泸州科技创新。")
+    plan = plan_of(TEXT_WITHOUT_TITLE)
     d = plan.document
-    assert d.title == "泸州市科技局2031年科技工作要点" and d.title_inferred
+    assert d.title == "泸州市科技局2031年科技工作要点"
     assert any("推断" in w for w in plan.warnings)
     assert "title_inferred" not in plan.to_contract()["document"]
+    from innodrive.documents import read_document
+    from innodrive.extraction import run
+
+    record = run(read_document(TEXT_WITHOUT_TITLE.encode(), "doc.txt"))
+    assert record.document.title_inferred
 
 
 def test_amounts_and_thresholds_of_a_management_method_are_rules_not_targets():

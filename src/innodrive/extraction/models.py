@@ -104,9 +104,8 @@ class DocumentMeta(BaseModel):
     genre: str | None = None
     issued: str | None = Field(default=None, description="YYYY-MM-DD, YYYY-MM or YYYY, as precise as the text says")
     horizon: int | None = Field(default=None, description="the year the plan runs to (十四五 → 2025)")
-    # Beyond the contract -------------------------------------------------------
-    title_inferred: bool = Field(default=False, description="the document has no title line; the title was "
-                                 "made from its issuer, year and genre")
+    # a title made from issuer, year and genre is marked by a warning of the plan
+    # (PlanRecord.document.title_inferred carries the flag on the plain records)
 
 
 class SourceInfo(BaseModel):
