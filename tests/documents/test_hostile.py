@@ -259,12 +259,12 @@ def test_every_stage_grows_linearly_on_hostile_shapes(shape, n, tmp_path):
 def test_policy_text_within_the_stated_bound(tmp_path):
     """A bound that holds on a busy shared machine (2 cores, many processes): 10 MB of policy
     text (SYNTHETIC distinct paragraphs from the development corpus) in under 60 s of CPU and
-    400 MB — a quadratic stage or an unbounded buffer would exceed either many times over.
+    700 MB (measured: 5 s, 390 MB inside the full suite) — a quadratic stage or an unbounded buffer would exceed either many times over.
     ``bench/extract.py`` measures the full 50 MB for the README (30 s CPU, 318 MB)."""
     data = _policy_megabytes(10)
     assert 9 * 1024 * 1024 < len(data) < 11 * 1024 * 1024
     cpu, rss = _cpu_and_rss(data, tmp_path)
-    assert cpu < 60 and rss < 400, (cpu, rss)
+    assert cpu < 60 and rss < 700, (cpu, rss)
 
 
 # ----------------------------------------------------------------- the commands
