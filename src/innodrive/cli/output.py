@@ -19,7 +19,10 @@ def error(message: str) -> None:
 
 
 def escape(text: str) -> str:
-    """Escape Rich markup in user-provided text (file names, messages)."""
+    """Escape Rich markup in user-provided text (file names, messages), and drop the
+    terminal escape sequences and control characters it may carry."""
     from rich.markup import escape as _escape
 
-    return _escape(text)
+    from innodrive.terminal import printable
+
+    return _escape(printable(text))
