@@ -149,3 +149,22 @@ def create_app(database_url: str | None = None) -> FastAPI:
     app.add_middleware(BodyLimit)
     app.router.add_event_handler("shutdown", app.state.store.close)
     return app
+
+
+def served_routes(app: FastAPI) -> list:
+    """Every API route the application serves, including those of included routers
+    (FastAPI ≥ 0.160 nests included routers instead of copying their routes)."""
+    from fastapi.routing import APIRoute
+
+    found = []
+
+    def walk(routes) -> None:
+        for r in routes:
+            if isinstance(r, APIRoute):
+                found.append(r)
+            inner = getattr(r, "original_router", None)
+            if inner is not None:
+                walk(inner.routes)
+
+    walk(app.routes)
+    return found

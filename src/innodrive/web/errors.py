@@ -66,6 +66,14 @@ def _is_htmx(request: Request) -> bool:
 
 
 def respond(request: Request, exc: InnodriveError) -> Response:
+    response = _respond(request, exc)
+    refusal = getattr(exc, "refusal", None)
+    if refusal:
+        response.headers["X-Innodrive-Refusal"] = refusal
+    return response
+
+
+def _respond(request: Request, exc: InnodriveError) -> Response:
     status = exc.http_status
     if _is_api(request):
         return JSONResponse(exc.as_dict(), status_code=status)

@@ -93,14 +93,25 @@ async def guard(request: Request) -> None:
     request.state.caller = caller
     if not access.can(caller.actor, rule.permission):
         if caller.how == "anonymous":
-            raise NotAuthenticated("请先登录")
-        raise Forbidden(f"{caller.actor.display}无权{access.label(rule.permission)}")
+            raise _refusal(NotAuthenticated("请先登录"), "role")
+        raise _refusal(Forbidden(f"{caller.actor.display}无权{access.label(rule.permission)}"), "role")
     if request.method in UNSAFE and caller.how != "token":
         sent = await _submitted_csrf(request)
         if caller.how == "anonymous" and not request.cookies.get(CSRF_COOKIE):
-            raise Forbidden("页面已过期或来源不明（缺少防伪令牌），请刷新页面后重试")
+            raise _refusal(Forbidden("页面已过期或来源不明（缺少防伪令牌），请刷新页面后重试"), "csrf")
         if not sent or not caller.csrf or not secrets.same(sent, caller.csrf):
-            raise Forbidden("页面已过期或来源不明（防伪令牌不符），请刷新页面后重试")
+            raise _refusal(Forbidden("页面已过期或来源不明（防伪令牌不符），请刷新页面后重试"), "csrf")
+
+
+REFUSAL_HEADER = "X-Innodrive-Refusal"
+
+
+def _refusal(exc, why: str):
+    """Mark a refusal by the guard (``role`` or ``csrf``): the response carries it in
+    :data:`REFUSAL_HEADER`, so a client (and the role-matrix test) can tell "you may not"
+    from "the handler found your input wanting"."""
+    exc.refusal = why
+    return exc
 
 
 def current_caller(request: Request) -> Caller:
