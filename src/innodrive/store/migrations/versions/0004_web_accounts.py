@@ -1,10 +1,12 @@
-"""web workbench: accounts, API tokens, sessions, sign-in attempts, staged uploads, published summaries
+"""web workbench: accounts, API tokens, sessions, sign-in attempts, staged uploads, published summaries,
+extraction corrections
 
 Revision ID: 0004_web_accounts
 Revises: 0003_enterprise_directory
 Create Date: 2026-12-01 07:30:00
 
-Owned by innodrive.accounts (models: innodrive.accounts.db).
+Owned by innodrive.accounts (models: innodrive.accounts.db) and innodrive.plans.corrections
+(model: innodrive.plans.corrections_db).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import innodrive.accounts.db  # noqa: F401  (registers the models on the shared Base)
+import innodrive.plans.corrections_db  # noqa: F401
 
 revision = "0004_web_accounts"
 down_revision = "0003_enterprise_directory"
@@ -118,8 +121,27 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_published_summaries_region_code"), "published_summaries", ["region_code"],
                     unique=False)
+    op.create_table(
+        "extraction_corrections",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("key", sa.String(length=1200), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("version_id", sa.Integer(), nullable=True),
+        sa.Column("target_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", TZ, nullable=False),
+        sa.Column("created_by", sa.String(length=100), nullable=False),
+        sa.Column("replaced_at", TZ, nullable=True),
+        sa.ForeignKeyConstraint(["plan_id"], ["plans.id"], name=op.f("fk_extraction_corrections_plan_id_plans"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_extraction_corrections")),
+    )
+    op.create_index(op.f("ix_extraction_corrections_plan_id"), "extraction_corrections", ["plan_id"], unique=False)
+    op.create_index(op.f("ix_extraction_corrections_key"), "extraction_corrections", ["key"], unique=False)
 
 
 def downgrade() -> None:
-    for table in ("published_summaries", "staged_uploads", "login_attempts", "web_sessions", "api_tokens", "users"):
+    for table in ("extraction_corrections", "published_summaries", "staged_uploads", "login_attempts", "web_sessions", "api_tokens", "users"):
         op.drop_table(table)
