@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from innodrive.accounts.db import PublishedSummaryRow
 from innodrive.errors import InputError, NotFound
+from innodrive.plans.wording import goal_of
 from innodrive.services.access import require
 from innodrive.services.actor import Actor
 from innodrive.store import Store, audit
@@ -46,21 +47,6 @@ class PublicSummary(BaseModel):
     targets: list[PublicTarget]
 
 
-def _goal(target) -> str:
-    unit = target.unit or ""
-    year = f"（{target.year}年）" if target.year else ""
-    if target.value is None:
-        return (target.note or target.indicator) + year
-    value = f"{target.value:g}"
-    if target.kind == "multiple":
-        return f"{target.baseline_year or '基期'}年的{value}倍{year}"
-    if target.kind == "growth":
-        how = {"annual": "年均增长", "cumulative": "累计增长", "points": "提高"}.get(target.basis or "", "增长")
-        return f"{how}{value}{unit}{year}"
-    sign = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜", "~": "约"}.get(target.comparator or "", "")
-    return f"{sign}{value}{unit}{year}"
-
-
 def _snapshot(store: Store, region_code: str | None, as_of: dt.date) -> tuple[dict[str, int], list[PublicTarget]]:
     from innodrive.plans.board import target_board
 
@@ -71,7 +57,7 @@ def _snapshot(store: Store, region_code: str | None, as_of: dt.date) -> tuple[di
         status = line.status
         counts[status.light] = counts.get(status.light, 0) + 1
         t = line.stored.target
-        targets.append(PublicTarget(plan=line.plan_title or "", indicator=t.indicator, goal=_goal(t),
+        targets.append(PublicTarget(plan=line.plan_title or "", indicator=t.indicator, goal=goal_of(t),
                                     light=status.light, label=status.label, latest_value=status.latest_value,
                                     latest_period=status.latest_period, unit=status.unit))
     return counts, targets

@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from pydantic import BaseModel
 
 from innodrive.errors import InnodriveError
+from innodrive.plans.wording import goal_of
 from innodrive.services import access
 from innodrive.services.actor import ROLE_NAMES, Actor
 from innodrive.web.routes import ROUTES
@@ -133,6 +134,9 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = _number
     env.filters["when"] = _datetime
+    env.filters["goal"] = goal_of
+    env.filters["pct"] = lambda v, digits=0: "—" if v is None else f"{v * 100:.{digits}f}%"
+    env.filters["points"] = lambda v: "—" if v is None else f"{v:+.1f} 个百分点"
     env.globals["LIGHT_NAMES"] = LIGHT_NAMES
     env.globals["url"] = lambda name, **params: ROUTES[name].path.format(**params)
     return env

@@ -55,6 +55,15 @@ ROUTES: dict[str, Rule] = _rules(
     R("admin_user_active", "POST", "/admin/users/{username}/active", "users.manage", "action", "停用或启用账号"),
     R("admin_user_password", "POST", "/admin/users/{username}/password", "users.manage", "action", "重设密码"),
     R("admin_user_token", "POST", "/admin/users/{username}/token", "users.manage", "action", "发放接口令牌"),
+    # -- 总览, 目标看板, one target ----------------------------------------------------------------
+    R("overview", "GET", "/overview", "board.read", "page", "总览"),
+    R("board", "GET", "/board", "board.read", "page", "目标看板"),
+    R("target", "GET", "/targets/{target_id}", "board.read", "page", "目标详情"),
+    R("target_link", "POST", "/targets/{target_id}/link", "links.write", "action", "指定目录指标"),
+    R("api_overview", "GET", "/api/v1/overview", "board.read", "api", "总览"),
+    R("api_board", "GET", "/api/v1/board", "board.read", "api", "目标看板"),
+    R("api_target", "GET", "/api/v1/targets/{target_id}", "board.read", "api", "目标详情"),
+    R("api_target_link", "POST", "/api/v1/targets/{target_id}/link", "links.write", "api", "指定目录指标"),
     # -- 企业培育 -----------------------------------------------------------------------------
     R("enterprises", "GET", "/enterprises", "enterprises.screen", "page", "企业培育"),
     R("enterprises_screen", "POST", "/enterprises/screenings", "enterprises.screen", "action", "筛选企业登记表"),

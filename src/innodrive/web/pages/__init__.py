@@ -4,6 +4,6 @@ from __future__ import annotations
 
 
 def routers() -> list:
-    from innodrive.web.pages import admin, enterprises, public, session
+    from innodrive.web.pages import admin, board, enterprises, public, session
 
-    return [m.router for m in (session, public, admin, enterprises)]
+    return [m.router for m in (session, public, admin, board, enterprises)]
