@@ -358,3 +358,19 @@ def target_detail(store: Store, actor: Actor, target_id: int, *, as_of: dt.date)
 
 def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def plan_of_target(store: Store, actor: Actor, target_id: int) -> int:
+    """The plan a stored target belongs to (any version), within the actor's scope."""
+    from innodrive.store.schema import PlanRow, PlanVersionRow, TargetRow
+
+    require(actor, "plans.read")
+    with store.read() as session:
+        found = session.execute(select(PlanRow.id, PlanRow.region_code)
+                                .join(PlanVersionRow, PlanVersionRow.plan_id == PlanRow.id)
+                                .join(TargetRow, TargetRow.version_id == PlanVersionRow.id)
+                                .where(TargetRow.id == target_id)).first()
+    if found is None:
+        raise NotFound(f"没有编号为 {target_id} 的目标")
+    require(actor, "plans.read", region_code=found[1], check_region=True, what=f"目标 {target_id}")
+    return found[0]
