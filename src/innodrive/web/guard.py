@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from innodrive.accounts import secrets
@@ -150,3 +150,8 @@ def route(router: APIRouter, name: str, **options) -> Callable:
         return fn
 
     return decorate
+
+
+MAX_ID = 2_147_483_647  # the largest id a database integer column holds on every backend
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]

@@ -21,7 +21,7 @@ from innodrive.services.access import can
 from innodrive.services.board import TargetBoard
 from innodrive.services.overview import Overview, TargetDetail
 from innodrive.web import cache, charts, render
-from innodrive.web.guard import ActorDep, make_router, route
+from innodrive.web.guard import ActorDep, Id, OptionalId, make_router, route
 
 router = make_router()
 LIGHTS = ("green", "yellow", "red", "grey")
@@ -101,7 +101,7 @@ def _filters(plan, light, region, as_of) -> BoardFilters:
 
 
 @route(router, "board")
-def board(request: Request, actor: ActorDep, plan: Annotated[int | None, Query()] = None,
+def board(request: Request, actor: ActorDep, plan: OptionalId = None,
           light: Annotated[str | None, Query(max_length=10)] = None,
           region: Annotated[str | None, Query(max_length=100)] = None,
           as_of: Annotated[dt.date | None, Query()] = None) -> Response:
@@ -114,14 +114,14 @@ def board(request: Request, actor: ActorDep, plan: Annotated[int | None, Query()
 
 
 @route(router, "api_board", response_model=TargetBoard)
-def api_board(request: Request, actor: ActorDep, plan: Annotated[int | None, Query()] = None,
+def api_board(request: Request, actor: ActorDep, plan: OptionalId = None,
               light: Annotated[str | None, Query(max_length=10)] = None,
               region: Annotated[str | None, Query(max_length=100)] = None,
               as_of: Annotated[dt.date | None, Query()] = None) -> TargetBoard:
     return _board(request, actor, _filters(plan, light, region, as_of))
 
 
-def _target_page(request: Request, actor, target_id: int, as_of: dt.date | None, message: str | None = None
+def _target_page(request: Request, actor, target_id: Id, as_of: dt.date | None, message: str | None = None
                  ) -> TargetPage:
     day = as_of or dt.date.today()
     detail = overview_service.target_detail(request.app.state.store, actor, target_id, as_of=day)
@@ -133,14 +133,14 @@ def _target_page(request: Request, actor, target_id: int, as_of: dt.date | None,
 
 
 @route(router, "target")
-def target(request: Request, actor: ActorDep, target_id: int,
+def target(request: Request, actor: ActorDep, target_id: Id,
            as_of: Annotated[dt.date | None, Query()] = None) -> Response:
     page = _target_page(request, actor, target_id, as_of)
     return render.page(request, "target.html", page, title=page.detail.line.indicator, KIND_NAMES=KIND_NAMES)
 
 
 @route(router, "api_target", response_model=TargetDetail)
-def api_target(request: Request, actor: ActorDep, target_id: int,
+def api_target(request: Request, actor: ActorDep, target_id: Id,
                as_of: Annotated[dt.date | None, Query()] = None) -> TargetDetail:
     return overview_service.target_detail(request.app.state.store, actor, target_id, as_of=as_of or dt.date.today())
 
@@ -149,13 +149,13 @@ class LinkRequest(BaseModel):
     indicator: str
 
 
-def _link(request: Request, actor, target_id: int, indicator: str):
+def _link(request: Request, actor, target_id: Id, indicator: str):
     detail = overview_service.target_detail(request.app.state.store, actor, target_id, as_of=dt.date.today())
     return links_service.link(request.app.state.store, actor, phrase=detail.line.indicator, indicator=indicator)
 
 
 @route(router, "target_link")
-def target_link(request: Request, actor: ActorDep, target_id: int,
+def target_link(request: Request, actor: ActorDep, target_id: Id,
                 indicator: Annotated[str, Form(max_length=100)] = "") -> Response:
     result = _link(request, actor, target_id, indicator)
     message = f"已将“{result.phrase}”对应到目录指标“{result.name}”（{result.code}），更新 {result.updated} 个目标"
@@ -166,5 +166,5 @@ def target_link(request: Request, actor: ActorDep, target_id: int,
 
 
 @route(router, "api_target_link", response_model=links_service.LinkResult)
-def api_target_link(request: Request, actor: ActorDep, target_id: int, body: LinkRequest) -> links_service.LinkResult:
+def api_target_link(request: Request, actor: ActorDep, target_id: Id, body: LinkRequest) -> links_service.LinkResult:
     return _link(request, actor, target_id, body.indicator)

@@ -23,7 +23,7 @@ from innodrive.services.access import can
 from innodrive.services.corrections import CorrectionResult, DocumentView
 from innodrive.services.plans import AddBatch, PlanDetail, PlanDiffView, PlanView
 from innodrive.web import render
-from innodrive.web.guard import ActorDep, make_router, route
+from innodrive.web.guard import MAX_ID, ActorDep, Id, make_router, route
 from innodrive.web.uploads import DOCUMENTS, read_upload
 
 router = make_router()
@@ -92,7 +92,7 @@ async def _add(request: Request, actor, files: list[UploadFile] | None, plan: in
 
 @route(router, "plans_add")
 async def plans_add(request: Request, actor: ActorDep, files: Annotated[list[UploadFile] | None, File()] = None,
-                    plan: Annotated[int | None, Form()] = None) -> Response:
+                    plan: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     batch = await _add(request, actor, files, plan)
@@ -103,11 +103,11 @@ async def plans_add(request: Request, actor: ActorDep, files: Annotated[list[Upl
 
 @route(router, "api_plans_add", response_model=AddBatch)
 async def api_plans_add(request: Request, actor: ActorDep, files: Annotated[list[UploadFile], File()],
-                        plan: Annotated[int | None, Form()] = None) -> AddBatch:
+                        plan: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None) -> AddBatch:
     return await _add(request, actor, files, plan)
 
 
-def _plan_page(request: Request, actor, plan_id: int, old: int | None, new: int | None) -> PlanPage:
+def _plan_page(request: Request, actor, plan_id: Id, old: int | None, new: int | None) -> PlanPage:
     store = request.app.state.store
     detail = plans_service.show_plan(store, actor, str(plan_id))
     versions = [v.number for v in detail.plan.versions]
@@ -118,21 +118,21 @@ def _plan_page(request: Request, actor, plan_id: int, old: int | None, new: int 
 
 
 @route(router, "plan")
-def plan(request: Request, actor: ActorDep, plan_id: int, old: Annotated[int | None, Query(ge=1)] = None,
-         new: Annotated[int | None, Query(ge=1)] = None) -> Response:
+def plan(request: Request, actor: ActorDep, plan_id: Id, old: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+         new: Annotated[int | None, Query(ge=1, le=10_000)] = None) -> Response:
     data = _plan_page(request, actor, plan_id, old, new)
     return render.page(request, "plan.html", data, title=data.detail.plan.title or f"计划 #{plan_id}",
                        KIND_NAMES=KIND_NAMES)
 
 
 @route(router, "api_plan", response_model=PlanDetail)
-def api_plan(request: Request, actor: ActorDep, plan_id: int) -> PlanDetail:
+def api_plan(request: Request, actor: ActorDep, plan_id: Id) -> PlanDetail:
     return plans_service.show_plan(request.app.state.store, actor, str(plan_id))
 
 
 @route(router, "api_plan_diff", response_model=PlanDiffView)
-def api_plan_diff(request: Request, actor: ActorDep, plan_id: int, old: Annotated[int | None, Query(ge=1)] = None,
-                  new: Annotated[int | None, Query(ge=1)] = None) -> PlanDiffView:
+def api_plan_diff(request: Request, actor: ActorDep, plan_id: Id, old: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+                  new: Annotated[int | None, Query(ge=1, le=10_000)] = None) -> PlanDiffView:
     return plans_service.diff_plan(request.app.state.store, actor, str(plan_id), old=old, new=new)
 
 
@@ -159,7 +159,7 @@ def segments(view: DocumentView) -> list[Segment]:
     return out
 
 
-def _document_page(request: Request, actor, plan_id: int, version: int | None, message: str | None = None
+def _document_page(request: Request, actor, plan_id: Id, version: int | None, message: str | None = None
                    ) -> DocumentPage:
     view = corrections_service.document(request.app.state.store, actor, plan_id, version=version)
     return DocumentPage(document=view, segments=segments(view),
@@ -173,14 +173,14 @@ def _render_document(request: Request, page: DocumentPage) -> Response:
 
 
 @route(router, "plan_document")
-def plan_document(request: Request, actor: ActorDep, plan_id: int,
-                  version: Annotated[int | None, Query(ge=1)] = None) -> Response:
+def plan_document(request: Request, actor: ActorDep, plan_id: Id,
+                  version: Annotated[int | None, Query(ge=1, le=10_000)] = None) -> Response:
     return _render_document(request, _document_page(request, actor, plan_id, version))
 
 
 @route(router, "api_plan_document", response_model=DocumentView)
-def api_plan_document(request: Request, actor: ActorDep, plan_id: int,
-                      version: Annotated[int | None, Query(ge=1)] = None) -> DocumentView:
+def api_plan_document(request: Request, actor: ActorDep, plan_id: Id,
+                      version: Annotated[int | None, Query(ge=1, le=10_000)] = None) -> DocumentView:
     return corrections_service.document(request.app.state.store, actor, plan_id, version=version)
 
 
@@ -191,14 +191,14 @@ def _fields(form: dict[str, Any]) -> dict[str, Any]:
     return {k: (v if v != "" else None) for k, v in form.items() if k in EDITABLE}
 
 
-def _plan_of_target(request: Request, actor, target_id: int) -> int:
+def _plan_of_target(request: Request, actor, target_id: Id) -> int:
     from innodrive.services.overview import plan_of_target
 
     return plan_of_target(request.app.state.store, actor, target_id)
 
 
 @route(router, "target_correct")
-async def target_correct(request: Request, actor: ActorDep, target_id: int) -> Response:
+async def target_correct(request: Request, actor: ActorDep, target_id: Id) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     form = dict((await request.form()).items())
@@ -210,14 +210,14 @@ async def target_correct(request: Request, actor: ActorDep, target_id: int) -> R
 
 
 @route(router, "target_reject")
-def target_reject(request: Request, actor: ActorDep, target_id: int) -> Response:
+def target_reject(request: Request, actor: ActorDep, target_id: Id) -> Response:
     plan_id = _plan_of_target(request, actor, target_id)
     result = corrections_service.reject_target(request.app.state.store, actor, target_id)
     return _render_document(request, _document_page(request, actor, plan_id, None, f"已删除：{result.summary}"))
 
 
 @route(router, "plan_target_add")
-async def plan_target_add(request: Request, actor: ActorDep, plan_id: int) -> Response:
+async def plan_target_add(request: Request, actor: ActorDep, plan_id: Id) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     form = dict((await request.form()).items())
@@ -248,22 +248,22 @@ class AddTargetBody(BaseModel):
 
 
 @route(router, "api_target_correct", response_model=CorrectionResult)
-def api_target_correct(request: Request, actor: ActorDep, target_id: int, body: CorrectBody) -> CorrectionResult:
+def api_target_correct(request: Request, actor: ActorDep, target_id: Id, body: CorrectBody) -> CorrectionResult:
     return corrections_service.edit_target(request.app.state.store, actor, target_id, body.fields)
 
 
 @route(router, "api_target_reject", response_model=CorrectionResult)
-def api_target_reject(request: Request, actor: ActorDep, target_id: int) -> CorrectionResult:
+def api_target_reject(request: Request, actor: ActorDep, target_id: Id) -> CorrectionResult:
     return corrections_service.reject_target(request.app.state.store, actor, target_id)
 
 
 @route(router, "api_plan_target_add", response_model=CorrectionResult)
-def api_plan_target_add(request: Request, actor: ActorDep, plan_id: int, body: AddTargetBody) -> CorrectionResult:
+def api_plan_target_add(request: Request, actor: ActorDep, plan_id: Id, body: AddTargetBody) -> CorrectionResult:
     return corrections_service.add_target(request.app.state.store, actor, plan_id, start=body.start, end=body.end,
                                           fields=body.fields)
 
 
 @route(router, "corrections_gold")
-def corrections_gold(request: Request, actor: ActorDep, plan: Annotated[list[int] | None, Query()] = None) -> Response:
+def corrections_gold(request: Request, actor: ActorDep, plan: Annotated[list[Annotated[int, Query(ge=1, le=MAX_ID)]] | None, Query()] = None) -> Response:
     data = corrections_service.export_gold(request.app.state.store, actor, plan)
     return JSONResponse(data, headers={"Content-Disposition": "attachment; filename=corrected-gold.json"})

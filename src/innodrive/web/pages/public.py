@@ -13,7 +13,7 @@ from innodrive.services import publication
 from innodrive.services.access import can
 from innodrive.services.publication import PublicSummary
 from innodrive.web import render
-from innodrive.web.guard import ActorDep, make_router, route
+from innodrive.web.guard import ActorDep, Id, make_router, route
 
 router = make_router()
 
@@ -59,6 +59,6 @@ def api_publish(request: Request, actor: ActorDep, body: PublishRequest) -> Publ
 
 
 @route(router, "withdraw")
-def withdraw(request: Request, actor: ActorDep, summary_id: int) -> Response:
+def withdraw(request: Request, actor: ActorDep, summary_id: Id) -> Response:
     publication.withdraw(request.app.state.store, actor, summary_id)
     return render.page(request, "public.html", _data(request, actor), title="公开摘要")

@@ -23,7 +23,7 @@ from innodrive.services.access import can
 from innodrive.services.board import TaskBoard
 from innodrive.services.tasks import Assignment
 from innodrive.web import render
-from innodrive.web.guard import ActorDep, make_router, route
+from innodrive.web.guard import ActorDep, Id, OptionalId, make_router, route
 from innodrive.web.uploads import EVIDENCE, read_upload
 
 router = make_router()
@@ -65,7 +65,7 @@ def _filters(plan, overdue, unit, as_of) -> LedgerFilters:
 
 
 @route(router, "tasks")
-def tasks(request: Request, actor: ActorDep, plan: Annotated[int | None, Query()] = None,
+def tasks(request: Request, actor: ActorDep, plan: OptionalId = None,
           overdue: Annotated[bool, Query()] = False, unit: Annotated[str | None, Query(max_length=100)] = None,
           as_of: Annotated[dt.date | None, Query()] = None) -> Response:
     f = _filters(plan, overdue, unit, as_of)
@@ -76,7 +76,7 @@ def tasks(request: Request, actor: ActorDep, plan: Annotated[int | None, Query()
 
 
 @route(router, "tasks_xlsx")
-def tasks_xlsx(request: Request, actor: ActorDep, plan: Annotated[int | None, Query()] = None,
+def tasks_xlsx(request: Request, actor: ActorDep, plan: OptionalId = None,
                overdue: Annotated[bool, Query()] = False, unit: Annotated[str | None, Query(max_length=100)] = None,
                as_of: Annotated[dt.date | None, Query()] = None) -> Response:
     from innodrive.reports.workbooks import task_ledger
@@ -89,13 +89,13 @@ def tasks_xlsx(request: Request, actor: ActorDep, plan: Annotated[int | None, Qu
 
 
 @route(router, "api_tasks", response_model=TaskBoard)
-def api_tasks(request: Request, actor: ActorDep, plan: Annotated[int | None, Query()] = None,
+def api_tasks(request: Request, actor: ActorDep, plan: OptionalId = None,
               overdue: Annotated[bool, Query()] = False, unit: Annotated[str | None, Query(max_length=100)] = None,
               as_of: Annotated[dt.date | None, Query()] = None) -> TaskBoard:
     return _ledger(request, actor, _filters(plan, overdue, unit, as_of))
 
 
-def _task_page(request: Request, actor, task_id: int, message: str | None = None) -> TaskPage:
+def _task_page(request: Request, actor, task_id: Id, message: str | None = None) -> TaskPage:
     store = request.app.state.store
     task = task_service.get_task(store, actor, task_id)
     lines = board_service.tasks(store, actor, as_of=dt.date.today(), plan_id=task.plan_id).lines
@@ -111,12 +111,12 @@ def _render_task(request: Request, page: TaskPage) -> Response:
 
 
 @route(router, "task")
-def task(request: Request, actor: ActorDep, task_id: int) -> Response:
+def task(request: Request, actor: ActorDep, task_id: Id) -> Response:
     return _render_task(request, _task_page(request, actor, task_id))
 
 
 @route(router, "api_task", response_model=Task)
-def api_task(request: Request, actor: ActorDep, task_id: int) -> Task:
+def api_task(request: Request, actor: ActorDep, task_id: Id) -> Task:
     return task_service.get_task(request.app.state.store, actor, task_id)
 
 
@@ -132,7 +132,7 @@ async def _evidence(files: list[UploadFile] | None) -> list[Upload]:
     return uploads
 
 
-async def _report(request: Request, actor, task_id: int, *, as_of: dt.date | None, status: str, percent: float | None,
+async def _report(request: Request, actor, task_id: Id, *, as_of: dt.date | None, status: str, percent: float | None,
                   narrative: str, evidence: list[UploadFile] | None) -> ProgressReport:
     from starlette.concurrency import run_in_threadpool
 
@@ -143,7 +143,7 @@ async def _report(request: Request, actor, task_id: int, *, as_of: dt.date | Non
 
 
 @route(router, "task_report")
-async def task_report(request: Request, actor: ActorDep, task_id: int,
+async def task_report(request: Request, actor: ActorDep, task_id: Id,
                       as_of: Annotated[dt.date | None, Form()] = None,
                       status: Annotated[str, Form(max_length=20)] = "",
                       percent: Annotated[float | None, Form(ge=0, le=100)] = None,
@@ -159,7 +159,7 @@ async def task_report(request: Request, actor: ActorDep, task_id: int,
 
 
 @route(router, "api_task_report", response_model=ProgressReport)
-async def api_task_report(request: Request, actor: ActorDep, task_id: int,
+async def api_task_report(request: Request, actor: ActorDep, task_id: Id,
                           status: Annotated[str, Form(max_length=20)],
                           narrative: Annotated[str, Form(max_length=5000)],
                           as_of: Annotated[dt.date | None, Form()] = None,
@@ -170,7 +170,7 @@ async def api_task_report(request: Request, actor: ActorDep, task_id: int,
 
 
 @route(router, "report_review")
-def report_review(request: Request, actor: ActorDep, report_id: int,
+def report_review(request: Request, actor: ActorDep, report_id: Id,
                   decision: Annotated[str, Form(max_length=10)] = "",
                   comment: Annotated[str, Form(max_length=2000)] = "") -> Response:
     r = _review(request, actor, report_id, decision, comment)
@@ -178,7 +178,7 @@ def report_review(request: Request, actor: ActorDep, report_id: int,
     return _render_task(request, _task_page(request, actor, r.task_id, f"已{verb}第 {r.id} 号报送"))
 
 
-def _review(request: Request, actor, report_id: int, decision: str, comment: str) -> ProgressReport:
+def _review(request: Request, actor, report_id: Id, decision: str, comment: str) -> ProgressReport:
     from innodrive.errors import InputError
 
     if decision not in ("approve", "return"):
@@ -195,7 +195,7 @@ class ReviewBody(BaseModel):
 
 
 @route(router, "api_report_review", response_model=ProgressReport)
-def api_report_review(request: Request, actor: ActorDep, report_id: int, body: ReviewBody) -> ProgressReport:
+def api_report_review(request: Request, actor: ActorDep, report_id: Id, body: ReviewBody) -> ProgressReport:
     return _review(request, actor, report_id, body.decision, body.comment)
 
 
@@ -211,7 +211,7 @@ def _units(text: str) -> list[str]:
 
 
 @route(router, "task_units")
-def task_units(request: Request, actor: ActorDep, task_id: int, lead: Annotated[str, Form(max_length=1000)] = "",
+def task_units(request: Request, actor: ActorDep, task_id: Id, lead: Annotated[str, Form(max_length=1000)] = "",
                co: Annotated[str, Form(max_length=1000)] = "") -> Response:
     a = task_service.assign(request.app.state.store, actor, task_id=task_id, lead=_units(lead), co=_units(co))
     message = f"已指定牵头单位：{'、'.join(a.lead_units) or '无'}；配合单位：{'、'.join(a.co_units) or '无'}"
@@ -224,12 +224,12 @@ class UnitsBody(BaseModel):
 
 
 @route(router, "api_task_units", response_model=Assignment)
-def api_task_units(request: Request, actor: ActorDep, task_id: int, body: UnitsBody) -> Assignment:
+def api_task_units(request: Request, actor: ActorDep, task_id: Id, body: UnitsBody) -> Assignment:
     return task_service.assign(request.app.state.store, actor, task_id=task_id, lead=body.lead, co=body.co)
 
 
 @route(router, "evidence")
-def evidence(request: Request, actor: ActorDep, report_id: int, sha256: str) -> Response:
+def evidence(request: Request, actor: ActorDep, report_id: Id, sha256: str) -> Response:
     content = task_service.evidence(request.app.state.store, actor, report_id=report_id, sha256=sha256)
     return Response(content.data, media_type="application/octet-stream", headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(content.file_name)}",
