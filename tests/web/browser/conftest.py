@@ -23,6 +23,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 SHOTS = ROOT / "out" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CONSTRUCTED = "构造的测试数据（非真实统计）"
+AS_OF = "2025-06-30"  # journeys look at the board on a fixed day, whatever the machine's date
 
 
 def pytest_collection_modifyitems(items):
@@ -109,6 +111,13 @@ def demo_home(tmp_path_factory) -> Path:
     innodrive(home, "init")
     examples = sorted((ROOT / "examples" / "documents").glob("*.txt"))
     innodrive(home, "plan", "add", *map(str, examples))
+    # CONSTRUCTED statistics for 乐山市 (labelled so in their source), so that targets about
+    # high-tech enterprises have actual values, lights and charts
+    seed = home / "constructed_hnte.csv"
+    seed.write_text("地区,指标,年份,值,单位,来源\n" + "".join(
+        f"乐山市,高新技术企业数量,{year},{value},家,{CONSTRUCTED}\n"
+        for year, value in ((2020, 80), (2021, 95), (2022, 110), (2023, 125), (2024, 140))), encoding="utf-8")
+    innodrive(home, "data", "import", str(seed))
     env_before = os.environ.get("INNODRIVE_HOME")
     os.environ["INNODRIVE_HOME"] = str(home)
     try:

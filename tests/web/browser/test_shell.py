@@ -11,9 +11,10 @@ def test_admin_signs_in_sees_the_admin_navigation_and_adds_an_account(page, serv
     sign_in(page, server, "admin", "wrong-password1")
     assert page.locator("[data-testid=error]").inner_text() == "用户名或密码不正确"
     sign_in(page, server, "admin")
-    assert page.url.endswith("/admin/users")
+    assert page.url.endswith("/overview")
     nav = page.locator("nav.main-nav a").all_inner_texts()
-    assert "账号管理" in nav and "计划与文件" not in nav  # 管理员 manages accounts, not plans
+    assert "账号管理" in nav and "企业培育" not in nav  # 管理员 manages accounts; screening is the office's
+    page.click("nav.main-nav a:has-text('账号管理')")
     assert page.locator(".who").inner_text().startswith("系统管理员（演示）")
     page.fill("#add-user input[name=username]", "ls-kjj")
     page.fill("#add-user input[name=name]", "乐山市科技局<b>张三</b>")
