@@ -195,6 +195,8 @@ def document(store: Store, actor: Actor, plan_id: int, *, version: int | None = 
                                  end=t.span_end if t.last_version_id == v.id else None))
         programmes = session.scalars(select(ProgrammeRow).where(ProgrammeRow.version_id == v.id)).all()
         marks = [Mark(kind="target", start=t.start, end=t.end, ref=t.id, label=t.indicator) for t in targets]
+        marks += [Mark(kind="task", start=t.start, end=t.end, ref=t.id, label=f"任务 {t.path}：{t.title}")
+                  for t in tasks if t.start is not None and t.end is not None and t.end > t.start]
         marks += [Mark(kind="programme", start=p.span_start, end=p.span_end, label=p.name) for p in programmes
                   if p.span_end > p.span_start]
         rejected: list[str] = []

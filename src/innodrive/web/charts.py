@@ -76,10 +76,10 @@ def target_option(chart: TargetChart, *, title: str) -> dict:
     return {
         "title": {"text": title, "subtext": subtitle, "left": "left", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"top": 48, "left": "center", "data": [s["name"] for s in series if s.get("areaStyle") is None
+        "legend": {"bottom": 0, "left": "center", "data": [s["name"] for s in series if s.get("areaStyle") is None
                                                    and "预测区间" not in s["name"]] + (
             [s["name"] for s in series if s.get("areaStyle")])},
-        "grid": {"left": 60, "right": 30, "top": 80, "bottom": 30},
+        "grid": {"left": 60, "right": 30, "top": 64, "bottom": 56},
         "xAxis": {"type": "category", "data": years, "boundaryGap": False},
         "yAxis": {"type": "value", "scale": True},
         "series": series,

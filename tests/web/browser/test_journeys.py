@@ -45,6 +45,8 @@ def test_office_uploads_a_document_sees_targets_highlighted_and_corrects_one(pag
     assert marks.count() >= 2
     highlighted = " ".join(marks.all_inner_texts())
     assert "30家" in highlighted and "25亿元" in highlighted
+    assert page.locator("#doc mark.task").count() >= 1  # the tasks' text is marked too
+    assert page.locator("#add-target").is_hidden()  # until words are selected
     assert page.eval_on_selector("#doc mark.target", "el => getComputedStyle(el).backgroundColor") == "rgb(255, 241, 184)"
     # correct the value of the technology-contract target and save
     card = page.locator(".target-card", has_text="技术合同成交额")
@@ -56,6 +58,25 @@ def test_office_uploads_a_document_sees_targets_highlighted_and_corrects_one(pag
     assert "≥26亿元" in page.locator(".target-card", has_text="技术合同成交额").inner_text() or \
         "26亿元" in page.locator(".target-card", has_text="技术合同成交额").inner_text()
     assert page.locator("[data-testid=corrections] li").count() == 1
+    # add a missed target by selecting its words in the text: the span is recorded
+    page.evaluate("""() => {
+        const words = '建设成果转化平台';
+        const el = [...document.querySelectorAll('#doc [data-o]')].find(e => e.textContent.includes(words));
+        const node = el.firstChild, i = node.textContent.indexOf(words), range = document.createRange();
+        range.setStart(node, i); range.setEnd(node, i + words.length);
+        const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range);
+        document.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+    }""")
+    form = page.locator("#add-target")
+    assert form.is_visible() and form.locator("[data-testid=selected]").inner_text() == "建设成果转化平台"
+    form.locator("input[name=indicator]").fill("成果转化平台")
+    form.locator("select[name=kind]").select_option("milestone")
+    form.locator("button").click()
+    page.wait_for_selector("[data-testid=message]:has-text('已补充')")
+    assert "补充漏抽的目标“成果转化平台”" in page.locator("[data-testid=message]").inner_text()
+    added = page.locator("#doc mark.target", has_text="建设成果转化平台")
+    assert added.count() == 1 and added.inner_text() == "建设成果转化平台"
+    assert page.locator("[data-testid=corrections] li").count() == 2
     shot(page)
 
 
