@@ -121,7 +121,7 @@ def build(url: str) -> dict:
         prefectures, _ = _prefectures()
         per_plan_targets = [TARGETS // len(prefectures) + (1 if i < TARGETS % len(prefectures) else 0)
                             for i in range(len(prefectures))]
-        per_plan_tasks = [TASKS // len(prefectures) + (1 if i < TASKS % len(prefectures) else 0)
+        per_plan_tasks = [TASKS // len(prefectures) + 3 + (1 if i < TASKS % len(prefectures) else 0)
                           for i in range(len(prefectures))]
         _add_plans(store, operator, [(p.name, plan_text(p.name, t, k, i))
                                      for i, (p, t, k) in enumerate(zip(prefectures, per_plan_targets,
