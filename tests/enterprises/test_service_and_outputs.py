@@ -180,6 +180,9 @@ def test_full_disk_leaves_no_file(tmp_path):
 
 
 def test_xlsx_bomb_is_refused():
+    """A small zip whose parts declare gigabytes once inflated is refused by the shared
+    table reader before anything is inflated."""
+    import struct
     import zipfile
 
     from innodrive.errors import InputError
@@ -188,9 +191,13 @@ def test_xlsx_bomb_is_refused():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", "<x/>")
-        z.writestr("xl/worksheets/sheet1.xml", "<row/>" * 40_000_000)  # 240 MB of XML in a small zip
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<row/>" * 1000)
+    data = bytearray(buf.getvalue())
+    at = data.rfind(b"PK\x01\x02")  # the last central-directory entry: the sheet
+    data[at + 24:at + 28] = struct.pack("<I", 0xFFFFFFF0)  # declares ~4 GB uncompressed
     with pytest.raises(InputError, match="压缩炸弹"):
-        svc(None, OP, buf.getvalue(), name="bomb.xlsx", on=ON)
+        svc(None, OP, bytes(data), name="bomb.xlsx", on=ON)
 
 
 def test_streaming_matches_the_whole_file_path():

@@ -164,17 +164,10 @@ def _problems_csv(view) -> bytes:
     import csv
     import io
 
-    from innodrive.safeio import safe_row
+    from innodrive.enterprises.stream import problem_rows
 
     buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["文件", "行号", "字段", "问题"])
-    for p in view.problems:
-        w.writerow(safe_row([p.file, p.row, p.field, p.message]))
-    if view.ignored_headers:
-        w.writerow(safe_row([view.file, 1, "、".join(view.ignored_headers), "未识别的列，已忽略"]))
-    for h, why in view.retired_headers.items():
-        w.writerow(safe_row([view.file, 1, h, why]))
+    csv.writer(buf).writerows(problem_rows(view))
     return buf.getvalue().encode("utf-8-sig")
 
 

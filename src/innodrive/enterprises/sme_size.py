@@ -16,13 +16,13 @@ Rule files refer to ``sme_size_ok`` by name (see :func:`shared_values`).
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import cache
 from importlib import resources
 
 from pydantic import BaseModel, ConfigDict
 
 from innodrive.enterprises import expr as E
+from innodrive.enterprises.incentives import _VersionedRules
 
 CLASS_NAMES = {1.0: "微型", 2.0: "小型", 3.0: "中型", 4.0: "大型"}
 INDUSTRY_FIELD = "sme_industry"
@@ -48,15 +48,7 @@ class Industry(_Strict):
     small: dict[str, float]
 
 
-class SizeRules(_Strict):
-    kind: str
-    title: str
-    version: str
-    status: str
-    effective_from: dt.date
-    effective_to: dt.date | None = None
-    source: list[str]
-    notes: str = ""
+class SizeRules(_VersionedRules):
     measures: dict[str, Measure]
     industries: list[Industry]
 

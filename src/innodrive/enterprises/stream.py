@@ -19,151 +19,67 @@ import datetime as dt
 import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 import numpy as np
 import pandas as pd
 
-from innodrive.enterprises.fields import FIELDS, RETIRED_HEADERS, FieldSpec
+from innodrive.enterprises.fields import FIELDS, FieldSpec
 from innodrive.errors import InputError, Problem
 
 Progress = Callable[[str, int, int], None]
 CHUNK = 65_536
-XLSX_MAX_ROWS = 1_048_576  # Excel's own limit: more rows than this is not a worksheet
-XLSX_MAX_COLUMNS = 2_000
-XLSX_MAX_RATIO = 100  # uncompressed / compressed: a zip bomb is far above this
+XLSX_MAX_ROWS = 1_048_576  # Excel's own limit: a result sheet holds at most this many rows
 
 
 # --------------------------------------------------------------------------- reading
 
 
-def _sample(source) -> bytes:
-    if isinstance(source, bytes | bytearray | memoryview):
-        return bytes(source[:65536])
-    pos = source.tell()
-    data = source.read(65536)
-    source.seek(pos)
-    return data
+# A registry may have a million rows of a hundred columns: more cells than the reader's
+# default, every other limit unchanged.
+REGISTRY_LIMITS_CELLS = 250_000_000
 
 
-def _kind(name: str) -> str:
-    suffix = Path(name).suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return "xlsx"
-    if suffix in (".csv", ".txt"):
-        return "csv"
-    raise InputError(f"不支持的文件类型“{suffix or '（无扩展名）'}”，请使用 .csv 或 .xlsx", file=name)
+def _limits():
+    from innodrive.tabular import DEFAULT_LIMITS, Limits
+
+    return Limits(max_rows=DEFAULT_LIMITS.max_rows, max_columns=DEFAULT_LIMITS.max_columns,
+                  max_cells=REGISTRY_LIMITS_CELLS, max_decompressed=DEFAULT_LIMITS.max_decompressed,
+                  max_field_chars=DEFAULT_LIMITS.max_field_chars)
 
 
 def raw_chunks(source: bytes | IO[bytes], *, name: str, chunk_rows: int = CHUNK,
-               usecols: Callable[[str], bool] | None = None) -> Iterator[pd.DataFrame]:
-    """The cells of a CSV or XLSX (bytes or a binary file), as string DataFrames of at
-    most ``chunk_rows`` rows with the header as column names. ``usecols`` selects the
-    columns to keep by header (the others are never turned into Python objects)."""
-    kind = _kind(name)
-    if isinstance(source, bytes | bytearray | memoryview) and len(source) == 0:
-        raise InputError("文件为空", file=name)
-    if kind == "xlsx":
-        yield from _xlsx_chunks(source, name=name, chunk_rows=chunk_rows, usecols=usecols)
-        return
-    sample = _sample(source)
-    if not sample.strip():
-        raise InputError("文件为空", file=name)
-    encoding = "utf-8-sig"
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(sample) - 4:  # not just a character cut at the sample's end
-            encoding = "gb18030"
-    buffer = io.BytesIO(source) if isinstance(source, bytes | bytearray | memoryview) else source
-    start = buffer.tell()
-    try:
-        reader = pd.read_csv(buffer, dtype=str, keep_default_na=False, na_filter=False, encoding=encoding,
-                             chunksize=chunk_rows, usecols=usecols, skipinitialspace=False)
-        empty = True
-        for chunk in reader:
-            empty = False
-            yield chunk
-        if empty:  # a header and no rows: still a (valid, empty) table
-            buffer.seek(start)
-            yield pd.read_csv(buffer, dtype=str, keep_default_na=False, encoding=encoding, nrows=0, usecols=usecols)
-    except UnicodeDecodeError:
-        raise InputError("无法识别文件编码（应为 UTF-8 或 GB18030）", file=name) from None
-    except pd.errors.EmptyDataError:
-        raise InputError("文件为空", file=name) from None
-    except pd.errors.ParserError as exc:
-        raise InputError(f"CSV 格式错误：{str(exc).splitlines()[0]}", file=name) from None
+               usecols: Callable[[str], bool] | None = None) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+    """The cells of a registry (CSV or XLSX bytes) through the one table reader
+    (:func:`innodrive.tabular.open_table`: encodings, a title row above the header,
+    limits on what is decompressed and parsed, hostile XML refused), as DataFrames of at
+    most ``chunk_rows`` rows with the header as column names, each with the spreadsheet
+    row numbers of its rows. ``usecols`` keeps only the columns it accepts by header.
+    This is the only function that turns bytes into cells."""
+    from innodrive.tabular import open_table
 
-
-def _xlsx_chunks(source, *, name: str, chunk_rows: int, usecols) -> Iterator[pd.DataFrame]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    buffer = io.BytesIO(source) if isinstance(source, bytes | bytearray | memoryview) else source
-    try:
-        with zipfile.ZipFile(buffer) as z:
-            packed = sum(i.compress_size for i in z.infolist()) or 1
-            unpacked = sum(i.file_size for i in z.infolist())
-    except zipfile.BadZipFile:
-        raise InputError("无法读取表格：不是有效的 XLSX 文件", file=name) from None
-    if unpacked > XLSX_MAX_RATIO * packed + 50 * 1024 * 1024:
-        raise InputError(f"XLSX 解压后 {unpacked / 1048576:.0f} MB，是压缩大小的 {unpacked / packed:.0f} 倍，"
-                         "疑为压缩炸弹，拒绝读取", file=name)
-    buffer.seek(0)
-    try:
-        wb = load_workbook(buffer, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - a corrupt workbook is the user's file, not our bug
-        raise InputError(f"无法读取表格：{type(exc).__name__}: {exc}", file=name) from None
-    try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise InputError("文件为空", file=name)
-        if len(header) > XLSX_MAX_COLUMNS:
-            raise InputError(f"表头有 {len(header)} 列，超过上限 {XLSX_MAX_COLUMNS}", file=name)
-        while header and header[-1] is None:
-            header = header[:-1]
-        names = ["" if h is None else str(h) for h in header]
-        keep = [i for i, h in enumerate(names) if usecols is None or usecols(h)]
-        cols = [names[i] for i in keep]
-        width = len(names)
-        block: list[list] = []
-        yielded = False
-        for count, row in enumerate(rows, start=1):
-            if count >= XLSX_MAX_ROWS:
-                raise InputError(f"工作表超过 {XLSX_MAX_ROWS:,} 行，拒绝读取", file=name)
-            if row is None or all(v is None for v in row[:width]):
-                block.append([""] * len(keep))  # keep row numbers aligned with the sheet
-            else:
-                block.append([_cell_text(row[i]) if i < len(row) else "" for i in keep])
-            if len(block) >= chunk_rows:
-                yield pd.DataFrame(block, columns=cols, dtype=object)
-                yielded = True
-                block = []
-        block = _trim_blank_tail(block)
-        if block or not yielded:  # a header and no rows is still a (valid, empty) table
-            yield pd.DataFrame(block, columns=cols, dtype=object)
-    finally:
-        wb.close()
-
-
-def _trim_blank_tail(block: list[list]) -> list[list]:
-    while block and all(v == "" for v in block[-1]):
-        block.pop()
-    return block
-
-
-def _cell_text(v) -> object:
-    if v is None:
-        return ""
-    if isinstance(v, dt.datetime | dt.date):
-        return v  # dates stay dates: the reader parses them directly
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+    data = source if isinstance(source, bytes) else (bytes(source) if isinstance(source, bytearray | memoryview)
+                                                     else source.read())
+    expected = [f.header for f in FIELDS.values()] + list(FIELDS)
+    table = open_table(data, name=name, expected=expected, limits=_limits())
+    header = list(table.header)
+    keep = [i for i, h in enumerate(header) if usecols is None or usecols(h)]
+    cols = [header[i] for i in keep]
+    width = len(header)
+    block: list[list] = []
+    numbers: list[int] = []
+    yielded = False
+    for rownum, cells in table.rows():
+        if len(cells) < width:
+            cells = list(cells) + [None] * (width - len(cells))
+        block.append([cells[i] for i in keep])
+        numbers.append(rownum)
+        if len(block) >= chunk_rows:
+            yield pd.DataFrame(block, columns=cols, dtype=object), np.asarray(numbers)
+            yielded = True
+            block, numbers = [], []
+    if block or not yielded:  # a header and no rows is still a (valid, empty) table
+        yield pd.DataFrame(block, columns=cols, dtype=object), np.asarray(numbers, dtype=np.int64)
 
 
 # --------------------------------------------------------------------------- header
@@ -178,7 +94,7 @@ class Header:
 
 def map_header(columns, *, file: str | None, wanted: set[str] | None = None) -> Header:
     """Headers → fields (Chinese or English names); unknown and retired ones reported."""
-    from innodrive.enterprises.registry import _header_to_field
+    from innodrive.enterprises.registry import _header_to_field, retired_reason
 
     mapping: dict[str, FieldSpec] = {}
     ignored: list[str] = []
@@ -187,8 +103,9 @@ def map_header(columns, *, file: str | None, wanted: set[str] | None = None) -> 
     for col in columns:
         h = str(col).strip()
         spec = _header_to_field(h)
-        if spec is None and h in RETIRED_HEADERS:
-            retired[h] = RETIRED_HEADERS[h]
+        why = retired_reason(h) if spec is None else None
+        if why:
+            retired[h] = why
         elif spec is None or spec.name in taken:
             ignored.append(str(col))
         else:
@@ -235,6 +152,19 @@ def _cells(table: pd.DataFrame) -> list[np.ndarray]:
         else:
             out.append(np.where(np.isnan(col.astype(float)), None, col).astype(object))
     return out
+
+
+def problem_rows(view) -> Iterator[list]:
+    """The 数据问题 table of a screening (header first), every cell formula-safe."""
+    from innodrive.safeio import safe_row
+
+    yield ["文件", "行号", "字段", "问题"]
+    for pr in view.problems:
+        yield safe_row([pr.file, pr.row, pr.field, pr.message])
+    if view.ignored_headers:
+        yield safe_row([view.file, 1, "、".join(view.ignored_headers), "未识别的列，已忽略"])
+    for h, why in view.retired_headers.items():
+        yield safe_row([view.file, 1, h, why])
 
 
 class CsvSink:
@@ -303,13 +233,8 @@ class XlsxSink:
             s.append(safe_row([f"工作表最多容纳 {XLSX_MAX_ROWS - 1:,} 行结果，其余 {summary.evaluated_rows - self.written:,} 行"
                                "未写入，请改用 CSV 输出"]))
         p = self.wb.create_sheet("数据问题")
-        p.append(["文件", "行号", "字段", "问题"])
-        for pr in summary.problems:
-            p.append(safe_row([pr.file, pr.row, pr.field, pr.message]))
-        if summary.ignored_headers:
-            p.append(safe_row([summary.file, 1, "、".join(summary.ignored_headers), "未识别的列，已忽略"]))
-        for h, why in summary.retired_headers.items():
-            p.append(safe_row([summary.file, 1, h, why]))
+        for rec in problem_rows(summary):
+            p.append(rec)
         r = self.wb.create_sheet("规则版本")
         r.append(["项目", "规则版本", "性质", "生效日期", "失效日期", "依据文件"])
         for rv in summary.rules:
@@ -339,15 +264,12 @@ def needed_fields(rule_sets) -> set[str]:
     return out
 
 
-def _header(source, name: str) -> list[str]:
-    pos = None if isinstance(source, bytes | bytearray | memoryview) else source.tell()
+def _header(source: bytes, name: str) -> list[str]:
     gen = raw_chunks(source, name=name, chunk_rows=1)
     try:
-        first = next(gen)
+        first, _ = next(gen)
     finally:
         gen.close()
-    if pos is not None:
-        source.seek(pos)
     return [str(c) for c in first.columns]
 
 
@@ -361,6 +283,8 @@ def screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[
     from innodrive.enterprises.states import STATE_LABELS, STATE_NAMES
     from innodrive.services import enterprises as views
 
+    if not isinstance(source, bytes):
+        source = bytes(source) if isinstance(source, bytearray | memoryview) else source.read()
     rule_sets = rules_in_force(on, programmes)
     header = map_header(_header(source, name), file=name, wanted=needed_fields(rule_sets))
     keep = set(header.mapping)
@@ -372,10 +296,9 @@ def screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[
     shown: list = []
     total = evaluated = 0
     bad_rows: set[int] = set()
-    for raw in raw_chunks(source, name=name, chunk_rows=chunk_rows, usecols=lambda h: h in keep):
-        first = total + 2
+    for raw, numbers in raw_chunks(source, name=name, chunk_rows=chunk_rows, usecols=lambda h: h in keep):
         total += len(raw)
-        good, rows, probs = checker.check(raw, first)
+        good, rows, probs = checker.check(raw, numbers)
         problems.extend(probs)
         bad_rows.update(p.row for p in probs if p.row is not None)
         if len(good):
