@@ -33,6 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
             "make demo 使用的演示目录（相对于源码目录；每次运行都重建其中的演示数据库，不影响工作目录）"),
     Setting("test_postgres_url", "INNODRIVE_TEST_POSTGRES_URL", "",
             "仅供测试：PostgreSQL 服务器地址，测试在其上创建并删除临时数据库（CI 由 .ci/postgres.sh 设置）"),
+    Setting("cjk_font", "INNODRIVE_CJK_FONT", "",
+            "PDF 报告和图表嵌入的中文 TrueType 字体文件（.ttf/.ttc）；留空则自动查找文泉驿微米黑等系统字体"),
     Setting("debug", "INNODRIVE_DEBUG", "0",
             "设为 1 时内部错误显示完整调用栈（仅供开发者排查）"),
 )
