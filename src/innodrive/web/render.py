@@ -177,7 +177,8 @@ def cached_page(request: Request, template: str, *, key: tuple, build, title, **
         head = "".join(t.blocks["head"](context)) if "head" in t.blocks else ""
         return text, head, "".join(t.blocks["main"](context))
 
-    text, head, main = cache.memo(request.app.state.store, ("page", template, key), render_blocks)
+    text, head, main = cache.memo(request.app.state.store, ("page", template, key), render_blocks,
+                                  at=getattr(request.state, "db_version", None))
     sh = shell(request, text)
     html = env.get_template("_cached.html").render(
         shell=sh, head_html=Markup(head), main_html=Markup(main.replace(CSRF_PLACEHOLDER, sh.csrf)))
