@@ -245,11 +245,13 @@ def measure(backend: str, url: str, home: Path) -> list[tuple[str, str, str]]:
                 body = r.read().decode("utf-8")
             if path == "/board":
                 assert body.count("data-target=") == facts["targets"], "the board does not show every target"
+            busy = os.getloadavg()[0]  # the machine may be shared: say how busy it was
             m = load(url, base, path, token)
             ok = m["p95"] < 100 and m["errors"] == 0 and m["bad_status"] == 0
             results.append((f"{backend}: {label} {path.split('/')[1]}（wrk {CONNECTIONS} 连接 {DURATION_S} s）",
                             f"p95 {m['p95']:.1f} ms（p50 {m['p50']:.1f}，p99 {m['p99']:.1f}），{m['rps']:.0f} 次/秒，"
-                            f"错误 {m['errors'] + m['bad_status']}{'' if ok else ' ✗'}", "p95 < 100 ms，无错误"))
+                            f"错误 {m['errors'] + m['bad_status']}{'' if ok else ' ✗'}（开始时负载 {busy:.1f}）",
+                            "p95 < 100 ms，无错误"))
     finally:
         proc.terminate()
         proc.wait(timeout=30)
