@@ -19,8 +19,11 @@ from innodrive.cli import (  # noqa: F401  (registers commands)
     index,
     plans,
     province,
+    report,
+    serve,
     settings_cmd,
     status,
+    users,
 )
 from innodrive.cli.app import app
 from innodrive.errors import InnodriveError
