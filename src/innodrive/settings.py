@@ -18,6 +18,7 @@ class Setting:
     env: str
     default: str
     help: str
+    secret: bool = False  # never shown: ``innodrive settings`` says only whether it is set
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -33,6 +34,12 @@ SETTINGS: tuple[Setting, ...] = (
             "make demo 使用的演示目录（相对于源码目录；每次运行都重建其中的演示数据库，不影响工作目录）"),
     Setting("test_postgres_url", "INNODRIVE_TEST_POSTGRES_URL", "",
             "仅供测试：PostgreSQL 服务器地址，测试在其上创建并删除临时数据库（CI 由 .ci/postgres.sh 设置）"),
+    Setting("talent_key", "INNODRIVE_TALENT_KEY", "",
+            "人才个人信息（姓名、证件号码、联系方式）加密密钥：32字节随机数的 Base64 编码（innodrive talent keygen 生成）；"
+            "只保存在服务器环境中，绝不写入数据库；未设置时人才库不能读写个人信息", secret=True),
+    Setting("talent_old_keys", "INNODRIVE_TALENT_OLD_KEYS", "",
+            "更换人才信息密钥期间仍可解密的旧密钥（逗号分隔）；运行 innodrive talent rekey 全部改用新密钥后即可删除",
+            secret=True),
     Setting("debug", "INNODRIVE_DEBUG", "0",
             "设为 1 时内部错误显示完整调用栈（仅供开发者排查）"),
 )
