@@ -510,7 +510,7 @@ def list_talents(store, actor: Actor, *, text: str | None = None, category: str 
     require(actor, "talent.read")
     crypto.keyring()
     on = _today(on)
-    region_code = _resolve_region(region) if region else None
+    region_code = _resolve_region(region, actor) if region else None
     want = (text or "").strip()
     with store.read() as session:
         q = select(TalentRow).order_by(TalentRow.id)
@@ -542,10 +542,21 @@ def _within(code: str, ancestor: str) -> bool:
     return code == ancestor or all_regions().is_within(code, ancestor)
 
 
-def _resolve_region(text: str) -> str:
-    from innodrive.regions import resolve
+def _resolve_region(text: str, actor: Actor | None = None) -> str:
+    """A region named by a person: looked for inside the actor's own region first
+    (a 乐山 account's “市中区” is 乐山市市中区), then anywhere."""
+    from innodrive.regions import try_resolve
 
-    return resolve(text, field="region").code
+    found, problem = try_resolve(text)
+    if found is not None:
+        return found.code
+    if actor is not None and actor.region_code:
+        # only an ambiguous name is looked for inside the actor's region (resolving a name
+        # that is not inside it, within it, does not terminate in innodrive.regions today)
+        inside, _ = try_resolve(text, within=actor.region_code) if "多个地区" in (problem or "") else (None, None)
+        if inside is not None:
+            return inside.code
+    raise InputError(problem or f"未知的地区“{text}”", field="region")
 
 
 def get_talent(store, actor: Actor, talent_id: int | str, *, on: dt.date | None = None) -> TalentDetail:
@@ -1366,7 +1377,7 @@ def talent_counts(store, actor: Actor, *, region: str, years: list[int]) -> Coun
     and the catalogue indicators they feed — aggregates only, no person."""
     from innodrive.regions import all_regions
 
-    code = _resolve_region(region)
+    code = _resolve_region(region, actor)
     require(actor, "talent.counts", region_code=code, check_region=True, what=_region_name(code))
     years = sorted(set(years))
     if not years:
@@ -1412,7 +1423,7 @@ def publish_counts(store, actor: Actor, *, region: str, years: list[int], dry_ru
     from innodrive.indicators import derivation
     from innodrive.indicators.observations import NewValue, apply_changes, current_by_key, plan_changes
 
-    code = _resolve_region(region)
+    code = _resolve_region(region, actor)
     require(actor, "talent.counts.publish", region_code=code, check_region=True, what=_region_name(code))
     today = _today(today)
     unfinished = [y for y in years if dt.date(y, 12, 31) >= today]

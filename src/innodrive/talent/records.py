@@ -151,6 +151,11 @@ def normalise_name(name: str) -> str:
     return t.replace("・", "·").replace("•", "·").replace("．", "·")
 
 
+def name_key(name: str) -> str:
+    """The form two names are compared in (keyed hashes, duplicates): normalised and case-folded."""
+    return normalise_name(name).casefold()
+
+
 def _phone_problem(text: str) -> str | None:
     compact = re.sub(r"[\s()（）]", "", text)
     if _MOBILE.fullmatch(compact) or _LANDLINE.fullmatch(compact) or _INTERNATIONAL.fullmatch(compact):
@@ -339,5 +344,5 @@ def check_talent(item: TalentInput, *, directory: Mapping[str, object], today: d
                        suggestion=suggestion, warnings=warnings), []
 
 
-__all__ = ["HEADERS", "LABELS", "REQUIRED", "CleanTalent", "TalentInput", "check_talent", "normalise_name",
+__all__ = ["HEADERS", "LABELS", "REQUIRED", "CleanTalent", "TalentInput", "check_talent", "name_key", "normalise_name",
            "split_list"]

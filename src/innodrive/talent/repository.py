@@ -25,7 +25,7 @@ from innodrive.talent.db import (
     TalentRetainedRow,
     TalentRow,
 )
-from innodrive.talent.records import CleanTalent, normalise_name
+from innodrive.talent.records import CleanTalent, name_key
 
 PERSONAL_FIELDS = ("name", "id_number", "birth_date", "phone", "email")
 
@@ -53,11 +53,11 @@ def id_digest(id_type: str, number: str, ring: crypto.Keyring | None = None) -> 
 
 
 def person_digest(name: str, birth: dt.date, ring: crypto.Keyring | None = None) -> str:
-    return crypto.digest(f"{normalise_name(name)}|{birth.isoformat()}", "person", ring=ring)
+    return crypto.digest(f"{name_key(name)}|{birth.isoformat()}", "person", ring=ring)
 
 
 def name_digest(name: str, ring: crypto.Keyring | None = None) -> str:
-    return crypto.digest(normalise_name(name), "name", ring=ring)
+    return crypto.digest(name_key(name), "name", ring=ring)
 
 
 # ---------------------------------------------------------------- the plain record
