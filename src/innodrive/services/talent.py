@@ -57,6 +57,17 @@ def _today(day: dt.date | None) -> dt.date:
     return day or dt.date.today()
 
 
+def _action_day(day: dt.date | None, what: str) -> dt.date:
+    """The date an action is recorded on: today by default, never in the future (a card
+    cannot be issued, nor a request answered, tomorrow)."""
+    today = dt.date.today()
+    if day is None:
+        return today
+    if day > today:
+        raise InputError(f"{what} {day.isoformat()} 晚于今天", field="on")
+    return day
+
+
 def _region_name(code: str | None) -> str | None:
     if code is None:
         return None
@@ -579,7 +590,7 @@ def get_talent(store, actor: Actor, talent_id: int | str, *, on: dt.date | None 
         reqs = [_request_view(r, applicant=holder, on=on)
                 for r in session.scalars(select(TalentRequestRow).where(TalentRequestRow.talent_id == row.id)
                                          .order_by(TalentRequestRow.submitted_on, TalentRequestRow.id))]
-    view = _talent_view(p, unmasked=False, card=_card_view(current, holder=holder, on=on) if current else None)
+        view = _talent_view(p, unmasked=False, card=_card_view(current, holder=holder, on=on) if current else None)
     return TalentDetail(talent=view, categories=cats, cards=cards_, requests=reqs)
 
 
@@ -765,7 +776,7 @@ def erase_person(store, actor: Actor, talent_id: int | str, *, reason: str, on: 
     text = (reason or "").strip()
     if len(text) < 2:
         raise InputError("删除个人信息须写明依据（如“本人2024年7月1日书面申请删除”）", field="reason")
-    on = _today(on)
+    on = _action_day(on, "删除日期")
 
     def work(session: Session) -> ErasureReport:
         row = _person_row(session, actor, talent_id, "talent.erase")
@@ -856,7 +867,7 @@ def issue_card(store, actor: Actor, talent_id: int | str, *, on: dt.date | None 
     """Issue the card the rules in force give; a card of another type is replaced; the
     same type already held is a conflict (renew it instead)."""
     require(actor, "talent.write")
-    on = _today(on)
+    on = _action_day(on, "发卡日期")
     rules = card_rules.rules_for(on)
 
     def work(session: Session) -> CardView:
@@ -906,7 +917,7 @@ def _card_row(session: Session, actor: Actor, number: str, permission: str) -> t
 def renew_card(store, actor: Actor, number: str, *, on: dt.date | None = None, reason: str | None = None) -> CardView:
     """Renew a card whose holder still qualifies for the same card under the rules in force."""
     require(actor, "talent.write")
-    on = _today(on)
+    on = _action_day(on, "续期日期")
     rules = card_rules.rules_for(on)
 
     def work(session: Session) -> CardView:
@@ -940,7 +951,7 @@ def revoke_card(store, actor: Actor, number: str, *, reason: str, on: dt.date | 
     text = (reason or "").strip()
     if len(text) < 2:
         raise InputError("注销英才卡须写明原因", field="reason")
-    on = _today(on)
+    on = _action_day(on, "注销日期")
 
     def work(session: Session) -> CardView:
         card, row = _card_row(session, actor, number, "talent.write")
@@ -1040,7 +1051,7 @@ def submit_request(store, actor: Actor, talent_id: int | str, service: str, *, s
     ``exception_reason`` (特事特办) is recorded with it."""
     require(actor, "talent.write")
     crypto.keyring()
-    day = _today(submitted_on)
+    day = _action_day(submitted_on, "申请日期")
     rules = card_rules.rules_for(day)
     svc = rules.service(service)
     if svc is None:
@@ -1163,7 +1174,7 @@ def answer_request(store, actor: Actor, request_id: int | str, *, outcome: str, 
     if len(text) < 2:
         raise InputError("请填写答复内容（办理结果或不予办理的理由）", field="answer")
     crypto.keyring()
-    day = _today(on)
+    day = _action_day(on, "答复日期")
 
     def work(session: Session) -> RequestView:
         r = _request_row(session, actor, request_id, "talent.requests.handle")
@@ -1171,8 +1182,6 @@ def answer_request(store, actor: Actor, request_id: int | str, *, outcome: str, 
             raise Conflict(f"服务申请 {_request_number(r.id)} {req_rules.STATUS_LABELS[r.status]}，不能再次答复")
         if day < r.submitted_on:
             raise InputError(f"答复日期 {day.isoformat()} 早于申请日期 {r.submitted_on.isoformat()}", field="on")
-        if day > dt.date.today():
-            raise InputError(f"答复日期 {day.isoformat()} 晚于今天", field="on")
         r.status, r.answered_on, r.answered_by = outcome, day, actor.username
         r.answer_enc = crypto.encrypt(text, "request.answer")
         r.key_id = crypto.keyring().kid
@@ -1197,7 +1206,7 @@ def transfer_request(store, actor: Actor, request_id: int | str, *, unit: str, r
     if not target or len(text) < 2:
         raise InputError("转办须写明新的承办单位和理由")
     crypto.keyring()
-    day = _today(on)
+    day = _action_day(on, "转办日期")
 
     def work(session: Session) -> RequestView:
         r = _request_row(session, actor, request_id, "talent.write")
@@ -1223,7 +1232,7 @@ def withdraw_request(store, actor: Actor, request_id: int | str, *, reason: str,
     if len(text) < 2:
         raise InputError("撤回申请须写明原因", field="reason")
     crypto.keyring()
-    day = _today(on)
+    day = _action_day(on, "撤回日期")
 
     def work(session: Session) -> RequestView:
         r = _request_row(session, actor, request_id, "talent.write")
@@ -1242,7 +1251,7 @@ def rate_request(store, actor: Actor, request_id: int | str, *, level: int, on: 
     """Record the person's satisfaction (好差评 1–5) with an answered request."""
     require(actor, "talent.write")
     crypto.keyring()
-    day = _today(on)
+    day = _action_day(on, "评价日期")
 
     def work(session: Session) -> RequestView:
         r = _request_row(session, actor, request_id, "talent.write")
@@ -1279,7 +1288,7 @@ def escalate_overdue(store, actor: Actor, *, as_of: dt.date | None = None) -> li
     """Raise every overdue request to the escalation step it has reached (idempotent:
     a step already recorded is not recorded again). Run it daily."""
     require(actor, "talent.write")
-    on = _today(as_of)
+    on = _action_day(as_of, "督办日期")
 
     def work(session: Session) -> list[EscalationView]:
         out = []
@@ -1469,8 +1478,10 @@ class RulesView(BaseModel):
     calendar_notes: list[str]
 
 
-def current_rules(actor: Actor, *, on: dt.date | None = None) -> RulesView:
-    """The catalogue and the 英才卡 rules in force (published policy: any signed-in role)."""
+def current_rules(store, actor: Actor, *, on: dt.date | None = None) -> RulesView:
+    """The catalogue and the 英才卡 rules in force (published policy: any signed-in role).
+
+    ``store`` is unused (the rules are files) and kept for the services' one signature."""
     from innodrive.talent import workdays
 
     if actor.role == Role.PUBLIC and not actor.local:
