@@ -394,7 +394,7 @@ def _import_columns(header: list[str], file: str) -> tuple[dict[int, str], list[
 
 
 def import_talents(store, actor: Actor, source: bytes | str | Path, *, name: str | None = None,
-                   on_duplicate: OnDuplicate = "error", dry_run: bool = False, today: dt.date | None = None,
+                   sheet: str | None = None, on_duplicate: OnDuplicate = "error", dry_run: bool = False, today: dt.date | None = None,
                    progress: Progress | None = None) -> ImportReport:
     """Import a registry table (CSV/XLSX). Every row is checked first; any bad row — a
     wrong GB 11643 check digit, an unknown employer, the same ID twice — is named and
@@ -409,7 +409,7 @@ def import_talents(store, actor: Actor, source: bytes | str | Path, *, name: str
     crypto.keyring()
     today = _today(today)
     expected = [h for names in HEADERS.values() for h in names]
-    table = open_table(source, name=name, expected=expected)
+    table = open_table(source, name=name, sheet=sheet, expected=expected)
     file = table.name
     mapping, ignored = _import_columns(table.header, table.where)
     raw: list[tuple[int, TalentInput]] = []
