@@ -1,6 +1,6 @@
 """The tables of the talent service, on the store's declarative ``Base``.
 
-Created by the migration ``0004_talent``. Personal data never appears in a column in
+Created by the migration ``0005_talent``. Personal data never appears in a column in
 plain text: ``*_enc`` columns hold AES-GCM ciphertexts (:mod:`innodrive.talent.crypto`)
 and ``*_hmac`` columns keyed hashes for duplicate detection and look-up. What stays
 plain is what the office counts and routes by — category, region, employer, dates of

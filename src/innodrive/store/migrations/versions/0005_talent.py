@@ -1,7 +1,7 @@
 """talent registry, 英才卡 and service requests (personal fields encrypted)
 
-Revision ID: 0004_talent
-Revises: 0003_enterprise_directory
+Revision ID: 0005_talent
+Revises: 0004_web_accounts
 Create Date: 2026-12-02 08:00:00
 
 Owned by innodrive.talent (models: innodrive.talent.db).
@@ -14,8 +14,8 @@ from alembic import op
 
 import innodrive.talent.db  # noqa: F401  (registers the models on the shared Base)
 
-revision = "0004_talent"
-down_revision = "0003_enterprise_directory"
+revision = "0005_talent"
+down_revision = "0004_web_accounts"
 branch_labels = None
 depends_on = None
 
