@@ -51,25 +51,9 @@ def _date(text: str | None, what: str) -> dt.date | None:
 
 
 def _years(text: str) -> list[int]:
-    """``2020-2023`` or ``2020,2022`` → years."""
-    from innodrive.dates import parse_year
+    from innodrive.talent.counts import parse_years
 
-    out_years: list[int] = []
-    for part in text.replace("，", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if "-" in part or "—" in part or "~" in part:
-            a, b = (p.strip() for p in part.replace("—", "-").replace("~", "-").split("-", 1))
-            lo, hi = parse_year(a, field="--years"), parse_year(b, field="--years")
-            if hi < lo or hi - lo > 50:
-                raise InputError(f"年份范围“{part}”不正确", field="--years")
-            out_years += list(range(lo, hi + 1))
-        else:
-            out_years.append(parse_year(part, field="--years"))
-    if not out_years:
-        raise InputError("请用 --years 指定年份，如 2020-2023", field="--years")
-    return sorted(set(out_years))
+    return parse_years(text, field="--years")
 
 
 def _table(title: str, columns: list[str]):

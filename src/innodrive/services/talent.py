@@ -159,6 +159,7 @@ class RequestView(BaseModel):
     service_name: str
     unit: str
     region_code: str | None
+    rules_version: str
     submitted_on: dt.date
     time_limit: str
     deadline: dt.date
@@ -519,7 +520,6 @@ def list_talents(store, actor: Actor, *, text: str | None = None, category: str 
     from innodrive.talent.catalogue import normalise_category
 
     require(actor, "talent.read")
-    crypto.keyring()
     on = _today(on)
     region_code = _resolve_region(region, actor) if region else None
     want = (text or "").strip()
@@ -573,7 +573,6 @@ def _resolve_region(text: str, actor: Actor | None = None) -> str:
 def get_talent(store, actor: Actor, talent_id: int | str, *, on: dt.date | None = None) -> TalentDetail:
     """One talent (masked) with the category history, cards and requests."""
     require(actor, "talent.read")
-    crypto.keyring()
     on = _today(on)
     with store.read() as session:
         row = _person_row(session, actor, talent_id, "talent.read")
@@ -638,7 +637,6 @@ def find_duplicates(store, actor: Actor) -> list[DuplicateGroup]:
     """Records that are probably one person: the same name and birth date under different
     ID documents (a foreign expert registered once by passport, once by 永久居留身份证)."""
     require(actor, "talent.read")
-    crypto.keyring()
     with store.read() as session:
         groups: dict[str, list[TalentRow]] = {}
         for r in session.scalars(select(TalentRow).order_by(TalentRow.id)):
@@ -972,7 +970,6 @@ def list_cards(store, actor: Actor, *, status: str | None = None, expiring_withi
     """Cards of the talent in scope (holders masked); ``expiring_within_days`` lists
     active cards that expire within that many days (for renewal reminders)."""
     require(actor, "talent.read")
-    crypto.keyring()
     on = _today(on)
     out = []
     with store.read() as session:
@@ -1007,7 +1004,7 @@ def _request_view(r: TalentRequestRow, *, applicant: str | None, on: dt.date) ->
     return RequestView(
         id=r.id, number=_request_number(r.id), talent_number=repo.display_number(r.talent_id) if r.talent_id else None,
         applicant=applicant or "（已删除）", service=r.service, service_name=r.service_name, unit=r.unit,
-        region_code=r.region_code, submitted_on=r.submitted_on,
+        region_code=r.region_code, rules_version=r.rules_version, submitted_on=r.submitted_on,
         time_limit=card_rules.DayCount(days=r.limit_days, unit=r.limit_unit).label, deadline=r.deadline,
         deadline_notes=list(r.deadline_notes or []), status=r.status, status_label=req_rules.STATUS_LABELS[r.status],
         answered_on=r.answered_on, overdue=overdue,
@@ -1050,13 +1047,13 @@ def submit_request(store, actor: Actor, talent_id: int | str, service: str, *, s
     conditions); otherwise the request is refused with the rule's reason, unless an
     ``exception_reason`` (特事特办) is recorded with it."""
     require(actor, "talent.write")
-    crypto.keyring()
     day = _action_day(submitted_on, "申请日期")
     rules = card_rules.rules_for(day)
     svc = rules.service(service)
     if svc is None:
         raise InputError(f"未知的服务事项“{service}”：应为" + "、".join(f"{s.id}（{s.name}）" for s in rules.services),
                          field="service")
+    crypto.keyring()  # the request's content is stored encrypted
 
     def work(session: Session) -> RequestView:
         row = _person_row(session, actor, talent_id, "talent.write")
@@ -1097,7 +1094,6 @@ def list_requests(store, actor: Actor, *, status: str | None = None, unit: str |
                   as_of: dt.date | None = None) -> list[RequestView]:
     """Requests the actor may see: a handling unit only those routed to it."""
     require(actor, "talent.requests.handle")
-    crypto.keyring()
     on = _today(as_of)
     if actor.role == Role.UNIT and not actor.local:
         if unit is not None and unit != actor.unit:
@@ -1127,7 +1123,6 @@ def list_requests(store, actor: Actor, *, status: str | None = None, unit: str |
 def get_request(store, actor: Actor, request_id: int | str, *, as_of: dt.date | None = None) -> RequestDetail:
     """One request with its content, answer and history (the handling unit's working view)."""
     require(actor, "talent.requests.handle")
-    crypto.keyring()
     on = _today(as_of)
     with store.read() as session:
         r = _request_row(session, actor, request_id, "talent.requests.handle")
@@ -1205,7 +1200,6 @@ def transfer_request(store, actor: Actor, request_id: int | str, *, unit: str, r
     text = (reason or "").strip()
     if not target or len(text) < 2:
         raise InputError("转办须写明新的承办单位和理由")
-    crypto.keyring()
     day = _action_day(on, "转办日期")
 
     def work(session: Session) -> RequestView:
@@ -1231,7 +1225,6 @@ def withdraw_request(store, actor: Actor, request_id: int | str, *, reason: str,
     text = (reason or "").strip()
     if len(text) < 2:
         raise InputError("撤回申请须写明原因", field="reason")
-    crypto.keyring()
     day = _action_day(on, "撤回日期")
 
     def work(session: Session) -> RequestView:
@@ -1250,7 +1243,6 @@ def withdraw_request(store, actor: Actor, request_id: int | str, *, reason: str,
 def rate_request(store, actor: Actor, request_id: int | str, *, level: int, on: dt.date | None = None) -> RequestView:
     """Record the person's satisfaction (好差评 1–5) with an answered request."""
     require(actor, "talent.write")
-    crypto.keyring()
     day = _action_day(on, "评价日期")
 
     def work(session: Session) -> RequestView:

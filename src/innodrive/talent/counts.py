@@ -133,5 +133,28 @@ def indicator_values(all_spells: list[Spell], *, regions: list[str], years: list
     return out
 
 
+def parse_years(text: str, *, field: str = "years") -> list[int]:
+    """Years as people type them: ``2020-2023``, ``2020,2022``, ``2020—2023年`` → sorted years."""
+    from innodrive.dates import parse_year
+    from innodrive.errors import InputError
+
+    years: list[int] = []
+    for part in text.replace("，", ",").replace("、", ",").split(","):
+        part = part.strip().replace("—", "-").replace("～", "-").replace("~", "-").replace("至", "-")
+        if not part:
+            continue
+        if "-" in part:
+            a, b = (p.strip() for p in part.split("-", 1))
+            lo, hi = parse_year(a, field=field), parse_year(b.removesuffix("年"), field=field)
+            if hi < lo or hi - lo > 50:
+                raise InputError(f"年份范围“{part}”不正确", field=field)
+            years += list(range(lo, hi + 1))
+        else:
+            years.append(parse_year(part, field=field))
+    if not years:
+        raise InputError("请指定年份，如 2020-2023", field=field)
+    return sorted(set(years))
+
+
 __all__ = ["CountCell", "IndicatorRule", "IndicatorValue", "Recognition", "Spell", "by_category", "indicator_values",
-           "spells"]
+           "parse_years", "spells"]
