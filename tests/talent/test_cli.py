@@ -87,7 +87,8 @@ def test_a_week_of_talent_work_from_the_command_line(cli):
 def test_without_a_key_every_talent_command_says_what_is_missing(cli, monkeypatch):
     run, _ = cli
     monkeypatch.delenv("INNODRIVE_TALENT_KEY")
-    code, _, err = run("talent", "list")
+    code, _, err = run("talent", "add", "--name", "张示例", "--id", GOOD, "--code", FIRM, "--arrival", "2020-01-01",
+                       "--employment", "全职")
     assert code == 1 and "未配置人才个人信息加密密钥（环境变量 INNODRIVE_TALENT_KEY）" in err
     assert "Traceback" not in err and "talent keygen" not in err
 

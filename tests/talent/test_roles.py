@@ -18,6 +18,16 @@ from innodrive.services.actor import Actor, Role
 from .helpers import FIRM, LESHAN, OFFICE, SHIZHONG, ident, person
 
 TODAY = dt.date(2024, 6, 30)
+
+
+@pytest.fixture
+def initialised_db_url(tmp_path):
+    """Rights are decided above the database: these checks run on SQLite only (storage on
+    both backends is checked in test_privacy.py and the other modules)."""
+    from innodrive.store.testing import initialised_database
+
+    with initialised_database("sqlite", tmp_path) as url:
+        yield url
 NAMES = ("王示例", "欧阳示范")
 PHONES = ("13812345671", "13812345672")
 EMAILS = ("wang.example@example.org", "ouyang@example.org")

@@ -23,6 +23,16 @@ from web.conftest import ACCOUNTS, PASSWORD, Web, make_accounts
 from .helpers import FIRM, LESHAN, OFFICE, ident, person, wrong_check
 
 NAMES = ("王示例", "欧阳示范")
+
+
+@pytest.fixture
+def initialised_db_url(tmp_path):
+    """Rights are decided above the database: these checks run on SQLite only (storage on
+    both backends is checked in test_privacy.py and the other modules)."""
+    from innodrive.store.testing import initialised_database
+
+    with initialised_database("sqlite", tmp_path) as url:
+        yield url
 PHONES = ("13812345671", "13812345672")
 IDS = (ident("19800101", seq="101"), ident("19850615", seq="202"))
 DESCRIPTION = "申请人才公寓，家属三人"

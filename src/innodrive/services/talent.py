@@ -513,38 +513,56 @@ def import_talents(store, actor: Actor, source: bytes | str | Path, *, name: str
     return store.run(work)
 
 
+def _people(session: Session, actor: Actor, *, text: str | None, category: str | None, region_code: str | None,
+            employment: str | None, include_departed: bool, on: dt.date) -> list[repo.Person]:
+    """The decrypted people in the actor's scope matching the filters (inside a service call only)."""
+    from innodrive.talent.catalogue import normalise_category
+
+    want = (text or "").strip()
+    q = select(TalentRow).order_by(TalentRow.id)
+    if category:
+        q = q.where(TalentRow.category == normalise_category(category))
+    if employment:
+        q = q.where(TalentRow.employment == employment)
+    out: list[repo.Person] = []
+    for r in session.scalars(q):
+        if not actor.covers(r.region_code) or (region_code is not None and not _within(r.region_code, region_code)):
+            continue
+        if not include_departed and r.departure_date is not None and r.departure_date <= on:
+            continue
+        p = repo.to_person(r)
+        if want and not any(want in (s or "") for s in (p.name, p.employer_name, p.field, *p.honours, *p.titles)):
+            continue
+        out.append(p)
+    return out
+
+
+def _views(session: Session, people: list[repo.Person], *, on: dt.date, unmasked: bool = False) -> list[TalentView]:
+    """Views of ``people`` with their current cards (one query for all the cards)."""
+    ids = [p.id for p in people]
+    cards: dict[int, TalentCardRow] = {}
+    for i in range(0, len(ids), 500):
+        for c in session.scalars(select(TalentCardRow).where(TalentCardRow.talent_id.in_(ids[i:i + 500]),
+                                                             TalentCardRow.status == "active")
+                                 .order_by(TalentCardRow.issued_on, TalentCardRow.id)):
+            cards[c.talent_id] = c  # the latest active card wins
+    return [_talent_view(p, unmasked=unmasked,
+                         card=_card_view(cards[p.id], holder=masking.name(p.name), on=on) if p.id in cards else None)
+            for p in people]
+
+
 def list_talents(store, actor: Actor, *, text: str | None = None, category: str | None = None,
                  region: str | None = None, employment: str | None = None, include_departed: bool = True,
                  on: dt.date | None = None, limit: int = 100, offset: int = 0) -> TalentPage:
     """Talent in the actor's scope, masked; ``text`` matches name, employer, field or honours."""
-    from innodrive.talent.catalogue import normalise_category
-
     require(actor, "talent.read")
     on = _today(on)
     region_code = _resolve_region(region, actor) if region else None
-    want = (text or "").strip()
     with store.read() as session:
-        q = select(TalentRow).order_by(TalentRow.id)
-        if category:
-            q = q.where(TalentRow.category == normalise_category(category))
-        if employment:
-            q = q.where(TalentRow.employment == employment)
-        rows = [r for r in session.scalars(q) if actor.covers(r.region_code)
-                and (region_code is None or _within(r.region_code, region_code))
-                and (include_departed or r.departure_date is None or r.departure_date > on)]
-        items: list[repo.Person] = []
-        for r in rows:
-            p = repo.to_person(r)
-            if want and not any(want in (s or "") for s in (p.name, p.employer_name, p.field, *p.honours, *p.titles)):
-                continue
-            items.append(p)
-        page = items[offset: offset + max(1, min(limit, 1000))]
-        views = []
-        for p in page:
-            card = _current_card(session, p.id, on)
-            views.append(_talent_view(p, unmasked=False, card=_card_view(card, holder=masking.name(p.name), on=on)
-                                      if card else None))
-    return TalentPage(total=len(items), items=views)
+        people = _people(session, actor, text=text, category=category, region_code=region_code,
+                         employment=employment, include_departed=include_departed, on=on)
+        page = people[max(0, offset): max(0, offset) + max(1, min(limit, 1000))]
+        return TalentPage(total=len(people), items=_views(session, page, on=on))
 
 
 def _within(code: str, ancestor: str) -> bool:
@@ -671,14 +689,14 @@ def export_talents(store, actor: Actor, path: str | Path, *, unmasked: bool = Fa
         why = _purpose(purpose)
     target = Path(path)
     check_suffix(target)
-    page = list_talents(store, actor, category=category, region=region, on=on, limit=1000000)
     on = _today(on)
+    region_code = _resolve_region(region, actor) if region else None
     with store.read() as session:
-        rows = session.scalars(select(TalentRow).where(TalentRow.id.in_([v.id for v in page.items]))).all()
-        people = {r.id: repo.to_person(r) for r in rows}
+        people = _people(session, actor, text=None, category=category, region_code=region_code, employment=None,
+                         include_departed=True, on=on)
+        shown_all = _views(session, people, on=on, unmasked=unmasked)
     lines = []
-    for v in page.items:
-        shown = _talent_view(people[v.id], unmasked=True, card=v.card) if unmasked else v
+    for shown in shown_all:
         c = shown.card
         lines.append([shown.number, shown.name, shown.id_type, shown.id_number, shown.birth, shown.phone, shown.email,
                       shown.employer_name, shown.employer_code, shown.region_name, shown.field, "、".join(shown.titles),
@@ -688,18 +706,30 @@ def export_talents(store, actor: Actor, path: str | Path, *, unmasked: bool = Fa
                       c.valid_to if c else None])
     notes = [f"导出时间：{dt.datetime.now().isoformat(timespec='seconds')}，导出人：{actor.username}",
              "个人信息未脱敏，仅限" + why + "使用，请勿转发" if unmasked else "个人信息已脱敏显示。"]
-    write_table(target, EXPORT_HEADER, lines, notes=notes)
 
     def work(session: Session) -> None:
+        # the file is written inside the transaction of its audit entry: no entry for a file
+        # that could not be written, and no file left behind when the entry cannot be committed
+        write_table(target, EXPORT_HEADER, lines, notes=notes)
         action = "talent.export_personal" if unmasked else "talent.export"
         summary = (f"导出未脱敏的人才名单 {target.name}（{len(lines)} 人；用途：{why}）" if unmasked
                    else f"导出脱敏的人才名单 {target.name}（{len(lines)} 人）")
         audit.record(session, actor=actor.username, action=action, entity="talent", entity_id=None, summary=summary,
                      after={"file": target.name, "rows": len(lines), "masked": not unmasked,
-                            "numbers": [v.number for v in page.items][:5000]})
+                            "numbers": [v.number for v in shown_all][:5000]})
 
-    store.run(work)
+    _run_writing(store, work, target)
     return ExportResult(path=str(target), rows=len(lines), masked=not unmasked)
+
+
+def _run_writing(store, work, target: Path):
+    """``store.run(work)`` where ``work`` writes ``target``; the file is removed if the
+    transaction fails after it was written."""
+    try:
+        return store.run(work)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
 
 
 def export_person(store, actor: Actor, talent_id: int | str, path: str | Path, *, purpose: str) -> Path:
@@ -747,12 +777,13 @@ def export_person(store, actor: Actor, talent_id: int | str, path: str | Path, *
                      "登记时间": p.created_at, "来源": p.source},
             "类别认定记录": cats, "英才卡": cards_, "服务申请": reqs,
         }
+        write_json(target, holder["data"])
         audit.record(session, actor=actor.username, action="talent.export_personal", entity="talent",
                      entity_id=row.id, summary=f"导出人才 {p.number} 的个人信息副本 {target.name}（用途：{why}）",
                      after={"file": target.name, "purpose": why})
 
-    store.run(work)
-    return write_json(target, holder["data"])
+    _run_writing(store, work, target)
+    return target
 
 
 class ErasureReport(BaseModel):
