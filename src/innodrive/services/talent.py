@@ -77,11 +77,16 @@ def _region_name(code: str | None) -> str | None:
     return r.name if r else code
 
 
-def _purpose(purpose: str | None) -> str:
-    text = (purpose or "").strip()
+def _required_text(value: str | None, message: str, *, field: str = "reason") -> str:
+    """A reason or purpose that must be written (two characters at least)."""
+    text = (value or "").strip()
     if len(text) < 2:
-        raise InputError("查看或导出未脱敏的个人信息须写明用途（如“办理落户手续核对身份”）", field="purpose")
+        raise InputError(message, field=field)
     return text[:200]
+
+
+def _purpose(purpose: str | None) -> str:
+    return _required_text(purpose, "查看或导出未脱敏的个人信息须写明用途（如“办理落户手续核对身份”）", field="purpose")
 
 
 # ====================================================================== views
@@ -802,9 +807,7 @@ def erase_person(store, actor: Actor, talent_id: int | str, *, reason: str, on: 
     to the talent counts is kept as an anonymous aggregate, so the counts of past years
     do not change either."""
     require(actor, "talent.erase")
-    text = (reason or "").strip()
-    if len(text) < 2:
-        raise InputError("删除个人信息须写明依据（如“本人2024年7月1日书面申请删除”）", field="reason")
+    text = _required_text(reason, "删除个人信息须写明依据（如“本人2024年7月1日书面申请删除”）")
     on = _action_day(on, "删除日期")
 
     def work(session: Session) -> ErasureReport:
@@ -977,9 +980,7 @@ def renew_card(store, actor: Actor, number: str, *, on: dt.date | None = None, r
 def revoke_card(store, actor: Actor, number: str, *, reason: str, on: dt.date | None = None) -> CardView:
     """Revoke a card (离开本市, 不再符合条件, 违法违规 …); the reason is required."""
     require(actor, "talent.write")
-    text = (reason or "").strip()
-    if len(text) < 2:
-        raise InputError("注销英才卡须写明原因", field="reason")
+    text = _required_text(reason, "注销英才卡须写明原因")
     on = _action_day(on, "注销日期")
 
     def work(session: Session) -> CardView:
@@ -1253,9 +1254,7 @@ def withdraw_request(store, actor: Actor, request_id: int | str, *, reason: str,
                      on: dt.date | None = None) -> RequestView:
     """The person withdrew the request; it leaves the units' figures."""
     require(actor, "talent.write")
-    text = (reason or "").strip()
-    if len(text) < 2:
-        raise InputError("撤回申请须写明原因", field="reason")
+    text = _required_text(reason, "撤回申请须写明原因")
     day = _action_day(on, "撤回日期")
 
     def work(session: Session) -> RequestView:

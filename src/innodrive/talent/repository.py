@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from pydantic import BaseModel, Field
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
@@ -63,31 +62,10 @@ def name_digest(name: str, ring: crypto.Keyring | None = None) -> str:
 # ---------------------------------------------------------------- the plain record
 
 
-class Person(BaseModel):
+class Person(CleanTalent):
     """A decrypted record. Lives only inside a service call; never returned as such."""
 
     id: int
-    id_type: str
-    id_number: str
-    name: str
-    birth_date: dt.date
-    phone: str | None = None
-    email: str | None = None
-    employer_code: str | None = None
-    employer_name: str | None = None
-    employer_kind: str | None = None
-    region_code: str
-    field: str | None = None
-    titles: list[str] = Field(default_factory=list)
-    honours: list[str] = Field(default_factory=list)
-    education: str | None = None
-    category: str | None = None
-    criterion: str | None = None
-    catalogue_version: str | None = None
-    recognised_on: dt.date | None = None
-    arrival_date: dt.date
-    employment: str
-    departure_date: dt.date | None = None
     source: str | None = None
     created_at: dt.datetime
     created_by: str
@@ -194,7 +172,7 @@ def to_person(row: TalentRow) -> Person:
 
 
 def to_clean(p: Person) -> CleanTalent:
-    return CleanTalent(**{k: getattr(p, k) for k in CleanTalent.model_fields if hasattr(p, k)})
+    return CleanTalent(**{k: getattr(p, k) for k in CleanTalent.model_fields})
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -24,8 +24,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
+from innodrive.enterprises.incentives import _VersionedRules  # the one versioned-rules header
 from innodrive.errors import InputError, NotFound
 
 Status = Literal["official", "unconfirmed", "example"]
@@ -33,19 +34,12 @@ STATUS_LABELS: dict[str, str] = {"official": "正式文件", "unconfirmed": "待
 _RANK = {"official": 0, "unconfirmed": 1, "example": 2}
 
 
-class Versioned(BaseModel):
-    """What every rule file declares about itself."""
+class Versioned(_VersionedRules):
+    """What every rule file declares about itself — the project's one versioned-rules
+    header (kind, title, version, status, dates in force, sources), with the status
+    narrowed to the three the talent decisions cite."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    kind: str
-    title: str
-    version: str
     status: Status
-    effective_from: dt.date
-    effective_to: dt.date | None = None
-    source: list[str]
-    notes: str = ""
 
     @property
     def status_label(self) -> str:
@@ -55,7 +49,7 @@ class Versioned(BaseModel):
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 
     def citation(self) -> str:
-        """``《英才卡与服务事项规则（示例）》example-2024（示例（非官方规则））``."""
+        """``《英才卡与服务事项规则（示例）》example-1（示例（非官方规则））``."""
         return f"《{self.title}》{self.version}（{self.status_label}）"
 
 

@@ -44,6 +44,11 @@ def _download(content: bytes, file_name: str, media_type: str) -> Response:
                              "Cache-Control": "no-store"})
 
 
+def _private_fragment(template: str, data: BaseModel) -> Response:
+    """An htmx fragment holding unmasked personal data: never cached."""
+    return Response(render.fragment(template, page=data), media_type="text/html", headers={"Cache-Control": "no-store"})
+
+
 def _parse_day(text: str | None, what: str) -> dt.date | None:
     from innodrive.dates import parse_date
 
@@ -182,8 +187,7 @@ class PersonalPage(BaseModel):
 def talent_personal(request: Request, actor: ActorDep, number: str,
                     purpose: Annotated[str, Form(max_length=200)] = "") -> Response:
     view = svc.view_personal(_store(request), actor, number, purpose=purpose)
-    html = render.fragment("talent/_personal.html", page=PersonalPage(talent=view))
-    return Response(html, media_type="text/html", headers={"Cache-Control": "no-store"})
+    return _private_fragment("talent/_personal.html", PersonalPage(talent=view))
 
 
 @route(router, "talent_person_export")
@@ -318,8 +322,7 @@ class ContactPage(BaseModel):
 def talent_request_contact(request: Request, actor: ActorDep, request_id: str,
                            purpose: Annotated[str, Form(max_length=200)] = "") -> Response:
     c = svc.request_contact(_store(request), actor, request_id, purpose=purpose)
-    html = render.fragment("talent/_contact.html", page=ContactPage(contact=c))
-    return Response(html, media_type="text/html", headers={"Cache-Control": "no-store"})
+    return _private_fragment("talent/_contact.html", ContactPage(contact=c))
 
 
 @route(router, "talent_request_transfer")
