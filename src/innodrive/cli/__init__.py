@@ -12,10 +12,13 @@ import sys
 
 from innodrive.cli import (  # noqa: F401  (registers commands)
     assess,
+    chains,
     data,
     enterprises,
     extract,
+    index,
     plans,
+    province,
     serve,
     settings_cmd,
     status,
