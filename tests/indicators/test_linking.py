@@ -27,7 +27,7 @@ GOLD_MAPPING: dict[str, str | None] = {
     "高新技术产业营业收入占规模以上工业比重": "hightech_revenue_share_industry",
     "战略性新兴产业增加值占规模以上工业比重": "sei_share_industry",
     "数字经济增加值": "digital_economy_value_added",
-    "顶尖人才和科技领军人才数量": None,     # a narrower talent category than 高层次人才
+    "顶尖人才和科技领军人才数量": "top_leading_talent_count",  # a narrower category than 高层次人才
     "科技创新综合水平指数": "sti_composite_index",
     "全社会研发投入强度增幅": "rd_intensity",
     "每万人口高价值发明专利拥有量增速": "high_value_invention_patents_per_10k",

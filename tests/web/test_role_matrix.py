@@ -24,7 +24,7 @@ from .conftest import ACCOUNTS
 # values for path parameters: ids that do not exist (a handler that runs answers 404)
 SAMPLE = {"summary_id": "999999", "username": "nobody", "target_id": "999999", "plan_id": "999999",
           "task_id": "999999", "report_id": "999999", "version": "1", "number": "1", "staged_id": "0" * 32,
-          "index": "0", "code": "0" * 18,
+          "index": "0", "code": "0" * 18, "request_id": "999999", "card_number": "YC0000-99999",
           "sha256": "0" * 64}
 
 

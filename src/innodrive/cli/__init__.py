@@ -23,6 +23,7 @@ from innodrive.cli import (  # noqa: F401  (registers commands)
     serve,
     settings_cmd,
     status,
+    talent,
     users,
 )
 from innodrive.cli.app import app

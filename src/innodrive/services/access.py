@@ -64,6 +64,15 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     # --- 揭榜挂帅 and S&T projects (innodrive.projects) ---
 
     # --- talent services (innodrive.talent) ---
+    "talent.read": (frozenset({O, C}), "查看人才库（个人信息脱敏显示）"),
+    "talent.personal": (frozenset({O}), "查看、导出未脱敏的人才个人信息"),
+    "talent.write": (frozenset({O}), "登记、导入、修改人才信息，办理英才卡和人才服务申请"),
+    "talent.erase": (frozenset({O}), "按本人要求删除人才个人信息"),
+    "talent.requests.handle": (frozenset({O, U}), "查看和答复交办本单位的人才服务申请"),
+    "talent.requests.contact": (frozenset({O, U}), "查看人才服务申请人的联系方式（未脱敏）"),
+    "talent.figures": (frozenset({O, U, E}), "查看人才服务办理的考核数据"),
+    "talent.counts": (frozenset({O, C, E, N}), "查看人才数量统计（汇总数）"),
+    "talent.counts.publish": (frozenset({O}), "把人才数量统计写入指标数据"),
 }
 
 
