@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 import innodrive.enterprises.directory  # noqa: F401  (the enterprises table demands point at)
@@ -35,10 +35,10 @@ class ResultRow(Base):
     industry_code: Mapped[str | None] = mapped_column(String(4))
     discipline_code: Mapped[str | None] = mapped_column(String(4))
     trl: Mapped[int | None] = mapped_column(Integer)
-    transfer_modes: Mapped[list] = mapped_column(JSON, default=list)
+    transfer_modes: Mapped[str] = mapped_column(Text, default="")        # 转让、许可 (searchable)
     price_wan: Mapped[float | None] = mapped_column(Float)
     abstract: Mapped[str] = mapped_column(Text)
-    keywords: Mapped[list] = mapped_column(JSON, default=list)
+    keywords: Mapped[str] = mapped_column(Text, default="")              # joined by 、
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
     contact_name: Mapped[str | None] = mapped_column(String(100))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
@@ -74,7 +74,7 @@ class DemandRow(Base):
     deadline: Mapped[dt.date | None] = mapped_column(Date)
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
-    keywords: Mapped[list] = mapped_column(JSON, default=list)
+    keywords: Mapped[str] = mapped_column(Text, default="")              # joined by 、
     contact_name: Mapped[str | None] = mapped_column(String(100))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     contact_email: Mapped[str | None] = mapped_column(String(200))

@@ -34,7 +34,7 @@ from pydantic import BaseModel, Field
 
 from innodrive.market import proximity
 from innodrive.market.classification import disciplines, industries
-from innodrive.market.index import Queries, TextIndex
+from innodrive.market.index import TextIndex
 
 Direction = Literal["demand_to_result", "result_to_demand"]
 
@@ -51,6 +51,7 @@ class TextParams(BaseModel):
     bm25: dict[str, float] = Field(default_factory=lambda: {"k1": 1.2, "b": 0.75})
     share: dict[str, float] = Field(default_factory=lambda: {"tfidf": 0.5, "bm25": 0.5})
     min_relevance: float = 0.04
+    full_relevance: float = 0.3
 
 
 class Method(BaseModel):
@@ -233,9 +234,22 @@ class Hit(BaseModel):
     scores: dict[str, float]   # component → 0–1
 
 
+STRUCTURED = ("field", "maturity", "region", "budget")
+
+
+def gate(method: Method, relevance: np.ndarray | float) -> np.ndarray | float:
+    """The share of the structured components' points a pair earns: context (same
+    field, city, budget) counts fully only for content that is relevant
+    (``full_relevance``), in proportion below it."""
+    return np.minimum(1.0, np.asarray(relevance) / method.text.full_relevance)
+
+
 def _totals(method: Method, scores: dict[str, np.ndarray]) -> np.ndarray:
     pts = method.points()
-    return sum(scores[c] * pts[c] for c in COMPONENTS)
+    share = method.text.share
+    g = gate(method, scores["tfidf"] * share["tfidf"] + scores["bm25"] * share["bm25"])
+    return scores["tfidf"] * pts["tfidf"] + scores["bm25"] * pts["bm25"] + g * sum(
+        scores[c] * pts[c] for c in STRUCTURED)
 
 
 def rank(corpus: Corpus, queries: list[MatchRecord], *, k: int = 10, allowed: np.ndarray | None = None,
@@ -383,9 +397,15 @@ def explain(corpus: Corpus, query: MatchRecord, position: int, *, demand_text: s
                   f"（需求：{_region_name(demand.region)}，成果：{_region_name(result.region)}）",
         "budget": _budget_reason(demand, result),
     }
+    relevance = scores["tfidf"] * m.text.share["tfidf"] + scores["bm25"] * m.text.share["bm25"]
+    g = float(gate(m, relevance))
+    factor = {k: (g if k in STRUCTURED else 1.0) for k in COMPONENTS}
+    if g < 1:
+        for k in STRUCTURED:
+            reasons[k] += f"；文本相关度 {relevance:.2f} 低于 {m.text.full_relevance:g}，本项按 {g:.0%} 计"
     components = [Component(key=k, name=COMPONENT_NAMES[k], score=round(scores[k], 4), max_points=pts[k],
-                            points=round(scores[k] * pts[k], 2), reason=reasons[k]) for k in COMPONENTS]
-    total = round(sum(scores[k] * pts[k] for k in COMPONENTS), 4)
+                            points=round(scores[k] * pts[k] * factor[k], 2), reason=reasons[k]) for k in COMPONENTS]
+    total = round(sum(scores[k] * pts[k] * factor[k] for k in COMPONENTS), 4)
     found = [t.term for t in terms]
     return Explanation(total=total, components=components, terms=terms,
                        demand_spans=find_spans(demand_text, found), result_spans=find_spans(result_text, found),

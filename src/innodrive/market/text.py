@@ -33,11 +33,7 @@ TOKENIZER_VERSION = "jieba-0.42.1/1"
 # Function words and connectives that carry no subject matter. Written for this
 # project (not copied from a published list); subject words such as 技术 or 方法 stay,
 # their low IDF already makes them weigh little.
-STOP_WORDS = frozenset("""
-的 了 和 与 及 或 等 在 对 为 以 于 其 是 有 将 把 被 从 由 向 并 而 且 但 也 又 可 能 该 此 这 那 之 所 其中
-一种 一个 一些 以及 及其 通过 进行 采用 利用 用于 基于 具有 实现 能够 可以 我们 我司 本 本项目 本发明 本成果
-如何 需要 希望 要求 目前 现有 存在 问题 相关 主要 包括 其他 以上 以下 方面 情况 提供 达到 使得 使用 之间
-""".split())
+STOP_WORDS = frozenset(["的", "了", "和", "与", "及", "或", "等", "在", "对", "为", "以", "于", "其", "是", "有", "将", "把", "被", "从", "由", "向", "并", "而", "且", "但", "也", "又", "可", "能", "该", "此", "这", "那", "之", "所", "其中", "一种", "一个", "一些", "以及", "及其", "通过", "进行", "采用", "利用", "用于", "基于", "具有", "实现", "能够", "可以", "我们", "我司", "本", "本项目", "本发明", "本成果", "如何", "需要", "希望", "要求", "目前", "现有", "存在", "问题", "相关", "主要", "包括", "其他", "以上", "以下", "方面", "情况", "提供", "达到", "使得", "使用", "之间"])
 
 _KEEP = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbfa-z0-9]")
 _WORD_OK = re.compile(r"^(?:[\u4e00-\u9fff\u3400-\u4dbf]{2,}|[a-z][a-z0-9\-\.]*|[0-9]+[a-z]+[a-z0-9]*)$")
