@@ -220,6 +220,24 @@ class ParsedRows:
     blank: int = 0
 
 
+def detect_kind(data: bytes, *, file: str) -> Kind:
+    """Which template a filled file is: the one whose column names its header holds more of."""
+    from innodrive.tabular import open_table
+
+    table = open_table(data, name=file, expected=[c.header for c in (*RESULT_COLUMNS, *DEMAND_COLUMNS)])
+    have = {_fold(h) for h in table.header}
+    result = sum(_fold(c.header) in have for c in RESULT_COLUMNS if c.field not in COMMON_FIELDS)
+    demand = sum(_fold(c.header) in have for c in DEMAND_COLUMNS if c.field not in COMMON_FIELDS)
+    if result == demand == 0:
+        raise InputError("无法判断表格类型：表头既不像科技成果汇交表，也不像企业技术需求表（请使用 innodrive 提供的模板）",
+                         file=file)
+    return "result" if result >= demand else "demand"
+
+
+COMMON_FIELDS = {"id", "title", "industry_code", "discipline_code", "region_code", "keywords", "contact_name",
+                 "contact_phone", "contact_email"}
+
+
 def read(kind: Kind, data: bytes, *, file: str, today: dt.date | None = None) -> ParsedRows:
     """Every row of a filled template, checked; bad rows are listed in ``problems``
     (file, row as the spreadsheet numbers it, column header, reason)."""

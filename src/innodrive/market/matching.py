@@ -62,7 +62,8 @@ class Method(BaseModel):
     effective: dt.date
     text: TextParams
     candidates: int = 200
-    batch_prune_df: float = 0.02
+    batch_prune_df: float = 0.2
+    batch_prune_min: int = 1000
     weights: dict[str, float]
     field: dict[str, float]
     maturity: dict[str, float]
@@ -274,7 +275,8 @@ def rank(corpus: Corpus, queries: list[MatchRecord], *, k: int = 10, allowed: np
     for start in range(0, len(queries), chunk):
         batch = queries[start:start + chunk]
         q = corpus.index.queries([r.text for r in batch], [r.words for r in batch])
-        text = corpus.index.relevance(q, prune_df=None if exhaustive else m.batch_prune_df)
+        prune = None if exhaustive else max(m.batch_prune_df, m.batch_prune_min / n)
+        text = corpus.index.relevance(q, prune_df=prune if prune is not None and prune < 1 else None)
         if mask is not None:
             text = text.multiply(mask[np.newaxis, :].astype(np.float32)).tocsr()
         qi_parts, di_parts = [], []
@@ -381,12 +383,19 @@ def explain(corpus: Corpus, query: MatchRecord, position: int, *, demand_text: s
     words, grams = corpus.index.shared_terms(q, 0, position)
     text_pts = pts["tfidf"] + pts["bm25"]
     terms: list[Term] = [Term(term=w, share=round(s * pts["bm25"] / text_pts, 4)) for w, s in words[:max_terms]]
+    # character n-grams add what the dictionary missed (a compound jieba does not
+    # know): only those sharing no character with the words already listed, so that
+    # fragments of listed words (池极 from 电池极片) are not shown as terms
+    covered = set("".join(t.term for t in terms))
+    extra = 0
     for g, s in grams:
-        if len(terms) >= max_terms + 3:
+        if extra >= 3:
             break
-        if any(g in t.term for t in terms):
+        if covered & set(g) or any(g in t.term for t in terms):
             continue
         terms.append(Term(term=g, share=round(s * pts["tfidf"] / text_pts, 4)))
+        covered |= set(g)
+        extra += 1
     reasons = {
         "tfidf": f"字符2–3元组 TF-IDF 余弦相似度 {scores['tfidf']:.2f}",
         "bm25": (f"需求关键词信息量的 {scores['bm25']:.0%} 出现在{'成果' if corpus.kind == 'result' else '需求'}中"

@@ -96,6 +96,18 @@ class ImportReport(BaseModel):
     dry_run: bool = False
 
 
+def _refuse(problems: list, file: str | None, what: str):
+    """Raise :class:`ValidationFailed` naming every problem (one problem is the message itself)."""
+    problems = sorted(problems, key=lambda p: (p.row or 0, p.field or ""))
+    if len(problems) == 1:
+        p = problems[0]
+        raise ValidationFailed(f"{p.message}（未导入任何{what}）", file=p.file or file, row=p.row, field=p.field,
+                               problems=problems)
+    rows = {p.row for p in problems if p.row is not None}
+    raise ValidationFailed(f"{len(rows) or len(problems)} {'行' if rows else '处'}有问题，未导入任何{what}",
+                           file=file, problems=problems)
+
+
 def _words(texts: list[str], progress: Progress | None) -> list[str]:
     out = []
     for i, t in enumerate(texts, start=1):
@@ -119,9 +131,7 @@ def import_results(store, actor: Actor, data: bytes, *, file: str, dry_run: bool
         problems, suspects = registry.check_results(session, parsed.rows, file=file)
     problems = parsed.problems + problems
     if problems:
-        problems.sort(key=lambda p: (p.row or 0, p.field or ""))
-        raise ValidationFailed(f"{file}：{len({p.row for p in problems})} 行有问题，未导入任何成果",
-                               file=file, problems=problems)
+        _refuse(problems, file, "成果")
     report = ImportReport(kind="result", file=file, rows=len(parsed.rows), blank=parsed.blank, suspects=suspects,
                           dry_run=dry_run)
     if dry_run:
@@ -131,7 +141,7 @@ def import_results(store, actor: Actor, data: bytes, *, file: str, dry_run: bool
     def work(session) -> ImportReport:
         problems, _ = registry.check_results(session, parsed.rows, file=file)  # again, inside the transaction
         if problems:
-            raise ValidationFailed(f"{file}：{len(problems)} 处问题，未导入任何成果", file=file, problems=problems)
+            _refuse(problems, file, "成果")
         out = report.model_copy(deep=True)
         for (_, r), w in zip(parsed.rows, words, strict=True):
             rid, what = registry.save_result(session, r, words=w, actor=actor.username)
@@ -166,9 +176,7 @@ def import_demands(store, actor: Actor, data: bytes, *, file: str, dry_run: bool
                                       file=file))
     problems = parsed.problems + problems
     if problems:
-        problems.sort(key=lambda p: (p.row or 0, p.field or ""))
-        raise ValidationFailed(f"{file}：{len({p.row for p in problems})} 行有问题，未导入任何需求",
-                               file=file, problems=problems)
+        _refuse(problems, file, "需求")
     report = ImportReport(kind="demand", file=file, rows=len(parsed.rows), blank=parsed.blank, dry_run=dry_run,
                           enterprises_added=len(new_firms))
     if dry_run:
@@ -178,7 +186,7 @@ def import_demands(store, actor: Actor, data: bytes, *, file: str, dry_run: bool
     def work(session) -> ImportReport:
         problems, firms = registry.check_demands(session, parsed.rows, file=file)
         if problems:
-            raise ValidationFailed(f"{file}：{len(problems)} 处问题，未导入任何需求", file=file, problems=problems)
+            _refuse(problems, file, "需求")
         out = report.model_copy(deep=True)
         if firms:
             directory.register(session, firms, actor=actor.username, file=file)
@@ -205,7 +213,7 @@ def register_result(store, actor: Actor, item: ResultIn) -> Result:
     def work(session) -> int:
         problems, _ = registry.check_results(session, [(1, item)], file=None)
         if problems:
-            raise ValidationFailed(problems[0].message, problems=problems)
+            _refuse(problems, None, "成果")
         rid, what = registry.save_result(session, item, words=words, actor=actor.username)
         if what != "unchanged":
             audit.record(session, actor=actor.username, action=f"market.result.{what}", entity="market_result",
@@ -227,7 +235,7 @@ def register_demand(store, actor: Actor, item: DemandIn) -> Demand:
     def work(session) -> int:
         problems, firms = registry.check_demands(session, [(1, item)], file=None)
         if problems:
-            raise ValidationFailed(problems[0].message, problems=problems)
+            _refuse(problems, None, "需求")
         require(actor, "market.write", region_code=item.region_code, check_region=True, what=item.title)
         if firms:
             require(actor, "enterprises.write", what=firms[0].name)
@@ -677,6 +685,11 @@ def pairing_board(store, actor: Actor, *, region: str | None = None, broker: str
 
 # --------------------------------------------------------------------------- contracts
 
+def _indicator_lines(updates: list[IndicatorUpdate]) -> list[str]:
+    """The indicator changes in one line each, for the audit log."""
+    return [f"{u.region_name} {u.indicator_name} {u.year} = {u.value:g}{u.unit}" for u in updates if u.change != "same"]
+
+
 class ContractReport(BaseModel):
     pairing: Pairing
     indicators: list[IndicatorUpdate]
@@ -712,8 +725,7 @@ def register_contract(store, actor: Actor, pairing_id: int, contract: ContractIn
                      entity_id=c.id, summary=f"登记技术合同 {c.registration_no}（对接 #{pairing_id}）："
                                              f"{c.contract_type} {c.amount_wan:g} 万元"
                                              f"{'，认定为重大科技成果转化' if c.major else ''}",
-                     after={**contract.model_dump(), "indicators": [u.model_dump() for u in updates
-                                                                    if u.change != "same"]})
+                     after={**contract.model_dump(), "indicators": _indicator_lines(updates)})
         return updates
 
     updates = store.run(work)
@@ -750,7 +762,8 @@ def correct_contract_amount(store, actor: Actor, pairing_id: int, *, amount_wan:
         audit.record(session, actor=actor.username, action="market.contract.correct", entity="market_contract",
                      entity_id=c.id, summary=f"更正技术合同 {c.registration_no} 成交额：{before:g} → {amount_wan:g} 万元"
                                              f"（{reason}）",
-                     before={"amount_wan": before}, after={"amount_wan": amount_wan, "reason": reason})
+                     before={"amount_wan": before},
+                     after={"amount_wan": amount_wan, "reason": reason, "indicators": _indicator_lines(updates)})
         return updates
 
     updates = store.run(work)
@@ -782,15 +795,15 @@ def list_contracts(store, actor: Actor, *, region: str | None = None, year: int 
                                     .join(ResultRow, ResultRow.id == PairingRow.result_id)
                                     .order_by(ContractRow.registered_on.desc(), ContractRow.id.desc())))
         names = {c: e.name for c, e in directory.get_many(session, {p.credit_code for _, p, _ in rows}).items()}
-    for c, p, r in rows:
-        if not (actor.covers(c.buyer_region_code) or actor.covers(c.seller_region_code)):
-            continue
-        if year is not None and c.registered_on.year != year:
-            continue
-        if wanted and not (regions.is_within(c.buyer_region_code, wanted) or regions.is_within(c.seller_region_code,
-                                                                                                  wanted)):
-            continue
-        out.append(ContractLine(contract=pairing.contract_model(c), result_id=r.id, result_title=r.title,
-                                holder=r.holder, credit_code=p.credit_code, enterprise_name=names.get(p.credit_code),
-                                broker=p.broker))
+        for c, p, r in rows:
+            if not (actor.covers(c.buyer_region_code) or actor.covers(c.seller_region_code)):
+                continue
+            if year is not None and c.registered_on.year != year:
+                continue
+            if wanted and not (regions.is_within(c.buyer_region_code, wanted)
+                               or regions.is_within(c.seller_region_code, wanted)):
+                continue
+            out.append(ContractLine(contract=pairing.contract_model(c), result_id=r.id, result_title=r.title,
+                                    holder=r.holder, credit_code=p.credit_code,
+                                    enterprise_name=names.get(p.credit_code), broker=p.broker))
     return out
