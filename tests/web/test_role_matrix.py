@@ -24,7 +24,8 @@ from .conftest import ACCOUNTS
 # values for path parameters: ids that do not exist (a handler that runs answers 404)
 SAMPLE = {"summary_id": "999999", "username": "nobody", "target_id": "999999", "plan_id": "999999",
           "task_id": "999999", "report_id": "999999", "version": "1", "number": "1", "staged_id": "0" * 32,
-          "index": "0", "code": "0" * 18}
+          "index": "0", "code": "0" * 18,
+          "result_id": "999999", "demand_id": "999999", "pairing_id": "999999", "kind": "result"}
 
 
 def _path(template: str) -> str:

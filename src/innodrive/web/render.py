@@ -55,6 +55,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("任务台账", "tasks"),
     ("数据", "data"),
     ("企业培育", "enterprises"),
+    ("技术市场", "market_results"),
     ("审计日志", "audit"),
     ("账号管理", "admin_users"),
     ("公开摘要", "public_summary"),
