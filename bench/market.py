@@ -31,7 +31,6 @@ def _cpu() -> float:
 def run() -> list[tuple[str, str, str]]:
     _one_core()
     from _synthetic_market import demands, results
-
     from innodrive.market import text as tx
     from innodrive.market.matching import Corpus, MatchRecord, rank
     from innodrive.market.records import text_of_demand, text_of_result

@@ -8,13 +8,13 @@ import datetime as dt
 import hashlib
 
 import pytest
+from tests.market.market_helpers import demands_file, filled, labelled, result_row
 
 from innodrive.errors import Conflict, InputError
 from innodrive.indicators.observations import NewValue, history, latest, record_value
 from innodrive.market.pairing import ContractIn
 from innodrive.services import market
 from innodrive.services.actor import Actor, Role
-from tests.market.market_helpers import demands_file, filled, labelled, result_row
 
 OFFICE = Actor(username="office", role=Role.OFFICE)
 YIBIN, SICHUAN, CHENGDU = "511500", "510000", "510100"

@@ -8,6 +8,15 @@ import io
 
 import pytest
 from sqlalchemy import func, select
+from tests.market.market_helpers import (
+    code,
+    demand_row,
+    demands_file,
+    filled,
+    labelled,
+    result_row,
+    results_file,
+)
 
 from innodrive.errors import ValidationFailed
 from innodrive.market.db import DemandRow, ResultPatentRow, ResultRow
@@ -16,7 +25,6 @@ from innodrive.market.registry import ResultFilter
 from innodrive.services import market
 from innodrive.services.actor import Actor, Role
 from innodrive.store import audit
-from tests.market.market_helpers import code, demand_row, demands_file, filled, labelled, result_row, results_file
 
 OFFICE = Actor(username="office", role=Role.OFFICE)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from tests.market.market_helpers import demand_row, filled, labelled, results_file
 
 from innodrive.errors import Forbidden, NotFound
 from innodrive.market.registry import DemandFilter
@@ -13,7 +14,6 @@ from innodrive.services import market
 from innodrive.services.access import can
 from innodrive.services.actor import Actor, Role
 from innodrive.store import audit
-from tests.market.market_helpers import demand_row, filled, labelled, results_file
 
 OFFICE = Actor(username="office", role=Role.OFFICE)
 LESHAN, YIBIN = "511100", "511500"

@@ -9,11 +9,11 @@ import datetime as dt
 import re
 
 import pytest
+from tests.market.market_helpers import demand_row, filled, labelled, result_row
 
 from innodrive.services import market
 from innodrive.services.actor import Actor, Role
 from innodrive.store import audit
-from tests.market.market_helpers import demand_row, filled, labelled, result_row
 
 LESHAN = "511100"
 

@@ -19,7 +19,14 @@ from innodrive.market.pairing import ContractIn, Pairing
 from innodrive.market.records import Demand, Result
 from innodrive.market.registry import DemandFilter, ResultFilter
 from innodrive.market.statistics import IndicatorUpdate
-from innodrive.market.terms import CONTRACT_TYPES, HOLDER_KINDS, STAGE_NAMES, STAGES, TRANSFER_MODES, trl_label
+from innodrive.market.terms import (
+    CONTRACT_TYPES,
+    HOLDER_KINDS,
+    STAGE_NAMES,
+    STAGES,
+    TRANSFER_MODES,
+    trl_label,
+)
 from innodrive.services import market
 from innodrive.services.access import can
 from innodrive.services.market import Board, DemandMatches, ImportReport, ResultPage
