@@ -24,7 +24,24 @@ import innodrive.enterprises.directory  # noqa: F401  (the enterprises table dem
 from innodrive.store.schema import Base
 
 
-class ResultRow(Base):
+class _Registered:
+    """What a registered result and demand both keep: the contact person (personal data,
+    masked on display), the words the matcher indexes, where the record came from and
+    who wrote it when."""
+
+    contact_name: Mapped[str | None] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(200))
+    words: Mapped[str] = mapped_column(Text, default="")                 # jieba words, for the index
+    words_version: Mapped[str] = mapped_column(String(40), default="")
+    source: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(100))
+
+
+class ResultRow(_Registered, Base):
     __tablename__ = "market_results"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -40,17 +57,7 @@ class ResultRow(Base):
     abstract: Mapped[str] = mapped_column(Text)
     keywords: Mapped[str] = mapped_column(Text, default="")              # joined by 、
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
-    contact_name: Mapped[str | None] = mapped_column(String(100))
-    contact_phone: Mapped[str | None] = mapped_column(String(40))
-    contact_email: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), default="active")   # active / withdrawn
-    words: Mapped[str] = mapped_column(Text, default="")                 # jieba words, for the index
-    words_version: Mapped[str] = mapped_column(String(40), default="")
-    source: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    created_by: Mapped[str] = mapped_column(String(100))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_by: Mapped[str] = mapped_column(String(100))
 
 
 class ResultPatentRow(Base):
@@ -60,7 +67,7 @@ class ResultPatentRow(Base):
     result_id: Mapped[int] = mapped_column(ForeignKey("market_results.id", ondelete="CASCADE"), index=True)
 
 
-class DemandRow(Base):
+class DemandRow(_Registered, Base):
     __tablename__ = "market_demands"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -75,17 +82,7 @@ class DemandRow(Base):
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
     keywords: Mapped[str] = mapped_column(Text, default="")              # joined by 、
-    contact_name: Mapped[str | None] = mapped_column(String(100))
-    contact_phone: Mapped[str | None] = mapped_column(String(40))
-    contact_email: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16), default="open")      # open / closed
-    words: Mapped[str] = mapped_column(Text, default="")
-    words_version: Mapped[str] = mapped_column(String(40), default="")
-    source: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    created_by: Mapped[str] = mapped_column(String(100))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_by: Mapped[str] = mapped_column(String(100))
 
 
 class PairingRow(Base):

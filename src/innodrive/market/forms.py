@@ -312,96 +312,87 @@ def _classified(values: dict, field: str, header: str, found: list) -> str | Non
     return code
 
 
+class _Row:
+    """One row being checked: its cells, the headers of its columns, the problems found."""
+
+    def __init__(self, values: dict, columns: tuple[Column, ...]) -> None:
+        self.values = values
+        self.h = {c.field: c.header for c in columns}
+        self.found: list[tuple[str, str]] = []
+
+    def take(self, field: str, parse, *, required: str | None = None):
+        """``parse(cell) -> (value, problem)``; a problem (or a blank required cell) is noted."""
+        value, problem = parse(self.values.get(field))
+        if problem or (required and value is None):
+            self.found.append((self.h[field], problem or required))
+        return value
+
+    def text(self, field: str, limit: int) -> str:
+        return _required_text(self.values, field, self.h[field], limit, self.found)
+
+    def classified(self, field: str) -> str | None:
+        return _classified(self.values, field, self.h[field], self.found)
+
+
 def parse_result(values: dict, *, today: dt.date | None = None) -> tuple[ResultIn | None, list[tuple[str, str]]]:
     """One row of the 科技成果汇交表 → (item or None, [(column header, problem)])."""
-    h = {c.field: c.header for c in RESULT_COLUMNS}
-    found: list[tuple[str, str]] = []
-    rid, p = parse_id(values.get("id"))
-    if p:
-        found.append((h["id"], p))
-    title = _required_text(values, "title", h["title"], MAX_TITLE, found)
-    holder = _required_text(values, "holder", h["holder"], MAX_TITLE, found)
-    kind, p = parse_holder_kind(values.get("holder_kind"))
-    if p:
-        found.append((h["holder_kind"], p if _text(values.get("holder_kind")) else "持有人类型不能为空"))
-    code, p = parse_credit_code(values.get("holder_credit_code"))
-    if p:
-        found.append((h["holder_credit_code"], p))
-    industry = _classified(values, "industry_code", h["industry_code"], found)
-    discipline = _classified(values, "discipline_code", h["discipline_code"], found)
-    trl, p = parse_trl(values.get("trl"))
-    if p:
-        found.append((h["trl"], p))
+    row = _Row(values, RESULT_COLUMNS)
+    rid = row.take("id", parse_id)
+    title = row.text("title", MAX_TITLE)
+    holder = row.text("holder", MAX_TITLE)
+    kind = row.take("holder_kind", lambda v: parse_holder_kind(v) if _text(v) else (None, "持有人类型不能为空"))
+    code = row.take("holder_credit_code", parse_credit_code)
+    industry, discipline = row.classified("industry_code"), row.classified("discipline_code")
+    trl = row.take("trl", parse_trl)
     numbers: list[str] = []
     for raw in patents.split_cell(values.get("patents")):
-        number, p = patents.parse(raw, today=today)
-        if p:
-            found.append((h["patents"], p))
-        elif number not in numbers:
+        number = row.take("patents", lambda v, raw=raw: patents.parse(raw, today=today))
+        if number is not None and number not in numbers:
             numbers.append(number)
-    modes, p = parse_modes(values.get("transfer_modes"))
-    if p:
-        found.append((h["transfer_modes"], p))
-    price, p = parse_money(values.get("price_wan"))
-    if p:
-        found.append((h["price_wan"], p))
-    abstract = _required_text(values, "abstract", h["abstract"], MAX_TEXT, found)
-    keywords = split_list(values.get("keywords"))
-    region, p = parse_region(values.get("region_code"))
-    if p or region is None:
-        found.append((h["region_code"], p or "所在地区不能为空"))
-    contact = _contact(values, found, h)
-    if found:
-        return None, found
+    modes = row.take("transfer_modes", parse_modes)
+    price = row.take("price_wan", parse_money)
+    abstract = row.text("abstract", MAX_TEXT)
+    region = row.take("region_code", parse_region, required="所在地区不能为空")
+    contact = _contact(values, row.found, row.h)
+    if row.found:
+        return None, row.found
     return ResultIn(id=rid, title=title, holder=holder, holder_kind=kind, holder_credit_code=code,
                     industry_code=industry, discipline_code=discipline, trl=trl, patents=numbers,
-                    transfer_modes=modes, price_wan=price, abstract=abstract, keywords=keywords,
+                    transfer_modes=modes, price_wan=price, abstract=abstract, keywords=split_list(values.get("keywords")),
                     region_code=region, contact=contact), []
+
+
+def _deadline(v: object) -> tuple[dt.date | None, str | None]:
+    from innodrive.dates import parse_date
+
+    if not (_text(v) or isinstance(v, dt.date)):
+        return None, None
+    try:
+        return parse_date(v, what="截止日期"), None
+    except InputError as exc:
+        return None, exc.message
 
 
 def parse_demand(values: dict, *, today: dt.date | None = None) -> tuple[DemandIn | None, list[tuple[str, str]]]:
     """One row of the 企业技术需求表 → (item or None, [(column header, problem)])."""
-    from innodrive.dates import parse_date
-
-    h = {c.field: c.header for c in DEMAND_COLUMNS}
-    found: list[tuple[str, str]] = []
-    did, p = parse_id(values.get("id"))
-    if p:
-        found.append((h["id"], p))
-    code, p = parse_credit_code(values.get("credit_code"))
-    if p or code is None:
-        found.append((h["credit_code"], p or "企业统一社会信用代码不能为空"))
-    name = _text(values.get("enterprise_name"))
-    title = _required_text(values, "title", h["title"], MAX_TITLE, found)
-    problem = _required_text(values, "problem", h["problem"], MAX_TEXT, found)
-    industry = _classified(values, "industry_code", h["industry_code"], found)
-    discipline = _classified(values, "discipline_code", h["discipline_code"], found)
-    trl, p = parse_trl(values.get("trl_min"))
-    if p:
-        found.append((h["trl_min"], p))
-    budget, p = parse_money(values.get("budget_wan"))
-    if p:
-        found.append((h["budget_wan"], p))
-    deadline = None
-    if _text(values.get("deadline")) or isinstance(values.get("deadline"), dt.date):
-        try:
-            deadline = parse_date(values.get("deadline"), what="截止日期")
-        except InputError as exc:
-            found.append((h["deadline"], exc.message))
-    region, p = parse_region(values.get("region_code"))
-    if p:
-        found.append((h["region_code"], p))
-    confidential, p = parse_flag(values.get("confidential"))
-    if p:
-        found.append((h["confidential"], p))
-    keywords = split_list(values.get("keywords"))
-    contact = _contact(values, found, h)
-    if found:
-        return None, found
-    return DemandIn(id=did, credit_code=code, enterprise_name=name, title=title, problem=problem,
-                    industry_code=industry, discipline_code=discipline, trl_min=trl, budget_wan=budget,
-                    deadline=deadline, region_code=region, confidential=confidential, keywords=keywords,
-                    contact=contact), []
+    row = _Row(values, DEMAND_COLUMNS)
+    did = row.take("id", parse_id)
+    code = row.take("credit_code", parse_credit_code, required="企业统一社会信用代码不能为空")
+    title = row.text("title", MAX_TITLE)
+    problem = row.text("problem", MAX_TEXT)
+    industry, discipline = row.classified("industry_code"), row.classified("discipline_code")
+    trl = row.take("trl_min", parse_trl)
+    budget = row.take("budget_wan", parse_money)
+    deadline = row.take("deadline", _deadline)
+    region = row.take("region_code", parse_region)
+    confidential = row.take("confidential", parse_flag)
+    contact = _contact(values, row.found, row.h)
+    if row.found:
+        return None, row.found
+    return DemandIn(id=did, credit_code=code, enterprise_name=_text(values.get("enterprise_name")), title=title,
+                    problem=problem, industry_code=industry, discipline_code=discipline, trl_min=trl,
+                    budget_wan=budget, deadline=deadline, region_code=region, confidential=confidential,
+                    keywords=split_list(values.get("keywords")), contact=contact), []
 
 
 # --------------------------------------------------------------------------- template

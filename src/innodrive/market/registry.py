@@ -108,39 +108,50 @@ def check_results(session: Session, rows: list[tuple[int, ResultIn]], *, file: s
     return problems, suspects
 
 
+def _write(session: Session, table, record_id: int | None, values: dict, *, status: str, words: str,
+           source: str | None, actor: str, also_changed: bool = False):
+    """Add a row of ``table`` (results or demands) or update row ``record_id`` with
+    ``values``; returns (row, "added" | "updated" | "unchanged"). Words and source are
+    refreshed with any change."""
+    now = utcnow()
+    if record_id is None:
+        row = table(**values, status=status, words=words, words_version=TOKENIZER_VERSION, source=source,
+                    created_at=now, created_by=actor, updated_at=now, updated_by=actor)
+        session.add(row)
+        session.flush()
+        return row, "added"
+    row = session.get(table, record_id)
+    if not also_changed and not any(getattr(row, k) != v for k, v in values.items()):
+        return row, "unchanged"
+    for k, v in values.items():
+        setattr(row, k, v)
+    row.words, row.words_version = words, TOKENIZER_VERSION
+    row.source = source or row.source
+    row.updated_at, row.updated_by = now, actor
+    return row, "updated"
+
+
+def _contact_values(c) -> dict:
+    return {"contact_name": c.name, "contact_phone": c.phone, "contact_email": c.email}
+
+
 def save_result(session: Session, r: ResultIn, *, words: str, actor: str) -> tuple[int, str]:
     """Add or update one result; returns (id, "added" | "updated" | "unchanged")."""
-    now = utcnow()
     values = {"title": r.title, "holder": r.holder, "holder_kind": r.holder_kind,
               "holder_credit_code": r.holder_credit_code, "industry_code": r.industry_code,
               "discipline_code": r.discipline_code, "trl": r.trl, "transfer_modes": join(r.transfer_modes),
               "price_wan": r.price_wan, "abstract": r.abstract, "keywords": join(r.keywords),
-              "region_code": r.region_code, "contact_name": r.contact.name, "contact_phone": r.contact.phone,
-              "contact_email": r.contact.email}
-    if r.id is None:
-        row = ResultRow(**values, status="active", words=words, words_version=TOKENIZER_VERSION, source=r.source,
-                        created_at=now, created_by=actor, updated_at=now, updated_by=actor)
-        session.add(row)
-        session.flush()
-        for p in r.patents:
-            session.add(ResultPatentRow(number=p, result_id=row.id))
-        return row.id, "added"
-    row = session.get(ResultRow, r.id)
-    current = set(session.scalars(select(ResultPatentRow.number).where(ResultPatentRow.result_id == r.id)))
-    changed = any(getattr(row, k) != v for k, v in values.items()) or current != set(r.patents)
-    if not changed:
-        return row.id, "unchanged"
-    for k, v in values.items():
-        setattr(row, k, v)
-    row.words, row.words_version = words, TOKENIZER_VERSION
-    row.source = r.source or row.source
-    row.updated_at, row.updated_by = now, actor
+              "region_code": r.region_code, **_contact_values(r.contact)}
+    current = set() if r.id is None else set(session.scalars(
+        select(ResultPatentRow.number).where(ResultPatentRow.result_id == r.id)))
+    row, what = _write(session, ResultRow, r.id, values, status="active", words=words, source=r.source, actor=actor,
+                       also_changed=r.id is not None and current != set(r.patents))
     for p in current - set(r.patents):
         session.delete(session.get(ResultPatentRow, p))
     session.flush()
     for p in set(r.patents) - current:
         session.add(ResultPatentRow(number=p, result_id=row.id))
-    return row.id, "updated"
+    return row.id, what
 
 
 def _names(industry: str | None, discipline: str | None) -> tuple[str | None, str | None]:
@@ -185,11 +196,16 @@ def _converted(session: Session, ids: list[int]) -> set[int]:
     return out
 
 
-def results_by_id(session: Session, ids: Iterable[int]) -> dict[int, Result]:
+def _rows_by_id(session: Session, table, ids: Iterable[int]) -> list:
     wanted = sorted(set(ids))
-    rows: list[ResultRow] = []
+    rows: list = []
     for i in range(0, len(wanted), 500):
-        rows.extend(session.scalars(select(ResultRow).where(ResultRow.id.in_(wanted[i:i + 500]))))
+        rows.extend(session.scalars(select(table).where(table.id.in_(wanted[i:i + 500]))))
+    return rows
+
+
+def results_by_id(session: Session, ids: Iterable[int]) -> dict[int, Result]:
+    rows = _rows_by_id(session, ResultRow, ids)
     patents = _patents_of(session, [r.id for r in rows])
     converted = _converted(session, [r.id for r in rows])
     return {r.id: result_model(r, patents.get(r.id, []), converted=r.id in converted) for r in rows}
@@ -292,27 +308,12 @@ def check_demands(session: Session, rows: list[tuple[int, DemandIn]], *, file: s
 
 
 def save_demand(session: Session, r: DemandIn, *, words: str, actor: str) -> tuple[int, str]:
-    now = utcnow()
     values = {"credit_code": r.credit_code, "title": r.title, "problem": r.problem, "industry_code": r.industry_code,
               "discipline_code": r.discipline_code, "trl_min": r.trl_min, "budget_wan": r.budget_wan,
               "deadline": r.deadline, "region_code": r.region_code, "confidential": r.confidential,
-              "keywords": join(r.keywords), "contact_name": r.contact.name, "contact_phone": r.contact.phone,
-              "contact_email": r.contact.email}
-    if r.id is None:
-        row = DemandRow(**values, status="open", words=words, words_version=TOKENIZER_VERSION, source=r.source,
-                        created_at=now, created_by=actor, updated_at=now, updated_by=actor)
-        session.add(row)
-        session.flush()
-        return row.id, "added"
-    row = session.get(DemandRow, r.id)
-    if not any(getattr(row, k) != v for k, v in values.items()):
-        return row.id, "unchanged"
-    for k, v in values.items():
-        setattr(row, k, v)
-    row.words, row.words_version = words, TOKENIZER_VERSION
-    row.source = r.source or row.source
-    row.updated_at, row.updated_by = now, actor
-    return row.id, "updated"
+              "keywords": join(r.keywords), **_contact_values(r.contact)}
+    row, what = _write(session, DemandRow, r.id, values, status="open", words=words, source=r.source, actor=actor)
+    return row.id, what
 
 
 def demand_model(row: DemandRow, enterprise_name: str | None) -> Demand:
@@ -334,10 +335,7 @@ def _enterprise_names(session: Session, codes: Iterable[str]) -> dict[str, str]:
 
 
 def demands_by_id(session: Session, ids: Iterable[int]) -> dict[int, Demand]:
-    wanted = sorted(set(ids))
-    rows: list[DemandRow] = []
-    for i in range(0, len(wanted), 500):
-        rows.extend(session.scalars(select(DemandRow).where(DemandRow.id.in_(wanted[i:i + 500]))))
+    rows = _rows_by_id(session, DemandRow, ids)
     names = _enterprise_names(session, [r.credit_code for r in rows])
     return {r.id: demand_model(r, names.get(r.credit_code)) for r in rows}
 

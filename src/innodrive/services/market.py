@@ -42,19 +42,22 @@ Progress = Callable[[str, int, int], None]
 
 # --------------------------------------------------------------------------- presenting
 
-def _visible_contact(actor: Actor, region_code: str | None, reveal: bool) -> bool:
+def _masked(record):
+    """A result or demand with its contact masked (what every list and page shows)."""
+    return record.model_copy(update={"contact": record.contact.masked_copy()})
+
+
+_masked_result = _masked_demand = _masked
+
+
+def _shown(store, actor: Actor, record, reveal: bool, *, entity: str, what: str):
+    """``record`` masked, or — when asked and allowed — in clear, the view audited."""
     if not reveal:
-        return False
-    require(actor, "market.contact", region_code=region_code, check_region=True, what="联系人信息")
-    return True
-
-
-def _masked_result(r: Result) -> Result:
-    return r.model_copy(update={"contact": r.contact.masked_copy()})
-
-
-def _masked_demand(d: Demand) -> Demand:
-    return d.model_copy(update={"contact": d.contact.masked_copy()})
+        return _masked(record)
+    require(actor, "market.contact", region_code=record.region_code, check_region=True, what="联系人信息")
+    store.run(lambda s: audit.record(s, actor=actor.username, action="market.contact.view", entity=entity,
+                                     entity_id=record.id, summary=f"查看{what}的联系人信息"))
+    return record
 
 
 def _can_see_demand(actor: Actor, d: Demand | DemandRow) -> bool:
@@ -304,11 +307,7 @@ def get_result(store, actor: Actor, result_id: int, *, reveal_contact: bool = Fa
         r = registry.results_by_id(session, [result_id]).get(result_id)
     if r is None:
         raise NotFound(f"没有编号为 {result_id} 的科技成果")
-    if not _visible_contact(actor, r.region_code, reveal_contact):
-        return _masked_result(r)
-    store.run(lambda s: audit.record(s, actor=actor.username, action="market.contact.view", entity="market_result",
-                                     entity_id=result_id, summary=f"查看科技成果 #{result_id} 的联系人信息"))
-    return r
+    return _shown(store, actor, r, reveal_contact, entity="market_result", what=f"科技成果 #{result_id}")
 
 
 def search_demands(store, actor: Actor, f: DemandFilter | None = None, *, limit: int = 50,
@@ -333,11 +332,7 @@ def get_demand(store, actor: Actor, demand_id: int, *, reveal_contact: bool = Fa
     with store.read() as session:
         d = registry.demands_by_id(session, [demand_id]).get(demand_id)
     _demand_or_404(actor, d, demand_id)
-    if not _visible_contact(actor, d.region_code, reveal_contact):
-        return _masked_demand(d)
-    store.run(lambda s: audit.record(s, actor=actor.username, action="market.contact.view", entity="market_demand",
-                                     entity_id=demand_id, summary=f"查看技术需求 #{demand_id} 的联系人信息"))
-    return d
+    return _shown(store, actor, d, reveal_contact, entity="market_demand", what=f"技术需求 #{demand_id}")
 
 
 def find_duplicates(store, actor: Actor) -> list[Suspect]:

@@ -20,17 +20,18 @@ branch_labels = None
 depends_on = None
 
 
-def _stamps() -> list[sa.Column]:
-    return [sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+def _registered() -> list[sa.Column]:
+    """The columns results and demands share (innodrive.market.db._Registered)."""
+    return [sa.Column("contact_name", sa.String(length=100), nullable=True),
+            sa.Column("contact_phone", sa.String(length=40), nullable=True),
+            sa.Column("contact_email", sa.String(length=200), nullable=True),
+            sa.Column("words", sa.Text(), nullable=False),
+            sa.Column("words_version", sa.String(length=40), nullable=False),
+            sa.Column("source", sa.Text(), nullable=True),
+            sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
             sa.Column("created_by", sa.String(length=100), nullable=False),
             sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
             sa.Column("updated_by", sa.String(length=100), nullable=False)]
-
-
-def _contact() -> list[sa.Column]:
-    return [sa.Column("contact_name", sa.String(length=100), nullable=True),
-            sa.Column("contact_phone", sa.String(length=40), nullable=True),
-            sa.Column("contact_email", sa.String(length=200), nullable=True)]
 
 
 def upgrade() -> None:
@@ -49,12 +50,8 @@ def upgrade() -> None:
         sa.Column("abstract", sa.Text(), nullable=False),
         sa.Column("keywords", sa.Text(), nullable=False),
         sa.Column("region_code", sa.String(length=12), nullable=False),
-        *_contact(),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("words", sa.Text(), nullable=False),
-        sa.Column("words_version", sa.String(length=40), nullable=False),
-        sa.Column("source", sa.Text(), nullable=True),
-        *_stamps(),
+        *_registered(),
         sa.ForeignKeyConstraint(["region_code"], ["regions.code"], name=op.f("fk_market_results_region_code_regions")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_market_results")),
     )
@@ -84,12 +81,8 @@ def upgrade() -> None:
         sa.Column("region_code", sa.String(length=12), nullable=False),
         sa.Column("confidential", sa.Boolean(), nullable=False),
         sa.Column("keywords", sa.Text(), nullable=False),
-        *_contact(),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("words", sa.Text(), nullable=False),
-        sa.Column("words_version", sa.String(length=40), nullable=False),
-        sa.Column("source", sa.Text(), nullable=True),
-        *_stamps(),
+        *_registered(),
         sa.ForeignKeyConstraint(["credit_code"], ["enterprises.credit_code"],
                                 name=op.f("fk_market_demands_credit_code_enterprises")),
         sa.ForeignKeyConstraint(["region_code"], ["regions.code"], name=op.f("fk_market_demands_region_code_regions")),
@@ -115,7 +108,10 @@ def upgrade() -> None:
         sa.Column("registered_on", sa.Date(), nullable=True),
         sa.Column("closed_on", sa.Date(), nullable=True),
         sa.Column("close_reason", sa.Text(), nullable=True),
-        *_stamps(),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.String(length=100), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_by", sa.String(length=100), nullable=False),
         sa.ForeignKeyConstraint(["credit_code"], ["enterprises.credit_code"],
                                 name=op.f("fk_market_pairings_credit_code_enterprises")),
         sa.ForeignKeyConstraint(["demand_id"], ["market_demands.id"],
