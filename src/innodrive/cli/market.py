@@ -552,7 +552,7 @@ def _indicator_updates(updates) -> None:
         t.add_column(col)
     for u in updates:
         t.add_row(u.indicator_name, u.region_name, str(u.year), f"{u.value:g} {u.unit}",
-                  {"add": "新增", "revise": "修订", "same": "未变"}[u.change],
+                  {"add": "新增", "revise": "修订", "same": "未变", "source": "补充来源"}.get(u.change, u.change),
                   f"{u.official_value:g}（看板以此为准）" if u.official_value is not None else "")
     out.print(t)
 

@@ -1,4 +1,4 @@
-"""The technology market's tables (created by migration ``0005_technology_market``).
+"""The technology market's tables (created by migration ``0006_technology_market``).
 
 - ``market_results``: the 科技成果 registry (汇交), one row per result; its patent numbers
   in ``market_result_patents`` (unique: one patent belongs to one result).

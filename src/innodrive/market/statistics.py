@@ -139,7 +139,7 @@ class IndicatorUpdate(BaseModel):
     year: int
     value: float
     unit: str
-    change: str                  # add / revise / same
+    change: str                  # add / revise / same / source (same value, another source)
     official_value: float | None = None   # a reported figure that the board shows instead
     official_source: str | None = None
 

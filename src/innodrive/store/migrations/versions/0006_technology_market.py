@@ -1,6 +1,6 @@
 """technology market: results (汇交), demands, pairings with their steps, technical contracts
 
-Revision ID: 0005_technology_market
+Revision ID: 0006_technology_market
 Revises: 0004_web_accounts
 Create Date: 2026-12-01 09:00:00
 
@@ -14,7 +14,7 @@ from alembic import op
 
 import innodrive.market.db  # noqa: F401  (registers the models on the shared Base)
 
-revision = "0005_technology_market"
+revision = "0006_technology_market"
 down_revision = "0004_web_accounts"
 branch_labels = None
 depends_on = None
