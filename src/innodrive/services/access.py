@@ -60,6 +60,12 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "chains.write": (frozenset({O}), "导入、修改产业链图谱"),
 
     # --- technology market (innodrive.market) ---
+    "market.read": (frozenset({O, U, C, E, N}), "查看科技成果、技术需求与对接记录"),
+    "market.write": (frozenset({O, C}), "登记、导入、更新科技成果与技术需求"),
+    "market.contact": (frozenset({O, C}), "查看成果与需求联系人的完整信息（不脱敏）"),
+    "market.confidential": (frozenset({O}), "查看保密的技术需求"),
+    "market.pair": (frozenset({O, C}), "推荐对接并记录对接进展"),
+    "market.contract": (frozenset({O}), "登记技术合同并计入技术合同统计"),
 
     # --- 揭榜挂帅 and S&T projects (innodrive.projects) ---
 

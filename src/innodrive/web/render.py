@@ -59,6 +59,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("人才库", "talent_list"),
     ("人才服务", "talent_requests"),
     ("人才考核", "talent_figures"),
+    ("技术市场", "market_results"),
     ("审计日志", "audit"),
     ("账号管理", "admin_users"),
     ("公开摘要", "public_summary"),

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 
 def routers() -> list:
-    from innodrive.web.pages import admin, audit, board, data, enterprises, plans, public, session, talent, tasks
+    from innodrive.web.pages import admin, audit, board, data, enterprises, market, plans, public, session, talent, tasks
 
-    return [m.router for m in (session, public, admin, board, plans, tasks, data, audit, enterprises, talent)]
+    return [m.router for m in (session, public, admin, board, plans, tasks, data, audit, enterprises, talent, market)]
