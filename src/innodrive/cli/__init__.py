@@ -10,7 +10,18 @@ from __future__ import annotations
 
 import sys
 
-from innodrive.cli import assess, data, enterprises, extract, plans, projects, settings_cmd, status  # noqa: F401  (registers commands)
+from innodrive.cli import (  # noqa: F401  (registers commands)
+    assess,
+    data,
+    enterprises,
+    extract,
+    plans,
+    projects,
+    serve,
+    settings_cmd,
+    status,
+    users,
+)
 from innodrive.cli.app import app
 from innodrive.errors import InnodriveError
 

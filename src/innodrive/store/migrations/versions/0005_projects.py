@@ -1,7 +1,7 @@
 """projects: 揭榜挂帅 and S&T project calls, applications, review, 公示, contracts, milestones, funds, outputs
 
-Revision ID: 0004_projects
-Revises: 0003_enterprise_directory
+Revision ID: 0005_projects
+Revises: 0004_web_accounts
 Create Date: 2026-12-01 09:00:00
 
 Owned by innodrive.projects (models: innodrive.projects.db).
@@ -14,8 +14,8 @@ from alembic import op
 
 import innodrive.projects.db  # noqa: F401  (registers the models on the shared Base)
 
-revision = "0004_projects"
-down_revision = "0003_enterprise_directory"
+revision = "0005_projects"
+down_revision = "0004_web_accounts"
 branch_labels = None
 depends_on = None
 
