@@ -415,7 +415,7 @@ def score_command(assignment: int = typer.Argument(..., help="评审任务编号
 def reviews_command(by: str | None = BY) -> None:
     """评审专家查看本人的评审任务（盲评时不显示申报单位和团队）。
 
-    示例：innodrive projects reviews --by expert_jia
+    示例：innodrive projects reviews --by expert
     """
     from innodrive.services.projects import my_reviews
 

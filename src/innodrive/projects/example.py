@@ -146,7 +146,7 @@ def experts() -> list[dict]:
                 **kw}
 
     return [
-        e("甲示例", "四川示例大学", username="expert_jia"),
+        e("甲示例", "四川示例大学", username="expert"),
         e("乙示例", "四川示例大学材料学院", collaborations=[{"with": "乐山示例硅材料有限公司", "until": 2023}]),
         e("丙示例", "成都示例研究院", title="研究员", posts=["乐山示例光电材料股份有限公司"]),
         e("丁示例", "乐山示例学院"),

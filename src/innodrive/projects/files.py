@@ -24,12 +24,16 @@ EXPERT_HEADERS = {
 
 
 def load_document(path: Path, *, what: str) -> Any:
-    data = read_input(path, what=what)
+    return parse_document(read_input(path, what=what), name=str(path), what=what)
+
+
+def parse_document(data: bytes, *, name: str, what: str) -> Any:
+    """A YAML document from bytes (a file read from disk or uploaded in the browser)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError(f"{what}应为 UTF-8 编码的 YAML 文本", file=str(path)) from None
-    return load_yaml(text, name=str(path))
+        raise InputError(f"{what}应为 UTF-8 编码的 YAML 文本", file=name) from None
+    return load_yaml(text, name=name)
 
 
 def read_call(path: Path) -> CallSpec:
@@ -52,21 +56,28 @@ def read_contract(path: Path) -> ContractSpec:
     return parse(ContractSpec, load_document(path, what="合同文件"), file=str(path), what="合同文件")
 
 
-def read_experts(path: Path) -> list[ExpertSpec]:
-    """Experts from a YAML list or a CSV/XLSX table (headers: 姓名、工作单位、专业领域 …)."""
+def read_experts(path: Path, *, name: str | None = None) -> list[ExpertSpec]:
+    """Experts from a YAML list or a CSV/XLSX table (headers: 姓名、工作单位、专业领域 …).
+
+    ``name`` is how messages name the file (an uploaded file's own name)."""
+    shown = name or path.name
     if path.suffix.lower() in (".yaml", ".yml"):
-        raw = load_document(path, what="专家名单")
+        raw = parse_document(read_input(path, what="专家名单"), name=shown, what="专家名单")
         if not isinstance(raw, list):
-            raise InputError("专家名单应为列表（每位专家一项）", file=str(path))
+            raise InputError("专家名单应为列表（每位专家一项）", file=shown)
         records = [(i, r) for i, r in enumerate(raw, start=1)]
     else:
         from innodrive.indicators.importer import read_table
 
-        table = read_table(path)
+        try:
+            table = read_table(path)
+        except InputError as exc:
+            exc.file = shown
+            raise
         fields = [EXPERT_HEADERS.get(h.strip(), h.strip()) for h in table.header]
         missing = [h for h, f in EXPERT_HEADERS.items() if f in ("name", "affiliation", "fields") and f not in fields]
         if missing:
-            raise InputError(f"专家名单缺少列：{'、'.join(missing)}", file=path.name)
+            raise InputError(f"专家名单缺少列：{'、'.join(missing)}", file=shown)
         records = []
         for row_no, cells in table.rows:
             rec = {}
@@ -80,15 +91,15 @@ def read_experts(path: Path) -> list[ExpertSpec]:
     problems: list[Problem] = []
     for row, rec in records:
         try:
-            out.append(parse(ExpertSpec, rec, file=str(path), what="专家信息"))
+            out.append(parse(ExpertSpec, rec, file=shown, what="专家信息"))
         except ValidationFailed as exc:
             for p in exc.problems:
                 top = (p.field or "").split(".")[0]
                 field = headers.get(top, p.field) if top else p.field
-                problems.append(Problem(p.message, file=path.name, row=row, field=field))
+                problems.append(Problem(p.message, file=shown, row=row, field=field))
     if problems:
         first = format_location(None, problems[0].row, problems[0].field, problems[0].message)
-        raise ValidationFailed(f"专家名单有 {len(problems)} 处问题，未导入任何专家：{first}", file=path.name,
+        raise ValidationFailed(f"专家名单有 {len(problems)} 处问题，未导入任何专家：{first}", file=shown,
                                problems=problems)
     return out
 

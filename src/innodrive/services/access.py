@@ -58,7 +58,7 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     # --- technology market (innodrive.market) ---
 
     # --- 揭榜挂帅 and S&T projects (innodrive.projects) ---
-    "projects.read": (frozenset({A, O, E}), "查看科技项目（榜单、申报、评审结果、合同）"),
+    "projects.read": (frozenset({O, E}), "查看科技项目（榜单、申报、评审结果、合同）"),
     "projects.calls.write": (frozenset({O}), "发布榜单（指南）"),
     "projects.apply": (frozenset({O}), "代申报单位录入申报材料"),
     "projects.experts.manage": (frozenset({O}), "管理评审专家库"),

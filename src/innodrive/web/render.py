@@ -55,9 +55,12 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("任务台账", "tasks"),
     ("数据", "data"),
     ("企业培育", "enterprises"),
+    ("科技项目", "projects"),
+    ("我的评审", "reviews"),
     ("审计日志", "audit"),
     ("账号管理", "admin_users"),
     ("公开摘要", "public_summary"),
+    ("立项公示", "publicity"),
 )
 
 

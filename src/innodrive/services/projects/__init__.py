@@ -28,6 +28,7 @@ from innodrive.services.projects.contracts import (
     terminate,
 )
 from innodrive.services.projects.decisions import (
+    call_publicity,
     close_publicity,
     handle_objection,
     objections,
@@ -52,7 +53,7 @@ from innodrive.services.projects.review import (
 )
 
 __all__ = [
-    "NewAttachment", "add_output", "assign_reviewers", "assignments", "attachment", "calls_for_task",
+    "NewAttachment", "add_output", "assign_reviewers", "assignments", "attachment", "call_publicity", "calls_for_task",
     "close_publicity", "declare_call", "disburse", "enter_application", "get_application", "get_call", "get_project",
     "handle_objection", "list_applications", "list_calls", "list_experts", "my_reviews", "objections",
     "open_publicity", "project_board", "publicity_notices", "ranking", "recheck_eligibility", "record_check",

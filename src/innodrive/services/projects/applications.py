@@ -106,8 +106,9 @@ def enter_application(store, actor: Actor, spec: ApplicationSpec, *, attachments
     """Enter an application received before the call's deadline; check its eligibility."""
     require(actor, "projects.apply")
     attachments = list(attachments or [])
-    if len(attachments) != len(spec.attachments) and spec.attachments and attachments:
-        raise InputError("附件清单与所附文件数量不一致", file=file, field="attachments")
+    if spec.attachments and len(attachments) != len(spec.attachments):
+        raise InputError(f"附件清单列出 {len(spec.attachments)} 个文件，实际收到 {len(attachments)} 个", file=file,
+                         field="attachments")
     with store.read() as session:
         guard(actor, "projects.apply", call_row(session, spec.call))
     if spec.applicant.kind == "enterprise":

@@ -330,6 +330,17 @@ def publicity_notices(store, actor: Actor) -> list[PublicityView]:
         return out
 
 
+def call_publicity(store, actor: Actor, call_code: str) -> list[PublicityView]:
+    """Every 公示 of one call as the office sees it (withdrawn entries included)."""
+    require(actor, "projects.read")
+    with store.read() as session:
+        call = call_row(session, call_code)
+        guard(actor, "projects.read", call)
+        pubs = session.scalars(select(PublicityRow).where(PublicityRow.call_id == call.id)
+                               .order_by(PublicityRow.id)).all()
+        return [_publicity_view(session, p, call) for p in pubs]
+
+
 def objections(store, actor: Actor, call_code: str, *, unmasked: bool = False) -> list[ObjectionView]:
     """Objections of a call's 公示s; contacts are masked unless ``unmasked`` (audited)."""
     require(actor, "projects.decide" if unmasked else "projects.read")

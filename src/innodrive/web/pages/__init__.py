@@ -4,6 +4,6 @@ from __future__ import annotations
 
 
 def routers() -> list:
-    from innodrive.web.pages import admin, public, session
+    from innodrive.web.pages import admin, projects, public, session
 
-    return [m.router for m in (session, public, admin)]
+    return [m.router for m in (session, public, admin, projects)]
