@@ -36,7 +36,7 @@ def test_each_condition_has_value_threshold_and_basis():
     c5 = next(c for c in e.conditions if c.id == "C5")
     assert (c5.value_text, c5.op, c5.threshold_text, c5.basis, c5.state) == \
         ("250万元", ">=", "300万元", "榜单“经费要求”", "fail")
-    assert e.reasons == ["自筹资金不低于申请财政资金（榜单“经费要求”）：不符合（取值 250万元，要求 >= 300万元）"]
+    assert e.reasons == ["自筹资金不低于申请财政资金（榜单“经费要求”）：取值 250万元，要求 >= 300万元（不符合）"]
 
 
 def test_registered_too_recently_is_judged_at_the_deadline():

@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from innodrive.enterprises import expr as E
-from innodrive.enterprises.explain import explain
+from innodrive.enterprises.explain import condition_sentence, explain
 from innodrive.enterprises.rules import PROGRAMMES, CondDef, RuleSet, RuleSetDef, build
 from innodrive.enterprises.states import STATE_LABELS
 from innodrive.errors import Problem, ValidationFailed
@@ -70,6 +70,7 @@ class ConditionCheck(BaseModel):
     threshold_text: str | None = None
     missing: list[str] = Field(default_factory=list)
     children: list[str] = Field(default_factory=list)
+    sentence: str = Field(default="", description="the condition as one sentence: value, requirement, state")
 
 
 class Eligibility(BaseModel):
@@ -205,10 +206,11 @@ def evaluate(rules: RuleSet | None, row: dict[str, float | None], *, on: dt.date
     labels = {name: f.label for name, f in FACTS.items()}
     checks = []
     for c in v.conditions:
+        shown = c.model_copy(update={"missing": [labels.get(m, m) for m in c.missing]})
         checks.append(ConditionCheck(
             id=c.id, label=c.label, basis=c.article, kind=c.kind, state=c.state, state_label=STATE_LABELS[c.state],
-            value_text=c.value_text, op=c.op, threshold_text=c.threshold_text,
-            missing=[labels.get(m, m) for m in c.missing], children=c.children,
+            value_text=c.value_text, op=c.op, threshold_text=c.threshold_text, missing=shown.missing,
+            children=c.children, sentence=f"{condition_sentence(shown)}（{STATE_LABELS[c.state]}）",
         ))
     by_id = {c.id: c for c in checks}
     reasons: list[str] = []
@@ -220,30 +222,14 @@ def evaluate(rules: RuleSet | None, row: dict[str, float | None], *, on: dt.date
             for k in c.children:
                 collect(by_id[k])
         elif c.kind == "any":
-            inner = "；".join(_sentence(by_id[k]) for k in c.children)
-            reasons.append(f"{_head(c)}：{c.state_label}（须满足其一，均未满足：{inner}）")
+            inner = "；".join(by_id[k].sentence for k in c.children)
+            head = c.label + (f"（{c.basis}）" if c.basis else "")
+            reasons.append(f"{head}：{c.state_label}（须满足其一，均未满足：{inner}）")
         else:
-            reasons.append(_sentence(c))
+            reasons.append(c.sentence)
 
     verdict = next((c for c in checks if c.id == "verdict"), None)
     if verdict is not None:
         collect(verdict)
     return Eligibility(state=v.state, state_label=STATE_LABELS[v.state], on=on, conditions=checks, reasons=reasons,
                        notes=notes, facts=row)
-
-
-def _head(c: ConditionCheck) -> str:
-    return c.label + (f"（{c.basis}）" if c.basis else "")
-
-
-def _sentence(c: ConditionCheck) -> str:
-    head = _head(c)
-    if c.missing:
-        return f"{head}：{c.state_label}，缺少：{'、'.join(c.missing)}"
-    parts = []
-    if c.value_text is not None:
-        parts.append(f"取值 {c.value_text}")
-    if c.threshold_text is not None:
-        op = "" if c.op == "==" else f"{c.op} "
-        parts.append(f"要求 {op}{c.threshold_text}")
-    return f"{head}：{c.state_label}" + ("（" + "，".join(parts) + "）" if parts else "")

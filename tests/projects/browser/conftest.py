@@ -32,20 +32,12 @@ def projects_home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("projects-demo")
     innodrive(home, "init", "--no-data")
     innodrive(home, "projects", "example", "--out", str(home / "example"), "--load")
-    before = os.environ.get("INNODRIVE_HOME")
-    os.environ["INNODRIVE_HOME"] = str(home)
-    try:
-        from innodrive.store import open_store
-        from innodrive.web.demo import create_demo_accounts
+    from innodrive.store import open_store
+    from innodrive.web.demo import create_demo_accounts
 
-        store = open_store()
-        create_demo_accounts(store)
-        store.close()
-    finally:
-        if before is None:
-            os.environ.pop("INNODRIVE_HOME", None)
-        else:
-            os.environ["INNODRIVE_HOME"] = before
+    store = open_store("sqlite:///" + str(home / "innodrive.sqlite"))
+    create_demo_accounts(store)
+    store.close()
     return home
 
 
@@ -58,12 +50,10 @@ def projects_server(projects_home):
 
 
 @pytest.fixture
-def projects_store(projects_home, monkeypatch):
+def projects_store(projects_home):
     """The server's database, opened by the test to do what is not the journey's point."""
     from innodrive.store import open_store
 
-    monkeypatch.setenv("INNODRIVE_HOME", str(projects_home))
-    monkeypatch.delenv("INNODRIVE_DATABASE_URL", raising=False)
-    store = open_store()
+    store = open_store("sqlite:///" + str(projects_home / "innodrive.sqlite"))
     yield store
     store.close()

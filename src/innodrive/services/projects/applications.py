@@ -30,6 +30,7 @@ from innodrive.services.projects.common import (
     app_summary,
     app_view,
     call_row,
+    file_attachments,
     guard,
     region_code_of,
     spec_of,
@@ -161,11 +162,9 @@ def enter_application(store, actor: Actor, spec: ApplicationSpec, *, attachments
         session.add(row)
         session.flush()
         metas = spec.attachments or [None] * len(attachments)
-        for a, ref, meta in zip(attachments, refs, metas, strict=True):
-            session.add(AttachmentRow(owner_kind="application", owner_id=row.id, file_name=a.name,
-                                      sha256=ref.sha256, size=ref.size, kind=meta.kind if meta else a.kind,
-                                      blind_ok=meta.blind if meta else a.blind, added_at=utcnow(),
-                                      added_by=actor.username))
+        file_attachments(session, "application", row.id,
+                         [(a.name, meta.kind if meta else a.kind, meta.blind if meta else a.blind, ref)
+                          for a, ref, meta in zip(attachments, refs, metas, strict=True)], actor=actor)
         audit.record(session, actor=actor.username, action="project_application.enter", entity="project_application",
                      entity_id=row.id,
                      summary=f"代录申报 {row.code}“{row.title}”（{org_name}，申请 {row.requested:g} 万元）："

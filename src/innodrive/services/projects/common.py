@@ -170,6 +170,18 @@ def attachments_of(session: Session, owner_kind: str, owner_id: int) -> list[Att
                            blind_ok=r.blind_ok) for r in rows]
 
 
+def file_attachments(session: Session, owner_kind: str, owner_id: int, items, *, actor: Actor) -> None:
+    """Record stored blobs as attachments of an application, a check or an output.
+
+    ``items``: ``(name, kind, blind_ok, blob_ref)`` for files already in the blob store."""
+    from innodrive.store.schema import utcnow
+
+    for name, kind, blind_ok, ref in items:
+        session.add(AttachmentRow(owner_kind=owner_kind, owner_id=owner_id, file_name=name, sha256=ref.sha256,
+                                  size=ref.size, kind=kind, blind_ok=blind_ok, added_at=utcnow(),
+                                  added_by=actor.username))
+
+
 def selection_state(session: Session, app_id: int) -> str | None:
     return session.scalar(select(SelectionRow.state).where(SelectionRow.application_id == app_id))
 

@@ -19,7 +19,6 @@ from innodrive.projects import outputs as out_kinds
 from innodrive.projects.blobs import BlobStore, default_blobs
 from innodrive.projects.db import (
     ApplicationRow,
-    AttachmentRow,
     CallRow,
     CheckRow,
     ContractRow,
@@ -34,7 +33,7 @@ from innodrive.projects.specs import MILESTONE_KINDS, ContractSpec
 from innodrive.services.access import require
 from innodrive.services.actor import Actor
 from innodrive.services.projects.applications import NewAttachment
-from innodrive.services.projects.common import app_row, contract_row, guard, task_ref, today
+from innodrive.services.projects.common import app_row, contract_row, file_attachments, guard, task_ref, today
 from innodrive.services.projects.views import (
     CONCLUSION_LABELS,
     PAYMENT_LABELS,
@@ -165,10 +164,7 @@ def record_check(store, actor: Actor, contract_code: str, milestone: int, *, hel
                          recorded_at=utcnow(), recorded_by=actor.username)
         session.add(check)
         session.flush()
-        for a, ref in refs:
-            session.add(AttachmentRow(owner_kind="check", owner_id=check.id, file_name=a.name, sha256=ref.sha256,
-                                      size=ref.size, kind=a.kind, blind_ok=False, added_at=utcnow(),
-                                      added_by=actor.username))
+        file_attachments(session, "check", check.id, [(a.name, a.kind, False, ref) for a, ref in refs], actor=actor)
         before = {"accepted_on": None, "state": contract.state}
         if result == "pass":
             m.accepted_on = held_on
@@ -351,10 +347,7 @@ def add_output(store, actor: Actor, contract_code: str, *, kind: str, title: str
                         note=(note or "").strip() or None, recorded_at=utcnow(), recorded_by=actor.username)
         session.add(row)
         session.flush()
-        for a, ref in refs:
-            session.add(AttachmentRow(owner_kind="output", owner_id=row.id, file_name=a.name, sha256=ref.sha256,
-                                      size=ref.size, kind=a.kind, blind_ok=False, added_at=utcnow(),
-                                      added_by=actor.username))
+        file_attachments(session, "output", row.id, [(a.name, a.kind, False, ref) for a, ref in refs], actor=actor)
         audit.record(session, actor=actor.username, action="project_output.add", entity="project_contract",
                      entity_id=contract.id,
                      summary=f"项目 {contract.code} 登记成果：{k.label}“{row.title}”"

@@ -242,6 +242,20 @@ def _is_reviewer(actor: Actor) -> bool:
     return actor.role == Role.REVIEWER and not actor.local
 
 
+def _authorise(session: Session, actor: Actor, row: AssignmentRow, *, office_permission: str, what: str) -> CallRow:
+    """A reviewer may act on their own assignment only; the office with ``office_permission``
+    on any assignment of its region. Returns the assignment's call."""
+    call = session.get(CallRow, session.get(ApplicationRow, row.application_id).call_id)
+    if _is_reviewer(actor):
+        require(actor, "projects.review")
+        if not _reviewer_owns(session, actor, row):
+            raise Forbidden(f"{actor.display}只能{what}本人的评审任务")
+    else:
+        require(actor, office_permission)
+        guard(actor, office_permission, call)
+    return call
+
+
 def _assignment(session: Session, assignment_id: int) -> AssignmentRow:
     row = session.get(AssignmentRow, assignment_id)
     if row is None:
@@ -260,14 +274,7 @@ def recuse(store, actor: Actor, assignment_id: int, *, reason: str) -> Assignmen
     def work(session: Session) -> AssignmentLine:
         row = _assignment(session, assignment_id)
         app = session.get(ApplicationRow, row.application_id)
-        call = session.get(CallRow, app.call_id)
-        if _is_reviewer(actor):
-            require(actor, "projects.review")
-            if not _reviewer_owns(session, actor, row):
-                raise Forbidden(f"{actor.display}只能处理本人的评审任务")
-        else:
-            require(actor, "projects.assign")
-            guard(actor, "projects.assign", call)
+        call = _authorise(session, actor, row, office_permission="projects.assign", what="处理")
         if row.state == "recused":
             raise Conflict("该评审任务已回避")
         if session.scalar(select(ScoreRow.id).where(ScoreRow.assignment_id == row.id)) is not None:
@@ -380,15 +387,8 @@ def submit_scores(store, actor: Actor, assignment_id: int, scores: dict[str, flo
     def work(session: Session) -> ScoreView:
         row = _assignment(session, assignment_id)
         app = session.get(ApplicationRow, row.application_id)
-        call = session.get(CallRow, app.call_id)
         expert = session.get(ExpertRow, row.expert_id)
-        if _is_reviewer(actor):
-            require(actor, "projects.review")
-            if not _reviewer_owns(session, actor, row):
-                raise Forbidden(f"{actor.display}只能为本人的评审任务打分")
-        else:
-            require(actor, "projects.scores.enter")
-            guard(actor, "projects.scores.enter", call)
+        call = _authorise(session, actor, row, office_permission="projects.scores.enter", what="提交")
         if row.state != "assigned":
             raise Conflict("该评审任务已回避，不能打分")
         if app.withdrawn:
