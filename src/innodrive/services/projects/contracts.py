@@ -59,6 +59,16 @@ def _call_of(session: Session, contract: ContractRow) -> tuple[CallRow, Applicat
     return session.get(CallRow, app.call_id), app
 
 
+def _open_contract(session: Session, actor: Actor, code: str, *, action: str) -> ContractRow:
+    """A contract of the actor's region that is not terminated (else why ``action`` cannot be done)."""
+    contract = contract_row(session, code)
+    call, _ = _call_of(session, contract)
+    guard(actor, "projects.contracts", call)
+    if contract.state == "terminated":
+        raise Conflict(f"合同 {contract.code} 已终止，不能{action}")
+    return contract
+
+
 def _milestones(session: Session, contract: ContractRow) -> list[MilestoneRow]:
     return list(session.scalars(select(MilestoneRow).where(MilestoneRow.contract_id == contract.id)
                                 .order_by(MilestoneRow.ordinal)))
@@ -145,11 +155,7 @@ def record_check(store, actor: Actor, contract_code: str, milestone: int, *, hel
     refs = [(a, (blobs or default_blobs()).put(a.data)) for a in attachments or []]
 
     def work(session: Session) -> ProjectView:
-        contract = contract_row(session, contract_code)
-        call, app = _call_of(session, contract)
-        guard(actor, "projects.contracts", call)
-        if contract.state == "terminated":
-            raise Conflict(f"合同 {contract.code} 已终止")
+        contract = _open_contract(session, actor, contract_code, action="验收")
         m = _milestone(session, contract, milestone)
         if m.accepted_on is not None:
             raise Conflict(f"节点“{m.title}”已于 {m.accepted_on.isoformat()} 验收通过")
@@ -190,11 +196,7 @@ def disburse(store, actor: Actor, contract_code: str, milestone: int, *, paid_on
         raise InputError("请填写拨付凭证号（国库支付或转账凭证）", field="voucher")
 
     def work(session: Session) -> ProjectView:
-        contract = contract_row(session, contract_code)
-        call, app = _call_of(session, contract)
-        guard(actor, "projects.contracts", call)
-        if contract.state == "terminated":
-            raise Conflict(f"合同 {contract.code} 已终止，不能拨付")
+        contract = _open_contract(session, actor, contract_code, action="拨付")
         m = _milestone(session, contract, milestone)
         why = payable(tranche=m.tranche, accepted=m.accepted_on is not None, paid=_paid(session, contract, m.id))
         if why:
