@@ -216,3 +216,57 @@ def test_nothing_to_assign(need):
     outcome = assign([AppNeed(key="A", label="A", field="新材料", need=need)],
                      [ExpertCap(key="e", label="e", fields=["新材料"])], {})
     assert outcome.feasible and outcome.pairs == []
+
+
+ORGS = ["四川示例大学", "四川示例大学材料学院", "成都示例研究院", "乐山示例硅材料有限公司", "乐山示例学院",
+        "西南示例理工大学", "绵阳示例研究所", "宜宾示例科技有限公司"]
+PEOPLE = ["甲", "乙", "丙", "丁", "戊", "己"]
+
+
+@st.composite
+def organisations(draw):
+    """Experts and applications drawn from one small world of organisations and people, so
+    that every kind of conflict of interest occurs often."""
+    from innodrive.projects.conflicts import ApplicationSide, ExpertSide, Party, TeamMember
+
+    experts = []
+    for i in range(draw(st.integers(4, 12))):
+        collabs = [(draw(st.sampled_from(ORGS + PEOPLE)), draw(st.sampled_from([None, 2015, 2022, 2024])))
+                   for _ in range(draw(st.integers(0, 2)))]
+        experts.append(ExpertSide(key=f"e{i}", name=draw(st.sampled_from(PEOPLE + ["庚", "辛"])),
+                                  affiliation=draw(st.sampled_from(ORGS)),
+                                  posts=draw(st.lists(st.sampled_from(ORGS), max_size=1)), collaborations=collabs))
+    apps = []
+    for j in range(draw(st.integers(1, 6))):
+        parties = [Party(name=draw(st.sampled_from(ORGS)), role="申报单位")]
+        parties += [Party(name=o, role="联合申报单位") for o in draw(st.lists(st.sampled_from(ORGS), max_size=1))]
+        members = [TeamMember(name=draw(st.sampled_from(PEOPLE)), organisation=parties[0].name)
+                   for _ in range(draw(st.integers(1, 3)))]
+        apps.append(ApplicationSide(key=f"a{j}", parties=parties, members=members, year=2024))
+    return experts, apps, draw(st.integers(1, 4))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(organisations())
+def test_conflicts_found_from_organisations_are_never_assigned(world):
+    from innodrive.projects.conflicts import conflicts
+
+    experts, apps, need = world
+    blocked = {}
+    for a in apps:
+        for e in experts:
+            kinds = [c.kind for c in conflicts(e, a, window_years=3)]
+            if kinds:
+                blocked[(a.key, e.key)] = kinds
+    caps = [ExpertCap(key=e.key, label=e.name, fields=["新材料"]) for e in experts]
+    needs = [AppNeed(key=a.key, label=a.key, field="新材料", need=need) for a in apps]
+    outcome = assign(needs, caps, blocked)
+    event("feasible" if outcome.feasible else "impossible")
+    by_e = {e.key: e for e in experts}
+    by_a = {a.key: a for a in apps}
+    for a, e in outcome.pairs:  # checked again from the organisations, not from ``blocked``
+        assert conflicts(by_e[e], by_a[a], window_years=3) == [], (a, e)
+    if not outcome.feasible:
+        assert outcome.reasons and outcome.pairs == []
+        short = [a for a in apps if sum((a.key, e.key) not in blocked for e in experts) < need]
+        assert short, "without ceilings only an application short of unconflicted experts is impossible"
