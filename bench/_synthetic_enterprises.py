@@ -44,6 +44,8 @@ def synthetic_registry(n: int, *, seed: int = 42, missing: float = 0.08) -> pd.D
             v = rng.random(n)
         elif spec.kind == "level":
             v = rng.choice(np.array(spec.allowed, dtype=float), n)
+        elif spec.kind == "choice":
+            v = rng.choice(np.array(sorted(spec.choice_names()), dtype=float), n)
         elif spec.kind == "score":
             v = np.floor(rng.random(n) * (spec.max + 1))
         elif spec.kind in ("count", "year"):

@@ -32,7 +32,7 @@ GRID = [0, 1, 2, 3, 4, 5, 9, 10, 12, 35, 50, 60, 95, 100, 150, 200, 300, 400, 50
 RATIOS = [0, 0.02, 0.05, 0.1, 0.3, 0.5, 0.55, 0.6, 0.7, 0.75, 0.8, 1]
 DATES = [dt.date(2010, 5, 1), dt.date(2014, 12, 31), dt.date(2020, 12, 31), dt.date(2023, 6, 30),
          dt.date(2023, 7, 1), dt.date(2024, 1, 1)]
-ON_DATES = [dt.date(2021, 6, 1), dt.date(2024, 6, 30)]
+ON_DATES = [dt.date(2021, 6, 1), dt.date(2024, 6, 30), dt.date(2026, 6, 30)]  # 2026: the miit-2026 versions
 
 
 def _value_strategy(name: str):
@@ -45,6 +45,8 @@ def _value_strategy(name: str):
         return st.one_of(st.none(), st.sampled_from(RATIOS), st.floats(0, 1))
     if spec.kind == "level":
         return st.one_of(st.none(), st.sampled_from([float(a) for a in spec.allowed]))
+    if spec.kind == "choice":
+        return st.one_of(st.none(), st.sampled_from([float(c) for c in spec.choice_names()]))
     if spec.kind == "score":
         return st.one_of(st.none(), st.integers(0, int(spec.max)).map(float))
     if spec.kind == "signed_money":
@@ -78,6 +80,8 @@ def _random_frame(n: int, seed: int) -> pd.DataFrame:
             v = np.where(rng.random(n) < 0.5, rng.choice(RATIOS, n), rng.random(n))
         elif spec.kind == "level":
             v = rng.choice([float(a) for a in spec.allowed], n)
+        elif spec.kind == "choice":
+            v = rng.choice([float(c) for c in spec.choice_names()], n)
         elif spec.kind == "score":
             v = rng.integers(0, int(spec.max) + 1, n).astype(float)
         elif spec.kind in ("count", "year"):
@@ -91,6 +95,9 @@ def _random_frame(n: int, seed: int) -> pd.DataFrame:
         cols[name] = v
     frame = pd.DataFrame(cols)
     # make growth series plausible more often so that later conditions are reached
+    # staff counts across the 划型 bounds (20, 300, 1000 …) so that every size class occurs
+    frame["employees_total"] = np.where(rng.random(n) < 0.5, rng.choice([5, 10, 19, 20, 100, 299, 300, 999, 1000, 2000], n),
+                                        frame["employees_total"])
     for base in ("revenue", "main_revenue", "total_income", "operating_profit", "net_profit"):
         y3 = frame[f"{base}_y3"]
         frame[f"{base}_y2"] = np.where(rng.random(n) < 0.5, y3 * 1.25, frame[f"{base}_y2"])

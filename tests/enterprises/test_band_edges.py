@@ -91,9 +91,12 @@ def _miit(share=None, debt=None, main_share=None, growth=None):
 
 
 def test_innovative_sme_bands_read_lower_inclusive():
-    # §4.1, read [a, b): R&D share ≥10% → 20, [8,10) → 15, [6,8) → 10, [4,6) → 5, below → 0
-    recs = [_miit(share=s) for s in (0.10, 0.10 - BELOW, 0.08, 0.06, 0.04, 0.04 - BELOW)]
-    assert _scores("innovative_sme", recs, "I2b") == [20, 15, 15, 10, 5, 0]
+    # §4.1 (corrected): R&D as a share of operating revenue only — ≥5% → 20, [3,5) → 15,
+    # [2,3) → 10, [1,2) → 5, <1% → 0; each edge hit exactly and just missed
+    shares = (0.05, 0.05 - BELOW, 0.03, 0.03 - BELOW, 0.02, 0.02 - BELOW, 0.01, 0.01 - BELOW, 0.0)
+    assert _scores("innovative_sme", [_miit(share=s) for s in shares], "I2") == [20, 15, 15, 10, 10, 5, 5, 0, 0]
+    # no amount route: 600万 at 0.6% of revenue scores 0 (the old amount band gave 20)
+    assert _scores("innovative_sme", [dict(revenue_y1=100000, rd_expense_y1=600)], "I2") == [0]
     # debt ratio <55% → 10, [55,75) → 5, ≥75% → 0
     assert _scores("innovative_sme", [_miit(debt=d) for d in (0.55 - BELOW, 0.55, 0.75 - BELOW, 0.75)], "G2") == [10, 5, 5, 0]
     # main-business share ≥70 → 20, [60,70) → 15, [55,60) → 10, [50,55) → 5, <50 → 0
@@ -102,9 +105,6 @@ def test_innovative_sme_bands_read_lower_inclusive():
     # growth ≥15% → 20, [10,15) → 15, [5,10) → 10, [0,5) → 5, <0 → 0
     recs = [_miit(growth=g) for g in (0.15, 0.10, 0.05, 0.0, -BELOW)]
     assert _scores("innovative_sme", recs, "G1") == [20, 15, 10, 5, 0]
-    # R&D amount ≥500万 → 20, [400,500) → 15, [300,400) → 10, [200,300) → 5
-    recs = [dict(rd_expense_y1=a) for a in (500, 400, 300, 200, 200 - BELOW)]
-    assert _scores("innovative_sme", recs, "I2a") == [20, 15, 10, 5, 0]
 
 
 def test_innovative_sme_edge_hits_are_flagged():

@@ -81,8 +81,26 @@ def _plan_with_target():
     )
 
 
+OPERATOR = None
+
+
+def _op():
+    from innodrive.services.actor import Actor
+
+    return Actor.local_operator("test")
+
+
+def funnel_report(*, store, region, year, registry_file=None, on=None):
+    """The funnel through the service floor, as every face calls it."""
+    from innodrive.services.enterprises import funnel_report as service
+
+    data = registry_file.read_bytes() if registry_file else None
+    return service(store, _op(), region=region, year=year, on=on, registry=data,
+                   registry_name=registry_file.name if registry_file else None)
+
+
 def test_stage_records_and_plan_targets_in_the_store(store, tmp_path):
-    from innodrive.enterprises.db import funnel_report, load_stages, record_stages
+    from innodrive.enterprises.db import load_stages, record_stages
     from innodrive.plans.storage import add_plan
 
     assert record_stages(store, RECORDS, actor="test") == len(RECORDS)
@@ -140,7 +158,7 @@ def test_within_reach_counts_candidates_of_the_region_not_yet_at_the_stage(store
     import shutil
     from pathlib import Path
 
-    from innodrive.enterprises.db import funnel_report, record_stages
+    from innodrive.enterprises.db import record_stages
 
     example = Path(__file__).resolve().parents[2] / "examples" / "enterprises" / "示例企业登记表.csv"
     registry = tmp_path / "reg.csv"
@@ -157,3 +175,40 @@ def test_within_reach_counts_candidates_of_the_region_not_yet_at_the_stage(store
     assert rows["registered"].within_reach == 4
     other = funnel_report(region="乐山市", year=2022, registry_file=registry, on=D(2024, 6, 30), store=store)
     assert {r.stage: r.within_reach for r in other.rows}["registered"] == 0
+
+
+def test_funnel_service_resolves_regions_like_the_store_and_shows_official_statistics(store):
+    from innodrive.errors import Forbidden, InputError
+    from innodrive.indicators.observations import NewValue, record_value
+    from innodrive.services.actor import Actor, Role
+    from innodrive.services.enterprises import funnel_report as service
+    from innodrive.store import audit
+
+    # 凉山州 (the 州 form) and a six-digit code are accepted, as the store accepts them
+    assert service(store, _op(), region="凉山州", year=2022).region_code == "513400"
+    assert service(store, _op(), region="511100", year=2022).region_code == "511100"
+    with pytest.raises(InputError, match="未知的地区"):
+        service(store, _op(), region="火星市", year=2022)
+    # the official statistic sits beside the ledger's count, with its source
+    record_value(store, NewValue(region_code="511500", indicator_code="hnte_count", period="2022", value=326,
+                                 unit="家", source="宜宾市2022年统计公报（构造）"), actor="test")
+    view = service(store, _op(), region="宜宾市", year=2022)
+    rec = next(r for r in view.rows if r.stage == "recognised")
+    assert [(o.indicator_code, o.value, o.source) for o in rec.official] == [
+        ("hnte_count", 326, "宜宾市2022年统计公报（构造）")]
+    # the ledger import is recorded under the actor, not the process's login name
+    ledger = ("统一社会信用代码,企业名称,所属地区,阶段,日期\n"
+              f"{make_code(9)},甲,凉山州,认定,2022-04-01\n").encode()
+    office = Actor(username="李四", role=Role.OFFICE, region_code=None, via="web")
+    assert service(store, office, region="凉山彝族自治州", year=2022, ledger=ledger, ledger_name="台账.csv").imported == 1
+    with store.read() as session:
+        last = audit.entries(session, entity="enterprise_pipeline")[-1]
+    assert last.actor == "李四" and "台账.csv" in last.summary
+    # rights: a county account of 宜宾 cannot read 乐山's funnel; a 责任单位 cannot screen at all
+    county = Actor(username="王五", role=Role.OFFICE, region_code="511500", via="web")
+    with pytest.raises(Forbidden):
+        service(store, county, region="乐山市", year=2022)
+    assert service(store, county, region="翠屏区", year=2022).region_code == "511502"
+    unit = Actor(username="赵六", role=Role.UNIT, unit="市经信局", via="web")
+    with pytest.raises(Forbidden):
+        service(store, unit, region="宜宾市", year=2022)

@@ -30,7 +30,7 @@ def test_hnte_rd_shortfall_in_points_and_money():
     assert v.state == "fail"
     rd = next(g for g in v.gaps if g.field == "hnte_rd_y1")
     assert rd.delta == 64
-    assert rd.text == "近三年研发费用占同期销售收入比例还差0.8个百分点，约需增加研发投入（高企口径）64万元"
+    assert rd.text == "近三个会计年度研发费用总额占同期销售收入总额比例还差0.8个百分点，约需增加研发投入（高企口径）64万元"
     # the gap really closes it: add 64 and the enterprise passes; 63.99 does not
     for extra, state in ((64, "pass"), (63.99, "fail")):
         rec = g1(revenue_y3=2000, revenue_y2=2800, revenue_y1=3200, hnte_rd_y3=100, hnte_rd_y2=110,

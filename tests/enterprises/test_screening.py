@@ -118,7 +118,7 @@ def test_unreadable_and_headerless_files_give_one_clear_message(tmp_path):
 
     bad = tmp_path / "x.xlsx"
     bad.write_bytes(b"not a zip")
-    with pytest.raises(InputError, match="无法读取表格"):
+    with pytest.raises(InputError, match="无法读取 Excel 文件"):
         read_registry(bad)
     other = tmp_path / "y.csv"
     other.write_text("a,b\n1,2\n", encoding="utf-8")

@@ -212,27 +212,48 @@ def m1(**kw):
     return rec
 
 
-def test_M1_innovative_sme_scores_80():
+def test_M1_innovative_sme_scores_90():
+    # own Class I 15; R&D 350万 at 5.0% → share band ≥5% → 20; growth 12% → 15; debt 50% → 10;
+    # strategic emerging 10; main-business share 92% → 20: innovation 35, growth 25, specialisation 30
     v = verdict(m1(), "innovative_sme", ON)
     assert score(v, "I1") == (15, 15)
-    assert score(v, "I2a") == (10, 10) and score(v, "I2b") == (5, 5) and score(v, "I2") == (10, 10)
+    assert score(v, "I2") == (20, 20)
     assert score(v, "G1") == (15, 15) and score(v, "G2") == (10, 10)
     assert score(v, "P1") == (10, 10) and score(v, "P2") == (20, 20)
-    assert score(v, "innovation") == (25, 25) and score(v, "growth") == (25, 25)
-    assert score(v, "specialisation") == (30, 30) and score(v, "total") == (80, 80)
+    assert score(v, "innovation") == (35, 35) and score(v, "growth") == (25, 25)
+    assert score(v, "specialisation") == (30, 30) and score(v, "total") == (90, 90)
     assert v.state == "pass"
 
 
-def test_M2_innovation_below_20_fails_despite_65():
-    # R&D 250 at 3%: revenue 250 / 0.03; main revenue keeps the 92% share and 12% growth
-    rev = 250 / 0.03
+def test_M2_innovation_below_20_fails_despite_70():
+    # spec M2 (recomputed): Class II only → 5; R&D 250万 at 2.5% → [2,3)% → 10: innovation 15 < 20;
+    # growth 25 and specialisation 30 as M1: total 70 ≥ 60, still fails the innovation floor
+    rev = 250 / 0.025
     v = verdict(m1(ip_class1_count=0, ip_class1_own_count=0, ip_class2_count=3, rd_expense_y1=250,
                    revenue_y1=rev, main_revenue_y1=0.92 * rev, main_revenue_y2=0.92 * rev / 1.12),
                 "innovative_sme", ON)
-    assert score(v, "innovation") == (10, 10)
-    assert score(v, "total") == (65, 65)
+    assert score(v, "I1") == (5, 5) and score(v, "I2") == (10, 10)
+    assert score(v, "innovation") == (15, 15)
+    assert score(v, "total") == (70, 70)
     assert cond(v, "S_total") == "pass" and cond(v, "S_innovation") == "fail"
     assert v.state == "fail"
+
+
+def test_issue8_rd_amount_does_not_score_for_innovative_sme():
+    # issue 8 #1: R&D 550万 at 2.5% with only Class II IP: 5 + 10 = 15 < 20 → fails the
+    # innovation floor (the old amount route gave 20 for ≥500万 and let it pass)
+    rev = 550 / 0.025
+    v = verdict(m1(ip_class1_count=0, ip_class1_own_count=0, ip_class2_count=2, rd_expense_y1=550,
+                   revenue_y1=rev, main_revenue_y1=0.92 * rev, main_revenue_y2=0.92 * rev / 1.12),
+                "innovative_sme", ON)
+    assert score(v, "innovation") == (15, 15)
+    assert cond(v, "S_innovation") == "fail" and v.state == "fail"
+    # R&D 180万 at 4.5% with its own Class I IP: 15 + 15 = 30
+    rev = 180 / 0.045
+    v = verdict(m1(rd_expense_y1=180, revenue_y1=rev, main_revenue_y1=0.92 * rev, main_revenue_y2=0.92 * rev / 1.12),
+                "innovative_sme", ON)
+    assert score(v, "I1") == (15, 15) and score(v, "I2") == (15, 15) and score(v, "innovation") == (30, 30)
+    assert v.state == "pass"
 
 
 def test_M3_hnte_certificate_is_direct():
@@ -266,7 +287,7 @@ def test_M6_rd_95_at_4_percent_fails_Z2():
 
 
 def lg(**kw):
-    rec = dict(valid_srdi_sme=True, clean_record=True, niche_years=5, main_revenue_y1=7600, main_revenue_y2=7000,
+    rec = dict(valid_srdi_sme=True, is_sme=True, clean_record=True, niche_years=5, main_revenue_y1=7600, main_revenue_y2=7000,
                main_revenue_y3=6500, total_assets_y1=10000, total_liabilities_y1=5000, niche_market_share=0.12,
                own_brand=True, lg_management_ok=True, lg_chain_ok=True, lg_priority_field_ok=True,
                has_rd_institution=True, ip_class1_count=2, ip_class1_in_use_count=2, employees_total=200, rd_staff=40)

@@ -33,6 +33,29 @@ def _date(text: str | None, what: str = "--on") -> dt.date:
         raise InputError(f"{what} 应为 YYYY-MM-DD 格式的日期，实际为“{text}”") from None
 
 
+BY_HELP = "操作人（默认 INNODRIVE_USER 或系统登录名；已注册账号按其角色和辖区执行）"
+
+
+def _store_and_actor(by: str | None, *, need_store: bool):
+    """The store (when the database is set up) and the acting person.
+
+    Screening a file needs no database: without one the operator acts locally. The
+    funnel reads and writes the store, so there it is required.
+    """
+    from innodrive.errors import InnodriveError
+    from innodrive.services.actor import Actor
+    from innodrive.services.identity import cli_actor, operator_name
+    from innodrive.store import open_store
+
+    try:
+        store = open_store()
+    except InnodriveError:
+        if need_store:
+            raise
+        return None, Actor.local_operator(operator_name(by))
+    return store, cli_actor(store, by)
+
+
 @ent_app.command("template")
 def template_command(
     out_path: Path = typer.Option(Path("企业登记表模板.xlsx"), "--out", "-o", help="输出文件（.xlsx 或 .csv）"),
@@ -52,120 +75,155 @@ def template_command(
 def check_command(
     file: Path = typer.Argument(..., help="企业登记表（.xlsx 或 .csv，表头同模板）"),
     on: str | None = typer.Option(None, "--on", help="评价日期 YYYY-MM-DD（默认今天；决定适用的规则版本）"),
-    out_path: Path | None = typer.Option(None, "--out", "-o", help="结果工作簿（默认：<文件名>.筛选结果.xlsx）"),
+    out_path: Path | None = typer.Option(None, "--out", "-o",
+                                         help="结果文件 .xlsx 或 .csv（默认：<文件名>.筛选结果.xlsx）"),
     programme: list[str] = typer.Option([], "--programme", "-p", help=PROGRAMME_HELP),
     code: str | None = typer.Option(None, "--code", help="逐条解释这一家企业（统一社会信用代码）的评价过程"),
     no_gaps: bool = typer.Option(False, "--no-gaps", help="不做差距分析（更快）"),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
-    """按生效规则批量筛选企业：逐行校验数据，给出各项目结论、原因、培育建议和激励测算，写出 XLSX。
+    """按生效规则批量筛选企业：逐行校验数据，给出各项目结论、原因、培育建议和激励测算，写出 XLSX 或 CSV。
 
-    有问题的行逐行报告（字段和原因），其余行照常评价。
+    有问题的行逐行报告（字段和原因），其余行照常评价；大文件按块流式读取和写出。
 
     示例：innodrive enterprises check 企业登记表.xlsx --on 2024-06-30
+          innodrive enterprises check 企业登记表.csv --out 筛选结果.csv
           innodrive enterprises check 企业登记表.xlsx --code 91511500MA00000078
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from innodrive.enterprises.registry import read_registry
-    from innodrive.enterprises.screening import screen, write_xlsx
+    from innodrive.safeio import atomic_write, read_input
+    from innodrive.services import enterprises as svc
 
     day = _date(on)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
-        tasks: dict[str, int] = {}
-
-        def step(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=max(total, 1))
-            bar.update(tasks[stage], completed=done, total=max(total, 1))
-
-        registry = read_registry(file, progress=lambda d, t: step("读取与校验", d, t))
+    data = read_input(file)
+    store, actor = _store_and_actor(by, need_store=False)
+    try:
         if code:
-            _explain_one(registry, code, day)
+            _explain_one(svc.explain_enterprise(store, actor, data, name=file.name, credit_code=code, on=day))
             return
-        result = screen(registry, on=day, programmes=programme or None, with_gaps=not no_gaps, progress=step)
         target = out_path or file.with_name(file.stem + ".筛选结果.xlsx")
-        step("写出结果", 0, len(result.table))
-        write_xlsx(result, target, progress=step)
+        fmt = target.suffix.lower().lstrip(".")
+        if fmt not in ("xlsx", "csv"):
+            raise InputError("结果文件名应以 .xlsx 或 .csv 结尾", file=str(target))
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} 行"),
+                      TimeElapsedColumn(), console=err, transient=True) as bar:
+            task = bar.add_task("读取、评价与写出", total=None)
+
+            def step(stage: str, done: int, total: int) -> None:
+                bar.update(task, completed=done)
+
+            holder = {}
+
+            def write(f) -> None:
+                holder["view"] = svc.screen_registry_to(store, actor, data, name=file.name, on=day, out=f, fmt=fmt,
+                                                        programmes=programme or None, with_gaps=not no_gaps,
+                                                        rows=0, progress=step)
+
+            atomic_write(target, write, what="结果文件")
+        view = holder["view"]
+    finally:
+        if store is not None:
+            store.close()
 
     table = Table(title=f"企业资格筛选（评价日期 {day.isoformat()}）")
-    summary = result.summary()
-    for col in summary.columns:
-        table.add_column(str(col))
-    for rec in summary.itertuples(index=False, name=None):
-        table.add_row(*[str(v) for v in rec])
+    for col in ("项目", "规则版本", "规则性质", "符合", "需人工审核", "缺少数据", "不符合", "培育可及（单项差距在阈值内）"):
+        table.add_column(col)
+    status = {r.programme: r.status_text for r in view.rules}
+    for c in view.counts:
+        table.add_row(escape(c.title), c.version, status[c.programme], str(c.passed), str(c.manual_review),
+                      str(c.needs_data), str(c.failed), str(c.within_reach))
     out.print(table)
-    out.print(f"共 {registry.total_rows} 行，评价 {len(result.table)} 行；数据有问题 {registry.bad_rows} 行。")
-    for p in registry.problems[:10]:
-        warn(escape(str(p)))
-    if len(registry.problems) > 10:
-        warn(f"其余 {len(registry.problems) - 10} 条问题见结果工作簿“数据问题”表")
-    if registry.ignored_headers:
-        warn("未识别的列已忽略：" + escape("、".join(registry.ignored_headers)))
+    for note in view.notices:
+        warn(escape(note))
+    out.print(f"共 {view.total_rows} 行，评价 {view.evaluated_rows} 行；数据有问题 {view.bad_rows} 行。")
+    for p in view.problems[:10]:
+        warn(escape(str(_problem(p))))
+    if len(view.problems) > 10:
+        more = "结果工作簿“数据问题”表" if fmt == "xlsx" else "同目录的“数据问题”CSV"
+        warn(f"其余 {len(view.problems) - 10} 条问题见{more}")
+    if view.ignored_headers:
+        warn("未识别的列已忽略：" + escape("、".join(view.ignored_headers)))
+    for h, why in view.retired_headers.items():
+        warn(escape(f"列“{h}”：{why}"))
+    if fmt == "csv" and (view.problems or view.ignored_headers or view.retired_headers):
+        problems_path = target.with_name(target.stem + ".数据问题.csv")
+        atomic_write(problems_path, _problems_csv(view), what="数据问题文件")
+        out.print(f"数据问题已写出：{escape(str(problems_path))}")
     out.print(f"结果已写出：{escape(str(target))}")
 
 
-def _explain_one(registry, code: str, day: dt.date) -> None:
-    from innodrive.enterprises import credit_code as cc
-    from innodrive.enterprises.gaps import explain_with_gaps
-    from innodrive.enterprises.registry import row_dict
-    from innodrive.enterprises.rules import rules_in_force
-    from innodrive.errors import NotFound
+def _problem(p):
+    from innodrive.errors import Problem
 
-    wanted = cc.normalise(code)
-    matches = registry.frame.index[registry.frame["credit_code"] == wanted].tolist()
-    if not matches:
-        bad = [p for p in registry.problems if p.row is not None and wanted in p.message]
-        hint = f"（该企业所在行有数据问题：{bad[0]}）" if bad else ""
-        raise NotFound(f"登记表中没有统一社会信用代码为 {wanted} 的有效行{hint}", file=registry.file)
-    i = matches[0]
-    row = row_dict(registry.frame, i)
-    name = registry.frame["name"].iat[i]
-    out.print(f"[bold]{escape(str(name))}[/bold]（{wanted}，第 {registry.row_numbers[i]} 行）")
-    for rs in rules_in_force(day):
-        v = explain_with_gaps(row, rs, on=day)
+    return Problem(p.message, file=p.file, row=p.row, field=p.field)
+
+
+def _problems_csv(view) -> bytes:
+    import csv
+    import io
+
+    from innodrive.enterprises.stream import problem_rows
+
+    buf = io.StringIO()
+    csv.writer(buf).writerows(problem_rows(view))
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def _explain_one(ex) -> None:
+    out.print(f"[bold]{escape(ex.name)}[/bold]（{ex.credit_code}，第 {ex.row} 行）")
+    for v in ex.verdicts:
         out.print(escape(v.explain_text()))
         out.print("")
-    from innodrive.enterprises.incentives import incentive_lines
-
-    for line in incentive_lines(row, on=day):
+    for line in ex.incentives:
         out.print(escape(line))
 
 
 @ent_app.command("funnel")
 def funnel_command(
-    region: str | None = typer.Option(None, "--region", help="地区（如 宜宾市）；默认全部地区"),
+    region: str | None = typer.Option(None, "--region", help="地区（名称或六位区划代码，如 宜宾市、凉山州、511100）；默认全部地区"),
     year: int | None = typer.Option(None, "--year", help="统计年度（默认今年）"),
     records: Path | None = typer.Option(None, "--records", help="先导入培育阶段记录（CSV/XLSX：统一社会信用代码、企业名称、所属地区、阶段、日期）"),
     registry_file: Path | None = typer.Option(None, "--registry", help="企业登记表：统计各项目“培育可及”的候选企业数"),
     on: str | None = typer.Option(None, "--on", help="候选企业评价日期（默认今天）"),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
-    """培育漏斗：入库 → 培育 → 认定 → 瞪羚 各阶段企业数，对照活计划中的目标值，并给出可及的候选企业数。
+    """培育漏斗：入库 → 培育 → 认定 → 瞪羚 各阶段企业数，对照活计划中的目标值和统计部门公布的数据，并给出可及的候选企业数。
 
     示例：innodrive enterprises funnel --region 宜宾市 --year 2022
           innodrive enterprises funnel --records 培育台账.csv --registry 企业登记表.xlsx --region 宜宾市
     """
     from rich.table import Table
 
-    from innodrive.enterprises.db import funnel_report
+    from innodrive.safeio import read_input
+    from innodrive.services import enterprises as svc
 
-    report = funnel_report(region=region, year=year or dt.date.today().year, records_file=records,
-                           registry_file=registry_file, on=_date(on))
+    store, actor = _store_and_actor(by, need_store=True)
+    try:
+        report = svc.funnel_report(
+            store, actor, region=region, year=year or dt.date.today().year, on=_date(on),
+            ledger=read_input(records, what="培育台账") if records else None,
+            ledger_name=records.name if records else None,
+            registry=read_input(registry_file, what="企业登记表") if registry_file else None,
+            registry_name=registry_file.name if registry_file else None)
+    finally:
+        store.close()
     if report.imported:
         out.print(f"已导入培育阶段记录 {report.imported} 条。")
     table = Table(title=f"培育漏斗 {escape(report.region or '全部地区')} {report.year} 年")
-    for col in ("阶段", "累计企业数", "本年新增", "计划指标", "目标值", "差额", "候选可及"):
+    for col in ("阶段", "累计企业数", "本年新增", "统计数据（来源）", "计划指标", "目标值", "差额", "候选可及"):
         table.add_column(col)
     measure_names = {"stock": "累计", "new": "新增", "certified": "认定（含重新认定）"}
     for r in report.rows:
         reach = "—" if r.within_reach is None else str(r.within_reach)
+        stats = "\n".join(escape(f"{o.indicator} {o.value:g}{o.unit}（{o.source}）") for o in r.official) or "—"
         if not r.targets:
-            table.add_row(r.stage_label, str(r.cumulative), str(r.new_in_year), "—", "—", "—", reach)
+            table.add_row(r.stage_label, str(r.cumulative), str(r.new_in_year), stats, "—", "—", "—", reach)
         for j, t in enumerate(r.targets):
             first = j == 0
             table.add_row(r.stage_label if first else "", str(r.cumulative) if first else "",
-                          str(r.new_in_year) if first else "",
+                          str(r.new_in_year) if first else "", stats if first else "",
                           escape(f"{t.label}（{measure_names[t.measure]} {t.measured}）"), f"{t.value:g}",
                           f"{t.shortfall:g}", reach if first else "")
     out.print(table)

@@ -12,19 +12,19 @@ from innodrive.cli.app import app
 from innodrive.cli.output import escape, out
 
 LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "red", "blue": "blue", "grey": "bright_black"}
-AS_OF_HELP = "评估日期 YYYY-MM-DD（默认今天）；过去的日期只使用当时已报送的进展"
+AS_OF_HELP = "评估日期，如 2024-06-30、2024/6/30、2024年6月30日 或 2024年（默认今天）；过去的日期只使用当时已报送的进展"
 RULES_HELP = "状态规则集：default、yinchuan、sanya、wuhan、cascade、clearpoint、xian、suqian、jinzhai 或 YAML 文件路径"
 
 
 def parse_date(text: str | None, *, field: str) -> dt.date:
-    from innodrive.errors import InputError
+    """A date option (``--as-of``, a due date): today when not given; every form
+    :func:`innodrive.dates.parse_date` accepts (2024-06-30, 2024/6/30, 2024年6月30日, 2024年)."""
+    from innodrive.dates import parse_optional_date
 
-    if not text:
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise InputError(f"日期“{text}”格式不正确，应为 YYYY-MM-DD（如 2023-06-30）", field=field) from None
+    return parse_optional_date(text, field=field, what=f"日期（{DATE_FIELDS.get(field, field)}）")
+
+
+DATE_FIELDS = {"as_of": "--as-of", "due": "节点日期", "on": "--on"}
 
 
 def light(status) -> str:
@@ -161,8 +161,8 @@ def report_progress_command(
     task: int = typer.Argument(..., help="任务编号（见 innodrive tasks）"),
     status: str = typer.Option(..., "--status", help="未启动、推进中、受阻 或 已完成"),
     narrative: str = typer.Option(..., "--note", help="本期进展情况说明"),
-    percent: float | None = typer.Option(None, "--percent", help="完成百分比 0–100"),
-    as_of: str | None = typer.Option(None, "--as-of", help="进展截至日期 YYYY-MM-DD（默认今天）"),
+    percent: str | None = typer.Option(None, "--percent", help="完成百分比 0–100，如 60 或 60%"),
+    as_of: str | None = typer.Option(None, "--as-of", help="进展截至日期，如 2024-06-30 或 2024年6月30日（默认今天）"),
     evidence: list[Path] = typer.Option([], "--evidence", help="证明材料文件，可重复给出"),
     unit: str | None = typer.Option(None, "--unit", help="报送单位"),
     milestone: int | None = typer.Option(None, "--milestone", help="本次报送针对的里程碑编号"),
@@ -173,9 +173,11 @@ def report_progress_command(
     示例：innodrive report-progress 12 --status 推进中 --percent 60 --note "新认定高新技术企业18家" --evidence 认定文件.pdf
     """
     from innodrive.cli.plans import actor, open_db
+    from innodrive.dates import parse_percent
     from innodrive.plans.models import TASK_STATUS_NAMES
     from innodrive.plans.progress import report_progress
 
+    percent = None if percent is None else parse_percent(percent, field="percent", what="完成百分比")
     store = open_db()
     try:
         r = report_progress(store, task_id=task, as_of=parse_date(as_of, field="as_of"), status=status,
@@ -237,7 +239,7 @@ def review_command(
 @app.command("milestone")
 def milestone_command(
     task: int = typer.Argument(..., help="任务编号"),
-    due: str = typer.Argument(..., help="节点日期 YYYY-MM-DD"),
+    due: str = typer.Argument(..., help="节点日期，如 2024-09-30、2024/9/30 或 2024年9月"),
     title: str = typer.Argument(..., help="里程碑内容"),
     by: str | None = typer.Option(None, "--by", help="操作人"),
 ) -> None:

@@ -45,26 +45,33 @@ LEDGER_HEADERS = {"统一社会信用代码": "credit_code", "企业名称": "na
                   "日期": "date"}
 
 
-def _region_code(name: str | None) -> str | None:
-    if not name:
-        return None
-    from innodrive.regions import all_regions
+def _region_code(name: str | None) -> tuple[str | None, str | None]:
+    """(code, None) or (None, why) through the one region resolver (codes, 凉山州 …)."""
+    if name is None or not str(name).strip():
+        return None, None
+    from innodrive.store.reference import resolve_region
 
-    r = all_regions().find(str(name).strip())
-    return r.code if r else None
+    return resolve_region(str(name))
 
 
 def read_ledger(path: str | Path, *, today: dt.date | None = None) -> list[StageRecord]:
     """Stage records from a ledger file; every bad row is reported, none is returned then."""
-    from innodrive.enterprises.registry import _to_date, read_table
+    from innodrive.safeio import read_input
 
     p = Path(path)
-    raw = read_table(p)
+    return read_ledger_bytes(read_input(p, what="培育台账"), name=p.name, today=today)
+
+
+def read_ledger_bytes(data: bytes, *, name: str, today: dt.date | None = None) -> list[StageRecord]:
+    """Stage records from the bytes of a ledger (CSV or XLSX named ``name``)."""
+    from innodrive.enterprises.registry import _to_date, read_table_bytes
+
+    raw = read_table_bytes(data, name=name)
     today = today or dt.date.today()
     cols = {c: LEDGER_HEADERS.get(str(c).strip(), str(c).strip()) for c in raw.columns}
     missing = [h for h, f in LEDGER_HEADERS.items() if f in ("credit_code", "stage", "date") and f not in cols.values()]
     if missing:
-        raise InputError(f"培育台账缺少列：{'、'.join(missing)}", file=p.name)
+        raise InputError(f"培育台账缺少列：{'、'.join(missing)}", file=name)
     raw = raw.rename(columns=cols)
     out, problems = [], []
     for i, rec in enumerate(raw.to_dict("records")):
@@ -72,51 +79,53 @@ def read_ledger(path: str | Path, *, today: dt.date | None = None) -> list[Stage
         code = str(rec.get("credit_code") or "").strip()
         msg = cc.problem(code) if code else "必填项为空"
         if msg:
-            problems.append(Problem(msg, file=p.name, row=row, field="统一社会信用代码"))
+            problems.append(Problem(msg, file=name, row=row, field="统一社会信用代码"))
             continue
         try:
             stage = stage_id(rec.get("stage") or "")
         except InputError as exc:
-            problems.append(Problem(exc.message, file=p.name, row=row, field="阶段"))
+            problems.append(Problem(exc.message, file=name, row=row, field="阶段"))
             continue
         d = _to_date(rec.get("date"))
         if d is None:
-            problems.append(Problem(f"日期格式无法识别：“{rec.get('date')}”", file=p.name, row=row, field="日期"))
+            problems.append(Problem(f"日期格式无法识别：“{rec.get('date')}”", file=name, row=row, field="日期"))
             continue
         if d > today:
-            problems.append(Problem(f"日期 {d.isoformat()} 晚于今天", file=p.name, row=row, field="日期"))
+            problems.append(Problem(f"日期 {d.isoformat()} 晚于今天", file=name, row=row, field="日期"))
             continue
         region = rec.get("region")
-        code_r = _region_code(region) if region not in (None, "") else None
-        if region not in (None, "") and code_r is None:
-            problems.append(Problem(f"无法识别的地区“{region}”", file=p.name, row=row, field="所属地区"))
+        code_r, why = _region_code(region)
+        if why:
+            problems.append(Problem(why, file=name, row=row, field="所属地区"))
             continue
         name = rec.get("name")
         out.append(StageRecord(credit_code=cc.normalise(code), stage=stage, date=d, region_code=code_r,
                                name=None if name in (None, "") else str(name)))
     if problems:
         raise ValidationFailed(f"培育台账有 {len(problems)} 处问题，未导入任何记录：{problems[0]}",
-                               file=p.name, problems=problems)
+                               file=name, problems=problems)
     return out
 
 
 def record_stages(store, records: list[StageRecord], *, actor: str, source: str | None = None) -> int:
     """Store records not yet present (same code, stage and date); returns how many were added."""
+    return store.run(lambda session: record_stages_in(session, records, actor=actor, source=source))
 
-    def work(session) -> int:
-        added = 0
-        for r in records:
-            exists = session.scalar(select(PipelineRow.id).where(
-                PipelineRow.credit_code == r.credit_code, PipelineRow.stage == r.stage, PipelineRow.date == r.date))
-            if exists is None:
-                session.add(PipelineRow(credit_code=r.credit_code, name=r.name, region_code=r.region_code,
-                                        stage=r.stage, date=r.date, source=source, recorded_at=utcnow(),
-                                        recorded_by=actor))
-                added += 1
-        session.flush()
-        return added
 
-    return store.run(work)
+def record_stages_in(session, records: list[StageRecord], *, actor: str, source: str | None = None) -> int:
+    """:func:`record_stages` inside the caller's write transaction (so the audit entry
+    and the rows are one commit)."""
+    added = 0
+    for r in records:
+        exists = session.scalar(select(PipelineRow.id).where(
+            PipelineRow.credit_code == r.credit_code, PipelineRow.stage == r.stage, PipelineRow.date == r.date))
+        if exists is None:
+            session.add(PipelineRow(credit_code=r.credit_code, name=r.name, region_code=r.region_code,
+                                    stage=r.stage, date=r.date, source=source, recorded_at=utcnow(),
+                                    recorded_by=actor))
+            added += 1
+    session.flush()
+    return added
 
 
 def load_stages(store, *, region_code: str | None = None) -> list[StageRecord]:
@@ -182,8 +191,8 @@ def within_reach_counts(registry, *, on: dt.date, region_code: str | None, holde
             cache: dict[str, bool] = {}
             for i, n in enumerate(names.to_numpy()):
                 if n not in cache:
-                    r = regions.find(str(n)) if n else None
-                    cache[n] = bool(r and regions.is_within(r.code, region_code))
+                    code, _ = _region_code(n)
+                    cache[n] = bool(code and regions.is_within(code, region_code))
                 keep[i] = cache[n]
     from innodrive.enterprises.registry import Registry
 
@@ -202,38 +211,21 @@ def within_reach_counts(registry, *, on: dt.date, region_code: str | None, holde
     return out
 
 
-def funnel_report(*, region: str | None, year: int, records_file: Path | None = None,
-                  registry_file: Path | None = None, on: dt.date | None = None, store=None) -> FunnelReport:
-    """Import a ledger (optional), then the funnel of ``region`` for ``year`` against its plan targets."""
+def funnel(store, *, region_code: str | None, year: int, on: dt.date, registry=None,
+           region: str | None = None) -> FunnelReport:
+    """The funnel of a region (already resolved to its code) for ``year`` against its plan
+    targets, with candidates within reach when a checked ``registry`` is given."""
     from innodrive.enterprises.funnel import _active
-    from innodrive.enterprises.registry import read_registry
-    from innodrive.store import current_user, open_store
 
-    region_code = None
-    if region:
-        region_code = _region_code(region)
-        if region_code is None:
-            raise InputError(f"无法识别的地区“{region}”")
-    own = store is None
-    store = store or open_store()
-    try:
-        imported = 0
-        if records_file is not None:
-            recs = read_ledger(records_file)
-            imported = record_stages(store, recs, actor=current_user(), source=Path(records_file).name)
-        records = load_stages(store, region_code=region_code)
-        targets, notes = plan_targets(store, region_code=region_code)
-    finally:
-        if own:
-            store.close()
+    records = load_stages(store, region_code=region_code)
+    targets, notes = plan_targets(store, region_code=region_code)
     reach = None
-    if registry_file is not None:
+    if registry is not None:
         holders = {s.id: _active([r for r in records if r.stage == s.id], s, year, records) for s in stages()}
-        reach = within_reach_counts(read_registry(registry_file), on=on or dt.date.today(), region_code=region_code,
-                                    holders=holders)
+        reach = within_reach_counts(registry, on=on, region_code=region_code, holders=holders)
     rows = compute_funnel(records, year=year, targets=targets, within_reach=reach)
     if not records:
-        notes.append("尚无培育阶段记录：可用 --records 导入培育台账（统一社会信用代码、企业名称、所属地区、阶段、日期）")
+        notes.append("尚无培育阶段记录：可导入培育台账（统一社会信用代码、企业名称、所属地区、阶段、日期）")
     if not targets:
-        notes.append("活计划中没有与漏斗指标关联的数值目标（请先用 innodrive plan add 导入计划并关联指标）")
-    return FunnelReport(region=region, region_code=region_code, year=year, rows=rows, notes=notes, imported=imported)
+        notes.append("活计划中没有与漏斗指标关联的数值目标（请先导入计划并关联指标）")
+    return FunnelReport(region=region, region_code=region_code, year=year, rows=rows, notes=notes)

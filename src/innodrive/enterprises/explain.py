@@ -81,6 +81,7 @@ class Verdict(BaseModel):
     title: str
     rule_version: str
     rule_status: str
+    notice: str | None = Field(None, description="set when the rule version is not an official text (待核实, 示例)")
     source: list[str]
     on: dt.date
     state: str
@@ -93,7 +94,9 @@ class Verdict(BaseModel):
 
     @property
     def state_label(self) -> str:
-        return label(self.state)
+        """符合 / 不符合 …, with the rule's notice when the version is not official
+        (``符合（规则待核实）``): a verdict never hides that its thresholds are unsettled."""
+        return label(self.state) + (f"（{self.notice}）" if self.notice else "")
 
     def reasons(self) -> list[str]:
         """The failed / missing / to-review leaf conditions, in rule order, as sentences."""
@@ -110,8 +113,10 @@ class Verdict(BaseModel):
             f"{self.title}（规则版本 {self.rule_version}，{_status_label(self.rule_status)}，评价日期 {self.on.isoformat()}）："
             f"{self.state_label}",
             "依据：" + "；".join(self.source),
-            "条件：",
         ]
+        if self.notice:
+            lines.append(f"注意：{self.notice}——该版本的门槛仅见转载或为示例，尚未与正式文件原文核对，结论仅供参考。")
+        lines.append("条件：")
         for c in self.conditions:
             lines.append(f"  [{label(c.state)}] {c.id} {condition_sentence(c)}")
         if self.scores:
@@ -141,7 +146,9 @@ class Verdict(BaseModel):
 
 
 def _status_label(status: str) -> str:
-    return {"official": "正式文件", "unconfirmed": "待核实（仅见转载）", "example": "示例（非官方数值）"}[status]
+    from innodrive.enterprises.rules import STATUS_TEXT
+
+    return STATUS_TEXT[status]
 
 
 def _pts(v: float) -> str:
@@ -161,6 +168,18 @@ def format_value(v: float | None, unit: str | None) -> str:
         return f"{_trim(v * 100, 2)}%"
     if unit == "date":
         return E.from_day_number(v).isoformat()
+    if unit == "年度":
+        return f"{int(v)}年" if v == int(v) else _trim(v, 4)
+    if unit == "size_class":
+        from innodrive.enterprises.sme_size import class_name
+
+        return class_name(v)
+    if unit is not None and unit.startswith("choice:"):
+        from innodrive.enterprises.fields import FIELDS
+
+        spec = next((f for f in FIELDS.values() if f.choices == unit[7:]), None)
+        names = spec.choice_names() if spec else {}
+        return names.get(int(v), _trim(v, 4)) if v == int(v) else _trim(v, 4)
     if unit == "multiple":
         return f"{_trim(v, 4)}倍"
     if unit in ("人", "项", "件", "年", "天"):
@@ -295,15 +314,23 @@ class _Walker:
 
         if isinstance(node, E.Named):
             meta = self.rs.value_meta.get(node.name)
-            return meta.unit if meta else None
+            if meta is None:
+                from innodrive.enterprises.sme_size import SHARED_LABELS
+
+                return SHARED_LABELS.get(node.name, (None, None))[1]
+            return meta.unit
         if isinstance(node, E.Field) and node.name in FIELDS:
             f = FIELDS[node.name]
+            if f.kind == "choice":
+                return f"choice:{f.choices}"
             return f.kind if f.kind in ("ratio", "date", "flag") else f.unit
         return None
 
     def continuous(self, node: E.Node) -> bool:
         """Whether edge hits mean anything: counts and flags sit on edges by nature."""
-        return self._unit_of(node) not in ("项", "件", "人", "年", "天", "date", "flag") and not (
+        unit = self._unit_of(node)
+        return unit not in ("项", "件", "人", "年", "天", "date", "flag", "size_class") and not (
+            unit or "").startswith("choice:") and not (
             isinstance(node, E.Field) and _field_kind(node.name) in ("count", "level", "score", "flag", "people"))
 
     # conditions -------------------------------------------------------------
@@ -330,8 +357,7 @@ class _Walker:
             r.op, r.threshold, r.threshold_text = c.op, t, _pts(t) + " 分"
             r.value = lo if lo == hi else None
             r.value_text = f"{_pts(lo)} 分" if lo == hi else f"{_pts(lo)}–{_pts(hi)} 分"
-            ok_lo = lo >= t if c.op == ">=" else lo > t
-            ok_hi = hi >= t if c.op == ">=" else hi > t
+            ok_lo, ok_hi = E._cmp(c.op, lo, t), E._cmp(c.op, hi, t)
             st = PASS if ok_lo else (0 if not ok_hi else (NEEDS_DATA if miss else MANUAL))
             if miss and st == NEEDS_DATA:
                 r.missing = self._score_missing(c.score)
@@ -375,7 +401,7 @@ def explain(row: Row, rs: RuleSet, *, on: dt.date) -> Verdict:
     score_order = {sid: i for i, sid in enumerate(rs.scores)}
     scores = sorted(w.score_results, key=lambda s: score_order.get(s.id, 0))
     return Verdict(
-        programme=rs.programme, title=rs.title, rule_version=rs.version, rule_status=rs.status,
+        programme=rs.programme, title=rs.title, rule_version=rs.version, rule_status=rs.status, notice=rs.notice,
         source=list(rs.source), on=on, state=STATE_NAMES[state], conditions=ordered, scores=scores,
         values=values, flags=list(dict.fromkeys(w.flags)),
     )

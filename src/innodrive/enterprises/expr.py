@@ -17,6 +17,12 @@ Semantics shared by all backends (and pinned by tests):
 * ``if(c, a, b)`` is unknown when the comparison ``c`` has an unknown side;
 * ``min``/``max`` are unknown when any argument is unknown;
 * ``coalesce(a, b)`` takes the first known argument;
+* ``any(t1, t2, …)`` and ``all(t1, t2, …)`` combine truth values (comparisons, or other
+  ``any``/``all``) in three-valued (Kleene) logic: ``any`` is true when one argument is
+  true even if others are unknown, false when all are false, else unknown; ``all`` the
+  dual. "Fewer than 1000 staff *or* revenue below 4亿" is decided by the staff count
+  alone when the revenue is missing;
+* ``year(day)`` is the calendar year of a day number;
 * context names (``ON_DAY``, ``ON_YEAR``, ``PREV_YEAR_END_DAY``) are constants of one
   evaluation (``ctx``); ``years_back(day, n)`` shifts a constant day back n calendar
   years and is computed in Python, so every backend sees the same number.
@@ -39,7 +45,8 @@ EPOCH = dt.date(1970, 1, 1)
 CONTEXT_NAMES = ("ON_DAY", "ON_YEAR", "PREV_YEAR_END_DAY")
 _CMP = {ast.GtE: ">=", ast.Gt: ">", ast.LtE: "<=", ast.Lt: "<", ast.Eq: "==", ast.NotEq: "!="}
 _BIN = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
-FUNCTIONS = {"min", "max", "if", "coalesce", "years_back"}
+FUNCTIONS = {"min", "max", "if", "coalesce", "years_back", "any", "all", "year"}
+LOGIC = ("any", "all")
 
 
 class ExprError(ValueError):
@@ -161,10 +168,23 @@ def _convert(n: ast.AST, names: dict[str, Node], src: str) -> Node:
         elif fn == "years_back":
             if len(args) != 2:
                 raise ExprError(f"years_back(日期, 年数) 需要两个参数：{src}")
+        elif fn in LOGIC:
+            if len(args) < 1 or not all(_is_truth(a) for a in args):
+                raise ExprError(f"{fn}(…) 的参数必须是比较式或 any/all：{src}")
+        elif fn == "year":
+            if len(args) != 1:
+                raise ExprError(f"year(日期) 需要一个参数：{src}")
         elif len(args) < 1 or (fn in ("min", "max") and len(args) < 2):
             raise ExprError(f"{fn} 的参数个数不对：{src}")
         return Call(fn, args)
     raise ExprError(f"公式中有不支持的写法：{src}")
+
+
+def _is_truth(node: Node) -> bool:
+    """Whether a node yields a truth value (1, 0 or unknown)."""
+    if isinstance(node, Named):
+        return _is_truth(node.node)
+    return isinstance(node, Cmp) or (isinstance(node, Call) and node.fn in LOGIC)
 
 
 # --------------------------------------------------------------------------- context
@@ -349,6 +369,13 @@ def _scalar(node: Node, row, memo) -> float | None:
         if node.fn == "years_back":
             return _years_back(const_value(node.args[0], _ctx(memo)), const_value(node.args[1], _ctx(memo)))
         vals = [scalar(a, row, memo) for a in node.args]
+        if node.fn in LOGIC:
+            decisive = 1.0 if node.fn == "any" else 0.0
+            if any(v == decisive for v in vals):
+                return decisive
+            return None if any(v is None for v in vals) else 1.0 - decisive
+        if node.fn == "year":
+            return None if vals[0] is None else float(from_day_number(vals[0]).year)
         if any(v is None for v in vals):
             return None
         return min(vals) if node.fn == "min" else max(vals)
@@ -452,12 +479,33 @@ def _vector(node: Node, cols, n, memo) -> np.ndarray:
             ctx = _vctx(memo)
             return np.full(n, _years_back(const_value(node.args[0], ctx), const_value(node.args[1], ctx)))
         vals = [vector(a, cols, n, memo) for a in node.args]
+        if node.fn in LOGIC:
+            decisive = 1.0 if node.fn == "any" else 0.0
+            hit = vals[0] == decisive
+            unknown = np.isnan(vals[0])
+            for v in vals[1:]:
+                hit |= v == decisive
+                unknown |= np.isnan(v)
+            out = np.full(n, 1.0 - decisive)
+            out[unknown] = np.nan
+            out[hit] = decisive
+            return out
+        if node.fn == "year":
+            return _np_year(vals[0])
         # np.minimum/np.maximum propagate NaN, which is the rule
         out = vals[0]
         for v in vals[1:]:
             out = np.minimum(out, v) if node.fn == "min" else np.maximum(out, v)
         return out
     raise ExprError(f"未折叠的节点：{node!r}")
+
+
+def _np_year(days: np.ndarray) -> np.ndarray:
+    unknown = np.isnan(days)
+    whole = np.where(unknown, 0.0, days).astype(np.int64).astype("datetime64[D]")
+    out = whole.astype("datetime64[Y]").astype(np.int64).astype(np.float64) + 1970.0
+    out[unknown] = np.nan
+    return out
 
 
 def _vctx(memo) -> dict[str, float]:
@@ -570,6 +618,18 @@ def _sql(node: Node, d: str, col: dict) -> str:
             ctx = _sctx(col)
             return sql_literal(_years_back(const_value(node.args[0], ctx), const_value(node.args[1], ctx)), d)
         args = [_sql(a, d, col) for a in node.args]
+        if node.fn in LOGIC:
+            # SQL's own AND/OR are three-valued exactly as required; truth values are
+            # 1.0/0.0/NULL numbers, turned into booleans and back
+            one = sql_literal(1.0, d)
+            joined = f" {'OR' if node.fn == 'any' else 'AND'} ".join(f"{a} = {one}" for a in args)
+            if d == "postgresql":
+                return f"CAST(CAST(({joined}) AS INTEGER) AS DOUBLE PRECISION)"
+            return f"(({joined}) * 1.0)"
+        if node.fn == "year":
+            if d == "postgresql":
+                return f"CAST(EXTRACT(YEAR FROM (DATE '1970-01-01' + CAST({args[0]} AS INTEGER))) AS DOUBLE PRECISION)"
+            return f"CAST(strftime('%Y', {args[0]} * 86400, 'unixepoch') AS REAL)"
         if node.fn == "coalesce":
             return f"COALESCE({', '.join(args)})"
         if node.fn == "if":

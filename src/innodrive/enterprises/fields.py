@@ -14,7 +14,8 @@ from importlib import resources
 
 import yaml
 
-KINDS = ("text", "money", "signed_money", "people", "count", "ratio", "flag", "date", "year", "score", "level")
+KINDS = ("text", "money", "signed_money", "people", "count", "ratio", "flag", "date", "year", "score", "level",
+         "choice")
 NUMERIC_KINDS = frozenset(KINDS) - {"text"}
 
 
@@ -30,14 +31,31 @@ class FieldSpec:
     not_above: str | None = None
     max: float | None = None
     allowed: tuple[int, ...] | None = None
+    choices: str | None = None  # for kind "choice": the list its names come from
 
     @property
     def numeric(self) -> bool:
         return self.kind in NUMERIC_KINDS
 
+    def choice_codes(self) -> dict[str, int]:
+        """Accepted names (and aliases) → stored code, for a ``choice`` field."""
+        if self.choices == "sme_size":
+            from innodrive.enterprises.sme_size import industry_choices
+
+            return industry_choices()
+        return {}
+
+    def choice_names(self) -> dict[int, str]:
+        """Stored code → the official name, for a ``choice`` field."""
+        if self.choices == "sme_size":
+            from innodrive.enterprises.sme_size import industry_names
+
+            return industry_names()
+        return {}
+
 
 @cache
-def _load() -> tuple[str, dict[str, FieldSpec]]:
+def _load() -> tuple[str, dict[str, FieldSpec], dict[str, str]]:
     text = resources.files("innodrive.enterprises").joinpath("rules").joinpath("fields.yaml").read_text(encoding="utf-8")
     raw = yaml.safe_load(text)
     out: dict[str, FieldSpec] = {}
@@ -46,11 +64,13 @@ def _load() -> tuple[str, dict[str, FieldSpec]]:
         spec = FieldSpec(allowed=allowed, **f)
         if spec.kind not in KINDS:
             raise ValueError(f"fields.yaml: unknown kind {spec.kind} for {spec.name}")
+        if (spec.kind == "choice") != (spec.choices is not None):
+            raise ValueError(f"fields.yaml: {spec.name}: a choice field names its choices, no other field does")
         out[spec.name] = spec
-    return raw["version"], out
+    return raw["version"], out, dict(raw.get("retired") or {})
 
 
-REGISTRY_VERSION, FIELDS = _load()
+REGISTRY_VERSION, FIELDS, RETIRED_HEADERS = _load()
 NUMERIC_FIELDS: tuple[str, ...] = tuple(n for n, f in FIELDS.items() if f.numeric)
 TEXT_FIELDS: tuple[str, ...] = tuple(n for n, f in FIELDS.items() if not f.numeric)
 BY_HEADER: dict[str, FieldSpec] = {f.header: f for f in FIELDS.values()}

@@ -150,6 +150,25 @@ def monthly_rates(year: int, profile: Profile, *, expensed: bool = True) -> list
     return out
 
 
+def bases_for(year: int, profile: Profile, rates: list[float], *, expensed: bool = True) -> list[str]:
+    """The documents that give each month its rate: only periods that apply to this
+    enterprise, cover the month and carry the rate actually used (a repealed period
+    is never cited after its end)."""
+    out: list[str] = []
+    if profile.excluded:
+        return out
+    for m, rate in enumerate(rates, start=1):
+        if rate <= 0:
+            continue
+        for p in super_deduction_rules().periods:
+            if p.expensed_only and not expensed:
+                continue
+            applies = p.who == "all" or getattr(profile, p.who)
+            if applies and p.covers(year, m) and p.rate == rate and p.basis not in out:
+                out.append(p.basis)
+    return out
+
+
 class SuperDeduction(BaseModel):
     year: int
     rd_expensed: float
@@ -188,8 +207,7 @@ def super_deduction(*, year: int, rd_expensed: float, profile: Profile, rd_by_mo
         cap_rates = monthly_rates(year, profile, expensed=False)
         amort = capitalised_cost * (1 + max(cap_rates))
     deductible = extra if taxable_income is None else min(extra, max(taxable_income, 0.0))
-    used = sorted({p.basis for p in super_deduction_rules().periods
-                   for m in range(1, 13) if p.covers(year, m) and p.rate in rates})
+    used = bases_for(year, profile, rates)
     return SuperDeduction(year=year, rd_expensed=rd_expensed, extra_deduction=extra, monthly_rates=rates,
                           capitalised_cost=capitalised_cost, amortisation_base=amort, tax_rate=tax_rate,
                           tax_saved=deductible * tax_rate, excluded_reason=excluded_reason, basis=used)

@@ -19,10 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from innodrive import settings
 from innodrive.enterprises import credit_code as cc
 from innodrive.enterprises.expr import EPOCH, day_number
-from innodrive.enterprises.fields import BY_HEADER, FIELDS, FieldSpec
+from innodrive.enterprises.fields import FIELDS, RETIRED_HEADERS, FieldSpec
 from innodrive.errors import InputError, Problem
 
 Progress = Callable[[int, int], None]
@@ -42,6 +41,7 @@ class Registry:
     total_rows: int = 0
     ignored_headers: list[str] = field(default_factory=list)
     file: str | None = None
+    retired_headers: dict[str, str] = field(default_factory=dict)  # header of an old template -> what to do
 
     @property
     def bad_rows(self) -> int:
@@ -49,42 +49,70 @@ class Registry:
 
 
 def _header_to_field(header: str) -> FieldSpec | None:
-    h = str(header).strip()
-    if h in FIELDS:
-        return FIELDS[h]
-    return BY_HEADER.get(h) or BY_HEADER.get(re.sub(r"\s+", "", h))
+    """The field a header names: its Chinese header or field name, compared in the table
+    reader's normal form (NFKC, no spaces, lower case: （上年） and (上年) are one)."""
+    return _by_norm().get(_norm(header))
+
+
+def _norm(h) -> str:
+    from innodrive.tabular import norm_header
+
+    return norm_header(h)
+
+
+_BY_NORM: dict[str, FieldSpec] = {}
+
+
+def _by_norm() -> dict[str, FieldSpec]:
+    if not _BY_NORM:
+        for f in FIELDS.values():
+            _BY_NORM[_norm(f.name)] = f
+            _BY_NORM[_norm(f.header)] = f
+    return _BY_NORM
+
+
+def retired_reason(header) -> str | None:
+    """What to use instead of a column of an earlier template, if ``header`` is one."""
+    wanted = _norm(header)
+    return next((why for h, why in RETIRED_HEADERS.items() if _norm(h) == wanted), None)
 
 
 def read_table(path: Path) -> pd.DataFrame:
     """The raw cells of a CSV or XLSX file (as objects), with clear errors."""
-    if not path.exists():
-        raise InputError("文件不存在", file=str(path))
-    size = path.stat().st_size
-    if size > settings.max_input_bytes():
-        raise InputError(f"文件过大（{size / 1048576:.1f} MB），超过上限 {settings.get('max_input_mb')} MB "
-                         "（可通过 INNODRIVE_MAX_INPUT_MB 调整）", file=str(path))
-    if size == 0:
-        raise InputError("文件为空", file=str(path))
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
-        if suffix in (".csv", ".txt"):
-            for enc in ("utf-8-sig", "gb18030"):
-                try:
-                    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc)
-                except UnicodeDecodeError:
-                    continue
-            raise InputError("无法识别文件编码（应为 UTF-8 或 GB18030）", file=str(path))
-    except InputError:
-        raise
-    except Exception as exc:  # a corrupt or unreadable spreadsheet is the user's file, not our bug
-        raise InputError(f"无法读取表格：{type(exc).__name__}: {exc}", file=str(path)) from None
-    raise InputError(f"不支持的文件类型“{suffix or '（无扩展名）'}”，请使用 .csv 或 .xlsx", file=str(path))
+    from innodrive.safeio import read_input
+
+    return read_table_bytes(read_input(path, what="表格文件"), name=str(path))
+
+
+def read_table_bytes(data: bytes, *, name: str) -> pd.DataFrame:
+    """The raw cells of CSV or XLSX bytes (``name`` gives the kind and is used in messages)."""
+    from innodrive.enterprises.stream import raw_chunks
+
+    parts = [frame for frame, _ in raw_chunks(data, name=name)]
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+
+
+_BLANKS = frozenset(["", "nan", "NaN", "None", "NaT", "-", "—"])
 
 
 def _blank(s: pd.Series) -> pd.Series:
-    return s.isna() | s.astype(str).str.strip().isin(["", "nan", "NaN", "None", "NaT", "-", "—"])
+    """Empty cells. Exact matches are found by a hash lookup; only the other text cells
+    are stripped (pandas string methods over every cell were most of the reading time)."""
+    arr = s.to_numpy(dtype=object)
+    out = pd.isna(arr)
+    exact = s.isin(_BLANKS).to_numpy()
+    out |= exact
+    rest = ~out
+    if rest.any():
+        # numbers and 是/否 are never blank: only other text is stripped and looked at
+        rest &= ~s.isin(_TRUE | _FALSE | {"是", "否"}).to_numpy()
+        rest &= pd.to_numeric(s.where(rest, None), errors="coerce").isna().to_numpy()
+    if rest.any():
+        idx = np.flatnonzero(rest)
+        sub = arr[idx]
+        spaced = np.fromiter((isinstance(v, str) and v.strip() in _BLANKS for v in sub), dtype=bool, count=len(sub))
+        out[idx[spaced]] = True
+    return pd.Series(out, index=s.index)
 
 
 def _parse_column(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[pd.Series, pd.Series]:
@@ -107,6 +135,17 @@ def _parse_column(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[pd.S
         bad = text[~text.isin(_TRUE | _FALSE)]
         err[bad.index] = [f"应填“是”或“否”，实际为“{v}”" for v in cells[bad.index]]
         return out, err
+    if spec.kind == "choice":
+        codes = spec.choice_codes()
+        names = spec.choice_names()
+        lookup = {**{k: float(v) for k, v in codes.items()}, **{str(c): float(c) for c in names},
+                  **{f"{c}.0": float(c) for c in names}}
+        text = cells.astype(str).str.strip().str.replace(" ", "", regex=False)
+        mapped = text.map(lookup)
+        out[mapped.index] = mapped.astype(np.float64)
+        bad = mapped[mapped.isna()]
+        err[bad.index] = [f"应为{'、'.join(names.values())}之一，实际为“{cells[i]}”" for i in bad.index]
+        return out, err
     if spec.kind == "date":
         for idx, v in cells.items():
             d = _to_date(v)
@@ -117,9 +156,16 @@ def _parse_column(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[pd.S
             else:
                 out[idx] = day_number(d)
         return out, err
-    text = cells.astype(str).str.strip().str.replace(",", "", regex=False).str.replace("，", "", regex=False)
-    is_pct = text.str.endswith("%") | text.str.endswith("％")
-    num = pd.to_numeric(text.str.rstrip("%％"), errors="coerce")
+    # plain numbers (almost every cell) are converted in one C pass; only the rest
+    # ("2,000", "55%", typos) go through the text path
+    num = pd.to_numeric(cells, errors="coerce").astype(np.float64)
+    is_pct = pd.Series(False, index=cells.index)
+    special = num.isna()
+    if special.any():
+        text = cells[special].astype(str).str.strip().str.replace(",", "", regex=False).str.replace("，", "", regex=False)
+        pct = text.str.endswith("%") | text.str.endswith("％")
+        is_pct[pct.index] = pct
+        num[text.index] = pd.to_numeric(text.str.rstrip("%％"), errors="coerce").astype(np.float64)
     bad = num.isna()
     for idx in num[bad].index:
         err[idx] = f"应为数字，实际为“{cells[idx]}”"
@@ -177,93 +223,123 @@ def _to_date(v) -> dt.date | None:
         return None
 
 
+class RowChecker:
+    """Checks raw cells chunk by chunk, keeping what spans chunks (duplicate codes).
+
+    ``check(raw, first_row)`` parses every mapped column by its kind, then the required
+    fields, the credit codes (shape, check digit, duplicates against every earlier row)
+    and the part-not-above-whole pairs; it returns the good rows as canonical columns,
+    their spreadsheet row numbers and every problem of the chunk.
+    """
+
+    def __init__(self, mapping: dict[str, FieldSpec], *, file: str | None, today: dt.date | None = None) -> None:
+        self.mapping = mapping
+        self.file = file
+        self.today = today or dt.date.today()
+        self.first_row: dict[str, int] = {}
+
+    def check(self, raw: pd.DataFrame, first_row: int | np.ndarray) -> tuple[pd.DataFrame, np.ndarray, list[Problem]]:
+        """``first_row``: the spreadsheet row of the first row, or every row's number."""
+        file = self.file
+        numbers = (np.asarray(first_row, dtype=np.int64) if isinstance(first_row, np.ndarray)
+                   else np.arange(len(raw), dtype=np.int64) + int(first_row))
+        n = len(raw)
+        raw = raw.reset_index(drop=True)
+        problems: list[Problem] = []
+        bad_mask = np.zeros(n, dtype=bool)
+        # a fully blank row (a spreadsheet's empty line) is skipped, not reported
+        blank_row = np.ones(n, dtype=bool)
+        for col in self.mapping:
+            blank_row &= _blank(raw[col]).to_numpy()
+        cols: dict[str, pd.Series] = {}
+        for col, spec in self.mapping.items():
+            vals, err = _parse_column(spec, raw[col], self.today)
+            cols[spec.name] = vals
+            bad = err.notna().to_numpy()
+            if bad.any():
+                for pos in np.flatnonzero(bad):
+                    problems.append(Problem(message=err.iat[pos], file=file, row=int(numbers[pos]), field=spec.header))
+                bad_mask |= bad
+        frame = pd.DataFrame(cols, index=raw.index)
+        for name in ("credit_code", "name"):
+            empty = frame[name].isna().to_numpy()
+            for pos in np.flatnonzero(empty):
+                problems.append(Problem(message="必填项为空", file=file, row=int(numbers[pos]),
+                                        field=FIELDS[name].header))
+            bad_mask |= empty
+        codes = frame["credit_code"].to_numpy()
+        normalised = np.empty(n, dtype=object)
+        for pos, code in enumerate(codes):
+            if code is None:
+                continue
+            msg = cc.problem(code)
+            if msg:
+                problems.append(Problem(message=msg, file=file, row=int(numbers[pos]), field=FIELDS["credit_code"].header))
+                bad_mask[pos] = True
+                continue
+            norm = cc.normalise(code)
+            normalised[pos] = norm
+            if norm in self.first_row:
+                problems.append(Problem(message=f"统一社会信用代码 {norm} 与第 {self.first_row[norm]} 行重复",
+                                        file=file, row=int(numbers[pos]), field=FIELDS["credit_code"].header))
+                bad_mask[pos] = True
+            else:
+                self.first_row[norm] = int(numbers[pos])
+        frame["credit_code"] = normalised
+        for spec in FIELDS.values():
+            if spec.not_above and spec.name in frame and spec.not_above in frame:
+                part, whole = frame[spec.name].to_numpy(), frame[spec.not_above].to_numpy()
+                with np.errstate(invalid="ignore"):
+                    over = part > whole * (1 + 1e-12)
+                for pos in np.flatnonzero(over):
+                    problems.append(Problem(
+                        message=f"{spec.header}（{part[pos]:g}）大于{FIELDS[spec.not_above].header}（{whole[pos]:g}）",
+                        file=file, row=int(numbers[pos]), field=spec.header))
+                bad_mask |= over
+        if blank_row.any():
+            skip = set(numbers[blank_row].tolist())
+            problems = [p for p in problems if p.row not in skip]
+            bad_mask |= blank_row
+        problems.sort(key=lambda p: (p.row or 0))
+        good = frame[~bad_mask].reset_index(drop=True)
+        rows = numbers[~bad_mask]
+        return good, rows, problems
+
+
 def check_table(raw: pd.DataFrame, *, file: str | None = None, today: dt.date | None = None,
                 progress: Progress | None = None) -> Registry:
     """Parse and check raw cells; return the good rows and every problem."""
-    today = today or dt.date.today()
-    mapping: dict[str, FieldSpec] = {}
-    ignored: list[str] = []
-    for col in raw.columns:
-        spec = _header_to_field(str(col))
-        if spec is None or spec.name in {s.name for s in mapping.values()}:
-            ignored.append(str(col))
-        else:
-            mapping[col] = spec
-    have = {s.name for s in mapping.values()}
-    missing = [f.header for f in FIELDS.values() if f.required and f.name not in have]
-    if missing:
-        raise InputError(f"缺少必填列：{'、'.join(missing)}（请使用 innodrive enterprises template 生成的模板）",
-                         file=file)
+    from innodrive.enterprises.stream import map_header
+
+    header = map_header(raw.columns, file=file)
+    checker = RowChecker(header.mapping, file=file, today=today)
     n = len(raw)
-    problems: list[Problem] = []
-    parts: list[pd.DataFrame] = []
-    bad_mask = np.zeros(n, dtype=bool)
-    done = 0
+    parts, numbers, problems = [], [], []
     for start in range(0, max(n, 1), CHUNK):
-        chunk = raw.iloc[start:start + CHUNK]
-        cols: dict[str, pd.Series] = {}
-        for col, spec in mapping.items():
-            vals, err = _parse_column(spec, chunk[col], today)
-            cols[spec.name] = vals
-            for idx, msg in err[err.notna()].items():
-                pos = raw.index.get_loc(idx)
-                problems.append(Problem(message=msg, file=file, row=int(pos) + 2, field=spec.header))
-                bad_mask[pos] = True
-        frame = pd.DataFrame(cols, index=chunk.index)
-        parts.append(frame)
-        done += len(chunk)
+        good, rows, probs = checker.check(raw.iloc[start:start + CHUNK], start + 2)
+        parts.append(good)
+        numbers.append(rows)
+        problems.extend(probs)
         if progress:
-            progress(done, n)
-    frame = pd.concat(parts) if parts else pd.DataFrame(columns=[s.name for s in mapping.values()])
-    frame = frame.reset_index(drop=True)
-    # required fields ----------------------------------------------------------------
-    for name in ("credit_code", "name"):
-        empty = frame[name].isna()
-        for pos in np.flatnonzero(empty.to_numpy()):
-            problems.append(Problem(message="必填项为空", file=file, row=int(pos) + 2, field=FIELDS[name].header))
-            bad_mask[pos] = True
-    # credit codes: shape, check digit, duplicates --------------------------------------------
-    codes = frame["credit_code"]
-    first_row: dict[str, int] = {}
-    for pos, code in enumerate(codes.to_numpy()):
-        if code is None:
-            continue
-        msg = cc.problem(code)
-        if msg:
-            problems.append(Problem(message=msg, file=file, row=pos + 2, field=FIELDS["credit_code"].header))
-            bad_mask[pos] = True
-            continue
-        norm = cc.normalise(code)
-        if norm in first_row:
-            problems.append(Problem(message=f"统一社会信用代码 {norm} 与第 {first_row[norm] + 2} 行重复",
-                                    file=file, row=pos + 2, field=FIELDS["credit_code"].header))
-            bad_mask[pos] = True
-        else:
-            first_row[norm] = pos
-    frame["credit_code"] = codes.map(lambda c: None if c is None else cc.normalise(c))
-    # cross-field checks (tech staff not above the total, parts not above wholes) ---------------
-    for spec in FIELDS.values():
-        if spec.not_above and spec.name in frame and spec.not_above in frame:
-            part, whole = frame[spec.name].to_numpy(), frame[spec.not_above].to_numpy()
-            with np.errstate(invalid="ignore"):
-                over = part > whole * (1 + 1e-12)
-            for pos in np.flatnonzero(over):
-                problems.append(Problem(
-                    message=f"{spec.header}（{part[pos]:g}）大于{FIELDS[spec.not_above].header}（{whole[pos]:g}）",
-                    file=file, row=int(pos) + 2, field=spec.header))
-                bad_mask[pos] = True
-    problems.sort(key=lambda p: (p.row or 0))
-    good = frame[~bad_mask].reset_index(drop=True)
-    rows = np.flatnonzero(~bad_mask) + 2
-    return Registry(frame=good, row_numbers=rows, problems=problems, total_rows=n,
-                    ignored_headers=ignored, file=file)
+            progress(min(start + CHUNK, n), n)
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    return Registry(frame=frame, row_numbers=np.concatenate(numbers), problems=problems, total_rows=n,
+                    ignored_headers=header.ignored, file=file, retired_headers=header.retired)
 
 
 def read_registry(path: str | Path, *, today: dt.date | None = None, progress: Progress | None = None) -> Registry:
     """Read and check a registry file (CSV or XLSX with the template's headers)."""
+    from innodrive.safeio import read_input
+
     p = Path(path)
-    raw = read_table(p)
-    return check_table(raw, file=p.name, today=today, progress=progress)
+    return read_registry_bytes(read_input(p, what="企业登记表"), name=p.name, today=today, progress=progress)
+
+
+def read_registry_bytes(data: bytes, *, name: str, today: dt.date | None = None,
+                        progress: Progress | None = None) -> Registry:
+    """Read and check a registry given as bytes (an upload), named ``name``."""
+    raw = read_table_bytes(data, name=name)
+    return check_table(raw, file=name, today=today, progress=progress)
 
 
 def frame_from_records(records: list[dict]) -> pd.DataFrame:

@@ -38,6 +38,9 @@ PROGRAMMES: dict[str, str] = {
 
 _OPS = (">=", ">", "<=", "<", "==")
 
+STATUS_TEXT = {"official": "正式文件", "unconfirmed": "待核实（仅见转载）", "example": "示例（非官方数值）"}
+NOTICES = {"unconfirmed": "规则待核实", "example": "示例规则"}
+
 
 # --------------------------------------------------------------------------- file models
 
@@ -259,7 +262,13 @@ class RuleSet:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 
     def status_text(self) -> str:
-        return {"official": "正式文件", "unconfirmed": "待核实（仅见转载）", "example": "示例（非官方数值）"}[self.status]
+        return STATUS_TEXT[self.status]
+
+    @property
+    def notice(self) -> str | None:
+        """What every verdict under this version must say about the rule itself:
+        ``None`` for an official text, else why the thresholds are not settled."""
+        return NOTICES.get(self.status)
 
 
 def _band_steps(b: BandDef, where: str, ranged: bool) -> tuple[tuple, tuple[float, float]]:
@@ -278,8 +287,10 @@ def _band_steps(b: BandDef, where: str, ranged: bool) -> tuple[tuple, tuple[floa
 
 def build(defn: RuleSetDef, *, file: str = "") -> RuleSet:
     """Turn the file model into the evaluable tree, checking every reference."""
+    from innodrive.enterprises.sme_size import shared_values
+
     where = file or defn.programme
-    names: dict[str, E.Node] = {}
+    names: dict[str, E.Node] = dict(shared_values())
     values: dict[str, E.Named] = {}
     for name, v in defn.values.items():
         if v.expr is not None:

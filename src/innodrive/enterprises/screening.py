@@ -44,7 +44,7 @@ class ScreeningResult:
         for rs in self.rule_sets:
             st = self.states[rs.programme]
             counts = {STATE_LABELS[STATE_NAMES[c]]: int((st == c).sum()) for c in (3, 2, 1, 0)}
-            rows.append({"项目": rs.title, "规则版本": rs.version, **counts,
+            rows.append({"项目": rs.title, "规则版本": rs.version, "规则性质": rs.status_text(), **counts,
                          "培育可及（单项差距在阈值内）": int(self.within_reach[rs.programme].sum())})
         return pd.DataFrame(rows)
 
@@ -80,11 +80,20 @@ def _reasons(rs: RuleSet, pa: ProgrammeArrays, n: int) -> np.ndarray:
     return out
 
 
-def screen(registry: Registry, *, on: dt.date, programmes: list[str] | None = None, with_gaps: bool = True,
-           with_incentives: bool = True, progress: Progress | None = None) -> ScreeningResult:
-    """Evaluate every good row of ``registry`` against the rules in force on ``on``."""
-    rule_sets = rules_in_force(on, programmes)
-    frame = registry.frame
+@dataclass
+class Block:
+    """One screened block of rows: the output table (Chinese column names), verdict
+    codes and "within reach" flags per programme."""
+
+    table: pd.DataFrame
+    states: dict[str, np.ndarray]
+    within_reach: dict[str, np.ndarray]
+    local_rules_title: str | None = None
+
+
+def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[RuleSet], *, on: dt.date,
+                 with_gaps: bool = True, with_incentives: bool = True, progress: Progress | None = None) -> Block:
+    """Verdicts, reasons, gaps and incentives of the rows of ``frame`` (canonical columns)."""
     cols, n = columns_of(frame)
     if progress:
         progress("评价", 0, len(rule_sets))
@@ -92,16 +101,24 @@ def screen(registry: Registry, *, on: dt.date, programmes: list[str] | None = No
     if progress:
         progress("评价", len(rule_sets), len(rule_sets))
     table = pd.DataFrame({
-        "行号": registry.row_numbers,
+        "行号": row_numbers,
         "统一社会信用代码": frame["credit_code"].to_numpy(),
         "企业名称": frame["name"].to_numpy(),
         "所属地区": frame["region"].to_numpy() if "region" in frame else np.full(n, None),
     })
-    result = ScreeningResult(on=on, rule_sets=rule_sets, registry=registry, table=table)
+    if "sme_industry" in frame or "employees_total" in frame:
+        from innodrive.enterprises import expr as E
+        from innodrive.enterprises.sme_size import CLASS_NAMES, shared_values
+
+        size = E.vector(shared_values()["sme_size_class"], cols, n, {"ctx": E.context_for(on)})
+        names = np.array(["", *CLASS_NAMES.values()], dtype=object)
+        table["企业规模（划型测算）"] = names[np.where(np.isnan(size) | (size < 1), 0, size).astype(int)]
+    block = Block(table=table, states={}, within_reach={})
     for i, rs in enumerate(rule_sets):
         pa = arrays[rs.programme]
-        result.states[rs.programme] = pa.state
-        labels = np.array([STATE_LABELS[STATE_NAMES[c]] for c in range(4)], dtype=object)
+        block.states[rs.programme] = pa.state
+        tag = f"（{rs.notice}）" if rs.notice else ""
+        labels = np.array([STATE_LABELS[STATE_NAMES[c]] + tag for c in range(4)], dtype=object)
         table[f"{rs.title}｜结论"] = labels[pa.state]
         table[f"{rs.title}｜原因"] = _reasons(rs, pa, n)
         reach = np.zeros(n, dtype=bool)
@@ -114,7 +131,7 @@ def screen(registry: Registry, *, on: dt.date, programmes: list[str] | None = No
                 advice[row] = (advice[row] + "；" if advice[row] else "") + "无法通过投入弥补：" + "、".join(blocks)
             table[f"{rs.title}｜培育建议"] = advice
             reach = g.within_reach | (pa.state >= 2)
-        result.within_reach[rs.programme] = reach
+        block.within_reach[rs.programme] = reach
         if progress:
             progress("差距分析", i + 1, len(rule_sets))
     if with_incentives:
@@ -136,46 +153,49 @@ def screen(registry: Registry, *, on: dt.date, programmes: list[str] | None = No
             for inc in local.incentives:
                 label = inc.title if "示例" in inc.title else inc.title + tag
                 table[f"{label}（万元）"] = np.round(amounts[inc.id], 2)
-            result.local_rules_title = f"{local.title} {local.version}{tag}"
+            block.local_rules_title = f"{local.title} {local.version}{tag}"
         except NotFound:
             pass
-    return result
+    return block
+
+
+def screen(registry: Registry, *, on: dt.date, programmes: list[str] | None = None, with_gaps: bool = True,
+           with_incentives: bool = True, progress: Progress | None = None) -> ScreeningResult:
+    """Evaluate every good row of ``registry`` against the rules in force on ``on``."""
+    rule_sets = rules_in_force(on, programmes)
+    b = screen_block(registry.frame, registry.row_numbers, rule_sets, on=on, with_gaps=with_gaps,
+                     with_incentives=with_incentives, progress=progress)
+    return ScreeningResult(on=on, rule_sets=rule_sets, registry=registry, table=b.table, states=b.states,
+                           within_reach=b.within_reach, local_rules_title=b.local_rules_title)
 
 
 def write_xlsx(result: ScreeningResult, path: str | Path, *, progress: Progress | None = None) -> Path:
-    """Write the results workbook: 筛选结果, 汇总, 数据问题, 规则版本."""
-    from openpyxl import Workbook
+    """Write the results workbook (筛选结果, 汇总, 数据问题, 规则版本) through the same
+    writer as the streaming path, atomically."""
+    from innodrive.enterprises.stream import XlsxSink
+    from innodrive.safeio import atomic_write
+    from innodrive.services import enterprises as views
 
-    p = Path(path)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("筛选结果")
-    ws.append(list(result.table.columns))
-    total = len(result.table)
-    for i, rec in enumerate(result.table.itertuples(index=False, name=None), start=1):
-        ws.append([None if (isinstance(v, float) and np.isnan(v)) else v for v in rec])
-        if progress and (i % 2000 == 0 or i == total):
-            progress("写出结果", i, total)
-    summary = wb.create_sheet("汇总")
-    s = result.summary()
-    summary.append([f"评价日期 {result.on.isoformat()}；共 {result.registry.total_rows} 行，"
-                    f"评价 {len(result.table)} 行，数据有问题 {result.registry.bad_rows} 行"])
-    summary.append(list(s.columns))
-    for rec in s.itertuples(index=False, name=None):
-        summary.append(list(rec))
-    probs = wb.create_sheet("数据问题")
-    probs.append(["文件", "行号", "字段", "问题"])
-    for pr in result.registry.problems:
-        probs.append([pr.file, pr.row, pr.field, pr.message])
-    if result.registry.ignored_headers:
-        probs.append([result.registry.file, 1, "、".join(result.registry.ignored_headers), "未识别的列，已忽略"])
-    rules = wb.create_sheet("规则版本")
-    rules.append(["项目", "规则版本", "性质", "生效日期", "失效日期", "依据文件", "说明"])
+    reg = result.registry
+    counts = []
     for rs in result.rule_sets:
-        rules.append([rs.title, rs.version, rs.status_text(), rs.effective_from.isoformat(),
-                      rs.effective_to.isoformat() if rs.effective_to else "", "；".join(rs.source), rs.notes])
-    if result.local_rules_title:
-        rules.append([result.local_rules_title, "", "示例（非官方数值）" if "示例" in result.local_rules_title else "",
-                      "", "", "", "地方激励测算仅供参考"])
-    p.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(p)
-    return p
+        st = result.states[rs.programme]
+        counts.append(views.ProgrammeCount(
+            programme=rs.programme, title=rs.title, version=rs.version, notice=rs.notice, passed=int((st == 3).sum()),
+            manual_review=int((st == 2).sum()), needs_data=int((st == 1).sum()), failed=int((st == 0).sum()),
+            within_reach=int(result.within_reach[rs.programme].sum())))
+    view = views.ScreeningView(
+        file=reg.file or Path(path).name, on=result.on, total_rows=reg.total_rows, evaluated_rows=len(result.table),
+        bad_rows=reg.bad_rows, rules=views.rule_views(result.rule_sets), counts=counts,
+        problems=[views.ProblemView(file=p.file, row=p.row, field=p.field, message=p.message) for p in reg.problems],
+        ignored_headers=reg.ignored_headers, retired_headers=reg.retired_headers,
+        notices=views.notices_of(result.rule_sets))
+
+    def write(f) -> None:
+        sink = XlsxSink(f)
+        sink.rows(result.table)
+        if progress:
+            progress("写出结果", len(result.table), len(result.table))
+        sink.finish(view)
+
+    return atomic_write(path, write, what="结果工作簿")

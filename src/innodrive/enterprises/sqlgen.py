@@ -139,9 +139,10 @@ class _Compiler:
                    f"WHEN {test} THEN {c.on_true} ELSE {c.on_false} END)")
         elif c.kind == "score":
             lo, hi, miss = self.score(c.score, scache)
-            t = self.lit(c.threshold)
-            op = c.op
-            sql = (f"(CASE WHEN {lo} {op} {t} THEN {PASS} WHEN NOT ({hi} {op} {t}) THEN {FAIL} "
+            t = E.Const(c.threshold)
+            ok_lo = E.sql_compare(lo, c.op, t, "", self.d)
+            ok_hi = E.sql_compare(hi, c.op, t, "", self.d)
+            sql = (f"(CASE WHEN {ok_lo} THEN {PASS} WHEN NOT ({ok_hi}) THEN {FAIL} "
                    f"WHEN {miss} = 1 THEN {NEEDS_DATA} ELSE {MANUAL} END)")
         else:
             kids = [self.cond(k, scache, ccache) for k in c.children]

@@ -21,6 +21,7 @@ KIND_TEXT = {
     "text": "文本", "money": "金额（万元，非负）", "signed_money": "金额（万元，可为负）", "people": "人数（非负）",
     "count": "整数（非负）", "ratio": "比例（如 55% 或 0.55，不超过100%）", "flag": "是/否（留空表示未知）",
     "date": "日期（YYYY-MM-DD，不晚于今天）", "year": "年份（四位数字）", "score": "评分", "level": "等级代码",
+    "choice": "从下拉列表选择",
 }
 
 
@@ -46,11 +47,17 @@ def _kind_text(spec: FieldSpec) -> str:
 
 def write_template(path: str | Path, *, on: dt.date | None = None) -> Path:
     """Write the XLSX (or, for a ``.csv`` path, a UTF-8 header-only CSV) template."""
+    import csv
+    import io
+
+    from innodrive.safeio import atomic_write, safe_row
+
     p = Path(path)
     specs = list(FIELDS.values())
     if p.suffix.lower() == ".csv":
-        p.write_text(",".join(s.header for s in specs) + "\n", encoding="utf-8-sig")
-        return p
+        buf = io.StringIO()
+        csv.writer(buf).writerow(safe_row([s.header for s in specs]))
+        return atomic_write(p, buf.getvalue().encode("utf-8-sig"), what="模板文件")
     if p.suffix.lower() != ".xlsx":
         raise InputError("模板文件名应以 .xlsx 或 .csv 结尾", file=str(p))
     from openpyxl import Workbook
@@ -62,7 +69,7 @@ def write_template(path: str | Path, *, on: dt.date | None = None) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
-    ws.append([s.header for s in specs])
+    ws.append(safe_row([s.header for s in specs]))
     head_fill = PatternFill("solid", fgColor="DDEBF7")
     req_fill = PatternFill("solid", fgColor="FCE4D6")
     for i, s in enumerate(specs, start=1):
@@ -98,6 +105,10 @@ def write_template(path: str | Path, *, on: dt.date | None = None) -> Path:
     add(DataValidation(type="date", operator="lessThanOrEqual", formula1="TODAY()", allow_blank=True,
                        showErrorMessage=True, errorTitle="日期", error="应为不晚于今天的日期"), by_kind.get("date", []))
     for i, s in enumerate(specs, start=1):
+        if s.kind == "choice":
+            names = ",".join(s.choice_names().values())
+            add(DataValidation(type="list", formula1=f'"{names}"', allow_blank=True, showErrorMessage=True,
+                               error="请从下拉列表选择"), [i])
         if s.kind == "level" and s.allowed:
             add(DataValidation(type="list", formula1='"' + ",".join(str(a) for a in s.allowed) + '"',
                                allow_blank=True, showErrorMessage=True, error="请从下拉列表选择"), [i])
@@ -109,15 +120,15 @@ def write_template(path: str | Path, *, on: dt.date | None = None) -> Path:
     notes.append(["列名", "字段名", "分组", "类型", "单位", "必填", "说明", "使用该字段的项目"])
     users = _users()
     for s in specs:
-        notes.append([s.header, s.name, s.group, _kind_text(s), s.unit or "", "是" if s.required else "",
-                      s.help, "、".join(users.get(s.name, []))])
+        notes.append(safe_row([s.header, s.name, s.group, _kind_text(s), s.unit or "", "是" if s.required else "",
+                               s.help, "、".join(users.get(s.name, []))]))
     notes.append([])
     for line in (
         "说明：每行一家企业；后缀（上年）指最近一个完整会计年度，（前年）、（大前年）依次向前。",
         "金额单位均为万元；比例可填 55% 或 0.55；是/否 类字段留空表示未知（称号、奖项类留空按“否”处理）。",
         "统一社会信用代码须为18位且校验位正确，同一代码不得重复；有问题的行会在结果的“数据问题”表中逐行说明，其余行照常评价。",
     ):
-        notes.append([line])
+        notes.append(safe_row([line]))
     for col, width in zip("ABCDEFGH", (28, 26, 10, 26, 8, 6, 60, 40), strict=True):
         notes.column_dimensions[col].width = width
 
@@ -125,8 +136,6 @@ def write_template(path: str | Path, *, on: dt.date | None = None) -> Path:
     rules.append(["项目", "规则版本", "性质", "生效日期", "失效日期", "依据文件"])
     day = on or dt.date.today()
     for rs in rules_in_force(day):
-        rules.append([rs.title, rs.version, rs.status_text(), rs.effective_from.isoformat(),
-                      rs.effective_to.isoformat() if rs.effective_to else "", "；".join(rs.source)])
-    p.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(p)
-    return p
+        rules.append(safe_row([rs.title, rs.version, rs.status_text(), rs.effective_from.isoformat(),
+                               rs.effective_to.isoformat() if rs.effective_to else "", "；".join(rs.source)]))
+    return atomic_write(p, wb.save, what="模板文件")

@@ -176,11 +176,12 @@ class _VWalker:
         elif c.kind == "score":
             lo, hi, miss = self.score(c.score)
             t = c.threshold
-            ok_lo = lo >= t if c.op == ">=" else lo > t
+            # the same forgiving comparison as tests (decimal expert scores: 0.1 + 0.2)
+            ok_lo = E._np_cmp(c.op, lo, t)
             if hi is lo:
                 st = _state(ok_lo, PASS, FAIL)
             else:
-                ok_hi = hi >= t if c.op == ">=" else hi > t
+                ok_hi = E._np_cmp(c.op, hi, t)
                 st = _state(miss, NEEDS_DATA, MANUAL)
                 np.copyto(st, np.int8(FAIL), where=~ok_hi)
                 np.copyto(st, np.int8(PASS), where=ok_lo)

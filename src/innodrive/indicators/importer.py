@@ -22,9 +22,6 @@ A blank value cell is an unknown value and is skipped (never read as 0).
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,7 +33,6 @@ from typing import Literal
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from innodrive import settings
 from innodrive.errors import InputError, Problem, ValidationFailed
 from innodrive.indicators import units
 from innodrive.indicators.observations import (
@@ -51,6 +47,7 @@ from innodrive.indicators.periods import looks_like_period, parse_period
 from innodrive.store import Store, audit
 from innodrive.store.reference import resolve_region
 from innodrive.store.schema import ImportBatchRow, IndicatorLinkRow, utcnow
+from innodrive.tabular import Table, cell_text, norm_header, open_table
 
 Layout = Literal["long", "wide"]
 Progress = Callable[[str, int, int], None]
@@ -68,19 +65,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "source": ("来源", "数据来源", "资料来源", "出处", "source"),
     "note": ("备注", "说明", "注", "note", "notes"),
 }
+HEADER_NAMES = tuple(n for names in COLUMNS.values() for n in names)
 ROLE_NAMES = {"region": "地区", "indicator": "指标", "period": "时期/年份", "value": "值", "unit": "单位",
               "source": "来源", "note": "备注", "region_code": "地区代码"}
-
-
-@dataclass
-class Table:
-    """A table as read from a file: header and data rows with their row numbers as a
-    spreadsheet shows them (the header is row 1)."""
-
-    file: str
-    sha256: str
-    header: list[str]
-    rows: list[tuple[int, list[object]]]
 
 
 @dataclass
@@ -118,105 +105,24 @@ class ImportResult:
 # --------------------------------------------------------------------- reading
 
 
-def read_table(path: Path, *, sheet: str | None = None) -> Table:
-    """Read a CSV (UTF-8 with or without BOM, or GB18030) or XLSX file."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError("文件不存在或不是文件", file=str(path))
-    size = path.stat().st_size
-    if size > settings.max_input_bytes():
-        raise InputError(f"文件大小 {size / 1048576:.1f} MB 超过上限 {settings.get('max_input_mb')} MB "
-                         f"（可通过 INNODRIVE_MAX_INPUT_MB 调整）", file=path.name)
-    data = path.read_bytes()
-    sha = hashlib.sha256(data).hexdigest()
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        header, rows = _read_xlsx(data, path.name, sheet)
-    elif suffix in (".csv", ".txt", ".tsv"):
-        header, rows = _read_csv(data, path.name, delimiter="\t" if suffix == ".tsv" else None)
-    elif suffix == ".xls":
-        raise InputError("不支持旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx 或 CSV 后再导入", file=path.name)
-    else:
-        raise InputError(f"不支持的文件类型“{path.suffix or '无扩展名'}”：请使用 CSV 或 XLSX", file=path.name)
-    if not header or all(not str(h or "").strip() for h in header):
-        raise InputError("表格为空：第 1 行应为表头", file=path.name)
-    return Table(file=path.name, sha256=sha, header=[unicodedata.normalize("NFKC", _cell_text(h)) for h in header],
-                 rows=rows)
-
-
-def _read_csv(data: bytes, name: str, *, delimiter: str | None) -> tuple[list[str], list[tuple[int, list[object]]]]:
-    if b"\x00" in data[:4096]:
-        raise InputError("文件含有二进制内容，不是 CSV 文本（UTF-16 编码的表格请另存为 UTF-8）", file=name)
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text_ = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes nearly any byte string
-        raise InputError("无法识别文件编码：CSV 应为 UTF-8 或 GB18030（GBK）编码", file=name)
-    if delimiter is None:
-        first = text_.split("\n", 1)[0]
-        delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text_, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader, [])
-        rows = [(i, list(r)) for i, r in enumerate(reader, start=2) if any(c.strip() for c in r)]
-    except csv.Error as exc:
-        raise InputError(f"CSV 格式错误：{exc}", file=name, row=reader.line_num) from exc
-    return header, rows
-
-
-def _read_xlsx(data: bytes, name: str, sheet: str | None) -> tuple[list[object], list[tuple[int, list[object]]]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(f"无法读取 Excel 文件（文件损坏或不是 .xlsx 格式）：{exc}", file=name) from exc
-    try:
-        if sheet is not None:
-            if sheet not in wb.sheetnames:
-                raise InputError(f"工作簿中没有名为“{sheet}”的工作表；现有：{'、'.join(wb.sheetnames)}", file=name)
-            ws = wb[sheet]
-        else:
-            ws = wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
-        header = list(next(it, ()) or ())
-        rows = [(i, list(r)) for i, r in enumerate(it, start=2)
-                if any(c is not None and str(c).strip() for c in r)]
-    finally:
-        wb.close()
-    return header, rows
-
-
-def _cell_text(v: object) -> str:
-    """A cell as text, exactly as written apart from surrounding spaces (sources and
-    notes are kept verbatim; names are normalised only when they are looked up)."""
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
+def read_table(path: Path | bytes, *, sheet: str | None = None, name: str | None = None) -> Table:
+    """Open a CSV (UTF-8 with or without BOM, GB18030, UTF-16) or XLSX table through the
+    one table reader (:func:`innodrive.tabular.open_table`); the header is found by its
+    names even below a title row."""
+    return open_table(path, name=name, sheet=sheet, expected=HEADER_NAMES)
 
 
 # --------------------------------------------------------------------- columns
 
 
-def _norm_header(h: str) -> str:
-    return unicodedata.normalize("NFKC", h).strip().lower().replace(" ", "")
-
-
-def map_columns(header: list[str], file: str) -> tuple[Layout, dict[str, int], dict[int, str]]:
+def map_columns(header: list[str], file: str, *, header_row: int = 1) -> tuple[Layout, dict[str, int], dict[int, str]]:
     """Find each role's column and the layout; year columns for a wide table."""
     roles: dict[str, int] = {}
     problems: list[Problem] = []
     lookup = {name: role for role, names in COLUMNS.items() for name in names}
     periods: dict[int, str] = {}
     for i, h in enumerate(header):
-        key = _norm_header(h)
+        key = norm_header(h)
         if not key:
             continue
         role = lookup.get(key)
@@ -227,7 +133,7 @@ def map_columns(header: list[str], file: str) -> tuple[Layout, dict[str, int], d
             continue
         if role in roles:
             problems.append(Problem(f"表头中“{ROLE_NAMES[role]}”列出现两次（第 {roles[role] + 1} 列与第 {i + 1} 列）",
-                                    file=file, row=1, field=h))
+                                    file=file, row=header_row, field=h))
         roles[role] = i
     layout: Layout = "long" if ("value" in roles or "period" in roles) else "wide"
     required = ["indicator", "unit", "source"] + (["period", "value"] if layout == "long" else [])
@@ -238,9 +144,9 @@ def map_columns(header: list[str], file: str) -> tuple[Layout, dict[str, int], d
         found = "、".join(h for h in header if h) or "（无）"
         expected = "长表：地区、指标、时期/年份、值、单位、来源[、备注]；宽表：地区、指标、单位、来源，再加每年一列（2019、2020…）"
         problems.append(Problem(f"缺少必需的列：{'、'.join(ROLE_NAMES[m] for m in missing)}。现有表头：{found}。"
-                                f"应为 {expected}", file=file, row=1))
+                                f"应为 {expected}", file=file, row=header_row))
     if layout == "wide" and not periods and "indicator" in roles:
-        problems.append(Problem("宽表中没有年份列（表头应为 2019、2020年 等）", file=file, row=1))
+        problems.append(Problem("宽表中没有年份列（表头应为 2019、2020年 等）", file=file, row=header_row))
     if problems:
         raise ValidationFailed("表头有问题，未导入任何数据：" + "；".join(p.message for p in problems), file=file,
                                problems=problems)
@@ -340,21 +246,21 @@ def parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> Pa
     Tables repeat a few regions, indicators, units and periods many times, so each
     distinct text is resolved once and remembered for the rest of the table.
     """
-    layout, roles, period_cols = map_columns(table.header, table.file)
+    file = table.where
+    layout, roles, period_cols = map_columns(table.header, file, header_row=table.header_row)
     res = _Resolver(remembered or {})
     problems: list[Problem] = []
     values: list[NewValue] = []
     located: list[tuple[NewValue, int, str]] = []
     blank = 0
-    file = table.file
-    hdr = table.header
+    hdr = [table.column_name(i) for i in range(len(table.header))]
     catalogue_units = {ind.code: ind.unit for ind in res.catalogue}
 
     def cell(row: list[object], i: int | None) -> str:
         if i is None or i >= len(row):
             return ""
         v = row[i]
-        return v.strip() if isinstance(v, str) else _cell_text(v)
+        return v.strip() if isinstance(v, str) else cell_text(v)
 
     periods: dict[object, str | InputError] = {}
 
@@ -382,7 +288,9 @@ def parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> Pa
         i_period = None
         value_cols = [(p, i, hdr[i]) for i, p in period_cols.items()]
 
-    for rownum, row in table.rows:
+    nrows = 0
+    for rownum, row in table.rows():
+        nrows += 1
         row_problems: list[Problem] = []
         # region: a code column wins over a name column
         code_text = cell(row, i_code)
@@ -433,7 +341,7 @@ def parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> Pa
                     continue
             x = _number(raw)
             if x is None:
-                row_problems.append(Problem(f"值“{_cell_text(raw)}”不是数字", file=file, row=rownum, field=vfield))
+                row_problems.append(Problem(f"值“{cell_text(raw)}”不是数字", file=file, row=rownum, field=vfield))
                 continue
             if row_problems or region_code is None or code is None or factor is None:
                 continue
@@ -461,7 +369,7 @@ def parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> Pa
     if problems:
         problems.sort(key=lambda p: (p.row or 0))
         raise ValidationFailed(f"有 {len(problems)} 处问题，未导入任何数据", file=file, problems=problems)
-    return Parsed(file=file, sha256=table.sha256, layout=layout, values=values, rows=len(table.rows), blank=blank)
+    return Parsed(file=table.name, sha256=table.sha256, layout=layout, values=values, rows=nrows, blank=blank)
 
 
 # --------------------------------------------------------------------- import

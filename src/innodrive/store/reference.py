@@ -46,36 +46,9 @@ def load_regions(store: Store) -> int:
 
 def resolve_region(name: str) -> tuple[str | None, str | None]:
     """The GB/T 2260 code a written region name stands for: ``(code, None)``, or
-    ``(None, why not)`` in Chinese.
+    ``(None, why not)`` in Chinese — :func:`innodrive.regions.try_resolve` reduced to
+    the code (kept for the readers that collect problems row by row)."""
+    from innodrive.regions import try_resolve
 
-    Accepts a six-digit code, a full name (凉山彝族自治州), a short name (凉山, 乐山) and
-    the common 州 form of autonomous prefectures (凉山州, 阿坝州). An ambiguous name
-    (朝阳区 exists in many provinces) is refused with the candidates, never guessed.
-    """
-    import unicodedata
-
-    from innodrive.regions import all_regions
-
-    regions = all_regions()
-    text = unicodedata.normalize("NFKC", name or "").replace(" ", "").strip()
-    if not text:
-        return None, "地区为空"
-    if text.isdigit():
-        r = regions.get(text) if len(text) == 6 else None
-        return (r.code, None) if r else (None, f"未知的地区代码“{text}”（应为 GB/T 2260 六位区划代码）")
-    found = regions.lookup(text)
-    if not found and text.endswith("州") and len(text) > 2:
-        found = regions.lookup(text[:-1], level="prefecture")
-    if len(found) > 1:
-        r = regions.find(text)  # a prefecture wins over counties of the same short name
-        if r is not None:
-            return r.code, None
-        options = "、".join(f"{r.name}（{r.code}）" for r in found[:6])
-        return None, f"地区名称“{text}”对应多个地区：{options}。请改用六位区划代码"
-    if found:
-        return found[0].code, None
-    from rapidfuzz import process
-
-    names = sorted({r.name for r in regions})
-    close = [n for n, score, _ in process.extract(text, names, limit=3) if score >= 60]
-    return None, f"未知的地区“{text}”" + (f"；相近的地区：{'、'.join(close)}" if close else "")
+    found, problem = try_resolve(name)
+    return (found.code, None) if found is not None else (None, problem)

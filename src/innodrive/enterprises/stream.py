@@ -1,0 +1,348 @@
+"""Screening a registry as a stream: rows in, verdicts out, a chunk at a time.
+
+A province registry has a million rows. Reading it whole (every cell a Python string),
+evaluating, then building reasons, gaps and incentives for every row before writing
+took minutes and gigabytes. Here the file is read in chunks; each chunk is checked,
+evaluated (vectorised), given its reasons and gaps (only for the rows being written,
+vectorised where possible) and written straight to the result file (CSV or XLSX,
+every text cell through :func:`innodrive.safeio.safe_cell`). Memory is bounded by the
+chunk, not the registry.
+
+:func:`raw_chunks` is the one place that reads bytes into cells: swapping it for the
+shared table reader changes nothing else.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO
+
+import numpy as np
+import pandas as pd
+
+from innodrive.enterprises.fields import FIELDS, FieldSpec
+from innodrive.errors import InputError, Problem
+
+Progress = Callable[[str, int, int], None]
+CHUNK = 65_536
+XLSX_MAX_ROWS = 1_048_576  # Excel's own limit: a result sheet holds at most this many rows
+
+
+# --------------------------------------------------------------------------- reading
+
+
+# A registry may have a million rows of a hundred columns: more cells than the reader's
+# default, every other limit unchanged.
+REGISTRY_LIMITS_CELLS = 250_000_000
+
+
+def _limits():
+    from innodrive.tabular import DEFAULT_LIMITS, Limits
+
+    return Limits(max_rows=DEFAULT_LIMITS.max_rows, max_columns=DEFAULT_LIMITS.max_columns,
+                  max_cells=REGISTRY_LIMITS_CELLS, max_decompressed=DEFAULT_LIMITS.max_decompressed,
+                  max_field_chars=DEFAULT_LIMITS.max_field_chars)
+
+
+def raw_chunks(source: bytes | IO[bytes], *, name: str, chunk_rows: int = CHUNK,
+               usecols: Callable[[str], bool] | None = None) -> Iterator[tuple[pd.DataFrame, np.ndarray]]:
+    """The cells of a registry (CSV or XLSX bytes) through the one table reader
+    (:func:`innodrive.tabular.open_table`: encodings, a title row above the header,
+    limits on what is decompressed and parsed, hostile XML refused), as DataFrames of at
+    most ``chunk_rows`` rows with the header as column names, each with the spreadsheet
+    row numbers of its rows. ``usecols`` keeps only the columns it accepts by header.
+    This is the only function that turns bytes into cells."""
+    from innodrive.tabular import open_table
+
+    data = source if isinstance(source, bytes) else (bytes(source) if isinstance(source, bytearray | memoryview)
+                                                     else source.read())
+    expected = [f.header for f in FIELDS.values()] + list(FIELDS)
+    table = open_table(data, name=name, expected=expected, limits=_limits())
+    header = list(table.header)
+    keep = [i for i, h in enumerate(header) if usecols is None or usecols(h)]
+    cols = [header[i] for i in keep]
+    width = len(header)
+    block: list[list] = []
+    numbers: list[int] = []
+    yielded = False
+    for rownum, cells in table.rows():
+        if len(cells) < width:
+            cells = list(cells) + [None] * (width - len(cells))
+        block.append([cells[i] for i in keep])
+        numbers.append(rownum)
+        if len(block) >= chunk_rows:
+            yield pd.DataFrame(block, columns=cols, dtype=object), np.asarray(numbers)
+            yielded = True
+            block, numbers = [], []
+    if block or not yielded:  # a header and no rows is still a (valid, empty) table
+        yield pd.DataFrame(block, columns=cols, dtype=object), np.asarray(numbers, dtype=np.int64)
+
+
+# --------------------------------------------------------------------------- header
+
+
+@dataclass
+class Header:
+    mapping: dict[str, FieldSpec]  # raw header -> field
+    ignored: list[str]
+    retired: dict[str, str]
+
+
+def map_header(columns, *, file: str | None, wanted: set[str] | None = None) -> Header:
+    """Headers → fields (Chinese or English names); unknown and retired ones reported."""
+    from innodrive.enterprises.registry import _header_to_field, retired_reason
+
+    mapping: dict[str, FieldSpec] = {}
+    ignored: list[str] = []
+    retired: dict[str, str] = {}
+    taken: set[str] = set()
+    for col in columns:
+        h = str(col).strip()
+        spec = _header_to_field(h)
+        why = retired_reason(h) if spec is None else None
+        if why:
+            retired[h] = why
+        elif spec is None or spec.name in taken:
+            ignored.append(str(col))
+        else:
+            taken.add(spec.name)
+            if wanted is None or spec.name in wanted or spec.required or spec.kind == "text":
+                mapping[col] = spec
+    missing = [f.header for f in FIELDS.values() if f.required and f.name not in taken]
+    if missing:
+        raise InputError(f"缺少必填列：{'、'.join(missing)}（请使用 innodrive enterprises template 生成的模板）",
+                         file=file)
+    return Header(mapping=mapping, ignored=ignored, retired=retired)
+
+
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def safe_column(values) -> np.ndarray:
+    """A column of cells through :func:`innodrive.safeio.safe_cell`, vectorised: only the
+    text cells a spreadsheet could take for a formula (or too long for a cell) change."""
+    from innodrive.safeio import _FORMULA_LEAD, XLSX_MAX_CELL, safe_cell
+
+    arr = np.asarray(values, dtype=object)
+    s = pd.Series(arr, dtype=object)
+    text = s.map(lambda v: isinstance(v, str)) if s.dtype == object else pd.Series(False, index=s.index)
+    if not text.any():
+        return arr
+    t = s[text]
+    risky = t.str.startswith(_FORMULA_LEAD) | (t.str.len() > XLSX_MAX_CELL)
+    if risky.any():
+        arr = arr.copy()
+        for i in risky[risky].index:
+            arr[i] = safe_cell(arr[i])
+    return arr
+
+
+def _cells(table: pd.DataFrame) -> list[np.ndarray]:
+    out = []
+    for c in table.columns:
+        col = table[c].to_numpy()
+        if col.dtype == object:
+            out.append(safe_column(col))
+        else:
+            out.append(np.where(np.isnan(col.astype(float)), None, col).astype(object))
+    return out
+
+
+def problem_rows(view) -> Iterator[list]:
+    """The 数据问题 table of a screening (header first), every cell formula-safe."""
+    from innodrive.safeio import safe_row
+
+    yield ["文件", "行号", "字段", "问题"]
+    for pr in view.problems:
+        yield safe_row([pr.file, pr.row, pr.field, pr.message])
+    if view.ignored_headers:
+        yield safe_row([view.file, 1, "、".join(view.ignored_headers), "未识别的列，已忽略"])
+    for h, why in view.retired_headers.items():
+        yield safe_row([view.file, 1, h, why])
+
+
+class CsvSink:
+    """Result rows as UTF-8 CSV with a byte-order mark (Excel opens it as UTF-8)."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=False)
+        self.writer = csv.writer(self.text)
+        self.header: list[str] | None = None
+
+    def rows(self, table: pd.DataFrame) -> None:
+        from innodrive.safeio import safe_cell
+
+        if self.header is None:
+            self.header = list(table.columns)
+            self.writer.writerow([safe_cell(h) for h in self.header])
+        self.writer.writerows(zip(*_cells(table[self.header]), strict=True))
+
+    def finish(self, summary) -> None:
+        self.text.flush()
+        self.text.detach()
+
+
+class XlsxSink:
+    """Result workbook written row by row (openpyxl write-only): 筛选结果, 汇总, 数据问题, 规则版本."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        from openpyxl import Workbook
+
+        self.out = out
+        self.wb = Workbook(write_only=True)
+        self.ws = self.wb.create_sheet("筛选结果")
+        self.header: list[str] | None = None
+        self.written = 0
+
+    def rows(self, table: pd.DataFrame) -> None:
+        from innodrive.safeio import safe_row
+
+        if self.header is None:
+            self.header = list(table.columns)
+            self.ws.append(safe_row(self.header))
+        room = XLSX_MAX_ROWS - 1 - self.written
+        if room <= 0:
+            return
+        cells = _cells(table[self.header].iloc[:room])
+        for rec in zip(*cells, strict=True):
+            self.ws.append(rec)
+        self.written += min(room, len(table))
+
+    def finish(self, summary) -> None:
+        from innodrive.safeio import safe_row
+
+        if self.header is None:
+            self.ws.append(["行号", "统一社会信用代码", "企业名称", "所属地区"])
+        s = self.wb.create_sheet("汇总")
+        s.append(safe_row([f"评价日期 {summary.on.isoformat()}；共 {summary.total_rows} 行，评价 {summary.evaluated_rows} 行，"
+                           f"数据有问题 {summary.bad_rows} 行"]))
+        for note in summary.notices:
+            s.append(safe_row([f"注意：{note}"]))
+        s.append(["项目", "规则版本", "规则性质", "符合", "需人工审核", "缺少数据", "不符合", "培育可及（单项差距在阈值内）"])
+        status = {r.programme: r.status_text for r in summary.rules}
+        for c in summary.counts:
+            s.append(safe_row([c.title, c.version, status.get(c.programme, ""), c.passed, c.manual_review,
+                               c.needs_data, c.failed, c.within_reach]))
+        if self.written < summary.evaluated_rows:
+            s.append(safe_row([f"工作表最多容纳 {XLSX_MAX_ROWS - 1:,} 行结果，其余 {summary.evaluated_rows - self.written:,} 行"
+                               "未写入，请改用 CSV 输出"]))
+        p = self.wb.create_sheet("数据问题")
+        for rec in problem_rows(summary):
+            p.append(rec)
+        r = self.wb.create_sheet("规则版本")
+        r.append(["项目", "规则版本", "性质", "生效日期", "失效日期", "依据文件"])
+        for rv in summary.rules:
+            r.append(safe_row([rv.title, rv.version, rv.status_text + (f"（{rv.notice}）" if rv.notice else ""),
+                               rv.effective_from.isoformat(), rv.effective_to.isoformat() if rv.effective_to else "",
+                               "；".join(rv.source)]))
+        self.wb.save(self.out)
+
+
+# --------------------------------------------------------------------------- the stream
+
+
+def needed_fields(rule_sets) -> set[str]:
+    """Every field the screening reads: the rules', the incentives', identity and size."""
+    from innodrive.enterprises import expr as E
+    from innodrive.enterprises.incentives import local_rules
+
+    out = {f for rs in rule_sets for f in rs.fields}
+    out |= {"rd_expense_y1", "negative_list_share", "deemed_taxation", "tech_sme_registered", "manufacturing_share",
+            "ic_or_machine_tool", "valid_hnte_cert", "income_tax_rate", "taxable_income_y1", "data_year",
+            "sme_industry", "employees_total", "revenue_y1", "total_assets_y1"}
+    for lr in local_rules():
+        for inc in lr.incentives:
+            E.fields_of(E.parse(inc.base), out)
+            if inc.eligible:
+                E.fields_of(E.parse(inc.eligible), out)
+    return out
+
+
+def _header(source: bytes, name: str) -> list[str]:
+    gen = raw_chunks(source, name=name, chunk_rows=1)
+    try:
+        first, _ = next(gen)
+    finally:
+        gen.close()
+    return [str(c) for c in first.columns]
+
+
+def screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[bytes] | None, fmt: str = "xlsx",
+                  programmes: list[str] | None = None, with_gaps: bool = True, keep_rows: int = 200,
+                  progress: Progress | None = None, today: dt.date | None = None, chunk_rows: int = CHUNK):
+    """Read, check, screen and write a registry chunk by chunk; return the summary view."""
+    from innodrive.enterprises.registry import RowChecker
+    from innodrive.enterprises.rules import rules_in_force
+    from innodrive.enterprises.screening import screen_block
+    from innodrive.enterprises.states import STATE_LABELS, STATE_NAMES
+    from innodrive.services import enterprises as views
+
+    if not isinstance(source, bytes):
+        source = bytes(source) if isinstance(source, bytearray | memoryview) else source.read()
+    rule_sets = rules_in_force(on, programmes)
+    header = map_header(_header(source, name), file=name, wanted=needed_fields(rule_sets))
+    keep = set(header.mapping)
+    checker = RowChecker(header.mapping, file=name, today=today)
+    sink = None if out is None else (CsvSink(out) if fmt == "csv" else XlsxSink(out))
+    counts = {rs.programme: np.zeros(4, dtype=np.int64) for rs in rule_sets}
+    reach = {rs.programme: 0 for rs in rule_sets}
+    problems: list[Problem] = []
+    shown: list = []
+    total = evaluated = 0
+    bad_rows: set[int] = set()
+    for raw, numbers in raw_chunks(source, name=name, chunk_rows=chunk_rows, usecols=lambda h: h in keep):
+        total += len(raw)
+        good, rows, probs = checker.check(raw, numbers)
+        problems.extend(probs)
+        bad_rows.update(p.row for p in probs if p.row is not None)
+        if len(good):
+            block = screen_block(good, rows, rule_sets, on=on, with_gaps=with_gaps)
+            evaluated += len(good)
+            for rs in rule_sets:
+                counts[rs.programme] += np.bincount(block.states[rs.programme], minlength=4)[:4]
+                reach[rs.programme] += int(block.within_reach[rs.programme].sum())
+            if sink is not None:
+                sink.rows(block.table)
+            if len(shown) < keep_rows:
+                shown.extend(_view_rows(block, rule_sets, keep_rows - len(shown), with_gaps, views,
+                                        STATE_LABELS, STATE_NAMES))
+        if progress:
+            progress("读取、评价与写出", total, 0)
+    problems.sort(key=lambda p: (p.row or 0))
+    view = views.ScreeningView(
+        file=name, on=on, total_rows=total, evaluated_rows=evaluated, bad_rows=len(bad_rows),
+        rules=views.rule_views(rule_sets),
+        counts=[views.ProgrammeCount(programme=rs.programme, title=rs.title, version=rs.version, notice=rs.notice,
+                                     passed=int(counts[rs.programme][3]), manual_review=int(counts[rs.programme][2]),
+                                     needs_data=int(counts[rs.programme][1]), failed=int(counts[rs.programme][0]),
+                                     within_reach=reach[rs.programme]) for rs in rule_sets],
+        problems=[views.ProblemView(file=p.file, row=p.row, field=p.field, message=p.message) for p in problems],
+        ignored_headers=header.ignored, retired_headers=header.retired, rows=shown, rows_shown=len(shown),
+        notices=views.notices_of(rule_sets))
+    if sink is not None:
+        sink.finish(view)
+    return view
+
+
+def _view_rows(block, rule_sets, limit, with_gaps, views, labels, names) -> list:
+    t = block.table.iloc[:limit]
+    out = []
+    for i in range(len(t)):
+        cells = []
+        for rs in rule_sets:
+            st = int(block.states[rs.programme][i])
+            cells.append(views.VerdictCell(
+                programme=rs.programme, state=names[st], label=t[f"{rs.title}｜结论"].iat[i],
+                reasons=t[f"{rs.title}｜原因"].iat[i] or "",
+                advice=(t[f"{rs.title}｜培育建议"].iat[i] or None) if with_gaps else None))
+        region = t["所属地区"].iat[i]
+        out.append(views.ScreenedRow(row=int(t["行号"].iat[i]), credit_code=str(t["统一社会信用代码"].iat[i]),
+                                     name=str(t["企业名称"].iat[i]), region=None if region is None else str(region),
+                                     verdicts=cells))
+    return out

@@ -1,0 +1,468 @@
+"""The one table reader: CSV and XLSX from bytes, row by row, within stated limits.
+
+Tables come from counties, departments and enterprises: CSV in UTF-8 (with or without
+a BOM), GB18030/GBK or UTF-16, and Excel workbooks, often with a title row
+("2023年乐山市科技统计表") above the header. Every reader of a user's table — the
+statistics import, the enterprise registry, an assessment's data — goes through
+:func:`open_table`, so they all accept the same files, refuse the same hostile ones
+and say the same things, naming file, sheet, row and column.
+
+- **Streaming.** :meth:`Table.rows` yields one row at a time: a million-row file is
+  never held as a million Python lists. CSV is decoded incrementally from the bytes;
+  XLSX is read with openpyxl's read-only (SAX-style) reader.
+- **Limits on what is decompressed and parsed**, not only on the file size: an XLSX
+  whose parts declare more than :data:`Limits.max_decompressed` bytes (a 3 MB zip
+  bomb inflating to gigabytes), a sheet declaring more rows or columns than allowed,
+  or more rows/cells than allowed while reading, is refused at once with a message.
+- **Hostile XML** (XXE, billion laughs) is refused by defusedxml, which openpyxl
+  uses when it is installed.
+- **The header** is the first row that contains the expected column names (at
+  least two of ``expected``) among the first :data:`HEADER_SCAN` rows; without
+  ``expected`` it is the first non-blank row.
+- **Content must match the extension**: a workbook named ``.csv`` or a text named
+  ``.xlsx`` is refused, saying what the content is.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from innodrive.errors import InputError
+
+HEADER_SCAN = 20          # non-blank rows looked at for the header
+HEADER_SCAN_ROWS = 1_000  # physical rows looked at for the header
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one table may hold. The defaults allow a few million rows of an ordinary
+    statistics or registry table and refuse shapes that only an attack produces."""
+
+    max_rows: int = 5_000_000
+    max_columns: int = 2_000
+    max_cells: int = 100_000_000
+    max_decompressed: int = 2 * 1024**3  # bytes of all XLSX parts once inflated
+    max_field_chars: int = 1_000_000
+
+
+DEFAULT_LIMITS = Limits()
+
+
+# --------------------------------------------------------------------- content kinds
+
+
+def sniff(data: bytes) -> str:
+    """What the bytes are, whatever the file is called: ``zip`` (xlsx, docx), ``ole``
+    (old .xls/.doc), ``pdf``, ``html``, ``empty`` or ``text``."""
+    head = data[:1024]
+    if not data:
+        return "empty"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "ole"
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    low = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if low.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return "text"
+
+
+KIND_NAMES = {"zip": "ZIP 压缩包（如 .xlsx/.docx）", "ole": "旧版 Office 文件（.xls/.doc）", "pdf": "PDF 文件",
+              "html": "网页（HTML）", "text": "纯文本", "empty": "空文件"}
+
+
+# --------------------------------------------------------------------- the table
+
+
+@dataclass
+class Table:
+    """An open table: its header and a stream of its data rows.
+
+    ``header`` holds the header cells as text (NFKC, stripped); ``header_row`` is the
+    row number of the header as a spreadsheet shows it (1 when there is no title
+    row). :meth:`rows` yields ``(row number, cells)`` for every non-blank row after
+    the header; cells are ``str`` for CSV and the cell values (str, int, float,
+    datetime, bool, ``None``) for XLSX.
+    """
+
+    name: str
+    sha256: str
+    kind: str  # "csv" or "xlsx"
+    header: list[str]
+    header_row: int
+    sheet: str | None = None
+    encoding: str | None = None
+    limits: Limits = DEFAULT_LIMITS
+    _rows: Callable[[], Iterator[tuple[int, list[object]]]] | None = field(default=None, repr=False)
+    _consumed: bool = field(default=False, repr=False)
+
+    @property
+    def where(self) -> str:
+        """The file (and sheet) for messages: ``统计.xlsx（工作表“2023年”）``."""
+        return f"{self.name}（工作表“{self.sheet}”）" if self.sheet else self.name
+
+    def column_name(self, index: int) -> str:
+        """A column as a person finds it: its header text, else ``第 C 列``."""
+        if index < len(self.header) and self.header[index]:
+            return self.header[index]
+        return f"第 {column_letter(index)} 列"
+
+    def rows(self) -> Iterator[tuple[int, list[object]]]:
+        """The data rows, once (a stream, not a list)."""
+        if self._consumed:
+            raise RuntimeError("Table.rows() is a stream and can be read once")
+        self._consumed = True
+        assert self._rows is not None
+        return self._rows()
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_text(v: object) -> str:
+    """A cell as text, exactly as written apart from surrounding spaces (2020.0 → "2020")."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def norm_header(h: object) -> str:
+    """A header cell as compared with expected names: NFKC, lower case, no spaces."""
+    return unicodedata.normalize("NFKC", cell_text(h)).strip().lower().replace(" ", "").replace("\u3000", "")
+
+
+def is_blank_row(row: Iterable[object]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
+
+
+def open_table(source: bytes | str | Path, *, name: str | None = None, sheet: str | None = None,
+               expected: Iterable[str] | None = None, limits: Limits | None = None) -> Table:
+    """Open a CSV or XLSX table from ``source`` (bytes, or a path read through
+    :func:`innodrive.safeio.read_input`).
+
+    :param name: the file name shown in messages (and used for its extension when
+        ``source`` is bytes).
+    :param sheet: the XLSX sheet (default: the first).
+    :param expected: header names the caller knows (any letter case, NFKC); the first
+        row holding two of them is the header, so a title row above it is skipped.
+    """
+    limits = limits or DEFAULT_LIMITS
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        name = name or "表格"
+    else:
+        from innodrive.safeio import read_input
+
+        path = Path(source)
+        name = name or path.name
+        suffix = path.suffix.lower()
+        if suffix not in CSV_SUFFIXES + XLSX_SUFFIXES + (".xls",):
+            raise InputError(f"不支持的文件类型“{path.suffix or '无扩展名'}”：请使用 CSV 或 XLSX", file=name)
+        data = read_input(path, what="表格文件")
+    suffix = Path(name).suffix.lower()
+    wanted = {norm_header(e) for e in expected} if expected is not None else None
+    kind = sniff(data)
+    if suffix == ".xls" or (kind == "ole" and suffix in CSV_SUFFIXES + XLSX_SUFFIXES):
+        raise InputError("不支持旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx 或 CSV 后再导入", file=name)
+    if suffix in XLSX_SUFFIXES:
+        if kind != "zip":
+            raise InputError(f"无法读取 Excel 文件（文件损坏或不是 .xlsx 格式：内容是{KIND_NAMES[kind]}）", file=name)
+        return _open_xlsx(data, name, sheet, wanted, limits)
+    if suffix in CSV_SUFFIXES or not suffix:
+        if kind in ("zip", "pdf"):
+            raise InputError(f"文件扩展名为 {suffix or '（无）'}，内容却是{KIND_NAMES[kind]}："
+                             f"{'Excel 工作簿请使用 .xlsx 扩展名' if kind == 'zip' else '请提供 CSV 或 XLSX 表格'}",
+                             file=name)
+        return _open_csv(data, name, "\t" if suffix == ".tsv" else None, wanted, limits)
+    raise InputError(f"不支持的文件类型“{suffix}”：请使用 CSV 或 XLSX", file=name)
+
+
+def _pick_header(first: list[tuple[int, list[object]]], wanted: set[str] | None) -> int:
+    """Index (into ``first``) of the header row."""
+    if wanted:
+        for i, (_, row) in enumerate(first):
+            if sum(norm_header(c) in wanted for c in row) >= 2:
+                return i
+    return 0
+
+
+def _header_cells(row: list[object]) -> list[str]:
+    cells = [unicodedata.normalize("NFKC", cell_text(c)) for c in row]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
+# --------------------------------------------------------------------- CSV
+
+
+def detect_encoding(data: bytes, name: str) -> str:
+    """``utf-8-sig``, ``utf-16`` (with a BOM) or ``gb18030``; refuses binary content.
+
+    UTF-8 is checked incrementally over the whole file without keeping the decoded
+    text; GB18030 (a superset of GBK and GB2312) is the fallback that Chinese Excel
+    writes by default.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in data[:4096]:
+        raise InputError("文件含有二进制内容，不是 CSV 文本（UTF-16 编码的表格请另存为 UTF-8）", file=name)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    step = 1 << 20
+    try:
+        for start in range(0, len(data), step):
+            decoder.decode(view[start:start + step], final=start + step >= len(data))
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    gb = codecs.getincrementaldecoder("gb18030")()
+    try:
+        for start in range(0, len(data), step):
+            gb.decode(view[start:start + step], final=start + step >= len(data))
+    except UnicodeDecodeError:
+        raise InputError("无法识别文件编码：CSV 应为 UTF-8 或 GB18030（GBK）编码", file=name) from None
+    return "gb18030"
+
+
+def _open_csv(data: bytes, name: str, delimiter: str | None, wanted: set[str] | None, limits: Limits) -> Table:
+    encoding = detect_encoding(data, name)
+    sha = hashlib.sha256(data).hexdigest()
+    if delimiter is None:
+        first_line = data[:65536].split(b"\n", 1)[0]
+        if encoding == "utf-16":
+            first_line = data[:65536].decode("utf-16", "ignore").split("\n", 1)[0].encode()
+        delimiter = "\t" if first_line.count(b"\t") > first_line.count(b",") else ","
+    old_limit = csv.field_size_limit()
+
+    def reader() -> Iterator[tuple[int, list[str]]]:
+        stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+        rows = csv.reader(stream, delimiter=delimiter)
+        csv.field_size_limit(limits.max_field_chars)
+        count = 0
+        try:
+            for row in rows:
+                count += 1
+                if count > limits.max_rows + HEADER_SCAN:
+                    raise InputError(f"表格超过 {limits.max_rows:,} 行的上限，未读取", file=name, row=rows.line_num)
+                if len(row) > limits.max_columns:
+                    raise InputError(f"第 {rows.line_num} 行有 {len(row)} 列，超过 {limits.max_columns} 列的上限",
+                                     file=name, row=rows.line_num)
+                yield rows.line_num, row
+        except csv.Error as exc:
+            message = str(exc)
+            if "field larger" in message:
+                message = f"单元格超过 {limits.max_field_chars:,} 个字符的上限"
+            raise InputError(f"CSV 格式错误：{message}", file=name, row=rows.line_num) from None
+        except UnicodeDecodeError:
+            raise InputError(f"第 {rows.line_num} 行无法按 {encoding} 解码", file=name, row=rows.line_num) from None
+        finally:
+            csv.field_size_limit(old_limit)
+
+    return _framed(reader(), name=name, sha=sha, kind="csv", sheet=None, encoding=encoding, wanted=wanted,
+                   limits=limits)
+
+
+def _framed(source: Iterator[tuple[int, list[object]]], *, name: str, sha: str, kind: str, sheet: str | None,
+            encoding: str | None, wanted: set[str] | None, limits: Limits,
+            after_header: Callable[[int, int], Iterator[tuple[int, list[object]]]] | None = None) -> Table:
+    """Find the header among the first rows of ``source`` and wrap the rest as a stream.
+
+    ``after_header(header_row, width)``, when given, restarts reading after the header
+    with rows cut to ``width`` columns (XLSX); otherwise ``source`` continues.
+    """
+    first: list[tuple[int, list[object]]] = []
+    for rownum, row in source:
+        if rownum > HEADER_SCAN_ROWS:
+            break
+        if is_blank_row(row):
+            continue
+        first.append((rownum, list(row)))
+        if len(first) >= HEADER_SCAN:
+            break
+    if not first:
+        if hasattr(source, "close"):
+            source.close()
+        raise InputError("表格为空：第 1 行应为表头", file=name)
+    at = _pick_header(first, wanted)
+    header_row, raw_header = first[at]
+    header = _header_cells(raw_header)
+    if not header:
+        raise InputError("表格为空：第 1 行应为表头", file=name)
+    width = len(header)
+
+    def stream() -> Iterator[tuple[int, list[object]]]:
+        cells = 0
+        if after_header is not None:
+            if hasattr(source, "close"):
+                source.close()
+            rest: Iterable[tuple[int, list[object]]] = after_header(header_row, width)
+        else:
+            rest = _chain(first[at + 1:], source)
+        for rownum, row in rest:
+            # counted before blank rows are skipped: a sheet can claim millions of empty rows
+            if rownum - header_row > limits.max_rows:
+                raise InputError(f"表格超过 {limits.max_rows:,} 行数据的上限，未导入", file=_where(name, sheet),
+                                 row=rownum)
+            if is_blank_row(row):
+                continue
+            cells += len(row)
+            if cells > limits.max_cells:
+                raise InputError(f"表格超过 {limits.max_cells:,} 个单元格的上限，未导入", file=_where(name, sheet),
+                                 row=rownum)
+            yield rownum, row
+
+    return Table(name=name, sha256=sha, kind=kind, header=header, header_row=header_row, sheet=sheet,
+                 encoding=encoding, limits=limits, _rows=stream)
+
+
+def _where(name: str, sheet: str | None) -> str:
+    return f"{name}（工作表“{sheet}”）" if sheet else name
+
+
+def _chain(buffered, source):
+    yield from buffered
+    yield from source
+
+
+# --------------------------------------------------------------------- XLSX
+
+
+def _check_zip(data: bytes, name: str, limits: Limits) -> None:
+    """Refuse a workbook whose parts inflate beyond the limit, before inflating any.
+
+    Python's zipfile stops reading a member at its declared size (and fails on a CRC
+    mismatch), so the declared sizes bound what openpyxl can be made to parse.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(f"无法读取 Excel 文件（文件损坏或不是 .xlsx 格式）：{exc}", file=name) from None
+    if len(infos) > 10_000:
+        raise InputError(f"Excel 文件包含 {len(infos)} 个部件，超出正常工作簿的范围，拒绝读取", file=name)
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_decompressed:
+        raise InputError(f"Excel 文件解压后达 {total / 1024**3:.1f} GB，超过 {limits.max_decompressed / 1024**3:.1f} GB "
+                         f"的上限（疑似压缩炸弹），拒绝读取", file=name)
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        raise InputError("无法读取 Excel 文件（文件损坏或不是 .xlsx 格式：缺少 xl/workbook.xml）", file=name)
+
+
+def _open_xlsx(data: bytes, name: str, sheet: str | None, wanted: set[str] | None, limits: Limits) -> Table:
+    import zipfile
+
+    _check_zip(data, name, limits)
+    import defusedxml  # noqa: F401  (a dependency: openpyxl parses with it, so no XXE and no entity bombs)
+    from openpyxl import load_workbook
+
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, AttributeError, IndexError) as exc:
+        raise InputError(f"无法读取 Excel 文件（文件损坏或不是 .xlsx 格式）：{_short(exc)}", file=name) from None
+    except Exception as exc:  # defusedxml's refusals and XML syntax errors
+        if type(exc).__module__.startswith(("defusedxml", "xml.")):
+            raise InputError(f"Excel 文件含有不允许的 XML 内容（外部实体或实体扩展），拒绝读取：{_short(exc)}",
+                             file=name) from None
+        raise
+    if sheet is not None:
+        if sheet not in wb.sheetnames:
+            wb.close()
+            raise InputError(f"工作簿中没有名为“{sheet}”的工作表；现有：{'、'.join(wb.sheetnames)}", file=name)
+        ws = wb[sheet]
+    else:
+        if not wb.worksheets:
+            wb.close()
+            raise InputError("工作簿中没有工作表", file=name)
+        ws = wb.worksheets[0]
+    title = ws.title
+    where = _where(name, title)
+    try:
+        declared_rows, declared_cols = ws.max_row or 0, ws.max_column or 0
+    except Exception:  # an unreadable <dimension>: count while reading instead
+        declared_rows = declared_cols = 0
+    if declared_rows > limits.max_rows + HEADER_SCAN:
+        wb.close()
+        raise InputError(f"工作表声明了 {declared_rows:,} 行，超过 {limits.max_rows:,} 行的上限，拒绝读取", file=where)
+    scan_cols = min(declared_cols or limits.max_columns, limits.max_columns)
+
+    def rows_from(min_row: int, max_col: int) -> Iterator[tuple[int, list[object]]]:
+        try:
+            for i, row in _present_rows(ws, min_row, max_col):
+                yield i, list(row)
+        except InputError:
+            raise
+        except Exception as exc:
+            if type(exc).__module__.startswith(("defusedxml", "xml.")):
+                raise InputError(f"Excel 文件含有不允许的 XML 内容，拒绝读取：{_short(exc)}", file=where) from None
+            if isinstance(exc, zipfile.BadZipFile | OSError | ValueError | KeyError | TypeError):
+                raise InputError(f"无法读取 Excel 工作表：{_short(exc)}", file=where) from None
+            raise
+
+    def after(header_row: int, width: int) -> Iterator[tuple[int, list[object]]]:
+        try:
+            yield from rows_from(header_row + 1, width)
+        finally:
+            wb.close()
+
+    try:
+        return _framed(rows_from(1, scan_cols), name=name, sha=sha, kind="xlsx", sheet=title, encoding=None,
+                       wanted=wanted, limits=limits, after_header=after)
+    except BaseException:
+        wb.close()
+        raise
+
+
+def _present_rows(ws, min_row: int, max_col: int) -> Iterator[tuple[int, tuple]]:
+    """The rows a sheet actually contains, with their numbers, cut to ``max_col`` columns.
+
+    openpyxl's ``iter_rows`` pads every missing row with an empty one, so a single
+    ``<row r="20000000">`` costs twenty million iterations before any limit can see
+    it; here a missing row costs nothing and the row number is checked at once. The
+    parser is openpyxl's own (the one ``iter_rows`` uses).
+    """
+    try:
+        from openpyxl.worksheet._reader import WorkSheetParser
+    except ImportError:  # pragma: no cover - a future openpyxl: fall back to the padded rows
+        yield from enumerate(ws.iter_rows(min_row=min_row, max_col=max_col, values_only=True), start=min_row)
+        return
+    wb = ws.parent
+    with ws._get_source() as src:
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=wb.data_only, epoch=wb.epoch,
+                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for idx, cells in parser.parse():
+            if idx < min_row:
+                continue
+            yield idx, ws._get_row(cells, 1, max_col, True)
+
+
+def _short(exc: Exception) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+
+
+__all__ = ["DEFAULT_LIMITS", "HEADER_SCAN", "Limits", "Table", "cell_text", "column_letter", "detect_encoding",
+           "is_blank_row", "norm_header", "open_table", "sniff"]

@@ -1,0 +1,180 @@
+"""The one table reader: encodings, title rows, streaming, and hostile workbooks."""
+
+from __future__ import annotations
+
+import io
+import time
+import types
+import zipfile
+
+import pytest
+from openpyxl import Workbook
+
+from innodrive.errors import InputError
+from innodrive.tabular import Limits, column_letter, open_table, sniff
+
+EXPECTED = ("地区", "指标", "年份", "值", "单位", "来源")
+CSV = "地区,指标,年份,值,单位,来源\n乐山市,R&D经费支出,2020,25.3,亿元,测试\n\n乐山市,地区生产总值,2020,2003.43,亿元,测试\n"
+
+
+def rows(table):
+    return list(table.rows())
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
+def test_csv_in_every_encoding_people_save(encoding):
+    t = open_table(CSV.encode(encoding), name="t.csv", expected=EXPECTED)
+    assert t.header == list(EXPECTED)
+    got = rows(t)
+    assert [r for r, _ in got] == [2, 4]  # row numbers as a spreadsheet shows them; blank row skipped
+    assert got[0][1][1] == "R&D经费支出" and got[1][1][3] == "2003.43"
+
+
+def test_rows_are_a_stream_not_a_list():
+    t = open_table(CSV.encode(), name="t.csv")
+    it = t.rows()
+    assert isinstance(it, types.GeneratorType)
+    with pytest.raises(RuntimeError):
+        t.rows()
+
+
+def test_title_row_above_the_header_is_skipped_by_header_names():
+    text = "2023年乐山市科技统计表,,,,,\n,,,,,\n" + CSV
+    t = open_table(text.encode(), name="t.csv", expected=EXPECTED)
+    assert t.header_row == 3 and t.header[0] == "地区"
+    assert [r for r, _ in rows(t)] == [4, 6]
+
+
+def xlsx(rows_, *, title="Sheet1") -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    for r in rows_:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_xlsx_with_a_title_row_and_its_sheet_named_in_messages():
+    data = xlsx([["2023年统计数据"], [], list(EXPECTED), ["乐山市", "R&D经费支出", 2020, 25.3, "亿元", "测试"]],
+                title="2023年")
+    t = open_table(data, name="统计.xlsx", expected=EXPECTED)
+    assert (t.header_row, t.sheet) == (3, "2023年")
+    assert t.where == "统计.xlsx（工作表“2023年”）"
+    assert rows(t) == [(4, ["乐山市", "R&D经费支出", 2020, 25.3, "亿元", "测试"])]
+    with pytest.raises(InputError, match="没有名为“其他”的工作表；现有：2023年"):
+        open_table(data, name="统计.xlsx", sheet="其他")
+
+
+def test_column_names_for_messages():
+    t = open_table(b"a,,c\n1,2,3\n", name="t.csv")
+    assert t.column_name(0) == "a" and t.column_name(1) == "第 B 列" and t.column_name(2) == "c"
+    assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+
+
+def test_content_must_match_the_extension():
+    with pytest.raises(InputError, match="内容却是ZIP"):
+        open_table(xlsx([list(EXPECTED)]), name="伪装.csv")
+    with pytest.raises(InputError, match="无法读取 Excel 文件.*纯文本"):
+        open_table(CSV.encode(), name="伪装.xlsx")
+    with pytest.raises(InputError, match="内容却是PDF"):
+        open_table(b"%PDF-1.4\n...", name="x.csv")
+    with pytest.raises(InputError, match="不支持旧版 Excel"):
+        open_table(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, name="x.xlsx")
+    assert sniff(b"") == "empty"
+
+
+def _rewrite(data: bytes, member: str, edit) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == member:
+                body = edit(body)
+            z.writestr(info.filename, body)
+    return out.getvalue()
+
+
+def test_decompressed_size_is_limited_before_anything_is_inflated():
+    data = _rewrite(xlsx([list(EXPECTED)]), "xl/worksheets/sheet1.xml", lambda b: b + b" " * (30 * 1024 * 1024))
+    assert len(data) < 1024 * 1024  # a small file ...
+    with pytest.raises(InputError, match="解压后.*压缩炸弹"):
+        open_table(data, name="bomb.xlsx", limits=Limits(max_decompressed=20 * 1024 * 1024))
+
+
+def test_a_sheet_declaring_twenty_million_rows_is_refused_quickly():
+    def edit(body: bytes) -> bytes:
+        body = body.replace(b'<dimension ref="A1:F1"/>', b'<dimension ref="A1:F20000000"/>')
+        return body
+    data = _rewrite(xlsx([list(EXPECTED)]), "xl/worksheets/sheet1.xml", edit)
+    start = time.perf_counter()
+    with pytest.raises(InputError, match="声明了 20,000,000 行"):
+        open_table(data, name="rows.xlsx", expected=EXPECTED)
+    assert time.perf_counter() - start < 5
+
+
+def test_a_sheet_that_hides_millions_of_empty_rows_stops_at_the_row_limit():
+    def edit(body: bytes) -> bytes:
+        return body.replace(b"</sheetData>", b'<row r="20000000"><c r="A20000000" t="inlineStr"><is><t>x</t></is>'
+                                              b"</c></row></sheetData>")
+    data = _rewrite(xlsx([list(EXPECTED)]), "xl/worksheets/sheet1.xml", edit)
+    t = open_table(data, name="gap.xlsx", expected=EXPECTED)
+    start = time.perf_counter()
+    with pytest.raises(InputError, match="超过 5,000,000 行") as err:
+        rows(t)
+    assert err.value.row == 20_000_000 and time.perf_counter() - start < 5
+
+
+@pytest.mark.parametrize("payload", [
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>',
+])
+def test_xxe_and_entity_expansion_are_refused(payload):
+    def edit(body: bytes) -> bytes:
+        return payload + body.split(b"?>", 1)[-1]
+    data = _rewrite(xlsx([list(EXPECTED), ["乐山市"]]), "xl/worksheets/sheet1.xml", edit)
+    with pytest.raises(InputError, match="不允许的 XML|无法读取 Excel") as err:
+        rows(open_table(data, name="xxe.xlsx", expected=EXPECTED))
+    assert "root:" not in str(err.value) and "aaaaaaaaaaaaaaaaaaaa" not in str(err.value)
+
+
+def test_rows_beyond_a_wrong_dimension_are_read_not_dropped():
+    def edit(body: bytes) -> bytes:
+        return body.replace(b"</sheetData>", b'<row r="5"><c r="A5" t="inlineStr"><is><t>late</t></is></c></row>'
+                                              b"</sheetData>")
+    data = _rewrite(xlsx([list(EXPECTED)]), "xl/worksheets/sheet1.xml", edit)
+    assert b"A1:F1" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert rows(open_table(data, name="late.xlsx", expected=EXPECTED)) == [(5, ["late", None, None, None, None, None])]
+
+
+def test_broken_and_empty_inputs():
+    with pytest.raises(InputError, match="表格为空"):
+        open_table(b"", name="e.csv")
+    with pytest.raises(InputError, match="表格为空"):
+        open_table(b"\n\n,,\n", name="e.csv")
+    with pytest.raises(InputError, match="无法读取 Excel 文件"):
+        open_table(b"PK\x03\x04garbage", name="b.xlsx")
+    with pytest.raises(InputError, match="二进制"):
+        open_table(b"a,b\x00\x01", name="b.csv")
+
+
+def test_csv_limits_on_columns_and_field_size():
+    wide = ",".join(["a"] * 50) + "\n"
+    with pytest.raises(InputError, match="超过 10 列"):
+        rows(open_table(wide.encode(), name="w.csv", limits=Limits(max_columns=10)))
+    big = "a,b\n" + "x" * 2000 + ",1\n"
+    with pytest.raises(InputError, match="单元格超过 1,000 个字符"):
+        rows(open_table(big.encode(), name="f.csv", limits=Limits(max_field_chars=1000)))
+
+
+def test_path_input_goes_through_read_input(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text(CSV, encoding="utf-8")
+    t = open_table(p, expected=EXPECTED)
+    assert t.name == "t.csv" and len(rows(t)) == 2
+    with pytest.raises(InputError, match="不存在"):
+        open_table(tmp_path / "missing.csv")
+    with pytest.raises(InputError, match="不支持的文件类型"):
+        open_table(tmp_path / "x.json")
