@@ -56,37 +56,39 @@ def read_contract(path: Path) -> ContractSpec:
     return parse(ContractSpec, load_document(path, what="合同文件"), file=str(path), what="合同文件")
 
 
-def read_experts(path: Path, *, name: str | None = None) -> list[ExpertSpec]:
+def read_experts(source: Path | bytes, *, name: str | None = None) -> list[ExpertSpec]:
     """Experts from a YAML list or a CSV/XLSX table (headers: 姓名、工作单位、专业领域 …).
 
-    ``name`` is how messages name the file (an uploaded file's own name)."""
-    shown = name or path.name
-    if path.suffix.lower() in (".yaml", ".yml"):
-        raw = parse_document(read_input(path, what="专家名单"), name=shown, what="专家名单")
+    ``source`` is a file or the bytes of an uploaded one; ``name`` is how messages name
+    it (and, for bytes, what tells the kind of file by its extension)."""
+    if isinstance(source, Path):
+        shown = name or source.name
+    else:
+        shown = name or "专家名单"
+    suffix = Path(shown).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        data = read_input(source, what="专家名单") if isinstance(source, Path) else source
+        raw = parse_document(data, name=shown, what="专家名单")
         if not isinstance(raw, list):
             raise InputError("专家名单应为列表（每位专家一项）", file=shown)
         records = [(i, r) for i, r in enumerate(raw, start=1)]
     else:
-        from innodrive.indicators.importer import read_table
+        from innodrive.tabular import cell_text, open_table
 
-        try:
-            table = read_table(path)
-        except InputError as exc:
-            exc.file = shown
-            raise
+        table = open_table(source, name=shown, expected=EXPERT_HEADERS)
         fields = [EXPERT_HEADERS.get(h.strip(), h.strip()) for h in table.header]
         missing = [h for h, f in EXPERT_HEADERS.items() if f in ("name", "affiliation", "fields") and f not in fields]
         if missing:
             raise InputError(f"专家名单缺少列：{'、'.join(missing)}", file=shown)
         records = []
-        for row_no, cells in table.rows:
+        for row_no, cells in table.rows():
             rec = {}
             for f, v in zip(fields, cells, strict=False):
-                if v is None or str(v).strip() == "":
-                    continue
-                rec[f] = _cell(f, v)
+                text = cell_text(v)
+                if text:
+                    rec[f] = _cell(f, text)
             records.append((row_no, rec))
-    headers = {v: k for k, v in EXPERT_HEADERS.items()} if path.suffix.lower() not in (".yaml", ".yml") else {}
+    headers = {v: k for k, v in EXPERT_HEADERS.items()} if suffix not in (".yaml", ".yml") else {}
     out: list[ExpertSpec] = []
     problems: list[Problem] = []
     for row, rec in records:
@@ -104,8 +106,7 @@ def read_experts(path: Path, *, name: str | None = None) -> list[ExpertSpec]:
     return out
 
 
-def _cell(field: str, value: Any) -> Any:
-    text = str(value).strip()
+def _cell(field: str, text: str) -> Any:
     if field == "collaborations":  # 单位或人员:年份；…
         items = []
         for part in text.replace("；", ";").split(";"):

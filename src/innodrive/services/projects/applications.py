@@ -163,15 +163,15 @@ def enter_application(store, actor: Actor, spec: ApplicationSpec, *, attachments
         session.flush()
         metas = spec.attachments or [None] * len(attachments)
         file_attachments(session, "application", row.id,
-                         [(a.name, meta.kind if meta else a.kind, meta.blind if meta else a.blind, ref)
-                          for a, ref, meta in zip(attachments, refs, metas, strict=True)], actor=actor)
+                         [(a.name, meta.kind if meta else a.kind, meta.blind if meta else a.blind, a.data, key)
+                          for a, key, meta in zip(attachments, refs, metas, strict=True)], actor=actor)
         audit.record(session, actor=actor.username, action="project_application.enter", entity="project_application",
                      entity_id=row.id,
                      summary=f"代录申报 {row.code}“{row.title}”（{org_name}，申请 {row.requested:g} 万元）："
                              f"资格审查{result.state_label}",
                      after={"code": row.code, "call": call.code, "applicant": org_name, "credit_code": code,
                             "requested": row.requested, "eligibility": result.state, "reasons": result.reasons,
-                            "attachments": [r.sha256 for r in refs]})
+                            "attachments": refs})
         session.flush()
         return app_view(session, row, call)
 
@@ -289,4 +289,4 @@ def attachment(store, actor: Actor, attachment_id: int, *, blobs: BlobStore | No
             require(actor, "projects.read")
             guard(actor, "projects.read", call)
         name, sha = row.file_name, row.sha256
-    return name, (blobs or default_blobs()).read(sha)
+    return name, (blobs or default_blobs()).get(sha)

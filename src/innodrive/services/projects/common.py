@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from innodrive.errors import InputError, NotFound
+from innodrive.errors import NotFound
 from innodrive.projects.db import (
     ApplicationRow,
     AssignmentRow,
@@ -49,17 +49,10 @@ def today() -> dt.date:
 
 
 def region_code_of(text: str) -> str:
-    """A region name or code → its code, or a clear error."""
-    from innodrive.regions import all_regions
+    """A region name or code → its code (the one region resolver), or a clear error."""
+    from innodrive.regions import resolve
 
-    regions = all_regions()
-    t = (text or "").strip()
-    if regions.get(t) is not None:
-        return t
-    r = regions.find(t)
-    if r is None:
-        raise InputError(f"无法识别的地区“{text}”（应为行政区划名称或代码，如 乐山市 或 511100）", field="region")
-    return r.code
+    return resolve(text, field="region").code
 
 
 def region_name(code: str | None) -> str | None:
@@ -173,12 +166,12 @@ def attachments_of(session: Session, owner_kind: str, owner_id: int) -> list[Att
 def file_attachments(session: Session, owner_kind: str, owner_id: int, items, *, actor: Actor) -> None:
     """Record stored blobs as attachments of an application, a check or an output.
 
-    ``items``: ``(name, kind, blind_ok, blob_ref)`` for files already in the blob store."""
+    ``items``: ``(name, kind, blind_ok, data, key)`` for files already put in the blob store."""
     from innodrive.store.schema import utcnow
 
-    for name, kind, blind_ok, ref in items:
-        session.add(AttachmentRow(owner_kind=owner_kind, owner_id=owner_id, file_name=name, sha256=ref.sha256,
-                                  size=ref.size, kind=kind, blind_ok=blind_ok, added_at=utcnow(),
+    for name, kind, blind_ok, data, key in items:
+        session.add(AttachmentRow(owner_kind=owner_kind, owner_id=owner_id, file_name=name, sha256=key,
+                                  size=len(data), kind=kind, blind_ok=blind_ok, added_at=utcnow(),
                                   added_by=actor.username))
 
 

@@ -170,7 +170,8 @@ def record_check(store, actor: Actor, contract_code: str, milestone: int, *, hel
                          recorded_at=utcnow(), recorded_by=actor.username)
         session.add(check)
         session.flush()
-        file_attachments(session, "check", check.id, [(a.name, a.kind, False, ref) for a, ref in refs], actor=actor)
+        file_attachments(session, "check", check.id, [(a.name, a.kind, False, a.data, key) for a, key in refs],
+                         actor=actor)
         before = {"accepted_on": None, "state": contract.state}
         if result == "pass":
             m.accepted_on = held_on
@@ -181,7 +182,7 @@ def record_check(store, actor: Actor, contract_code: str, milestone: int, *, hel
                      summary=f"合同 {contract.code} {MILESTONE_KINDS[m.kind]}“{m.title}”（{held_on.isoformat()}）："
                              f"{CONCLUSION_LABELS[result]}。{comments.strip()}",
                      before=before, after={"accepted_on": m.accepted_on, "state": contract.state,
-                                           "conclusion": result, "attachments": [r.sha256 for _, r in refs]})
+                                           "conclusion": result, "attachments": [key for _, key in refs]})
         session.flush()
         return _project_view(session, contract, today())
 
@@ -349,7 +350,8 @@ def add_output(store, actor: Actor, contract_code: str, *, kind: str, title: str
                         note=(note or "").strip() or None, recorded_at=utcnow(), recorded_by=actor.username)
         session.add(row)
         session.flush()
-        file_attachments(session, "output", row.id, [(a.name, a.kind, False, ref) for a, ref in refs], actor=actor)
+        file_attachments(session, "output", row.id, [(a.name, a.kind, False, a.data, key) for a, key in refs],
+                         actor=actor)
         audit.record(session, actor=actor.username, action="project_output.add", entity="project_contract",
                      entity_id=contract.id,
                      summary=f"项目 {contract.code} 登记成果：{k.label}“{row.title}”"

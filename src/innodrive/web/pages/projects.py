@@ -67,10 +67,9 @@ def _redirect(request: Request, to: str) -> Response:
 
 
 def _date(text: str, field: str, label: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat((text or "").strip())
-    except ValueError:
-        raise InputError(f"{label}应为日期 YYYY-MM-DD（如 2024-06-01），实际为“{text}”", field=field) from None
+    from innodrive.dates import parse_date
+
+    return parse_date(text, field=field, what=label)
 
 
 def _money(text: str, field: str, label: str) -> float:
@@ -474,21 +473,12 @@ def projects_experts(request: Request, actor: ActorDep) -> Response:
 @route(router, "projects_experts_upload")
 async def projects_experts_upload(request: Request, actor: ActorDep,
                                   file: Annotated[UploadFile | None, File()] = None) -> Response:
-    import tempfile
-    from pathlib import Path
-
     from starlette.concurrency import run_in_threadpool
 
     from innodrive.projects.files import read_experts
 
     name, data = await _upload(file, "专家名单（YAML、CSV 或 XLSX）")
-    suffix = Path(name).suffix.lower()
-    if suffix not in (".yaml", ".yml", ".csv", ".xlsx"):
-        raise InputError("专家名单应为 YAML、CSV 或 XLSX 文件", file=name)
-    with tempfile.TemporaryDirectory() as folder:  # the table reader reads files by path
-        path = Path(folder) / f"experts{suffix}"
-        path.write_bytes(data)
-        experts = read_experts(path, name=name)
+    experts = await run_in_threadpool(read_experts, data, name=name)
     r = await run_in_threadpool(P.register_experts, _store(request), actor, experts, file=name)
     page = ExpertsPage(experts=P.list_experts(_store(request), actor),
                        message=f"专家库：新增 {r.added} 人，更新 {r.updated} 人，未变 {r.unchanged} 人")
