@@ -12,11 +12,14 @@ import sys
 
 from innodrive.cli import (  # noqa: F401  (registers commands)
     assess,
+    chains,
     data,
     enterprises,
     extract,
+    index,
     plans,
     projects,
+    province,
     serve,
     settings_cmd,
     status,
