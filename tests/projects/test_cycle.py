@@ -124,14 +124,25 @@ def test_full_cycle_from_call_to_last_tranche(store, office, seeded):
     with pytest.raises(Conflict, match="不能重复计数"):
         P.add_output(store, office, code, kind="invention_patent", title="同一专利", identifier="ZL2025100000001",
                      obtained_on=dt.date(2025, 11, 3))
+    utility = P.add_output(store, office, code, kind="实用新型专利授权", title="一种反应釜（示例）",
+                           identifier="ZL2025200000002", obtained_on=dt.date(2025, 12, 1))
+    assert {(o["indicator"], o["value"]) for o in utility.observations} == {("project_patent_grants", 2.0)}
+    removed = P.remove_output(store, office, utility.output.id, reason="登记错误：该专利不属于本项目")
+    assert [(o["indicator"], o["value"], o["change"]) for o in removed.observations] == [
+        ("project_patent_grants", 1.0, "revise")]
+    from innodrive.indicators.observations import history
+
+    revisions = history(store, region_code="511100", indicator_code="project_patent_grants", period="2025")
+    assert [(r.revision, r.value, r.is_current) for r in revisions] == [(1, 1.0, False), (2, 2.0, False), (3, 1.0, True)]
     P.add_output(store, office, code, kind="新增销售收入", title="电子级二氧化硅销售（示例）", amount=1200,
                  obtained_on=dt.date(2026, 5, 31))
     from innodrive.indicators.observations import latest
 
-    values = {(o.indicator_code, o.period): (o.value, o.source) for o in latest(store, region_codes=["511100"])
+    values = {(o.indicator_code, o.period): o for o in latest(store, region_codes=["511100"])
               if o.indicator_code.startswith("project_")}
-    assert values[("project_new_revenue", "2026")][0] == 1200
-    assert code in values[("project_invention_patent_grants", "2025")][1]
+    assert values[("project_new_revenue", "2026")].value == 1200
+    patents = values[("project_invention_patent_grants", "2025")]
+    assert patents.source.startswith("innodrive 科技项目成果登记") and code in patents.note
 
     # -- 结题验收 and the last tranche ------------------------------------------------------------------
     P.record_check(store, office, code, 3, held_on=dt.date(2026, 6, 25), conclusion="通过", comments="结题验收通过")
@@ -159,7 +170,7 @@ def test_full_cycle_from_call_to_last_tranche(store, office, seeded):
                      "project_review.score", "project_review.second_look", "project_decision.select",
                      "project_decision.publicise", "project_decision.objection", "project_decision.objection_handled",
                      "project_decision.confirm", "project_contract.sign", "project_contract.check",
-                     "project_output.add", "observation.add"):
+                     "project_output.add", "project_output.remove", "observation.add", "observation.revise"):
         assert expected in actions, expected
 
 

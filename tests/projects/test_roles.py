@@ -141,3 +141,15 @@ def test_the_office_enters_a_paper_sheet_for_an_expert(store, office, seeded):
     line = P.assignments(store, office, CALL)[0]
     v = P.submit_scores(store, office, line.assignment_id, split(75))
     assert v.submitted_by == f"{office.username}（代 {line.expert_name} 录入）"
+
+
+def test_a_tampered_attachment_is_refused(store, office, with_attachments):
+    from innodrive.blobs import default_blob_store
+    from innodrive.errors import InputError
+
+    licence = with_attachments.attachments[1]
+    path = default_blob_store().root / licence.sha256[:2] / licence.sha256
+    assert path.read_bytes() == b"%PDF-1.4 licence of the institute"
+    path.write_bytes(b"replaced after it was handed in")
+    with pytest.raises(InputError, match="校验值不符"):
+        P.attachment(store, office, licence.id)

@@ -216,27 +216,3 @@ def test_project_lights_come_from_the_tracking_engine():
         == "completed"
     rectify = [*start, {"held_on": dt.date(2025, 6, 20), "kind": "midterm", "conclusion": "rectify"}]
     assert _status(dt.date(2025, 6, 25), checks=rectify)[1] == "at_risk"
-
-
-# --------------------------------------------------------------------------- attachments
-
-
-def test_attachments_are_stored_once_by_content_and_checked_when_read(tmp_path):
-    import hashlib
-
-    from innodrive.errors import InputError, NotFound
-    from innodrive.projects.blobs import FolderBlobs
-
-    blobs = FolderBlobs(tmp_path / "blobs")
-    key = blobs.put(b"technical plan")
-    assert key == hashlib.sha256(b"technical plan").hexdigest() and blobs.put(b"technical plan") == key
-    assert len(list((tmp_path / "blobs").rglob("*"))) == 2  # one folder, one file
-    assert blobs.get(key) == b"technical plan" and blobs.verify(key)
-    (tmp_path / "blobs" / key[:2] / key).write_bytes(b"changed afterwards")
-    assert not blobs.verify(key)
-    with pytest.raises(InputError, match="校验值不符"):
-        blobs.get(key)
-    with pytest.raises(NotFound):
-        blobs.get("0" * 64)
-    with pytest.raises(NotFound, match="无效的文件标识"):
-        blobs.get("../../etc/passwd")

@@ -20,6 +20,5 @@ Modules, following the data:
 * :mod:`.funds` — milestones, tranches and the checks on money movements;
 * :mod:`.lights` — a contract's light from the tracking engine;
 * :mod:`.outputs` — patents, 成果 and revenue counted into catalogue indicators;
-* :mod:`.blobs` — attachments stored by SHA-256;
 * :mod:`.example` — constructed example data (labelled as constructed).
 """

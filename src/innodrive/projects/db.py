@@ -1,6 +1,6 @@
 """The tables of the projects domain, on the store's declarative ``Base``.
 
-Created by the migration ``0004_projects``. Declared parts of a call (eligibility,
+Created by the migration ``0006_projects``. Declared parts of a call (eligibility,
 criteria, review method) are kept as the JSON of the call file: they are read back
 and interpreted, never queried column by column. Money is ``Numeric(14, 4)`` in 万元
 (exact to the 元), returned as ``float``.

@@ -85,6 +85,12 @@ def totals(items: list[OutputItem]) -> dict[Key, tuple[float, list[str]]]:
     return out
 
 
-def source_text(projects: list[str]) -> str:
+SOURCE = "innodrive 科技项目成果登记（财政资助的科技计划项目，含揭榜挂帅项目）"
+
+
+def note_text(projects: list[str]) -> str:
+    """Which projects a total counts (the source stays the same, so a new project is a revision)."""
+    if not projects:
+        return "仅统计在 innodrive 登记的项目成果；目前没有登记的成果"
     names = "、".join(sorted(projects)[:20]) + ("等" if len(projects) > 20 else "")
-    return f"innodrive 科技项目成果登记（{len(projects)} 个项目：{names}）"
+    return f"仅统计在 innodrive 登记的项目成果；{len(projects)} 个项目：{names}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from innodrive.blobs import BlobStore, default_blob_store, sha256_hex
 from innodrive.enterprises import credit_code as cc
 from innodrive.enterprises import directory
 from innodrive.enterprises.rules import PROGRAMMES
@@ -20,7 +21,6 @@ from innodrive.enterprises.states import STATE_LABELS
 from innodrive.errors import Conflict, Forbidden, InputError, NotFound
 from innodrive.projects import eligibility as elig
 from innodrive.projects.blind import anonymous_code
-from innodrive.projects.blobs import BlobStore, default_blobs
 from innodrive.projects.db import ApplicationRow, AssignmentRow, AttachmentRow, CallRow, ExpertRow
 from innodrive.projects.specs import ApplicationSpec, CreditCheck
 from innodrive.services.access import require
@@ -118,7 +118,7 @@ def enter_application(store, actor: Actor, spec: ApplicationSpec, *, attachments
             raise InputError(problem, file=file, field="applicant.credit_code")
     # Content-addressed blobs are written before the transaction: a failed entry leaves at
     # most an unreferenced file, never a record without its bytes.
-    blobs = blobs or default_blobs()
+    blobs = blobs or default_blob_store()
     refs = [blobs.put(a.data) for a in attachments]
 
     def work(session) -> ApplicationView:
@@ -289,4 +289,7 @@ def attachment(store, actor: Actor, attachment_id: int, *, blobs: BlobStore | No
             require(actor, "projects.read")
             guard(actor, "projects.read", call)
         name, sha = row.file_name, row.sha256
-    return name, (blobs or default_blobs()).get(sha)
+    data = (blobs or default_blob_store()).get(sha)
+    if sha256_hex(data) != sha:
+        raise InputError(f"附件“{name}”的内容与登记时的校验值不符（存储中的文件已被改动），请联系管理员")
+    return name, data

@@ -13,10 +13,10 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from innodrive.blobs import BlobStore, default_blob_store
 from innodrive.errors import Conflict, InputError, NotFound, ValidationFailed
 from innodrive.projects import lights
 from innodrive.projects import outputs as out_kinds
-from innodrive.projects.blobs import BlobStore, default_blobs
 from innodrive.projects.db import (
     ApplicationRow,
     CallRow,
@@ -152,7 +152,7 @@ def record_check(store, actor: Actor, contract_code: str, milestone: int, *, hel
         raise InputError(f"验收结论“{conclusion}”无法识别：应为 通过、整改 或 不通过", field="conclusion")
     if not (comments or "").strip():
         raise InputError("请填写验收意见", field="comments")
-    refs = [(a, (blobs or default_blobs()).put(a.data)) for a in attachments or []]
+    refs = [(a, (blobs or default_blob_store()).put(a.data)) for a in attachments or []]
 
     def work(session: Session) -> ProjectView:
         contract = _open_contract(session, actor, contract_code, action="验收")
@@ -292,12 +292,11 @@ def _recount(session: Session, actor: Actor, region_code: str, keys: set[tuple[s
         total, projects = totals.get((region_code, code, period), (0.0, []))
         unit = catalogue.get(code).unit
         value = NewValue(region_code=region_code, indicator_code=code, period=period, value=total, unit=unit,
-                         source=out_kinds.source_text(projects) if projects else "innodrive 科技项目成果登记（无登记成果）",
-                         note="仅统计在 innodrive 登记的财政科技计划项目成果")
+                         source=out_kinds.SOURCE, note=out_kinds.note_text(projects))
         current = current_by_key(session, indicator_codes=[code], region_codes=[region_code])
         [change] = plan_changes([value], {value.key: current[value.key]} if value.key in current else {})
-        if change.kind == "same":
-            continue
+        if change.kind not in ("add", "revise"):
+            continue  # unchanged (or the same value already stated by another source)
         if change.kind == "add" and total == 0:
             continue  # nothing was counted before and nothing is now: no value to state
         apply_changes(session, [change], origin="reported", actor=actor.username, batch_id=None)
@@ -330,7 +329,7 @@ def add_output(store, actor: Actor, contract_code: str, *, kind: str, title: str
         if quantity <= 0 or quantity != int(quantity):
             raise InputError(f"{k.label}的数量应为正整数", field="quantity")
         amount = None
-    refs = [(a, (blobs or default_blobs()).put(a.data)) for a in attachments or []]
+    refs = [(a, (blobs or default_blob_store()).put(a.data)) for a in attachments or []]
 
     def work(session: Session) -> OutputResult:
         contract = contract_row(session, contract_code)

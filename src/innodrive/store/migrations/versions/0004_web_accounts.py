@@ -1,7 +1,7 @@
 """web workbench: accounts, API tokens, sessions, sign-in attempts, staged uploads, published summaries
 
 Revision ID: 0004_web_accounts
-Revises: 0004_industry_chains
+Revises: 0005_living_plan
 Create Date: 2026-12-01 07:30:00
 
 Owned by innodrive.accounts (models: innodrive.accounts.db).
@@ -15,7 +15,7 @@ from alembic import op
 import innodrive.accounts.db  # noqa: F401  (registers the models on the shared Base)
 
 revision = "0004_web_accounts"
-down_revision = "0004_industry_chains"
+down_revision = "0005_living_plan"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """projects: 揭榜挂帅 and S&T project calls, applications, review, 公示, contracts, milestones, funds, outputs
 
-Revision ID: 0005_projects
+Revision ID: 0006_projects
 Revises: 0004_web_accounts
 Create Date: 2026-12-01 09:00:00
 
@@ -14,7 +14,7 @@ from alembic import op
 
 import innodrive.projects.db  # noqa: F401  (registers the models on the shared Base)
 
-revision = "0005_projects"
+revision = "0006_projects"
 down_revision = "0004_web_accounts"
 branch_labels = None
 depends_on = None
