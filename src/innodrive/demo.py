@@ -65,6 +65,10 @@ def steps(examples: list[Path]) -> list[tuple[str, list[str]]]:
          ["enterprises", "funnel", "--records", str(ROOT / "examples" / "enterprises" / "示例培育台账.csv"),
           "--registry", str(ROOT / "examples" / "enterprises" / "示例企业登记表.csv"), "--region", "宜宾市",
           "--year", "2022", "--on", "2024-06-30"]),
+        ("揭榜挂帅：构造示例榜单、申报与评审专家 / 揭榜挂帅: a constructed call, applications and experts",
+         ["projects", "example", "--out", str(demo_home() / "揭榜挂帅示例"), "--load", "--by", "demo"]),
+        ("分配评审专家：回避利益冲突、工作量均衡 / reviewers assigned without conflicts, load balanced",
+         ["projects", "assign", "JB-2024-01", "--on", "2024-05-06", "--by", "demo"]),
     ]
 
 

@@ -19,6 +19,7 @@ from innodrive.cli import (  # noqa: F401  (registers commands)
     index,
     market,
     plans,
+    projects,
     province,
     report,
     serve,

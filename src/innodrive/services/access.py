@@ -68,6 +68,16 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "market.contract": (frozenset({O}), "登记技术合同并计入技术合同统计"),
 
     # --- 揭榜挂帅 and S&T projects (innodrive.projects) ---
+    "projects.read": (frozenset({O, E}), "查看科技项目（榜单、申报、评审结果、合同）"),
+    "projects.calls.write": (frozenset({O}), "发布榜单（指南）"),
+    "projects.apply": (frozenset({O}), "代申报单位录入申报材料"),
+    "projects.experts.manage": (frozenset({O}), "管理评审专家库"),
+    "projects.assign": (frozenset({O}), "分配评审专家和办理回避"),
+    "projects.review": (frozenset({R}), "评审打分（仅本人的评审任务）"),
+    "projects.scores.enter": (frozenset({O}), "代评审专家录入纸质评分表"),
+    "projects.decide": (frozenset({O}), "确定拟立项、组织公示和处理异议"),
+    "projects.contracts": (frozenset({O}), "签订合同、节点验收和资金拨付"),
+    "projects.outputs": (frozenset({O}), "登记项目成果"),
 
     # --- talent services (innodrive.talent) ---
     "talent.read": (frozenset({O, C}), "查看人才库（个人信息脱敏显示）"),

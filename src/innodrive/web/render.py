@@ -60,9 +60,12 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("人才服务", "talent_requests"),
     ("人才考核", "talent_figures"),
     ("技术市场", "market_results"),
+    ("科技项目", "projects"),
+    ("我的评审", "reviews"),
     ("审计日志", "audit"),
     ("账号管理", "admin_users"),
     ("公开摘要", "public_summary"),
+    ("立项公示", "publicity"),
 )
 
 

@@ -4,6 +4,22 @@ from __future__ import annotations
 
 
 def routers() -> list:
-    from innodrive.web.pages import admin, audit, board, data, enterprises, market, plans, public, session, talent, tasks
+    from innodrive.web.pages import (
+        admin,
+        audit,
+        board,
+        data,
+        enterprises,
+        market,
+        plans,
+        projects,
+        public,
+        session,
+        talent,
+        tasks,
+    )
 
-    return [m.router for m in (session, public, admin, board, plans, tasks, data, audit, enterprises, talent, market)]
+    return [
+        m.router
+        for m in (session, public, admin, board, plans, tasks, data, audit, enterprises, talent, market, projects)
+    ]
