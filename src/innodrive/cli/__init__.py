@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from innodrive.cli import assess, data, enterprises, extract, plans, report, settings_cmd, status  # noqa: F401  (registers commands)
+from innodrive.cli import assess, data, enterprises, extract, kaohe, plans, report, settings_cmd, status  # noqa: F401  (registers commands)
 from innodrive.cli.app import app
 from innodrive.errors import InnodriveError
 

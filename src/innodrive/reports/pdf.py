@@ -56,8 +56,13 @@ def _styles(font: str):
 
 
 def _p(text: str, style, lead: str | None = None):
+    from reportlab.lib.enums import TA_JUSTIFY
     from reportlab.platypus import Paragraph as P
 
+    if style.alignment == TA_JUSTIFY:
+        # reportlab stretches ordinary spaces when it justifies a CJK line and can then push
+        # the line's last characters past the margin; no-break spaces are not stretched
+        text = text.replace(" ", "\u00a0")
     body = escape(text)
     if lead:
         body = f"<b>{escape(lead)}</b>{body}"
@@ -101,6 +106,19 @@ def _table(block: Table, font: str, styles) -> list:
     return out
 
 
+def _chinese_line_breaking() -> None:
+    """Teach reportlab's CJK line breaking that Chinese closing punctuation (，。；：…)
+    cannot start a line: it lists Japanese and ASCII marks only, and would otherwise
+    begin a line with a comma. Such a mark hangs in the margin (one at most)."""
+    import reportlab.lib.textsplit as rl_textsplit
+    import reportlab.platypus.paragraph as rl_paragraph
+
+    for module in (rl_textsplit, rl_paragraph):  # one-fragment and many-fragment paragraphs
+        missing = "".join(ch for ch in L.HANGING if ch not in module.ALL_CANNOT_START)
+        if missing:
+            module.ALL_CANNOT_START += missing
+
+
 def render_pdf(document: OfficialDocument) -> bytes:
     """The document as PDF bytes."""
     from reportlab.lib.colors import Color, black
@@ -119,6 +137,7 @@ def render_pdf(document: OfficialDocument) -> bytes:
 
     from innodrive.reports.fonts import reportlab_font
 
+    _chinese_line_breaking()
     font = reportlab_font()
     registerFontFamily(font, normal=font, bold=font, italic=font, boldItalic=font)
     st = _styles(font)

@@ -12,6 +12,10 @@ defaults in ``innodrive/reports/templates``). It holds
   ``for: x in items`` with ``blocks`` repeats blocks for each item;
 * ``attachments`` — the names in the 附件说明; ``fonts`` — font names for Word.
 
+Text is laid out as Chinese official text is: a space next to a Chinese character is
+dropped (so YAML's folded ``>-`` lines join without a gap), and each line of a
+``text`` block is one paragraph.
+
 Every string is Jinja text over the data the writer supplies (``{{ year }}``,
 ``{{ units | join('、') }}``, ``{{ score | num(2) }}``), evaluated in a sandbox with
 strict undefined names. **Numbers come only from the data**: the literal text of the
@@ -52,6 +56,8 @@ TEMPLATE_PACKAGE = "innodrive.reports.templates"
 HEADER_FIELDS = ("issuer_mark", "doc_number", "title", "recipients", "signature", "date", "cc", "printed_by",
                  "printed_on")
 _DIGIT = re.compile(r"[0-9０-９]")
+_WIDE = r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]"
+_CJK_SPACE = re.compile(rf"(?<={_WIDE})[ \t]+|[ \t]+(?={_WIDE})")
 _FOR = re.compile(r"^\s*([A-Za-z_]\w*)\s+in\s+(.+?)\s*$")
 
 
@@ -409,7 +415,7 @@ def render_document(template: DocumentTemplate, context: dict[str, Any], *, tabl
             elif b.text is not None:
                 for line in r.text(b.text, f"{here}.text", extra).splitlines():
                     if line.strip():
-                        blocks.append(Paragraph(text=line.strip()))
+                        blocks.append(Paragraph(text=join_lines(line.strip())))
             elif b.table is not None:
                 name = r.text(b.table, f"{here}.table", extra)
                 if name not in tables:
@@ -433,6 +439,12 @@ def render_document(template: DocumentTemplate, context: dict[str, Any], *, tabl
         blocks=tuple(blocks), attachments=attachments, data_note=data_note,
         fonts=Fonts(**template.fonts), subject=subject, keywords=keywords,
     )
+
+
+def join_lines(text: str) -> str:
+    """No spaces next to Chinese characters: YAML's folded lines join with a space, and
+    Chinese official text never sets a space beside a character or a number."""
+    return _CJK_SPACE.sub("", text)
 
 
 def template_text(kind: str) -> str:
