@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -65,7 +66,19 @@ def height_for(chart: BarChart) -> float:
 
 
 def render_png(chart: BarChart, *, dpi: int = 200) -> bytes:
-    """The chart as PNG bytes (deterministic for the same spec and font)."""
+    """The chart as PNG bytes (deterministic for the same spec and font; the last few
+    are remembered, since drawing is the slow part of a document)."""
+    from innodrive.reports.fonts import find_font
+
+    return _render_cached(chart.model_dump_json(), dpi, str(find_font().path))
+
+
+@lru_cache(maxsize=32)
+def _render_cached(spec: str, dpi: int, font_path: str) -> bytes:
+    return _render(BarChart.model_validate_json(spec), dpi=dpi)
+
+
+def _render(chart: BarChart, *, dpi: int) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
