@@ -10,7 +10,20 @@ from __future__ import annotations
 
 import sys
 
-from innodrive.cli import assess, data, enterprises, extract, kaohe, plans, report, settings_cmd, status  # noqa: F401  (registers commands)
+from innodrive.cli import (  # noqa: F401  (registers commands)
+    assess,
+    chains,
+    data,
+    enterprises,
+    extract,
+    index,
+    kaohe,
+    plans,
+    province,
+    report,
+    settings_cmd,
+    status,
+)
 from innodrive.cli.app import app
 from innodrive.errors import InnodriveError
 
