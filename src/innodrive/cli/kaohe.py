@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from innodrive.cli.app import app
-from innodrive.cli.output import err, escape, out, warn
+from innodrive.cli.output import err, escape, out, print_table, warn
 from innodrive.errors import InputError
 
 kaohe_app = typer.Typer(help="年度考核：分类考核框架及年度调整、考核方案、考核数据、加扣分事项、计分与解释、申诉、定档、资金分配测算。",
@@ -73,7 +73,7 @@ def _print_framework(f) -> None:
         kind = {"bonus": "加分项", "deduction": "扣分项", "veto": "否决项"}[it.kind]
         rule = f"每项 {it.points_each:g} 分，最多 {it.max:g} 分" if it.points_each is not None else f"条件 {it.when}"
         t.add_row(escape(it.name), kind + ("（任务台账）" if it.source != "items" else ""), escape(rule))
-    out.print(t)
+    print_table(t)
     if f.bonus_cap is not None:
         out.print(f"加分合计上限 {f.bonus_cap:g} 分；计入{'牵头' if f.task_role == 'lead' else '牵头和配合'}任务；"
                   f"没有到期任务时按{'满分' if f.no_tasks == 'full' else '未知'}计")
@@ -132,7 +132,7 @@ def framework_list(
     for f in rows:
         t.add_row(escape(f.unit_type), str(f.year), str(f.revision), escape(f.name), str(len(f.indicators)),
                   f"{f.full_marks:g}", escape(f.file_name), escape(f.added_by), f.added_at.strftime("%Y-%m-%d %H:%M"))
-    out.print(t)
+    print_table(t)
 
 
 @framework_app.command("show")
@@ -237,7 +237,7 @@ def cycles_command(by: str | None = typer.Option(None, "--by", help=BY_HELP)) ->
         window = f"{c.appeal_opens}—{c.appeal_closes}" if c.appeal_opens else "未设"
         t.add_row(str(c.id), str(c.year), escape(c.name), c.stage_name, str(len(c.units)), str(len(c.runs)),
                   str(c.appeals_pending), window)
-    out.print(t)
+    print_table(t)
 
 
 @kaohe_app.command("import")
@@ -302,7 +302,7 @@ def items_command(
     for i in rows:
         t.add_row(str(i.id), escape(i.unit), {"bonus": "加分", "deduction": "扣分", "veto": "否决"}[i.kind],
                   escape(i.name), escape(i.title), escape(i.evidence), escape(i.withdrawn or "有效"))
-    out.print(t)
+    print_table(t)
 
 
 @kaohe_app.command("score")
@@ -349,7 +349,7 @@ def _print_results(view) -> None:
                 notes.append("经申诉更正：" + "、".join(f"#{c}" for c in u.corrections))
             t.add_row(str(u.rank), escape(u.unit), escape(u.unit_type), _num(u.total), _num(u.base),
                       _num(u.over_bonus + u.item_bonus), _num(u.deduction), escape(u.grade), escape("；".join(notes)))
-        out.print(t)
+        print_table(t)
         out.print(f"[dim]{escape(g.grade_rule)}[/dim]")
     if r.data_note:
         warn(r.data_note)
@@ -410,7 +410,7 @@ def explain_command(
         src = r.actual.source.text + (f"；目标：{r.target.source.text}" if r.target else "")
         t.add_row(escape(r.name), f"{r.points:g}", _num(r.base), _num(r.bonus) if r.bonus else "",
                   escape(r.formula), escape(src))
-    out.print(t)
+    print_table(t)
     if u.items:
         it = Table(title="加分、扣分和否决事项")
         for col in ("类别", "事项", "事由", "分值", "依据", "说明"):
@@ -418,7 +418,7 @@ def explain_command(
         for i in u.items:
             it.add_row({"bonus": "加分", "deduction": "扣分", "veto": "否决"}[i.kind], escape(i.name), escape(i.title),
                        f"{i.points:+.2f}", escape(i.evidence), escape(i.note or ""))
-        out.print(it)
+        print_table(it)
     out.print(f"总分 = 基础分 {u.base:.2f} + 超目标加分 {u.over_bonus:.2f} + 事项加分 {u.item_bonus:.2f} − 扣分 "
               f"{u.deduction:.2f}" + ("；一票否决，总分计为 0" if u.vetoed else "") + f" = {u.total:.2f}")
 
@@ -480,7 +480,7 @@ def allocate_command(
         for line in a.lines:
             t.add_row(str(line.rank), escape(line.unit), _num(line.total), escape(line.grade), _num(line.weight),
                       f"{line.amount:.{a.decimals}f}", escape(line.reason))
-        out.print(t)
+        print_table(t)
         out.print(f"{escape(a.rule)}；合计 {a.allocated:.{a.decimals}f} {escape(a.unit)}")
     if not views:
         warn("考核方案没有设置资金分配规则（可用 --pool、--floor、--method 做模拟）")
@@ -580,7 +580,7 @@ def appeal_list(
             change = f"{a.effect['before']['total']:.2f} → {a.effect['after']['total']:.2f}"
         t.add_row(str(a.id), escape(a.unit), escape(a.subject_label), escape(a.claim),
                   escape("、".join(f.file_name for f in a.files)), a.state_name, escape(a.decision or ""), change)
-    out.print(t)
+    print_table(t)
 
 
 @appeal_app.command("decide")
