@@ -21,8 +21,12 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("home", "INNODRIVE_HOME", ".innodrive",
-            "工作目录：默认数据库文件和上传证据材料存放于此"),
+    Setting("home", "INNODRIVE_HOME", "~/.local/share/innodrive",
+            "工作目录：默认数据库文件和证明材料存放于此（默认为当前用户的数据目录，"
+            "设置了 XDG_DATA_HOME 时为其下的 innodrive；与运行命令时所在的目录无关）"),
+    Setting("blobs", "INNODRIVE_BLOBS", "",
+            "证明材料存储目录（按 SHA-256 存放，数据库中只记哈希值）；留空则为工作目录下的 blobs。"
+            "多台机器共用一个 PostgreSQL 数据库时应指向同一个共享目录"),
     Setting("database_url", "INNODRIVE_DATABASE_URL", "",
             "数据库地址（SQLAlchemy URL）；留空则使用工作目录下的 SQLite 文件 innodrive.sqlite"),
     Setting("max_input_mb", "INNODRIVE_MAX_INPUT_MB", "200",
@@ -49,14 +53,37 @@ def get(name: str) -> str:
 
 
 def home() -> Path:
-    return Path(get("home"))
+    """The working folder: ``INNODRIVE_HOME``, else the per-user data folder
+    (``$XDG_DATA_HOME/innodrive`` or ``~/.local/share/innodrive``) — never the folder the
+    command happens to be run from, so a database is not lost by changing directory."""
+    value = os.environ.get("INNODRIVE_HOME", "").strip()
+    if value:
+        return Path(value).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    if xdg:
+        return Path(xdg).expanduser() / "innodrive"
+    return Path(_BY_NAME["home"].default).expanduser()
+
+
+MAX_INPUT_MB_CEILING = 1024 * 1024  # one terabyte: anything above is a typo, not a limit
 
 
 def max_input_bytes() -> int:
+    """``INNODRIVE_MAX_INPUT_MB`` in bytes; a value that is not a positive finite number
+    of megabytes is refused with a message instead of being ignored."""
+    import math
+
+    from innodrive.errors import InputError
+
+    raw = get("max_input_mb").strip()
     try:
-        return int(float(get("max_input_mb")) * 1024 * 1024)
+        mb = float(raw)
     except ValueError:
-        return int(float(_BY_NAME["max_input_mb"].default) * 1024 * 1024)
+        mb = float("nan")
+    if not math.isfinite(mb) or mb <= 0 or mb > MAX_INPUT_MB_CEILING:
+        raise InputError(f"环境变量 INNODRIVE_MAX_INPUT_MB 的值“{raw}”无效：应为 1 到 {MAX_INPUT_MB_CEILING} 之间的"
+                         f"兆字节数（如 200）", field="INNODRIVE_MAX_INPUT_MB")
+    return int(mb * 1024 * 1024)
 
 
 def debug() -> bool:

@@ -9,6 +9,8 @@ err = Console(stderr=True, highlight=False)
 
 
 def warn(message: str) -> None:
+    """A warning line. ``message`` is Rich markup: escape user text with :func:`escape`
+    (a column named ``[/x]`` must be shown, not read as a closing tag)."""
     err.print(f"[yellow]警告[/yellow]：{message}", markup=True, highlight=False)
 
 

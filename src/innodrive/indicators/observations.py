@@ -85,9 +85,10 @@ class Current:
 @dataclass(slots=True)
 class Change:
     """What storing one value would do: ``add`` a first revision, ``revise`` the
-    current one (``before`` is its value), or leave it ``same``."""
+    current one (``before`` is its value), record a further ``source`` of an unchanged
+    value, or leave it ``same``."""
 
-    kind: Literal["add", "revise", "same"]
+    kind: Literal["add", "revise", "source", "same"]
     new: NewValue
     before: Current | None = None
 
@@ -126,18 +127,43 @@ def current_by_key(session: Session, *, indicator_codes: Iterable[str], origin: 
     return out
 
 
-def plan_changes(values: list[NewValue], current: dict[Key, Observation]) -> list[Change]:
-    """Pure: compare new values with the current revisions (same value, source and note = no change)."""
+def plan_changes(values: list[NewValue], current: dict[Key, Observation],
+                 extra_sources: dict[int, set[str]] | None = None) -> list[Change]:
+    """Pure: compare new values with the current revisions.
+
+    The same value from the same source (and note) is no change. The same value from
+    another source is a second ``source`` of it — two publications agreeing — not a
+    revision (otherwise two files would undo each other on every import). A different
+    value, or a changed note, is a revision.
+    """
+    extra_sources = extra_sources or {}
     changes = []
     for v in values:
         old = current.get((v.region_code, v.indicator_code, v.period))
         if old is None:
             changes.append(Change("add", v))
-        elif old.value == v.value and old.unit == v.unit and old.source == v.source and (old.note or None) == (v.note or None):
-            changes.append(Change("same", v, old))
+        elif old.value == v.value and old.unit == v.unit:
+            if old.source == v.source or v.source in extra_sources.get(old.id, ()):
+                same_note = (old.note or None) == (v.note or None) or old.source != v.source
+                changes.append(Change("same" if same_note else "revise", v, old))
+            else:
+                changes.append(Change("source", v, old))
         else:
             changes.append(Change("revise", v, old))
     return changes
+
+
+def extra_sources_of(session: Session, observation_ids: Iterable[int]) -> dict[int, set[str]]:
+    """The further sources recorded for these observations."""
+    from innodrive.store.schema import ObservationSourceRow
+
+    ids = sorted(set(observation_ids))
+    out: dict[int, set[str]] = {}
+    t = ObservationSourceRow.__table__.c
+    for i in range(0, len(ids), 1000):
+        for r in session.execute(select(t.observation_id, t.source).where(t.observation_id.in_(ids[i:i + 1000]))):
+            out.setdefault(r.observation_id, set()).add(r.source)
+    return out
 
 
 def apply_changes(session: Session, changes: list[Change], *, origin: Origin, actor: str, batch_id: int | None,
@@ -148,7 +174,14 @@ def apply_changes(session: Session, changes: list[Change], *, origin: Origin, ac
     readers never see two current values or none.
     """
     now = utcnow()
-    writes = [c for c in changes if c.kind != "same"]
+    sources = [c for c in changes if c.kind == "source"]
+    if sources:
+        from innodrive.store.schema import ObservationSourceRow
+
+        session.execute(ObservationSourceRow.__table__.insert(), [
+            {"observation_id": c.before.id, "source": c.new.source, "note": c.new.note, "batch_id": batch_id,
+             "recorded_at": now, "recorded_by": actor} for c in sources])
+    writes = [c for c in changes if c.kind in ("add", "revise")]
     superseded = [c.before.id for c in writes if c.before is not None]
     for i in range(0, len(superseded), 1000):
         session.execute(update(ObservationRow).where(ObservationRow.id.in_(superseded[i:i + 1000]))
@@ -156,19 +189,7 @@ def apply_changes(session: Session, changes: list[Change], *, origin: Origin, ac
     total = len(writes)
     if not total:
         return
-    # Bulk path: one driver-level executemany per chunk, without per-row statement
-    # compilation (an import writes up to hundreds of thousands of rows). The only
-    # values needing the dialect's conversion (timestamp, boolean) are the same for
-    # every row, so they are converted once.
-    conn = session.connection()
-    dialect = conn.dialect
-    table = ObservationRow.__table__
-    columns = ("region_code", "indicator_code", "period", "origin", "revision", "is_current", "value", "unit",
-               "value_as_written", "unit_as_written", "source", "note", "batch_id", "recorded_at", "recorded_by")
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-    now_db = _bind(table.c.recorded_at.type, dialect, now)
-    true_db = _bind(table.c.is_current.type, dialect, True)
+    conn, sql, now_db, true_db = bulk_insert(session, now)
     for i in range(0, total, chunk):
         rows = [(c.new.region_code, c.new.indicator_code, c.new.period, origin,
                  (c.before.revision + 1) if c.before is not None else 1, true_db, c.new.value, c.new.unit,
@@ -177,6 +198,26 @@ def apply_changes(session: Session, changes: list[Change], *, origin: Origin, ac
         conn.exec_driver_sql(sql, rows)
         if progress is not None:
             progress("write", min(i + chunk, total), total)
+
+
+def bulk_insert(session: Session, now: dt.datetime):
+    """``(connection, INSERT statement, now, True)`` for writing observation rows in bulk.
+
+    One driver-level executemany per chunk, without per-row statement compilation (an
+    import writes up to a million rows). The only values needing the dialect's
+    conversion (timestamp, boolean) are the same for every row, so they are converted
+    once here. Rows are tuples in the order of :data:`INSERT_COLUMNS`.
+    """
+    conn = session.connection()
+    dialect = conn.dialect
+    table = ObservationRow.__table__
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(INSERT_COLUMNS)}) VALUES ({', '.join([mark] * len(INSERT_COLUMNS))})"
+    return conn, sql, _bind(table.c.recorded_at.type, dialect, now), _bind(table.c.is_current.type, dialect, True)
+
+
+INSERT_COLUMNS = ("region_code", "indicator_code", "period", "origin", "revision", "is_current", "value", "unit",
+                  "value_as_written", "unit_as_written", "source", "note", "batch_id", "recorded_at", "recorded_by")
 
 
 def _bind(type_, dialect, value):
