@@ -43,6 +43,7 @@ import datetime as dt
 import pytest
 from tests.kaohe.conftest import OFFICE
 
+from innodrive.blobs import Upload
 from innodrive.errors import Conflict, InputError
 from innodrive.services import kaohe as svc
 from innodrive.services.actor import Actor, Role
@@ -128,7 +129,7 @@ def test_an_appeal_changes_a_score_and_the_change_is_audited(example):
     appeal = svc.file_appeal(store, COUNTY, cycle, unit="金口河区", subject="indicator:fiscal_sti_expenditure_share",
                              claim="统计数据漏报：本区2024年地方财政科技支出占比1.0%，见财政决算报表",
                              requested={"value": 1.0},
-                             files=[svc.EvidenceUpload(name="金口河区2024年财政决算表.pdf", data=b"%PDF-1.4 constructed")],
+                             files=[Upload(name="金口河区2024年财政决算表.pdf", data=b"%PDF-1.4 constructed")],
                              today=IN_WINDOW)
     assert appeal.state == "pending" and appeal.files[0].file_name == "金口河区2024年财政决算表.pdf"
     decided = svc.decide_appeal(store, OFFICE, appeal.id, accept=True, reason="经核对财政决算报表，数据属实")

@@ -536,10 +536,10 @@ def appeal_file(
     示例：innodrive kaohe appeal file 金口河区 --year 2024 --subject indicator:fiscal_sti_expenditure_share
           --value 1.0 --claim "统计数据漏报" --evidence 财政决算表.pdf
     """
-    from innodrive.safeio import read_input
+    from innodrive.blobs import Upload
     from innodrive.services import kaohe as svc
 
-    files = [svc.EvidenceUpload(name=p.name, data=read_input(p, what="证明材料")) for p in evidence]
+    files = [Upload.from_path(p, what="证明材料") for p in evidence]
     requested = {"value": value, "kind": "target" if target else None, "completed_on": completed_on}
     store, actor = _open(by)
     try:

@@ -30,7 +30,6 @@ SCHEME = "考核方案-2024.yaml"
 VALUES = "考核数据-2024（构造）.csv"
 ITEMS = "加扣分事项-2024（构造）.csv"
 LOADED_ON = dt.date(2025, 1, 10)  # the day the example's data are complete (before the 申诉 window)
-REVIEWER = "示例审核人"
 
 
 class Loaded(BaseModel):
@@ -51,35 +50,49 @@ def folder() -> Path:
 
 
 def load_example(store, actor, *, base: Path | None = None) -> Loaded:
-    """Load every file of the example into ``store``; returns the new cycle's id."""
-    from innodrive.extraction import extract_path
-    from innodrive.indicators.importer import import_file
-    from innodrive.plans.progress import list_tasks, report_progress, review_report
-    from innodrive.plans.storage import add_plan
-    from innodrive.safeio import read_input
+    """Load every file of the example into ``store``; returns the new cycle's id.
+
+    ``actor`` is the office that runs the 考核; each unit files its own reports under a
+    constructed 责任单位 account (``<单位>联络员``), and the office reviews them.
+    """
+    from innodrive.blobs import Upload
+    from innodrive.services import data as data_svc
     from innodrive.services import kaohe as svc
+    from innodrive.services import plans as plans_svc
+    from innodrive.services import tasks as tasks_svc
+    from innodrive.services.actor import Actor, Role
 
     base = base or folder()
-    added = add_plan(store, extract_path(base / PLAN), actor=actor.username)
+    batch = plans_svc.add_documents(store, actor, [Upload.from_path(base / PLAN, what="任务清单")])
+    added = batch.files[0]
+    if added.outcome == "failed":
+        raise InputError(f"示例任务清单未能读入：{added.error}", file=PLAN)
+    from innodrive.plans.progress import list_tasks
+
     tasks = {t.title: t for t in list_tasks(store, plan_id=added.plan_id)}
-    text = read_input(base / REPORTS).decode("utf-8-sig")
+    text = Upload.from_path(base / REPORTS, what="任务进展").data.decode("utf-8-sig")
     n_reports = 0
     for rec in csv.DictReader(io.StringIO(text)):
         task = tasks.get(rec["任务"])
         if task is None:
             raise InputError(f"示例任务进展中的任务“{rec['任务']}”不在任务清单中", file=REPORTS)
-        report = report_progress(store, task_id=task.id, as_of=dt.date.fromisoformat(rec["日期"]), status=rec["状态"],
-                                 narrative=rec["进展情况"], reporter=f"{rec['单位']}联络员",
-                                 percent=float(rec["完成比例"]), unit=rec["单位"], today=LOADED_ON)
-        review_report(store, report_id=report.id, approve=rec["审核"] == "通过", reviewer=REVIEWER,
-                      reason=rec["审核意见"] or None)
+        unit = Actor(username=f"{rec['单位']}联络员", role=Role.UNIT, unit=rec["单位"], via=actor.via)
+        report = tasks_svc.report(store, unit, task_id=task.id, as_of=dt.date.fromisoformat(rec["日期"]),
+                                  status=rec["状态"], narrative=rec["进展情况"], percent=float(rec["完成比例"]),
+                                  today=LOADED_ON)
+        tasks_svc.review(store, actor, report_id=report.id, approve=rec["审核"] == "通过",
+                         reason=rec["审核意见"] or None)
         n_reports += 1
-    stats = import_file(store, base / STATS, actor=actor.username)
+    stats = data_svc.import_table(store, actor, Upload.from_path(base / STATS, what="统计数据"))
+
+    def read(name: str) -> bytes:
+        return Upload.from_path(base / name).data
+
     for name in FRAMEWORKS:
-        svc.add_framework(store, actor, read_input(base / name), file_name=name)
-    cycle = svc.create_cycle(store, actor, read_input(base / SCHEME), file_name=SCHEME)
-    values = svc.import_values(store, actor, cycle.id, read_input(base / VALUES), file_name=VALUES)
-    items = svc.import_items(store, actor, cycle.id, read_input(base / ITEMS), file_name=ITEMS)
+        svc.add_framework(store, actor, read(name), file_name=name)
+    cycle = svc.create_cycle(store, actor, read(SCHEME), file_name=SCHEME)
+    values = svc.import_values(store, actor, cycle.id, read(VALUES), file_name=VALUES)
+    items = svc.import_items(store, actor, cycle.id, read(ITEMS), file_name=ITEMS)
     return Loaded(cycle_id=cycle.id, plan_id=added.plan_id, tasks=len(tasks), reports=n_reports,
                   observations=stats.added, frameworks=len(FRAMEWORKS), values=values.added, items=items.added)
 

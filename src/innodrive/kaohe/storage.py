@@ -223,14 +223,15 @@ def _observations(store, scheme: Scheme, frameworks: dict[str, KaoheFramework]) 
     return out
 
 
-def _tasks(store, scheme: Scheme, frameworks: dict[str, KaoheFramework], inputs: dict[str, UnitInputs]) -> None:
-    """Each unit's ledger tasks and reviewed reports, from the task board at the cut-off."""
+def _tasks(store, actor, scheme: Scheme, frameworks: dict[str, KaoheFramework], inputs: dict[str, UnitInputs]) -> None:
+    """Each unit's ledger tasks and reviewed reports, from the task board at the cut-off
+    (the living plan's service, as the acting office sees it)."""
     from innodrive.kaohe.taskmetrics import task_fact
-    from innodrive.plans.board import task_board
     from innodrive.regions import all_regions
+    from innodrive.services.board import tasks as task_board
 
     regions = all_regions()
-    lines = task_board(store, as_of=scheme.cutoff)
+    lines = task_board(store, actor, as_of=scheme.cutoff).lines
     start = dt.date(scheme.year, 1, 1)
     for line in lines:
         task = line.task
@@ -260,12 +261,12 @@ def _tasks(store, scheme: Scheme, frameworks: dict[str, KaoheFramework], inputs:
 
 
 def gather_inputs(store, session: Session, cycle: KaoheCycleRow, scheme: Scheme,
-                  frameworks: dict[str, KaoheFramework]) -> dict[str, UnitInputs]:
+                  frameworks: dict[str, KaoheFramework], *, actor) -> dict[str, UnitInputs]:
     """Everything the scoring needs, for every unit, with the source of every value."""
     inputs = {u.name: UnitInputs(unit=u.name) for u in scheme.units}
     for unit, facts in _observations(store, scheme, frameworks).items():
         inputs[unit].values.update(facts)
-    _tasks(store, scheme, frameworks, inputs)
+    _tasks(store, actor, scheme, frameworks, inputs)
     for v in current_values(session, cycle.id):
         if v.unit not in inputs:
             continue

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from innodrive.blobs import Upload
 from innodrive.errors import Conflict, Forbidden, InputError, NotFound
 from innodrive.kaohe.diff import DiffLine, framework_diff
 from innodrive.kaohe.framework import SOURCE_NAMES, KaoheFramework, describe_rule, load_kaohe_framework
@@ -229,13 +230,6 @@ class TongbaoData(BaseModel):
     allocations: list[AllocationView]
     appeals: list[AppealView]
     frameworks: list[FrameworkView]
-
-
-class EvidenceUpload(BaseModel):
-    """A file handed in with an appeal or an item (the web builds it from a form, the CLI from a path)."""
-
-    name: str
-    data: bytes
 
 
 # -- helpers -------------------------------------------------------------------------
@@ -583,13 +577,13 @@ def import_values(store: Store, actor: Actor, cycle_id: int, data: bytes, *, fil
     return store.run(work)
 
 
-def _keep_files(files: list[EvidenceUpload] | None) -> list[dict]:
+def _keep_files(files: list[Upload] | None) -> list[dict]:
     from innodrive.kaohe.evidence import keep
 
     files = list(files or [])
     if len(files) > MAX_EVIDENCE_FILES:
         raise InputError(f"一次最多提交 {MAX_EVIDENCE_FILES} 个证明材料", field="files")
-    return [keep(f.name, f.data).model_dump() for f in files]
+    return [keep(f).model_dump() for f in files]
 
 
 def _item_view(r, scheme: Scheme, frameworks: dict[str, KaoheFramework]) -> ItemView:
@@ -642,7 +636,7 @@ def import_items(store: Store, actor: Actor, cycle_id: int, data: bytes, *, file
 
 
 def add_item(store: Store, actor: Actor, cycle_id: int, *, unit: str, item: str, title: str, evidence: str,
-             occurred_on: dt.date | None = None, files: list[EvidenceUpload] | None = None) -> ItemView:
+             occurred_on: dt.date | None = None, files: list[Upload] | None = None) -> ItemView:
     """Record one 加分/扣分/否决 item with its evidence (a form in the workbench)."""
     from innodrive.kaohe import storage as S
     from innodrive.kaohe.db import KaoheItemRow
@@ -722,12 +716,12 @@ def withdraw_item(store: Store, actor: Actor, item_id: int, *, reason: str) -> I
 # -- scoring ------------------------------------------------------------------------
 
 
-def _score(store: Store, session, row, scheme: Scheme) -> CycleResult:
+def _score(store: Store, session, row, scheme: Scheme, actor: Actor) -> CycleResult:
     from innodrive.kaohe import storage as S
     from innodrive.kaohe.scores import score_cycle
 
     frameworks = S.frameworks_for_cycle(session, row)
-    inputs = S.gather_inputs(store, session, row, scheme, frameworks)
+    inputs = S.gather_inputs(store, session, row, scheme, frameworks, actor=actor)
     return score_cycle(scheme, frameworks, inputs)
 
 
@@ -738,7 +732,7 @@ def score(store: Store, actor: Actor, cycle_id: int, *, note: str | None = None)
     def work(session) -> RunView:
         row, scheme, _ = _open_cycle(session, actor, cycle_id, "kaohe.manage", lock=True)
         _not_final(row)
-        result = _score(store, session, row, scheme)
+        result = _score(store, session, row, scheme, actor)
         stage = "preliminary" if row.stage == "setup" else "review"
         run = S.add_run(session, row.id, result, stage=stage, actor=actor.username, note=note)
         before = row.stage
@@ -869,7 +863,7 @@ def _appeal_view(a, run_number: int) -> AppealView:
 
 
 def file_appeal(store: Store, actor: Actor, cycle_id: int, *, unit: str, subject: str, claim: str,
-                requested: dict | None = None, files: list[EvidenceUpload] | None = None,
+                requested: dict | None = None, files: list[Upload] | None = None,
                 today: dt.date | None = None) -> AppealView:
     """A unit disputes one item of its preliminary result, with evidence, inside the window."""
     from innodrive.kaohe import storage as S
@@ -971,7 +965,7 @@ def decide_appeal(store: Store, actor: Actor, appeal_id: int, *, accept: bool, r
                                          occurred_on=None, source=f"申诉 #{a.id}", recorded_at=now,
                                          recorded_by=actor.username))
             session.flush()
-            result = _score(store, session, row, scheme)
+            result = _score(store, session, row, scheme, actor)
             run = S.add_run(session, row.id, result, stage="review", actor=actor.username,
                             note=f"采纳申诉 #{a.id} 后重新计分")
             after = result.unit(a.unit)
@@ -1042,7 +1036,7 @@ def finalise(store: Store, actor: Actor, cycle_id: int, *, today: dt.date | None
                            field="appeals")
         if scheme.appeal is not None and today <= scheme.appeal.closes:
             raise Conflict(f"申诉期到 {scheme.appeal.closes} 结束，之后才能定档", field="today")
-        result = _score(store, session, row, scheme)
+        result = _score(store, session, row, scheme, actor)
         run = S.add_run(session, row.id, result, stage="final", actor=actor.username, note="定档")
         row.stage = "final"
         audit.record(session, actor=actor.username, action="kaohe.finalise", entity="kaohe_cycle", entity_id=row.id,
@@ -1132,7 +1126,7 @@ def _has_allocation(cycle: CycleView) -> bool:
 
 
 __all__ = ["APPEAL_STATES", "RUN_STAGE_NAMES", "STAGE_NAMES", "AllocationLine", "AllocationView", "AppealView",
-           "CycleView", "DeclaredItemView", "EvidenceUpload", "FrameworkAdded", "FrameworkDiffView", "FrameworkView",
+           "CycleView", "DeclaredItemView", "FrameworkAdded", "FrameworkDiffView", "FrameworkView",
            "GroupView", "ImportView", "IndicatorView", "ItemView", "ResultsView", "RunView", "TongbaoData",
            "UnitView", "add_framework", "add_item", "allocate", "create_cycle", "decide_appeal", "diff_frameworks",
            "explain", "file_appeal", "finalise", "find_cycle", "get_cycle", "import_items", "import_values",
