@@ -65,6 +65,16 @@ def steps(examples: list[Path]) -> list[tuple[str, list[str]]]:
          ["enterprises", "funnel", "--records", str(ROOT / "examples" / "enterprises" / "示例培育台账.csv"),
           "--registry", str(ROOT / "examples" / "enterprises" / "示例企业登记表.csv"), "--region", "宜宾市",
           "--year", "2022", "--on", "2024-06-30"]),
+        ("年度考核：载入乐山市2024年度考核示例（构造数据）/ the annual 考核 (constructed example)",
+         ["kaohe", "example", "--by", "demo"]),
+        ("县域考核框架的年度调整 / what changed in the 县域 framework", ["kaohe", "framework", "diff", "县域",
+                                                                 "--from", "2023", "--to", "2024", "--region", "乐山市"]),
+        ("计分：初步结果 / scoring: preliminary results", ["kaohe", "score", "--year", "2024", "--by", "demo"]),
+        ("逐项解释一个单位的得分 / one unit's score explained", ["kaohe", "explain", "金口河区", "--year", "2024"]),
+        ("资金分配测算 / the fund split", ["kaohe", "allocate", "--year", "2024",
+                                        "--out", str(demo_home() / "资金分配测算.xlsx")]),
+        ("考核结果通报（Word、PDF、附件）/ the 考核结果通报", ["report", "kaohe", "--year", "2024", "--out",
+                                                      str(demo_home()), "--date", "2025-02-20", "--by", "demo"]),
     ]
 
 
