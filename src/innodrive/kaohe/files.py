@@ -116,21 +116,13 @@ def _indicator(fw: KaoheFramework, text: str) -> str | None:
     return ind.code if ind is not None and ind.code in fw.engine.indicators else None
 
 
-def read_values(data: bytes, *, name: str, scheme: Scheme, frameworks: dict[str, KaoheFramework]) -> list[ValueRow]:
-    """Every figure of the table, checked; :class:`ValidationFailed` listing every bad row."""
-    from innodrive.indicators.catalogue import load_catalogue
-    from innodrive.indicators.units import convert
-    from innodrive.tabular import open_table
-
-    table = open_table(data, name=name, expected=[n for names in VALUE_COLUMNS.values() for n in names])
-    col = _columns(table.header, VALUE_COLUMNS, ("unit", "indicator", "value", "source"), table.where,
-                   table.header_row)
-    catalogue = load_catalogue()
-    out: list[ValueRow] = []
-    problems: list[Problem] = []
-    seen: dict[tuple, int] = {}
+def _unit_rows(table, col: dict[str, int], scheme: Scheme, frameworks: dict[str, KaoheFramework],
+               problems: list[Problem], kept: list):
+    """Each data row whose 单位 is an assessed unit with a framework, as (row, cells, unit,
+    framework, bad) — ``bad(message, column)`` records a problem on that row; rows whose
+    unit is unknown are recorded here and skipped."""
     for row, cells in table.rows():
-        if len(out) + len(problems) > MAX_ROWS:
+        if len(kept) + len(problems) > MAX_ROWS:
             raise InputError(f"表格超过 {MAX_ROWS} 行", file=table.where)
 
         def bad(message: str, field: str, row: int = row) -> None:
@@ -145,6 +137,23 @@ def read_values(data: bytes, *, name: str, scheme: Scheme, frameworks: dict[str,
         if fw is None:
             bad(f"单位类型“{u.type}”还没有 {scheme.year} 年度的考核框架", "单位")
             continue
+        yield row, cells, u, fw, bad
+
+
+def read_values(data: bytes, *, name: str, scheme: Scheme, frameworks: dict[str, KaoheFramework]) -> list[ValueRow]:
+    """Every figure of the table, checked; :class:`ValidationFailed` listing every bad row."""
+    from innodrive.indicators.catalogue import load_catalogue
+    from innodrive.indicators.units import convert
+    from innodrive.tabular import open_table
+
+    table = open_table(data, name=name, expected=[n for names in VALUE_COLUMNS.values() for n in names])
+    col = _columns(table.header, VALUE_COLUMNS, ("unit", "indicator", "value", "source"), table.where,
+                   table.header_row)
+    catalogue = load_catalogue()
+    out: list[ValueRow] = []
+    problems: list[Problem] = []
+    seen: dict[tuple, int] = {}
+    for row, cells, u, fw, bad in _unit_rows(table, col, scheme, frameworks, problems, out):
         ind_text = _text(cells, col["indicator"])
         code = _indicator(fw, ind_text)
         if code is None:
@@ -202,22 +211,7 @@ def read_items(data: bytes, *, name: str, scheme: Scheme, frameworks: dict[str, 
     col = _columns(table.header, ITEM_COLUMNS, ("unit", "item", "title", "evidence"), table.where, table.header_row)
     out: list[ItemRow] = []
     problems: list[Problem] = []
-    for row, cells in table.rows():
-        if len(out) + len(problems) > MAX_ROWS:
-            raise InputError(f"表格超过 {MAX_ROWS} 行", file=table.where)
-
-        def bad(message: str, field: str, row: int = row) -> None:
-            problems.append(Problem(message, file=table.where, row=row, field=field))
-
-        unit_text = _text(cells, col["unit"])
-        u = _unit_of(scheme, unit_text)
-        if u is None:
-            bad(f"“{unit_text}”不是本年度的考核单位", "单位")
-            continue
-        fw = frameworks.get(u.type)
-        if fw is None:
-            bad(f"单位类型“{u.type}”还没有 {scheme.year} 年度的考核框架", "单位")
-            continue
+    for row, cells, u, fw, bad in _unit_rows(table, col, scheme, frameworks, problems, out):
         kinds = fw.item_kinds()
         item_text = _text(cells, col["item"])
         code = item_text if item_text in kinds else next(

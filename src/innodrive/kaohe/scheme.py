@@ -32,7 +32,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from innodrive.errors import InputError, Problem, ValidationFailed
+from innodrive.errors import InputError, Problem, ValidationFailed, validation_problems
 
 DEFAULT_GRADES = ("优秀", "良好", "一般", "较差")
 
@@ -181,7 +181,7 @@ def parse_scheme(raw: object, *, file: str | None = None) -> Scheme:
     try:
         scheme = Scheme.model_validate(raw)
     except ValidationError as exc:
-        problems = [Problem(_message(e), file=file, field=".".join(str(p) for p in e["loc"])) for e in exc.errors()]
+        problems = validation_problems(exc, file=file)
         raise ValidationFailed(f"考核方案有 {len(problems)} 处格式错误，第一处：{problems[0]}", file=file,
                                problems=problems) from None
     problems: list[Problem] = []
@@ -276,17 +276,6 @@ def _grade_problems(rule: GradeRule, where: str, file: str | None) -> list[Probl
     if len(set(names)) != len(names):
         problems.append(Problem(f"等次名称重复：{'、'.join(names)}", file=file, field=where))
     return problems
-
-
-def _message(e: dict) -> str:
-    kind = e.get("type", "")
-    if kind == "extra_forbidden":
-        return "未知的键（拼写错误？）"
-    if kind == "missing":
-        return "缺少必填项"
-    if kind.startswith("date"):
-        return f"日期格式应为 YYYY-MM-DD（{e.get('input')}）"
-    return str(e.get("msg"))
 
 
 def load_scheme(data: bytes, *, file: str) -> Scheme:

@@ -40,7 +40,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from innodrive.errors import InputError, Problem, ValidationFailed
+from innodrive.errors import InputError, Problem, ValidationFailed, validation_problems
 from innodrive.reports.model import (
     Block,
     Figure,
@@ -171,8 +171,7 @@ def parse_template(raw: dict, *, source: str = "") -> DocumentTemplate:
     try:
         template = DocumentTemplate.model_validate({**raw, "source": source})
     except ValidationError as exc:
-        problems = [Problem(_pydantic_message(e), file=source, field=".".join(str(p) for p in e["loc"]))
-                    for e in exc.errors()]
+        problems = validation_problems(exc, file=source)
         raise ValidationFailed(f"文书模板有 {len(problems)} 处格式错误，第一处：{problems[0]}", file=source,
                                problems=problems) from None
     problems: list[Problem] = []
@@ -197,17 +196,6 @@ def parse_template(raw: dict, *, source: str = "") -> DocumentTemplate:
         raise ValidationFailed(f"文书模板有 {len(problems)} 处错误，第一处：{problems[0]}", file=source,
                                problems=problems)
     return template
-
-
-def _pydantic_message(e: dict) -> str:
-    kind = e.get("type", "")
-    if kind == "extra_forbidden":
-        return "未知的键（拼写错误？）"
-    if kind == "missing":
-        return "缺少必填项"
-    if kind.endswith("_type") or kind.endswith("_parsing"):
-        return f"类型不对：{e.get('msg')}"
-    return str(e.get("msg"))
 
 
 def _check_no_digits(text: str | None, where: str, source: str, problems: list[Problem]) -> None:
@@ -416,18 +404,13 @@ def render_document(template: DocumentTemplate, context: dict[str, Any], *, tabl
                 for line in r.text(b.text, f"{here}.text", extra).splitlines():
                     if line.strip():
                         blocks.append(Paragraph(text=join_lines(line.strip())))
-            elif b.table is not None:
-                name = r.text(b.table, f"{here}.table", extra)
-                if name not in tables:
-                    raise InputError(f"模板引用的表格“{name}”不存在；可用：{'、'.join(tables) or '无'}",
-                                     file=template.source, field=f"{here}.table")
-                blocks.append(tables[name])
-            elif b.chart is not None:
-                name = r.text(b.chart, f"{here}.chart", extra)
-                if name not in charts:
-                    raise InputError(f"模板引用的图表“{name}”不存在；可用：{'、'.join(charts) or '无'}",
-                                     file=template.source, field=f"{here}.chart")
-                blocks.append(charts[name])
+            elif b.table is not None or b.chart is not None:
+                key, what, named = ("table", "表格", tables) if b.table is not None else ("chart", "图表", charts)
+                name = r.text(getattr(b, key), f"{here}.{key}", extra)
+                if name not in named:
+                    raise InputError(f"模板引用的{what}“{name}”不存在；可用：{'、'.join(named) or '无'}",
+                                     file=template.source, field=f"{here}.{key}")
+                blocks.append(named[name])
             elif b.page_break:
                 blocks.append(PageBreak())
 

@@ -531,6 +531,15 @@ def _not_final(row) -> None:
         raise Conflict(f"“{row.name}”已定档（最终结果），不能再修改", field="cycle")
 
 
+def _editable(session, actor: Actor, cycle_id: int):
+    """The cycle (locked), its scheme and frameworks, for a change by the office before 定档."""
+    from innodrive.kaohe import storage as S
+
+    row, scheme, _ = _open_cycle(session, actor, cycle_id, "kaohe.manage", lock=True)
+    _not_final(row)
+    return row, scheme, S.frameworks_for_cycle(session, row)
+
+
 # -- figures and items ---------------------------------------------------------------
 
 
@@ -543,9 +552,7 @@ def import_values(store: Store, actor: Actor, cycle_id: int, data: bytes, *, fil
     from innodrive.store.schema import utcnow
 
     def work(session) -> ImportView:
-        row, scheme, _ = _open_cycle(session, actor, cycle_id, "kaohe.manage", lock=True)
-        _not_final(row)
-        frameworks = S.frameworks_for_cycle(session, row)
+        row, scheme, frameworks = _editable(session, actor, cycle_id)
         rows = read_values(data, name=file_name, scheme=scheme, frameworks=frameworks)
         current = {(v.unit, v.indicator_code, v.kind): v for v in S.current_values(session, row.id)}
         added = replaced = unchanged = 0
@@ -607,9 +614,7 @@ def import_items(store: Store, actor: Actor, cycle_id: int, data: bytes, *, file
     from innodrive.store.schema import utcnow
 
     def work(session) -> ImportView:
-        row, scheme, _ = _open_cycle(session, actor, cycle_id, "kaohe.manage", lock=True)
-        _not_final(row)
-        frameworks = S.frameworks_for_cycle(session, row)
+        row, scheme, frameworks = _editable(session, actor, cycle_id)
         rows = read_items(data, name=file_name, scheme=scheme, frameworks=frameworks)
         existing = {(i.unit, i.code, i.title) for i in S.item_rows(session, row.id) if i.withdrawn_at is None}
         added = unchanged = 0
@@ -638,7 +643,6 @@ def import_items(store: Store, actor: Actor, cycle_id: int, data: bytes, *, file
 def add_item(store: Store, actor: Actor, cycle_id: int, *, unit: str, item: str, title: str, evidence: str,
              occurred_on: dt.date | None = None, files: list[Upload] | None = None) -> ItemView:
     """Record one 加分/扣分/否决 item with its evidence (a form in the workbench)."""
-    from innodrive.kaohe import storage as S
     from innodrive.kaohe.db import KaoheItemRow
     from innodrive.store.schema import utcnow
 
@@ -650,10 +654,8 @@ def add_item(store: Store, actor: Actor, cycle_id: int, *, unit: str, item: str,
     kept = _keep_files(files)
 
     def work(session) -> ItemView:
-        row, scheme, _ = _open_cycle(session, actor, cycle_id, "kaohe.manage", lock=True)
-        _not_final(row)
+        row, scheme, frameworks = _editable(session, actor, cycle_id)
         u = scheme.unit(unit)
-        frameworks = S.frameworks_for_cycle(session, row)
         if u.type not in frameworks:
             raise Conflict(f"{u.type}还没有 {row.year} 年度的考核框架", field="unit")
         kinds = frameworks[u.type].item_kinds()
