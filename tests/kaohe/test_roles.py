@@ -99,3 +99,13 @@ def test_evaluator_and_npc_see_results_only_once_final(example):
     for actor in (EVALUATOR, NPC):
         view = svc.results(store, actor, cycle)
         assert len(view.result.units) == 17 and view.complete
+
+
+def test_every_assessed_unit_reads_the_frameworks_it_is_assessed_by(example):
+    store, _ = example
+    for actor in (JKH, KEJI, EVALUATOR):
+        types = {f.unit_type for f in svc.list_frameworks(store, actor)}
+        assert types == {"主城区", "县域", "部门"}, actor.role
+    assert svc.list_frameworks(store, OTHER_OFFICE) == []
+    d = svc.diff_frameworks(store, JKH, unit_type="县域", old_year=2023, new_year=2024)
+    assert d.region_code == "511100" and len(d.lines) == 9

@@ -378,23 +378,45 @@ def add_framework(store: Store, actor: Actor, data: bytes, *, file_name: str) ->
     return store.run(work)
 
 
+def _related(code: str, other: str) -> bool:
+    """One region lies within the other (a county's city, a city's counties) or they are the same."""
+    from innodrive.regions import all_regions
+
+    regions = all_regions()
+    return code == other or regions.is_within(code, other) or regions.is_within(other, code)
+
+
+def _framework_rows(session, actor: Actor, region: str | None, **filters):
+    """Framework versions of the region asked for, else of the actor's region or the region
+    that contains it (a 区县 account reads its city's frameworks)."""
+    from innodrive.kaohe import storage as S
+
+    if region:
+        code = _region(region, actor)
+        return [r for r in S.framework_rows(session, region_code=code, **filters)
+                if actor.local or actor.role in (Role.UNIT, Role.COUNTY) or actor.covers(r.region_code)]
+    rows = S.framework_rows(session, **filters)
+    if actor.local or not actor.region_code:
+        return rows
+    return [r for r in rows if _related(r.region_code, actor.region_code)]
+
+
 def list_frameworks(store: Store, actor: Actor, *, region: str | None = None, unit_type: str | None = None,
                     year: int | None = None) -> list[FrameworkView]:
-    """Every stored framework version in the actor's region (newest revision last)."""
+    """Every stored framework version the actor may read (newest revision last). Frameworks
+    are the rules the units are assessed by: every role that reads the 考核 may read them."""
     from innodrive.kaohe import storage as S
 
     require(actor, "kaohe.read")
-    region_code = _region(region, actor) if (region or actor.region_code) else None
     with store.read() as session:
-        rows = S.framework_rows(session, region_code=region_code, unit_type=unit_type, year=year)
-        return [_framework_view(r, S.framework_of(r)) for r in rows
-                if actor.local or actor.role in (Role.UNIT, Role.COUNTY) or actor.covers(r.region_code)]
+        return [_framework_view(r, S.framework_of(r))
+                for r in _framework_rows(session, actor, region, unit_type=unit_type, year=year)]
 
 
-def _framework_at(session, region_code: str, unit_type: str, year: int, revision: int | None):
-    from innodrive.kaohe import storage as S
-
-    rows = S.framework_rows(session, region_code=region_code, unit_type=unit_type, year=year)
+def _framework_at(session, actor: Actor, region: str | None, unit_type: str, year: int, revision: int | None):
+    rows = _framework_rows(session, actor, region, unit_type=unit_type, year=year)
+    if len({r.region_code for r in rows}) > 1:
+        raise InputError(f"多个地区都有{unit_type} {year} 年度的考核框架，请指定地区", field="region")
     if revision is not None:
         rows = [r for r in rows if r.revision == revision]
     if not rows:
@@ -410,12 +432,13 @@ def diff_frameworks(store: Store, actor: Actor, *, unit_type: str, old_year: int
     from innodrive.kaohe import storage as S
 
     require(actor, "kaohe.read")
-    region_code = _region(region, actor)
     with store.read() as session:
-        old = _framework_at(session, region_code, unit_type, old_year, old_revision)
-        new = _framework_at(session, region_code, unit_type, new_year, new_revision)
+        old = _framework_at(session, actor, region, unit_type, old_year, old_revision)
+        new = _framework_at(session, actor, region, unit_type, new_year, new_revision)
+        if old.region_code != new.region_code:
+            raise InputError("两个框架属于不同地区，请指定地区", field="region")
         ofw, nfw = S.framework_of(old), S.framework_of(new)
-        return FrameworkDiffView(unit_type=unit_type, region_code=region_code, old=_framework_view(old, ofw),
+        return FrameworkDiffView(unit_type=unit_type, region_code=new.region_code, old=_framework_view(old, ofw),
                                  new=_framework_view(new, nfw), lines=framework_diff(ofw, nfw))
 
 
