@@ -21,8 +21,10 @@ from innodrive.cli import (  # noqa: F401  (registers commands)
     plans,
     province,
     report,
+    serve,
     settings_cmd,
     status,
+    users,
 )
 from innodrive.cli.app import app
 from innodrive.errors import InnodriveError

@@ -1,8 +1,8 @@
 """kaohe: the annual 考核 — frameworks per unit type and year, cycles, imported figures,
 加分/扣分 items, scoring runs, 申诉
 
-Revision ID: 0006_kaohe
-Revises: 0005_living_plan
+Revision ID: 0007_kaohe
+Revises: 0006_web_accounts
 Create Date: 2026-12-01 09:00:00
 
 Owned by innodrive.kaohe (models: innodrive.kaohe.db).
@@ -15,8 +15,8 @@ from alembic import op
 
 import innodrive.kaohe.db  # noqa: F401  (registers the models on the shared Base)
 
-revision = "0006_kaohe"
-down_revision = "0005_living_plan"
+revision = "0007_kaohe"
+down_revision = "0006_web_accounts"
 branch_labels = None
 depends_on = None
 
