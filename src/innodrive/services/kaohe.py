@@ -413,6 +413,19 @@ def list_frameworks(store: Store, actor: Actor, *, region: str | None = None, un
                 for r in _framework_rows(session, actor, region, unit_type=unit_type, year=year)]
 
 
+def get_framework(store: Store, actor: Actor, framework_id: int) -> FrameworkView:
+    """One stored framework version, with its text."""
+    from innodrive.kaohe import storage as S
+    from innodrive.kaohe.db import KaoheFrameworkRow
+
+    require(actor, "kaohe.read")
+    with store.read() as session:
+        row = session.get(KaoheFrameworkRow, framework_id)
+        if row is None or row.id not in {r.id for r in _framework_rows(session, actor, None)}:
+            raise NotFound(f"没有编号为 {framework_id} 的考核框架", field="framework")
+        return _framework_view(row, S.framework_of(row))
+
+
 def _framework_at(session, actor: Actor, region: str | None, unit_type: str, year: int, revision: int | None):
     rows = _framework_rows(session, actor, region, unit_type=unit_type, year=year)
     if len({r.region_code for r in rows}) > 1:
@@ -934,6 +947,30 @@ def file_appeal(store: Store, actor: Actor, cycle_id: int, *, unit: str, subject
     return store.run(work)
 
 
+class EvidenceFile(BaseModel):
+    file_name: str
+    sha256: str
+    data: bytes
+
+
+def appeal_evidence(store: Store, actor: Actor, appeal_id: int, sha256: str) -> EvidenceFile:
+    """One evidence file of an appeal, checked against its hash (the unit that filed it and the office)."""
+    from innodrive.kaohe.db import KaoheAppealRow
+    from innodrive.kaohe.evidence import fetch
+
+    with store.read() as session:
+        a = session.get(KaoheAppealRow, appeal_id)
+        if a is None:
+            raise NotFound(f"没有编号为 {appeal_id} 的申诉", field="appeal")
+        _, _, mine = _open_cycle(session, actor, a.cycle_id, "kaohe.read")
+        if mine is not None and a.unit not in mine:
+            raise Forbidden(f"{actor.display}只能查看本单位的申诉材料", field="appeal")
+        ref = next((EvidenceRef(**f) for f in a.files or [] if f["sha256"] == sha256), None)
+    if ref is None:
+        raise NotFound("该申诉没有这份证明材料", field="sha256")
+    return EvidenceFile(file_name=ref.file_name, sha256=ref.sha256, data=fetch(ref))
+
+
 def list_appeals(store: Store, actor: Actor, cycle_id: int, *, state: str | None = None) -> list[AppealView]:
     from innodrive.kaohe import storage as S
     from innodrive.kaohe.db import KaoheRunRow
@@ -1154,6 +1191,6 @@ __all__ = ["APPEAL_STATES", "RUN_STAGE_NAMES", "STAGE_NAMES", "AllocationLine", 
            "CycleView", "DeclaredItemView", "FrameworkAdded", "FrameworkDiffView", "FrameworkView",
            "GroupView", "ImportView", "IndicatorView", "ItemView", "ResultsView", "RunView", "TongbaoData",
            "UnitView", "add_framework", "add_item", "allocate", "create_cycle", "decide_appeal", "diff_frameworks",
-           "explain", "file_appeal", "finalise", "find_cycle", "get_cycle", "import_items", "import_values",
+           "appeal_evidence", "explain", "file_appeal", "get_framework", "finalise", "find_cycle", "get_cycle", "import_items", "import_values",
            "list_appeals", "list_cycles", "list_frameworks", "list_items", "own_units", "results", "runs", "score",
            "tongbao_data", "withdraw_item"]

@@ -56,6 +56,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("任务台账", "tasks"),
     ("数据", "data"),
     ("企业培育", "enterprises"),
+    ("年度考核", "kaohe"),
     ("审计日志", "audit"),
     ("账号管理", "admin_users"),
     ("公开摘要", "public_summary"),

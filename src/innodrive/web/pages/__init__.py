@@ -4,6 +4,17 @@ from __future__ import annotations
 
 
 def routers() -> list:
-    from innodrive.web.pages import admin, audit, board, data, enterprises, plans, public, session, tasks
+    from innodrive.web.pages import (
+        admin,
+        audit,
+        board,
+        data,
+        enterprises,
+        kaohe,
+        plans,
+        public,
+        session,
+        tasks,
+    )
 
-    return [m.router for m in (session, public, admin, board, plans, tasks, data, audit, enterprises)]
+    return [m.router for m in (session, public, admin, board, plans, tasks, data, audit, enterprises, kaohe)]
