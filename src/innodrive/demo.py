@@ -69,6 +69,16 @@ def steps(examples: list[Path]) -> list[tuple[str, list[str]]]:
          ["projects", "example", "--out", str(demo_home() / "揭榜挂帅示例"), "--load", "--by", "demo"]),
         ("分配评审专家：回避利益冲突、工作量均衡 / reviewers assigned without conflicts, load balanced",
          ["projects", "assign", "JB-2024-01", "--on", "2024-05-06", "--by", "demo"]),
+        ("年度考核：载入乐山市2024年度考核示例（构造数据）/ the annual 考核 (constructed example)",
+         ["kaohe", "example", "--by", "demo"]),
+        ("县域考核框架的年度调整 / what changed in the 县域 framework", ["kaohe", "framework", "diff", "县域",
+                                                                 "--from", "2023", "--to", "2024", "--region", "乐山市"]),
+        ("计分：初步结果 / scoring: preliminary results", ["kaohe", "score", "--year", "2024", "--by", "demo"]),
+        ("逐项解释一个单位的得分 / one unit's score explained", ["kaohe", "explain", "金口河区", "--year", "2024"]),
+        ("资金分配测算 / the fund split", ["kaohe", "allocate", "--year", "2024",
+                                        "--out", str(demo_home() / "资金分配测算.xlsx")]),
+        ("考核结果通报（Word、PDF、附件）/ the 考核结果通报", ["report", "kaohe", "--year", "2024", "--out",
+                                                      str(demo_home()), "--date", "2025-02-20", "--by", "demo"]),
     ]
 
 

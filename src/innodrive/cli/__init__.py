@@ -17,6 +17,7 @@ from innodrive.cli import (  # noqa: F401  (registers commands)
     enterprises,
     extract,
     index,
+    kaohe,
     market,
     plans,
     projects,

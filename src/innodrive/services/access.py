@@ -52,6 +52,12 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "public.publish": (frozenset({O}), "发布或撤回公开摘要"),
 
     # --- 考核 cycle, 督查督办, 第三方评估, 通报 (innodrive.kaohe, innodrive.supervision) ---
+    "kaohe.read": (frozenset({A, O, U, C, E, N}), "查看年度考核的框架与结果"),
+    "kaohe.manage": (frozenset({O}), "设置年度考核（框架、方案、考核数据、加扣分事项、计分、定档）"),
+    "kaohe.appeal": (frozenset({O, U, C}), "对本单位的考核结果提出申诉"),
+    "kaohe.decide": (frozenset({O}), "处理考核申诉"),
+    "kaohe.allocate": (frozenset({O}), "按考核结果测算资金分配"),
+    "kaohe.report": (frozenset({O}), "生成考核结果通报"),
 
     # --- province board, official index, 产业链 (innodrive.province, innodrive.chains) ---
     "province.read": (frozenset({A, O, U, C, E, N}), "查看全省市州、区县对比看板"),

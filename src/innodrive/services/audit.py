@@ -55,6 +55,16 @@ FIELD_NAMES: dict[str, str] = {
     "code": "目录代码", "value": "数值", "unit": "单位", "source": "来源", "note": "备注", "revision": "修订版本",
     "removed": "已删除", "reports": "报送数", "forced": "强制",
 }
+# 考核 (innodrive.kaohe)
+ENTITY_NAMES.update({"kaohe_framework": "考核框架", "kaohe_cycle": "年度考核", "kaohe_item": "加扣分事项",
+                     "kaohe_appeal": "考核申诉"})
+ACTION_NAMES.update({
+    "kaohe.framework.add": "添加考核框架", "kaohe.cycle.create": "设立年度考核", "kaohe.cycle.replace": "替换考核方案",
+    "kaohe.values.import": "导入考核数据", "kaohe.items.import": "导入加扣分事项", "kaohe.item.add": "记录加扣分事项",
+    "kaohe.item.withdraw": "撤销加扣分事项", "kaohe.score": "考核计分", "kaohe.appeal.file": "提出申诉",
+    "kaohe.appeal.decide": "处理申诉", "kaohe.finalise": "考核定档",
+})
+
 VALUE_NAMES: dict[str, str] = {
     "submitted": "待审核", "approved": "已通过", "returned": "已退回", "not_started": "未启动",
     "in_progress": "推进中", "blocked": "受阻", "completed": "已完成",

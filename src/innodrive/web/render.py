@@ -62,6 +62,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("技术市场", "market_results"),
     ("科技项目", "projects"),
     ("我的评审", "reviews"),
+    ("年度考核", "kaohe"),
     ("审计日志", "audit"),
     ("账号管理", "admin_users"),
     ("公开摘要", "public_summary"),

@@ -10,6 +10,7 @@ def routers() -> list:
         board,
         data,
         enterprises,
+        kaohe,
         market,
         plans,
         projects,
@@ -21,5 +22,6 @@ def routers() -> list:
 
     return [
         m.router
-        for m in (session, public, admin, board, plans, tasks, data, audit, enterprises, talent, market, projects)
+        for m in (session, public, admin, board, plans, tasks, data, audit, enterprises, talent, market, projects,
+                  kaohe)
     ]
