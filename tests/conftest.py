@@ -16,6 +16,12 @@ def _need(backend: str) -> None:
         pytest.skip("INNODRIVE_TEST_POSTGRES_URL not set")
 
 
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    """No test reads or writes the person's own working folder (the per-user default)."""
+    monkeypatch.setenv("INNODRIVE_HOME", str(tmp_path / "innodrive-home"))
+
+
 @pytest.fixture(params=BACKENDS)
 def empty_db_url(request, tmp_path):
     """A new, empty database (no schema)."""

@@ -18,7 +18,7 @@ def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 
 def test_json_output_is_exactly_the_contract():
-    r = cli("extract", str(EXAMPLES / "003_ccb917d9b44b3e03.txt"), "--json")
+    r = cli("extract", str(EXAMPLES / "乐山_市委关于深入推进创新驱动引领高质量发展的决定_2021.txt"), "--json")
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert set(d) == {"source", "document", "outline", "targets", "programmes"}
@@ -34,7 +34,7 @@ def test_json_output_is_exactly_the_contract():
     assert t == {**t, "indicator": "国家高新技术企业", "kind": "number", "unit": "家", "comparator": "=", "year": 2025,
                  "direction": "ge", "scope": "全市", "section": "二/4"}
     assert t["evidence"]["text"] == "到2025年,全市国家高新技术企业达到192家"
-    original = (EXAMPLES / "003_ccb917d9b44b3e03.txt").read_text(encoding="utf-8")
+    original = (EXAMPLES / "乐山_市委关于深入推进创新驱动引领高质量发展的决定_2021.txt").read_text(encoding="utf-8")
     a, b = t["evidence"]["span"]
     assert original[a:b] == "到2025年,全市国家高新技术企业达到192家"
 
@@ -48,13 +48,13 @@ def test_out_writes_one_json_per_input_and_evaluate_scores_them(tmp_path):
     scores = json.loads(r.stdout)
     assert scores["overall"]["targets"]["f1"] >= 0.95 and scores["overall"]["outline"]["f1"] >= 0.95
     # without one prediction, -v lists what was missed
-    (out / "004_27e5c5696a234904.txt.json").unlink()
+    (out / "宜宾_市科技局科技创新工作要点_2022.txt.json").unlink()
     r = cli("evaluate", str(GOLD), str(out), "-v")
     assert "无预测结果" in r.stdout and "漏抽" in r.stdout and "研发经费支出" in r.stdout
 
 
 def test_human_readable_table():
-    r = cli("extract", str(EXAMPLES / "004_27e5c5696a234904.txt"))
+    r = cli("extract", str(EXAMPLES / "宜宾_市科技局科技创新工作要点_2022.txt"))
     assert r.returncode == 0
     assert "技术合同认定登记额" in r.stdout and "“135”工作思路" in r.stdout and "提纲" in r.stdout
 
@@ -64,7 +64,7 @@ def test_bad_inputs_give_one_line_per_file_and_no_traceback(tmp_path):
     empty.write_bytes(b"")
     binary = tmp_path / "photo.jpg"
     binary.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 10)
-    good = EXAMPLES / "000_423e30c213a088bc.txt"
+    good = EXAMPLES / "自贡_市委十二届十二次全会公报_2021.txt"
     out = tmp_path / "out"
     r = cli("extract", str(empty), str(binary), str(tmp_path / "missing.txt"), str(good), "--out", str(out))
     assert r.returncode == 2

@@ -17,6 +17,9 @@ from innodrive.cli import main as cli_main
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "documents"
+# The demo evaluates at a fixed date so that it shows the same lights whenever it is run
+# (the examples are plans of 2021–2022, the shipped statistics reach 2024).
+AS_OF = "2024-06-30"
 
 
 def demo_home() -> Path:
@@ -46,8 +49,9 @@ def steps(examples: list[Path]) -> list[tuple[str, list[str]]]:
         ("建库并导入内置统计数据 / database and shipped statistics", ["init", "--by", "demo"]),
         ("添加示例政策文件 / add the example documents", ["plan", "add", *map(str, examples), "--by", "demo"]),
         ("计划 / plans", ["plans"]),
-        ("目标状态看板 / target status board", ["status"]),
-        ("逾期任务 / overdue tasks", ["tasks", "--overdue"]),
+        (f"目标状态看板（截至 {AS_OF}）/ target status board", ["status", "--as-of", AS_OF]),
+        (f"逾期及 30 天内到期的任务（截至 {AS_OF}）/ overdue and soon-due tasks",
+         ["tasks", "--overdue", "--as-of", AS_OF]),
         ("考核评价：COINr 示例指数与 1000 次不确定性分析 / assessment: COINr's ASEM example with uncertainty",
          ["assess", "preset:coinr_asem", str(ROOT / "src" / "innodrive" / "assessment" / "data" / "ASEM_iData.csv"),
           "--uncertainty", "1000", "--top", "10"]),
@@ -82,7 +86,17 @@ def main() -> int:
         if code:
             return code
     print(f"\n演示数据库 / demo database: {home / 'innodrive.sqlite'}")
+    print(NEXT_STEPS.format(home=home))
     return 0
+
+
+NEXT_STEPS = """
+下一步 / next steps（在演示数据库上继续，或去掉 INNODRIVE_HOME=… 在自己的工作目录中开始）:
+  INNODRIVE_HOME={home} innodrive plan show "乐山 决定"          # 一个计划的目标及原文位置
+  INNODRIVE_HOME={home} innodrive data show --region 乐山市 --indicator 高新技术企业数量
+  INNODRIVE_HOME={home} innodrive tasks assign 任务编号 --lead 市科技局   # 指定牵头单位
+  innodrive init && innodrive plan add 我的文件.docx                      # 自己的数据库（默认 ~/.local/share/innodrive）
+"""
 
 
 if __name__ == "__main__":

@@ -21,8 +21,12 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("home", "INNODRIVE_HOME", ".innodrive",
-            "工作目录：默认数据库文件和上传证据材料存放于此"),
+    Setting("home", "INNODRIVE_HOME", "~/.local/share/innodrive",
+            "工作目录：默认数据库文件和证明材料存放于此（默认为当前用户的数据目录，"
+            "设置了 XDG_DATA_HOME 时为其下的 innodrive；与运行命令时所在的目录无关）"),
+    Setting("blobs", "INNODRIVE_BLOBS", "",
+            "证明材料存储目录（按 SHA-256 存放，数据库中只记哈希值）；留空则为工作目录下的 blobs。"
+            "多台机器共用一个 PostgreSQL 数据库时应指向同一个共享目录"),
     Setting("database_url", "INNODRIVE_DATABASE_URL", "",
             "数据库地址（SQLAlchemy URL）；留空则使用工作目录下的 SQLite 文件 innodrive.sqlite"),
     Setting("max_input_mb", "INNODRIVE_MAX_INPUT_MB", "200",
@@ -33,6 +37,14 @@ SETTINGS: tuple[Setting, ...] = (
             "make demo 使用的演示目录（相对于源码目录；每次运行都重建其中的演示数据库，不影响工作目录）"),
     Setting("test_postgres_url", "INNODRIVE_TEST_POSTGRES_URL", "",
             "仅供测试：PostgreSQL 服务器地址，测试在其上创建并删除临时数据库（CI 由 .ci/postgres.sh 设置）"),
+    Setting("session_hours", "INNODRIVE_SESSION_HOURS", "12",
+            "网页登录的有效时长（小时）：超过此时长未操作需重新登录"),
+    Setting("secure_cookie", "INNODRIVE_SECURE_COOKIE", "0",
+            "设为 1 时登录 Cookie 只经 HTTPS 发送（在 HTTPS 反向代理之后部署时应开启）"),
+    Setting("upload_max_mb", "INNODRIVE_UPLOAD_MAX_MB", "20",
+            "网页上传单个文件（政策文件、数据表、证明材料、企业登记表）的大小上限（MB）"),
+    Setting("login_max_failures", "INNODRIVE_LOGIN_MAX_FAILURES", "5",
+            "同一账号 15 分钟内允许的登录失败次数，超过后暂停该账号登录 15 分钟（同一地址为其 4 倍）"),
     Setting("debug", "INNODRIVE_DEBUG", "0",
             "设为 1 时内部错误显示完整调用栈（仅供开发者排查）"),
 )
@@ -47,15 +59,50 @@ def get(name: str) -> str:
 
 
 def home() -> Path:
-    return Path(get("home"))
+    """The working folder: ``INNODRIVE_HOME``, else the per-user data folder
+    (``$XDG_DATA_HOME/innodrive`` or ``~/.local/share/innodrive``) — never the folder the
+    command happens to be run from, so a database is not lost by changing directory."""
+    value = os.environ.get("INNODRIVE_HOME", "").strip()
+    if value:
+        return Path(value).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    if xdg:
+        return Path(xdg).expanduser() / "innodrive"
+    return Path(_BY_NAME["home"].default).expanduser()
+
+
+MAX_INPUT_MB_CEILING = 1024 * 1024  # one terabyte: anything above is a typo, not a limit
 
 
 def max_input_bytes() -> int:
+    """``INNODRIVE_MAX_INPUT_MB`` in bytes; a value that is not a positive finite number
+    of megabytes is refused with a message instead of being ignored."""
+    import math
+
+    from innodrive.errors import InputError
+
+    raw = get("max_input_mb").strip()
     try:
-        return int(float(get("max_input_mb")) * 1024 * 1024)
+        mb = float(raw)
     except ValueError:
-        return int(float(_BY_NAME["max_input_mb"].default) * 1024 * 1024)
+        mb = float("nan")
+    if not math.isfinite(mb) or mb <= 0 or mb > MAX_INPUT_MB_CEILING:
+        raise InputError(f"环境变量 INNODRIVE_MAX_INPUT_MB 的值“{raw}”无效：应为 1 到 {MAX_INPUT_MB_CEILING} 之间的"
+                         f"兆字节数（如 200）", field="INNODRIVE_MAX_INPUT_MB")
+    return int(mb * 1024 * 1024)
 
 
 def debug() -> bool:
     return get("debug") not in ("", "0", "false", "False")
+
+
+def int_setting(name: str) -> int:
+    """An integer setting; a value that is not a number falls back to the default."""
+    try:
+        return int(float(get(name)))
+    except ValueError:
+        return int(float(_BY_NAME[name].default))
+
+
+def flag(name: str) -> bool:
+    return get(name).strip() not in ("", "0", "false", "False", "no")

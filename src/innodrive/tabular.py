@@ -464,5 +464,51 @@ def _short(exc: Exception) -> str:
     return (str(exc).splitlines() or [type(exc).__name__])[0][:200]
 
 
-__all__ = ["DEFAULT_LIMITS", "HEADER_SCAN", "Limits", "Table", "cell_text", "column_letter", "detect_encoding",
+__all__ = ["DEFAULT_LIMITS", "HEADER_SCAN", "Limits", "Table", "cell_text", "column_letter", "detect_encoding", "write_table",
            "is_blank_row", "norm_header", "open_table", "sniff"]
+
+
+# --------------------------------------------------------------------- writing
+
+
+def write_table(path: str | Path, header: list[str], rows: Iterable[Iterable[object]], *,
+                sheet: str = "Sheet1", widths: dict[int, int] | None = None) -> Path:
+    """Write rows to ``path`` as XLSX or CSV (by its extension), every text cell made
+    formula-safe (:func:`innodrive.safeio.safe_cell`) and the file written atomically.
+
+    CSV is written as UTF-8 with a BOM so that Excel opens Chinese text correctly.
+    """
+    from innodrive.safeio import atomic_write, safe_row
+
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".csv":
+        def write_csv(f) -> None:
+            text = io.TextIOWrapper(f, encoding="utf-8-sig", newline="")
+            w = csv.writer(text)
+            w.writerow(safe_row(header))
+            for row in rows:
+                w.writerow(safe_row(list(row)))
+            text.flush()
+            text.detach()
+
+        return atomic_write(p, write_csv)
+    if suffix == ".xlsx":
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font
+
+        wb = Workbook(write_only=False)
+        ws = wb.active
+        ws.title = sheet[:31] or "Sheet1"
+        ws.append(safe_row(header))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            ws.append(safe_row(list(row)))
+        for i, width in (widths or {}).items():
+            ws.column_dimensions[column_letter(i)].width = width
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i + 1, max_col=i + 1):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "A2"
+        return atomic_write(p, wb.save)
+    raise InputError(f"输出文件应为 .xlsx 或 .csv，实际为“{p.suffix or '无扩展名'}”", file=str(p), field="out")

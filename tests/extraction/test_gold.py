@@ -33,7 +33,7 @@ def test_heldout_documents_in_other_formats_and_genres(tmp_path, heldout_files):
 
 
 def test_the_newspaper_page_printing_the_decision_twice_gives_no_duplicate_targets():
-    page = EXAMPLES / "001_505faebe72d87312.txt"
+    page = EXAMPLES / "乐山_市委七届十二次全会决议_2021.txt"
     plan = extract_path(page)
     quant = [t for t in plan.targets if t.kind in ("number", "multiple", "growth")]
     for i, a in enumerate(quant):

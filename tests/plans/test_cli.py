@@ -89,7 +89,8 @@ def test_the_living_plan_from_document_to_lights(cli, tmp_path):
     r = cli("plan", "diff", "1")
     assert "第 1 版 → 第 2 版" in r.stdout and "400 → 450" in r.stdout
     r = cli("audit", "--limit", "50")
-    assert "report.approve" in r.stdout and "plan.revise" in r.stdout and "data.import" in r.stdout
+    assert "审核通过" in r.stdout and "计划新版本" in r.stdout and "导入数据" in r.stdout
+    assert "审核状态：待审核 → 已通过" in r.stdout  # changes in Chinese labels, not raw JSON keys
 
 
 def test_a_bad_import_lists_every_problem_and_fails_with_status_2(cli, tmp_path):

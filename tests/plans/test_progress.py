@@ -80,9 +80,11 @@ def test_unknown_task_and_report_are_not_found(store, task_id):
         progress.review_report(store, report_id=9999, approve=True, reviewer="赵六")
 
 
-def test_evidence_is_kept_under_its_hash(store, task_id, tmp_path):
+def test_evidence_is_kept_under_its_hash_in_the_blob_store_not_as_a_local_path(store, task_id, tmp_path):
     import hashlib
-    from pathlib import Path
+
+    from innodrive.blobs import default_blob_store
+    from innodrive.store.schema import ReportEvidenceRow
 
     f = tmp_path / "认定文件.pdf"
     f.write_bytes(b"%PDF-1.4 test evidence")
@@ -90,8 +92,35 @@ def test_evidence_is_kept_under_its_hash(store, task_id, tmp_path):
                                  reporter="王五", evidence=[f], today=TODAY)
     [e] = r.evidence
     assert e.sha256 == hashlib.sha256(b"%PDF-1.4 test evidence").hexdigest() and e.size == 22
-    assert Path(e.stored_path).read_bytes() == b"%PDF-1.4 test evidence"
-    assert e.sha256 in e.stored_path
+    assert e.blob_key == e.sha256 and default_blob_store().get(e.blob_key) == b"%PDF-1.4 test evidence"
+    with store.read() as s:
+        row = s.scalars(select(ReportEvidenceRow)).one()
+        stored = [str(getattr(row, c.name)) for c in ReportEvidenceRow.__table__.columns]
+    assert not any("/" in v or str(tmp_path) in v for v in stored)
+
+
+def test_evidence_changed_behind_the_report_cannot_be_approved(store, task_id, tmp_path):
+    from innodrive.blobs import default_blob_store
+
+    f = tmp_path / "认定文件.pdf"
+    f.write_bytes(b"%PDF-1.4 original")
+    r = progress.report_progress(store, task_id=task_id, as_of=TODAY, status="推进中", percent=50, narrative="见附件",
+                                 reporter="王五", evidence=[f], today=TODAY)
+    blobs = default_blob_store()
+    path = blobs._path(r.evidence[0].blob_key)
+    path.write_bytes(b"%PDF-1.4 forged")
+    with pytest.raises(Conflict, match="已缺失或被改动"):
+        progress.review_report(store, report_id=r.id, approve=True, reviewer="赵六")
+    # returning it is still possible
+    progress.review_report(store, report_id=r.id, approve=False, reviewer="赵六", reason="材料被改动")
+
+
+@pytest.mark.parametrize("alias", ["Wangwu", "WANGWU", "ｗａｎｇｗｕ", "wangwu\u200b", " wang wu "])
+def test_the_reporter_cannot_review_under_a_differently_written_name(store, task_id, alias):
+    r = progress.report_progress(store, task_id=task_id, as_of=TODAY, status="推进中", percent=10,
+                                 narrative="启动", reporter="wangwu", today=TODAY)
+    with pytest.raises(Conflict, match="报送人本人"):
+        progress.review_report(store, report_id=r.id, approve=True, reviewer=alias)
 
 
 def test_review_steps_are_in_the_audit_log_with_before_and_after(store, task_id):

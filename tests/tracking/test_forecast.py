@@ -117,3 +117,14 @@ def test_forecast_warning_turns_a_green_gap_yellow():
     assert p < 0.2
     assert (s.light, s.rule) == ("yellow", "forecast_warning")
     assert s.label == "按趋势预测难以如期完成"
+
+
+def test_the_interval_of_a_count_never_goes_below_zero():
+    from innodrive.tracking.forecast import forecast as fc
+
+    falling = [(2018, 40.0), (2019, 31.0), (2020, 19.0), (2021, 12.0), (2022, 3.0)]
+    free = fc(falling, year=2025, target=50, direction="ge", model="linear")
+    assert free.lower < 0  # an unbounded line promises negative enterprises
+    counted = fc(falling, year=2025, target=50, direction="ge", model="linear", floor=0.0)
+    assert counted.lower == 0 and counted.value >= 0 and counted.upper >= counted.lower
+    assert counted.probability == free.probability

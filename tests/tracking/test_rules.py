@@ -97,3 +97,60 @@ def test_unknown_name_missing_parent_and_bad_yaml(tmp_path):
 def test_vocabulary_is_documented_in_chinese():
     for table in (TARGET_METRICS, TARGET_FLAGS, TASK_METRICS, TASK_FLAGS):
         assert all(desc and any("\u4e00" <= ch <= "\u9fff" for ch in desc) for desc in table.values())
+
+
+# --- hostile rule files (issue 17 §3, §5, §6) -------------------------------------------
+
+
+def test_extends_cannot_leave_the_shipped_rule_sets(tmp_path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("name: 机密\nversion: 1\n", encoding="utf-8")
+    for parent in ("../../secret", str(secret.with_suffix("")), "../default", "default/../default"):
+        p = tmp_path / "r.yaml"
+        p.write_text(f"extends: {parent}\nname: x\nversion: 1\n", encoding="utf-8")
+        with pytest.raises(NotFound, match="只能指定内置的状态规则集名称") as err:
+            load_rules(str(p))
+        assert "机密" not in str(err.value)
+
+
+def test_a_nan_threshold_is_refused(tmp_path):
+    import yaml
+
+    from innodrive.tracking.ruleset import _read_builtin
+
+    doc = _read_builtin("default")
+    replaced = []
+
+    def poison(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "value" and isinstance(v, int | float) and not replaced:
+                    node[k] = float("nan")
+                    replaced.append(k)
+                else:
+                    poison(v)
+        elif isinstance(node, list):
+            for v in node:
+                poison(v)
+
+    poison(doc)
+    assert replaced, "the default rule set has a numeric threshold"
+    p = tmp_path / "nan.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    assert ".nan" in p.read_text(encoding="utf-8")
+    with pytest.raises(ValidationFailed):
+        load_rules(str(p))
+
+
+def test_an_alias_bomb_rule_file_is_refused_quickly(tmp_path):
+    import time
+
+    bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
+        f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n" for i in range(8))
+    p = tmp_path / "bomb.yaml"
+    p.write_text(bomb, encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(ValidationFailed, match="YAML"):
+        load_rules(str(p))
+    assert time.perf_counter() - start < 5

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 import sys
 
-from innodrive.cli import assess, data, enterprises, extract, plans, settings_cmd, status  # noqa: F401  (registers commands)
+from innodrive.cli import (  # noqa: F401  (registers commands)
+    assess,
+    data,
+    enterprises,
+    extract,
+    plans,
+    serve,
+    settings_cmd,
+    status,
+    users,
+)
 from innodrive.cli.app import app
 from innodrive.errors import InnodriveError
 
@@ -22,8 +32,10 @@ def _print_problems(exc: InnodriveError) -> None:
     each. A single problem is already the message itself, so it is not repeated."""
     from innodrive.cli.output import err, escape
 
-    if len(exc.problems) < 2:
+    if not exc.problems:
         return
+    if len(exc.problems) == 1 and str(exc.problems[0].message) in exc.message:
+        return  # the message already is the one problem
     for p in exc.problems[:_MAX_PROBLEMS]:
         err.print(f"  [red]✗[/red] {escape(str(p))}")
     if len(exc.problems) > _MAX_PROBLEMS:
@@ -48,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.exit(exc.status)
         return exc.status
     except KeyboardInterrupt:
-        error("已中断")
+        error("已中断（未完成的写入均已撤销）")
         if argv is None:
             sys.exit(130)
         return 130

@@ -18,7 +18,7 @@ COMPARATOR_NAMES = {"=": "达到", ">=": "≥（以上）", ">": "＞（超过�
 @app.command("extract")
 def extract_command(
     files: list[Path] = typer.Argument(..., help="政策文件：.txt（任意常见编码）、.docx、PDF、HTML", show_default=False),
-    as_json: bool = typer.Option(False, "--json", help="输出 ARCHITECTURE 约定的 JSON（多个文件时为 JSON 数组）"),
+    as_json: bool = typer.Option(False, "--json", help="输出抽取结果 JSON（字段见 README“读取政策文件、抽取计划”一节；多个文件时为 JSON 数组）"),
     out_dir: Path | None = typer.Option(None, "--out", help="将每个文件的结果写入 DIR/<文件名>.json"),
 ) -> None:
     """抽取政策文件中的计划：目标（含数值、期限、基期）、提纲、重点工程及文件信息。

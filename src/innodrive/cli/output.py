@@ -9,7 +9,9 @@ err = Console(stderr=True, highlight=False)
 
 
 def warn(message: str) -> None:
-    err.print(f"[yellow]警告[/yellow]：{message}", markup=True, highlight=False)
+    """A warning line; the message is plain text (a column named ``[/x]`` is shown, not
+    read as Rich markup)."""
+    err.print(f"[yellow]警告[/yellow]：{escape(message)}", markup=True, highlight=False)
 
 
 def error(message: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from innodrive.cli.app import app
-from innodrive.cli.output import escape, out
+from innodrive.cli.output import escape, out, warn
 
 LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "red", "blue": "blue", "grey": "bright_black"}
 AS_OF_HELP = "评估日期，如 2024-06-30、2024/6/30、2024年6月30日 或 2024年（默认今天）；过去的日期只使用当时已报送的进展"
@@ -56,104 +56,231 @@ def written_goal(t) -> str:
     return f"{comparator}{v}{escape(t.unit or '')}{year}"
 
 
+OUT_HELP = "同时把看板写入文件：.xlsx 或 .csv（文本单元格防公式注入）"
+WIDE = 140  # narrower terminals (and pipes) get one block per line instead of a table that would cut text
+
+
+def _as_of(as_of: str | None) -> dt.date:
+    return parse_date(as_of, field="as_of")
+
+
+def goal_text(line) -> str:
+    """The target as written, and its value in catalogue units when they differ."""
+    from types import SimpleNamespace
+
+    t = SimpleNamespace(year=line.year, value=line.value, note=line.note, kind=line.kind,
+                        baseline_year=line.baseline_year, basis=line.basis, unit=line.unit,
+                        comparator=line.comparator)
+    goal = written_goal(t)
+    s = line.status
+    if s.target_value is not None and line.kind != "number":
+        goal += f"\n= {num(s.target_value)}{s.unit or ''}"
+    return goal
+
+
+def _target_cells(line) -> dict[str, str]:
+    s = line.status
+    return {
+        "编号": str(line.target_id),
+        "计划": "；".join(f"#{p.id}《{p.title}》" for p in line.plans),
+        "地区": line.region_name or "",
+        "指标": line.indicator,
+        "目标": goal_text(line),
+        "基期": f"{num(s.baseline_value)}（{s.baseline_year}）" if s.baseline_value is not None else "—",
+        "最新实际": f"{num(s.latest_value)}（{s.latest_period or ''}）" if s.latest_value is not None else "—",
+        "序时应达": num(s.expected_at_latest if s.expected_at_latest is not None else s.expected_value),
+        "进度": "—" if s.progress is None else f"{s.progress * 100:.0f}%",
+        "状态": s.light_name,
+        "原因": s.reason,
+    }
+
+
 @app.command("status")
 def status_command(
-    region: str | None = typer.Option(None, "--region", help="只看该地区计划的目标，如 乐山市"),
+    region: str | None = typer.Option(None, "--region", help="只看该地区计划的目标，如 乐山市、511100、凉山州"),
     as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
     rules: str | None = typer.Option(None, "--rules", help=RULES_HELP),
-    plan: str | None = typer.Option(None, "--plan", help="只看该计划（编号或标题中的文字）"),
+    plan: str | None = typer.Option(None, "--plan", help="只看该计划（编号或标题中的词）"),
+    out_file: Path | None = typer.Option(None, "--out", help=OUT_HELP),
 ) -> None:
-    """目标状态看板：每个目标的基期值、目标值、最新实际值、序时进度、状态灯及原因。
+    """目标状态看板：每个目标的计划、基期值、目标值、最新实际值、序时进度、状态灯及原因。
+
+    同一地区两份文件写明的同一目标（如决议认可的决定目标）合并为一项，并列出两个出处。
+    终端较窄或输出到管道时逐项分行显示，不截断任何内容。
 
     示例：innodrive status
-          innodrive status --region 乐山市 --as-of 2023-06-30
-          innodrive status --rules wuhan
+          innodrive status --region 乐山市 --as-of 2023/6/30
+          innodrive status --rules wuhan --out 看板.xlsx
     """
-    from rich.table import Table
+    from innodrive.cli.plans import cli_actor, open_db
+    from innodrive.services import board
 
-    from innodrive.cli.plans import open_db
-    from innodrive.plans.board import target_board
-    from innodrive.plans.storage import find_plan
-
-    day = parse_date(as_of, field="as_of")
+    day = _as_of(as_of)
     store = open_db()
     try:
-        plan_id = find_plan(store, plan).id if plan else None
-        lines = target_board(store, as_of=day, region=region, rules=rules, plan_id=plan_id)
+        who = cli_actor(store, None)
+        plan_id = _plan_id(store, who, plan)
+        b = board.targets(store, who, as_of=day, region=region, rules=rules, plan_id=plan_id)
     finally:
         store.close()
-    if not lines:
+    if b.region_note:
+        warn(b.region_note)
+    if not b.lines:
         out.print("没有可显示的目标。用 innodrive plan add 添加计划文件。")
         return
-    rule_set = lines[0].status.rule_set
-    table = Table(title=f"目标状态看板（截至 {day.isoformat()}，规则集 {escape(rule_set)}）", show_lines=True)
-    for col, kw in (("编号", {}), ("地区", {}), ("指标", {"max_width": 18, "overflow": "fold"}), ("目标", {}),
-                    ("基期", {}), ("最新实际", {}), ("序时应达", {}), ("进度", {}), ("状态", {"no_wrap": True}),
-                    ("原因", {"min_width": 30, "overflow": "fold"})):
-        table.add_column(col, **kw)
-    counts: dict[str, int] = {}
-    for line in lines:
-        s = line.status
-        counts[s.light_name] = counts.get(s.light_name, 0) + 1
-        t = line.stored.target
-        goal = written_goal(t)
-        if s.target_value is not None and t.kind != "number":
-            goal += f"\n= {num(s.target_value)}{s.unit or ''}"
-        base = f"{num(s.baseline_value)}（{s.baseline_year}）" if s.baseline_value is not None else "—"
-        latest = f"{num(s.latest_value)}（{escape(s.latest_period or '')}）" if s.latest_value is not None else "—"
-        table.add_row(str(line.target_id), escape(line.region_name or ""), escape(t.indicator), goal, base, latest,
-                      num(s.expected_at_latest if s.expected_at_latest is not None else s.expected_value),
-                      "—" if s.progress is None else f"{s.progress * 100:.0f}%", light(s), escape(s.reason))
-    out.print(table)
-    out.print("合计：" + "，".join(f"{k} {v} 项" for k, v in sorted(counts.items())))
+    cells = [_target_cells(line) for line in b.lines]
+    title = f"目标状态看板（截至 {day.isoformat()}，规则集 {b.rule_set}）"
+    if out_file is not None:
+        _write(out_file, title, cells, sheet="目标看板", wide_cols=("计划", "指标", "目标", "原因"))
+    styles = [LIGHT_STYLE.get(line.status.light, "") for line in b.lines]
+    _show(title, cells, styles, narrow_head=("编号", "地区", "指标", "状态"))
+    names = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "blue": "蓝灯", "grey": "灰灯"}
+    out.print("合计：" + "，".join(f"{names.get(k, k)} {v} 项" for k, v in b.totals.items()))
+    if out_file is not None:
+        out.print(f"已写入 {escape(str(out_file))}")
 
 
-@app.command("tasks")
-def tasks_command(
-    overdue: bool = typer.Option(False, "--overdue", help="只列出已逾期未完成的任务"),
-    region: str | None = typer.Option(None, "--region", help="只看该地区计划的任务"),
-    plan: str | None = typer.Option(None, "--plan", help="只看该计划（编号或标题中的文字）"),
-    unit: str | None = typer.Option(None, "--unit", help="只看该单位牵头或参与的任务，如 市科技局"),
-    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
-    rules: str | None = typer.Option(None, "--rules", help=RULES_HELP),
-) -> None:
-    """重点任务清单：牵头单位、责任单位、期限、已审核通过的完成进度、期限状态灯及原因。
+def _plan_id(store, who, plan: str | None) -> int | None:
+    if not plan:
+        return None
+    from innodrive.services import plans as plan_service
 
-    示例：innodrive tasks
-          innodrive tasks --overdue --as-of 2023-07-01
-          innodrive tasks --unit 市科技局
-    """
+    return plan_service.get_plan(store, who, plan).id
+
+
+def _write(path: Path, title: str, cells: list[dict[str, str]], *, sheet: str, wide_cols: tuple[str, ...]) -> None:
+    from innodrive.tabular import write_table
+
+    header = list(cells[0])
+    widths = {i: (40 if h in wide_cols else 12) for i, h in enumerate(header)}
+    write_table(path, header, ([c[h] for h in header] for c in cells), sheet=sheet, widths=widths)
+
+
+def _show(title: str, cells: list[dict[str, str]], styles: list[str], *, narrow_head: tuple[str, ...]) -> None:
+    """A table on a wide terminal; one block per line elsewhere. Text is wrapped, never cut."""
     from rich.table import Table
 
-    from innodrive.cli.plans import open_db
-    from innodrive.plans.board import task_board
-    from innodrive.plans.storage import find_plan
+    if out.width >= WIDE:
+        table = Table(title=title, show_lines=True)
+        for h in cells[0]:
+            kw = {"overflow": "fold"}
+            if h == "状态":
+                kw = {"no_wrap": True}
+            elif h == "原因":
+                kw["min_width"] = 30
+            elif h in ("指标", "计划"):
+                kw["max_width"] = 18
+            table.add_column(h, **kw)
+        for c, style in zip(cells, styles, strict=True):
+            row = [escape(v) for v in c.values()]
+            row[list(c).index("状态")] = f"[{style}]● {escape(c['状态'])}[/{style}]" if style else f"● {c['状态']}"
+            table.add_row(*row)
+        out.print(table)
+        return
+    out.print(f"[bold]{escape(title)}[/bold]")
+    for c, style in zip(cells, styles, strict=True):
+        head = " ".join(escape(c[h]) for h in narrow_head if h != "状态" and c.get(h))
+        light_ = f"[{style}]● {escape(c['状态'])}[/{style}]" if style else f"● {escape(c['状态'])}"
+        out.print(f"\n{head}  {light_}", soft_wrap=False, overflow="fold")
+        for h, v in c.items():
+            if h in narrow_head or not v:
+                continue
+            out.print(f"  {h}：{escape(v)}", overflow="fold")
 
-    day = parse_date(as_of, field="as_of")
+
+def _task_cells(line) -> dict[str, str]:
+    t, s = line.task, line.status
+    deadline = "未明确" if line.deadline is None else line.deadline.isoformat() + ("*" if line.deadline_from_plan else "")
+    return {
+        "编号": str(t.id),
+        "计划": t.plan_title or f"计划 #{t.plan_id}",
+        "任务": f"{t.path} {t.title}",
+        "牵头单位": "、".join(t.lead_units) or "未明确",
+        "配合单位": "、".join(t.co_units),
+        "期限": deadline,
+        "完成": "—" if s.completion is None else f"{s.completion * 100:.0f}%",
+        "状态": s.light_name,
+        "原因": s.reason,
+    }
+
+
+tasks_app = typer.Typer(help="重点任务清单，以及指定任务的牵头单位和配合单位（innodrive tasks assign）。",
+                        invoke_without_command=True, rich_markup_mode="rich")
+app.add_typer(tasks_app, name="tasks")
+
+
+@tasks_app.callback()
+def tasks_command(
+    ctx: typer.Context,
+    overdue: bool = typer.Option(False, "--overdue", help="只列出已逾期的任务，以及 --due-within 天内到期的未完成任务"),
+    due_within: int = typer.Option(30, "--due-within", help="与 --overdue 同用：同时列出多少天内到期的任务（默认 30）"),
+    region: str | None = typer.Option(None, "--region", help="只看该地区计划的任务"),
+    plan: str | None = typer.Option(None, "--plan", help="只看该计划（编号或标题中的词）"),
+    unit: str | None = typer.Option(None, "--unit", help="只看该单位牵头或配合的任务，如 市科技局"),
+    as_of: str | None = typer.Option(None, "--as-of", help=AS_OF_HELP),
+    rules: str | None = typer.Option(None, "--rules", help=RULES_HELP),
+    out_file: Path | None = typer.Option(None, "--out", help=OUT_HELP),
+) -> None:
+    """重点任务清单：牵头单位、配合单位、期限、已审核通过的完成进度、期限状态灯及原因。
+
+    示例：innodrive tasks
+          innodrive tasks --overdue --due-within 14 --as-of 2023-07-01
+          innodrive tasks --unit 市科技局 --out 任务台账.xlsx
+          innodrive tasks assign 12 --lead 市科技局 --co 市财政局 --co 市税务局
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from innodrive.cli.plans import cli_actor, open_db
+    from innodrive.services import board
+
+    day = _as_of(as_of)
     store = open_db()
     try:
-        plan_id = find_plan(store, plan).id if plan else None
-        lines = task_board(store, as_of=day, region=region, rules=rules, plan_id=plan_id, unit=unit,
-                           overdue_only=overdue)
+        who = cli_actor(store, None)
+        plan_id = _plan_id(store, who, plan)
+        b = board.tasks(store, who, as_of=day, region=region, rules=rules, plan_id=plan_id, unit=unit,
+                        overdue=overdue, due_within=due_within)
     finally:
         store.close()
-    if not lines:
-        out.print("没有逾期任务。" if overdue else "没有可显示的任务。用 innodrive plan add 添加计划文件。")
+    if not b.lines:
+        out.print(f"没有逾期任务，也没有 {due_within} 天内到期的任务。" if overdue else
+                  "没有可显示的任务。用 innodrive plan add 添加计划文件。")
         return
-    table = Table(title=f"重点任务（截至 {day.isoformat()}）", show_lines=True)
-    for col, kw in (("编号", {}), ("计划", {"max_width": 14, "overflow": "fold"}),
-                    ("任务", {"max_width": 28, "overflow": "fold"}), ("牵头单位", {}), ("责任单位", {}), ("期限", {}),
-                    ("完成", {}), ("状态", {"no_wrap": True}), ("原因", {"min_width": 30, "overflow": "fold"})):
-        table.add_column(col, **kw)
-    for line in lines:
-        t, s = line.task, line.status
-        deadline = "未明确" if line.deadline is None else line.deadline.isoformat() + ("*" if line.deadline_from_plan else "")
-        table.add_row(str(t.id), escape(t.plan_title or f"计划 #{t.plan_id}"), f"{escape(t.path)} {escape(t.title)}",
-                      escape("、".join(t.lead_units) or "未明确"), escape("、".join(t.co_units)), deadline,
-                      "—" if s.completion is None else f"{s.completion * 100:.0f}%", light(s), escape(s.reason))
-    out.print(table)
-    if any(line.deadline_from_plan for line in lines):
+    cells = [_task_cells(line) for line in b.lines]
+    title = f"重点任务（截至 {day.isoformat()}" + (f"，逾期及 {due_within} 天内到期" if overdue else "") + "）"
+    if out_file is not None:
+        _write(out_file, title, cells, sheet="任务台账", wide_cols=("计划", "任务", "原因"))
+    styles = [LIGHT_STYLE.get(line.status.light, "") for line in b.lines]
+    _show(title, cells, styles, narrow_head=("编号", "任务", "状态"))
+    if any(line.deadline_from_plan for line in b.lines):
         out.print("* 文件未写明该任务的期限，按计划期末（规划期最后一年的12月31日）计。")
+    if out_file is not None:
+        out.print(f"已写入 {escape(str(out_file))}")
+
+
+@tasks_app.command("assign")
+def tasks_assign_command(
+    task: int = typer.Argument(..., help="任务编号（见 innodrive tasks）"),
+    lead: list[str] = typer.Option([], "--lead", help="牵头单位，可重复给出"),
+    co: list[str] = typer.Option([], "--co", help="配合单位，可重复给出"),
+    clear_co: bool = typer.Option(False, "--no-co", help="清空配合单位"),
+    by: str | None = typer.Option(None, "--by", help="操作人"),
+) -> None:
+    """指定或更正任务的牵头单位和配合单位；之后的计划新版本保留人工指定的单位。
+
+    示例：innodrive tasks assign 12 --lead 市科技局 --co 市财政局 --co 市税务局
+    """
+    from innodrive.cli.plans import cli_actor, open_db
+    from innodrive.services import tasks as task_service
+
+    store = open_db()
+    try:
+        a = task_service.assign(store, cli_actor(store, by), task_id=task, lead=lead or None,
+                                co=[] if clear_co else (co or None))
+    finally:
+        store.close()
+    out.print(f"[green]✓[/green] 任务 {task}：牵头单位 {escape('、'.join(a.lead_units) or '无')}；"
+              f"配合单位 {escape('、'.join(a.co_units) or '无')}")
 
 
 @app.command("report-progress")
@@ -170,19 +297,36 @@ def report_progress_command(
 ) -> None:
     """报送任务进展（报送 → 审核 → 退回/通过）；只有审核通过的进展计入任务完成情况。
 
-    示例：innodrive report-progress 12 --status 推进中 --percent 60 --note "新认定高新技术企业18家" --evidence 认定文件.pdf
+    示例：innodrive report-progress 12 --status 推进中 --percent 60% --note "新认定高新技术企业18家" --evidence 认定文件.pdf
     """
-    from innodrive.cli.plans import actor, open_db
+    from innodrive.blobs import Upload
+    from innodrive.cli.plans import cli_actor, open_db
     from innodrive.dates import parse_percent
+    from innodrive.errors import InputError, Problem, ValidationFailed
     from innodrive.plans.models import TASK_STATUS_NAMES
-    from innodrive.plans.progress import report_progress
+    from innodrive.services import tasks as task_service
 
-    percent = None if percent is None else parse_percent(percent, field="percent", what="完成百分比")
+    problems: list[Problem] = []
+    pct = None
+    if percent is not None:
+        try:
+            pct = parse_percent(percent, field="percent", what="完成百分比")
+        except InputError as exc:
+            problems.append(Problem(exc.message, field="percent"))
+    uploads = []
+    for f in evidence:
+        try:
+            uploads.append(Upload.from_path(f, what="证明材料"))
+        except InputError as exc:
+            problems.append(Problem(exc.message, file=str(f), field="evidence"))
+    day = _as_of(as_of)
+    if problems:
+        raise ValidationFailed(f"进展报送有 {len(problems)} 处问题，未保存：" + "；".join(str(p) for p in problems),
+                               problems=problems)
     store = open_db()
     try:
-        r = report_progress(store, task_id=task, as_of=parse_date(as_of, field="as_of"), status=status,
-                            narrative=narrative, reporter=actor(by), percent=percent, unit=unit, evidence=evidence,
-                            milestone_id=milestone)
+        r = task_service.report(store, cli_actor(store, by), task_id=task, as_of=day, status=status,
+                                narrative=narrative, percent=pct, unit=unit, evidence=uploads, milestone_id=milestone)
     finally:
         store.close()
     out.print(f"[green]✓[/green] 已报送进展 #{r.id}（任务 {task}，截至 {r.as_of.isoformat()}，"
@@ -198,7 +342,7 @@ def review_command(
     reason: str | None = typer.Option(None, "--reason", help="退回理由或审核意见"),
     by: str | None = typer.Option(None, "--by", help="审核人（不能是报送人本人）"),
 ) -> None:
-    """审核进展报送：通过或退回（附理由）；不带参数时列出待审核的报送。
+    """审核进展报送：通过或退回（附理由）；不带参数时列出待审核的报送。通过时核对证明材料的 SHA-256。
 
     示例：innodrive review
           innodrive review 7 --approve
@@ -206,30 +350,31 @@ def review_command(
     """
     from rich.table import Table
 
-    from innodrive.cli.plans import actor, open_db
+    from innodrive.cli.plans import cli_actor, open_db
     from innodrive.errors import InputError
     from innodrive.plans.models import TASK_STATUS_NAMES
-    from innodrive.plans.progress import pending_reports, review_report
+    from innodrive.services import tasks as task_service
 
+    if report is not None and approve == send_back:
+        raise InputError("请选择 --approve（通过）或 --return（退回）其中之一")
     store = open_db()
     try:
+        who = cli_actor(store, by)
         if report is None:
-            pending = pending_reports(store)
+            pending = task_service.pending(store, who)
             if not pending:
                 out.print("没有待审核的进展报送。")
                 return
             table = Table(title="待审核的进展报送")
             for col in ("编号", "任务", "截至", "状态", "完成", "说明", "报送人", "材料"):
-                table.add_column(col)
+                table.add_column(col, overflow="fold")
             for r in pending:
                 table.add_row(str(r.id), str(r.task_id), r.as_of.isoformat(), TASK_STATUS_NAMES[r.status],
                               "—" if r.percent is None else f"{r.percent:g}%", escape(r.narrative), escape(r.reporter),
                               str(len(r.evidence)))
             out.print(table)
             return
-        if approve == send_back:
-            raise InputError("请选择 --approve（通过）或 --return（退回）其中之一")
-        r = review_report(store, report_id=report, approve=approve, reviewer=actor(by), reason=reason)
+        r = task_service.review(store, who, report_id=report, approve=approve, reason=reason)
     finally:
         store.close()
     verb = "通过" if r.review_state == "approved" else "退回"
@@ -247,48 +392,120 @@ def milestone_command(
 
     示例：innodrive milestone 12 2023-09-30 "完成企业摸底"
     """
-    from innodrive.cli.plans import actor, open_db
-    from innodrive.plans.progress import add_milestone
+    from innodrive.cli.plans import cli_actor, open_db
+    from innodrive.services import tasks as task_service
 
+    day = parse_date(due, field="due")
     store = open_db()
     try:
-        m = add_milestone(store, task_id=task, title=title, due_date=parse_date(due, field="due"), actor=actor(by))
+        m = task_service.add_milestone(store, cli_actor(store, by), task_id=task, title=title, due_date=day)
     finally:
         store.close()
     out.print(f"[green]✓[/green] 任务 {task} 新增里程碑 #{m.id}：{escape(m.title)}（{m.due_date.isoformat()}）")
 
 
-@app.command("audit")
+audit_app = typer.Typer(help="审计日志：查看（innodrive audit）与核验（innodrive audit verify）。",
+                        invoke_without_command=True, rich_markup_mode="rich")
+app.add_typer(audit_app, name="audit")
+
+
+def _changes_text(before: dict | None, after: dict | None) -> str:
+    """Before → after in Chinese labels, one field a line."""
+    from innodrive.services.audit import FIELD_NAMES, VALUE_NAMES
+
+    def show(v) -> str:
+        if v is None:
+            return "—"
+        if isinstance(v, bool):
+            return "是" if v else "否"
+        if isinstance(v, list):
+            return "、".join(show(x) for x in v) if v else "（无）"
+        if isinstance(v, dict):
+            return "；".join(f"{FIELD_NAMES.get(k, k)} {show(x)}" for k, x in v.items())
+        if isinstance(v, float):
+            return f"{v:g}"
+        return VALUE_NAMES.get(str(v), str(v))
+
+    before, after = before or {}, after or {}
+    lines = []
+    for k in list(dict.fromkeys([*before, *after])):
+        label = FIELD_NAMES.get(k, k)
+        if k in before and k in after:
+            if before[k] != after[k]:
+                lines.append(f"{label}：{show(before[k])} → {show(after[k])}")
+        elif k in after:
+            lines.append(f"{label}：{show(after[k])}")
+        else:
+            lines.append(f"{label}：{show(before[k])} →（删除）")
+    return "\n".join(lines)
+
+
+@audit_app.callback()
 def audit_command(
-    limit: int = typer.Option(30, "--limit", help="显示最近多少条"),
+    ctx: typer.Context,
+    limit: int = typer.Option(30, "--limit", help="显示最近多少条（正整数）"),
     entity: str | None = typer.Option(None, "--entity",
-                                      help="只看一类对象：plan、task、progress_report、import_batch、observation、indicator_link"),
+                                      help="只看一类对象：计划、任务、进展报送、数据导入、统计数据、指标对应（或英文代码）"),
+    entity_id: str | None = typer.Option(None, "--id", help="与 --entity 同用：只看该编号的对象"),
+    user: str | None = typer.Option(None, "--user", help="只看该操作人的记录"),
+    since: str | None = typer.Option(None, "--since", help="起始日期，如 2024-01-01"),
+    until: str | None = typer.Option(None, "--until", help="截止日期（含当天）"),
 ) -> None:
-    """审计日志：谁在何时做了什么（含修改前后的值）。
+    """审计日志：谁在何时做了什么（含修改前后的值，以中文列出）。
 
     示例：innodrive audit --limit 10
-          innodrive audit --entity progress_report
+          innodrive audit --entity 计划
+          innodrive audit --user 王五 --since 2024-01-01
+          innodrive audit verify
     """
-    import json
-
+    if ctx.invoked_subcommand is not None:
+        return
     from rich.table import Table
 
-    from innodrive.cli.plans import open_db
-    from innodrive.store import audit
+    from innodrive.cli.plans import cli_actor, open_db
+    from innodrive.services import audit as audit_service
+
+    start = parse_date(since, field="since") if since else None
+    end = parse_date(until, field="until") if until else None
+    store = open_db()
+    try:
+        page = audit_service.read(store, cli_actor(store, None), entity=entity, entity_id=entity_id, user=user,
+                                  since=start, until=end, limit=limit)
+    finally:
+        store.close()
+    table = Table(title="审计日志", show_lines=True)
+    for col, kw in (("编号", {}), ("时间", {}), ("操作人", {}), ("操作", {}), ("对象", {}),
+                    ("说明", {"min_width": 20}), ("修改内容", {"min_width": 20})):
+        table.add_column(col, overflow="fold", **kw)
+    for e in page.entries:
+        entity_name = audit_service.ENTITY_NAMES.get(e.entity, e.entity)
+        table.add_row(str(e.id), e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), escape(e.actor),
+                      audit_service.ACTION_NAMES.get(e.action, e.action), f"{entity_name} {escape(e.entity_id or '')}",
+                      escape(e.summary), escape(_changes_text(e.before, e.after)))
+    out.print(table)
+
+
+@audit_app.command("verify")
+def audit_verify_command() -> None:
+    """核验审计日志的哈希链和全部证明材料的 SHA-256，指出第一条被改动、删除或插入的记录。
+
+    示例：innodrive audit verify
+    """
+    from innodrive.cli.plans import cli_actor, open_db
+    from innodrive.errors import Conflict
+    from innodrive.services import audit as audit_service
 
     store = open_db()
     try:
-        with store.read() as session:
-            entries = audit.entries(session, entity=entity, limit=limit)
+        v = audit_service.verify(store, cli_actor(store, None))
     finally:
         store.close()
-    table = Table(title="审计日志")
-    for col, kw in (("时间", {}), ("操作人", {}), ("操作", {}), ("对象", {}), ("说明", {"max_width": 60}),
-                    ("修改前", {"max_width": 30}), ("修改后", {"max_width": 30})):
-        table.add_column(col, **kw)
-    for e in entries:
-        table.add_row(e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), escape(e.actor), e.action,
-                      f"{e.entity} {e.entity_id or ''}", escape(e.summary),
-                      escape(json.dumps(e.before, ensure_ascii=False)) if e.before else "",
-                      escape(json.dumps(e.after, ensure_ascii=False)) if e.after else "")
-    out.print(table)
+    if v.ok:
+        out.print(f"[green]✓[/green] 审计日志 {v.entries} 条记录的哈希链完整；证明材料 {v.evidence} 份与 SHA-256 一致")
+        return
+    problems = []
+    if v.broken is not None:
+        problems.append(f"审计日志自第 {v.broken.entry_id} 条起不可信：{v.broken.reason}（此前 {v.entries} 条完整）")
+    if v.bad_evidence:
+        problems.append(f"证明材料缺失或被改动：{'；'.join(v.bad_evidence[:20])}")
+    raise Conflict("；".join(problems))

@@ -41,7 +41,7 @@ def refresh(session: Session, changes: list[Change], *, actor: str, batch_id: in
     from innodrive.indicators.derived import ratio_value
 
     cat, derived = _derived_indicators()
-    changes = [c for c in changes if c.kind != "same"]
+    changes = [c for c in changes if c.kind in ("add", "revise")]
     if not changes or not derived:
         return 0
     by_part: dict[str, list] = {}

@@ -22,6 +22,7 @@ A blank value cell is an unknown value and is skipped (never read as 0).
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ Layout = Literal["long", "wide"]
 Progress = Callable[[str, int, int], None]
 
 DEFAULT_DATASET = "sichuan_innovation_stats.csv"
+MAX_ABS_VALUE = 1e15  # beyond any statistic in any catalogue unit: a typo or a hostile cell
 
 # Column headers people use, by role (compared after NFKC and lower-casing).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -96,10 +98,12 @@ class ImportResult:
     derived: int = 0
     dry_run: bool = False
     changes: list[Change] = field(default_factory=list)
+    sourced: int = 0  # equal values from a further source, recorded as second sources
+    kept: int = 0  # values left as a person entered them (shipped data adds only what is missing)
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.revised)
+        return bool(self.added or self.revised or self.sourced)
 
 
 # --------------------------------------------------------------------- reading
@@ -199,7 +203,7 @@ class _Resolver:
             if choices[n] not in best:
                 best.append(choices[n])
         return ("最接近的目录指标：" + "、".join(best[:3]) if best else "请检查指标名称") + \
-            "（也可用 innodrive link 将此名称对应到目录指标）"
+            "（也可将此名称指定对应到某个目录指标，之后自动识别）"
 
     def factor(self, unit: str, code: str) -> tuple[float | None, str | None]:
         """The factor from the written unit to the catalogue unit, or the problem."""
@@ -345,8 +349,13 @@ def parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> Pa
                 continue
             if row_problems or region_code is None or code is None or factor is None:
                 continue
+            converted = clean(x * factor) if factor != 1.0 else x
+            if not math.isfinite(converted) or abs(converted) > MAX_ABS_VALUE:
+                row_problems.append(Problem(f"值“{cell_text(raw)}{unit}”换算为目录单位 {catalogue_units[code]} 后超出"
+                                            f"可存储的范围", file=file, row=rownum, field=vfield))
+                continue
             located.append((NewValue(region_code=region_code, indicator_code=code, period=period,
-                                     value=clean(x * factor) if factor != 1.0 else x, unit=catalogue_units[code],
+                                     value=converted, unit=catalogue_units[code],
                                      source=source, note=note, value_as_written=x, unit_as_written=unit),
                             rownum, vfield))
         if row_problems:
@@ -385,20 +394,24 @@ def preview(store: Store, path: Path, *, sheet: str | None = None) -> ImportResu
     return import_file(store, path, actor="", sheet=sheet, dry_run=True)
 
 
-def import_file(store: Store, path: Path, *, actor: str, sheet: str | None = None, dry_run: bool = False,
-                progress: Progress | None = None) -> ImportResult:
-    """Import a CSV/XLSX table of statistics, all or nothing.
+def import_file(store: Store, path: Path | bytes, *, actor: str, sheet: str | None = None, dry_run: bool = False,
+                progress: Progress | None = None, name: str | None = None, only_missing: bool = False) -> ImportResult:
+    """Import a CSV/XLSX table of statistics (a path, or bytes named ``name``), all or nothing.
 
     :param dry_run: compute and return the changes, write nothing.
     :param progress: called as ``progress(stage, done, total)`` while writing.
+    :param only_missing: add values for keys that have none and touch nothing else
+        (the shipped statistics must never overwrite what a person entered later).
     """
-    table = read_table(Path(path), sheet=sheet)
+    table = read_table(path if isinstance(path, bytes) else Path(path), sheet=sheet, name=name)
     parsed = parse_table(table, remembered=_remembered(store))
-    return import_parsed(store, parsed, actor=actor, dry_run=dry_run, progress=progress)
+    return import_parsed(store, parsed, actor=actor, dry_run=dry_run, progress=progress, only_missing=only_missing)
 
 
 def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = False,
-                  progress: Progress | None = None) -> ImportResult:
+                  progress: Progress | None = None, only_missing: bool = False) -> ImportResult:
+    from innodrive.indicators.observations import extra_sources_of
+
     codes = {v.indicator_code for v in parsed.values}
 
     def work(session: Session) -> ImportResult:
@@ -406,13 +419,19 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
             # one import at a time: revisions are numbered from the current one
             session.execute(text("SELECT pg_advisory_xact_lock(2060010)"))
         current = current_by_key(session, indicator_codes=codes)
-        changes = plan_changes(parsed.values, current)
+        extra = extra_sources_of(session, [c.id for c in current.values()]) if current else {}
+        changes = plan_changes(parsed.values, current, extra)
+        kept = 0
+        if only_missing:
+            kept = sum(c.kind in ("revise", "source") for c in changes)
+            changes = [c if c.kind == "add" else Change("same", c.new, c.before) for c in changes]
         added = sum(c.kind == "add" for c in changes)
         revised = sum(c.kind == "revise" for c in changes)
+        sourced = sum(c.kind == "source" for c in changes)
         result = ImportResult(file=parsed.file, layout=parsed.layout, rows=parsed.rows, values=len(parsed.values),
-                              added=added, revised=revised, unchanged=len(changes) - added - revised,
+                              added=added, revised=revised, unchanged=len(changes) - added - revised - sourced,
                               blank=parsed.blank, batch_id=None, dry_run=dry_run,
-                              changes=[c for c in changes if c.kind != "same"])
+                              changes=[c for c in changes if c.kind != "same"], sourced=sourced, kept=kept)
         if dry_run or not result.changed:
             return result
         batch = ImportBatchRow(file_name=parsed.file, sha256=parsed.sha256, layout=parsed.layout,
@@ -424,10 +443,11 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
         result.batch_id = batch.id
         result.derived = _refresh_derived(session, result.changes, actor=actor, batch_id=batch.id)
         audit.record(session, actor=actor, action="data.import", entity="import_batch", entity_id=batch.id,
-                     summary=f"导入 {parsed.file}：新增 {added} 个数值，修正 {revised} 个，未变 {result.unchanged} 个，"
-                             f"派生 {result.derived} 个",
+                     summary=f"导入 {parsed.file}：新增 {added} 个数值，修正 {revised} 个，增加出处 {sourced} 个，"
+                             f"未变 {result.unchanged} 个，派生 {result.derived} 个",
                      after={"file": parsed.file, "sha256": parsed.sha256, "rows": parsed.rows, "added": added,
-                            "revised": revised, "unchanged": result.unchanged, "derived": result.derived})
+                            "revised": revised, "sourced": sourced, "unchanged": result.unchanged,
+                            "derived": result.derived})
         return result
 
     return store.run(work)
@@ -446,4 +466,6 @@ def default_dataset() -> Path:
 
 
 def import_default(store: Store, *, actor: str, dry_run: bool = False, progress: Progress | None = None) -> ImportResult:
-    return import_file(store, default_dataset(), actor=actor, dry_run=dry_run, progress=progress)
+    """The shipped statistics, adding only what is missing: running ``init`` again never
+    reverts a value a person corrected or imported later."""
+    return import_file(store, default_dataset(), actor=actor, dry_run=dry_run, progress=progress, only_missing=True)

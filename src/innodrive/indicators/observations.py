@@ -85,9 +85,10 @@ class Current:
 @dataclass(slots=True)
 class Change:
     """What storing one value would do: ``add`` a first revision, ``revise`` the
-    current one (``before`` is its value), or leave it ``same``."""
+    current one (``before`` is its value), record a further ``source`` of an unchanged
+    value, or leave it ``same``."""
 
-    kind: Literal["add", "revise", "same"]
+    kind: Literal["add", "revise", "source", "same"]
     new: NewValue
     before: Current | None = None
 
@@ -126,18 +127,43 @@ def current_by_key(session: Session, *, indicator_codes: Iterable[str], origin: 
     return out
 
 
-def plan_changes(values: list[NewValue], current: dict[Key, Observation]) -> list[Change]:
-    """Pure: compare new values with the current revisions (same value, source and note = no change)."""
+def plan_changes(values: list[NewValue], current: dict[Key, Observation],
+                 extra_sources: dict[int, set[str]] | None = None) -> list[Change]:
+    """Pure: compare new values with the current revisions.
+
+    The same value from the same source (and note) is no change. The same value from
+    another source is a second ``source`` of it — two publications agreeing — not a
+    revision (otherwise two files would undo each other on every import). A different
+    value, or a changed note, is a revision.
+    """
+    extra_sources = extra_sources or {}
     changes = []
     for v in values:
         old = current.get((v.region_code, v.indicator_code, v.period))
         if old is None:
             changes.append(Change("add", v))
-        elif old.value == v.value and old.unit == v.unit and old.source == v.source and (old.note or None) == (v.note or None):
-            changes.append(Change("same", v, old))
+        elif old.value == v.value and old.unit == v.unit:
+            if old.source == v.source or v.source in extra_sources.get(old.id, ()):
+                same_note = (old.note or None) == (v.note or None) or old.source != v.source
+                changes.append(Change("same" if same_note else "revise", v, old))
+            else:
+                changes.append(Change("source", v, old))
         else:
             changes.append(Change("revise", v, old))
     return changes
+
+
+def extra_sources_of(session: Session, observation_ids: Iterable[int]) -> dict[int, set[str]]:
+    """The further sources recorded for these observations."""
+    from innodrive.store.schema import ObservationSourceRow
+
+    ids = sorted(set(observation_ids))
+    out: dict[int, set[str]] = {}
+    t = ObservationSourceRow.__table__.c
+    for i in range(0, len(ids), 1000):
+        for r in session.execute(select(t.observation_id, t.source).where(t.observation_id.in_(ids[i:i + 1000]))):
+            out.setdefault(r.observation_id, set()).add(r.source)
+    return out
 
 
 def apply_changes(session: Session, changes: list[Change], *, origin: Origin, actor: str, batch_id: int | None,
@@ -148,7 +174,14 @@ def apply_changes(session: Session, changes: list[Change], *, origin: Origin, ac
     readers never see two current values or none.
     """
     now = utcnow()
-    writes = [c for c in changes if c.kind != "same"]
+    sources = [c for c in changes if c.kind == "source"]
+    if sources:
+        from innodrive.store.schema import ObservationSourceRow
+
+        session.execute(ObservationSourceRow.__table__.insert(), [
+            {"observation_id": c.before.id, "source": c.new.source, "note": c.new.note, "batch_id": batch_id,
+             "recorded_at": now, "recorded_by": actor} for c in sources])
+    writes = [c for c in changes if c.kind in ("add", "revise")]
     superseded = [c.before.id for c in writes if c.before is not None]
     for i in range(0, len(superseded), 1000):
         session.execute(update(ObservationRow).where(ObservationRow.id.in_(superseded[i:i + 1000]))

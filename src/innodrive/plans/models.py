@@ -48,6 +48,8 @@ class PlanSummary(BaseModel):
     region_name: str | None
     versions: list[PlanVersionInfo]
     tasks: int = Field(description="active tasks")
+    removed_at: dt.datetime | None = None
+    removed_by: str | None = None
 
     @property
     def latest(self) -> PlanVersionInfo:
@@ -77,10 +79,13 @@ class Milestone(BaseModel):
 
 
 class EvidenceFile(BaseModel):
+    """A piece of evidence of a report: its name, hash and size; ``blob_key`` finds its
+    bytes in the blob store (:mod:`innodrive.blobs`), on whichever machine asks."""
+
     file_name: str
     sha256: str
     size: int
-    stored_path: str
+    blob_key: str
 
 
 class ProgressReport(BaseModel):

@@ -5,21 +5,21 @@ percentage, what was done, evidence files. A reviewer then approves it (通过) 
 returns it with a reason (退回); only approved reports count when tracking decides a
 task's light. Reports are rows that are only ever added — two people reporting on the
 same task at the same moment both keep their report — and every step is in the audit
-log. Evidence files are copied into ``INNODRIVE_HOME/evidence`` under their SHA-256,
-so a file cannot be changed behind the report that cites it.
+log. Evidence files go into the blob store (:mod:`innodrive.blobs`) under their
+SHA-256 — the database holds the hash, never a local path, so every machine of a
+shared deployment finds them — and are verified against that hash again when the
+report is approved: a file changed behind the report that cites it is refused.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import shutil
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from innodrive import settings
+from innodrive.blobs import BlobStore, Upload, default_blob_store
 from innodrive.errors import Conflict, InputError, NotFound, Problem, ValidationFailed
 from innodrive.plans.models import (
     TASK_STATUS_NAMES,
@@ -62,7 +62,7 @@ def list_tasks(store: Store, *, plan_id: int | None = None, region_code: str | N
     with store.read() as session:
         q = select(TaskRow, PlanRow).join(PlanRow, PlanRow.id == TaskRow.plan_id).order_by(TaskRow.plan_id, TaskRow.id)
         if not include_retired:
-            q = q.where(TaskRow.active.is_(True))
+            q = q.where(TaskRow.active.is_(True)).where(PlanRow.removed_at.is_(None))
         if plan_id is not None:
             q = q.where(TaskRow.plan_id == plan_id)
         if region_code:
@@ -101,7 +101,7 @@ def list_tasks(store: Store, *, plan_id: int | None = None, region_code: str | N
 def get_task(store: Store, task_id: int) -> Task:
     found = list_tasks(store, task_ids=[task_id], include_retired=True)
     if not found:
-        raise NotFound(f"没有编号为 {task_id} 的任务（用 innodrive tasks 查看任务编号）", field="task")
+        raise NotFound(f"没有编号为 {task_id} 的任务", field="task")
     return found[0]
 
 
@@ -126,7 +126,7 @@ def _reports(session: Session, q) -> list[ProgressReport]:
         for e in session.scalars(select(ReportEvidenceRow).where(ReportEvidenceRow.report_id.in_(chunk))
                                  .order_by(ReportEvidenceRow.id)):
             evidence.setdefault(e.report_id, []).append(EvidenceFile(
-                file_name=e.file_name, sha256=e.sha256, size=e.size, stored_path=e.stored_path))
+                file_name=e.file_name, sha256=e.sha256, size=e.size, blob_key=e.blob_key))
     return [ProgressReport(
         id=r.id, task_id=r.task_id, milestone_id=r.milestone_id, as_of=r.as_of, status=r.status, percent=r.percent,
         narrative=r.narrative, reporter=r.reporter, unit=r.unit, submitted_at=_aware(r.submitted_at),
@@ -165,8 +165,9 @@ def add_milestone(store: Store, *, task_id: int, title: str, due_date: dt.date, 
 
 
 def report_progress(store: Store, *, task_id: int, as_of: dt.date, status: str, narrative: str, reporter: str,
-                    percent: float | None = None, unit: str | None = None, evidence: list[Path] | None = None,
-                    milestone_id: int | None = None, today: dt.date | None = None) -> ProgressReport:
+                    percent: float | None = None, unit: str | None = None,
+                    evidence: list[Path | Upload] | None = None, milestone_id: int | None = None,
+                    today: dt.date | None = None, blobs: BlobStore | None = None) -> ProgressReport:
     """Submit (报送) a progress report on a task; it waits for review.
 
     Every problem with the input is reported at once, and nothing is stored unless
@@ -189,24 +190,34 @@ def report_progress(store: Store, *, task_id: int, as_of: dt.date, status: str, 
         problems.append(Problem(f"报送截至日期 {as_of.isoformat()} 晚于今天 {today.isoformat()}", field="as_of"))
     if not (reporter or "").strip():
         problems.append(Problem("报送人为空", field="reporter"))
-    files = [Path(p) for p in (evidence or [])]
-    limit = settings.max_input_bytes()
-    for f in files:
-        if not f.is_file():
-            problems.append(Problem("证明材料文件不存在或不是文件", file=str(f), field="evidence"))
-        elif f.stat().st_size > limit:
-            problems.append(Problem(f"证明材料超过大小上限 {limit // (1024 * 1024)} MB", file=str(f), field="evidence"))
+    uploads: list[Upload] = []
+    for item in evidence or []:
+        if isinstance(item, Upload):
+            uploads.append(item)
+            continue
+        try:
+            uploads.append(Upload.from_path(item, what="证明材料"))
+        except InputError as exc:
+            problems.append(Problem(exc.message, file=str(item), field="evidence"))
+    for u in uploads:
+        if not u.data:
+            problems.append(Problem("证明材料是空文件", file=u.safe_name, field="evidence"))
     if problems:
         raise ValidationFailed(f"进展报送有 {len(problems)} 处问题，未保存：" + "；".join(str(p) for p in problems),
                                problems=problems)
-    stored = [_store_evidence(f) for f in files]
+    blobs = blobs or default_blob_store()
+    stored = [EvidenceFile(file_name=u.safe_name, sha256=(key := blobs.put(u.data)), size=len(u.data), blob_key=key)
+              for u in uploads]
 
     def work(session: Session) -> ProgressReport:
         task = session.get(TaskRow, task_id)
         if task is None:
-            raise NotFound(f"没有编号为 {task_id} 的任务（用 innodrive tasks 查看任务编号）", field="task")
+            raise NotFound(f"没有编号为 {task_id} 的任务", field="task")
         if not task.active:
             raise Conflict(f"任务 {task_id}“{task.title}”已在计划新版本中撤销，不能再报送进展", field="task")
+        plan_row = session.get(PlanRow, task.plan_id)
+        if plan_row is not None and plan_row.removed_at is not None:
+            raise Conflict(f"任务 {task_id}“{task.title}”所属的计划已删除，不能再报送进展", field="task")
         if milestone_id is not None:
             m = session.get(MilestoneRow, milestone_id)
             if m is None or m.task_id != task_id:
@@ -231,12 +242,17 @@ def report_progress(store: Store, *, task_id: int, as_of: dt.date, status: str, 
     return store.run(work)
 
 
-def review_report(store: Store, *, report_id: int, approve: bool, reviewer: str, reason: str | None = None) -> ProgressReport:
+def review_report(store: Store, *, report_id: int, approve: bool, reviewer: str, reason: str | None = None,
+                  blobs: BlobStore | None = None) -> ProgressReport:
     """Approve (通过) or return (退回, with a reason) a submitted report.
 
     A report is reviewed once; a returned report stays on record and the unit submits
-    a new one. The reviewer must not be the person who reported.
+    a new one. The reviewer must not be the person who reported (compared as
+    identities: ``alice``, ``Alice`` and ``ａｌｉｃｅ`` are one person). Approving checks
+    every piece of evidence against its SHA-256 first.
     """
+    from innodrive.identities import same_person
+
     reviewer = (reviewer or "").strip()
     reason = (reason or "").strip() or None
     if not reviewer:
@@ -251,8 +267,14 @@ def review_report(store: Store, *, report_id: int, approve: bool, reviewer: str,
         if row.review_state != "submitted":
             state = "已通过" if row.review_state == "approved" else "已退回"
             raise Conflict(f"进展报送 {report_id} {state}（审核人 {row.reviewer}），不能再次审核", field="report")
-        if row.reporter == reviewer:
+        if same_person(row.reporter, reviewer):
             raise Conflict(f"审核人不能是报送人本人（{reviewer}）", field="reviewer")
+        if approve:
+            store_ = blobs or default_blob_store()
+            for e in session.scalars(select(ReportEvidenceRow).where(ReportEvidenceRow.report_id == report_id)):
+                if not store_.verify(e.blob_key) or e.blob_key != e.sha256:
+                    raise Conflict(f"证明材料“{e.file_name}”已缺失或被改动（与报送时的 SHA-256 不符），不能通过；"
+                                   f"请退回并要求重新报送", field="evidence")
         before = {"review_state": row.review_state}
         row.review_state = "approved" if approve else "returned"
         row.reviewer, row.reviewed_at, row.review_reason = reviewer, utcnow(), reason
@@ -265,23 +287,6 @@ def review_report(store: Store, *, report_id: int, approve: bool, reviewer: str,
         return _reports(session, select(ProgressReportRow).where(ProgressReportRow.id == report_id))[0]
 
     return store.run(work)
-
-
-def _store_evidence(path: Path) -> EvidenceFile:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    sha = digest.hexdigest()
-    folder = settings.home() / "evidence" / sha[:2] / sha
-    target = folder / path.name
-    if not target.exists():
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-        except OSError as exc:
-            raise InputError(f"无法保存证明材料到 {folder}：{exc.strerror}", file=str(path)) from exc
-    return EvidenceFile(file_name=path.name, sha256=sha, size=path.stat().st_size, stored_path=str(target.resolve()))
 
 
 def _chunks(items: list[int], size: int):

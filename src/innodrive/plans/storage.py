@@ -61,7 +61,8 @@ def region_code_for(name: str | None) -> str | None:
 
 
 def add_plan(store: Store, plan: ExtractedPlan, *, actor: str, plan_id: int | None = None,
-             linker: links_mod.Linker | None = None, rules: TaskRules | None = None) -> AddResult:
+             linker: links_mod.Linker | None = None, rules: TaskRules | None = None,
+             text: str | None = None) -> AddResult:
     """Store ``plan`` as a new plan or a new version of an existing one.
 
     :param plan_id: attach to this plan instead of finding it by issuer and title
@@ -69,7 +70,7 @@ def add_plan(store: Store, plan: ExtractedPlan, *, actor: str, plan_id: int | No
     :param linker: matches target phrases to catalogue codes (default: the shipped catalogue).
     """
     linker = linker or links_mod.catalogue_linker()
-    specs = tasks_from_plan(plan, rules=rules)
+    specs = tasks_from_plan(plan, rules=rules, text=text)
     key = plan_key(plan)
     region_code = region_code_for(plan.document.region)
 
@@ -105,7 +106,9 @@ def add_plan(store: Store, plan: ExtractedPlan, *, actor: str, plan_id: int | No
             previous = _load_version(session, last)
             if plan.document.title:
                 prow.title = plan.document.title
-        version = _insert_version(session, prow.id, number, plan, actor)
+        if prow.removed_at is not None:  # adding a removed plan's document again brings it back
+            prow.removed_at = prow.removed_by = prow.removed_reason = None
+        version = _insert_version(session, prow.id, number, plan, actor, text)
         remembered = links_mod.remembered(session)
         linked = _insert_targets(session, version.id, plan.targets, linker, remembered)
         _insert_outline(session, version.id, plan.outline)
@@ -138,13 +141,14 @@ def _count(session: Session, model, version_id: int, *, linked: bool = False) ->
     return session.scalar(q) or 0
 
 
-def _insert_version(session: Session, plan_id: int, number: int, plan: ExtractedPlan, actor: str) -> PlanVersionRow:
+def _insert_version(session: Session, plan_id: int, number: int, plan: ExtractedPlan, actor: str,
+                    text: str | None = None) -> PlanVersionRow:
     doc, src = plan.document, plan.source
     row = PlanVersionRow(
         plan_id=plan_id, number=number, file_name=src.file, sha256=src.sha256, encoding=src.encoding,
         script=src.script, format=src.format, title=doc.title, issuer=doc.issuer, region_name=doc.region,
         genre=doc.genre, issued=doc.issued, horizon=doc.horizon, warnings=list(plan.warnings),
-        added_at=utcnow(), added_by=actor,
+        added_at=utcnow(), added_by=actor, text=text,
     )
     session.add(row)
     session.flush()
@@ -230,9 +234,13 @@ def _sync_tasks(session: Session, plan_id: int, version_id: int, specs: list[Tas
         match.deadline, match.due_date = spec.deadline, spec.due_date
         match.span_start, match.span_end = spec.span
         match.last_version_id = version_id
-        _set_units(session, match.id, spec, units.get(match.id, []))
+        if match.units_set_by is None:  # units a person assigned are kept over what a new text says
+            _set_units(session, match.id, spec, units.get(match.id, []))
+            lead, co = list(spec.lead_units), list(spec.co_units)
+        else:
+            lead, co = before["lead_units"], before["co_units"]
         after = {"path": spec.path, "title": spec.title, "deadline": spec.deadline,
-                 "lead_units": list(spec.lead_units), "co_units": list(spec.co_units)}
+                 "lead_units": lead, "co_units": co}
         if before != after:
             change.updated += 1
             audit.record(session, actor=actor, action="task.update", entity="task", entity_id=match.id,
@@ -339,10 +347,13 @@ def diff_versions(store: Store, *, plan_id: int, old: int | None = None, new: in
                                                           _load_version(session, new_row))
 
 
-def list_plans(store: Store) -> list[PlanSummary]:
-    """Every plan with its versions, oldest plan first."""
+def list_plans(store: Store, *, include_removed: bool = False) -> list[PlanSummary]:
+    """Every plan with its versions, oldest plan first (removed plans only when asked)."""
     with store.read() as session:
-        plans = session.scalars(select(PlanRow).order_by(PlanRow.id)).all()
+        q = select(PlanRow).order_by(PlanRow.id)
+        if not include_removed:
+            q = q.where(PlanRow.removed_at.is_(None))
+        plans = session.scalars(q).all()
         versions = session.scalars(select(PlanVersionRow).order_by(PlanVersionRow.plan_id, PlanVersionRow.number)).all()
         counts = dict(session.execute(select(TargetRow.version_id, func.count()).group_by(TargetRow.version_id)).all())
         nodes = dict(session.execute(select(OutlineNodeRow.version_id, func.count())
@@ -359,26 +370,46 @@ def list_plans(store: Store) -> list[PlanSummary]:
                 targets=counts.get(v.id, 0), outline_nodes=nodes.get(v.id, 0)))
         return [PlanSummary(id=p.id, key=p.key, title=p.title, issuer=p.issuer, region_code=p.region_code,
                             region_name=names.get(p.region_code), versions=by_plan.get(p.id, []),
-                            tasks=tasks.get(p.id, 0))
+                            tasks=tasks.get(p.id, 0), removed_at=_aware(p.removed_at) if p.removed_at else None,
+                            removed_by=p.removed_by)
                 for p in plans]
 
 
-def find_plan(store: Store, ref: str) -> PlanSummary:
-    """A plan by number or by a fragment of its title (which must be unambiguous)."""
-    plans = list_plans(store)
-    ref = ref.strip()
+def find_plan(store: Store, ref: str, *, include_removed: bool = False) -> PlanSummary:
+    """A plan by number, or by words of its title (every word given must occur in the
+    title, in any order: ``乐山 决定`` finds 《中共乐山市委关于……的决定》); the match must be
+    unambiguous."""
+    plans = list_plans(store, include_removed=include_removed)
+    ref = (ref or "").strip()
     if ref.isdigit():
         for p in plans:
             if p.id == int(ref):
                 return p
-        raise NotFound(f"没有编号为 {ref} 的计划（用 innodrive plans 查看全部计划）", field="plan")
-    hits = [p for p in plans if p.title and ref in p.title]
+        raise NotFound(f"没有编号为 {ref} 的计划", field="plan")
+    words = [w for w in re.split(r"[\s,，、;；]+", ref) if w]
+    if not words:
+        raise NotFound("请给出计划编号或标题中的文字", field="plan")
+
+    def title_of(p: PlanSummary) -> str:
+        return " ".join(filter(None, [p.title, p.issuer, p.region_name] + [v.file_name for v in p.versions]))
+
+    hits = [p for p in plans if all(w in title_of(p) for w in words)]
+    if not hits:
+        short = [_shorten_word(w) for w in words]
+        hits = [p for p in plans if all(w in title_of(p) for w in short)]
     if len(hits) == 1:
         return hits[0]
     if not hits:
-        raise NotFound(f"没有标题包含“{ref}”的计划（用 innodrive plans 查看全部计划）", field="plan")
-    raise NotFound(f"标题包含“{ref}”的计划有 {len(hits)} 个（编号 {'、'.join(str(p.id) for p in hits)}），请用编号指定",
-                   field="plan")
+        raise NotFound(f"没有标题包含“{ref}”的计划", field="plan")
+    listed = "；".join(f"#{p.id}《{p.title or p.versions[-1].file_name}》" for p in hits[:8])
+    raise NotFound(f"标题包含“{ref}”的计划有 {len(hits)} 个：{listed}。请用编号或更多的字指定", field="plan")
+
+
+def _shorten_word(word: str) -> str:
+    """乐山市 → 乐山 for matching titles that write the short form."""
+    from innodrive.regions import shorten
+
+    return shorten(word)
 
 
 def stored_targets(store: Store, *, region_code: str | None = None, plan_id: int | None = None) -> list[StoredTarget]:
@@ -391,6 +422,7 @@ def stored_targets(store: Store, *, region_code: str | None = None, plan_id: int
              .join(latest, (latest.c.plan_id == PlanVersionRow.plan_id) & (latest.c.n == PlanVersionRow.number))
              .join(PlanRow, PlanRow.id == PlanVersionRow.plan_id)
              .order_by(PlanRow.id, TargetRow.ordinal))
+        q = q.where(PlanRow.removed_at.is_(None))
         if region_code:
             q = q.where(PlanRow.region_code == region_code)
         if plan_id is not None:

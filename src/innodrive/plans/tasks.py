@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel
 
 from innodrive.extraction.models import ExtractedPlan, OutlineNode
@@ -32,7 +31,9 @@ class TaskRules(BaseModel):
 @cache
 def default_rules() -> TaskRules:
     text = resources.files("innodrive.plans").joinpath("task_rules.yaml").read_text(encoding="utf-8")
-    return TaskRules.model_validate(yaml.safe_load(text))
+    from innodrive.safeio import load_yaml
+
+    return TaskRules.model_validate(load_yaml(text, name="task_rules.yaml"))
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,15 @@ def due_date(deadline: str | None) -> dt.date | None:
     return None
 
 
-def tasks_from_plan(plan: ExtractedPlan, *, rules: TaskRules | None = None) -> list[TaskSpec]:
-    """The key tasks of ``plan`` in document order."""
+def tasks_from_plan(plan: ExtractedPlan, *, rules: TaskRules | None = None, text: str | None = None) -> list[TaskSpec]:
+    """The key tasks of ``plan`` in document order.
+
+    Owners the extractor did not find in a task's labelled lines are read from its
+    heading ("…（市科技局牵头，市财政局配合）") and, when the document ``text`` is given,
+    from its body ("由市经信局牵头，…配合") — see :mod:`innodrive.plans.units`.
+    """
+    from innodrive.plans.units import owners_in
+
     rules = rules or default_rules()
     nodes = plan.outline
     by_path: dict[str, OutlineNode] = {n.path: n for n in nodes}
@@ -88,9 +96,15 @@ def tasks_from_plan(plan: ExtractedPlan, *, rules: TaskRules | None = None) -> l
         if _excluded(node, by_path, rules):
             continue
         seen.add(node.path)
+        lead, co = list(node.lead_units), list(node.co_units)
+        if not lead:
+            lead, co2 = owners_in(node.title)
+            if not lead and text and node.body_span:
+                lead, co2 = owners_in(text[node.body_span[0]:node.body_span[1]][:5000])
+            co = co or co2
         tasks.append(TaskSpec(
             path=node.path, label=node.label, title=node.title.strip(), level=node.level,
-            lead_units=tuple(node.lead_units), co_units=tuple(u for u in node.co_units if u not in node.lead_units),
+            lead_units=tuple(lead), co_units=tuple(u for u in co if u not in lead),
             deadline=node.deadline, due_date=due_date(node.deadline),
             span=tuple(node.body_span or node.span),
         ))

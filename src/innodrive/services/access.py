@@ -25,6 +25,7 @@ A, O, U, C, E, R, N, P = (Role.ADMIN, Role.OFFICE, Role.UNIT, Role.COUNTY,  # no
 PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     # accounts and settings
     "users.manage": (frozenset({A}), "管理用户账号"),
+    "account.self": (frozenset({A, O, U, C, E, R, N}), "使用本人账号（修改密码、退出登录）"),
     "settings.read": (frozenset({A, O}), "查看系统配置"),
     "audit.read": (frozenset({A, O}), "查看审计日志"),
     # documents and plans
@@ -48,6 +49,7 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "assessment.run": (frozenset({O, E}), "计算综合指数与考核评分"),
     # published summary
     "public.read": (frozenset({A, O, U, C, E, R, N, P}), "查看公开发布的摘要"),
+    "public.publish": (frozenset({O}), "发布或撤回公开摘要"),
 
     # --- 考核 cycle, 督查督办, 第三方评估, 通报 (innodrive.kaohe, innodrive.supervision) ---
 

@@ -75,6 +75,10 @@ class PlanRow(Base):
     region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(100))
+    # a removed plan is kept (with its versions, tasks and reports) but no longer shown
+    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    removed_by: Mapped[str | None] = mapped_column(String(100))
+    removed_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class PlanVersionRow(Base):
@@ -103,6 +107,8 @@ class PlanVersionRow(Base):
     warnings: Mapped[list] = mapped_column(JSON)
     added_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     added_by: Mapped[str] = mapped_column(String(100))
+    # the decoded text the spans point into (shown with the extracted facts highlighted)
+    text: Mapped[str | None] = mapped_column(Text)
 
 
 class OutlineNodeRow(Base):
@@ -189,6 +195,9 @@ class TaskRow(Base):
     last_version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    # set when a person assigned the lead/co-units: a new version then keeps them
+    units_set_by: Mapped[str | None] = mapped_column(String(100))
+    units_set_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class TaskUnitRow(Base):
@@ -240,7 +249,8 @@ class ReportEvidenceRow(Base):
     file_name: Mapped[str] = mapped_column(Text)
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
-    stored_path: Mapped[str] = mapped_column(Text)
+    # the key in the blob store (innodrive.blobs): the SHA-256, never a local path
+    blob_key: Mapped[str] = mapped_column(String(64))
 
 
 class IndicatorLinkRow(Base):
@@ -309,6 +319,25 @@ class AuditRow(Base):
     summary: Mapped[str] = mapped_column(Text)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+    # tamper evidence: each entry hashes its content with the previous entry's hash
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 Index("ix_audit_log_entity", AuditRow.entity, AuditRow.entity_id)
+
+
+class ObservationSourceRow(Base):
+    """A further source that states the same value as an observation's revision
+    (a 统计公报 and a 年鉴 agreeing): a second source, not a revision."""
+
+    __tablename__ = "observation_sources"
+    __table_args__ = (UniqueConstraint("observation_id", "source", name="uq_observation_sources_observation_source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observations.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str] = mapped_column(String(100))

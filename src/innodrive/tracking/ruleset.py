@@ -16,15 +16,15 @@ Chinese message, not a rule that silently never fires.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from innodrive.errors import NotFound, Problem, ValidationFailed
+from innodrive.errors import InputError, NotFound, Problem, ValidationFailed
 from innodrive.tracking.models import Light
 
 # --------------------------------------------------------------------------- vocabulary
@@ -85,7 +85,7 @@ Op = Literal["<", "<=", ">", ">=", "==", "!="]
 
 
 class Condition(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     flag: str | None = None
     no_flag: str | None = None
@@ -115,7 +115,7 @@ class Condition(BaseModel):
 
 
 class Rule(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     id: str
     light: Light
@@ -127,7 +127,7 @@ class Rule(BaseModel):
 
 
 class Outcome(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     light: Light
     label: str
@@ -136,7 +136,7 @@ class Outcome(BaseModel):
 class TrendRules(BaseModel):
     """For ``trend`` targets (持续上升): the change between the last two points."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     flat_tolerance_pct: float = Field(default=0.0, ge=0, description="a relative change within this is flat")
     rising: Outcome
@@ -147,7 +147,7 @@ class TrendRules(BaseModel):
 class RelativeRules(BaseModel):
     """For ``relative`` targets (高于全省平均水平): compared with a reference region."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     better: Outcome
     equal: Outcome
@@ -157,7 +157,7 @@ class RelativeRules(BaseModel):
 class MilestoneRules(BaseModel):
     """For ``milestone`` targets (建成…): a reported fact, or the calendar."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     approaching_days: int = Field(default=90, ge=0)
     achieved: Outcome
@@ -167,7 +167,7 @@ class MilestoneRules(BaseModel):
 
 
 class TargetRules(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     unjudgeable: list[Rule] = Field(default_factory=list)
     rules: list[Rule]
@@ -177,7 +177,7 @@ class TargetRules(BaseModel):
 
 
 class TaskRules(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     approaching_days: int = Field(default=7, ge=0)
     report_interval_days: int = Field(default=31, ge=1)
@@ -189,7 +189,7 @@ class TaskRules(BaseModel):
 class PathRules(BaseModel):
     """The shape of the expected path from baseline to target, per kind of target."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     number: Literal["linear", "compound"] = "linear"
     multiple: Literal["linear", "compound"] = "compound"
@@ -198,14 +198,14 @@ class PathRules(BaseModel):
 
 
 class ReleaseRules(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     default_lag_months: int = Field(default=6, ge=0, le=36, description="when the catalogue has no lag")
     grace_months: int = Field(default=1, ge=0, le=12, description="added to the usual lag before data is overdue")
 
 
 class ForecastRules(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     model: Literal["auto", "linear", "loglinear"] = "auto"
     level: float = Field(default=0.8, gt=0, lt=1)
@@ -213,7 +213,7 @@ class ForecastRules(BaseModel):
 
 
 class RuleSet(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     name: str
     title: str
@@ -273,7 +273,12 @@ def _merge(parent: dict, child: dict) -> dict:
     return out
 
 
+_RULE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
 def _read_builtin(name: str) -> dict:
+    if not _RULE_NAME.fullmatch(name or ""):
+        raise NotFound(f"没有名为“{name}”的状态规则集（可用：{'、'.join(list_rule_sets())}）", field="rules")
     try:
         text = resources.files(RULES_PACKAGE).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     except (FileNotFoundError, OSError) as exc:
@@ -282,10 +287,12 @@ def _read_builtin(name: str) -> dict:
 
 
 def _parse_yaml(text: str, source: str) -> dict:
+    from innodrive.safeio import load_yaml
+
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValidationFailed(f"状态规则集不是有效的 YAML：{exc}", file=source) from exc
+        data = load_yaml(text, name=source)
+    except InputError as exc:
+        raise ValidationFailed(f"状态规则集不是有效的 YAML：{exc.message}", file=source) from None
     if not isinstance(data, dict):
         raise ValidationFailed("状态规则集应为 YAML 映射（name、version、targets、tasks …）", file=source)
     return data
@@ -295,6 +302,10 @@ def _resolve(data: dict, source: str, seen: tuple[str, ...] = ()) -> dict:
     parent = data.get("extends")
     if not parent:
         return data
+    if not isinstance(parent, str) or not _RULE_NAME.fullmatch(parent) or parent not in list_rule_sets():
+        # a name of a shipped rule set only: never a path (``../../secret``) that would read any file
+        raise NotFound(f"extends 只能指定内置的状态规则集名称（{'、'.join(list_rule_sets())}），"
+                       f"不能是“{parent}”", file=source, field="extends")
     if parent in seen:
         raise ValidationFailed(f"状态规则集的 extends 形成循环：{' → '.join((*seen, parent))}", file=source)
     base = _resolve(_read_builtin(parent), f"{parent}.yaml", (*seen, parent))
@@ -326,11 +337,16 @@ def load_rules(name: str = "default") -> RuleSet:
     ``cascade``, ``clearpoint`` …), or a rule-set file when ``name`` is a path to a
     ``.yaml``/``.yml`` file."""
     if name.endswith((".yaml", ".yml")) or "/" in name or "\\" in name:
+        from innodrive.safeio import read_input
+
         p = Path(name)
+        if not p.exists() and not p.is_symlink():
+            raise NotFound("状态规则集文件不存在", file=str(p))
+        data = read_input(p, what="状态规则集文件")
         try:
-            text = p.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise NotFound(f"无法读取状态规则集文件：{exc.strerror or exc}", file=str(p)) from exc
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError("状态规则集文件应为 UTF-8 编码", file=str(p)) from None
         return parse_rules(_parse_yaml(text, str(p)), source=str(p))
     return _builtin(name)
 

@@ -338,7 +338,7 @@ def _quantitative(spec: TargetSpec, ind: Indicator, observations: Sequence[Obser
             model = choose_model([v for _, v in annual_pts], measure=ind.measure, accumulate=accumulate,
                                  setting=rs.forecast.model)
             fc = forecast(annual_pts, year=spec.year, target=target, direction=direction, model=model,
-                          level=rs.forecast.level)
+                          level=rs.forecast.level, floor=0.0 if ind.measure in ("stock", "flow") else None)
             metrics["n_points"] = float(fc.n_points)
             if fc.n_points < 3:
                 flags.add("few_points")

@@ -1,0 +1,1 @@
+"""Files innodrive writes for people (XLSX, DOCX, PDF): layout over the services' view models."""

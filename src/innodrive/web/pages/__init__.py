@@ -1,0 +1,9 @@
+"""One module per area of the workbench, each with its own router."""
+
+from __future__ import annotations
+
+
+def routers() -> list:
+    from innodrive.web.pages import admin, audit, board, data, enterprises, plans, public, session, tasks
+
+    return [m.router for m in (session, public, admin, board, plans, tasks, data, audit, enterprises)]
