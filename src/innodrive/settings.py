@@ -45,6 +45,8 @@ SETTINGS: tuple[Setting, ...] = (
             "网页上传单个文件（政策文件、数据表、证明材料、企业登记表）的大小上限（MB）"),
     Setting("login_max_failures", "INNODRIVE_LOGIN_MAX_FAILURES", "5",
             "同一账号 15 分钟内允许的登录失败次数，超过后暂停该账号登录 15 分钟（同一地址为其 4 倍）"),
+    Setting("cjk_font", "INNODRIVE_CJK_FONT", "",
+            "PDF 报告和图表嵌入的中文 TrueType 字体文件（.ttf/.ttc）；留空则自动查找文泉驿微米黑等系统字体"),
     Setting("debug", "INNODRIVE_DEBUG", "0",
             "设为 1 时内部错误显示完整调用栈（仅供开发者排查）"),
 )

@@ -16,6 +16,7 @@ from innodrive.cli import (  # noqa: F401  (registers commands)
     enterprises,
     extract,
     plans,
+    report,
     serve,
     settings_cmd,
     status,
