@@ -13,9 +13,12 @@ import sys
 from innodrive.cli import (  # noqa: F401  (registers commands)
     assess,
     data,
+    duban,
     enterprises,
+    evaluation_sample,
     extract,
     plans,
+    publish,
     report,
     serve,
     settings_cmd,

@@ -292,6 +292,7 @@ def get_sample(store: Store, actor: Actor, sample_id: int) -> SampleView:
             verdicts.setdefault(v.item_id, []).append(VerdictView(
                 verdict=v.verdict, verdict_name=VERDICT_NAMES.get(v.verdict, v.verdict), note=v.note, by=v.by,
                 at=_aware(v.at)))
+        session.expunge_all()  # keep the loaded rows readable after the read session rolls back
     design = Design.model_validate(row.design)
     tasks = _tasks_by_id(store, {i.task_id for i in items})
     reports = []
@@ -384,6 +385,7 @@ def reproduce(store: Store, actor: Actor, sample_id: int) -> ReproduceCheck:
         row = _sample_row(session, actor, sample_id)
         recorded = [i.report_id for i in session.scalars(select(SampleItemRow).where(SampleItemRow.sample_id == row.id)
                                                           .order_by(SampleItemRow.ordinal))]
+        session.expunge_all()  # keep the loaded rows readable after the read session rolls back
     design = Design.model_validate(row.design)
     items = [FrameItem.model_validate(x) for x in row.frame]
     again: Draw = draw(items, design, row.seed)

@@ -161,8 +161,7 @@ def get_snapshot(store: Store, actor: Actor, snapshot_id: int) -> Snapshot:
                 check_region=row.kind != "public", what=f"{KIND_NAMES.get(row.kind, row.kind)}《{row.title}》")
         if row.kind == "public" and row.withdrawn_at is not None and not can(actor, "public.publish"):
             raise NotFound(f"没有编号为 {snapshot_id} 的发布快照", field="snapshot")
-        seal_view = _seal_view(session, row)
-    return Snapshot(**seal_view.model_dump(), content=_content(row))
+        return Snapshot(**_seal_view(session, row).model_dump(), content=_content(row))
 
 
 def snapshots(store: Store, actor: Actor, *, kind: str | None = None, include_withdrawn: bool = True) -> list[Seal]:

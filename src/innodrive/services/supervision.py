@@ -22,6 +22,7 @@ from innodrive.services.access import can, require
 from innodrive.services.actor import Actor, Role
 from innodrive.store import Store, audit
 from innodrive.store.schema import utcnow
+from innodrive.supervision.bulletin import Bulletin
 from innodrive.supervision.campaigns import (
     OUTCOME_NAMES,
     RECT_STATE_NAMES,
@@ -477,7 +478,7 @@ def get_notice(store: Store, actor: Actor, notice_id: int, *, today: dt.date | N
             raise NotFound(f"没有编号为 {notice_id} 的督办单", field="notice")
         _check_notice(actor, "duban.read", row)
         events = _events(session, notice_ids=[row.id]).get(row.id, [])
-    return _view(row, events, rules, today or dt.date.today())
+        return _view(row, events, rules, today or dt.date.today())
 
 
 def list_notices(store: Store, actor: Actor, *, state: str | None = None, unit: str | None = None,
@@ -498,8 +499,8 @@ def list_notices(store: Store, actor: Actor, *, state: str | None = None, unit: 
         rows = [r for r in session.scalars(q) if can(actor, "duban.read", region_code=r.region_code,
                                                         check_region=True, units=_units_scope(actor, r.unit))]
         events = _events(session, notice_ids=[r.id for r in rows])
-    rules = load_rules()
-    views = [_view(r, events.get(r.id, []), rules, today) for r in rows]
+        rules = load_rules()
+        views = [_view(r, events.get(r.id, []), rules, today) for r in rows]
     if overdue:
         views = [v for v in views if v.days_overdue > 0]
     views = views[:limit]
@@ -831,6 +832,7 @@ def get_campaign(store: Store, actor: Actor, campaign_id: int, *, today: dt.date
         rects = session.scalars(select(RectificationRow).where(RectificationRow.campaign_id == c.id)
                                 .order_by(RectificationRow.id)).all()
         events = _events(session, rect_ids=[r.id for r in rects])
+        session.expunge_all()  # keep the loaded rows readable after the read session rolls back
     own = actor.role == Role.UNIT and not actor.local
     subjects = {i.id: i.subject for i in items}
     by_item: dict[int, list[RectificationView]] = {}
@@ -950,6 +952,7 @@ def get_rectification(store: Store, actor: Actor, rect_id: int, *, today: dt.dat
         c = session.get(CampaignRow, r.campaign_id)
         item = session.get(InspectionItemRow, r.item_id)
         events = _events(session, rect_ids=[r.id]).get(r.id, [])
+        session.expunge_all()  # keep the loaded rows readable after the read session rolls back
     return _rect_view(r, c, item.subject if item else "", events, today or dt.date.today())
 
 
@@ -969,6 +972,7 @@ def list_rectifications(store: Store, actor: Actor, *, state: str | None = None,
         subjects = dict(session.execute(select(InspectionItemRow.id, InspectionItemRow.subject).where(
             InspectionItemRow.id.in_({r.item_id for r in rows} or {-1}))).all())
         events = _events(session, rect_ids=[r.id for r in rows])
+        session.expunge_all()  # keep the loaded rows readable after the read session rolls back
     views = [_rect_view(r, campaigns[r.campaign_id], subjects.get(r.item_id, ""), events.get(r.id, []), today)
              for r in rows]
     return sorted(views, key=lambda v: (v.state == "closed", v.deadline, v.id))
@@ -1127,9 +1131,149 @@ def summary(store: Store, actor: Actor, *, today: dt.date | None = None, since: 
         rectifications=rect_counts, rectifications_overdue=sum(r.days_overdue > 0 for r in rects))
 
 
+# -- the 督查通报 -------------------------------------------------------------------------------
+
+
+class TongbaoView(BaseModel):
+    """A 通报's data and, when issued, its sealed record (文号, SHA-256)."""
+
+    bulletin: Bulletin
+    issued: bool
+    reference: str | None = None
+    snapshot_id: int | None = None
+    sha256: str | None = None
+
+
+def _constructed_notes(lines) -> list[str]:
+    sources = sorted({s for s in (getattr(line.status, "latest_source", None) for line in lines) if s})
+    marked = [s for s in sources if "构造" in s or "测试" in s or "示例" in s]
+    return [f"部分实际值的来源标注为：{'；'.join(marked)}"] if marked else []
+
+
+def _previous_bulletin(store: Store, actor: Actor, *, period: str, region_code: str | None, as_of: dt.date,
+                       region_arg: str | None, tracking_rules: str | None):
+    from innodrive.publication.db import SnapshotRow
+    from innodrive.services import board, publication
+    from innodrive.supervision.bulletin import build_bulletin, period_bounds, previous_period
+    from innodrive.supervision.raising import target_key
+
+    with store.read() as session:
+        rows = session.scalars(select(SnapshotRow).where(SnapshotRow.kind == "tongbao",
+                                                         SnapshotRow.withdrawn_at.is_(None),
+                                                         SnapshotRow.as_of < as_of)
+                               .order_by(SnapshotRow.as_of.desc(), SnapshotRow.id.desc())).all()
+        candidates_ = [r.id for r in rows if r.region_code == region_code]
+    for sid in candidates_:
+        snap = publication.get_snapshot(store, actor, sid)
+        if not snap.intact:
+            continue
+        before = Bulletin.model_validate({k: v for k, v in snap.content.items() if k != "kind"})
+        return before, "issued", snap.reference
+    prev = previous_period(period)
+    _, prev_end = period_bounds(prev)
+    tb = board.targets(store, actor, as_of=prev_end, region=region_arg, rules=tracking_rules)
+    kb = board.tasks(store, actor, as_of=prev_end, region=region_arg, rules=tracking_rules)
+    before = build_bulletin(prev, tb, kb, region_name=None, target_keys={x.target_id: target_key(x) for x in tb.lines})
+    return before, "recomputed", None
+
+
+def tongbao(store: Store, actor: Actor, *, period: str, region: str | None = None,
+            tracking_rules: str | None = None) -> TongbaoView:
+    """The 督查通报 of ``period`` (``2024Q2``, ``2024-06`` …) as data, from the boards of its
+    last day; an issued 通报 of that period is returned as it was issued (its sealed data)."""
+    from innodrive.services import board
+    from innodrive.supervision.bulletin import (
+        build_bulletin,
+        compare,
+        parse_bulletin_period,
+        period_bounds,
+        supervision_line,
+    )
+    from innodrive.supervision.raising import target_key
+
+    require(actor, "tongbao.read")
+    p = parse_bulletin_period(period)
+    code = _region_code(actor, region)
+    issued = _issued(store, actor, p, code)
+    if issued is not None:
+        return issued
+    require(actor, "tongbao.issue", region_code=code, check_region=code is not None, what="督查通报")
+    start, end = period_bounds(p)
+    region_arg = region if region and region.strip() else None
+    tb = board.targets(store, actor, as_of=end, region=region_arg, rules=tracking_rules)
+    kb = board.tasks(store, actor, as_of=end, region=region_arg, rules=tracking_rules)
+    keys = {x.target_id: target_key(x) for x in tb.lines}
+    notices = list_notices(store, actor, today=end).notices if can(actor, "duban.read") else []
+    if code:
+        notices = [n for n in notices if n.region_code and (n.region_code == code or _inside(n.region_code, code))]
+    before, basis, reference = _previous_bulletin(store, actor, period=p, region_code=code, as_of=end,
+                                                  region_arg=region_arg, tracking_rules=tracking_rules)
+    names = {keys[x.target_id]: x.indicator for x in tb.lines}
+    lights = {keys[x.target_id]: x.status.light for x in tb.lines}
+    progress = compare(lights, names, before.target_lights, before.target_names, basis=basis, reference=reference,
+                       previous_period=before.period, previous_as_of=before.as_of,
+                       totals_before={x.light: x.count for x in before.lights}, overdue_before=before.tasks_overdue,
+                       completed_before=before.tasks_completed)
+    b = build_bulletin(p, tb, kb, region_name=_region_name(code), target_keys=keys,
+                       supervision=supervision_line(notices, start, end), previous=progress,
+                       data_notes=_constructed_notes(tb.lines))
+    return TongbaoView(bulletin=b, issued=False)
+
+
+def _inside(code: str, scope: str) -> bool:
+    from innodrive.regions import all_regions
+
+    return all_regions().is_within(code, scope)
+
+
+def _issued(store: Store, actor: Actor, period: str, code: str | None) -> TongbaoView | None:
+    from innodrive.publication.db import SnapshotRow
+    from innodrive.services import publication
+
+    with store.read() as session:
+        sid = session.scalar(select(SnapshotRow.id).where(
+            SnapshotRow.kind == "tongbao", SnapshotRow.period == period, SnapshotRow.withdrawn_at.is_(None),
+            SnapshotRow.region_code.is_(None) if code is None else SnapshotRow.region_code == code)
+            .order_by(SnapshotRow.id.desc()).limit(1))
+    if sid is None:
+        return None
+    snap = publication.get_snapshot(store, actor, sid)
+    if not snap.intact:
+        raise Conflict(f"已印发的{period}督查通报（{snap.reference}）未通过完整性校验："
+                       f"{'；'.join(snap.problems)}", field="period")
+    b = Bulletin.model_validate({k: v for k, v in snap.content.items() if k != "kind"})
+    return TongbaoView(bulletin=b, issued=True, reference=snap.reference, snapshot_id=snap.id, sha256=snap.sha256)
+
+
+def issue_tongbao(store: Store, actor: Actor, *, period: str, reference: str, region: str | None = None,
+                  tracking_rules: str | None = None) -> TongbaoView:
+    """Issue (印发) the 通报 of ``period`` under 文号 ``reference``: its data is sealed, so it
+    can be printed again identically and the next 通报 measures progress against it."""
+    from innodrive.services.publication import store_snapshot
+    from innodrive.supervision.bulletin import parse_bulletin_period
+
+    require(actor, "tongbao.issue")
+    ref = _clean(reference, field="reference", what="文号", limit=100)
+    p = parse_bulletin_period(period)
+    code = _region_code(actor, region)
+    if _issued(store, actor, p, code) is not None:
+        raise Conflict(f"{p}的督查通报已印发；如需重发，请先撤回已印发的通报", field="period")
+    view = tongbao(store, actor, period=p, region=region, tracking_rules=tracking_rules)
+    b = view.bulletin
+
+    def work(session: Session) -> tuple[int, str]:
+        row = store_snapshot(session, actor, kind="tongbao", region_code=code,
+                             title=f"{b.region_name or ''}{b.period_label}督查通报", as_of=b.as_of, period=p,
+                             reference=ref, content={"kind": "tongbao", **b.model_dump(mode="json")})
+        return row.id, row.sha256
+
+    sid, sha = store.run(work)
+    return TongbaoView(bulletin=b, issued=True, reference=ref, snapshot_id=sid, sha256=sha)
+
+
 __all__ = ["CampaignView", "EventView", "Interview", "ItemView", "NoticeList", "NoticeView", "RectificationView",
            "RunResult", "SupervisionSummary", "add_rectification", "answer", "candidates", "close", "close_campaign",
            "create_campaign", "decide_rectification", "escalate", "get_campaign", "get_notice", "get_rectification",
            "list_campaigns", "list_notices", "list_rectifications", "notice_evidence", "raise_notice",
            "record_finding", "record_interview", "rectification_evidence", "report_rectification", "return_answer",
-           "run_rules", "summary"]
+           "run_rules", "summary", "tongbao", "issue_tongbao", "TongbaoView"]

@@ -101,10 +101,10 @@ class Proposal(BaseModel):
     already_open: int = Field(description="lines matching a rule that already have an open notice")
 
 
-def target_key(t: TargetCandidate) -> str:
+def target_key(t) -> str:
     """What makes a target the same target across plan versions (stored target ids change
     with each version): region, indicator (catalogue code, else the phrase without
-    spaces), kind, value, unit and year."""
+    spaces), kind, value, unit and year. ``t`` is a candidate or a board line."""
     indicator = t.indicator_code or re.sub(r"\s+", "", t.indicator)
     value = None if t.value is None else round(float(t.value), 9)
     return "target:" + json.dumps([t.region_code, indicator, t.kind, value, t.unit, t.year], ensure_ascii=False,
