@@ -80,6 +80,7 @@ class EventView(BaseModel):
     id: int
     kind: str
     kind_name: str
+    on: dt.date = Field(description="the office's date the event counts for")
     at: dt.datetime
     by: str
     level: int | None
@@ -114,6 +115,7 @@ class NoticeView(BaseModel):
     board_as_of: dt.date
     raised_by: str
     raised_at: dt.datetime
+    raised_on: dt.date
     closed_by: str | None
     closed_at: dt.datetime | None
     days_overdue: int = Field(description="days past the deadline while waiting on the addressee, at `today`")
@@ -158,8 +160,12 @@ def _units_scope(actor: Actor, unit: str) -> list[str] | None:
 def _region_code(actor: Actor, region: str | None) -> str | None:
     """The code of ``region`` (through the one resolver), else the actor's own region."""
     if region and region.strip():
-        from innodrive.regions import resolve
+        from innodrive.regions import resolve, try_resolve
 
+        if actor.region_code:  # an office of 乐山市 typing 市中区 means its own 市中区
+            found, _ = try_resolve(region, within=actor.region_code)
+            if found is not None:
+                return found.code
         return resolve(region, field="region").code
     return actor.region_code
 
@@ -200,16 +206,18 @@ def _store_evidence(uploads: list[Upload] | None, blobs: BlobStore | None) -> li
         raise InputError(f"一次最多上传 {MAX_EVIDENCE} 个佐证材料", field="evidence")
     problems = [Problem("佐证材料是空文件", file=u.safe_name, field="evidence") for u in uploads if not u.data]
     if problems:
-        raise ValidationFailed(f"佐证材料有 {len(problems)} 处问题，未保存", problems=problems)
+        raise ValidationFailed(f"佐证材料有 {len(problems)} 处问题，未保存：" + "；".join(str(p) for p in problems),
+                               problems=problems)
     store = blobs or default_blob_store()
     return [{"file_name": u.safe_name, "sha256": (key := store.put(u.data)), "size": len(u.data), "blob_key": key}
             for u in uploads]
 
 
-def _add_event(session: Session, *, kind: str, by: str, text_: str, notice_id: int | None = None,
+def _add_event(session: Session, *, on: dt.date, kind: str, by: str, text_: str, notice_id: int | None = None,
                rectification_id: int | None = None, level: int | None = None, deadline: dt.date | None = None,
                details: dict | None = None, evidence: list | None = None) -> EventRow:
-    row = EventRow(notice_id=notice_id, rectification_id=rectification_id, kind=kind, at=utcnow(), by=by, level=level,
+    row = EventRow(notice_id=notice_id, rectification_id=rectification_id, kind=kind, on=on, at=utcnow(), by=by,
+                   level=level,
                    deadline=deadline, text=text_, details=_jsonable(details))
     session.add(row)
     session.flush()
@@ -240,7 +248,7 @@ def _events(session: Session, *, notice_ids: list[int] | None = None,
     for r in rows:
         key = r.notice_id if notice_ids is not None else r.rectification_id
         out.setdefault(key, []).append(EventView(
-            id=r.id, kind=r.kind, kind_name=EVENT_NAMES.get(r.kind, r.kind), at=_aware(r.at), by=r.by, level=r.level,
+            id=r.id, kind=r.kind, kind_name=EVENT_NAMES.get(r.kind, r.kind), on=r.on, at=_aware(r.at), by=r.by, level=r.level,
             deadline=r.deadline, text=r.text, details=r.details, evidence=files.get(r.id, [])))
     return out
 
@@ -270,7 +278,7 @@ def _view(row: NoticeRow, events: list[EventView], rules: SupervisionRules | Non
         required_response=row.required_response, deadline=row.deadline, level=row.level,
         level_name=rules.level_name(row.level), state=row.state, state_name=STATE_NAMES.get(row.state, row.state),
         rule_id=row.rule_id, rules_version=row.rules_version, board_as_of=row.board_as_of, raised_by=row.raised_by,
-        raised_at=_aware(row.raised_at), closed_by=row.closed_by, closed_at=_aware(row.closed_at),
+        raised_at=_aware(row.raised_at), raised_on=events[0].on if events else row.board_as_of, closed_by=row.closed_by, closed_at=_aware(row.closed_at),
         days_overdue=max(0, (today - row.deadline).days) if row.state == "open" else 0,
         returns_at_level=ladder.returns_at_level, interviewed_at_level=ladder.interviewed_at_level, events=events)
 
@@ -294,7 +302,7 @@ def _insert_notice(session: Session, actor: Actor, n: NewNotice, rules: Supervis
     session.add(row)
     session.flush()
     how = f"按规则“{n.rule_id}”" if n.rule_id else "人工"
-    _add_event(session, kind="raise", by=actor.username, notice_id=row.id, level=1, deadline=n.deadline,
+    _add_event(session, on=today, kind="raise", by=actor.username, notice_id=row.id, level=1, deadline=n.deadline,
                text_=f"{how}下发{rules.level_name(1)}：{n.subject}；{n.reason}",
                details={"rule": n.rule_id, "rules": rules.label, "board_as_of": as_of})
     audit.record(session, actor=actor.username, action="duban.raise", entity="supervision_notice", entity_id=row.id,
@@ -390,7 +398,7 @@ def run_rules(store: Store, actor: Actor, *, as_of: dt.date, today: dt.date | No
         for e in escalations:
             row = session.get(NoticeRow, e.notice_id, with_for_update=True)
             if row is not None and row.state == "open" and row.level == e.from_level:
-                _apply_escalation(session, actor, row, e, rs)
+                _apply_escalation(session, actor, row, e, rs, today=today)
         return ids
 
     ids = store.run(work)
@@ -540,6 +548,7 @@ def _locked(session: Session, notice_id: int) -> NoticeRow:
 def answer(store: Store, actor: Actor, notice_id: int, *, text_: str, evidence: list[Upload] | None = None,
            blobs: BlobStore | None = None, today: dt.date | None = None) -> NoticeView:
     """The addressee answers (with evidence); the notice then waits on the office."""
+    today = today or dt.date.today()
     require(actor, "duban.answer")
     body = _clean(text_, field="text", what="答复内容")
     stored = _store_evidence(evidence, blobs)
@@ -553,7 +562,7 @@ def answer(store: Store, actor: Actor, notice_id: int, *, text_: str, evidence: 
             raise Forbidden(f"督办单 {row.number} 的督办对象是{row.unit}，应由该单位答复")
         if row.state != "open":
             raise Conflict(f"督办单 {row.number} 当前状态为“{STATE_NAMES[row.state]}”，不能再答复", field="notice")
-        _add_event(session, kind="answer", by=actor.username, notice_id=row.id, level=row.level, text_=body,
+        _add_event(session, on=today, kind="answer", by=actor.username, notice_id=row.id, level=row.level, text_=body,
                    details={"unit": actor.unit or row.unit}, evidence=stored)
         row.state = "answered"
         audit.record(session, actor=actor.username, action="duban.answer", entity="supervision_notice",
@@ -567,6 +576,7 @@ def answer(store: Store, actor: Actor, notice_id: int, *, text_: str, evidence: 
 def close(store: Store, actor: Actor, notice_id: int, *, note: str, rules: str | None = None,
           today: dt.date | None = None) -> NoticeView:
     """Accept the answer and close the notice (办结), when the declared conditions hold."""
+    today = today or dt.date.today()
     require(actor, "duban.decide")
     rs = load_rules(rules)
     body = _clean(note, field="note", what="办结意见")
@@ -578,7 +588,7 @@ def close(store: Store, actor: Actor, notice_id: int, *, note: str, rules: str |
         problems = close_problems(ladder, rs)
         if problems:
             raise Conflict(f"督办单 {row.number} 不能办结：" + "；".join(problems), field="notice")
-        _add_event(session, kind="close", by=actor.username, notice_id=row.id, level=row.level, text_=body)
+        _add_event(session, on=today, kind="close", by=actor.username, notice_id=row.id, level=row.level, text_=body)
         row.state, row.closed_by, row.closed_at = "closed", actor.username, utcnow()
         audit.record(session, actor=actor.username, action="duban.close", entity="supervision_notice",
                      entity_id=row.id, summary=f"办结督办单 {row.number}：{body[:80]}", before={"state": "answered"},
@@ -606,13 +616,13 @@ def return_answer(store: Store, actor: Actor, notice_id: int, *, reason: str, ru
         ladder = _ladder(row, _events(session, notice_ids=[row.id]).get(row.id, []))
         climbs = escalates_on_return(ladder, rs)
         deadline = max(row.deadline, today + dt.timedelta(days=rs.closing.return_days))
-        _add_event(session, kind="return", by=actor.username, notice_id=row.id, level=row.level,
+        _add_event(session, on=today, kind="return", by=actor.username, notice_id=row.id, level=row.level,
                    deadline=None if climbs else deadline, text_=body)
         row.state = "open"
         if climbs:
             e = next_rung(ladder.model_copy(update={"state": "open"}), rs, today,
                           why=f"答复第 {ladder.returns_at_level + 1} 次被退回，按规则升级")
-            _apply_escalation(session, actor, row, e, rs)
+            _apply_escalation(session, actor, row, e, rs, today=today)
         else:
             row.deadline = deadline
         audit.record(session, actor=actor.username, action="duban.return", entity="supervision_notice",
@@ -623,12 +633,13 @@ def return_answer(store: Store, actor: Actor, notice_id: int, *, reason: str, ru
     return get_notice(store, actor, notice_id, today=today, rules=rs)
 
 
-def _apply_escalation(session: Session, actor: Actor, row: NoticeRow, e: Escalation, rs: SupervisionRules) -> None:
+def _apply_escalation(session: Session, actor: Actor, row: NoticeRow, e: Escalation, rs: SupervisionRules, *,
+                      today: dt.date) -> None:
     before = {"level": row.level, "deadline": row.deadline}
     row.level, row.deadline, row.state = e.to_level, e.deadline, "open"
     if e.response:
         row.required_response = e.response
-    _add_event(session, kind="escalate", by=actor.username, notice_id=row.id, level=e.to_level, deadline=e.deadline,
+    _add_event(session, on=today, kind="escalate", by=actor.username, notice_id=row.id, level=e.to_level, deadline=e.deadline,
                text_=f"升级为{e.level_name}：{e.why}", details={"from_level": e.from_level, "rules": rs.label})
     audit.record(session, actor=actor.username, action="duban.escalate", entity="supervision_notice",
                  entity_id=row.id, summary=f"督办单 {row.number} 升级为{e.level_name}，限 {e.deadline.isoformat()} 前答复",
@@ -652,7 +663,7 @@ def escalate(store: Store, actor: Actor, notice_id: int, *, reason: str, rules: 
         e = next_rung(ladder, rs, today, why=body)
         if e is None:
             raise Conflict(f"督办单 {row.number} 已是最高级（{rs.level_name(row.level)}），不能再升级", field="notice")
-        _apply_escalation(session, actor, row, e, rs)
+        _apply_escalation(session, actor, row, e, rs, today=today)
 
     store.run(work)
     return get_notice(store, actor, notice_id, today=today, rules=rs)
@@ -690,7 +701,7 @@ def record_interview(store: Store, actor: Actor, notice_id: int, interview: Inte
             raise Conflict(f"督办单 {row.number} 当前为{rs.level_name(row.level)}，尚未升级为约谈", field="notice")
         if row.state == "closed":
             raise Conflict(f"督办单 {row.number} 已办结", field="notice")
-        _add_event(session, kind="interview", by=actor.username, notice_id=row.id, level=row.level,
+        _add_event(session, on=today, kind="interview", by=actor.username, notice_id=row.id, level=row.level,
                    text_=f"{interview.held_on.isoformat()} 在{fields['place']}约谈{fields['interviewees']}：{fields['content']}",
                    details={"held_on": interview.held_on, **fields}, evidence=stored)
         audit.record(session, actor=actor.username, action="duban.interview", entity="supervision_notice",
@@ -778,7 +789,7 @@ def create_campaign(store: Store, actor: Actor, *, name: str, as_of: dt.date, cr
     _, tasks = candidates(store, actor, as_of=as_of, region=region, tracking_rules=tracking_rules)
     if sample_size is not None:
         seed = (seed or "").strip() or new_seed()
-        design = make_design(by=list(by or ["unit"]), allocation=allocation, size=sample_size)
+        design = make_design(by=list(by if by is not None else ["unit"]), allocation=allocation, size=sample_size)
         selection: Selection = select_by_sample(tasks, design, seed, include_completed=include_completed)
         recorded = {"design": design.model_dump(), "include_completed": include_completed}
     else:
@@ -931,7 +942,7 @@ def add_rectification(store: Store, actor: Actor, item_id: int, *, problem: str,
                                created_at=utcnow())
         session.add(row)
         session.flush()
-        _add_event(session, kind="rect_open", by=actor.username, rectification_id=row.id, deadline=deadline,
+        _add_event(session, on=today, kind="rect_open", by=actor.username, rectification_id=row.id, deadline=deadline,
                    text_=f"交办整改：{p}；要求：{req}")
         audit.record(session, actor=actor.username, action="inspection.rectify", entity="rectification",
                      entity_id=row.id, summary=f"交办整改 → {who}，限 {deadline.isoformat()}：{p[:60]}",
@@ -981,6 +992,7 @@ def list_rectifications(store: Store, actor: Actor, *, state: str | None = None,
 def report_rectification(store: Store, actor: Actor, rect_id: int, *, text_: str, evidence: list[Upload] | None = None,
                          blobs: BlobStore | None = None, today: dt.date | None = None) -> RectificationView:
     """The unit reports what it rectified, with evidence; the item waits for 销号."""
+    today = today or dt.date.today()
     require(actor, "duban.answer")
     body = _clean(text_, field="text", what="整改情况")
     stored = _store_evidence(evidence, blobs)
@@ -993,7 +1005,7 @@ def report_rectification(store: Store, actor: Actor, rect_id: int, *, text_: str
                 units=_units_scope(actor, r.unit), what=f"整改事项 {rect_id}")
         if r.state != "open":
             raise Conflict(f"整改事项 {rect_id} 当前为“{RECT_STATE_NAMES[r.state]}”，不能再报送", field="rectification")
-        _add_event(session, kind="rect_report", by=actor.username, rectification_id=r.id, text_=body, evidence=stored)
+        _add_event(session, on=today, kind="rect_report", by=actor.username, rectification_id=r.id, text_=body, evidence=stored)
         r.state = "reported"
         audit.record(session, actor=actor.username, action="inspection.report", entity="rectification", entity_id=r.id,
                      summary=f"报送整改情况（整改事项 {r.id}，佐证材料 {len(stored)} 个）",
@@ -1021,12 +1033,12 @@ def decide_rectification(store: Store, actor: Actor, rect_id: int, *, accept: bo
             raise Conflict(f"整改事项 {rect_id} 尚未报送整改情况，不能核验", field="rectification")
         if accept:
             r.state, r.closed_by, r.closed_at = "closed", actor.username, utcnow()
-            _add_event(session, kind="rect_close", by=actor.username, rectification_id=r.id, text_=body)
+            _add_event(session, on=today, kind="rect_close", by=actor.username, rectification_id=r.id, text_=body)
         else:
             r.state = "open"
             if deadline is not None:
                 r.deadline = deadline
-            _add_event(session, kind="rect_return", by=actor.username, rectification_id=r.id, text_=body,
+            _add_event(session, on=today, kind="rect_return", by=actor.username, rectification_id=r.id, text_=body,
                        deadline=r.deadline)
         audit.record(session, actor=actor.username, action="inspection.close" if accept else "inspection.return",
                      entity="rectification", entity_id=r.id,
@@ -1100,8 +1112,8 @@ def summary(store: Store, actor: Actor, *, today: dt.date | None = None, since: 
     today = today or dt.date.today()
     notices = list_notices(store, actor, today=today).notices
     if since or until:
-        notices = [n for n in notices if (since is None or n.raised_at.date() >= since)
-                   and (until is None or n.raised_at.date() <= until)]
+        notices = [n for n in notices if (since is None or n.raised_on >= since)
+                   and (until is None or n.raised_on <= until)]
     rules = load_rules()
     by_level: dict[str, int] = {}
     units: dict[str, UnitLoad] = {}

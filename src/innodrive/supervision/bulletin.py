@@ -239,24 +239,19 @@ __all__ = ["Bulletin", "LIGHTS", "LightChange", "LightLine", "OverdueTask", "Pro
            "period_label", "previous_period"]
 
 
-def _local_day(t: dt.datetime) -> dt.date:
-    aware = t if t.tzinfo else t.replace(tzinfo=dt.UTC)
-    return aware.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
-
-
 def supervision_line(notices, start: dt.date, end: dt.date) -> SupervisionLine:
     """The 督办 work of ``start``..``end`` from the notices' events (as they stood at ``end``,
     whatever happened later): raised, closed, escalated and 约谈 within the period; open and
     overdue at its end."""
     raised = closed = escalated = interviews = open_ = overdue = 0
     for n in notices:
-        events = [e for e in n.events if _local_day(e.at) <= end]
+        events = [e for e in n.events if e.on <= end]
         if not events:
             continue
-        raised += start <= _local_day(n.raised_at) <= end
-        closed += any(e.kind == "close" and _local_day(e.at) >= start for e in events)
-        escalated += sum(1 for e in events if e.kind == "escalate" and _local_day(e.at) >= start)
-        interviews += sum(1 for e in events if e.kind == "interview" and _local_day(e.at) >= start)
+        raised += start <= n.raised_on <= end
+        closed += any(e.kind == "close" and e.on >= start for e in events)
+        escalated += sum(1 for e in events if e.kind == "escalate" and e.on >= start)
+        interviews += sum(1 for e in events if e.kind == "interview" and e.on >= start)
         if any(e.kind == "close" for e in events):
             continue
         last = events[-1]

@@ -126,7 +126,8 @@ class EventRow(Base):
     rectification_id: Mapped[int | None] = mapped_column(ForeignKey("rectifications.id", ondelete="CASCADE"),
                                                          index=True)
     kind: Mapped[str] = mapped_column(String(12))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    on: Mapped[dt.date] = mapped_column(Date, doc="the office's date the event counts for (deadlines, 通报 periods)")
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), doc="when it was recorded")
     by: Mapped[str] = mapped_column(String(100))
     level: Mapped[int | None] = mapped_column(Integer)
     deadline: Mapped[dt.date | None] = mapped_column(Date)

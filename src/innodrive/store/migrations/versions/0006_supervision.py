@@ -148,6 +148,7 @@ def upgrade() -> None:
         sa.Column("notice_id", sa.Integer(), nullable=True),
         sa.Column("rectification_id", sa.Integer(), nullable=True),
         sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("on", sa.Date(), nullable=False),
         sa.Column("at", TZ, nullable=False),
         sa.Column("by", sa.String(length=100), nullable=False),
         sa.Column("level", sa.Integer(), nullable=True),
