@@ -20,7 +20,7 @@ from innodrive.reports.xlsx import render_xlsx
 from innodrive.services import board
 from innodrive.services import supervision as sv
 
-from .world import AS_OF, CITY, JRJ, KJJ, NPC, OFFICE, blobs, pdf_evidence
+from .world import AS_OF, CITY, JRJ, KJJ, NPC, OFFICE, blobs, pdf_evidence, reading_order_text
 
 PERIOD = "2024Q3"  # ends on AS_OF
 
@@ -86,14 +86,6 @@ def _allowed_numbers(b, reference: str | None, issued_on: dt.date) -> set[str]:
     return allowed
 
 
-def _reading_order_text(pdf: bytes) -> str:
-    """pdftotext in reading order (not -layout): a table cell's lines stay together."""
-    import subprocess
-
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
-                          check=True).stdout.decode("utf-8")
-
-
 def test_the_rendered_documents_hold_only_the_boards_numbers(world, tmp_path):
     store, _ = world
     _raise_within_the_period(store)
@@ -110,7 +102,7 @@ def test_the_rendered_documents_hold_only_the_boards_numbers(world, tmp_path):
     images = page_images(pdf)
     assert len(images) == report.pages >= 3
     assert all((img < 200).mean() > 0.005 for img in images)  # every page image has ink
-    assert "".join(b.red[0].reason.split()) in "".join(_reading_order_text(pdf).split())  # a table cell, whole
+    assert "".join(b.red[0].reason.split()) in "".join(reading_order_text(pdf).split())  # a table cell, whole
     allowed = _allowed_numbers(b, None, b.as_of)
     stray = [n for n in _numbers_in(report.all_text) if n not in allowed]
     assert stray == [], f"numbers in the PDF that are not the data's: {stray}"

@@ -65,3 +65,11 @@ def blobs(tmp_path) -> FolderBlobStore:
 
 def pdf_evidence(name: str = "佐证材料.pdf") -> Upload:
     return Upload(name=name, data=b"%PDF-1.4\n% constructed evidence for a test\n")
+
+
+def reading_order_text(pdf: bytes) -> str:
+    """pdftotext in reading order (not ``-layout``): a table cell's lines stay together."""
+    import subprocess
+
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode("utf-8")

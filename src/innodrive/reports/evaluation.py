@@ -69,7 +69,7 @@ def build(sample, *, city: str, evaluator: str, issued_on: dt.date | None = None
     states = "、".join(REVIEW_STATE_NAMES.get(s, s) for s in sample.review_states)
     scope_text = f"{period}、审核状态为“{states}”"
     context = {
-        "city": city, "evaluator": evaluator, "issued_on": day,
+        "city": city, "evaluator": evaluator, "issued_on": day, "hash_name": "SHA-256",
         "scope_text": scope_text,
         "sample": {**sample.model_dump(include={"name", "seed", "frame_size", "frame_sha256", "generator",
                                                 "design_text", "method_name", "level", "period_from", "period_to"})},

@@ -73,7 +73,7 @@ def build(state: PlanState, *, snapshot_id: int, sha256: str, published_on: dt.d
                "rectifications_open": rect.get("open", 0) + rect.get("reported", 0),
                "rectifications_closed": rect.get("closed", 0)}
     context = {
-        "city": city, "as_of": state.as_of, "issued_on": day, "plans": state.plans, "targets_total": n,
+        "city": city, "as_of": state.as_of, "issued_on": day, "hash_name": "SHA-256", "plans": state.plans, "targets_total": n,
         "lights": lights, "red": [t.model_dump() for t in red], "yellow": [t.model_dump() for t in yellow],
         "tasks_total": state.tasks_total, "tasks_completed": state.tasks_completed,
         "tasks_overdue": state.tasks_overdue, "units": [u.model_dump() for u in state.tasks_by_unit],

@@ -405,7 +405,7 @@ def reproduce(store: Store, actor: Actor, sample_id: int) -> ReproduceCheck:
                           current_frame_changed=None if current is None else current != row.frame_sha256)
 
 
-def evidence(store: Store, actor: Actor, *, item_id: int, sha256: str):
+def evidence(store: Store, actor: Actor, *, item_id: int, sha256: str, blobs=None):
     """The bytes of one evidence file of a sampled report (checked against its hash)."""
     from innodrive.services import tasks
 
@@ -415,7 +415,8 @@ def evidence(store: Store, actor: Actor, *, item_id: int, sha256: str):
         if item is None:
             raise NotFound(f"没有编号为 {item_id} 的抽样事项", field="item")
         _sample_row(session, actor, item.sample_id)
-    return tasks.evidence(store, actor, report_id=item.report_id, sha256=sha256)
+        report_id = item.report_id
+    return tasks.evidence(store, actor, report_id=report_id, sha256=sha256, blobs=blobs)
 
 
 __all__ = ["FrameRow", "ReproduceCheck", "SampleView", "SampledReport", "draw_sample", "evidence", "frame",
