@@ -81,7 +81,7 @@ def build(sample, *, city: str, evaluator: str, issued_on: dt.date | None = None
         "findings": [{"unit": s.unit, "task": s.task_title, "verdict": s.verdict.verdict_name, "note": s.verdict.note}
                      for s in findings],
     }
-    note = "初稿（供委托方审阅）" + ("；尚有样本未核查" if r.pending else "")
+    note = "初稿，供委托方审阅" + ("；尚有样本未核查" if r.pending else "")
     document = render_document(template, context, tables=tables, charts=charts, data_note=note,
                                subject=f"第三方评估报告：{sample.name}", keywords=("第三方评估", sample.seed))
     return EvaluationFiles(document=document, appendix=appendix(sample, day), name=f"第三方评估报告_{sample.name}")

@@ -12,7 +12,7 @@ import datetime as dt
 
 from pydantic import BaseModel
 
-from innodrive.publication.state import LIGHT_NAMES, PlanState
+from innodrive.publication.state import LIGHT_NAMES, LIGHTS, PlanState
 from innodrive.reports import Column, OfficialDocument, Table, chart_figure, load_template, render_document
 from innodrive.reports.charts import BarChart, Series
 from innodrive.reports.tongbao import LIGHT_COLORS
@@ -39,8 +39,10 @@ def build(state: PlanState, *, snapshot_id: int, sha256: str, published_on: dt.d
     template = load_template("npc_report", path=template_path, city=state.region_name)
     day = issued_on or published_on
     n = len(state.targets)
-    lights = [{"light": k, "name": LIGHT_NAMES.get(k, k), "count": v, "share": v / n if n else 0.0}
-              for k, v in state.target_totals.items()]
+    # in the order of the lights, whatever order the stored snapshot keeps its keys in
+    order = [k for k in LIGHTS if k in state.target_totals] + sorted(set(state.target_totals) - set(LIGHTS))
+    lights = [{"light": k, "name": LIGHT_NAMES.get(k, k), "count": state.target_totals[k],
+               "share": state.target_totals[k] / n if n else 0.0} for k in order]
     red = [t for t in state.targets if t.light == "red"]
     yellow = [t for t in state.targets if t.light == "yellow"]
     tables = {
@@ -80,7 +82,7 @@ def build(state: PlanState, *, snapshot_id: int, sha256: str, published_on: dt.d
         "supervision": sup, "evaluation": [e.model_dump() for e in state.evaluation],
         "snapshot": {"id": snapshot_id, "sha256": sha256, "published_on": published_on},
     }
-    notes = ["草稿（供审议前修改）"] + list(state.notes)
+    notes = ["草稿，供审议前修改"] + list(state.notes)
     document = render_document(template, context, tables=tables, charts=charts, data_note="；".join(notes),
                                subject=f"{city}创新驱动发展规划实施情况的报告", keywords=("专项工作报告", sha256[:16]))
     return NpcFiles(document=document, appendix=appendix(state, day), name=f"{city}专项工作报告（草稿）")

@@ -109,7 +109,7 @@ def build(b: Bulletin, *, reference: str | None = None, issued_on: dt.date | Non
     }
     note = "；".join(b.data_notes) or None
     if reference is None:
-        note = "征求意见稿（未编号、未印发）" + (f"。{note}" if note else "")
+        note = "征求意见稿，未编号、未印发" + (f"；{note}" if note else "")
     document = render_document(template, context, tables=tables, charts=charts, data_note=note,
                                subject=f"{b.period_label}督查通报", keywords=("督查通报", b.period))
     return TongbaoFiles(document=document, appendix=appendix(b, reference=reference, day=day),

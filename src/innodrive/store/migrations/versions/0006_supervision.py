@@ -288,11 +288,30 @@ def _move_summaries_up() -> None:
                                          published_at=r["published_at"], published_by=r["published_by"],
                                          withdrawn_at=r["withdrawn_at"],
                                          withdrawn_by=r["published_by"] if r["withdrawn_at"] else None))
+    if rows:
+        _audit_moved(bind, [(r["id"], r["title"]) for r in rows])
     if rows and bind.dialect.name == "postgresql":
         bind.execute(sa.text("SELECT setval(pg_get_serial_sequence('publication_snapshots', 'id'), "
                              "(SELECT MAX(id) FROM publication_snapshots))"))
     op.drop_index(op.f("ix_published_summaries_region_code"), table_name="published_summaries")
     op.drop_table("published_summaries")
+
+
+def _audit_moved(bind, moved: list[tuple[int, str]]) -> None:
+    """Each moved summary's seal goes into the audit chain, as publishing writes it now, so
+    that reading it later checks it against the log like any other snapshot."""
+    from sqlalchemy.orm import Session
+
+    from innodrive.store import audit
+
+    with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
+        for snapshot_id, title in moved:
+            sha = bind.execute(sa.select(NEW.c.sha256).where(NEW.c.id == snapshot_id)).scalar_one()
+            audit.record(session, actor="系统（数据库迁移 0006）", action="publication.publish",
+                         entity="publication_snapshot", entity_id=snapshot_id,
+                         summary=f"补记已发布公开摘要《{title}》的 SHA-256（{sha[:16]}…）",
+                         after={"kind": "public", "sha256": sha, "migrated": True})
+        session.commit()  # releases the savepoint: the rows stay in the migration's transaction
 
 
 def _move_summaries_down() -> None:
