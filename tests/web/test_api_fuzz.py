@@ -40,7 +40,7 @@ def test_no_request_breaks_the_api(web):
 
 def _fuzz(operation, headers: dict) -> None:
     @given(case=operation.as_strategy())
-    @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def check(case):
         case.call_and_validate(headers=headers, checks=CHECKS)
 

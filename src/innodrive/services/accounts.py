@@ -382,27 +382,41 @@ def sign_out(store: Store, token: str) -> None:
     store.run(work)
 
 
-def session_actor(store: Store, token: str) -> tuple[Actor, str] | None:
+_SESSION_QUERY = (select(WebSessionRow.csrf_token, WebSessionRow.expires_at, WebSessionRow.last_seen_at, UserRow.id,
+                         UserRow.username, UserRow.name, UserRow.role, UserRow.region_code, UserRow.unit,
+                         UserRow.active)
+                  .join(UserRow, UserRow.id == WebSessionRow.user_id))
+
+
+def session_actor(store: Store, token: str, *, connection=None) -> tuple[Actor, str] | None:
     """The actor and CSRF token of the session whose cookie holds ``token``, or
-    ``None`` when it is unknown, expired or its account disabled."""
+    ``None`` when it is unknown, expired or its account disabled.
+
+    Every page request asks this, so it is one indexed query without an ORM session;
+    ``connection`` lets the caller share one connection for all its reads.
+    """
     if not token or len(token) > 200:
         return None
     key = secrets.token_hash(token)
     now = utcnow()
-    with store.read() as session:
-        found = session.execute(select(WebSessionRow, UserRow).join(UserRow, UserRow.id == WebSessionRow.user_id)
-                                .where(WebSessionRow.id == key)).first()
-        if found is None:
-            return None
-        srow, user = found
-        if _aware(srow.expires_at) <= now or not user.active:
-            return None
-        actor, csrf, last_seen = actor_of(user, "web"), srow.csrf_token, _aware(srow.last_seen_at)
-    if now - last_seen >= SEEN_EVERY:
+    query = _SESSION_QUERY.where(WebSessionRow.id == key)
+    if connection is not None:
+        row = connection.execute(query).first()
+    else:
+        with store.engine.connect() as conn:
+            row = conn.execute(query).first()
+    if row is None:
+        return None
+    csrf, expires_at, last_seen, user_id, username, name, role, region_code, unit, active = row
+    if _aware(expires_at) <= now or not active:
+        return None
+    if now - _aware(last_seen) >= SEEN_EVERY:
         # sliding expiry, written at most every few minutes so reads stay reads
         hours = max(1, settings.int_setting("session_hours"))
         store.run(lambda s: s.execute(update(WebSessionRow).where(WebSessionRow.id == key)
                                       .values(last_seen_at=now, expires_at=now + dt.timedelta(hours=hours))))
+    actor = Actor(username=username, name=name, role=Role(role), region_code=region_code, unit=unit, user_id=user_id,
+                  via="web")
     return actor, csrf
 
 

@@ -28,16 +28,22 @@ _lock = threading.Lock()
 _entries: OrderedDict[tuple, object] = OrderedDict()
 
 
-def version(store) -> int:
+VERSION_QUERY = select(func.max(AuditRow.id))
+
+
+def version(store, *, connection=None) -> int:
+    if connection is not None:
+        return connection.execute(VERSION_QUERY).scalar() or 0
     with store.engine.connect() as conn:
-        return conn.execute(select(func.max(AuditRow.id))).scalar() or 0
+        return conn.execute(VERSION_QUERY).scalar() or 0
 
 
-def memo(store, key: Hashable, compute: Callable[[], T]) -> T:
+def memo(store, key: Hashable, compute: Callable[[], T], *, at: int | None = None) -> T:
     """``compute()``, or its result from an earlier call with the same ``key`` at the
-    same database version. ``key`` must include everything the result depends on
-    besides the database: the actor's scope, the date, the filters."""
-    full = (store.url, version(store), key)
+    same database version (``at``, when the caller has read it already). ``key`` must
+    include everything the result depends on besides the database: the actor's scope,
+    the date, the filters."""
+    full = (store.url, version(store) if at is None else at, key)
     with _lock:
         if full in _entries:
             _entries.move_to_end(full)

@@ -35,7 +35,13 @@ def create_demo_accounts(store, *, password: str = DEMO_PASSWORD) -> list[tuple[
         with suppress(Conflict):  # already there from an earlier run
             accounts.add_user(store, operator, username=username, password=password, role=role, name=name,
                               region=region, unit=unit)
-        rows.append((username, ROLE_NAMES[role], "、".join(x for x in (region or "全部地区", unit) if x)))
+        where = region or "全部地区"
+        if region and region.isdigit():
+            from innodrive.regions import all_regions
+
+            found = all_regions().get(region)
+            where = found.name if found else region
+        rows.append((username, ROLE_NAMES[role], "、".join(x for x in (where, unit) if x)))
     return rows
 
 

@@ -50,6 +50,16 @@ def client_ip(request: Request) -> str | None:
 
 
 def _resolve(store, request: Request) -> Caller:
+    """Who is asking; on the way, the database version the page caches are keyed by
+    (one connection for both reads: they are on every request's path)."""
+    from innodrive.web import cache
+
+    with store.engine.connect() as conn:
+        request.state.db_version = cache.version(store, connection=conn)
+        return _caller(store, request, conn)
+
+
+def _caller(store, request: Request, conn) -> Caller:
     from innodrive.services import accounts
 
     header = request.headers.get("authorization", "")
@@ -60,7 +70,7 @@ def _resolve(store, request: Request) -> Caller:
         return Caller(actor, "token", "")
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
-        found = accounts.session_actor(store, cookie)
+        found = accounts.session_actor(store, cookie, connection=conn)
         if found is not None:
             return Caller(found[0], "session", found[1])
     anon = request.cookies.get(CSRF_COOKIE) or ""

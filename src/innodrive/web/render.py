@@ -153,6 +153,38 @@ def page(request: Request, template: str, data: BaseModel | None, *, title: str,
     return HTMLResponse(html, status_code=status_code)
 
 
+CSRF_PLACEHOLDER = "\x00csrf\x00"
+
+
+def cached_page(request: Request, template: str, *, key: tuple, build, title, **extra: Any) -> HTMLResponse:
+    """Like :func:`page` for the heavy, often-opened pages (总览, 目标看板, a target): the
+    page's data, title (``title`` may be a function of the data) and rendered content
+    are memoised per worker until the database changes (:mod:`innodrive.web.cache`); only the shell (who is signed in, the CSRF
+    token) is rendered for each request. ``key`` must hold everything the data depends
+    on besides the database (the actor's scope, the date, the filters)."""
+    from markupsafe import Markup
+
+    from innodrive.web import cache
+
+    env = environment()
+
+    def render_blocks() -> tuple[str, str, str]:
+        t = env.get_template(template)
+        data = build()
+        text = title(data) if callable(title) else title
+        context = t.new_context({"shell": shell(request, text).model_copy(update={"csrf": CSRF_PLACEHOLDER}),
+                                 "page": data, **extra})
+        head = "".join(t.blocks["head"](context)) if "head" in t.blocks else ""
+        return text, head, "".join(t.blocks["main"](context))
+
+    text, head, main = cache.memo(request.app.state.store, ("page", template, key), render_blocks,
+                                  at=getattr(request.state, "db_version", None))
+    sh = shell(request, text)
+    html = env.get_template("_cached.html").render(
+        shell=sh, head_html=Markup(head), main_html=Markup(main.replace(CSRF_PLACEHOLDER, sh.csrf)))
+    return HTMLResponse(html)
+
+
 class ErrorPage(BaseModel):
     status: int
     message: str

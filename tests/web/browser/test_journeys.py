@@ -25,6 +25,11 @@ def _board_line(page, server, indicator: str):
     return next(line for line in lines if line["indicator"] == indicator)
 
 
+def _preview(page, server, table) -> None:
+    """Upload ``table`` on the 数据 page for its dry run."""
+    _preview(page, server, table)
+
+
 def _light_colour(page, selector: str) -> str:
     return page.eval_on_selector(selector, "el => getComputedStyle(el, '::before').backgroundColor")
 
@@ -161,9 +166,7 @@ def test_a_bad_import_is_refused_with_its_row_and_a_good_one_changes_a_light(pag
     bad = tmp_path / "bad.csv"
     bad.write_text("地区,指标,年份,值,单位,来源\n乐山市,高新技术企业数量,2025,二百,家,x\n"
                    "乐山市,高新技术企业数量,2025,200,家,\n", encoding="utf-8")
-    page.goto(server.url + "/data")
-    page.set_input_files("input[type=file]", str(bad))
-    page.click("form[action='/data/preview'] button")
+    _preview(page, server, bad)
     page.wait_for_selector("[data-testid=refused]")
     problems = page.locator("[data-testid=problems]").inner_text()
     assert "第 2 行" in problems and "第 3 行" in problems
@@ -171,9 +174,7 @@ def test_a_bad_import_is_refused_with_its_row_and_a_good_one_changes_a_light(pag
     assert _board_line(page, server, "国家高新技术企业")["status"]["light"] == "red"  # nothing changed
     good = tmp_path / "good.csv"
     good.write_text(f"地区,指标,年份,值,单位,来源\n乐山市,高新技术企业数量,2025,200,家,{CONSTRUCTED}\n", encoding="utf-8")
-    page.goto(server.url + "/data")
-    page.set_input_files("input[type=file]", str(good))
-    page.click("form[action='/data/preview'] button")
+    _preview(page, server, good)
     page.wait_for_selector("[data-testid=confirm]")
     assert "新增 1" in page.locator("main").inner_text()
     page.click("[data-testid=confirm]")
@@ -196,16 +197,12 @@ def test_a_county_cannot_see_or_change_another_regions_data(page, server, shot, 
     assert "只能访问本辖区的数据" in page.locator("[data-testid=error]").inner_text()
     other = tmp_path / "yibin.csv"
     other.write_text(f"地区,指标,年份,值,单位,来源\n宜宾市,高新技术企业数量,2024,999,家,{CONSTRUCTED}\n", encoding="utf-8")
-    page.goto(server.url + "/data")
-    page.set_input_files("input[type=file]", str(other))
-    page.click("form[action='/data/preview'] button")
+    _preview(page, server, other)
     page.wait_for_selector("[data-testid=refused], #flash .notice")
     assert "辖区以外" in page.locator("main").inner_text() + page.locator("#flash").inner_text()
     own = tmp_path / "shizhong.csv"
     own.write_text(f"区划代码,指标,年份,值,单位,来源\n511102,高新技术企业数量,2024,31,家,{CONSTRUCTED}\n", encoding="utf-8")
-    page.goto(server.url + "/data")
-    page.set_input_files("input[type=file]", str(own))
-    page.click("form[action='/data/preview'] button")
+    _preview(page, server, own)
     page.wait_for_selector("[data-testid=confirm]")
     page.click("[data-testid=confirm]")
     page.wait_for_selector("[data-testid=message]")

@@ -71,9 +71,12 @@ def _overview(request: Request, actor, as_of: dt.date | None, region: str | None
 @route(router, "overview")
 def overview(request: Request, actor: ActorDep, as_of: Annotated[dt.date | None, Query()] = None,
              region: Annotated[str | None, Query(max_length=100)] = None) -> Response:
-    data = _overview(request, actor, as_of, region or None)
-    page = OverviewPage(overview=data, trend_options=[charts.trend_option(s) for s in data.trends])
-    return render.page(request, "overview.html", page, title="总览")
+    def build() -> OverviewPage:
+        data = _overview(request, actor, as_of, region or None)
+        return OverviewPage(overview=data, trend_options=[charts.trend_option(s) for s in data.trends])
+
+    key = ("overview", _scope(actor), as_of or dt.date.today(), region)
+    return render.cached_page(request, "overview.html", key=key, build=build, title="总览")
 
 
 @route(router, "api_overview", response_model=Overview)
@@ -106,11 +109,15 @@ def board(request: Request, actor: ActorDep, plan: OptionalId = None,
           region: Annotated[str | None, Query(max_length=100)] = None,
           as_of: Annotated[dt.date | None, Query()] = None) -> Response:
     f = _filters(plan, light, region, as_of)
-    data = _board(request, actor, f)
-    everything = _board(request, actor, f.model_copy(update={"plan": None, "light": None}))
-    plans = sorted({(p.id, p.title) for line in everything.lines for p in line.plans})
-    page = BoardPage(board=data, filters=f, plans=plans, shown=len(data.lines))
-    return render.page(request, "board.html", page, title="目标看板", KIND_NAMES=KIND_NAMES)
+
+    def build() -> BoardPage:
+        data = _board(request, actor, f)
+        everything = _board(request, actor, f.model_copy(update={"plan": None, "light": None}))
+        plans = sorted({(p.id, p.title) for line in everything.lines for p in line.plans})
+        return BoardPage(board=data, filters=f, plans=plans, shown=len(data.lines))
+
+    key = ("board", _scope(actor), f.as_of or dt.date.today(), f.plan, f.light, f.region)
+    return render.cached_page(request, "board.html", key=key, build=build, title="目标看板", KIND_NAMES=KIND_NAMES)
 
 
 @route(router, "api_board", response_model=TargetBoard)
@@ -135,8 +142,10 @@ def _target_page(request: Request, actor, target_id: Id, as_of: dt.date | None, 
 @route(router, "target")
 def target(request: Request, actor: ActorDep, target_id: Id,
            as_of: Annotated[dt.date | None, Query()] = None) -> Response:
-    page = _target_page(request, actor, target_id, as_of)
-    return render.page(request, "target.html", page, title=page.detail.line.indicator, KIND_NAMES=KIND_NAMES)
+    key = ("target", _scope(actor), target_id, as_of or dt.date.today())
+    return render.cached_page(request, "target.html", key=key, build=lambda: _target_page(request, actor, target_id,
+                                                                                         as_of),
+                              title=lambda page: page.detail.line.indicator, KIND_NAMES=KIND_NAMES)
 
 
 @route(router, "api_target", response_model=TargetDetail)
