@@ -25,7 +25,8 @@ from .conftest import ACCOUNTS
 SAMPLE = {"summary_id": "999999", "username": "nobody", "target_id": "999999", "plan_id": "999999",
           "task_id": "999999", "report_id": "999999", "version": "1", "number": "1", "staged_id": "0" * 32,
           "index": "0", "code": "0" * 18,
-          "sha256": "0" * 64}
+          "sha256": "0" * 64, "notice_id": "999999", "campaign_id": "999999", "item_id": "999999",
+          "rect_id": "999999", "sample_id": "999999", "snapshot_id": "999999", "period": "2024Q2", "fmt": "pdf"}
 
 
 def _path(template: str) -> str:

@@ -61,7 +61,7 @@ def _show_notice(n, *, events: bool = True) -> None:
     out.print(f"  事项：{escape(n.subject)}")
     out.print(f"  原因：{escape(n.reason)}")
     out.print(f"  答复要求：{escape(n.required_response)}")
-    out.print(f"  依据：{escape(n.rule_id or '人工发起')}（{escape(n.rules_version)}；看板日期 {n.board_as_of.isoformat()}）")
+    out.print(f"  依据：{escape(n.rule_name or '人工发起')}（{escape(n.rules_version)}；看板日期 {n.board_as_of.isoformat()}）")
     if events:
         for e in n.events:
             files = "；".join(f"{escape(f.file_name)}（{f.sha256[:12]}…）" for f in e.evidence)

@@ -111,6 +111,7 @@ class NoticeView(BaseModel):
     state: str
     state_name: str
     rule_id: str | None
+    rule_name: str | None = Field(description="the raise rule's name in the rules in force (None: raised by hand)")
     rules_version: str
     board_as_of: dt.date
     raised_by: str
@@ -277,10 +278,18 @@ def _view(row: NoticeRow, events: list[EventView], rules: SupervisionRules | Non
         subject=row.subject, reason=row.reason, light=row.light, unit=row.unit, addressee_kind=row.addressee_kind,
         required_response=row.required_response, deadline=row.deadline, level=row.level,
         level_name=rules.level_name(row.level), state=row.state, state_name=STATE_NAMES.get(row.state, row.state),
-        rule_id=row.rule_id, rules_version=row.rules_version, board_as_of=row.board_as_of, raised_by=row.raised_by,
-        raised_at=_aware(row.raised_at), raised_on=events[0].on if events else row.board_as_of, closed_by=row.closed_by, closed_at=_aware(row.closed_at),
+        rule_id=row.rule_id, rule_name=_rule_name(rules, row.rule_id), rules_version=row.rules_version,
+        board_as_of=row.board_as_of, raised_by=row.raised_by, raised_at=_aware(row.raised_at),
+        raised_on=events[0].on if events else row.board_as_of, closed_by=row.closed_by,
+        closed_at=_aware(row.closed_at),
         days_overdue=max(0, (today - row.deadline).days) if row.state == "open" else 0,
         returns_at_level=ladder.returns_at_level, interviewed_at_level=ladder.interviewed_at_level, events=events)
+
+
+def _rule_name(rules: SupervisionRules, rule_id: str | None) -> str | None:
+    if rule_id is None:
+        return None
+    return next((r.name for r in rules.raise_ if r.id == rule_id), rule_id)
 
 
 def _next_number(session: Session, rules: SupervisionRules, year: int) -> tuple[int, str]:
@@ -301,7 +310,7 @@ def _insert_notice(session: Session, actor: Actor, n: NewNotice, rules: Supervis
                     raised_at=utcnow())
     session.add(row)
     session.flush()
-    how = f"按规则“{n.rule_id}”" if n.rule_id else "人工"
+    how = f"按规则“{_rule_name(rules, n.rule_id)}”" if n.rule_id else "人工"
     _add_event(session, on=today, kind="raise", by=actor.username, notice_id=row.id, level=1, deadline=n.deadline,
                text_=f"{how}下发{rules.level_name(1)}：{n.subject}；{n.reason}",
                details={"rule": n.rule_id, "rules": rules.label, "board_as_of": as_of})
