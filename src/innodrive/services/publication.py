@@ -214,6 +214,23 @@ def _resolve_region(actor: Actor, region: str | None) -> str | None:
     return actor.region_code
 
 
+def document_region(store: Store, actor: Actor, region: str | None) -> str | None:
+    """The region a document (通报, 专项工作报告) is about: the one asked for, else the
+    actor's own, else — for an actor over every region, such as the CLI's local operator —
+    the only region the stored plans belong to. Several regions and none asked for is an
+    input error: a document speaks for one region."""
+    code = _resolve_region(actor, region)
+    if code is not None:
+        return code
+    from innodrive.plans.storage import list_plans
+
+    codes = sorted({p.region_code for p in list_plans(store) if p.region_code and p.removed_at is None})
+    if len(codes) > 1:
+        names = "、".join(filter(None, (_region_name(store, c) for c in codes)))
+        raise InputError(f"计划涉及多个地区（{names}），请指定文书针对的地区", field="region")
+    return codes[0] if codes else None
+
+
 def _region_name(store: Store, code: str | None) -> str | None:
     if not code:
         return None
@@ -329,7 +346,8 @@ def publish_npc(store: Store, actor: Actor, *, as_of: dt.date | None = None, reg
                 title: str = "") -> Snapshot:
     """Freeze the plan's state at ``as_of`` for the 人大常委会 (the 专项工作报告 is drafted from it)."""
     require(actor, "npc.publish")
-    code = _resolve_region(actor, region)
+    code = document_region(store, actor, region)
+    region = region or code
     require(actor, "npc.publish", region_code=code, check_region=True, what="向人大报送的计划执行情况")
     state = plan_state(store, actor, as_of=as_of, region=region, permission="npc.publish")
     if not state.targets and not state.tasks_total:

@@ -1203,6 +1203,7 @@ def tongbao(store: Store, actor: Actor, *, period: str, region: str | None = Non
     """The 督查通报 of ``period`` (``2024Q2``, ``2024-06`` …) as data, from the boards of its
     last day; an issued 通报 of that period is returned as it was issued (its sealed data)."""
     from innodrive.services import board
+    from innodrive.services.publication import document_region
     from innodrive.supervision.bulletin import (
         build_bulletin,
         compare,
@@ -1214,7 +1215,8 @@ def tongbao(store: Store, actor: Actor, *, period: str, region: str | None = Non
 
     require(actor, "tongbao.read")
     p = parse_bulletin_period(period)
-    code = _region_code(actor, region)
+    code = document_region(store, actor, region)
+    region = region or code
     issued = _issued(store, actor, p, code)
     if issued is not None:
         return issued
@@ -1274,9 +1276,12 @@ def issue_tongbao(store: Store, actor: Actor, *, period: str, reference: str, re
     from innodrive.supervision.bulletin import parse_bulletin_period
 
     require(actor, "tongbao.issue")
+    from innodrive.services.publication import document_region
+
     ref = _clean(reference, field="reference", what="文号", limit=100)
     p = parse_bulletin_period(period)
-    code = _region_code(actor, region)
+    code = document_region(store, actor, region)
+    region = region or code
     if _issued(store, actor, p, code) is not None:
         raise Conflict(f"{p}的督查通报已印发；如需重发，请先撤回已印发的通报", field="period")
     view = tongbao(store, actor, period=p, region=region, tracking_rules=tracking_rules)
