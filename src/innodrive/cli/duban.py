@@ -539,7 +539,7 @@ def tongbao_command(
     paths = write_document(files, fmt, out_path)
     b = view.bulletin
     status = f"已印发（{view.reference}，SHA-256 {view.sha256[:16]}…）" if view.issued else "征求意见稿"
-    out.print(f"{escape(b.period_label)}督查通报 · {status}")
+    out.print(f"{escape(b.region_name or '')}{escape(b.period_label)}督查通报 · {status}")
     out.print(f"  目标 {b.targets_total} 项：" + "，".join(f"{x.name} {x.count}" for x in b.lights)
               + f"；逾期任务 {b.tasks_overdue} 项（{len(b.overdue_by_unit)} 个牵头单位）")
     for p in paths:
