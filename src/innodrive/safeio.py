@@ -68,13 +68,19 @@ YAML_MAX_DEPTH = 64
 YAML_MAX_INT_DIGITS = 30
 
 
-def load_yaml(text: str, *, name: str) -> Any:
+def load_yaml(text: str, *, name: str, shipped: bool = False) -> Any:
     """Parse YAML safely and within bounds, or raise :class:`InputError` naming ``name``.
 
     Only plain data (``safe_load``: no ``!!python`` tags). Aliases are counted and
     expanded nodes bounded, so an alias bomb is refused before it is expanded.
+    ``shipped=True`` is for files bundled with innodrive itself (the indicator
+    catalogue, the rule sets): still safe_load, parsed by libyaml when available —
+    these are read on every start and need no bounds against their own authors.
     """
     import yaml
+
+    if shipped:
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
 
     if len(text) > YAML_MAX_BYTES:
         raise InputError(f"YAML 文件过大（{len(text)} 字符，上限 {YAML_MAX_BYTES}）", file=name)

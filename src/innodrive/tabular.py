@@ -105,6 +105,7 @@ class Table:
     encoding: str | None = None
     limits: Limits = DEFAULT_LIMITS
     _rows: Callable[[], Iterator[tuple[int, list[object]]]] | None = field(default=None, repr=False)
+    _chunks: Callable[[int], Iterator[tuple[list[int], list[list[object]]]]] | None = field(default=None, repr=False)
     _consumed: bool = field(default=False, repr=False)
 
     @property
@@ -125,6 +126,17 @@ class Table:
         self._consumed = True
         assert self._rows is not None
         return self._rows()
+
+    def chunks(self, size: int = 50_000) -> Iterator[tuple[list[int], list[list[object]]]]:
+        """The data rows in chunks of up to ``size``: (row numbers, rows), blank rows left
+        out — for readers that work column by column (a million-row import). The same
+        rows, numbers and limits as :meth:`rows`; CSV is read without a Python step per row."""
+        if self._chunks is not None:
+            if self._consumed:
+                raise RuntimeError("Table.chunks() is a stream and can be read once")
+            self._consumed = True
+            return self._chunks(size)
+        return _batched(self.rows(), size)
 
 
 def column_letter(index: int) -> str:
@@ -269,18 +281,73 @@ def _open_csv(data: bytes, name: str, delimiter: str | None, wanted: set[str] | 
                     raise InputError(f"第 {rows.line_num} 行有 {len(row)} 列，超过 {limits.max_columns} 列的上限",
                                      file=name, row=rows.line_num)
                 yield rows.line_num, row
-        except csv.Error as exc:
-            message = str(exc)
-            if "field larger" in message:
-                message = f"单元格超过 {limits.max_field_chars:,} 个字符的上限"
-            raise InputError(f"CSV 格式错误：{message}", file=name, row=rows.line_num) from None
-        except UnicodeDecodeError:
-            raise InputError(f"第 {rows.line_num} 行无法按 {encoding} 解码", file=name, row=rows.line_num) from None
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise _csv_error(exc, name, rows.line_num, encoding, limits) from None
         finally:
             csv.field_size_limit(old_limit)
 
-    return _framed(reader(), name=name, sha=sha, kind="csv", sheet=None, encoding=encoding, wanted=wanted,
-                   limits=limits)
+    table = _framed(reader(), name=name, sha=sha, kind="csv", sheet=None, encoding=encoding, wanted=wanted,
+                    limits=limits)
+
+    def chunks(size: int) -> Iterator[tuple[list[int], list[list[object]]]]:
+        import itertools
+
+        stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+        rows = csv.reader(stream, delimiter=delimiter)
+        csv.field_size_limit(limits.max_field_chars)
+        cells = 0
+        try:
+            while rows.line_num < table.header_row:
+                if next(rows, None) is None:
+                    return
+            while True:
+                start = rows.line_num
+                chunk = list(itertools.islice(rows, size))
+                if not chunk:
+                    return
+                end = rows.line_num
+                if end - start == len(chunk):
+                    nums = list(range(start + 1, end + 1))
+                else:  # quoted cells spanning lines: count the lines each record took
+                    nums, at = [], start
+                    for r in chunk:
+                        at += 1 + sum(c.count("\n") for c in r)
+                        nums.append(at)
+                if end - table.header_row > limits.max_rows:
+                    raise InputError(f"表格超过 {limits.max_rows:,} 行数据的上限，未导入", file=name, row=end)
+                widest = max(map(len, chunk))
+                if widest > limits.max_columns:
+                    k = next(i for i, r in enumerate(chunk) if len(r) == widest)
+                    raise InputError(f"第 {nums[k]} 行有 {widest} 列，超过 {limits.max_columns} 列的上限",
+                                     file=name, row=nums[k])
+                filled = list(map(any, chunk))  # a row of empty cells (whitespace-only cells: below)
+                if not all(filled):
+                    keep = [i for i, f in enumerate(filled) if f]
+                    nums, chunk = [nums[i] for i in keep], [chunk[i] for i in keep]
+                if chunk and not all(map(str.strip, map("".join, chunk))):
+                    keep = [i for i, r in enumerate(chunk) if "".join(r).strip()]
+                    nums, chunk = [nums[i] for i in keep], [chunk[i] for i in keep]
+                cells += sum(map(len, chunk))
+                if cells > limits.max_cells:
+                    raise InputError(f"表格超过 {limits.max_cells:,} 个单元格的上限，未导入", file=name, row=end)
+                if chunk:
+                    yield nums, chunk
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise _csv_error(exc, name, rows.line_num, encoding, limits) from None
+        finally:
+            csv.field_size_limit(old_limit)
+
+    table._chunks = chunks
+    return table
+
+
+def _csv_error(exc: Exception, name: str, line: int, encoding: str, limits: Limits) -> InputError:
+    if isinstance(exc, UnicodeDecodeError):
+        return InputError(f"第 {line} 行无法按 {encoding} 解码", file=name, row=line)
+    message = str(exc)
+    if "field larger" in message:
+        message = f"单元格超过 {limits.max_field_chars:,} 个字符的上限"
+    return InputError(f"CSV 格式错误：{message}", file=name, row=line)
 
 
 def _framed(source: Iterator[tuple[int, list[object]]], *, name: str, sha: str, kind: str, sheet: str | None,
@@ -334,6 +401,19 @@ def _framed(source: Iterator[tuple[int, list[object]]], *, name: str, sha: str, 
 
     return Table(name=name, sha256=sha, kind=kind, header=header, header_row=header_row, sheet=sheet,
                  encoding=encoding, limits=limits, _rows=stream)
+
+
+def _batched(rows: Iterator[tuple[int, list[object]]], size: int) -> Iterator[tuple[list[int], list[list[object]]]]:
+    nums: list[int] = []
+    out: list[list[object]] = []
+    for n, row in rows:
+        nums.append(n)
+        out.append(row)
+        if len(out) >= size:
+            yield nums, out
+            nums, out = [], []
+    if out:
+        yield nums, out
 
 
 def _where(name: str, sheet: str | None) -> str:

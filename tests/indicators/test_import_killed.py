@@ -85,3 +85,44 @@ def test_a_killed_import_leaves_the_database_as_it_was(db_url, tmp_path):
     r = importer.import_file(store, big, actor="统计员")
     assert r.added == 12_000
     store.close()
+
+
+# Ctrl-C (SIGINT) through the real CLI: a clear line, no traceback, nothing half-imported.
+CLI_CHILD = textwrap.dedent("""
+    import sys, time
+    from innodrive.indicators import batch
+
+    real_write = batch.write
+
+    def slow_write(*args, **kw):
+        def progress(stage, done, total):
+            print("WRITING", flush=True)
+            time.sleep(120)
+        kw["progress"] = progress
+        kw["chunk"] = 10
+        return real_write(*args, **kw)
+
+    batch.write = slow_write
+    from innodrive.cli import main
+    sys.exit(main(["data", "import", sys.argv[1]]))
+""")
+
+
+def test_ctrl_c_during_an_import_says_nothing_was_imported(tmp_path):
+    env = {**os.environ, "INNODRIVE_HOME": str(tmp_path / "home")}
+    env.pop("INNODRIVE_DATABASE_URL", None)
+    assert subprocess.run([sys.executable, "-m", "innodrive", "init", "--no-data"], env=env,
+                          capture_output=True).returncode == 0
+    data = tmp_path / "data.csv"
+    synthetic_csv(data, rows=200)
+    child = subprocess.Popen([sys.executable, "-c", CLI_CHILD, str(data)], env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "WRITING"
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 130
+    assert "Traceback" not in err and "已中断，未导入任何数据" in err
+    store = open_store("sqlite:///" + str(tmp_path / "home" / "innodrive.sqlite"))
+    with store.read() as s:
+        assert s.scalars(select(ObservationRow)).first() is None
+    store.close()

@@ -130,8 +130,6 @@ def test_init_uses_a_per_user_folder_not_the_current_directory(tmp_path):
     assert not (work / ".innodrive").exists()
 
 
-def test_warn_shows_markup_as_text(capsys):
-    from innodrive.cli.output import warn
-
-    warn("列名 [/x] 与 [bold]x[/bold] 原样显示")
-    assert "[/x]" in capsys.readouterr().err
+def test_warnings_with_user_text_show_markup_as_text(cli, ready):
+    r = cli("link", "[/x]说法", "高新技术企业数量")  # the warning quotes the phrase
+    assert r.returncode == 0 and "[/x]说法" in r.stderr

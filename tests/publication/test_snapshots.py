@@ -113,7 +113,7 @@ def test_published_summaries_of_an_older_database_move_into_sealed_snapshots(emp
     from innodrive.store import Store, migrate
 
     store = Store(empty_db_url)
-    migrate.upgrade(store, "0005_web_accounts")
+    migrate.upgrade(store, "0006_web_accounts")
     payload = {"counts": {"red": 1}, "targets": [{"plan": "要点", "indicator": "高新技术企业数量", "goal": "300家",
                                                    "light": "red", "label": "明显滞后", "latest_value": 100.0,
                                                    "latest_period": "2023", "unit": "家"}]}
@@ -125,7 +125,7 @@ def test_published_summaries_of_an_older_database_move_into_sealed_snapshots(emp
     s = publication.get_snapshot(store, OFFICE, 7)
     assert s.intact and s.kind == "public" and s.content["targets"] == payload["targets"]
     assert [x.id for x in publication.published(store, _public())] == [7]
-    migrate.downgrade(store, "0005_web_accounts")
+    migrate.downgrade(store, "0006_web_accounts")
     with store.read() as session:
         row = session.execute(text("SELECT title, payload FROM published_summaries WHERE id = 7")).one()
     assert row[0] == "旧摘要"

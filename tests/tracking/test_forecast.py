@@ -128,3 +128,17 @@ def test_the_interval_of_a_count_never_goes_below_zero():
     counted = fc(falling, year=2025, target=50, direction="ge", model="linear", floor=0.0)
     assert counted.lower == 0 and counted.value >= 0 and counted.upper >= counted.lower
     assert counted.probability == free.probability
+
+
+def test_the_closed_form_student_t_matches_scipy():
+    import numpy as np
+    from scipy.special import stdtr, stdtrit
+
+    from innodrive.tracking.student_t import cdf, ppf
+
+    for df in range(1, 40):
+        for t in np.linspace(-30, 30, 241):
+            assert abs(cdf(float(t), df) - float(stdtr(df, t))) < 1e-12
+        for q in (0.001, 0.05, 0.1, 0.5, 0.8, 0.9, 0.95, 0.999):
+            assert abs(ppf(q, df) - float(stdtrit(df, q))) < 1e-12 * max(1.0, abs(float(stdtrit(df, q))))
+    assert abs(ppf(0.9, 2.5) - float(stdtrit(2.5, 0.9))) < 1e-12  # non-integer: SciPy itself

@@ -93,4 +93,4 @@ class StagedUploadRow(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-# The published summaries moved to innodrive.publication.db (sealed snapshots, migration 0006_supervision).
+# The published summaries moved to innodrive.publication.db (sealed snapshots, migration 0007_supervision).

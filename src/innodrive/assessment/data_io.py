@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from innodrive import settings
 from innodrive.errors import InputError, Problem, ValidationFailed, format_location
 
 UNIT_COLS = ("地区", "单位", "地区/单位", "unit", "region", "uCode")
@@ -77,44 +76,47 @@ def parse_number(text) -> float:
 
 
 def _read_table(path: Path) -> pd.DataFrame:
-    name = path.name
-    if not path.exists():
-        raise InputError("找不到数据文件", file=name, status=3)
-    if path.stat().st_size > settings.max_input_bytes():
-        raise InputError(f"数据文件超过大小上限（{settings.get('max_input_mb')} MB，可用 INNODRIVE_MAX_INPUT_MB 调整）",
-                         file=name)
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            try:
-                return pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
-            except (ValueError, KeyError, OSError) as exc:
-                raise InputError(f"无法读取 Excel 文件（{exc}）", file=name) from None
-            except Exception as exc:  # openpyxl raises zipfile/XML errors for corrupt files
-                raise InputError(f"不是有效的 xlsx 文件（{type(exc).__name__}）", file=name) from None
-        if suffix in (".csv", ".txt"):
-            raw = path.read_bytes()
-            for enc in ("utf-8-sig", "gb18030"):
-                try:
-                    text = raw.decode(enc)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                raise InputError("无法识别 CSV 文件的编码（应为 UTF-8 或 GB18030）", file=name)
-            import io
+    from innodrive.safeio import read_input
 
-            try:
-                return pd.read_csv(io.StringIO(text), dtype=object, keep_default_na=False, skip_blank_lines=True)
-            except pd.errors.ParserError as exc:
-                m = re.search(r"line (\d+)", str(exc))
-                raise InputError("CSV 格式错误：某行的列数与表头不一致", file=name,
-                                 row=int(m.group(1)) if m else None) from None
-            except pd.errors.EmptyDataError:
-                raise InputError("数据文件为空", file=name) from None
-    except UnicodeError:
-        raise InputError("无法解码数据文件", file=name) from None
-    raise InputError(f"不支持的数据文件类型“{suffix or '无扩展名'}”，应为 .csv 或 .xlsx", file=name)
+    if not path.exists():
+        raise InputError("找不到数据文件", file=path.name, status=3)
+    try:
+        data = read_input(path, what="数据文件")
+    except InputError as exc:
+        raise InputError(exc.message, file=path.name) from None
+    return read_table_bytes(data, path.name)
+
+
+def read_table_bytes(data: bytes, name: str) -> pd.DataFrame:
+    """A CSV or XLSX table from bytes through the one table reader (:mod:`innodrive.tabular`:
+    encodings, a title row above the header, limits on decompressed size, rows and cells).
+
+    Cells stay as written (text or the workbook's numbers); ``df.attrs["rows"]`` holds
+    each row's number as a spreadsheet shows it, for messages.
+    """
+    from innodrive.tabular import is_blank_row, open_table
+
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
+        raise InputError(f"不支持的数据文件类型“{suffix or '无扩展名'}”，应为 .csv 或 .xlsx", file=name)
+    try:
+        table = open_table(data, name=name, expected=(*UNIT_COLS, *INDICATOR_COLS, *YEAR_COLS, *VALUE_COLS,
+                                                      *TYPE_COLS, *TARGET_COLS))
+    except InputError as exc:
+        if "表格为空" in exc.message:
+            raise InputError("数据文件为空", file=name) from None
+        raise
+    header = [h or table.column_name(i) for i, h in enumerate(table.header)]
+    width = len(header)
+    rows, numbers = [], []
+    for rownum, cells in table.rows():
+        if len(cells) > width and not is_blank_row(cells[width:]):
+            raise InputError(f"CSV 格式错误：该行有 {len(cells)} 列，多于表头的 {width} 列", file=name, row=rownum)
+        rows.append([("" if c is None else c) for c in list(cells[:width]) + [None] * (width - len(cells))])
+        numbers.append(rownum)
+    df = pd.DataFrame(rows, columns=header, dtype=object)
+    df.attrs["rows"] = numbers
+    return df
 
 
 def _find(cols: list[str], names: tuple[str, ...]) -> str | None:
@@ -133,8 +135,12 @@ def read_assessment_data(path: Path | str, *, codes: dict[str, str], extra: set[
     :param extra: other column codes to keep (denominators, deduction/veto columns).
     """
     path = Path(path)
-    name = path.name
-    df = _read_table(path)
+    return parse_assessment_table(_read_table(path), path.name, codes=codes, extra=extra)
+
+
+def parse_assessment_table(df: pd.DataFrame, name: str, *, codes: dict[str, str], extra: set[str] = frozenset()
+                           ) -> AssessmentData:
+    """Interpret a read table (long or wide layout) for a framework; see :func:`read_assessment_data`."""
     df.columns = [str(c).strip() for c in df.columns]
     if df.empty:
         raise InputError("数据文件没有任何数据行", file=name)
@@ -149,22 +155,28 @@ def read_assessment_data(path: Path | str, *, codes: dict[str, str], extra: set[
     return _read_wide(df, name, ucol, ycol, tcol, codes, extra)
 
 
-def _row(i: int) -> int:
-    return i + 2  # header is spreadsheet row 1
+def _row_numbers(df: pd.DataFrame) -> list[int]:
+    """Each data row's number as a spreadsheet shows it (header on row 1 unless the reader said otherwise)."""
+    return list(df.attrs.get("rows") or range(2, len(df) + 2))
 
 
-def _year(v, name: str, i: int, col: str, problems: list[Problem]) -> int | None:
+def _year(v, name: str, row: int, col: str, problems: list[Problem]) -> int | None:
     try:
         y = parse_number(v)
     except ValueError:
         y = math.nan
     if math.isnan(y) or y != int(y) or not 1900 <= y <= 2200:
-        problems.append(Problem(f"年份“{v}”无效，应为四位年份", file=name, row=_row(i), field=col))
+        problems.append(Problem(f"年份“{v}”无效，应为四位年份", file=name, row=row, field=col))
         return None
     return int(y)
 
 
 def _read_long(df, name, ucol, icol, vcol, ycol, tcol, gcol, codes, extra) -> AssessmentData:
+    rownums = _row_numbers(df)
+
+    def _row(i: int) -> int:
+        return rownums[i]
+
     problems: list[Problem] = []
     records: dict[tuple, tuple[float, int]] = {}
     targets: dict[tuple, float] = {}
@@ -186,7 +198,7 @@ def _read_long(df, name, ucol, icol, vcol, ycol, tcol, gcol, codes, extra) -> As
         if code is None:
             ignored.add(key)
             continue
-        year = _year(row[ycol], name, i, ycol, problems) if ycol else None
+        year = _year(row[ycol], name, _row(i), ycol, problems) if ycol else None
         if ycol and year is None:
             continue
         try:
@@ -209,7 +221,7 @@ def _read_long(df, name, ucol, icol, vcol, ycol, tcol, gcol, codes, extra) -> As
             if not math.isnan(t):
                 targets[k] = t
         if tcol:
-            _unit_type(types, unit, row[tcol], name, i, tcol, problems)
+            _unit_type(types, unit, row[tcol], name, _row(i), tcol, problems)
         if len(problems) >= MAX_PROBLEMS:
             break
     _raise(problems, name)
@@ -225,12 +237,12 @@ def _read_long(df, name, ucol, icol, vcol, ycol, tcol, gcol, codes, extra) -> As
                           file=name, ignored=sorted(ignored))
 
 
-def _unit_type(types: dict, unit: str, value, name: str, i: int, col: str, problems: list[Problem]) -> None:
+def _unit_type(types: dict, unit: str, value, name: str, row: int, col: str, problems: list[Problem]) -> None:
     t = str(value or "").strip()
     if not t:
         return
     if unit in types and types[unit] != t:
-        problems.append(Problem(f"“{unit}”的类型前后不一致（“{types[unit]}”与“{t}”）", file=name, row=_row(i), field=col))
+        problems.append(Problem(f"“{unit}”的类型前后不一致（“{types[unit]}”与“{t}”）", file=name, row=row, field=col))
     types[unit] = t
 
 
@@ -245,6 +257,11 @@ def _units_frame(units: list[str], types: dict, tcol: str | None, extra: pd.Data
 
 
 def _read_wide(df, name, ucol, ycol, tcol, codes, extra) -> AssessmentData:
+    rownums = _row_numbers(df)
+
+    def _row(i: int) -> int:
+        return rownums[i]
+
     problems: list[Problem] = []
     colmap: dict[str, str] = {}
     target_cols: dict[str, str] = {}
@@ -283,7 +300,7 @@ def _read_wide(df, name, ucol, ycol, tcol, codes, extra) -> AssessmentData:
             if any(str(v or "").strip() for v in row.values()):
                 problems.append(Problem("单位（地区）为空", file=name, row=_row(i), field=ucol))
             continue
-        year = _year(row[ycol], name, i, ycol, problems) if ycol else None
+        year = _year(row[ycol], name, _row(i), ycol, problems) if ycol else None
         if ycol and year is None:
             continue
         if (year, unit) in seen:
@@ -309,7 +326,7 @@ def _read_wide(df, name, ucol, ycol, tcol, codes, extra) -> AssessmentData:
             if not math.isnan(v):
                 targets.setdefault(year, {}).setdefault(code, {})[unit] = v
         if tcol:
-            _unit_type(types, unit, row[tcol], name, i, tcol, problems)
+            _unit_type(types, unit, row[tcol], name, _row(i), tcol, problems)
         for g in group_cols:
             groups[g][unit] = str(row[g] or "").strip() or None
         if len(problems) >= MAX_PROBLEMS:

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from innodrive.errors import InputError, Problem, ValidationFailed, format_location
@@ -150,35 +150,69 @@ def preset_names() -> list[str]:
 
 
 def _read_yaml(path: Path | str, *, display: str) -> dict:
-    try:
-        from innodrive import settings
+    """A framework file: a regular file within the size limit, bounded safe YAML."""
+    from innodrive.safeio import read_input
 
-        if Path(path).stat().st_size > settings.max_input_bytes():
-            raise InputError("考核框架文件超过大小上限（INNODRIVE_MAX_INPUT_MB）", file=display)
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("找不到考核框架文件", file=display, status=3) from None
-    except UnicodeDecodeError:
-        raise InputError("考核框架文件不是 UTF-8 编码的文本", file=display) from None
-    except OSError as exc:
-        raise InputError(f"无法读取考核框架文件（{exc.strerror}）", file=display) from None
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise InputError(f"YAML 格式错误：{getattr(exc, 'problem', exc)}", file=display, row=row) from None
+        data = read_input(path, what="考核框架文件")
+    except InputError as exc:
+        if not Path(path).exists():
+            raise InputError("找不到考核框架文件", file=display, status=3) from None
+        raise InputError(exc.message, file=display) from None
+    return raw_from_bytes(data, name=display)
+
+
+def raw_from_bytes(data: bytes, *, name: str) -> dict:
+    """A framework file's bytes as a mapping: UTF-8, bounded safe YAML, a mapping at the top."""
+    from innodrive.safeio import load_yaml
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("考核框架文件不是 UTF-8 编码的文本", file=name) from None
+    raw = load_yaml(text, name=name)
     if not isinstance(raw, dict):
-        raise InputError("考核框架文件的顶层应是键值映射（id、name、version、indicators…）", file=display)
+        raise InputError("考核框架文件的顶层应是键值映射（id、name、version、indicators…）", file=name)
     return raw
 
 
+_PRESET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
+
+
 def _preset_raw(name: str) -> dict:
+    if not _PRESET_NAME.match(name):
+        raise InputError(f"预置框架名称“{name}”无效；可用：{'、'.join(preset_names())}", field="extends")
     res = resources.files(PRESET_PACKAGE) / f"{name}.yaml"
     if not res.is_file():
         raise InputError(f"未知的预置框架“{name}”；可用：{'、'.join(preset_names())}", field="extends")
     with resources.as_file(res) as p:
         return _read_yaml(p, display=f"预置框架 {name}.yaml")
+
+
+def _extended_raw(name: str, *, folder: Path | None, root: Path | None, file: str | None) -> tuple[dict, Path | None]:
+    """The framework named by ``extends:`` and the folder its own ``extends`` is read from.
+
+    A bare name (``casted_index``, or ``preset:casted_index``) is a bundled preset. A
+    ``.yaml`` path is read relative to the including file and must stay inside the
+    folder of the file the user gave (``root``): ``extends: ../../etc/x.yaml``, an
+    absolute path, or a symlink pointing outside are refused, so a framework cannot
+    make innodrive read and echo an arbitrary file on the server.
+    """
+    text = str(name).strip()
+    if text.startswith("preset:"):
+        text = text.split(":", 1)[1]
+    if _PRESET_NAME.match(text):
+        return _preset_raw(text), None
+    outside = InputError(f"extends 只能写预置框架名称（{'、'.join(preset_names())}），或与框架文件同一文件夹"
+                         f"（含子文件夹）中的 .yaml 文件；“{text}”超出了允许的范围", file=file, field="extends")
+    if folder is None or root is None or not text.lower().endswith((".yaml", ".yml")) or Path(text).is_absolute():
+        raise outside
+    target = (folder / text).resolve()
+    try:
+        target.relative_to(root)
+    except ValueError:
+        raise outside from None
+    return _read_yaml(target, display=target.name), target.parent
 
 
 def load_framework(path: Path | str, *, catalogue_codes: set[str] | None = None) -> Framework:
@@ -188,7 +222,9 @@ def load_framework(path: Path | str, *, catalogue_codes: set[str] | None = None)
         name = text.split(":", 1)[1]
         return parse_framework(_preset_raw(name), file=f"预置框架 {name}.yaml", catalogue_codes=catalogue_codes)
     display = Path(path).name
-    return parse_framework(_read_yaml(path, display=display), file=display, catalogue_codes=catalogue_codes)
+    raw = _read_yaml(path, display=display)
+    folder = Path(path).resolve().parent
+    return parse_framework(raw, file=display, catalogue_codes=catalogue_codes, folder=folder)
 
 
 def _merge_entries(base: list, over: list) -> list:
@@ -208,7 +244,8 @@ def _merge_entries(base: list, over: list) -> list:
     return [by[c] for c in order if c in by]
 
 
-def _apply_extends(raw: dict, problems: list[Problem], file: str | None, *, depth: int = 0) -> dict:
+def _apply_extends(raw: dict, problems: list[Problem], file: str | None, *, depth: int = 0,
+                   folder: Path | None = None, root: Path | None = None) -> dict:
     if depth == 0 and raw.get("template"):
         problems.append(Problem("这是一个预置模板，不能直接运行：请新建框架文件，写 extends: 模板名，"
                                 "并补充三级指标、评价标准值和权重（见 README 考核评价一节）", file=file,
@@ -219,7 +256,8 @@ def _apply_extends(raw: dict, problems: list[Problem], file: str | None, *, dept
     if depth > 4:
         problems.append(Problem("extends 嵌套过深（可能互相引用）", file=file, field="extends"))
         return raw
-    base = _apply_extends(dict(_preset_raw(str(name))), problems, file, depth=depth + 1)
+    base_raw, base_folder = _extended_raw(str(name), folder=folder, root=root, file=file)
+    base = _apply_extends(dict(base_raw), problems, file, depth=depth + 1, folder=base_folder, root=root)
     base.pop("id", None)
     base.pop("template", None)
     requires = tuple(base.get("requires_user") or ())
@@ -273,10 +311,15 @@ def _num(value: Any) -> float | None:
 _DIRECTIONS = {1: 1, -1: -1, "1": 1, "-1": -1, "+1": 1, "正向": 1, "逆向": -1, "positive": 1, "negative": -1}
 
 
-def parse_framework(raw: dict, *, file: str | None = None, catalogue_codes: set[str] | None = None) -> Framework:
-    """Validate a framework given as a dict (already read from YAML)."""
+def parse_framework(raw: dict, *, file: str | None = None, catalogue_codes: set[str] | None = None,
+                    folder: Path | None = None) -> Framework:
+    """Validate a framework given as a dict (already read from YAML).
+
+    ``folder`` is where the framework file lies: ``extends:`` may name a ``.yaml`` file
+    in it (or below it); without it only bundled presets can be extended.
+    """
     problems: list[Problem] = []
-    raw = _apply_extends(dict(raw), problems, file)
+    raw = _apply_extends(dict(raw), problems, file, folder=folder, root=folder)
     _apply_value_maps(raw, problems, file)
     user_entries: dict = raw.get("_user_entries", {})
     requires = tuple(raw.get("requires_user") or ())
@@ -334,6 +377,10 @@ def parse_framework(raw: dict, *, file: str | None = None, catalogue_codes: set[
     for i, st in enumerate(method):
         if not isinstance(st, dict) or st.get("step") not in STEP_NAMES:
             problems.append(Problem(f"未知的步骤；可用：{'、'.join(STEP_NAMES)}", file=file, field=f"method[{i + 1}].step"))
+            continue
+        problem = _check_step(st)
+        if problem:
+            problems.append(Problem(problem, file=file, field=f"method[{i + 1}]（{st['step']}）"))
     scoring = raw.get("scoring")
     if scoring is not None:
         from innodrive.assessment.scoring import check_scoring
@@ -355,6 +402,43 @@ def parse_framework(raw: dict, *, file: str | None = None, catalogue_codes: set[
         method=tuple(dict(m) for m in method), scoring=scoring, uncertainty=unc, catalogue=bool(raw.get("catalogue")),
         requires_user=requires, file=file,
     )
+
+
+def _check_step(spec: dict) -> str | None:
+    """The first problem of one declared step's parameters (names of the step and of
+    its kernel), so that a misspelt parameter is reported when the framework is read,
+    naming the file and the step, not as a crash in the middle of a run."""
+    from innodrive.assessment.kernels.aggregate import AGGREGATORS
+    from innodrive.assessment.kernels.normalise import NORMALISERS
+    from innodrive.assessment.steps import check_kernel_params, make_step
+
+    params = {k: v for k, v in spec.items() if k != "step"}
+    try:
+        make_step(spec["step"], params)
+        if spec["step"] == "normalise":
+            specs = [(params.get("method", "minmax"), params.get("params"))]
+            per = params.get("per_indicator") or {}
+            if not isinstance(per, dict):
+                return "per_indicator 应是“指标代码: {method, params}”的映射"
+            specs += [(v.get("method", specs[0][0]), v.get("params")) for v in per.values() if isinstance(v, dict)]
+            for name, given in specs:
+                if name not in NORMALISERS:
+                    return f"未知的标准化方法“{name}”；可用：{'、'.join(NORMALISERS)}"
+                check_kernel_params(NORMALISERS[name].func, given, what=f"标准化方法“{name}”", field="params",
+                                    supplied=("direction",))
+        elif spec["step"] == "aggregate":
+            specs = [(params.get("method", "arithmetic"), params.get("params"))]
+            by_level = params.get("by_level") or {}
+            if not isinstance(by_level, dict):
+                return "by_level 应是“层级: {method, params}”的映射"
+            specs += [(v.get("method", specs[0][0]), v.get("params")) for v in by_level.values() if isinstance(v, dict)]
+            for name, given in specs:
+                if name not in AGGREGATORS:
+                    return f"未知的合成方法“{name}”；可用：{'、'.join(AGGREGATORS)}"
+                check_kernel_params(AGGREGATORS[name], given, what=f"合成方法“{name}”", field="params")
+    except InputError as exc:
+        return exc.message
+    return None
 
 
 def _catalogue_codes(file: str | None) -> set[str]:

@@ -20,6 +20,7 @@ from innodrive.assessment.coin import TYPE_COLUMN, Coin
 from innodrive.assessment.data_io import AssessmentData, read_assessment_data
 from innodrive.assessment.framework import USER_SUPPLIED, Framework, load_framework
 from innodrive.errors import InputError, Problem, ValidationFailed
+from innodrive.safeio import atomic_write
 
 FIELD_ZH = {"standard": "评价标准值", "weight": "权重", "target": "目标值", "goalposts": "门槛值"}
 
@@ -74,6 +75,11 @@ def _extra_columns(fw: Framework) -> set[str]:
 
 
 def read_for(framework: Framework, data_path: Path | str) -> AssessmentData:
+    return read_assessment_data(data_path, codes=data_keys(framework), extra=_extra_columns(framework))
+
+
+def data_keys(framework: Framework) -> dict[str, str]:
+    """Every column/indicator name a data file may use → framework code."""
     codes = {c: c for c in framework.indicators}
     for c in framework.indicators:
         codes.setdefault(framework.by_code[c].name, c)
@@ -84,7 +90,7 @@ def read_for(framework: Framework, data_path: Path | str) -> AssessmentData:
             if ind.code in codes:
                 for n in ind.names:
                     codes.setdefault(n, ind.code)
-    return read_assessment_data(data_path, codes=codes, extra=_extra_columns(framework))
+    return codes
 
 
 def build_coin(framework: Framework, data: AssessmentData, *, year: int | None = None) -> tuple[Coin, list[str]]:
@@ -145,11 +151,18 @@ def assess(framework_path: Path | str, data_path: Path | str, *, year: int | Non
     With ``sensitivity`` (base samples N) a Saltelli design of N·(d + 2) runs gives the
     first-order and total indices of each uncertain factor.
     """
+    fw = load_framework(framework_path)
+    data = read_for(fw, data_path)
+    return assess_data(fw, data, year=year, uncertainty=uncertainty, seed=seed, base_year=base_year,
+                       sensitivity=sensitivity)
+
+
+def assess_data(fw: Framework, data: AssessmentData, *, year: int | None = None, uncertainty: int = 0,
+                seed: int = 0, base_year: int | None = None, sensitivity: int = 0) -> AssessmentResult:
+    """:func:`assess` on a framework and data already read (files, bytes or the store)."""
     from innodrive.assessment import results, scoring
     from innodrive.assessment import sensitivity as sa
 
-    fw = load_framework(framework_path)
-    data = read_for(fw, data_path)
     coin, notes = build_coin(fw, data, year=year)
     method = list(fw.method) or default_method(fw)
     if not fw.method:
@@ -252,13 +265,11 @@ def write_result(res: AssessmentResult, path: Path | str) -> list[Path]:
             a = res.attribution
             ch = a[a["code"] == fw.root].set_index("unit")["contribution"]
             wide[f"{res.base_year}–{res.year}年指数变化（固定基期）"] = ch.reindex(wide.index)
-        try:
-            wide.to_csv(path, encoding="utf-8-sig")
-            logp = path.with_suffix(".log.json")
-            logp.write_text(json.dumps({"meta": dict(meta), "log": json.loads(log)}, ensure_ascii=False, indent=1,
-                                       default=str), encoding="utf-8")
-        except OSError as exc:
-            raise InputError(f"无法写入输出文件（{exc.strerror}）", file=path.name) from None
+        body = safe_frame(wide).to_csv().encode("utf-8-sig")
+        atomic_write(path, body)
+        logp = path.with_suffix(".log.json")
+        atomic_write(logp, json.dumps({"meta": dict(meta), "log": json.loads(log)}, ensure_ascii=False, indent=1,
+                                      default=str).encode("utf-8"))
         return [path, logp]
     sheets: list[tuple[str, pd.DataFrame]] = [
         ("说明", pd.DataFrame(meta, columns=["项目", "内容"])),
@@ -292,10 +303,36 @@ def write_result(res: AssessmentResult, path: Path | str) -> list[Path]:
                                           "可重放": "是" if s["can_regen"] else f"否：{s['reason']}",
                                           "参数(JSON)": json.dumps(s["params"], ensure_ascii=False)}
                                          for i, s in enumerate(steps)])))
-    try:
-        with pd.ExcelWriter(path, engine="openpyxl") as xw:
-            for name, df in sheets:
-                df.to_excel(xw, sheet_name=name[:31], index=name not in ("说明", "各级得分（长表）", "框架", "日志"))
-    except OSError as exc:
-        raise InputError(f"无法写入输出文件（{exc.strerror}）", file=path.name) from None
+    write_xlsx(path, [(name, df, name not in ("说明", "各级得分（长表）", "框架", "日志")) for name, df in sheets])
     return [path]
+
+
+def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose every text — cells, row labels (region names) and column
+    headers (indicator names) — is safe to open in a spreadsheet (no live formulas)."""
+    from innodrive.safeio import safe_cell
+
+    out = df.copy()
+    out.columns = pd.Index([safe_cell(c) for c in out.columns], name=safe_cell(out.columns.name))
+    if isinstance(out.index, pd.MultiIndex):
+        out.index = pd.MultiIndex.from_tuples([tuple(safe_cell(v) for v in t) for t in out.index],
+                                              names=[safe_cell(n) for n in out.index.names])
+    else:
+        out.index = pd.Index([safe_cell(v) for v in out.index], name=safe_cell(out.index.name))
+    for j in range(out.shape[1]):
+        col = out.iloc[:, j]
+        if not (pd.api.types.is_numeric_dtype(col) or pd.api.types.is_datetime64_any_dtype(col)):
+            out.isetitem(j, col.map(safe_cell).astype(object))
+    return out
+
+
+def write_xlsx(path: Path | str, sheets: list[tuple[str, pd.DataFrame, bool]]) -> Path:
+    """Write (sheet name, frame, keep index) sheets to one workbook, formula-safe and atomically."""
+    from innodrive.safeio import safe_cell
+
+    def write(f) -> None:
+        with pd.ExcelWriter(f, engine="openpyxl") as xw:
+            for name, df, index in sheets:
+                safe_frame(df).to_excel(xw, sheet_name=str(safe_cell(name)).lstrip("'")[:31], index=index)
+
+    return atomic_write(path, write)

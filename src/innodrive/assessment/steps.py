@@ -84,6 +84,24 @@ def _kernel_params(func: Callable, given: dict) -> dict[str, Any]:
     return _jsonable(out)
 
 
+def check_kernel_params(func: Callable, given: dict | None, *, what: str, field: str,
+                        supplied: tuple[str, ...] = ()) -> None:
+    """Refuse parameters a kernel does not take, with the ones it does (no TypeError
+    from deep inside NumPy code reaches the user). ``supplied`` are parameters the step
+    fills in itself (directions, reference points from the framework)."""
+    if given is None:
+        return
+    if not isinstance(given, dict):
+        raise InputError(f"{what}的参数 params 应是“名称: 值”的映射", field=field)
+    sig = inspect.signature(func)
+    valid = [p.name for p in sig.parameters.values() if p.kind == p.KEYWORD_ONLY and p.name not in supplied]
+    allowed = set(valid) | set(supplied)
+    bad = [str(k) for k in given if k not in allowed]
+    if bad:
+        listed = "、".join(valid) if valid else "（无参数）"
+        raise InputError(f"{what}没有参数“{'、'.join(bad)}”；可用参数：{listed}", field=field)
+
+
 def _jsonable(v: Any) -> Any:
     if isinstance(v, tuple):
         return [_jsonable(x) for x in v]
@@ -275,8 +293,10 @@ class Impute(Step):
 class Treat(Step):
     """Outlier treatment: JRC skew/kurtosis gate → winsorise (≤ ``winmax``) → log fallback.
 
-    ``fallback``: ``log_CT`` (COINr default), ``log_GII`` (the correct GII transform,
-    unlike COINr which returns the untransformed vector) or ``None`` to keep the
+    ``fallback``: ``log_CT`` (COINr default), ``log_GII`` (the GII transform, returned
+    transformed unlike COINr, and replaced by ``log_CT`` for an indicator whose maximum
+    is at most 1, where GII's formula would reverse the order of units), ``boxcox``
+    (positive values only) or ``None`` to keep the
     winsorised values even if the gate still fails. ``exclude`` lists indicators left
     untouched.
     """
@@ -318,9 +338,13 @@ class Treat(Step):
                              "n_winsorised": 0, "winsorised_units": [], "pass1": None, "skew1": None,
                              "kurt1": None, "transform": None, "pass2": None})
                 continue
-            t = treat_indicator(x[:, j], winmax=int(self.winmax), skew_thresh=float(self.skew_thresh),
-                                kurt_thresh=float(self.kurt_thresh), fallback=self.fallback,
-                                gate=(ok, float(sk[j]), float(ku[j])))
+            try:
+                t = treat_indicator(x[:, j], winmax=int(self.winmax), skew_thresh=float(self.skew_thresh),
+                                    kurt_thresh=float(self.kurt_thresh), fallback=self.fallback,
+                                    gate=(ok, float(sk[j]), float(ku[j])))
+            except ValueError:
+                raise InputError(f"指标“{code}”含零或负值，不能做 {self.fallback} 变换；请改用 log_CT 或 log_GII",
+                                 field="fallback") from None
             y[:, j] = t.values
             rows.append({"indicator": code, "pass0": t.pass0, "skew0": t.skew0, "kurt0": t.kurt0,
                          "n_winsorised": t.n_winsorised, "winsorised_units": [df.index[i] for i in t.winsorised],
@@ -399,6 +423,9 @@ def normalise_matrix(framework, cols: list[str], x: np.ndarray, *, method: str, 
         if name not in NORMALISERS:
             raise InputError(f"未知的标准化方法“{name}”；可用：{'、'.join(NORMALISERS)}", field="method")
         nz = NORMALISERS[name]
+        for j in idx:
+            check_kernel_params(nz.func, spec[cols[j]][1], what=f"标准化方法“{name}”", field="params",
+                                supplied=("direction",))
         sub = x[..., idx]
         kw: dict[str, Any] = {}
         # parameters that vary by indicator
@@ -458,7 +485,8 @@ class Weight(Step):
     ``method``: ``equal``, ``manual`` (``weights`` map), ``entropy`` (``variant`` must be
     named: A, B, C or D), ``ahp`` (``matrices`` per group, ``ahp_method`` eigen or
     geomean; a CR ≥ 0.1 is rejected unless ``allow_inconsistent``), ``pca`` (Handbook,
-    non-negative) or ``critic``. Weights are computed within each group (children of
+    non-negative; varimax with Kaiser normalisation unless ``kaiser: false``) or
+    ``critic``. Weights are computed within each group (children of
     one aggregate) at ``level``; other weights are copied from ``base``.
     """
 
@@ -468,7 +496,7 @@ class Weight(Step):
     def __init__(self, *, dset: str = "Normalised", write_to: str = "Derived", method: str = "equal",
                  level: int = 1, base: str = "Original", variant: str | None = None,
                  weights: dict[str, float] | None = None, matrices: dict[str, list[list[float]]] | None = None,
-                 ahp_method: str = "eigen", allow_inconsistent: bool = False) -> None:
+                 ahp_method: str = "eigen", allow_inconsistent: bool = False, kaiser: bool = True) -> None:
         self.dset = dset
         self.write_to = write_to
         self.method = method
@@ -479,6 +507,7 @@ class Weight(Step):
         self.matrices = matrices
         self.ahp_method = ahp_method
         self.allow_inconsistent = allow_inconsistent
+        self.kaiser = kaiser
 
     def writes(self) -> list[str]:
         return [f"weights:{self.write_to}"]
@@ -537,10 +566,11 @@ class Weight(Step):
                         if self.method == "entropy":
                             w = K.entropy(x, variant=self.variant, benefit=benefit)
                         elif self.method == "pca":
-                            r = K.pca_handbook(x)
+                            r = K.pca_handbook(x, kaiser=bool(self.kaiser))
                             w = r.weights
                             details["groups"][parent] = {"n_factors": r.n_factors,
-                                                         "eigenvalues": r.eigenvalues.tolist()}
+                                                         "eigenvalues": r.eigenvalues.tolist(),
+                                                         "varimax": "Kaiser 标准化" if r.kaiser else "未标准化"}
                         else:
                             w = K.critic(x, benefit=benefit)
                     except ValueError as exc:
@@ -626,6 +656,7 @@ class Aggregate(Step):
             missing = [k for k in kids if k not in values]
             if missing:
                 raise InputError(f"分组“{a}”的下级“{'、'.join(missing)}”在数据集“{self.dset}”中不存在", field="dset")
+            check_kernel_params(AGGREGATORS[method], params, what=f"合成方法“{method}”", field="params")
             v = np.column_stack([values[k] for k in kids])
             w = coin.weight_matrix(kids, wset, types)
             kw = dict(params)

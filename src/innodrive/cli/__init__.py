@@ -12,12 +12,15 @@ import sys
 
 from innodrive.cli import (  # noqa: F401  (registers commands)
     assess,
+    chains,
     data,
     duban,
     enterprises,
     evaluation_sample,
     extract,
+    index,
     plans,
+    province,
     publish,
     report,
     serve,

@@ -33,62 +33,55 @@ def assess_command(
     示例：innodrive assess 框架.yaml 数据.xlsx --year 2023 --uncertainty 1000 --out 结果.xlsx
     示例：innodrive assess 框架.yaml 多年数据.csv --year 2023 --base-year 2022 --out 结果.xlsx
     """
-    import math
-
     from rich.table import Table
 
     from innodrive.assessment.run import assess, write_result
     from innodrive.cli.output import escape, warn
     from innodrive.cli.output import out as console
+    from innodrive.services.assessment import assessment_view
 
     res = assess(framework, data, year=year, uncertainty=uncertainty, seed=seed, base_year=base_year,
                  sensitivity=sensitivity)
-    fw = res.framework
-    title = f"{fw.name}（{fw.version}，{fw.effective.isoformat()} 起施行）" + (f" · {res.year} 年" if res.year else "")
+    # write first: nothing printed below can cost the user the file they asked for
+    paths = write_result(res, out) if out is not None else []
+    view = assessment_view(res)
+    fw = view.framework
+    title = f"{fw.name}（{fw.version}，{fw.effective.isoformat()} 起施行）" + (f" · {view.year} 年" if view.year else "")
     table = Table(title=escape(title))
-    rk = res.ranking
-    kids = [c for c in rk.columns if c in fw.by_code and c != fw.root]
+    has_type = any(r.unit_type for r in view.ranking)
+    has_ua = view.uncertainty_runs is not None
+    has_change = view.base_year is not None
+    has_kaohe = any(r.kaohe_total is not None or r.kaohe_grade for r in view.ranking)
     table.add_column("排名", justify="right")
     table.add_column("地区")
-    if "类型" in rk.columns:
+    if has_type:
         table.add_column("类型")
-    table.add_column(escape(fw.label(fw.root)), justify="right")
-    for c in kids:
-        table.add_column(escape(fw.label(c)), justify="right")
-    ua = res.uncertainty.table if res.uncertainty is not None else None
-    if ua is not None:
+    table.add_column(escape(next(n.name for n in fw.nodes if n.code == fw.root)), justify="right")
+    for c in view.columns:
+        table.add_column(escape(c.name), justify="right")
+    if has_ua:
         table.add_column("排名区间(5–95%)", justify="right")
-    change = None
-    if res.attribution is not None:
-        a = res.attribution
-        change = a[a["code"] == fw.root].set_index("unit")["contribution"]
-        table.add_column(f"较{res.base_year}年变化", justify="right")
-    sc = res.scoring
-    if sc is not None:
+    if has_change:
+        table.add_column(f"较{view.base_year}年变化", justify="right")
+    if has_kaohe:
         for c in ("总分", "等次", "一票否决"):
-            if c in sc.columns:
-                table.add_column(f"考核{c}", justify="right")
+            table.add_column(f"考核{c}", justify="right")
 
     def num(v) -> str:
-        return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.2f}"
+        return "—" if v is None else f"{v:.2f}"
 
-    for unit, row in list(rk.iterrows())[:top]:
-        cells = ["—" if math.isnan(row["排名"]) else str(int(row["排名"])), escape(str(unit))]
-        if "类型" in rk.columns:
-            cells.append(escape(str(row["类型"] or "")))
-        cells.append(num(row[fw.root]))
-        cells += [num(row[c]) for c in kids]
-        if ua is not None:
-            lo, hi = ua.loc[unit, "rank_p05"], ua.loc[unit, "rank_p95"]
-            cells.append("—" if math.isnan(lo) else f"{lo:.0f}–{hi:.0f}")
-        if change is not None:
-            v = change.get(unit)
-            cells.append("—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:+.2f}")
-        if sc is not None:
-            for c in ("总分", "等次", "一票否决"):
-                if c in sc.columns:
-                    v = sc.loc[unit, c]
-                    cells.append(num(v) if c == "总分" else escape(str(v or "")))
+    for row in view.ranking[:top]:
+        cells = ["—" if row.rank is None else str(row.rank), escape(row.unit)]
+        if has_type:
+            cells.append(escape(row.unit_type or ""))
+        cells.append(num(row.index))
+        cells += [num(row.children.get(c.code)) for c in view.columns]
+        if has_ua:
+            cells.append("—" if row.rank_p05 is None else f"{row.rank_p05:.0f}–{row.rank_p95:.0f}")
+        if has_change:
+            cells.append("—" if row.change is None else f"{row.change:+.2f}")
+        if has_kaohe:
+            cells += [num(row.kaohe_total), escape(row.kaohe_grade or ""), escape(row.kaohe_veto or "")]
         table.add_row(*cells)
     for col in table.columns:
         col.overflow = "fold"  # narrow terminals wrap headers instead of hiding them
@@ -100,20 +93,19 @@ def assess_command(
 
         need = Measurement.get(console, console.options.update_width(10_000), table).maximum
         Console(file=console.file, width=max(console.width, need), highlight=False, soft_wrap=False).print(table)
-    if res.sensitivity is not None:
-        st = Table(title=f"敏感性分析（Saltelli 设计，N={res.sensitivity.n}，共 {res.sensitivity.runs} 次）："
+    if view.sensitivity:
+        st = Table(title=f"敏感性分析（Saltelli 设计，N={res.sensitivity.n}，共 {view.sensitivity_runs} 次）："
                          "对平均排名变化的影响")
         for col in ("不确定因素", "一阶指数 Si", "总效应指数 STi"):
             st.add_column(col, justify="left" if col == "不确定因素" else "right")
-        for _, r in res.sensitivity.indices.iterrows():
-            st.add_row(escape(str(r["factor"])), *("—" if math.isnan(r[k]) else f"{r[k]:.3f}" for k in ("Si", "STi")))
+        for r in view.sensitivity:
+            st.add_row(escape(r.factor), *("—" if v is None else f"{v:.3f}" for v in (r.first_order, r.total)))
         console.print(st)
     if fw.notes:
         console.print(f"[dim]框架说明：{escape(fw.notes)}[/dim]")
-    if res.provenance_line():
-        warn(res.provenance_line())
-    for note in res.notes:
-        warn(note)
-    if out is not None:
-        paths = write_result(res, out)
+    if view.provenance:
+        warn(escape(view.provenance))
+    for note in view.notes:
+        warn(escape(note))  # notes quote column names from the user's file
+    if paths:
         console.print("已写入：" + "、".join(escape(str(p)) for p in paths))

@@ -133,7 +133,7 @@ def data_show_command(
     finally:
         store.close()
     if s.region_note:
-        warn(s.region_note)
+        warn(escape(s.region_note))
     if not s.observations:
         out.print(f"{escape(s.region_name)} 的“{escape(s.indicator_name)}”（{s.indicator_code}）尚无数据。")
         return

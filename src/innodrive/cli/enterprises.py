@@ -228,4 +228,4 @@ def funnel_command(
                           f"{t.shortfall:g}", reach if first else "")
     out.print(table)
     for note in report.notes:
-        warn(note)
+        warn(escape(note))

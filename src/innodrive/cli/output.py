@@ -9,9 +9,9 @@ err = Console(stderr=True, highlight=False)
 
 
 def warn(message: str) -> None:
-    """A warning line; the message is plain text (a column named ``[/x]`` is shown, not
-    read as Rich markup)."""
-    err.print(f"[yellow]警告[/yellow]：{escape(message)}", markup=True, highlight=False)
+    """A warning line. ``message`` is Rich markup: escape user text with :func:`escape`
+    (a column named ``[/x]`` must be shown, not read as a closing tag)."""
+    err.print(f"[yellow]警告[/yellow]：{message}", markup=True, highlight=False)
 
 
 def error(message: str) -> None:

@@ -134,7 +134,7 @@ def plan_add_command(
         for line in r.diff_lines:
             out.print(f"    {escape(line)}")
         for w in r.warnings:
-            warn(w)
+            warn(escape(w))
     if batch and batch.unlinked:
         warn(f"有 {batch.unlinked} 项目标（里程碑除外）尚未对应到指标目录，运行 innodrive link 查看并人工指定")
     if failures:
@@ -286,7 +286,7 @@ def link_command(
             r = links.link(store, who, phrase=text, indicator=indicator)
             out.print(f"已记住：“{escape(r.phrase)}” → {r.code}（{escape(r.name)}），更新 {r.updated} 项已存目标")
             if r.warning:
-                warn(r.warning)
+                warn(escape(r.warning))
             return
         groups = links.unlinked(store, who)
     finally:

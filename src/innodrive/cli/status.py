@@ -124,7 +124,7 @@ def status_command(
     finally:
         store.close()
     if b.region_note:
-        warn(b.region_note)
+        warn(escape(b.region_note))
     if not b.lines:
         out.print("没有可显示的目标。用 innodrive plan add 添加计划文件。")
         return

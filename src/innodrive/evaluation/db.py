@@ -1,4 +1,4 @@
-"""Tables of the 第三方评估 workspace (created by the migration ``0006_supervision``).
+"""Tables of the 第三方评估 workspace (created by the migration ``0007_supervision``).
 
 A sample records everything needed to draw it again — the design, the seed, the frame
 (every report id with its stratum values) and the frame's SHA-256 — so "the evaluator

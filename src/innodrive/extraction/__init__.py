@@ -5,6 +5,16 @@ already-read document. See :mod:`innodrive.extraction.models` for the result.
 """
 
 from innodrive.extraction.models import ExtractedPlan, OutlineNode, Programme, Target
-from innodrive.extraction.pipeline import extract, extract_bytes, extract_path
+
+
+def __getattr__(name: str):
+    # the pipeline (documents, OpenCC, the scanners) loads on first use: code that only
+    # needs the models — the status board — starts without it
+    if name in ("extract", "extract_bytes", "extract_path"):
+        from innodrive.extraction import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'innodrive.extraction' has no attribute {name!r}")
+
 
 __all__ = ["ExtractedPlan", "OutlineNode", "Programme", "Target", "extract", "extract_bytes", "extract_path"]

@@ -21,7 +21,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from innodrive.errors import NotFound, Problem, ValidationFailed
@@ -252,18 +251,25 @@ def parse_catalogue(data: object, *, source: str = CATALOGUE_FILE) -> Catalogue:
 @cache
 def _bundled() -> Catalogue:
     text = resources.files("innodrive.indicators").joinpath(CATALOGUE_FILE).read_text(encoding="utf-8")
-    return parse_catalogue(yaml.safe_load(text), source=CATALOGUE_FILE)
+    from innodrive.safeio import load_yaml
+
+    return parse_catalogue(load_yaml(text, name=CATALOGUE_FILE, shipped=True), source=CATALOGUE_FILE)
 
 
 def load_catalogue(path: str | Path | None = None) -> Catalogue:
     """The bundled catalogue (cached), or one read from ``path``."""
     if path is None:
         return _bundled()
+    from innodrive.errors import InputError
+    from innodrive.safeio import load_yaml, read_input
+
     p = Path(path)
+    if not p.exists():
+        raise NotFound("无法读取指标目录文件：文件不存在", file=str(p))
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise NotFound(f"无法读取指标目录文件：{exc.strerror or exc}", file=str(p)) from exc
-    except yaml.YAMLError as exc:
-        raise ValidationFailed(f"指标目录不是有效的 YAML：{exc}", file=str(p)) from exc
+        data = load_yaml(read_input(p, what="指标目录文件").decode("utf-8-sig"), name=str(p))
+    except UnicodeDecodeError:
+        raise ValidationFailed("指标目录文件应为 UTF-8 编码", file=str(p)) from None
+    except InputError as exc:
+        raise ValidationFailed(f"指标目录不是有效的 YAML：{exc.message}", file=str(p)) from None
     return parse_catalogue(data, source=str(p))

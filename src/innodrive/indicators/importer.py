@@ -22,7 +22,6 @@ A blank value cell is an unknown value and is skipped (never read as 0).
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,13 +35,11 @@ from sqlalchemy.orm import Session
 
 from innodrive.errors import InputError, Problem, ValidationFailed
 from innodrive.indicators import units
+from innodrive.indicators.batch import ADD, REVISE, SOURCE, ValueBatch
 from innodrive.indicators.observations import (
     Change,
     NewValue,
-    apply_changes,
     clean,
-    current_by_key,
-    plan_changes,
 )
 from innodrive.indicators.periods import looks_like_period, parse_period
 from innodrive.store import Store, audit
@@ -74,14 +71,20 @@ ROLE_NAMES = {"region": "地区", "indicator": "指标", "period": "时期/年�
 
 @dataclass
 class Parsed:
-    """The validated content of a table, ready to compare with the store."""
+    """The validated content of a table, ready to compare with the store (as columns:
+    :class:`~innodrive.indicators.batch.ValueBatch`)."""
 
     file: str
     sha256: str
     layout: Layout
-    values: list[NewValue]
+    batch: ValueBatch
     rows: int
     blank: int = 0
+
+    @property
+    def values(self) -> list[NewValue]:
+        """The values as objects (small batches and tests; imports use the columns)."""
+        return [self.batch.new_value(k) for k in range(len(self.batch))]
 
 
 @dataclass
@@ -104,6 +107,10 @@ class ImportResult:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.revised or self.sourced)
+
+    @property
+    def total_changes(self) -> int:
+        return self.added + self.revised + self.sourced
 
 
 # --------------------------------------------------------------------- reading
@@ -244,41 +251,66 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, str) and v.strip() in ("", "-", "—", "…", "..."))
 
 
+MAX_PROBLEMS = 1000  # problems kept for the message; all are counted
+
+
+def _fast_number(v: object) -> float | None:
+    if type(v) is str:
+        try:
+            x = float(v)
+        except ValueError:
+            return _number(v)
+        return x if x == x and x not in (_INF, -_INF) else None
+    return _number(v)
+
+
+_INF = float("inf")
+_BLANKS = frozenset(("", "-", "—", "…", "..."))
+
+
 def parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> Parsed:
     """Validate and convert every row; raise :class:`ValidationFailed` naming every problem.
 
-    Tables repeat a few regions, indicators, units and periods many times, so each
-    distinct text is resolved once and remembered for the rest of the table.
+    Rows are read in chunks and kept as columns (:class:`ValueBatch`); tables repeat
+    a few regions, indicators, units and periods many times, so each distinct
+    combination is resolved once and remembered for the rest of the table. The cyclic
+    garbage collector is paused meanwhile: the chunks are many small acyclic objects
+    that reference counting frees, and its passes over them cost a third of the time.
     """
+    from innodrive.documents import paused_gc
+
+    with paused_gc():
+        return _parse_table(table, remembered=remembered)
+
+
+def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> Parsed:
     file = table.where
     layout, roles, period_cols = map_columns(table.header, file, header_row=table.header_row)
     res = _Resolver(remembered or {})
     problems: list[Problem] = []
-    values: list[NewValue] = []
-    located: list[tuple[NewValue, int, str]] = []
+    n_problems = 0
     blank = 0
     hdr = [table.column_name(i) for i in range(len(table.header))]
     catalogue_units = {ind.code: ind.unit for ind in res.catalogue}
+    batch = ValueBatch()
 
-    def cell(row: list[object], i: int | None) -> str:
-        if i is None or i >= len(row):
-            return ""
-        v = row[i]
-        return v.strip() if isinstance(v, str) else cell_text(v)
+    def add_problem(p: Problem) -> None:
+        nonlocal n_problems
+        n_problems += 1
+        if len(problems) < MAX_PROBLEMS:
+            problems.append(p)
 
-    periods: dict[object, str | InputError] = {}
+    periods: dict[object, tuple[int, None] | tuple[None, str]] = {}
 
-    def period_of(text: object) -> str:
+    def period_id(text: object) -> tuple[int | None, str | None]:
         key = text if isinstance(text, str | int | float) else repr(text)
         hit = periods.get(key)
         if hit is None:
             try:
-                hit = parse_period(text)
+                hit = (batch.periods.id(parse_period(text)), None)
             except InputError as exc:
-                hit = exc
+                hit = (None, exc.message)
             periods[key] = hit
-        if isinstance(hit, InputError):
-            raise hit
         return hit
 
     i_region, i_code, i_ind = roles.get("region"), roles.get("region_code"), roles["indicator"]
@@ -287,98 +319,233 @@ def parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> Pa
     f_code = hdr[i_code] if i_code is not None else None
     if layout == "long":
         i_period, i_value = roles["period"], roles["value"]
-        value_cols = [(None, i_value, hdr[i_value])]
+        value_cols = [(None, i_value, 0)]
+        batch.columns = [hdr[i_value]]
     else:
         i_period = None
-        value_cols = [(p, i, hdr[i]) for i, p in period_cols.items()]
+        value_cols = [(batch.periods.id(p), i, j) for j, (i, p) in enumerate(period_cols.items())]
+        batch.columns = [hdr[i] for i in period_cols]
+    width = 1 + max(i for i in (i_region, i_code, i_ind, i_unit, i_source, i_note, i_period,
+                                *(c[1] for c in value_cols)) if i is not None)
 
-    nrows = 0
-    for rownum, row in table.rows():
-        nrows += 1
-        row_problems: list[Problem] = []
-        # region: a code column wins over a name column
-        code_text = cell(row, i_code)
-        ref = code_text or cell(row, i_region)
-        region_code = None
+    texts = batch.texts
+    text_id = texts.id
+
+    def resolve_combo(region_text: str, code_text: str, ind_text: str, unit: str) -> tuple:
+        found: list[tuple[str, str]] = []  # (message, field)
+        ref = code_text or region_text
+        region_id = code = factor = None
         if not ref:
-            row_problems.append(Problem("地区为空", file=file, row=rownum, field=f_region))
+            found.append(("地区为空", f_region))
         else:
             region_code, msg = res.region(ref)
             if msg:
-                row_problems.append(Problem(msg, file=file, row=rownum, field=f_code if code_text else f_region))
-        # indicator
-        ind_text = cell(row, i_ind)
-        code = None
+                found.append((msg, f_code if code_text else f_region))
+            else:
+                region_id = batch.regions.id(region_code)
         if not ind_text:
-            row_problems.append(Problem("指标为空", file=file, row=rownum, field=hdr[i_ind]))
+            found.append(("指标为空", hdr[i_ind]))
         else:
             code, msg = res.indicator(ind_text)
             if msg:
-                row_problems.append(Problem(msg, file=file, row=rownum, field=hdr[i_ind]))
-        # unit
-        unit = cell(row, i_unit)
-        factor = None
+                found.append((msg, hdr[i_ind]))
         if not unit:
-            row_problems.append(Problem("单位为空", file=file, row=rownum, field=hdr[i_unit]))
+            found.append(("单位为空", hdr[i_unit]))
         elif code is not None:
             factor, msg = res.factor(unit, code)
             if msg:
-                row_problems.append(Problem(msg, file=file, row=rownum, field=hdr[i_unit]))
-        # source
-        source = cell(row, i_source)
-        if not source:
-            row_problems.append(Problem("来源为空：每个数值都必须注明出处（发布机关、文件名称、日期或网址）",
-                                        file=file, row=rownum, field=hdr[i_source]))
-        note = cell(row, i_note) or None
-        # the values
-        n = len(row)
-        for period, vi, vfield in value_cols:
-            raw = row[vi] if vi < n else None
-            if _blank(raw):
-                blank += 1
-                continue
-            if period is None:
-                try:
-                    period = period_of(row[i_period] if i_period < n else None)
-                except InputError as exc:
-                    row_problems.append(Problem(exc.message, file=file, row=rownum, field=hdr[i_period]))
-                    continue
-            x = _number(raw)
-            if x is None:
-                row_problems.append(Problem(f"值“{cell_text(raw)}”不是数字", file=file, row=rownum, field=vfield))
-                continue
-            if row_problems or region_code is None or code is None or factor is None:
-                continue
-            converted = clean(x * factor) if factor != 1.0 else x
-            if not math.isfinite(converted) or abs(converted) > MAX_ABS_VALUE:
-                row_problems.append(Problem(f"值“{cell_text(raw)}{unit}”换算为目录单位 {catalogue_units[code]} 后超出"
-                                            f"可存储的范围", file=file, row=rownum, field=vfield))
-                continue
-            located.append((NewValue(region_code=region_code, indicator_code=code, period=period,
-                                     value=converted, unit=catalogue_units[code],
-                                     source=source, note=note, value_as_written=x, unit_as_written=unit),
-                            rownum, vfield))
-        if row_problems:
-            problems.extend(row_problems)
+                found.append((msg, hdr[i_unit]))
+        ind_id = None
+        if code is not None:
+            ind_id = batch.indicators.id(code)
+            batch.units[ind_id] = catalogue_units[code]
+        return region_id, ind_id, factor, text_id(unit) if unit else -1, tuple(found), code
 
-    # the same key twice: identical values are one value, different ones a conflict
-    seen: dict[tuple, tuple[NewValue, int]] = {}
-    for v, rownum, vfield in located:
-        key = (v.region_code, v.indicator_code, v.period)
-        first = seen.get(key)
-        if first is None:
-            seen[key] = (v, rownum)
-            values.append(v)
-        elif first[0].value != v.value:
-            a = first[0]
-            problems.append(Problem(
-                f"与第 {first[1]} 行重复（同一地区、指标、时期 {v.period}）但数值不同："
-                f"{a.value_as_written:g}{a.unit_as_written} 与 {v.value_as_written:g}{v.unit_as_written}",
-                file=file, row=rownum, field=vfield))
-    if problems:
+    import numpy as np
+
+    tindex = texts.index
+    found: list[tuple[int, int, Problem]] = []  # (row, order within the row, problem)
+
+    def note_problem(rownum: int, order: int, p: Problem) -> None:
+        nonlocal n_problems
+        n_problems += 1
+        if len(found) < MAX_PROBLEMS:
+            found.append((rownum, order, p))
+
+    def column(cols: list[tuple], i: int | None, n: int) -> list[str]:
+        if i is None:
+            return [""] * n
+        values = cols[i]
+        if is_csv:
+            return list(map(str.strip, values))
+        return [v.strip() if type(v) is str else cell_text(v) for v in values]
+
+    is_csv = table.kind == "csv"
+    # each distinct (region, code, indicator, unit) resolved once; its results as columns by combination number
+    cindex: dict[tuple, int] = {}
+    c_region: list[int] = []
+    c_ind: list[int] = []
+    c_factor: list[float] = []
+    c_unit: list[int] = []
+    c_bad: list[bool] = []
+    c_problems: list[tuple] = []
+
+    def new_combo(key: tuple) -> int:
+        region_id, ind_id, factor, unit_id, found_, _code = resolve_combo(*key)
+        cindex[key] = len(c_region)
+        c_region.append(-1 if region_id is None else region_id)
+        c_ind.append(-1 if ind_id is None else ind_id)
+        c_factor.append(1.0 if factor is None else factor)
+        c_unit.append(unit_id)
+        c_bad.append(bool(found_))
+        c_problems.append(found_)
+        return cindex[key]
+    pcache: dict[object, tuple[int | None, str | None]] = {}
+
+    def text_ids(values: list[str]) -> list[int]:
+        return [tindex[v] if v in tindex else text_id(v) for v in values]
+
+    nrows = 0
+    for nums, rows in table.chunks(20_000):
+        nrows += len(rows)
+        n = len(rows)
+        if min(map(len, rows)) < width:
+            pad = "" if is_csv else None
+            rows = [r if len(r) >= width else list(r) + [pad] * (width - len(r)) for r in rows]
+        cols = list(zip(*rows))  # noqa: B905 - every row has at least ``width`` cells; columns beyond are unused
+        keys = list(zip(column(cols, i_region, n), column(cols, i_code, n), column(cols, i_ind, n),
+                        column(cols, i_unit, n), strict=True))
+        cids = np.asarray([cindex[k] if k in cindex else new_combo(k) for k in keys], dtype=np.int32)
+        del keys
+        bad = np.asarray(c_bad, dtype=bool)[cids]
+        for k in np.flatnonzero(bad).tolist():
+            for order, (msg, fld) in enumerate(c_problems[cids[k]]):
+                note_problem(nums[k], order, Problem(msg, file=file, row=nums[k], field=fld))
+        sources = column(cols, i_source, n)
+        for k in [k for k, v in enumerate(sources) if not v]:
+            bad[k] = True
+            note_problem(nums[k], 5, Problem("来源为空：每个数值都必须注明出处（发布机关、文件名称、日期或网址）",
+                                             file=file, row=nums[k], field=hdr[i_source]))
+        src_ids = np.asarray(text_ids(sources), dtype=np.int32)
+        notes = column(cols, i_note, n)
+        note_ids = (np.asarray([tindex[v] if v in tindex else text_id(v) if v else -1 for v in notes], dtype=np.int32)
+                    if i_note is not None else np.full(n, -1, dtype=np.int32))
+        region_ids = np.asarray(c_region, dtype=np.int32)[cids]
+        ind_ids = np.asarray(c_ind, dtype=np.int32)[cids]
+        factors = np.asarray(c_factor, dtype=np.float64)[cids]
+        unit_ids = np.asarray(c_unit, dtype=np.int32)[cids]
+        row_nums = np.asarray(nums, dtype=np.int32)
+        if i_period is not None:
+            period_hits = [pcache[v] if v in pcache else pcache.setdefault(v, period_id(v)) for v in cols[i_period]]
+        for period, vi, col in value_cols:
+            raw = cols[vi]
+            if is_csv:
+                blanks = np.isin(np.asarray(list(map(str.strip, raw)), dtype=object), list(_BLANKS))
+            else:
+                blanks = np.asarray([v is None or (type(v) is str and v.strip() in _BLANKS) for v in raw], dtype=bool)
+            blank += int(blanks.sum())
+            ok = ~blanks
+            if period is None:
+                pids = np.asarray([-1 if h[0] is None else h[0] for h in period_hits], dtype=np.int32)
+                for k in np.flatnonzero(ok & (pids < 0)).tolist():
+                    note_problem(nums[k], 6, Problem(period_hits[k][1], file=file, row=nums[k], field=hdr[i_period]))
+                    bad[k] = True
+                ok &= pids >= 0
+            else:
+                pids = np.full(len(rows), period, dtype=np.int32)
+            try:  # the common case: every cell a plain number (C speed)
+                fast = np.asarray(raw if ok.all() else [v if o else "0" for v, o in zip(raw, ok.tolist(), strict=True)],
+                                  dtype=np.float64)
+                if not np.isfinite(fast).all():
+                    raise ValueError
+                xs = fast
+                not_number = np.zeros(n, dtype=bool)
+            except (ValueError, TypeError):
+                xs = np.asarray([_fast_number(v) if o else 0.0 for v, o in zip(raw, ok.tolist(), strict=True)],
+                                dtype=object)
+                not_number = np.asarray([x is None for x in xs], dtype=bool)
+            for k in np.flatnonzero(not_number).tolist():
+                bad[k] = True
+                note_problem(nums[k], 7, Problem(f"值“{cell_text(raw[k])}”不是数字", file=file, row=nums[k],
+                                                 field=batch.columns[col]))
+            ok &= ~not_number
+            take = ok & ~bad
+            idx = np.flatnonzero(take)
+            if not len(idx):
+                continue
+            x = np.asarray(xs[idx], dtype=np.float64)
+            f = factors[idx]
+            converted = x * f
+            scaled = np.flatnonzero(f != 1.0)
+            if len(scaled):
+                converted[scaled] = [clean(v) for v in converted[scaled].tolist()]
+            out_of_range = ~np.isfinite(converted) | (np.abs(converted) > MAX_ABS_VALUE)
+            for j in np.flatnonzero(out_of_range).tolist():
+                k = int(idx[j])
+                bad[k] = True
+                note_problem(nums[k], 8, Problem(
+                    f"值“{cell_text(raw[k])}{texts.items[unit_ids[k]]}”换算为目录单位 "
+                    f"{batch.units.get(int(ind_ids[k]), '')} 后超出可存储的范围",
+                    file=file, row=nums[k], field=batch.columns[col]))
+            if out_of_range.any():
+                keep_j = ~out_of_range
+                idx, x, converted = idx[keep_j], x[keep_j], converted[keep_j]
+            batch.r.frombytes(region_ids[idx].tobytes())
+            batch.i.frombytes(ind_ids[idx].tobytes())
+            batch.p.frombytes(pids[idx].tobytes())
+            batch.value.frombytes(np.ascontiguousarray(converted, dtype=np.float64).tobytes())
+            batch.written.frombytes(np.ascontiguousarray(x, dtype=np.float64).tobytes())
+            batch.unit_w.frombytes(unit_ids[idx].tobytes())
+            batch.source.frombytes(src_ids[idx].tobytes())
+            batch.note.frombytes(note_ids[idx].tobytes())
+            batch.row.frombytes(row_nums[idx].tobytes())
+            batch.column.frombytes(np.full(len(idx), col, dtype=np.int32).tobytes())
+        if bad.any() and len(batch):
+            # a row found bad by a later value column: drop what an earlier column of it added
+            bad_rows = set(row_nums[bad].tolist())
+            rowcol = np.frombuffer(batch.row, dtype=np.int32)
+            drop = np.isin(rowcol, list(bad_rows))
+            if drop.any():
+                batch.keep(~drop)
+
+    for _row, _order, p in sorted(found, key=lambda t: (t[0], t[1])):
+        problems.append(p)
+    _drop_repeats(batch, file, add_problem)
+    if n_problems:
         problems.sort(key=lambda p: (p.row or 0))
-        raise ValidationFailed(f"有 {len(problems)} 处问题，未导入任何数据", file=file, problems=problems)
-    return Parsed(file=table.name, sha256=table.sha256, layout=layout, values=values, rows=nrows, blank=blank)
+        more = f"（列出前 {len(problems)} 处）" if n_problems > len(problems) else ""
+        raise ValidationFailed(f"有 {n_problems} 处问题，未导入任何数据{more}", file=file, problems=problems)
+    return Parsed(file=table.name, sha256=table.sha256, layout=layout, batch=batch, rows=nrows, blank=blank)
+
+
+def _drop_repeats(batch: ValueBatch, file: str, add_problem) -> None:
+    """The same key twice: an identical value is one value, a different one a conflict."""
+    import numpy as np
+
+    if len(batch) < 2:
+        return
+    keys = batch.keys()
+    order = np.argsort(keys, kind="stable")
+    sk = keys[order]
+    dup = np.flatnonzero(sk[1:] == sk[:-1]) + 1
+    if not len(dup):
+        return
+    keep = np.ones(len(batch), dtype=bool)
+    first_of = {}
+    for j in dup.tolist():
+        k = int(order[j])
+        g = j
+        while g > 0 and sk[g - 1] == sk[j]:
+            g -= 1
+        first = first_of.setdefault(g, int(order[g]))
+        keep[k] = False
+        if batch.value[first] != batch.value[k]:
+            t = batch.texts.items
+            add_problem(Problem(
+                f"与第 {batch.row[first]} 行重复（同一地区、指标、时期 {batch.periods.items[batch.p[k]]}）但数值不同："
+                f"{batch.written[first]:g}{t[batch.unit_w[first]]} 与 {batch.written[k]:g}{t[batch.unit_w[k]]}",
+                file=file, row=batch.row[k], field=batch.columns[batch.column[k]]))
+    batch.keep(keep)
 
 
 # --------------------------------------------------------------------- import
@@ -408,41 +575,42 @@ def import_file(store: Store, path: Path | bytes, *, actor: str, sheet: str | No
     return import_parsed(store, parsed, actor=actor, dry_run=dry_run, progress=progress, only_missing=only_missing)
 
 
+PREVIEW_CHANGES = 200  # changes kept as objects for a preview; all are counted
+
+
 def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = False,
                   progress: Progress | None = None, only_missing: bool = False) -> ImportResult:
-    from innodrive.indicators.observations import extra_sources_of
+    from innodrive.indicators import batch as columns
 
-    codes = {v.indicator_code for v in parsed.values}
+    b = parsed.batch
 
     def work(session: Session) -> ImportResult:
+        from innodrive.documents import paused_gc
+
+        with paused_gc():
+            return _work(session)
+
+    def _work(session: Session) -> ImportResult:
         if session.bind.dialect.name == "postgresql":
             # one import at a time: revisions are numbered from the current one
             session.execute(text("SELECT pg_advisory_xact_lock(2060010)"))
-        current = current_by_key(session, indicator_codes=codes)
-        extra = extra_sources_of(session, [c.id for c in current.values()]) if current else {}
-        changes = plan_changes(parsed.values, current, extra)
-        kept = 0
-        if only_missing:
-            kept = sum(c.kind in ("revise", "source") for c in changes)
-            changes = [c if c.kind == "add" else Change("same", c.new, c.before) for c in changes]
-        added = sum(c.kind == "add" for c in changes)
-        revised = sum(c.kind == "revise" for c in changes)
-        sourced = sum(c.kind == "source" for c in changes)
-        result = ImportResult(file=parsed.file, layout=parsed.layout, rows=parsed.rows, values=len(parsed.values),
-                              added=added, revised=revised, unchanged=len(changes) - added - revised - sourced,
+        cmp = columns.compare(session, b, only_missing=only_missing)
+        added, revised, sourced = cmp.count(ADD), cmp.count(REVISE), cmp.count(SOURCE)
+        result = ImportResult(file=parsed.file, layout=parsed.layout, rows=parsed.rows, values=len(b),
+                              added=added, revised=revised, unchanged=len(b) - added - revised - sourced,
                               blank=parsed.blank, batch_id=None, dry_run=dry_run,
-                              changes=[c for c in changes if c.kind != "same"], sourced=sourced, kept=kept)
+                              changes=cmp.changes(b, limit=PREVIEW_CHANGES), sourced=sourced, kept=cmp.kept)
         if dry_run or not result.changed:
             return result
-        batch = ImportBatchRow(file_name=parsed.file, sha256=parsed.sha256, layout=parsed.layout,
-                               imported_at=utcnow(), imported_by=actor, rows=parsed.rows, added=added,
-                               revised=revised, unchanged=result.unchanged)
-        session.add(batch)
+        batch_row = ImportBatchRow(file_name=parsed.file, sha256=parsed.sha256, layout=parsed.layout,
+                                   imported_at=utcnow(), imported_by=actor, rows=parsed.rows, added=added,
+                                   revised=revised, unchanged=result.unchanged)
+        session.add(batch_row)
         session.flush()
-        apply_changes(session, changes, origin="reported", actor=actor, batch_id=batch.id, progress=progress)
-        result.batch_id = batch.id
-        result.derived = _refresh_derived(session, result.changes, actor=actor, batch_id=batch.id)
-        audit.record(session, actor=actor, action="data.import", entity="import_batch", entity_id=batch.id,
+        columns.write(session, b, cmp, origin="reported", actor=actor, batch_id=batch_row.id, progress=progress)
+        result.batch_id = batch_row.id
+        result.derived = columns.derive(session, b, cmp, actor=actor, batch_id=batch_row.id)
+        audit.record(session, actor=actor, action="data.import", entity="import_batch", entity_id=batch_row.id,
                      summary=f"导入 {parsed.file}：新增 {added} 个数值，修正 {revised} 个，增加出处 {sourced} 个，"
                              f"未变 {result.unchanged} 个，派生 {result.derived} 个",
                      after={"file": parsed.file, "sha256": parsed.sha256, "rows": parsed.rows, "added": added,
@@ -451,13 +619,6 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
         return result
 
     return store.run(work)
-
-
-def _refresh_derived(session: Session, changes: list[Change], *, actor: str, batch_id: int | None) -> int:
-    """Recompute derived indicators whose parts changed (see :mod:`innodrive.indicators.derivation`)."""
-    from innodrive.indicators.derivation import refresh
-
-    return refresh(session, changes, actor=actor, batch_id=batch_id)
 
 
 def default_dataset() -> Path:

@@ -189,19 +189,7 @@ def apply_changes(session: Session, changes: list[Change], *, origin: Origin, ac
     total = len(writes)
     if not total:
         return
-    # Bulk path: one driver-level executemany per chunk, without per-row statement
-    # compilation (an import writes up to hundreds of thousands of rows). The only
-    # values needing the dialect's conversion (timestamp, boolean) are the same for
-    # every row, so they are converted once.
-    conn = session.connection()
-    dialect = conn.dialect
-    table = ObservationRow.__table__
-    columns = ("region_code", "indicator_code", "period", "origin", "revision", "is_current", "value", "unit",
-               "value_as_written", "unit_as_written", "source", "note", "batch_id", "recorded_at", "recorded_by")
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-    now_db = _bind(table.c.recorded_at.type, dialect, now)
-    true_db = _bind(table.c.is_current.type, dialect, True)
+    conn, sql, now_db, true_db = bulk_insert(session, now)
     for i in range(0, total, chunk):
         rows = [(c.new.region_code, c.new.indicator_code, c.new.period, origin,
                  (c.before.revision + 1) if c.before is not None else 1, true_db, c.new.value, c.new.unit,
@@ -210,6 +198,26 @@ def apply_changes(session: Session, changes: list[Change], *, origin: Origin, ac
         conn.exec_driver_sql(sql, rows)
         if progress is not None:
             progress("write", min(i + chunk, total), total)
+
+
+def bulk_insert(session: Session, now: dt.datetime):
+    """``(connection, INSERT statement, now, True)`` for writing observation rows in bulk.
+
+    One driver-level executemany per chunk, without per-row statement compilation (an
+    import writes up to a million rows). The only values needing the dialect's
+    conversion (timestamp, boolean) are the same for every row, so they are converted
+    once here. Rows are tuples in the order of :data:`INSERT_COLUMNS`.
+    """
+    conn = session.connection()
+    dialect = conn.dialect
+    table = ObservationRow.__table__
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {table.name} ({', '.join(INSERT_COLUMNS)}) VALUES ({', '.join([mark] * len(INSERT_COLUMNS))})"
+    return conn, sql, _bind(table.c.recorded_at.type, dialect, now), _bind(table.c.is_current.type, dialect, True)
+
+
+INSERT_COLUMNS = ("region_code", "indicator_code", "period", "origin", "revision", "is_current", "value", "unit",
+                  "value_as_written", "unit_as_written", "source", "note", "batch_id", "recorded_at", "recorded_by")
 
 
 def _bind(type_, dialect, value):

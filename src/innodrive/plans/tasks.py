@@ -33,7 +33,7 @@ def default_rules() -> TaskRules:
     text = resources.files("innodrive.plans").joinpath("task_rules.yaml").read_text(encoding="utf-8")
     from innodrive.safeio import load_yaml
 
-    return TaskRules.model_validate(load_yaml(text, name="task_rules.yaml"))
+    return TaskRules.model_validate(load_yaml(text, name="task_rules.yaml", shipped=True))
 
 
 @dataclass(frozen=True)

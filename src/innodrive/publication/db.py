@@ -1,4 +1,4 @@
-"""The table of sealed snapshots (created by the migration ``0006_supervision``).
+"""The table of sealed snapshots (created by the migration ``0007_supervision``).
 
 ``content`` is the canonical text itself (:mod:`innodrive.publication.canonical`), not
 a JSON column a database might re-format; ``sha256`` is its seal. ``kind`` says what it

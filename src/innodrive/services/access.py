@@ -71,6 +71,10 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "npc.publish": (frozenset({O}), "向人大常委会报送冻结的计划执行情况"),
 
     # --- province board, official index, 产业链 (innodrive.province, innodrive.chains) ---
+    "province.read": (frozenset({A, O, U, C, E, N}), "查看全省市州、区县对比看板"),
+    "index.run": (frozenset({O, E}), "计算科技创新水平指数、差距与提升路径"),
+    "chains.read": (frozenset({A, O, U, C, E, N}), "查看产业链图谱"),
+    "chains.write": (frozenset({O}), "导入、修改产业链图谱"),
 
     # --- technology market (innodrive.market) ---
 

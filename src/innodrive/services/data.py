@@ -110,7 +110,7 @@ def _outcome(r, *, limit: int = SHOWN_CHANGES) -> ImportOutcome:
                                 unit=c.new.unit, source=c.new.source))
     return ImportOutcome(file=r.file, layout=r.layout, rows=r.rows, values=r.values, added=r.added, revised=r.revised,
                          sourced=r.sourced, unchanged=r.unchanged, blank=r.blank, derived=r.derived, kept=r.kept,
-                         batch_id=r.batch_id, dry_run=r.dry_run, changes=views, total_changes=len(r.changes))
+                         batch_id=r.batch_id, dry_run=r.dry_run, changes=views, total_changes=r.total_changes)
 
 
 def _check_scope(actor: Actor, parsed, file: str) -> None:
@@ -119,7 +119,7 @@ def _check_scope(actor: Actor, parsed, file: str) -> None:
 
     if actor.local or actor.region_code is None:
         return
-    outside = sorted({v.region_code for v in parsed.values if not actor.covers(v.region_code)})
+    outside = sorted(c for c in parsed.batch.region_codes() if not actor.covers(c))
     if outside:
         from innodrive.regions import all_regions
 

@@ -20,17 +20,12 @@ from pydantic import BaseModel, Field
 
 from innodrive.blobs import Upload
 from innodrive.errors import Conflict, InnodriveError, InputError, NotFound
+from innodrive.plans.models import TaskChange
 from innodrive.services.access import require
 from innodrive.services.actor import Actor
 from innodrive.store import Store
 
 # --------------------------------------------------------------------- views
-
-
-class TaskCounts(BaseModel):
-    added: int = 0
-    updated: int = 0
-    retired: int = 0
 
 
 class FileOutcome(BaseModel):
@@ -45,7 +40,7 @@ class FileOutcome(BaseModel):
     targets: int = 0
     linked_targets: int = 0
     unlinked: int = 0
-    tasks: TaskCounts = Field(default_factory=TaskCounts)
+    tasks: TaskChange = Field(default_factory=TaskChange)
     diff_lines: list[str] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
 
@@ -213,7 +208,7 @@ def add_documents(store: Store, actor: Actor, files: list[Upload], *, plan_id: i
             continue
         out = FileOutcome(file=r.file, outcome=r.outcome, plan_id=r.plan_id, plan_title=r.plan_title,
                           version_number=r.version_number, targets=r.targets, linked_targets=r.linked_targets,
-                          unlinked=r.unlinked, tasks=TaskCounts(**r.tasks.model_dump()), diff_lines=r.diff_lines)
+                          unlinked=r.unlinked, tasks=r.tasks, diff_lines=r.diff_lines)
         if r.outcome != "unchanged":
             out.warnings = duplicate_warnings(store, r.plan_id)
         if r.outcome == "new_version":  # a person's corrections of earlier versions carry over

@@ -1,4 +1,4 @@
-"""Tables of 督查督办 and 专项督查 (created by the migration ``0006_supervision``).
+"""Tables of 督查督办 and 专项督查 (created by the migration ``0007_supervision``).
 
 A 督办单 freezes what it was raised on (subject, reason, light, the board date, the rule
 and its version): the target may change or disappear from a later plan version, the

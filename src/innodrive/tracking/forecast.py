@@ -28,8 +28,6 @@ import math
 from collections.abc import Sequence
 from typing import Literal
 
-import numpy as np
-
 from innodrive.tracking.models import Forecast
 
 Model = Literal["linear", "loglinear"]
@@ -47,6 +45,29 @@ def choose_model(values: Sequence[float], *, measure: str | None, accumulate: bo
     if accumulate or measure not in ("stock", "flow") or not positive:
         return "linear"
     return "loglinear"
+
+
+def _sum(a: Sequence[float]) -> float:
+    """Sum in NumPy's order (pairwise with eight accumulators from eight terms on), so
+    that the figures stay bit for bit what they were when this module used NumPy."""
+    n = len(a)
+    if n < 8:
+        total = 0.0
+        for v in a:
+            total += v
+        return total
+    if n > 128:
+        half = n // 2 - (n // 2) % 8
+        return _sum(a[:half]) + _sum(a[half:])
+    r = list(a[:8])
+    stop = n - n % 8
+    for i in range(8, stop, 8):
+        for j in range(8):
+            r[j] += a[i + j]
+    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    for i in range(stop, n):
+        total += a[i]
+    return total
 
 
 def _fmt_years(years: Sequence[int]) -> str:
@@ -71,10 +92,11 @@ def forecast(points: Sequence[tuple[int, float]], *, year: int, target: float | 
     if n == 1:
         return Forecast(year=year, level=level, method="none", n_points=1,
                         note=f"仅有{years[0]}年一个数据点，无法判断趋势，不作预测")
-    x = np.array(years, dtype=float)
-    v = np.array([p[1] for p in pts], dtype=float)
-    y = np.log(v) if model == "loglinear" else v
-    back = np.exp if model == "loglinear" else (lambda z: z)
+    # a handful of points: plain floats (NumPy's import alone would cost more than the board)
+    x = [float(a) for a in years]
+    v = [float(p[1]) for p in pts]
+    y = [math.log(a) for a in v] if model == "loglinear" else v
+    back = math.exp if model == "loglinear" else (lambda z: z)
 
     if n == 2:
         slope = (y[1] - y[0]) / (x[1] - x[0])
@@ -85,21 +107,23 @@ def forecast(points: Sequence[tuple[int, float]], *, year: int, target: float | 
                         note=f"仅有两个数据点（{_fmt_years(years)}），按两点{name}外推；不确定性很大，"
                              f"无法估计预测区间和达标概率；{_LIMITS}")
 
-    # scipy.special's Student t functions: the same values as scipy.stats.t for a
-    # fraction of the import time (the status board starts in well under a second)
-    from scipy.special import stdtr, stdtrit
+    # Student's t for integer degrees of freedom in closed form (innodrive.tracking.student_t):
+    # the values of scipy.stats.t without importing SciPy at start-up
+    from innodrive.tracking.student_t import cdf as stdtr_
+    from innodrive.tracking.student_t import ppf as stdtrit_
 
-    xm = x.mean()
-    sxx = float(((x - xm) ** 2).sum())
-    slope = float(((x - xm) * (y - y.mean())).sum() / sxx)
-    intercept = float(y.mean() - slope * xm)
-    fitted = intercept + slope * x
+    xm = _sum(x) / n
+    ym = _sum(y) / n
+    sxx = _sum([(a - xm) ** 2 for a in x])
+    slope = _sum([(a - xm) * (b - ym) for a, b in zip(x, y, strict=True)]) / sxx
+    intercept = ym - slope * xm
+    fitted = [intercept + slope * a for a in x]
     df = n - 2
-    s2 = float(((y - fitted) ** 2).sum() / df)
+    s2 = _sum([(b - f) ** 2 for b, f in zip(y, fitted, strict=True)]) / df
     s = math.sqrt(max(s2, 0.0))
     y0 = intercept + slope * year
     se = s * math.sqrt(1 + 1 / n + (year - xm) ** 2 / sxx)
-    tcrit = float(stdtrit(df, (1 + level) / 2))
+    tcrit = stdtrit_((1 + level) / 2, df)
     value = float(back(y0))
     lower, upper = float(back(y0 - tcrit * se)), float(back(y0 + tcrit * se))
     if floor is not None:
@@ -117,7 +141,7 @@ def forecast(points: Sequence[tuple[int, float]], *, year: int, target: float | 
             note += "；数据完全落在一条趋势线上，残差为零，概率只反映趋势本身，并不代表确定"
         else:
             z = (thr - y0) / se
-            cdf = float(stdtr(df, z))
+            cdf = stdtr_(z, df)
             probability = 1.0 - cdf if direction != "le" else cdf
     return Forecast(year=year, value=value, lower=lower, upper=upper, level=level,
                     probability=probability, method=f"{model}-ols", n_points=n, note=note)

@@ -283,14 +283,14 @@ def _read_builtin(name: str) -> dict:
         text = resources.files(RULES_PACKAGE).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
     except (FileNotFoundError, OSError) as exc:
         raise NotFound(f"没有名为“{name}”的状态规则集（可用：{'、'.join(list_rule_sets())}）", field="rules") from exc
-    return _parse_yaml(text, f"{name}.yaml")
+    return _parse_yaml(text, f"{name}.yaml", shipped=True)
 
 
-def _parse_yaml(text: str, source: str) -> dict:
+def _parse_yaml(text: str, source: str, *, shipped: bool = False) -> dict:
     from innodrive.safeio import load_yaml
 
     try:
-        data = load_yaml(text, name=source)
+        data = load_yaml(text, name=source, shipped=shipped)
     except InputError as exc:
         raise ValidationFailed(f"状态规则集不是有效的 YAML：{exc.message}", file=source) from None
     if not isinstance(data, dict):

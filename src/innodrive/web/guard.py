@@ -92,8 +92,28 @@ async def _submitted_csrf(request: Request) -> str:
     return ""
 
 
+async def _refuse_nul(request: Request) -> None:
+    """A NUL character is never meaningful in a form, a query or a name, and PostgreSQL
+    cannot store one in text: refuse it before anything reads it (found by fuzzing)."""
+    from innodrive.errors import InputError
+
+    def bad(values) -> bool:
+        return any(isinstance(v, str) and "\x00" in v for v in values)
+
+    if bad(request.query_params.values()) or bad(request.path_params.values()):
+        raise InputError("请求参数含有空字符（\\0），已拒绝", http_status=400)
+    if request.method in UNSAFE:
+        ctype = request.headers.get("content-type", "")
+        if ctype.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            if bad((await request.form()).values()):
+                raise InputError("表单内容含有空字符（\\0），已拒绝", http_status=400)
+        elif b"\\u0000" in await request.body():
+            raise InputError("请求内容含有空字符（\\u0000），已拒绝", http_status=400)
+
+
 async def guard(request: Request) -> None:
     """The check every declared route runs first (see the module docstring)."""
+    await _refuse_nul(request)
     route = request.scope.get("route")
     rule: Rule | None = ROUTES.get(getattr(route, "name", ""))
     if rule is None:  # a handler registered without a line in the table

@@ -7,7 +7,10 @@ is winsorised one extreme at a time (the side given by the sign of the skew) up 
 applied to the original values instead.
 
 COINr difference: COINr's ``log_GII`` computes the GII transform and then returns the
-*untransformed* vector. :func:`log_gii` returns the transformed one.
+*untransformed* vector. :func:`log_gii` returns the transformed one, and never
+reverses the order of units (GII's factor max − 1 is negative when max < 1).
+Every treatment here is order-preserving: winsorisation may tie the extreme units,
+a transform keeps distinct values distinct and in order (property-tested).
 Caution: skewness and kurtosis are very noisy for n ≈ 20 units (a province's 市州);
 the step records the sample size so that the result can be read with that in mind.
 """
@@ -135,17 +138,42 @@ def log_ct(x: Array) -> Array:
 
 
 def log_gii(x: Array) -> Array:
-    """The GII log transform ln((max − 1)(x − min)/(max − min) + 1).
+    """The GII log transform ln((max − 1)(x − min)/(max − min) + 1), order-preserving for every range.
 
-    COINr 1.1.14 computes this and returns the untransformed vector (a bug); this
+    GII's formula maps the indicator onto [1, max] and takes the logarithm, so the
+    result runs from 0 (the worst unit) to ln(max). Its factor (max − 1) is positive
+    only when the maximum exceeds 1: for an indicator whose maximum is below 1 (shares
+    written as fractions, small per-capita rates) the factor is negative and the
+    formula *reverses* the order of units — the best unit becomes the worst (five
+    ASEM indicators: Bord, CultServ, FDI, NGOs, StMob) — and at exactly 1 it maps
+    every unit to 0. A treatment must never do either. For such an indicator innodrive
+    applies COINr's ``log_CT`` instead (ln(x − min + 0.01·(max − min)), increasing for
+    any range) and :func:`log_gii_variant` says which form was used.
+
+    ``log1p`` keeps distinct values distinct when (max − 1) is tiny. COINr 1.1.14
+    computes the GII formula and returns the *untransformed* vector (a bug); this
     function returns the transformed values.
     """
+    if log_gii_variant(x) == "log_CT":
+        return log_ct(x)
     mn, mx = np.nanmin(x), np.nanmax(x)
-    return np.log((mx - 1.0) * (x - mn) / (mx - mn) + 1.0)
+    return np.log1p((mx - 1.0) * ((x - mn) / (mx - mn)))
+
+
+def log_gii_variant(x: Array) -> str:
+    """``"log_GII"`` when GII's formula is increasing on ``x`` (max > 1), else ``"log_CT"``."""
+    mn, mx = np.nanmin(x), np.nanmax(x)
+    return "log_GII" if mx > 1.0 and mx > mn else "log_CT"
 
 
 def boxcox(x: Array, *, lam: float = 0.5) -> Array:
-    """Box-Cox (x^λ − 1)/λ (ln x for λ = 0); requires positive values."""
+    """Box-Cox (x^λ − 1)/λ (ln x for λ = 0); requires positive values.
+
+    Increasing for every λ on positive values; a zero or negative value has no
+    Box-Cox transform, so it is refused (``ValueError``) rather than turned into NaN.
+    """
+    if np.nanmin(x) <= 0:
+        raise ValueError("Box-Cox needs positive values")
     if lam == 0:
         return np.log(x)
     return (np.power(x, lam) - 1.0) / lam
@@ -167,6 +195,7 @@ def treat_indicator(x: Array, *, winmax: int = 5, skew_thresh: float = 2.0, kurt
         t.values, t.winsorised, t.n_winsorised = y, changed, len(changed)
         return t
     z = TRANSFORMS[fallback](x.astype(float))
-    t.values, t.transform = z, fallback
+    used = log_gii_variant(x) if fallback == "log_GII" else fallback
+    t.values, t.transform = z, (fallback if used == fallback else f"{fallback}→{used}（最大值不大于1）")
     t.pass2, t.skew2, t.kurt2 = passes(z, skew_thresh=skew_thresh, kurt_thresh=kurt_thresh)
     return t

@@ -12,7 +12,8 @@ tools give different numbers for "the entropy method":
   convention). For benefit-only data D equals B, since shares are scale-free.
 
 PCA weights follow the OECD/JRC Handbook (2008): factors with eigenvalue > 1 on the
-correlation matrix, varimax rotation, squared loadings scaled to unit sum, each
+correlation matrix, varimax rotation (Kaiser-normalised by default, as R; the raw
+form on request), squared loadings scaled to unit sum, each
 indicator assigned to the factor where its squared loading is largest, factors
 weighted by their share of explained variance. COINr's ``get_PCA`` weights are the
 raw first-component loadings instead: their sign is arbitrary and they can be
@@ -126,22 +127,39 @@ def ahp(matrix, *, method: str = "eigen") -> AHPResult:
     return AHPResult(weights=w, lambda_max=lam, ci=ci, cr=cr, method=method)
 
 
-def varimax(loadings: Array, *, gamma: float = 1.0, max_iter: int = 500, tol: float = 1e-10) -> Array:
-    """Kaiser's varimax rotation of a loadings matrix (indicators × factors)."""
+def varimax(loadings: Array, *, normalize: bool = True, gamma: float = 1.0, max_iter: int = 1000,
+            tol: float = 1e-10) -> Array:
+    """Kaiser's varimax rotation of a loadings matrix (indicators × factors).
+
+    ``normalize`` (the default, as R's ``stats::varimax`` and SPSS) applies Kaiser
+    normalisation: each indicator's row of loadings is scaled to unit length (divided
+    by the square root of its communality) before rotating and scaled back after, so
+    indicators that the retained factors explain poorly weigh as much in choosing the
+    rotation as well-explained ones. ``normalize=False`` rotates the raw loadings
+    (innodrive's form before 2026; weights can differ by a fifth in groups with several
+    factors). The rotation maximises Σ_factors var(squared loadings) in either case.
+    """
     p, k = loadings.shape
     if k < 2:
         return loadings.copy()
+    x = np.asarray(loadings, dtype=float)
+    sc = None
+    if normalize:
+        sc = np.sqrt((x**2).sum(axis=1, keepdims=True))
+        sc = np.where(sc > 0, sc, 1.0)
+        x = x / sc
     r = np.eye(k)
     d = 0.0
     for _ in range(max_iter):
-        lam = loadings @ r
-        u, s, vt = np.linalg.svd(loadings.T @ (lam**3 - (gamma / p) * lam @ np.diag(np.sum(lam**2, axis=0))))
+        lam = x @ r
+        u, s, vt = np.linalg.svd(x.T @ (lam**3 - (gamma / p) * lam @ np.diag(np.sum(lam**2, axis=0))))
         r = u @ vt
         d_new = s.sum()
         if d > 0 and d_new / d < 1 + tol:
             break
         d = d_new
-    return loadings @ r
+    z = x @ r
+    return z * sc if sc is not None else z
 
 
 @dataclass(frozen=True)
@@ -152,12 +170,18 @@ class PCAResult:
     rotated_loadings: Array
     factor_of_indicator: Array
     factor_shares: Array
+    kaiser: bool = True
 
 
-def pca_handbook(x: Array, *, min_eigenvalue: float = 1.0) -> PCAResult:
+def pca_handbook(x: Array, *, min_eigenvalue: float = 1.0, kaiser: bool = True) -> PCAResult:
     """Non-negative PCA weights as in the OECD/JRC Handbook (2008), step 6.
 
-    Invariant to the sign of the components (loadings are squared).
+    Factors with eigenvalue above ``min_eigenvalue`` on the correlation matrix are
+    rotated by varimax — with Kaiser normalisation by default (``kaiser=True``, R's
+    default and what most users expect), or on the raw loadings (``kaiser=False``) —
+    and each indicator is weighted by its squared rotated loading scaled to its
+    factor's explained variance, times that factor's share. Invariant to the sign of
+    the components (loadings are squared); never negative.
     """
     x = np.asarray(x, dtype=float)
     if np.isnan(x).any():
@@ -174,7 +198,7 @@ def pca_handbook(x: Array, *, min_eigenvalue: float = 1.0) -> PCAResult:
     vals, vecs = vals[order], vecs[:, order]
     m = max(1, int(np.sum(vals > min_eigenvalue)))
     load = vecs[:, :m] * np.sqrt(vals[:m])
-    rot = varimax(load)
+    rot = varimax(load, normalize=kaiser)
     sq = rot**2
     var_f = sq.sum(axis=0)  # variance explained by each rotated factor
     scaled = sq / var_f
@@ -182,7 +206,7 @@ def pca_handbook(x: Array, *, min_eigenvalue: float = 1.0) -> PCAResult:
     shares = var_f / var_f.sum()
     w = scaled[np.arange(k), factor] * shares[factor]
     return PCAResult(weights=w / w.sum(), eigenvalues=vals, n_factors=m, rotated_loadings=rot,
-                     factor_of_indicator=factor, factor_shares=shares)
+                     factor_of_indicator=factor, factor_shares=shares, kaiser=kaiser)
 
 
 def critic(x: Array, *, benefit=None) -> Array:

@@ -1,8 +1,8 @@
 """web workbench: accounts, API tokens, sessions, sign-in attempts, staged uploads, published summaries,
 extraction corrections
 
-Revision ID: 0005_web_accounts
-Revises: 0004_living_plan
+Revision ID: 0006_web_accounts
+Revises: 0005_living_plan
 Create Date: 2026-12-01 07:30:00
 
 Owned by innodrive.accounts (models: innodrive.accounts.db) and innodrive.plans.corrections
@@ -17,8 +17,8 @@ from alembic import op
 import innodrive.accounts.db  # noqa: F401  (registers the models on the shared Base)
 import innodrive.plans.corrections_db  # noqa: F401
 
-revision = "0005_web_accounts"
-down_revision = "0004_living_plan"
+revision = "0006_web_accounts"
+down_revision = "0005_living_plan"
 branch_labels = None
 depends_on = None
 

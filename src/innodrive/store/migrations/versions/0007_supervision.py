@@ -1,7 +1,7 @@
 """督查督办, 专项督查, 第三方评估 and sealed publication snapshots
 
-Revision ID: 0006_supervision
-Revises: 0005_web_accounts
+Revision ID: 0007_supervision
+Revises: 0006_web_accounts
 Create Date: 2026-12-01 09:00:00
 
 Owned by innodrive.supervision (models: innodrive.supervision.db), innodrive.evaluation
@@ -23,8 +23,8 @@ import innodrive.evaluation.db  # noqa: F401  (registers the models on the share
 import innodrive.publication.db  # noqa: F401
 import innodrive.supervision.db  # noqa: F401
 
-revision = "0006_supervision"
-down_revision = "0005_web_accounts"
+revision = "0007_supervision"
+down_revision = "0006_web_accounts"
 branch_labels = None
 depends_on = None
 
@@ -307,7 +307,7 @@ def _audit_moved(bind, moved: list[tuple[int, str]]) -> None:
     with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
         for snapshot_id, title in moved:
             sha = bind.execute(sa.select(NEW.c.sha256).where(NEW.c.id == snapshot_id)).scalar_one()
-            audit.record(session, actor="系统（数据库迁移 0006）", action="publication.publish",
+            audit.record(session, actor="系统（数据库迁移 0007）", action="publication.publish",
                          entity="publication_snapshot", entity_id=snapshot_id,
                          summary=f"补记已发布公开摘要《{title}》的 SHA-256（{sha[:16]}…）",
                          after={"kind": "public", "sha256": sha, "migrated": True})

@@ -1,8 +1,8 @@
 """living plan: removable plans, assigned task units, evidence in the blob store,
 a tamper-evident audit log, second sources of an observation
 
-Revision ID: 0004_living_plan
-Revises: 0003_enterprise_directory
+Revision ID: 0005_living_plan
+Revises: 0004_industry_chains
 Create Date: 2026-12-01 09:00:00
 
 Owned by innodrive.plans / innodrive.store (models in innodrive.store.schema).
@@ -21,8 +21,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_living_plan"
-down_revision = "0003_enterprise_directory"
+revision = "0005_living_plan"
+down_revision = "0004_industry_chains"
 branch_labels = None
 depends_on = None
 
