@@ -8,6 +8,8 @@ with its role: a 责任单位 sees and answers only its own 督办单).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -40,12 +42,17 @@ def _date(text: str | None, field: str, *, default: dt.date | None = None) -> dt
     return parse_date(text, field=field)
 
 
-def _session(by: str | None):
+@contextmanager
+def acting(by: str | None) -> Iterator[tuple]:
+    """The configured store and this command's actor; the store is closed afterwards."""
     from innodrive.services.identity import cli_actor
     from innodrive.store import open_store
 
     store = open_store()
-    return store, cli_actor(store, by)
+    try:
+        yield store, cli_actor(store, by)
+    finally:
+        store.close()
 
 
 def _uploads(paths: list[Path]):
@@ -87,13 +94,10 @@ def run_command(
     """
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         day = _date(today, "today", default=dt.date.today())
         r = supervision.run_rules(store, actor, as_of=_date(as_of, "as_of", default=day), today=day, rules=rules,
                                   region=region, dry_run=dry_run, escalate=not no_escalate)
-    finally:
-        store.close()
     verb = "将发起" if dry_run else "已发起"
     out.print(f"督办规则：{escape(r.rules)}；看板日期 {r.as_of.isoformat()}")
     shown = r.proposed if dry_run else r.raised
@@ -129,13 +133,10 @@ def raise_command(
     """
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         n = supervision.raise_notice(store, actor, unit=unit, deadline=_date(deadline, "deadline"), response=response,
                                      target_id=target, task_id=task, subject=subject, reason=reason,
                                      as_of=_date(as_of, "as_of", default=dt.date.today()))
-    finally:
-        store.close()
     out.print("已发起督办单：")
     _show_notice(n, events=False)
 
@@ -153,11 +154,8 @@ def list_command(
     """
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         found = supervision.list_notices(store, actor, state=state, unit=unit, overdue=overdue)
-    finally:
-        store.close()
     if not found.notices:
         out.print("没有符合条件的督办单")
         return
@@ -174,11 +172,8 @@ def show_command(notice: int = typer.Argument(..., help="督办单编号（#）"
     """查看一张督办单及其全部经过（下发、答复、退回、升级、约谈、办结）。"""
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         _show_notice(supervision.get_notice(store, actor, notice))
-    finally:
-        store.close()
 
 
 @duban_app.command("answer")
@@ -194,11 +189,8 @@ def answer_command(
     """
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         n = supervision.answer(store, actor, notice, text_=text, evidence=_uploads(evidence))
-    finally:
-        store.close()
     out.print(f"已答复 {escape(n.number)}，等待创新办审核")
 
 
@@ -210,11 +202,8 @@ def close_command(notice: int = typer.Argument(..., help="督办单编号（#）
     """认可答复并办结督办单（须满足规则：有答复、附材料、已约谈的须有约谈记录）。"""
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         n = supervision.close(store, actor, notice, note=note, rules=rules)
-    finally:
-        store.close()
     out.print(f"已办结 {escape(n.number)}")
 
 
@@ -226,11 +215,8 @@ def return_command(notice: int = typer.Argument(..., help="督办单编号（#�
     """退回答复（不予认可）；达到规则规定的退回次数时自动升级。"""
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         n = supervision.return_answer(store, actor, notice, reason=reason, rules=rules)
-    finally:
-        store.close()
     out.print(f"已退回 {escape(n.number)} 的答复：现为{escape(n.level_name)}，限 {n.deadline.isoformat()} 前重新答复")
 
 
@@ -242,11 +228,8 @@ def escalate_command(notice: int = typer.Argument(..., help="督办单编号（#
     """按升级规则把督办单升一级（二次督办、约谈）。"""
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         n = supervision.escalate(store, actor, notice, reason=reason, rules=rules)
-    finally:
-        store.close()
     out.print(f"{escape(n.number)} 已升级为{escape(n.level_name)}，限 {n.deadline.isoformat()} 前答复")
 
 
@@ -266,14 +249,11 @@ def interview_command(
     """记录约谈（督办单升级为约谈后，办结前必须记录）。"""
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         n = supervision.record_interview(
             store, actor, notice, supervision.Interview(
                 held_on=_date(held_on, "held_on"), place=place, interviewer=interviewer, interviewees=interviewees,
                 content=content, commitments=commitments), evidence=_uploads(evidence), rules=rules)
-    finally:
-        store.close()
     out.print(f"已记录 {escape(n.number)} 的约谈")
 
 
@@ -302,8 +282,7 @@ def campaign_new_command(
     def split(text: str | None) -> list[str]:
         return [x.strip() for x in (text or "").replace("，", ",").split(",") if x.strip()]
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         criteria = None
         if sample is None:
             from pydantic import ValidationError
@@ -318,8 +297,6 @@ def campaign_new_command(
         c = supervision.create_campaign(store, actor, name=name, as_of=_date(as_of, "as_of", default=dt.date.today()),
                                         criteria=criteria, sample_size=sample, by=split(strata), seed=seed,
                                         region=region, include_completed=include_completed)
-    finally:
-        store.close()
     _show_campaign(c)
 
 
@@ -339,11 +316,8 @@ def campaign_list_command(by: str | None = typer.Option(None, "--by", help=BY_HE
     """列出专项督查。"""
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         found = supervision.list_campaigns(store, actor)
-    finally:
-        store.close()
     if not found:
         out.print("尚无专项督查")
     for c in found:
@@ -357,11 +331,8 @@ def campaign_show_command(campaign: int = typer.Argument(..., help="专项督查
     """查看专项督查的检查事项、结论和整改。"""
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         _show_campaign(supervision.get_campaign(store, actor, campaign))
-    finally:
-        store.close()
 
 
 @campaign_app.command("finding")
@@ -372,11 +343,8 @@ def finding_command(item: int = typer.Argument(..., help="检查事项编号"),
     """填写一个检查事项的结论。"""
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         c = supervision.record_finding(store, actor, item, outcome=outcome, finding=text)
-    finally:
-        store.close()
     out.print(f"已记录检查结论（专项督查 #{c.id}）")
 
 
@@ -387,11 +355,8 @@ def campaign_close_command(campaign: int = typer.Argument(..., help="专项督�
     """结束专项督查（每项都已有结论、每项整改都已销号）。"""
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         c = supervision.close_campaign(store, actor, campaign, note=note)
-    finally:
-        store.close()
     out.print(f"专项督查 #{c.id}《{escape(c.name)}》已结束")
 
 
@@ -405,12 +370,9 @@ def rectify_add_command(item: int = typer.Argument(..., help="检查事项编号
     """把检查发现的问题交办为整改事项。"""
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         r = supervision.add_rectification(store, actor, item, problem=problem, requirement=requirement,
                                           deadline=_date(deadline, "deadline"), unit=unit)
-    finally:
-        store.close()
     out.print(f"已交办整改 {r.id} → {escape(r.unit)}，限 {r.deadline.isoformat()}")
 
 
@@ -420,11 +382,8 @@ def rectify_list_command(state: str | None = typer.Option(None, "--state", help=
     """列出整改事项（责任单位账号只看到本单位的）。"""
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         found = supervision.list_rectifications(store, actor, state=state)
-    finally:
-        store.close()
     if not found:
         out.print("没有符合条件的整改事项")
     for r in found:
@@ -441,11 +400,8 @@ def rectify_report_command(rect: int = typer.Argument(..., help="整改事项编
     """责任单位报送整改情况（附佐证材料）。"""
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         r = supervision.report_rectification(store, actor, rect, text_=text, evidence=_uploads(evidence))
-    finally:
-        store.close()
     out.print(f"已报送整改 {r.id} 的整改情况，等待核验销号")
 
 
@@ -456,11 +412,8 @@ def rectify_close_command(rect: int = typer.Argument(..., help="整改事项编�
     """核验通过，整改销号。"""
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         r = supervision.decide_rectification(store, actor, rect, accept=True, note=note)
-    finally:
-        store.close()
     out.print(f"整改 {r.id} 已销号")
 
 
@@ -472,12 +425,9 @@ def rectify_return_command(rect: int = typer.Argument(..., help="整改事项编
     """整改不到位，退回重新整改。"""
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         r = supervision.decide_rectification(store, actor, rect, accept=False, note=note,
                                              deadline=_date(deadline, "deadline") if deadline else None)
-    finally:
-        store.close()
     out.print(f"整改 {r.id} 已退回，限 {r.deadline.isoformat()}")
 
 
@@ -526,14 +476,11 @@ def tongbao_command(
     from innodrive.reports.tongbao import build
     from innodrive.services import supervision
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         if issue:
             view = supervision.issue_tongbao(store, actor, period=period, reference=issue, region=region)
         else:
             view = supervision.tongbao(store, actor, period=period, region=region)
-    finally:
-        store.close()
     files = build(view.bulletin, reference=view.reference, issued_on=_date(issued_on, "date") if issued_on else None,
                   template_path=str(template) if template else None)
     paths = write_document(files, fmt, out_path)

@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from innodrive.cli.app import app
-from innodrive.cli.duban import BY_HELP, _date, _session, write_document
+from innodrive.cli.duban import BY_HELP, _date, acting, write_document
 from innodrive.cli.output import escape, out
 from innodrive.cli.report import report_app
 
@@ -59,15 +59,12 @@ def draw_command(
     """
     from innodrive.services import evaluation
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         s = evaluation.draw_sample(
             store, actor, name=name, size=size, by=[x.strip() for x in by_.split(",") if x.strip()],
             allocation=allocation, per_stratum=per_stratum, min_per_stratum=min_per_stratum, seed=seed, region=region,
             period_from=_date(start, "from") if start else None, period_to=_date(end, "to") if end else None,
             review_states=[x.strip() for x in states.split(",") if x.strip()], method=method, level=level)
-    finally:
-        store.close()
     out.print(f"样本 #{s.id}《{escape(s.name)}》：{escape(s.design_text)}")
     out.print(f"  抽样框 {s.frame_size} 份（SHA-256 {s.frame_sha256}），抽取 {len(s.items)} 份；种子 {s.seed}")
     for st in s.strata:
@@ -79,11 +76,8 @@ def list_command(by: str | None = typer.Option(None, "--by", help=BY_HELP)) -> N
     """列出评估样本。"""
     from innodrive.services import evaluation
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         found = evaluation.list_samples(store, actor)
-    finally:
-        store.close()
     if not found:
         out.print("尚无评估样本")
     for s in found:
@@ -97,11 +91,8 @@ def show_command(sample: int = typer.Argument(..., help="样本编号"),
     """查看样本：每份报送、佐证材料、核查结论，以及不符率。"""
     from innodrive.services import evaluation
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         s = evaluation.get_sample(store, actor, sample)
-    finally:
-        store.close()
     out.print(f"样本 #{s.id}《{escape(s.name)}》：{escape(s.design_text)}；种子 {s.seed}")
     for i in s.items:
         verdict = f"{i.verdict.verdict_name}（{escape(i.verdict.note)}）" if i.verdict else "待核查"
@@ -122,11 +113,8 @@ def verdict_command(item: int = typer.Argument(..., help="抽样事项编号"),
     """
     from innodrive.services import evaluation
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         s = evaluation.record_verdict(store, actor, item, verdict=verdict, note=note)
-    finally:
-        store.close()
     out.print(f"已记录（样本 #{s.id}，待核查 {s.rates.pending} 份）")
 
 
@@ -136,11 +124,8 @@ def rates_command(sample: int = typer.Argument(..., help="样本编号"),
     """分单位不符率及置信区间。"""
     from innodrive.services import evaluation
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         _show_rates(evaluation.get_sample(store, actor, sample))
-    finally:
-        store.close()
 
 
 @sample_app.command("check")
@@ -150,11 +135,8 @@ def check_command(sample: int = typer.Argument(..., help="样本编号"),
     from innodrive.errors import Conflict
     from innodrive.services import evaluation
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         c = evaluation.reproduce(store, actor, sample)
-    finally:
-        store.close()
     out.print(f"抽样框校验：{'一致' if c.frame_intact else '不一致'}；重新抽取：{'与原样本完全相同' if c.same_items else '不同'}"
               f"（{len(c.redrawn)} 份）")
     if c.current_frame_changed is not None:
@@ -182,11 +164,8 @@ def evaluation_report_command(
     from innodrive.reports.evaluation import build
     from innodrive.services import evaluation
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         s = evaluation.get_sample(store, actor, sample)
-    finally:
-        store.close()
     region = all_regions().get(s.region_code) if s.region_code else None
     files = build(s, city=region.name if region else "", evaluator=evaluator or actor.name or actor.username,
                   issued_on=_date(issued_on, "date") if issued_on else None,

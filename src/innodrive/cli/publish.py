@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from innodrive.cli.app import app
-from innodrive.cli.duban import BY_HELP, _date, _session, write_document
+from innodrive.cli.duban import BY_HELP, _date, acting, write_document
 from innodrive.cli.output import err, escape, out
 from innodrive.cli.report import report_app
 
@@ -38,12 +38,9 @@ def public_command(as_of: str | None = typer.Option(None, "--as-of", help="截�
 
     from innodrive.services import publication
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         s = publication.publish(store, actor, region=region, as_of=_date(as_of, "as_of", default=dt.date.today()),
                                 title=title)
-    finally:
-        store.close()
     out.print(f"已发布公开摘要 #{s.id}《{escape(s.title)}》：目标 {len(s.targets)} 项；SHA-256 {s.sha256}")
 
 
@@ -60,12 +57,9 @@ def npc_command(as_of: str | None = typer.Option(None, "--as-of", help="截至�
 
     from innodrive.services import publication
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         s = publication.publish_npc(store, actor, as_of=_date(as_of, "as_of", default=dt.date.today()), region=region,
                                     title=title)
-    finally:
-        store.close()
     out.print(_seal_line(s))
 
 
@@ -75,11 +69,8 @@ def list_command(kind: str | None = typer.Option(None, "--kind", help="public、
     """列出发布的快照，并逐一核验其 SHA-256 与审计日志。"""
     from innodrive.services import publication
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         found = publication.snapshots(store, actor, kind=kind)
-    finally:
-        store.close()
     if not found:
         out.print("尚无发布的快照")
     for s in found:
@@ -93,11 +84,8 @@ def verify_command(snapshot: int | None = typer.Argument(None, help="快照编�
     from innodrive.errors import Conflict
     from innodrive.services import publication
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         found = [publication.get_snapshot(store, actor, snapshot)] if snapshot else publication.snapshots(store, actor)
-    finally:
-        store.close()
     bad = [s for s in found if not s.intact]
     for s in found:
         (err if not s.intact else out).print(_seal_line(s))
@@ -112,11 +100,8 @@ def withdraw_command(snapshot: int = typer.Argument(..., help="快照编号"),
     """撤回一个快照（记录保留；公开摘要撤回后公众不再看到）。"""
     from innodrive.services import publication
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         publication.withdraw(store, actor, snapshot)
-    finally:
-        store.close()
     out.print(f"已撤回快照 #{snapshot}")
 
 
@@ -138,11 +123,8 @@ def npc_report_command(
     from innodrive.reports.npc import build
     from innodrive.services import publication
 
-    store, actor = _session(by)
-    try:
+    with acting(by) as (store, actor):
         snap = publication.get_snapshot(store, actor, snapshot)
-    finally:
-        store.close()
     state = publication.npc_state_of(snap)
     published_on = snap.published_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date()
     files = build(state, snapshot_id=snap.id, sha256=snap.sha256, published_on=published_on,

@@ -31,7 +31,7 @@ class TargetState(BaseModel):
     latest_period: str | None
     expected_value: float | None
     unit: str | None
-    progress: float | None
+    progress: float | None = None
 
 
 class UnitTasks(BaseModel):
@@ -92,20 +92,23 @@ def unit_of(task) -> str:
     return task.lead_units[0] if task.lead_units else "（牵头单位未明确）"
 
 
+def target_state(line, cls: type[TargetState] = TargetState, **extra) -> TargetState:
+    """One target board line (:class:`innodrive.services.board.TargetLineView`) as these
+    documents show it: what it is, its goal, its light and the reason tracking gave."""
+    from innodrive.plans.wording import goal_of
+
+    s = line.status
+    return cls(target_id=line.target_id, plan=line.plans[0].title, region_name=line.region_name,
+               indicator=line.indicator, goal=goal_of(line), light=s.light, label=s.label, reason=s.reason,
+               latest_value=s.latest_value, latest_period=s.latest_period, expected_value=s.expected_value,
+               unit=s.unit, progress=s.progress, **extra)
+
+
 def build_state(target_board, task_board, *, region_name: str | None, supervision=None,
                 evaluation: list[EvaluationLine] | None = None) -> PlanState:
     """The plan's state from a target board and a task board of the same date
     (:mod:`innodrive.services.board` views) and the optional summaries."""
-    from innodrive.plans.wording import goal_of
-
-    targets = []
-    for line in target_board.lines:
-        s = line.status
-        targets.append(TargetState(
-            target_id=line.target_id, plan=line.plans[0].title, region_name=line.region_name,
-            indicator=line.indicator, goal=goal_of(line), light=s.light, label=s.label, reason=s.reason,
-            latest_value=s.latest_value, latest_period=s.latest_period, expected_value=s.expected_value, unit=s.unit,
-            progress=s.progress))
+    targets = [target_state(line) for line in target_board.lines]
     targets.sort(key=lambda t: (LIGHTS.index(t.light) if t.light in LIGHTS else 9, t.target_id))
     units: dict[str, UnitTasks] = {}
     overdue = []

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from innodrive.publication.state import LIGHT_NAMES, LIGHTS, PlanState
 from innodrive.reports import Column, OfficialDocument, Table, chart_figure, load_template, render_document
 from innodrive.reports.charts import BarChart, Series
-from innodrive.reports.tongbao import LIGHT_COLORS
+from innodrive.reports.tongbao import LIGHT_COLORS, target_sheet
 from innodrive.reports.xlsx import Sheet, SheetColumn, Workbook
 
 
@@ -89,14 +89,8 @@ def build(state: PlanState, *, snapshot_id: int, sha256: str, published_on: dt.d
 
 
 def appendix(state: PlanState, day: dt.date) -> Workbook:
-    targets = Sheet(name="目标", title=f"{state.region_name or ''}目标推进情况（截至 {state.as_of.isoformat()}）", columns=(
-        SheetColumn(header="灯色", width=8), SheetColumn(header="目标", width=28), SheetColumn(header="计划", width=30),
-        SheetColumn(header="地区", width=10), SheetColumn(header="目标值", width=18),
-        SheetColumn(header="最新实际值", width=12, number_format="0.00"), SheetColumn(header="时期", width=10),
-        SheetColumn(header="按序时应达", width=12, number_format="0.00"), SheetColumn(header="单位", width=8),
-        SheetColumn(header="判定", width=16), SheetColumn(header="原因", width=60)),
-        rows=tuple((LIGHT_NAMES.get(t.light, t.light), t.indicator, t.plan, t.region_name, t.goal, t.latest_value,
-                    t.latest_period, t.expected_value, t.unit, t.label, t.reason) for t in state.targets))
+    targets = target_sheet("目标", f"{state.region_name or ''}目标推进情况（截至 {state.as_of.isoformat()}）",
+                           state.targets)
     overdue = Sheet(name="逾期任务", columns=(
         SheetColumn(header="牵头单位", width=16), SheetColumn(header="任务", width=40), SheetColumn(header="计划", width=30),
         SheetColumn(header="期限", width=12), SheetColumn(header="逾期天数", width=10), SheetColumn(header="原因", width=50)),

@@ -116,18 +116,22 @@ def build(b: Bulletin, *, reference: str | None = None, issued_on: dt.date | Non
                         name=f"{b.region_name or ''}{b.period_label}督查通报")
 
 
-def appendix(b: Bulletin, *, reference: str | None, day: dt.date) -> Workbook:
-    """Every number behind the 通报: all targets with lights, overdue tasks, changes."""
-    title = f"{b.region_name or ''}{b.period_label}督查通报附件" + (f"（{reference}）" if reference else "（征求意见稿）")
-    targets = Sheet(name="红灯黄灯目标", title=title, columns=(
+def target_sheet(name: str, title: str | None, lines, *, notes: tuple[str, ...] = ()) -> Sheet:
+    """Targets with every number behind their light (``lines``: :class:`TargetState`)."""
+    return Sheet(name=name, title=title, columns=(
         SheetColumn(header="灯色", width=8), SheetColumn(header="目标", width=28), SheetColumn(header="所属计划", width=30),
         SheetColumn(header="地区", width=10), SheetColumn(header="目标值", width=18),
         SheetColumn(header="最新实际值", width=12, number_format="0.00"), SheetColumn(header="时期", width=10),
         SheetColumn(header="按序时应达", width=12, number_format="0.00"), SheetColumn(header="单位", width=8),
         SheetColumn(header="判定", width=16), SheetColumn(header="原因", width=60)),
         rows=tuple((LIGHT_NAMES.get(t.light, t.light), t.indicator, t.plan, t.region_name, t.goal, t.latest_value,
-                    t.latest_period, t.expected_value, t.unit, t.label, t.reason) for t in [*b.red, *b.yellow]),
-        notes=tuple(b.data_notes))
+                    t.latest_period, t.expected_value, t.unit, t.label, t.reason) for t in lines), notes=notes)
+
+
+def appendix(b: Bulletin, *, reference: str | None, day: dt.date) -> Workbook:
+    """Every number behind the 通报: all targets with lights, overdue tasks, changes."""
+    title = f"{b.region_name or ''}{b.period_label}督查通报附件" + (f"（{reference}）" if reference else "（征求意见稿）")
+    targets = target_sheet("红灯黄灯目标", title, [*b.red, *b.yellow], notes=tuple(b.data_notes))
     tasks = Sheet(name="逾期任务", columns=(
         SheetColumn(header="牵头单位", width=16), SheetColumn(header="任务", width=40),
         SheetColumn(header="所属计划", width=30), SheetColumn(header="期限", width=12),

@@ -17,7 +17,7 @@ import re
 from pydantic import BaseModel, Field
 
 from innodrive.errors import InputError
-from innodrive.publication.state import LIGHT_NAMES, LIGHTS, ordered, unit_of
+from innodrive.publication.state import LIGHT_NAMES, LIGHTS, TargetState, ordered, target_state, unit_of
 
 _CN_Q = {"1": "一", "2": "二", "3": "三", "4": "四"}
 
@@ -77,20 +77,8 @@ class LightLine(BaseModel):
     share: float
 
 
-class TargetLine(BaseModel):
-    key: str
-    target_id: int
-    indicator: str
-    plan: str
-    region_name: str | None
-    goal: str
-    light: str
-    label: str
-    reason: str
-    latest_value: float | None
-    latest_period: str | None
-    expected_value: float | None
-    unit: str | None
+class TargetLine(TargetState):
+    key: str = Field(description="the same across plan versions (innodrive.supervision.raising.target_key)")
 
 
 class OverdueTask(BaseModel):
@@ -165,20 +153,12 @@ def build_bulletin(period: str, target_board, task_board, *, region_name: str | 
                    data_notes: list[str] | None = None) -> Bulletin:
     """The 通报 of ``period`` from the boards of its last day (``target_keys``: target id →
     the key that stays the same across plan versions)."""
-    from innodrive.plans.wording import goal_of
-
     start, end = period_bounds(period)
     totals = ordered(dict(target_board.totals))
     n = len(target_board.lines)
     lights = [LightLine(light=k, name=LIGHT_NAMES.get(k, k), count=v, share=v / n if n else 0.0)
               for k, v in totals.items()]
-    lines = []
-    for line in target_board.lines:
-        s = line.status
-        lines.append(TargetLine(key=target_keys[line.target_id], target_id=line.target_id, indicator=line.indicator,
-                                plan=line.plans[0].title, region_name=line.region_name, goal=goal_of(line),
-                                light=s.light, label=s.label, reason=s.reason, latest_value=s.latest_value,
-                                latest_period=s.latest_period, expected_value=s.expected_value, unit=s.unit))
+    lines = [target_state(line, TargetLine, key=target_keys[line.target_id]) for line in target_board.lines]
     units: dict[str, UnitOverdue] = {}
     for k in task_board.lines:
         u = unit_of(k.task)
