@@ -36,6 +36,11 @@ def fresh_database(home: Path) -> None:
         (home / f"innodrive.sqlite{suffix}").unlink(missing_ok=True)
 
 
+def _quarter(day: str) -> str:
+    """``2025-06-30`` → ``2025Q2``."""
+    return f"{day[:4]}Q{(int(day[5:7]) - 1) // 3 + 1}"
+
+
 def steps(examples: list[Path]) -> list[tuple[str, list[str]]]:
     """The demo as a list of (title, CLI arguments)."""
     decision = max(examples, key=lambda p: p.stat().st_size)  # the fullest example shows most
@@ -52,6 +57,11 @@ def steps(examples: list[Path]) -> list[tuple[str, list[str]]]:
         (f"目标状态看板（截至 {AS_OF}）/ target status board", ["status", "--as-of", AS_OF]),
         (f"逾期及 30 天内到期的任务（截至 {AS_OF}）/ overdue and soon-due tasks",
          ["tasks", "--overdue", "--as-of", AS_OF]),
+        (f"督查督办：按规则预览乐山市的督办单（截至 {AS_OF}）/ supervision notices the rules would raise",
+         ["duban", "run", "--region", "乐山市", "--as-of", AS_OF, "--today", AS_OF, "--dry-run"]),
+        ("督查通报征求意见稿（乐山市）/ the quarterly 督查通报 draft, Word and PDF with its XLSX appendix",
+         ["report", "tongbao", "--region", "乐山市", "--period", _quarter(AS_OF), "--format", "pdf",
+          "--out", str(demo_home())]),
         ("考核评价：COINr 示例指数与 1000 次不确定性分析 / assessment: COINr's ASEM example with uncertainty",
          ["assess", "preset:coinr_asem", str(ROOT / "src" / "innodrive" / "assessment" / "data" / "ASEM_iData.csv"),
           "--uncertainty", "1000", "--top", "10"]),

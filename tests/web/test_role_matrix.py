@@ -28,7 +28,9 @@ SAMPLE = {"summary_id": "999999", "username": "nobody", "target_id": "999999", "
           "sha256": "0" * 64,
           "result_id": "999999", "demand_id": "999999", "pairing_id": "999999", "kind": "result",
           "cycle_id": "999999", "framework_id": "999999", "appeal_id": "999999",
-          "unit": "nobody", "fmt": "pdf"}
+          "unit": "nobody", "fmt": "pdf",
+          "notice_id": "999999", "campaign_id": "999999", "item_id": "999999",
+          "rect_id": "999999", "sample_id": "999999", "snapshot_id": "999999", "period": "2024Q2"}
 
 
 def _path(template: str) -> str:

@@ -58,6 +58,23 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "kaohe.decide": (frozenset({O}), "处理考核申诉"),
     "kaohe.allocate": (frozenset({O}), "按考核结果测算资金分配"),
     "kaohe.report": (frozenset({O}), "生成考核结果通报"),
+    # 督查督办 and 专项督查 (innodrive.supervision): a 责任单位 sees and answers only the
+    # notices and 整改 items addressed to it, a 区县 those addressed to its government
+    "duban.read": (frozenset({O, U, C, E, N}), "查看督办单"),
+    "duban.raise": (frozenset({O}), "发起督办（人工或按规则）"),
+    "duban.answer": (frozenset({U, C}), "答复督办单、报送整改情况"),
+    "duban.decide": (frozenset({O}), "办结、退回、升级督办单，记录约谈"),
+    "inspection.read": (frozenset({O, U, C, E, N}), "查看专项督查与整改"),
+    "inspection.write": (frozenset({O}), "组织专项督查：选取任务、填写检查结论、交办和销号整改"),
+    "tongbao.issue": (frozenset({O}), "编制和印发督查通报"),
+    "tongbao.read": (frozenset({O, N}), "查看已印发的督查通报"),
+    # 第三方评估 (innodrive.evaluation): read-only over its scope, plus its own samples and verdicts
+    "evaluation.read": (frozenset({O, E}), "查看第三方评估的抽样与结论"),
+    "evaluation.sample": (frozenset({E}), "抽取第三方评估样本"),
+    "evaluation.verdict": (frozenset({E}), "填写第三方评估核查结论"),
+    # 人大 (innodrive.publication): the plan's state, read-only; what the office hands over, frozen
+    "npc.read": (frozenset({O, N}), "查看人大监督视图与报送的计划执行情况"),
+    "npc.publish": (frozenset({O}), "向人大常委会报送冻结的计划执行情况"),
 
     # --- province board, official index, 产业链 (innodrive.province, innodrive.chains) ---
     "province.read": (frozenset({A, O, U, C, E, N}), "查看全省市州、区县对比看板"),

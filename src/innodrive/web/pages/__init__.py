@@ -10,18 +10,21 @@ def routers() -> list:
         board,
         data,
         enterprises,
+        evaluation,
         kaohe,
         market,
+        npc,
         plans,
         projects,
         public,
         session,
+        supervision,
         talent,
         tasks,
     )
 
     return [
         m.router
-        for m in (session, public, admin, board, plans, tasks, data, audit, enterprises, talent, market, projects,
-                  kaohe)
+        for m in (session, public, admin, board, plans, tasks, supervision, evaluation, npc, data, audit,
+                  enterprises, talent, market, projects, kaohe)
     ]
