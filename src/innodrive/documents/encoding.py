@@ -37,6 +37,8 @@ _MIN_PLAUSIBILITY = 0.80
 
 @dataclass(frozen=True)
 class Decoded:
+    """Decoded text and the encoding it was read with."""
+
     text: str
     encoding: str  # the name reported to the user: utf-8, utf-8-sig, gb18030, big5, utf-16-le …
 

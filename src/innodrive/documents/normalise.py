@@ -351,6 +351,8 @@ def _common_prefix(a: str, b: str) -> int:
 
 @dataclass
 class Normalised:
+    """Clean paragraphs and what normalisation found on the way."""
+
     paragraphs: list[MText]
     script: str
     furniture_lines: int = 0

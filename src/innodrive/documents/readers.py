@@ -25,6 +25,8 @@ from innodrive.errors import UnreadableDocument
 
 @dataclass
 class RawText:
+    """The decoded text of a file before normalisation."""
+
     original: str
     text: MText
     format: str

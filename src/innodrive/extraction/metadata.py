@@ -49,6 +49,8 @@ _ANNUAL_OPEN = regex_cache.compile(r"^(?P<y>20\d\d)年(?:是|全市|全省|全�
 
 @dataclass
 class Meta:
+    """What :func:`read_meta` found about a document (None where the text does not say)."""
+
     title: str | None
     title_span: tuple[int, int] | None
     issuer: str | None
@@ -115,6 +117,9 @@ class _Place(NamedTuple):
     parent: str | None
 
 
+_PLACES_FILES = ("regions.csv", "region_changes.csv", "nationalities.txt")
+
+
 @cache
 def _places() -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:
     """(places by code, province/prefecture code by full and short name, unique county
@@ -122,13 +127,83 @@ def _places() -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:
 
     Read here with the C csv reader and only the columns extraction needs: building the
     full :func:`innodrive.regions.all_regions` index costs more start-up time than
-    extracting a small document."""
-    import csv
+    extracting a small document. The tables are kept between runs (:func:`_stored_places`)."""
     from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    stamp = _places_stamp(data)
+    stored = _stored_places(data, stamp)
+    if stored is not None:
+        return stored
+    built = _read_places(data)
+    _store_places(data, stamp, built)
+    return built
+
+
+def _places_stamp(data) -> tuple:
+    try:
+        stats = [(name, (data / name).stat()) for name in _PLACES_FILES]
+    except OSError:
+        return ()
+    return tuple((name, st.st_size, st.st_mtime_ns) for name, st in stats)
+
+
+def _places_file(data):
+    import sys
+
+    return data.parent / "__pycache__" / f"places.{sys.implementation.cache_tag}.marshal"
+
+
+def _stored_places(data, stamp: tuple):
+    """The tables as written by an earlier run for the same data files, else None.
+
+    Importing :mod:`innodrive.regions` and reading 3,000 rows takes longer than extracting
+    a 10 KB document; like compiled bytecode, the result is kept in ``__pycache__``
+    (plain data written with :mod:`marshal`, checked against the files' size and time)."""
+    import marshal
+
+    if not stamp:
+        return None
+    try:
+        saved = marshal.loads(_places_file(data).read_bytes())
+        if not isinstance(saved, dict) or saved.get("stamp") != stamp:
+            return None
+        places = {code: _Place(*row) for code, row in saved["places"].items()}
+        return places, dict(saved["names"]), dict(saved["counties"])
+    except (OSError, ValueError, EOFError, TypeError, KeyError):
+        return None
+
+
+def _store_places(data, stamp: tuple, built) -> None:
+    """Write the tables for the next run (atomically; skipped where the folder is read-only)."""
+    import contextlib
+    import marshal
+    import os
+    import tempfile
+
+    if not stamp:
+        return
+    target = _places_file(data)
+    tmp = None
+    try:
+        target.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".places.", dir=target.parent)
+        with os.fdopen(fd, "wb") as f:
+            f.write(marshal.dumps({"stamp": stamp, "places": {c: tuple(p) for c, p in built[0].items()},
+                                   "names": built[1], "counties": built[2]}))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except (OSError, ValueError):
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _read_places(data) -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:
+    import csv
 
     from innodrive.regions import shorten
 
-    data = Path(__file__).resolve().parents[1] / "data"
     with open(data / "region_changes.csv", encoding="utf-8", newline="") as f:
         rows = csv.reader(f)
         head = next(rows)

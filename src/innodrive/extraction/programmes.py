@@ -41,6 +41,8 @@ _MAX_PROGRAMMES = 200
 
 @dataclass
 class FoundProgramme:
+    """A programme before it becomes a record (clean offsets)."""
+
     name: str
     parts: list[str]
     start: int

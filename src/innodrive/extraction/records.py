@@ -23,12 +23,16 @@ DOCUMENT_FIELDS: tuple[str, ...] = ("title", "issuer", "region", "genre", "issue
 
 @dataclass
 class EvidenceRecord:
+    """The words a fact came from and their span in the original text."""
+
     text: str
     span: tuple[int, int]
 
 
 @dataclass
 class TargetRecord:
+    """One target of a plan (the plain-record form of :class:`~innodrive.extraction.models.Target`)."""
+
     indicator: str
     kind: str
     value: float | int | None
@@ -49,6 +53,8 @@ class TargetRecord:
 
 @dataclass
 class OutlineRecord:
+    """One heading of the document's outline, with its owners and deadline."""
+
     level: int
     label: str
     title: str
@@ -64,6 +70,8 @@ class OutlineRecord:
 
 @dataclass
 class ProgrammeRecord:
+    """A named programme (城市创新“5553”行动计划, “五大工程”) and the parts the document spells out."""
+
     name: str
     parts: list[str]
     evidence: EvidenceRecord
@@ -71,6 +79,8 @@ class ProgrammeRecord:
 
 @dataclass
 class DocumentRecord:
+    """What the document is: title, issuer, region, genre, date and horizon."""
+
     title: str | None = None
     issuer: str | None = None
     region: str | None = None
@@ -82,6 +92,8 @@ class DocumentRecord:
 
 @dataclass
 class SourceRecord:
+    """The file a plan was read from."""
+
     file: str
     sha256: str
     encoding: str
@@ -91,6 +103,8 @@ class SourceRecord:
 
 @dataclass
 class PlanRecord:
+    """Everything extracted from one document, as plain records."""
+
     source: SourceRecord
     document: DocumentRecord
     outline: list[OutlineRecord] = field(default_factory=list)

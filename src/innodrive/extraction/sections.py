@@ -55,6 +55,8 @@ _PSEUDO_HEADING = regex_cache.compile(
 
 @dataclass(frozen=True)
 class Role:
+    """What a section does in the document (sets goals, reviews results …) and for which year."""
+
     role: str               # review / background / goals / tasks / safeguards
     year: int | None        # the year the section's targets are for
     reason: str             # the words that decided it (for ``extract -v``)

@@ -26,6 +26,8 @@ _CMP = {">": ">", "＞": ">", "大于": ">", "超过": ">", "≥": ">=", "不低
 
 @dataclass
 class TableTarget:
+    """A target read from a row of an indicator table (clean offsets)."""
+
     indicator: str
     kind: str
     value: float | int
@@ -43,6 +45,8 @@ class TableTarget:
 
 @dataclass
 class _Columns:
+    """Which column of an indicator table holds what."""
+
     name: int
     unit: int | None
     baseline: int | None

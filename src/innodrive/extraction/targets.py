@@ -44,6 +44,8 @@ from innodrive.extraction.timeframe import baseline_year, deadlines, relative_de
 
 @dataclass
 class DocContext:
+    """What the target rules need to know about the whole document."""
+
     doc_year: int | None        # the year the document was issued (or its plan period starts)
     horizon: int | None         # the year the plan runs to
     plan_start: int | None      # first year of a five-year plan period
@@ -1060,8 +1062,8 @@ def _milestones(scan: SentenceScan, out_add) -> None:
             out_add(item, "milestone", None, None, None, m.start(), clause_start, m.end(), note=item_note, trim=False)
         scan.take(*m.span())
     for a, b, c in _clauses(text):
-        if len(c) > 80 or scan.taken(a, b):
-            continue
+        if len(c) > 80 or not c.endswith(_MILESTONE_LAST_ENDS) or scan.taken(a, b):
+            continue  # (the pattern ends with 建成|消除 before ``$``: the test is exact)
         m = _MILESTONE_VERB_LAST.search(c)
         if not m:
             continue
@@ -1071,6 +1073,9 @@ def _milestones(scan: SentenceScan, out_add) -> None:
         note = (m.group("adv") or "") + m.group("verb")
         out_add(obj, "milestone", None, None, None, a, a, b, note=note)
         scan.take(a, b)
+
+
+_MILESTONE_LAST_ENDS = ("建成", "消除", "建成\n", "消除\n")
 
 
 def _clauses(text: str):

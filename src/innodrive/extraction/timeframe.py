@@ -29,6 +29,8 @@ def five_year_plan(ordinal_cn: str) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Deadline:
+    """A deadline phrase found in a text, with the year it sets."""
+
     year: int
     start: int  # position in the text searched
     end: int
@@ -52,15 +54,21 @@ _BASELINE_RE = regex_cache.compile(
 )
 
 
+_YEAR_CORE = regex_cache.compile(r"20\d\d年")
+_PLAN_CORE = regex_cache.compile(r"十[一二三四五六七]五")
+
+
 def deadlines(text: str) -> list[Deadline]:
     """Deadline phrases in a sentence, in order of appearance."""
     found: list[Deadline] = []
     if "年" not in text and "五" not in text:
         return found
-    for m in _YEAR_DEADLINE_RE.finditer(text):
+    # every alternative holds "20dd年" or "十X五": those searches start from a literal and
+    # skip most sentences without running the long alternations at every position
+    for m in (_YEAR_DEADLINE_RE.finditer(text) if _YEAR_CORE.search(text) else ()):
         y = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4") or m.group("y5")
         found.append(Deadline(int(y), m.start(), m.end(), m.group(0)))
-    for m in _PLAN_DEADLINE_RE.finditer(text):
+    for m in (_PLAN_DEADLINE_RE.finditer(text) if _PLAN_CORE.search(text) else ()):
         start, end = five_year_plan(m.group("ord"))
         # "十三五"末 is a baseline, not a deadline; it is read by baseline_year()
         if m.group(0).endswith(("末", "期末")) and _is_baseline_context(text, m.start()):
