@@ -88,6 +88,8 @@ class MText:
 
     def strip(self) -> MText:
         text = self.text
+        if not (text[:1].isspace() or text[-1:].isspace()):
+            return self  # nothing to strip (most lines): no copies of the text
         a = len(text) - len(text.lstrip())
         b = len(text.rstrip())
         if a == 0 and b == len(text):

@@ -65,8 +65,13 @@ QUANTITY_RE = regex_cache.compile(
 # numeral when the pattern starts with one, but tries every position when it starts with an
 # optional group of forty words. :func:`find_quantities` finds "number + unit (+ post)" and
 # then looks back a few characters for the comparator or change verb before it.
+# The number's first character is matched on its own so that the pattern starts with one
+# character class (the engine then skips to digits and numerals); the rest of each
+# alternative follows, as in ARABIC and CHINESE:
+_BODY_NUM = (rf"[\d{_CN_START}](?:(?<=\d)\d{{0,11}}(?:,\d{{3}}){{0,4}}(?:\.\d{{1,6}})?"
+             rf"|(?<=[{_CN_START}])[{CN_NUM_CHARS}]*(?:点[{CN_DIGITS}]+)?)")
 _BODY_RE = regex_cache.compile(
-    rf"(?P<num>{ARABIC.replace(_NOT_INSIDE_NUMBER, '', 1)}|{CHINESE})"
+    rf"(?P<num>{_BODY_NUM})"
     r"(?P<approx>多|余)?"
     rf"(?P<mag>{MAGNITUDE})?"
     rf"(?P<unit>{UNIT_ALTERNATION})"

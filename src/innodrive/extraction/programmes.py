@@ -23,7 +23,7 @@ _CODE_RE = regex_cache.compile(rf"[“\"](?P<code>{_CODE})[”\"](?:的)?(?P<nou
 _PRE_RE = regex_cache.compile(r"[^\W\d_a-zA-Z]{0,8}$")
 # no look-behind at the start (it would make the engine try every position); the
 # character before the code is checked in the loop instead
-_BARE_CODE_RE = regex_cache.compile(r"(?P<code>\d{3,6})(?P<noun>行动计划|工作思路|工程|战略)")
+_BARE_CODE_RE = regex_cache.compile(r"(?P<code>\d\d{2,5})(?P<noun>行动计划|工作思路|工程|战略)")
 _COUNTED_RE = regex_cache.compile(r"“(?P<n>[一二两三四五六七八九十])(?P<cls>个|项|大|条|张|批|种)(?P<noun>[^\W\d_a-zA-Z]{1,8})”")
 _COMPOSITE_RE = regex_cache.compile(r"“(?P<name>(?:[一二两三四五六七八九十][^\W\d_a-zA-Z]{1,3}){2,5})”")
 _PLUS_RE = regex_cache.compile(r"“(?P<name>[^\W\d_a-zA-Z]{2,8}(?:\+[^\W\d_a-zA-Z]{2,8}){2,6})”(?P<after>[^\W\d_a-zA-Z]{0,10})")

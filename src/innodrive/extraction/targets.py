@@ -85,14 +85,17 @@ class Found:
 _TARGET_VERBS = regex_cache.compile(r"^(?:新增|新建|新认定|重新认定|新创建|创建|培育|引进|引育|建成|打造|获批|入库|备案|"
                            r"实现|完成|争取|达到|新培育|新引进|新落地|认定|建设|设立|组建|布局建设)")
 _TARGET_VERB_BEFORE = regex_cache.compile(r"(?:新增|新建|新认定|培育|引进|建成|打造|获批|认定|入库|创建)$")
-_PAST = regex_cache.compile(r"同比|比上年|较上年|比去年|较去年|已经|已达|已有|已建成|已获批|截至|截止|累计认定|累计培育|累计完成|"
-                   r"共认定|共有|现有|新认定了|增长了|提高了|完成了|实现了|达到了|位居全省|排名全省|"
-                   r"过去[一二三四五]年|[一二三四五]年来|以来|十[一二三]五(?:时期|期间)|(?:从|由)\d+(?:\.\d+)?(?:[^\W\d_a-zA-Z]|%){0,3}"
-                   r"(?:增加|增长|提高|提升|上升|扩大)到")
+# (every alternative starts with a literal, so that the engine skips to candidate characters)
+_PAST_REPORTS = "同比|比上年|较上年|比去年|较去年|"
+_PAST_TOTALS = "累计认定|累计培育|累计完成|"
+_PAST_WORDS = (_PAST_REPORTS + "已经|已达|已有|已建成|已获批|截至|截止|" + _PAST_TOTALS
+               + "共认定|共有|现有|新认定了|增长了|提高了|完成了|实现了|达到了|位居全省|排名全省|"
+               + r"过去[一二三四五]年|一年来|二年来|三年来|四年来|五年来|以来|十[一二三]五(?:时期|期间)")
+_PAST_FROM = "|".join(w + r"\d+(?:\.\d+)?(?:[^\W\d_a-zA-Z]|%){0,3}(?:增加|增长|提高|提升|上升|扩大)到" for w in "从由")
+_PAST = regex_cache.compile(_PAST_WORDS + "|" + _PAST_FROM)
 # in a goals paragraph 同比增长6% is the target's own wording, not a report of last year
 # (and 从A提高到B sets B, with A its baseline)
-_PAST_IN_GOALS = regex_cache.compile(_PAST.pattern.replace("同比|比上年|较上年|比去年|较去年|", "").replace(
-    "累计认定|累计培育|累计完成|", "").split("|(?:从|由)")[0])
+_PAST_IN_GOALS = regex_cache.compile(_PAST_WORDS.replace(_PAST_REPORTS, "").replace(_PAST_TOTALS, ""))
 _FIRM = regex_cache.compile(r"力争|确保")
 # counted work items (4项重点任务, 20条措施) and references (聚焦…, 围绕…) are not goals
 _WORK_ITEMS = regex_cache.compile(r"^(?:重点)?(?:任务|工作|举措|措施|方面|领域|环节|原则|要求|意见|政策|文件|会议|讲话|精神|民生实事|实事|类)"
@@ -246,7 +249,8 @@ _MILESTONE_VERB_FIRST = regex_cache.compile(
 _MILESTONE_VERB_LAST = regex_cache.compile(
     r"(?P<obj>[^,;。]{2,40}?)(?P<adv>全面|基本|初步|率先)?(?P<verb>建成|消除)$"
 )
-_GOAL_WORDS = regex_cache.compile(r"(主要|奋斗|发展|总体|工作|预期|以下|年度)目标|目标任务|主要指标")
+_GOAL_WORDS = regex_cache.compile(  # (主要|奋斗|…)目标|目标任务|主要指标, written out to start with literals
+    "|".join(w + "目标" for w in ("主要", "奋斗", "发展", "总体", "工作", "预期", "以下", "年度")) + "|目标任务|主要指标")
 
 _NUMBER_IN = regex_cache.compile(r"\d")
 
@@ -264,7 +268,7 @@ _PAIRED_LIST = regex_cache.compile(r"、|和|及")
 _ACHIEVE = regex_cache.compile(r"(?:力争|确保)?实现")
 _EACH_END = regex_cache.compile(r"(?:均|都)(?:将|要)?$")
 _RATIO_VERB = regex_cache.compile(r"(?:达到|保持在|稳定在|提高到|不低于|为)$")
-_YEAR_IN = regex_cache.compile(r"(?<!\d)(20\d\d)年")
+_YEAR_IN = regex_cache.compile(r"(2(?<!\d2)0\d\d)年")  # = (?<!\d)(20\d\d)年, starting from a literal
 _DECLINE_END = regex_cache.compile(r"(下降|降低|减少|压减)$")
 _QUOTED_NAME = regex_cache.compile(r"“[^”]*”|《[^》]*》")
 _FIRM_SCOPE_LEAD = regex_cache.compile(r"^(?:力争|确保|努力|争取)?(?:全年|年内)?(?:全市|全省|全区|全县)?")
@@ -436,7 +440,11 @@ def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | Non
 # What any rule needs to find in a sentence before it is worth running the rules at all:
 # a digit, a counted Chinese numeral, a multiple, or (in a sentence that sets goals) the
 # words of relative, trend and milestone targets.
-_MAY_HAVE_NUMBERS = regex_cache.compile(r"[0-9]|倍|翻[一两三]?番|[一二两三四五六七八九十](?:个|家|项|户|件|名|所|座|条|倍)|千亿|百亿|百分之")
+# (written so that every alternative starts with a literal: the engine then skips to
+# candidate characters instead of trying every alternative at every position)
+_MAY_HAVE_NUMBERS = regex_cache.compile(
+    "|".join("0123456789") + r"|倍|翻[一两三]?番|"
+    + "|".join(f"{c}(?:个|家|项|户|件|名|所|座|条|倍)" for c in "一二两三四五六七八九十") + "|千亿|百亿|百分之")
 _MAY_HAVE_WORDS = regex_cache.compile(r"高于|超过|达到|不低于|低于|赶上|接近|领先|走在|位居|保持|位于|上升|提高|提升|增长|增加|下降|降低|"
                              r"减少|扩大|建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
 
@@ -764,7 +772,7 @@ _RANK_RE = regex_cache.compile(
     r"(?P<scope>全国|全省|全球|全市|全区|世界|中部地区|西部地区|东部地区|中部|西部|东部|同类城市)?"
     r"(?:(?P<kind>前|第)(?P<n>\d{1,3})(?P<unit>位|名)?|“保(?P<keep>\d{1,3})争(?P<aim>\d{1,3})”)"
     r"(?![\d.%])")
-_RANK_HINT = regex_cache.compile(r"前\d|第\d|“保\d|[∶:]\s*1|指数|得分|评分|分值")
+_RANK_HINT = regex_cache.compile(r"前\d|第\d|“保\d|∶\s*1|:\s*1|指数|得分|评分|分值")  # literal starts (see _MAY_HAVE_NUMBERS)
 _RANK_WORDS = regex_cache.compile(r"(?:排名|位次|排位|名次)$")
 _RATIO_RE = regex_cache.compile(r"(?<![\d.])(?P<num>\d{1,4}(?:\.\d{1,3})?)\s*[∶:]\s*1(?![\d.])")
 _INDEX_RE = regex_cache.compile(
