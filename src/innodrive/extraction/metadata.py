@@ -334,8 +334,16 @@ def _body_counts(clean: str, named: Counter[str]) -> Counter[str]:
     cached = _BODY_CACHE.get(key)
     if cached is not None and cached[0] is clean:
         return cached[1]  # read_meta asks twice (before and after the issuer is known)
-    counts = _place_counts(clean[:20000], only)
-    _BODY_CACHE.clear()
+    every = _BODY_CACHE.get((len(clean), hash(clean[:200]), None))
+    if only is not None and every is not None and every[0] is clean:
+        # the mentions of every place were counted for the first guess: a name's count does
+        # not depend on which regions are asked for, so those of the related ones are kept
+        counts = Counter({code: n for code, n in every[1].items() if code in only})
+    else:
+        counts = _place_counts(clean[:20000], only)
+    if cached is None or cached[0] is not clean:
+        for k in [k for k, v in _BODY_CACHE.items() if v[0] is not clean]:
+            del _BODY_CACHE[k]  # keep only this text's counts
     _BODY_CACHE[key] = (clean, counts)
     return counts
 

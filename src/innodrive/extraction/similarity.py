@@ -8,15 +8,23 @@ which tolerates the extra words one writer keeps and another drops
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 
 def bigrams(text: str) -> set[str]:
-    t = "".join(ch for ch in text if not ch.isspace())
-    return {t[i:i + 2] for i in range(len(t) - 1)}
+    return set(_bigrams(text))
+
+
+@lru_cache(maxsize=8192)
+def _bigrams(text: str) -> frozenset[str]:
+    # (merging repeats compares each phrase with many others: computed once per phrase)
+    t = "".join(text.split())  # every whitespace character removed
+    return frozenset(t[i:i + 2] for i in range(len(t) - 1))
 
 
 def bigram_overlap(a: str, b: str) -> float:
     """Shared bigrams as a share of the shorter phrase's bigrams (0–1)."""
-    ba, bb = bigrams(a), bigrams(b)
+    ba, bb = _bigrams(a), _bigrams(b)
     if not ba or not bb:
         return 1.0 if a.strip() == b.strip() and a.strip() else 0.0
     shorter = ba if len(ba) <= len(bb) else bb
