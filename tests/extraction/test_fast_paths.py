@@ -69,9 +69,14 @@ def test_rewritten_patterns_match_their_plain_forms(sentences, texts):
         rf"(?P<num>{numbers.ARABIC.replace(numbers._NOT_INSIDE_NUMBER, '', 1)}|{numbers.CHINESE})(?P<approx>多|余)?"
         rf"(?P<mag>{numbers.MAGNITUDE})?(?P<unit>{numbers.UNIT_ALTERNATION})(?P<post>{numbers._POST})?")
     bare = re.compile(r"(?P<code>\d{3,6})(?P<noun>行动计划|工作思路|工程|战略)")
-    for t in [*texts, *sentences]:
+    scale_list = re.compile(r"(?P<count>(?<![\d.])\d{1,3}|[一二两三四五六七八九十])(?:个|户|家|条)"
+                            r"(?P<scale>万亿|千亿|百亿|十亿|\d{1,6}(?:\.\d{1,4})?亿)(?:元)?(?:级)?"
+                            r"(?P<noun>产业集群|产业链|产业|企业|园区|集群|项目)")
+    extra = ["光电信息、先进材料3个千亿产业集群", "打造12个百亿级产业链", "1.5个千亿产业", "1234个千亿企业", "三个百亿园区"]
+    for t in [*texts, *sentences, *extra]:
         assert _spans(numbers._BODY_RE, t) == _spans(body, t)
         assert _spans(programmes._BARE_CODE_RE, t) == _spans(bare, t)
+        assert _spans(targets._SCALE_LIST_RE, t) == _spans(scale_list, t)
 
 
 def test_deadline_prefilters_skip_only_sentences_without_deadlines(sentences):

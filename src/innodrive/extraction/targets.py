@@ -221,7 +221,8 @@ _MULTIPLE_RE = regex_cache.compile(
     r"(?!计划|行动|工程|工作|战略|目标|效应|作用|效果|式|型)"
 )
 _SCALE_LIST_RE = regex_cache.compile(
-    r"(?P<count>(?<![\d.])\d{1,3}|[一二两三四五六七八九十])(?:个|户|家|条)"
+    # = (?<![\d.])\d{1,3}|[一二…十], written to start with one character class (see _MAY_HAVE_NUMBERS)
+    r"(?P<count>[\d一二两三四五六七八九十](?:(?<=\d)(?<![\d.]\d)\d{0,2}|(?<=[一二两三四五六七八九十])))(?:个|户|家|条)"
     r"(?P<scale>万亿|千亿|百亿|十亿|\d{1,6}(?:\.\d{1,4})?亿)(?:元)?(?:级)?"
     r"(?P<noun>产业集群|产业链|产业|企业|园区|集群|项目)"
 )
@@ -533,7 +534,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             add(f"{m.group('scale')}{noun}", "number", tidy_number(count), _count_unit(m.group(0)), "=",
                 m.start(), clause_start, m.end())
         scan.take(clause_start, m.end())
-    for m in (_SCALE_ONE_RE.finditer(text) if "亿" in text else ()):
+    # (the pattern ends with 产业集群|产业链|集群: without those words it cannot match)
+    for m in (_SCALE_ONE_RE.finditer(text) if "亿" in text and ("集群" in text or "产业链" in text) else ()):
         if scan.fully_taken(m.start("scale"), m.end()) or scan.quoted(*m.span()):
             continue
         name = _AND_LIST3.split(m.group("name"))[-1]
