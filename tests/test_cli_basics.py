@@ -39,3 +39,28 @@ def test_readme_documents_every_setting_and_command():
     group = typer.main.get_group(app)
     for name in group.commands:
         assert f"innodrive {name}" in readme, f"README does not show `innodrive {name}`"
+
+
+def test_every_year_and_date_option_reads_what_data_import_reads(tmp_path, monkeypatch, capsys):
+    """Issue 8 §14: ``--year 2024年`` and ``--on 2024/6/30`` work wherever a year or date is
+    asked for, and a bad one is refused in Chinese (not Click's "not a valid integer")."""
+    import re
+    from pathlib import Path
+
+    from innodrive.cli import main
+
+    monkeypatch.setenv("INNODRIVE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("INNODRIVE_DATABASE_URL", raising=False)
+    cli = Path(__file__).parents[1] / "src" / "innodrive" / "cli"
+    int_years = [f"{f.name}: {m.group(0)}" for f in cli.glob("*.py")
+                 for m in re.finditer(r'int(?: \| None)? = typer\.Option\([^)]*help="[^"]*(?:年份|年度)[^"]*"[^)]*\)',
+                                      f.read_text(encoding="utf-8")) if "year_parser" not in m.group(0)]
+    assert int_years == []
+    assert main(["enterprises", "template", "--on", "2026年4月1日", "--out", str(tmp_path / "t.xlsx")]) == 0
+    assert (tmp_path / "t.xlsx").exists()
+    capsys.readouterr()
+    assert main(["enterprises", "template", "--on", "2026/13/1", "--out", str(tmp_path / "u.xlsx")]) == 2
+    assert "--on“2026/13/1”无法识别" in capsys.readouterr().err.replace("\n", "")
+    assert main(["market", "contracts", "list", "--year", "2024年度"]) != 2 or "年份" not in capsys.readouterr().err
+    assert main(["market", "contracts", "list", "--year", "今年"]) == 2
+    assert "--year 年份“今年”无法识别" in capsys.readouterr().err
