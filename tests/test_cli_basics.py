@@ -64,3 +64,23 @@ def test_every_year_and_date_option_reads_what_data_import_reads(tmp_path, monke
     assert main(["market", "contracts", "list", "--year", "2024年度"]) != 2 or "年份" not in capsys.readouterr().err
     assert main(["market", "contracts", "list", "--year", "今年"]) == 2
     assert "--year 年份“今年”无法识别" in capsys.readouterr().err
+
+
+def test_help_points_only_to_what_a_clone_has():
+    """Issue 8 §17: ``--json`` help once sent users to a research file outside the repository
+    (../shared/…). Every help text and message in the package names only shipped files and
+    the README."""
+    import re
+    from pathlib import Path
+
+    src = Path(__file__).parents[1] / "src" / "innodrive"
+    outside = [f"{f.relative_to(src)}:{n}" for f in src.rglob("*.py")
+               for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), start=1)
+               if re.search(r"\.\./shared|/work/|shared/research", line)]
+    assert outside == []
+    from typer.testing import CliRunner
+
+    from innodrive.cli.app import app
+
+    text = CliRunner().invoke(app, ["extract", "--help"], env={"COLUMNS": "300"}).output
+    assert "--json" in text and "README" in text and "shared" not in text
