@@ -215,5 +215,8 @@ def test_panel_imputation_and_base_year_attribution(tmp_path):
     out = tmp_path / "r.xlsx"
     write_result(res, out)
     assert "变化归因2022-2023" in openpyxl.load_workbook(out).sheetnames
-    r = run_cli("assess", str(fw_file), str(data), "--year", "2023", "--base-year", "2022")
+    # years as people write them (issue 8 §14): the same as 2023 / 2022
+    r = run_cli("assess", str(fw_file), str(data), "--year", "2023年", "--base-year", "2022年度")
     assert r.returncode == 0 and "较2022年变化" in r.stdout, r.stderr
+    r = run_cli("assess", str(fw_file), str(data), "--year", "二〇二三")
+    assert r.returncode == 2 and "--year 年份“二〇二三”无法识别" in r.stderr and "Traceback" not in r.stderr

@@ -126,3 +126,35 @@ def test_ctrl_c_during_an_import_says_nothing_was_imported(tmp_path):
     with store.read() as s:
         assert s.scalars(select(ObservationRow)).first() is None
     store.close()
+
+
+def test_ctrl_c_after_the_commit_says_how_many_rows_were_imported(tmp_path, monkeypatch, capsys):
+    """Issue 8 §16: a Ctrl-C that lands after the commit (while the progress bar closes) must
+    say the import is complete with its row count — not print a traceback, nor claim nothing
+    was imported — and closing the connection afterwards stays quiet."""
+    import rich.progress
+
+    from innodrive.cli import main
+
+    monkeypatch.setenv("INNODRIVE_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("INNODRIVE_DATABASE_URL", raising=False)
+    assert main(["init", "--no-data"]) == 0
+    data = tmp_path / "data.csv"
+    synthetic_csv(data, rows=20)
+    real_exit = rich.progress.Progress.__exit__
+
+    def interrupted_exit(self, *exc):
+        real_exit(self, *exc)
+        if exc[0] is None:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(rich.progress.Progress, "__exit__", interrupted_exit)
+    capsys.readouterr()
+    assert main(["data", "import", str(data)]) == 130
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "未导入任何数据" not in err
+    assert "已中断：导入已完成，已导入 20 行" in err
+    store = open_store("sqlite:///" + str(tmp_path / "home" / "innodrive.sqlite"))
+    with store.read() as s:
+        assert s.scalars(select(ImportBatchRow)).first() is not None
+    store.close()

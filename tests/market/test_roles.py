@@ -132,3 +132,30 @@ def _row(r, i):
     from tests.market.market_helpers import result_row
 
     return result_row(r, i)
+
+
+def test_an_update_by_number_cannot_take_over_another_regions_record(loaded):
+    """A 区县 may write only inside its region: also when a row names an existing record by
+    its 编号 (it must not move 成都's result into 乐山 by rewriting its 所在地区), and a
+    confidential demand it cannot see is absent for it, not updatable."""
+    from innodrive.errors import ValidationFailed
+
+    s = labelled()
+    leshan = actor(Role.COUNTY, LESHAN)
+    before = market.get_result(loaded, OFFICE, 1)
+    assert before.region_code != LESHAN and not before.region_code.startswith("5111")
+    row = _row(s.results[0], 1) | {"成果编号": 1, "所在地区": "乐山市", "成果名称": "改名后的成果"}
+    with pytest.raises(ValidationFailed) as exc:
+        market.import_results(loaded, leshan, filled("result", [row]), file="改.xlsx")
+    assert exc.value.problems[0].row == 2 and "成果 #1 属于其他地区" in exc.value.problems[0].message
+    after = market.get_result(loaded, OFFICE, 1)
+    assert (after.title, after.region_code) == (before.title, before.region_code)
+
+    secret = demand_row(s.demands[4], 5) | {"是否保密": "是", "需求编号": 3, "需求名称": "改写的需求"}
+    with pytest.raises(ValidationFailed) as exc:
+        market.import_demands(loaded, leshan, filled("demand", [secret]), file="改需求.xlsx")
+    assert "需求编号 3 不存在" in exc.value.problems[0].message and "保密" not in str(exc.value)
+    assert market.get_demand(loaded, OFFICE, 3).title != "改写的需求"
+    # the office, over every region, updates the same rows
+    assert market.import_results(loaded, OFFICE, filled("result", [row]), file="改.xlsx").updated == 1
+    assert market.import_demands(loaded, OFFICE, filled("demand", [secret]), file="改需求.xlsx").updated == 1

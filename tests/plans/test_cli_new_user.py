@@ -95,6 +95,18 @@ def test_a_single_problem_is_named_and_bad_settings_are_refused(cli, ready):
 def test_audit_is_in_chinese_filters_by_entity_and_verifies(cli, ready):
     r = cli("audit", "--entity", "计划")
     assert r.returncode == 0 and "新增计划" in r.stdout and "导入数据" not in r.stdout
+    # the changes are shown with Chinese labels and values, never as raw keys or JSON
+    tasks = cli("tasks", "--as-of", "2023-06-15").stdout
+    task_id = next(line.split("│")[1].strip() for line in tasks.splitlines() if "建设创新平台" in line)
+    assert cli("tasks", "assign", task_id, "--lead", "市科技局", "--co", "市财政局").returncode == 0
+    assert cli("report-progress", task_id, "--status", "推进中", "--percent", "40", "--note", "推进",
+               "--as-of", "2023-06-01", "--by", "王五").returncode == 0
+    log = cli("audit", "--entity", "任务").stdout
+    assert "牵头单位：市经信局 → 市科技局" in log and "配合单位：" in log
+    progress = cli("audit", "--limit", "3").stdout
+    assert "完成百分比" in progress and "推进中" in progress
+    for raw in ("lead_units", "co_units", "percent", "in_progress", '{"', "': "):
+        assert raw not in log + progress, raw
     assert cli("audit", "--limit", "0").returncode == 2
     assert "哈希链完整" in cli("audit", "verify").stdout
     import sqlite3

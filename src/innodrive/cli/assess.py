@@ -12,19 +12,20 @@ from pathlib import Path
 import typer
 
 from innodrive.cli.app import app
+from innodrive.cli.output import year_parser
 
 
 @app.command("assess")
 def assess_command(
     framework: str = typer.Argument(..., help="考核框架 YAML 文件，或预置框架 preset:名称（如 preset:casted_index）"),
     data: Path = typer.Argument(..., help="数据文件（.csv 或 .xlsx；长表：地区,指标,年份,值；宽表：每个地区一行、每个指标一列）"),
-    year: int | None = typer.Option(None, "--year", "-y", help="评价年份（数据含多个年份时；默认最新年份）"),
+    year: int | None = typer.Option(None, "--year", "-y", parser=year_parser("--year"), help="评价年份（数据含多个年份时；默认最新年份）"),
     uncertainty: int = typer.Option(0, "--uncertainty", "-u", min=0, max=200000,
                                     help="不确定性分析的 Sobol 抽样次数（0 = 不做）"),
     sensitivity: int = typer.Option(0, "--sensitivity", "-s", min=0, max=100000,
                                     help="敏感性分析的基础样本数 N（共运行 N×(因素数+2) 次；0 = 不做）"),
     seed: int = typer.Option(0, "--seed", help="不确定性分析的随机种子（结果可复现）"),
-    base_year: int | None = typer.Option(None, "--base-year", help="基期年份：把指数的年度变化分解到各指标（固定基期标准化）"),
+    base_year: int | None = typer.Option(None, "--base-year", parser=year_parser("--base-year"), help="基期年份：把指数的年度变化分解到各指标（固定基期标准化）"),
     out: Path | None = typer.Option(None, "--out", "-o", help="输出文件 .xlsx（分表：各级得分、优势劣势、日志…）或 .csv"),
     top: int = typer.Option(50, "--top", min=1, help="终端表格最多显示的行数"),
 ) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 
 from innodrive.cli.app import app
-from innodrive.cli.output import err, escape, out, warn
+from innodrive.cli.output import err, escape, out, warn, year_parser
 from innodrive.errors import InputError
 
 ent_app = typer.Typer(help="企业梯度培育：登记表模板、资格筛选（科小、高企、专精特新、瞪羚）与培育漏斗。",
@@ -25,12 +25,12 @@ PROGRAMME_HELP = "只评价这些项目（可重复）：tech_sme 科技型中�
 
 
 def _date(text: str | None, what: str = "--on") -> dt.date:
+    """Read like every date option (2024-06-30, 2024/6/30, 2024年6月30日, 2024年)."""
+    from innodrive.dates import parse_date
+
     if not text:
         return dt.date.today()
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"{what} 应为 YYYY-MM-DD 格式的日期，实际为“{text}”") from None
+    return parse_date(text, what=what)
 
 
 BY_HELP = "操作人（默认 INNODRIVE_USER 或系统登录名；已注册账号按其角色和辖区执行）"
@@ -183,7 +183,7 @@ def _explain_one(ex) -> None:
 @ent_app.command("funnel")
 def funnel_command(
     region: str | None = typer.Option(None, "--region", help="地区（名称或六位区划代码，如 宜宾市、凉山州、511100）；默认全部地区"),
-    year: int | None = typer.Option(None, "--year", help="统计年度（默认今年）"),
+    year: int | None = typer.Option(None, "--year", parser=year_parser("--year"), help="统计年度（默认今年）"),
     records: Path | None = typer.Option(None, "--records", help="先导入培育阶段记录（CSV/XLSX：统一社会信用代码、企业名称、所属地区、阶段、日期）"),
     registry_file: Path | None = typer.Option(None, "--registry", help="企业登记表：统计各项目“培育可及”的候选企业数"),
     on: str | None = typer.Option(None, "--on", help="候选企业评价日期（默认今天）"),

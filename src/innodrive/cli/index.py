@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from innodrive.cli.app import app
+from innodrive.cli.output import year_parser
 
 index_app = typer.Typer(help="科技创新水平指数：全省市州计算、缺失数据、距 60% 的差距与提升路径。", no_args_is_help=True)
 app.add_typer(index_app, name="index")
@@ -35,7 +36,7 @@ def _what_if(items: list[str]) -> dict[str, float]:
 def sichuan_command(
     framework: Path | None = typer.Option(None, "--framework", "-f",
                                           help="填好评价标准值和权重的框架文件（extends: sichuan_sti_index）"),
-    year: int = typer.Option(..., "--year", "-y", help="年份"),
+    year: int = typer.Option(..., "--year", "-y", parser=year_parser("--year"), help="年份"),
     region: str | None = typer.Option(None, "--region", "-r", help="查看一个市州的差距与提升路径，如 乐山市"),
     show_levers: bool = typer.Option(False, "--levers", help="列出提升路径（每个指标对指数的边际贡献）"),
     what_if: list[str] = typer.Option([], "--what-if", help="假设分析：指标=数值，可重复，如 rd_intensity=2.1"),

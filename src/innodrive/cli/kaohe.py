@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from innodrive.cli.app import app
-from innodrive.cli.output import err, escape, out, print_table, warn
+from innodrive.cli.output import err, escape, out, print_table, warn, year_parser
 from innodrive.errors import InputError
 
 kaohe_app = typer.Typer(help="年度考核：分类考核框架及年度调整、考核方案、考核数据、加扣分事项、计分与解释、申诉、定档、资金分配测算。",
@@ -110,7 +110,7 @@ def framework_add(
 def framework_list(
     region: str | None = typer.Option(None, "--region", help="地区（默认操作人辖区）"),
     unit_type: str | None = typer.Option(None, "--type", help="只看这一类单位"),
-    year: int | None = typer.Option(None, "--year", help="只看这一年度"),
+    year: int | None = typer.Option(None, "--year", parser=year_parser("--year"), help="只看这一年度"),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
     """列出考核框架的各个版本。
@@ -138,7 +138,7 @@ def framework_list(
 @framework_app.command("show")
 def framework_show(
     unit_type: str = typer.Argument(..., help="单位类型，如 县域"),
-    year: int = typer.Option(..., "--year", help="年度"),
+    year: int = typer.Option(..., "--year", parser=year_parser("--year"), help="年度"),
     revision: int | None = typer.Option(None, "--revision", help="第几版（默认最新）"),
     region: str | None = typer.Option(None, "--region", help="地区（默认操作人辖区）"),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
@@ -163,8 +163,8 @@ def framework_show(
 @framework_app.command("diff")
 def framework_diff(
     unit_type: str = typer.Argument(..., help="单位类型，如 县域"),
-    old: int = typer.Option(..., "--from", help="原年度"),
-    new: int = typer.Option(..., "--to", help="新年度"),
+    old: int = typer.Option(..., "--from", parser=year_parser("--from"), help="原年度"),
+    new: int = typer.Option(..., "--to", parser=year_parser("--to"), help="新年度"),
     region: str | None = typer.Option(None, "--region", help="地区（默认操作人辖区）"),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
@@ -244,7 +244,7 @@ def cycles_command(by: str | None = typer.Option(None, "--by", help=BY_HELP)) ->
 def import_command(
     file: Path = typer.Argument(..., help="考核数据表（单位、指标、类别[实际/目标]、数值、计量单位、来源、备注）"),
     cycle: int | None = typer.Argument(None, help=CYCLE_HELP),
-    year: int | None = typer.Option(None, "--year", help="年度（代替编号）"),
+    year: int | None = typer.Option(None, "--year", parser=year_parser("--year"), help="年度（代替编号）"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查并显示会导入什么，不保存"),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
@@ -270,7 +270,7 @@ def import_command(
 def items_command(
     file: Path | None = typer.Argument(None, help="加扣分事项表（单位、事项、事由、证据、日期、来源）；不给则列出已有事项"),
     cycle: int | None = typer.Option(None, "--cycle", help=CYCLE_HELP),
-    year: int | None = typer.Option(None, "--year", help="年度（代替编号）"),
+    year: int | None = typer.Option(None, "--year", parser=year_parser("--year"), help="年度（代替编号）"),
     dry_run: bool = typer.Option(False, "--dry-run", help="只检查，不保存"),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
@@ -308,7 +308,7 @@ def items_command(
 @kaohe_app.command("score")
 def score_command(
     cycle: int | None = typer.Argument(None, help=CYCLE_HELP),
-    year: int | None = typer.Option(None, "--year", help="年度（代替编号）"),
+    year: int | None = typer.Option(None, "--year", parser=year_parser("--year"), help="年度（代替编号）"),
     note: str | None = typer.Option(None, "--note", help="本次计分的说明"),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
@@ -358,7 +358,7 @@ def _print_results(view) -> None:
 @kaohe_app.command("results")
 def results_command(
     cycle: int | None = typer.Argument(None, help=CYCLE_HELP),
-    year: int | None = typer.Option(None, "--year", help="年度（代替编号）"),
+    year: int | None = typer.Option(None, "--year", parser=year_parser("--year"), help="年度（代替编号）"),
     run: int | None = typer.Option(None, "--run", help="第几次计分（默认最新）"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON（含每项得分的计算过程和来源）"),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
@@ -384,7 +384,7 @@ def results_command(
 def explain_command(
     unit: str = typer.Argument(..., help="单位名称，如 金口河区、市科技局"),
     cycle: int | None = typer.Option(None, "--cycle", help=CYCLE_HELP),
-    year: int | None = typer.Option(None, "--year", help="年度（代替编号）"),
+    year: int | None = typer.Option(None, "--year", parser=year_parser("--year"), help="年度（代替编号）"),
     run: int | None = typer.Option(None, "--run", help="第几次计分（默认最新）"),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
@@ -426,7 +426,7 @@ def explain_command(
 @kaohe_app.command("finalise")
 def finalise_command(
     cycle: int | None = typer.Argument(None, help=CYCLE_HELP),
-    year: int | None = typer.Option(None, "--year", help="年度（代替编号）"),
+    year: int | None = typer.Option(None, "--year", parser=year_parser("--year"), help="年度（代替编号）"),
     today: str | None = typer.Option(None, "--today", help="今天的日期（默认系统日期；申诉期结束后才能定档）"),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
@@ -447,7 +447,7 @@ def finalise_command(
 @kaohe_app.command("allocate")
 def allocate_command(
     cycle: int | None = typer.Argument(None, help=CYCLE_HELP),
-    year: int | None = typer.Option(None, "--year", help="年度（代替编号）"),
+    year: int | None = typer.Option(None, "--year", parser=year_parser("--year"), help="年度（代替编号）"),
     group: str | None = typer.Option(None, "--group", help="只算这个考核组"),
     pool: float | None = typer.Option(None, "--pool", help="模拟：资金总额"),
     floor: float | None = typer.Option(None, "--floor", help="模拟：分配基准线（分）"),
@@ -527,7 +527,7 @@ def appeal_file(
     completed_on: str | None = typer.Option(None, "--completed-on", help="请求认定的任务完成日期（任务申诉）"),
     evidence: list[Path] = typer.Option([], "--evidence", "-e", help="证明材料文件（可重复）"),
     cycle: int | None = typer.Option(None, "--cycle", help=CYCLE_HELP),
-    year: int | None = typer.Option(None, "--year", help="年度（代替编号）"),
+    year: int | None = typer.Option(None, "--year", parser=year_parser("--year"), help="年度（代替编号）"),
     today: str | None = typer.Option(None, "--today", help="申诉日期（默认今天）"),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
@@ -554,7 +554,7 @@ def appeal_file(
 @appeal_app.command("list")
 def appeal_list(
     cycle: int | None = typer.Argument(None, help=CYCLE_HELP),
-    year: int | None = typer.Option(None, "--year", help="年度（代替编号）"),
+    year: int | None = typer.Option(None, "--year", parser=year_parser("--year"), help="年度（代替编号）"),
     state: str | None = typer.Option(None, "--state", help="pending（待处理）、accepted（已采纳）或 rejected（未采纳）"),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from innodrive.cli.app import app
-from innodrive.cli.output import err, escape, out, warn
+from innodrive.cli.output import err, escape, out, warn, year_parser
 
 market_app = typer.Typer(help="技术市场：科技成果汇交、企业技术需求、供需匹配、对接跟踪与技术合同登记。",
                          no_args_is_help=True, rich_markup_mode="rich")
@@ -576,7 +576,7 @@ def contracts_correct(
 @contracts_app.command("list")
 def contracts_list(
     region: str | None = typer.Option(None, "--region", help="成果方或企业所在地区"),
-    year: int | None = typer.Option(None, "--year", help="登记年度"),
+    year: int | None = typer.Option(None, "--year", parser=year_parser("--year"), help="登记年度"),
     by: str | None = BY,
 ) -> None:
     """列出经本平台登记的技术合同及合计。

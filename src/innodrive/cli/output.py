@@ -38,3 +38,17 @@ def print_table(table) -> None:
 
     need = Measurement.get(out, out.options.update_width(10_000), table).maximum
     Console(file=out.file, width=max(out.width, need), highlight=False, soft_wrap=False).print(table)
+
+
+def year_parser(option: str):
+    """A Typer ``parser=`` for a year option, read the way ``data import`` reads years
+    (2024, 2024年, 2024年度), refused in Chinese naming the option instead of Click's English
+    "not a valid integer"."""
+
+    def parse(text: str) -> int:
+        from innodrive.dates import parse_year
+
+        return parse_year(text, what=f"{option} 年份")
+
+    parse.__name__ = "年份"  # shown as the option's metavar in --help
+    return parse

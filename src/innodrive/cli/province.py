@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from innodrive.cli.app import app
+from innodrive.cli.output import year_parser
 
 LEVEL_OPTIONS = {"市州": "prefecture", "市": "prefecture", "prefecture": "prefecture",
                  "区县": "county", "县": "county", "county": "county"}
@@ -54,7 +55,7 @@ def board_frame(board):
 @app.command("province")
 def province_command(
     indicator: str = typer.Option(..., "--indicator", "-i", help="指标目录中的代码或名称，如 rd_intensity 或 R&D经费投入强度"),
-    year: int = typer.Option(..., "--year", "-y", help="年份"),
+    year: int = typer.Option(..., "--year", "-y", parser=year_parser("--year"), help="年份"),
     level: str = typer.Option("市州", "--level", help="市州 或 区县"),
     as_of: str | None = typer.Option(None, "--as-of", help="判断“数据待发布”所用的日期（默认今天）"),
     out: Path | None = typer.Option(None, "--out", "-o", help="输出 .xlsx 或 .csv"),

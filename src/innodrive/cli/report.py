@@ -14,7 +14,7 @@ from pathlib import Path
 import typer
 
 from innodrive.cli.app import app
-from innodrive.cli.output import err, escape, out
+from innodrive.cli.output import err, escape, out, year_parser
 
 report_app = typer.Typer(help="文书：考核结果通报等正式文件（Word/PDF + XLSX 附件）及其可编辑模板。", no_args_is_help=True,
                          rich_markup_mode="rich")
@@ -76,7 +76,7 @@ def check_command(
 @report_app.command("kaohe")
 def kaohe_command(
     cycle: int | None = typer.Argument(None, help="年度考核编号（innodrive kaohe cycles 可查）；或用 --year"),
-    year: int | None = typer.Option(None, "--year", help="年度（代替编号）"),
+    year: int | None = typer.Option(None, "--year", parser=year_parser("--year"), help="年度（代替编号）"),
     fmt: list[str] = typer.Option(["docx", "pdf"], "--format", "-f", help="docx、pdf（可重复；默认两种都生成）"),
     out_dir: Path = typer.Option(Path("."), "--out", "-o", help="输出目录"),
     run: int | None = typer.Option(None, "--run", help="依据第几次计分（默认最新）"),

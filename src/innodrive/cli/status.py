@@ -40,22 +40,6 @@ def num(v: float | None) -> str:
     return f"{v:.4g}"
 
 
-def written_goal(t) -> str:
-    """The target as the document sets it: ≥192家（2025年）, 2020年的2倍（2025年）, 年均增长10%."""
-    year = f"（{t.year}年）" if t.year else ""
-    if t.value is None:
-        return escape(t.note or "") + year
-    v = f"{t.value:g}"
-    if t.kind == "multiple":
-        base = f"{t.baseline_year}年的" if t.baseline_year else "基期的"
-        return f"{base}{v}倍{year}"
-    if t.kind == "growth":
-        how = {"annual": "年均增长", "cumulative": "累计增长", "points": "提高"}.get(t.basis or "", "增长")
-        return f"{how}{v}{escape(t.unit or '')}{year}"
-    comparator = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜", "~": "约"}.get(t.comparator or "", "")
-    return f"{comparator}{v}{escape(t.unit or '')}{year}"
-
-
 OUT_HELP = "同时把看板写入文件：.xlsx 或 .csv（文本单元格防公式注入）"
 WIDE = 140  # narrower terminals (and pipes) get one block per line instead of a table that would cut text
 
@@ -66,12 +50,9 @@ def _as_of(as_of: str | None) -> dt.date:
 
 def goal_text(line) -> str:
     """The target as written, and its value in catalogue units when they differ."""
-    from types import SimpleNamespace
+    from innodrive.plans.wording import goal_of
 
-    t = SimpleNamespace(year=line.year, value=line.value, note=line.note, kind=line.kind,
-                        baseline_year=line.baseline_year, basis=line.basis, unit=line.unit,
-                        comparator=line.comparator)
-    goal = written_goal(t)
+    goal = goal_of(line)  # plain text: the table escapes markup once, files get it as written
     s = line.status
     if s.target_value is not None and line.kind != "number":
         goal += f"\n= {num(s.target_value)}{s.unit or ''}"

@@ -15,7 +15,7 @@ def written_goal(*, kind: str, value: float | int | None, unit: str | None, comp
         return (note or indicator or "") + when
     number = f"{value:g}"
     if kind == "multiple":
-        return f"{baseline_year or '基期'}年的{number}倍{when}"
+        return f"{f'{baseline_year}年' if baseline_year else '基期'}的{number}倍{when}"
     if kind == "growth":
         return f"{GROWTH_BASIS.get(basis or '', '增长')}{number}{unit or ''}{when}"
     return f"{COMPARATOR_SIGNS.get(comparator or '', '')}{number}{unit or ''}{when}"

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from innodrive.plans.wording import goal_of
+
 DEFAULT_CITIES = ("自贡市", "乐山市", "绵阳市", "宜宾市")
 
 
@@ -58,20 +60,6 @@ class CitiesView(BaseModel):
     cities: list[CityColumn]
 
 
-def written_goal(t) -> str:
-    year = f"（{t.year}年）" if t.year else ""
-    if t.value is None:
-        return (t.note or t.kind) + year
-    v = f"{t.value:g}"
-    if t.kind == "multiple":
-        return f"{t.baseline_year or '基期'}年的{v}倍{year}"
-    if t.kind == "growth":
-        how = {"annual": "年均增长", "cumulative": "累计增长", "points": "提高"}.get(t.basis or "", "增长")
-        return f"{how}{v}{t.unit or ''}{year}"
-    comp = {">=": "≥", ">": "＞", "<=": "≤", "<": "＜", "~": "约"}.get(t.comparator or "", "")
-    return f"{comp}{v}{t.unit or ''}{year}"
-
-
 def path_points(status, observations: dict[int, float]) -> list[PathPoint]:
     from innodrive.tracking.path import path_value
 
@@ -91,7 +79,7 @@ def path_points(status, observations: dict[int, float]) -> list[PathPoint]:
 def city_target(line, observations: dict[int, float]) -> CityTarget:
     s, t = line.status, line.stored.target
     return CityTarget(target_id=line.target_id, plan_title=line.plan_title, indicator=t.indicator,
-                      code=line.stored.indicator_code, written=written_goal(t), evidence=t.evidence.text,
+                      code=line.stored.indicator_code, written=goal_of(t), evidence=t.evidence.text,
                       baseline_year=s.baseline_year, baseline_value=s.baseline_value, target_year=s.target_year,
                       target_value=s.target_value, unit=s.unit, latest_value=s.latest_value,
                       latest_period=s.latest_period, latest_source=s.latest_source, light=s.light,

@@ -111,6 +111,31 @@ def _refuse(problems: list, file: str | None, what: str):
                            file=file, problems=problems)
 
 
+def _updates_out_of_scope(session, actor: Actor, table, rows, *, file: str | None, what: str) -> list:
+    """Problems for rows that update (by 编号) a stored record the actor may not change: one of
+    another region (a county must not move another region's record into its own), or a
+    confidential demand without ``market.confidential`` (reported as absent, like on screen)."""
+    ids = {r.id for _, r in rows if r.id is not None}
+    if not ids:
+        return []
+    cols = [table.id, table.region_code] + ([table.confidential] if hasattr(table, "confidential") else [])
+    stored = {rec.id: rec for rec in session.execute(select(*cols).where(table.id.in_(sorted(ids))))}
+    field = "成果编号" if what == "成果" else "需求编号"
+    problems = []
+    for number, r in rows:
+        rec = stored.get(r.id) if r.id is not None else None
+        if rec is None:
+            continue
+        if getattr(rec, "confidential", False) and not can(actor, "market.confidential", region_code=rec.region_code,
+                                                           check_region=True):
+            problems.append(forms.Problem(f"{field} {r.id} 不存在（新{what}请留空）", file=file, row=number,
+                                          field=field))
+        elif not can(actor, "market.write", region_code=rec.region_code, check_region=True):
+            problems.append(forms.Problem(f"{what} #{r.id} 属于其他地区，{actor.display}只能更新本辖区的{what}",
+                                          file=file, row=number, field=field))
+    return problems
+
+
 def _words(texts: list[str], progress: Progress | None) -> list[str]:
     out = []
     for i, t in enumerate(texts, start=1):
@@ -132,6 +157,7 @@ def import_results(store, actor: Actor, data: bytes, *, file: str, dry_run: bool
                                                  field="所在地区"))
     with store.read() as session:
         problems, suspects = registry.check_results(session, parsed.rows, file=file)
+        problems += _updates_out_of_scope(session, actor, ResultRow, parsed.rows, file=file, what="成果")
     problems = parsed.problems + problems
     if problems:
         _refuse(problems, file, "成果")
@@ -170,6 +196,7 @@ def import_demands(store, actor: Actor, data: bytes, *, file: str, dry_run: bool
     parsed = forms.read("demand", data, file=file, today=today)
     with store.read() as session:
         problems, new_firms = registry.check_demands(session, parsed.rows, file=file)
+        problems += _updates_out_of_scope(session, actor, DemandRow, parsed.rows, file=file, what="需求")
     for number, d in parsed.rows:
         if d.region_code and not can(actor, "market.write", region_code=d.region_code, check_region=True):
             problems.append(forms.Problem(f"{actor.display}只能登记本辖区的需求", file=file, row=number,
@@ -215,6 +242,7 @@ def register_result(store, actor: Actor, item: ResultIn) -> Result:
 
     def work(session) -> int:
         problems, _ = registry.check_results(session, [(1, item)], file=None)
+        problems += _updates_out_of_scope(session, actor, ResultRow, [(1, item)], file=None, what="成果")
         if problems:
             _refuse(problems, None, "成果")
         rid, what = registry.save_result(session, item, words=words, actor=actor.username)
@@ -237,6 +265,7 @@ def register_demand(store, actor: Actor, item: DemandIn) -> Demand:
 
     def work(session) -> int:
         problems, firms = registry.check_demands(session, [(1, item)], file=None)
+        problems += _updates_out_of_scope(session, actor, DemandRow, [(1, item)], file=None, what="需求")
         if problems:
             _refuse(problems, None, "需求")
         require(actor, "market.write", region_code=item.region_code, check_region=True, what=item.title)
