@@ -336,3 +336,19 @@ def write_xlsx(path: Path | str, sheets: list[tuple[str, pd.DataFrame, bool]]) -
                 safe_frame(df).to_excel(xw, sheet_name=str(safe_cell(name)).lstrip("'")[:31], index=index)
 
     return atomic_write(path, write)
+
+
+def xlsx_bytes(sheets: list[tuple[str, pd.DataFrame, bool]]) -> bytes:
+    """:func:`write_xlsx` into memory, for a download (same sheets, same formula safety)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        return write_xlsx(Path(folder) / "out.xlsx", sheets).read_bytes()
+
+
+def result_xlsx(res: AssessmentResult) -> bytes:
+    """:func:`write_result`'s workbook as bytes, for a download."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        return write_result(res, Path(folder) / "result.xlsx")[0].read_bytes()

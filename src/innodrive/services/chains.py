@@ -97,3 +97,45 @@ def detach_enterprise(store, actor: Actor, key: str, credit_code: str, *, node: 
         return n
 
     return store.run(work)
+
+
+class _Preview(Exception):
+    """Carries a dry run's result out of the transaction it rolls back."""
+
+    def __init__(self, result: ImportResult) -> None:
+        self.result = result
+
+
+def preview_chain(store, actor: Actor, data: bytes, *, file_name: str) -> ImportResult:
+    """What importing the file would do (nodes, links, gaps, whether it replaces a chain), with
+    every bad row named — computed by saving inside a transaction that is rolled back."""
+    from innodrive.chains import reader, storage
+
+    require(actor, "chains.write")
+    spec = reader.read_chain(data, file_name)
+    require(actor, "chains.write", region_code=spec.region_code, what=spec.name)
+    try:
+        with store.write() as session:
+            _, replaced = storage.save(session, spec, actor=actor.username, file=file_name)
+            v = storage.view(session, spec.key)
+            raise _Preview(ImportResult(key=spec.key, name=spec.name, replaced=replaced, nodes=len(spec.nodes),
+                                        enterprises=len(spec.enterprises), platforms=len(spec.platforms),
+                                        targets=len(spec.targets), gaps=len(v.gaps)))
+    except _Preview as done:
+        return done.result
+
+
+def chain_workbook(store, actor: Actor, key: str) -> tuple[bytes, str]:
+    """The chain as XLSX (the import template's sheets, verdicts, gaps) and its file name."""
+    from innodrive.chains.export import frames, to_bytes
+
+    v = show_chain(store, actor, key)
+    return to_bytes(frames(v)), f"产业链_{v.name}.xlsx"
+
+
+def template_workbook(actor: Actor) -> bytes:
+    """The empty XLSX import template."""
+    from innodrive.chains.export import template_xlsx
+
+    require(actor, "chains.read")
+    return template_xlsx()

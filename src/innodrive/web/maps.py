@@ -1,0 +1,127 @@
+"""The province board drawn as a map of Sichuan (ECharts ``registerMap``) or as a tile grid.
+
+Layout only: the values, ranks and missing reasons come from
+:class:`innodrive.province.maps.MapView`. The boundary map is an ECharts ``map`` series
+on the prepared GeoJSON (served by the ``map_geojson`` route), matched on the region
+code (``nameProperty: "code"``: two counties are both called 市中区), coloured by a
+continuous ``visualMap`` whose legend is drawn on the map. A region without a value is
+not given a value at all — ECharts leaves it out of the colour scale — and is drawn
+grey with stripes and labelled 无数据, so missing never looks like a low value.
+
+The tile grid is plain HTML (one square per 市州, coloured on the same scale): it works
+without JavaScript and shows no boundaries, for public pages (审图号 caveat).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from innodrive.province.maps import MapView
+
+# light → dark; for a "less is better" indicator the scale is reversed (dark = better)
+PALETTE = ("#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704")
+MISSING = "#e8eaed"
+MISSING_DECAL = {"symbol": "rect", "dashArrayX": [1, 0], "dashArrayY": [2, 5], "rotation": 0.785,
+                 "color": "rgba(95,99,104,0.45)"}
+
+
+def _scale(view: MapView) -> tuple[float, float, list[str]]:
+    low = view.low if view.low is not None else 0.0
+    high = view.high if view.high is not None else 1.0
+    if high <= low:
+        high = low + 1.0
+    colours = list(PALETTE) if view.higher_is_better else list(reversed(PALETTE))
+    return low, high, colours
+
+
+def _label(value: float | None, unit: str) -> str:
+    from innodrive.web.render import _number
+
+    return "无数据" if value is None else f"{_number(value)} {unit}"
+
+
+def map_option(view: MapView) -> dict:
+    """An ECharts option for the boundary map (``view.kind == "geo"``)."""
+    low, high, colours = _scale(view)
+    data = []
+    for p in view.points:
+        item: dict = {"name": p.code, "label_text": p.name, "link": p.link, "rank": p.rank,
+                      "text": _label(p.value, view.unit)}
+        if p.value is None:
+            item.update(value=None, missing=p.missing_reason or "无数据",
+                        itemStyle={"areaColor": MISSING, "decal": MISSING_DECAL})
+        else:
+            item["value"] = round(p.value, 6)
+        data.append(item)
+    county = view.level == "county"
+    return {
+        "__region_labels": True,
+        "title": {"text": view.title, "left": "left", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "item"},
+        "visualMap": {"type": "continuous", "min": low, "max": high, "calculable": True, "left": 10, "bottom": 20,
+                      "text": [f"高 {_label(high, view.unit)}", f"低 {_label(low, view.unit)}"],
+                      "inRange": {"color": colours}, "seriesIndex": 0, "itemHeight": 160},
+        "series": [{
+            "type": "map", "map": view.map_name, "nameProperty": "code", "roam": True, "selectedMode": False,
+            "layoutCenter": ["55%", "52%"], "layoutSize": "95%",
+            "label": {"show": not county, "fontSize": 11, "color": "#202124"},
+            "emphasis": {"label": {"show": True}, "itemStyle": {"areaColor": "#8ab4f8"}},
+            "itemStyle": {"borderColor": "#5f6368", "borderWidth": 0.6, "areaColor": MISSING},
+            "data": data,
+        }],
+    }
+
+
+def _mix(a: str, b: str, t: float) -> str:
+    x = [int(a[i:i + 2], 16) for i in (1, 3, 5)]
+    y = [int(b[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(u + (v - u) * t):02x}" for u, v in zip(x, y, strict=True))
+
+
+def colour(value: float, view: MapView) -> str:
+    """The colour of ``value`` on the map's scale (the same stops as the ``visualMap``)."""
+    low, high, colours = _scale(view)
+    t = min(max((value - low) / (high - low), 0.0), 1.0) * (len(colours) - 1)
+    i = min(int(t), len(colours) - 2)
+    return _mix(colours[i], colours[i + 1], t - i)
+
+
+class Tile(BaseModel):
+    code: str
+    name: str
+    col: int
+    row: int
+    value_text: str
+    rank: int | None
+    missing: str | None
+    colour: str
+    dark: bool
+    link: str
+
+
+class TileGrid(BaseModel):
+    cols: int
+    rows: int
+    tiles: list[Tile]
+    legend: list[tuple[str, str]]
+
+
+def tile_grid(view: MapView) -> TileGrid:
+    """The tiles of a tile-grid view, each coloured on the map's scale (grey: missing)."""
+    tiles = []
+    for p in view.points:
+        if p.col is None or p.row is None:
+            continue
+        if p.value is None:
+            c, dark = MISSING, False
+        else:
+            c = colour(p.value, view)
+            rgb = [int(c[i:i + 2], 16) for i in (1, 3, 5)]
+            dark = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] < 140
+        tiles.append(Tile(code=p.code, name=p.name, col=p.col, row=p.row, value_text=_label(p.value, view.unit),
+                          rank=p.rank, missing=p.missing_reason if p.value is None else None, colour=c, dark=dark,
+                          link=p.link))
+    low, high, colours = _scale(view)
+    legend = [(colours[0], _label(low, view.unit)), (colours[-1], _label(high, view.unit)), (MISSING, "无数据")]
+    return TileGrid(cols=max((t.col for t in tiles), default=0) + 1, rows=max((t.row for t in tiles), default=0) + 1,
+                    tiles=tiles, legend=legend)
