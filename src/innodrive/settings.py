@@ -18,6 +18,7 @@ class Setting:
     env: str
     default: str
     help: str
+    secret: bool = False  # never shown: ``innodrive settings`` says only whether it is set
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -47,6 +48,15 @@ SETTINGS: tuple[Setting, ...] = (
             "同一账号 15 分钟内允许的登录失败次数，超过后暂停该账号登录 15 分钟（同一地址为其 4 倍）"),
     Setting("cjk_font", "INNODRIVE_CJK_FONT", "",
             "PDF 报告和图表嵌入的中文 TrueType 字体文件（.ttf/.ttc）；留空则自动查找文泉驿微米黑等系统字体"),
+    Setting("talent_key", "INNODRIVE_TALENT_KEY", "",
+            "人才个人信息（姓名、证件号码、联系方式）加密密钥：32字节随机数的 Base64 编码（innodrive talent keygen 生成）；"
+            "只保存在服务器环境中，绝不写入数据库；未设置时人才库不能读写个人信息", secret=True),
+    Setting("talent_old_keys", "INNODRIVE_TALENT_OLD_KEYS", "",
+            "更换人才信息密钥期间仍可解密的旧密钥（逗号分隔）；运行 innodrive talent rekey 全部改用新密钥后即可删除",
+            secret=True),
+    Setting("public_map", "INNODRIVE_PUBLIC_MAP", "0",
+            "设为 1 时公开页面“全省市州对比”显示市州边界地图（边界数据源自商业网络地图服务，向公众展示地图通常须取得审图号）；"
+            "默认显示方块示意图"),
     Setting("debug", "INNODRIVE_DEBUG", "0",
             "设为 1 时内部错误显示完整调用栈（仅供开发者排查）"),
 )

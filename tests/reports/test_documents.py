@@ -87,6 +87,7 @@ def test_same_data_same_bytes_in_every_format():
     assert render_png(chart) == render_png(chart)
 
 
+@pytest.mark.slow
 def test_same_bytes_in_another_process():
     """Nothing depends on the process (hash seeds, clocks): a second interpreter with a
     different hash seed writes the same files."""

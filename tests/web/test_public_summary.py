@@ -39,7 +39,7 @@ def test_the_public_page_shows_only_published_snapshots(web):
     plans.add_documents(store, OFFICE, [Upload(name="2026要点.txt", data=SECRET.encode("utf-8"))])
     data.import_table(store, OFFICE, _csv(260))
     page = public.get("/public").text
-    assert "高新技术企业数量" in page and "技术合同成交额" not in page and "88" not in page
+    assert "高新技术企业数量" in page and "技术合同成交额" not in page and "88亿元" not in page
     api = public.get("/api/v1/public").json()
     assert len(api) == 1
     hnte = next(t for t in api[0]["targets"] if "高新技术企业" in t["indicator"])

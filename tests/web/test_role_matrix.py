@@ -24,8 +24,14 @@ from .conftest import ACCOUNTS
 # values for path parameters: ids that do not exist (a handler that runs answers 404)
 SAMPLE = {"summary_id": "999999", "username": "nobody", "target_id": "999999", "plan_id": "999999",
           "task_id": "999999", "report_id": "999999", "version": "1", "number": "1", "staged_id": "0" * 32,
-          "index": "0", "code": "0" * 18,
-          "sha256": "0" * 64}
+          "index": "0", "code": "0" * 18, "request_id": "999999", "card_number": "YC0000-99999",
+          "sha256": "0" * 64,
+          "result_id": "999999", "demand_id": "999999", "pairing_id": "999999", "kind": "result",
+          "cycle_id": "999999", "framework_id": "999999", "appeal_id": "999999",
+          "unit": "nobody", "fmt": "pdf",
+          "notice_id": "999999", "campaign_id": "999999", "item_id": "999999",
+          "rect_id": "999999", "sample_id": "999999", "snapshot_id": "999999", "period": "2024Q2",
+          "key": "no_such_chain", "level": "prefecture"}
 
 
 def _path(template: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from innodrive.store.schema import Base
@@ -93,17 +93,4 @@ class StagedUploadRow(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-class PublishedSummaryRow(Base):
-    """A summary the office chose to publish: the public page shows only these frozen
-    snapshots, so nothing unpublished (nor anything changed since) reaches the public."""
-
-    __tablename__ = "published_summaries"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    region_code: Mapped[str | None] = mapped_column(ForeignKey("regions.code"), index=True)
-    title: Mapped[str] = mapped_column(Text)
-    as_of: Mapped[dt.date] = mapped_column(Date)
-    payload: Mapped[dict] = mapped_column(JSON)
-    published_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    published_by: Mapped[str] = mapped_column(String(100))
-    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+# The published summaries moved to innodrive.publication.db (sealed snapshots, migration 0011_supervision).

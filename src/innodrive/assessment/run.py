@@ -345,10 +345,3 @@ def xlsx_bytes(sheets: list[tuple[str, pd.DataFrame, bool]]) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         return write_xlsx(Path(folder) / "out.xlsx", sheets).read_bytes()
 
-
-def result_xlsx(res: AssessmentResult) -> bytes:
-    """:func:`write_result`'s workbook as bytes, for a download."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as folder:
-        return write_result(res, Path(folder) / "result.xlsx")[0].read_bytes()

@@ -26,3 +26,15 @@ def escape(text: str) -> str:
     from innodrive.terminal import printable
 
     return _escape(printable(text))
+
+
+def print_table(table) -> None:
+    """A Rich table on the terminal as wide as the terminal; piped to a file or another
+    program, at its natural width, so nothing is folded or cropped."""
+    if out.is_terminal:
+        out.print(table)
+        return
+    from rich.measure import Measurement
+
+    need = Measurement.get(out, out.options.update_width(10_000), table).maximum
+    Console(file=out.file, width=max(out.width, need), highlight=False, soft_wrap=False).print(table)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -65,7 +66,19 @@ def height_for(chart: BarChart) -> float:
 
 
 def render_png(chart: BarChart, *, dpi: int = 200) -> bytes:
-    """The chart as PNG bytes (deterministic for the same spec and font)."""
+    """The chart as PNG bytes (deterministic for the same spec and font; the last few
+    are remembered, since drawing is the slow part of a document)."""
+    from innodrive.reports.fonts import find_font
+
+    return _render_cached(chart.model_dump_json(), dpi, str(find_font().path))
+
+
+@lru_cache(maxsize=32)
+def _render_cached(spec: str, dpi: int, font_path: str) -> bytes:
+    return _render(BarChart.model_validate_json(spec), dpi=dpi)
+
+
+def _render(chart: BarChart, *, dpi: int) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -109,15 +122,11 @@ def render_png(chart: BarChart, *, dpi: int = 200) -> bytes:
                 else:
                     ax.text(pos, base + (pad if base >= 0 else -pad), text, ha="center",
                             va="bottom" if base >= 0 else "top", fontproperties=small)
+    reference_handle = None
     if chart.reference is not None:
         line = ax.axvline if chart.horizontal else ax.axhline
-        line(chart.reference.value, color="#C00000", linestyle="--", linewidth=0.8)
-        if chart.horizontal:
-            ax.text(chart.reference.value, -0.7, chart.reference.label, color="#C00000", ha="center", va="top",
-                    fontproperties=small)
-        else:
-            ax.text(n - 0.5, chart.reference.value, chart.reference.label, color="#C00000", ha="right",
-                    va="bottom", fontproperties=small)
+        reference_handle = line(chart.reference.value, color="#C00000", linestyle="--", linewidth=0.8,
+                                label=chart.reference.label)
     label_axis = ax.set_yticks if chart.horizontal else ax.set_xticks
     label_axis(positions)
     if chart.horizontal:
@@ -139,7 +148,9 @@ def render_png(chart: BarChart, *, dpi: int = 200) -> bytes:
     if chart.legend:
         handles = [Patch(color=c, label=lab) for lab, c in chart.legend]
     elif k > 1:
-        handles = ax.get_legend_handles_labels()[0]
+        handles = [h for h in ax.get_legend_handles_labels()[0] if h is not reference_handle]
+    if reference_handle is not None:
+        handles.append(reference_handle)
     if handles:
         ax.legend(handles=handles, prop=small, frameon=False, loc="best")
     fig.tight_layout()

@@ -30,6 +30,9 @@ CAPTION_PT = 14.0
 PAGE_NUMBER_PT = 14.0
 PAGE_NUMBER_BELOW_MM = 7.0  # below the 版心's bottom edge
 RED = (0xC0, 0x00, 0x00)
+# Chinese punctuation that never starts a line: it hangs in the right margin instead
+# (Word's 允许标点溢出边界, on by default for Chinese), one character at most.
+HANGING = "，。、；：！？）》」』】〕”’"
 
 
 def mark_size(text: str) -> float:

@@ -138,6 +138,29 @@ class OfficialDocument(BaseModel):
     subject: str | None = Field(None, description="metadata: what the document is about")
     keywords: tuple[str, ...] = ()
 
+    def numbered(self) -> list[tuple[Block, str | None]]:
+        """The blocks with each heading's number (一、 （一） 1. （1）), counted per level and
+        restarted under each higher heading — the same for every renderer."""
+        from innodrive.reports.text import heading_label
+
+        counters = [0, 0, 0, 0]
+        out: list[tuple[Block, str | None]] = []
+        for block in self.blocks:
+            label = None
+            if isinstance(block, Heading):
+                counters[block.level - 1] += 1
+                for k in range(block.level, 4):
+                    counters[k] = 0
+                label = heading_label(block.level, counters[block.level - 1])
+            out.append((block, label))
+        return out
+
+    def attachment_lines(self) -> list[str]:
+        """The 附件说明 as printed: 附件：1. … then the next names aligned under the first."""
+        numbered = len(self.attachments) > 1
+        return [("附件：" if i == 0 else "　　　") + (f"{i + 1}. " if numbered else "") + name
+                for i, name in enumerate(self.attachments)]
+
 
 __all__ = ["Block", "Cell", "Column", "Figure", "Fonts", "Heading", "OfficialDocument", "PageBreak", "Paragraph",
            "Table"]

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 
 from innodrive.reports import layout as L
 from innodrive.reports.model import Figure, Heading, OfficialDocument, PageBreak, Paragraph, Table
-from innodrive.reports.text import cell_text, cn_date, heading_label
+from innodrive.reports.text import cell_text, cn_date
 
 KEEP_HEADING_PT = 3 * L.LINE_PT
 KEEP_TABLE_PT = 120.0
@@ -56,8 +56,13 @@ def _styles(font: str):
 
 
 def _p(text: str, style, lead: str | None = None):
+    from reportlab.lib.enums import TA_JUSTIFY
     from reportlab.platypus import Paragraph as P
 
+    if style.alignment == TA_JUSTIFY:
+        # reportlab stretches ordinary spaces when it justifies a CJK line and can then push
+        # the line's last characters past the margin; no-break spaces are not stretched
+        text = text.replace(" ", "\u00a0")
     body = escape(text)
     if lead:
         body = f"<b>{escape(lead)}</b>{body}"
@@ -101,6 +106,19 @@ def _table(block: Table, font: str, styles) -> list:
     return out
 
 
+def _chinese_line_breaking() -> None:
+    """Teach reportlab's CJK line breaking that Chinese closing punctuation (，。；：…)
+    cannot start a line: it lists Japanese and ASCII marks only, and would otherwise
+    begin a line with a comma. Such a mark hangs in the margin (one at most)."""
+    import reportlab.lib.textsplit as rl_textsplit
+    import reportlab.platypus.paragraph as rl_paragraph
+
+    for module in (rl_textsplit, rl_paragraph):  # one-fragment and many-fragment paragraphs
+        missing = "".join(ch for ch in L.HANGING if ch not in module.ALL_CANNOT_START)
+        if missing:
+            module.ALL_CANNOT_START += missing
+
+
 def render_pdf(document: OfficialDocument) -> bytes:
     """The document as PDF bytes."""
     from reportlab.lib.colors import Color, black
@@ -119,6 +137,7 @@ def render_pdf(document: OfficialDocument) -> bytes:
 
     from innodrive.reports.fonts import reportlab_font
 
+    _chinese_line_breaking()
     font = reportlab_font()
     registerFontFamily(font, normal=font, bold=font, italic=font, boldItalic=font)
     st = _styles(font)
@@ -137,14 +156,10 @@ def render_pdf(document: OfficialDocument) -> bytes:
         flow.append(_p(f"（{document.data_note}）", st["note"]))
     if document.recipients:
         flow.append(_p(document.recipients, st["recipients"]))
-    counters = [0, 0, 0, 0]
-    for block in document.blocks:
+    for block, label in document.numbered():
         if isinstance(block, Heading):
-            counters[block.level - 1] += 1
-            for k in range(block.level, 4):
-                counters[k] = 0
             flow.append(CondPageBreak(KEEP_HEADING_PT))  # a heading is never the last line of a page
-            flow.append(_p(heading_label(block.level, counters[block.level - 1]) + block.text, st["heading"]))
+            flow.append(_p(label + block.text, st["heading"]))
         elif isinstance(block, Paragraph):
             flow.append(_p(block.text, st["body"], lead=block.bold_lead))
         elif isinstance(block, Table):
@@ -158,10 +173,8 @@ def render_pdf(document: OfficialDocument) -> bytes:
             flow.append(RLPageBreak())
     if document.attachments:
         flow.append(Spacer(1, L.LINE_PT))
-        for i, name in enumerate(document.attachments):
-            lead = "附件：" if i == 0 else "　　　"
-            number = f"{i + 1}. " if len(document.attachments) > 1 else ""
-            flow.append(_p(f"{lead}{number}{name}", st["attachment"]))
+        for line in document.attachment_lines():
+            flow.append(_p(line, st["attachment"]))
     flow.append(Spacer(1, L.LINE_PT))
     if document.signature:
         flow.append(_p(document.signature, st["signature"]))

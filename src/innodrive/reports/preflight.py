@@ -11,7 +11,9 @@ and each word's box) and ``pdftoppm`` (each page as an image) from poppler-utils
   the page image has ink where the text layer says there are words (a font that
   poppler cannot draw may leave text without ink);
 * **nothing off the page** — no word box and no ink outside the 版心 (except the page
-  number below it), so a long table or a wide number cannot run over the margins.
+  number below it, and one closing punctuation mark hanging at the end of a line, as
+  Word's default 允许标点溢出边界 does), so a long table or a wide number cannot run
+  over the margins.
 """
 
 from __future__ import annotations
@@ -143,11 +145,15 @@ def check_pdf(pdf: bytes, *, expect: list[str] | None = None, dpi: int = 50) -> 
             report.problems.append(f"第 {i + 1} 页没有可提取的文字（字体无法显示或未嵌入）")
     mm = 72 / 25.4
     tol = TOLERANCE_MM * mm
+    hanging: list[Word] = []
     for w in words:
         pw, ph = sizes[w.page - 1]
         left, right = L.LEFT_MM * mm - tol, pw - L.RIGHT_MM * mm + tol
         top, bottom = L.TOP_MM * mm - tol, ph - L.BOTTOM_MM * mm + tol
         inside = w.x0 >= left and w.x1 <= right and w.y0 >= top and w.y1 <= bottom
+        if not inside and w.x0 >= left and w.y0 >= top and w.y1 <= bottom and _hangs(w, right):
+            hanging.append(w)
+            continue
         if not inside and not _in_page_number_zone(w.x0, w.y0, w.x1, w.y1, pw, ph):
             report.problems.append(f"第 {w.page} 页文字“{w.text}”超出版心（x {w.x0 / mm:.1f}–{w.x1 / mm:.1f} mm，"
                                    f"y {w.y0 / mm:.1f}–{w.y1 / mm:.1f} mm）")
@@ -155,8 +161,17 @@ def check_pdf(pdf: bytes, *, expect: list[str] | None = None, dpi: int = 50) -> 
     if len(images) != len(sizes):
         report.problems.append(f"pdftoppm 输出 {len(images)} 页，pdftotext 为 {len(sizes)} 页")
     for i, img in enumerate(images):
-        report.problems += _ink_problems(i + 1, img, sizes[i], [w for w in words if w.page == i + 1], dpi)
+        report.problems += _ink_problems(i + 1, img, sizes[i], [w for w in words if w.page == i + 1], dpi,
+                                         [w for w in hanging if w.page == i + 1])
     return report
+
+
+def _hangs(w: Word, right: float) -> bool:
+    """A line whose only overflow is one closing punctuation mark hanging in the margin."""
+    if not w.text or w.text[-1] not in L.HANGING:
+        return False
+    char = (w.x1 - w.x0) / len(w.text)
+    return w.x1 - char <= right
 
 
 def _missing_glyphs(text: str) -> set[str]:
@@ -169,8 +184,9 @@ def _missing_glyphs(text: str) -> set[str]:
     return {ch for ch in set(text) if not ch.isspace() and ord(ch) not in cmap}
 
 
-def _ink_problems(page: int, img, size: tuple[float, float], words: list[Word], dpi: int) -> list[str]:
-    """Ink outside the 版心 (other than the page number), and words without ink."""
+def _ink_problems(page: int, img, size: tuple[float, float], words: list[Word], dpi: int,
+                  hanging: list[Word] = ()) -> list[str]:
+    """Ink outside the 版心 (other than the page number and hanging punctuation), and words without ink."""
     import numpy as np
 
     problems = []
@@ -189,6 +205,9 @@ def _ink_problems(page: int, img, size: tuple[float, float], words: list[Word], 
     zone_top = int((ph - L.BOTTOM_MM * mm) * sy)
     zone = np.zeros_like(dark)
     zone[zone_top:, int((pw / 2 - 25 * mm) * sx):int((pw / 2 + 25 * mm) * sx)] = True
+    for w in hanging:  # the last character's box of a line with hanging punctuation
+        char = (w.x1 - w.x0) / len(w.text)
+        zone[int(w.y0 * sy):int(np.ceil(w.y1 * sy)) + 1, int((w.x1 - char) * sx):int(np.ceil(w.x1 * sx)) + 1] = True
     outside = dark & ~box & ~zone
     if outside.any():
         ys, xs = np.nonzero(outside)

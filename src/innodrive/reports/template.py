@@ -12,6 +12,10 @@ defaults in ``innodrive/reports/templates``). It holds
   ``for: x in items`` with ``blocks`` repeats blocks for each item;
 * ``attachments`` — the names in the 附件说明; ``fonts`` — font names for Word.
 
+Text is laid out as Chinese official text is: a space next to a Chinese character is
+dropped (so YAML's folded ``>-`` lines join without a gap), and each line of a
+``text`` block is one paragraph.
+
 Every string is Jinja text over the data the writer supplies (``{{ year }}``,
 ``{{ units | join('、') }}``, ``{{ score | num(2) }}``), evaluated in a sandbox with
 strict undefined names. **Numbers come only from the data**: the literal text of the
@@ -36,7 +40,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from innodrive.errors import InputError, Problem, ValidationFailed
+from innodrive.errors import InputError, Problem, ValidationFailed, validation_problems
 from innodrive.reports.model import (
     Block,
     Figure,
@@ -52,6 +56,8 @@ TEMPLATE_PACKAGE = "innodrive.reports.templates"
 HEADER_FIELDS = ("issuer_mark", "doc_number", "title", "recipients", "signature", "date", "cc", "printed_by",
                  "printed_on")
 _DIGIT = re.compile(r"[0-9０-９]")
+_WIDE = r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]"
+_CJK_SPACE = re.compile(rf"(?<={_WIDE})[ \t]+|[ \t]+(?={_WIDE})")
 _FOR = re.compile(r"^\s*([A-Za-z_]\w*)\s+in\s+(.+?)\s*$")
 
 
@@ -165,8 +171,7 @@ def parse_template(raw: dict, *, source: str = "") -> DocumentTemplate:
     try:
         template = DocumentTemplate.model_validate({**raw, "source": source})
     except ValidationError as exc:
-        problems = [Problem(_pydantic_message(e), file=source, field=".".join(str(p) for p in e["loc"]))
-                    for e in exc.errors()]
+        problems = validation_problems(exc, file=source)
         raise ValidationFailed(f"文书模板有 {len(problems)} 处格式错误，第一处：{problems[0]}", file=source,
                                problems=problems) from None
     problems: list[Problem] = []
@@ -191,17 +196,6 @@ def parse_template(raw: dict, *, source: str = "") -> DocumentTemplate:
         raise ValidationFailed(f"文书模板有 {len(problems)} 处错误，第一处：{problems[0]}", file=source,
                                problems=problems)
     return template
-
-
-def _pydantic_message(e: dict) -> str:
-    kind = e.get("type", "")
-    if kind == "extra_forbidden":
-        return "未知的键（拼写错误？）"
-    if kind == "missing":
-        return "缺少必填项"
-    if kind.endswith("_type") or kind.endswith("_parsing"):
-        return f"类型不对：{e.get('msg')}"
-    return str(e.get("msg"))
 
 
 def _check_no_digits(text: str | None, where: str, source: str, problems: list[Problem]) -> None:
@@ -409,19 +403,14 @@ def render_document(template: DocumentTemplate, context: dict[str, Any], *, tabl
             elif b.text is not None:
                 for line in r.text(b.text, f"{here}.text", extra).splitlines():
                     if line.strip():
-                        blocks.append(Paragraph(text=line.strip()))
-            elif b.table is not None:
-                name = r.text(b.table, f"{here}.table", extra)
-                if name not in tables:
-                    raise InputError(f"模板引用的表格“{name}”不存在；可用：{'、'.join(tables) or '无'}",
-                                     file=template.source, field=f"{here}.table")
-                blocks.append(tables[name])
-            elif b.chart is not None:
-                name = r.text(b.chart, f"{here}.chart", extra)
-                if name not in charts:
-                    raise InputError(f"模板引用的图表“{name}”不存在；可用：{'、'.join(charts) or '无'}",
-                                     file=template.source, field=f"{here}.chart")
-                blocks.append(charts[name])
+                        blocks.append(Paragraph(text=join_lines(line.strip())))
+            elif b.table is not None or b.chart is not None:
+                key, what, named = ("table", "表格", tables) if b.table is not None else ("chart", "图表", charts)
+                name = r.text(getattr(b, key), f"{here}.{key}", extra)
+                if name not in named:
+                    raise InputError(f"模板引用的{what}“{name}”不存在；可用：{'、'.join(named) or '无'}",
+                                     file=template.source, field=f"{here}.{key}")
+                blocks.append(named[name])
             elif b.page_break:
                 blocks.append(PageBreak())
 
@@ -433,6 +422,12 @@ def render_document(template: DocumentTemplate, context: dict[str, Any], *, tabl
         blocks=tuple(blocks), attachments=attachments, data_note=data_note,
         fonts=Fonts(**template.fonts), subject=subject, keywords=keywords,
     )
+
+
+def join_lines(text: str) -> str:
+    """No spaces next to Chinese characters: YAML's folded lines join with a space, and
+    Chinese official text never sets a space beside a character or a number."""
+    return _CJK_SPACE.sub("", text)
 
 
 def template_text(kind: str) -> str:

@@ -17,7 +17,7 @@ import io
 from innodrive.reports import layout as L
 from innodrive.reports.determinism import normalise_zip
 from innodrive.reports.model import Figure, Heading, OfficialDocument, PageBreak, Paragraph, Table
-from innodrive.reports.text import cell_text, cn_date, heading_label
+from innodrive.reports.text import cell_text, cn_date
 
 
 def _set_font(run, east_asian: str, latin: str, size_pt: float, *, bold: bool = False, color=None) -> None:
@@ -197,13 +197,8 @@ def render_docx(document: OfficialDocument) -> bytes:
     if document.recipients:
         _paragraph(doc, document.recipients, font=fonts.body, latin=fonts.latin, align="left",
                    space_before=L.BODY_PT / 2)
-    counters = [0, 0, 0, 0]
-    for block in document.blocks:
+    for block, label in document.numbered():
         if isinstance(block, Heading):
-            counters[block.level - 1] += 1
-            for k in range(block.level, 4):
-                counters[k] = 0
-            label = heading_label(block.level, counters[block.level - 1])
             font = {1: fonts.heading1, 2: fonts.heading2}.get(block.level, fonts.body)
             _paragraph(doc, label + block.text, font=font, latin=fonts.latin, indent_chars=2, bold=block.level == 3,
                        keep_next=True)
@@ -223,11 +218,8 @@ def render_docx(document: OfficialDocument) -> bytes:
             doc.add_page_break()
     if document.attachments:
         _paragraph(doc, "", font=fonts.body, latin=fonts.latin)
-        for i, name in enumerate(document.attachments):
-            lead = "附件：" if i == 0 else "　　　"
-            number = f"{i + 1}. " if len(document.attachments) > 1 else ""
-            _paragraph(doc, f"{lead}{number}{name}", font=fonts.body, latin=fonts.latin, indent_chars=2,
-                       align="left")
+        for line in document.attachment_lines():
+            _paragraph(doc, line, font=fonts.body, latin=fonts.latin, indent_chars=2, align="left")
     # 落款 and 成文日期, right-aligned, the date four characters from the right edge
     _paragraph(doc, "", font=fonts.body, latin=fonts.latin)
     if document.signature:

@@ -247,13 +247,3 @@ def publication_checks(store, actor: Actor, *, framework: str | bytes, data: byt
                                    framework_name=framework_name, year=year, uncertainty=uncertainty, seed=seed)
     return checks_for(res.coin, uncertainty=res.uncertainty)
 
-
-def assessment_workbook(store, actor: Actor, *, framework: str | bytes, data: bytes, data_name: str,
-                        framework_name: str = "框架.yaml", year: int | None = None, uncertainty: int = 0,
-                        seed: int = 0) -> tuple[bytes, str]:
-    """Run an assessment and return its result workbook (every sheet ``innodrive assess --out`` writes)."""
-    from innodrive.assessment.run import result_xlsx
-
-    view, res = run_assessment_result(store, actor, framework=framework, data=data, data_name=data_name,
-                                      framework_name=framework_name, year=year, uncertainty=uncertainty, seed=seed)
-    return result_xlsx(res), f"{view.framework.name}_评价结果.xlsx"

@@ -12,6 +12,7 @@ import datetime as dt
 from pydantic import BaseModel, Field
 
 from innodrive.province.board import ProvinceBoard
+from innodrive.province.sti_index import CityLevers, IndexReport
 from innodrive.services.access import require
 from innodrive.services.actor import Actor
 
@@ -285,3 +286,84 @@ def region_profile(store, actor: Actor, region: str, *, as_of: dt.date) -> Regio
     return RegionProfile(code=r.code, name=r.name, level=level, parent_code=parent.code if parent else None,
                          parent_name=parent.name if parent else None, children=[(k.code, k.name) for k in kids],
                          series=series, targets=lines, targets_note=note, as_of=as_of)
+
+
+# --------------------------------------------------------------------------- 科技创新水平指数 for the workbench
+
+
+class StiView(BaseModel):
+    """Every 市州's index (with missing data and gap to the line) and, for one city, its levers."""
+
+    report: IndexReport
+    levers: CityLevers | None = Field(None, description="gap, levers and what-if of the chosen city")
+    region_note: str | None = Field(None, description="why the chosen city has no levers, when it has none")
+
+
+def sti_template(actor: Actor) -> str:
+    """The fill-in framework file: every standard value and weight to supply (nothing invented)."""
+    from innodrive.province import sti_index as S
+
+    require(actor, "index.run")
+    return S.template_yaml()
+
+
+def sti_overview(store, actor: Actor, *, framework, year: int, region: str | None = None,
+                 what_if: dict[str, float] | None = None, as_of: dt.date | None = None) -> StiView:
+    """The index of every 市州 and — when ``region`` is given — its gap to 60%, levers and
+    what-if, from one read. A city without any data gets a note instead of levers (the
+    table still shows it, with what is missing)."""
+    from innodrive.errors import InputError
+    from innodrive.province import sti_index as S
+
+    require(actor, "index.run")
+    fw = S.load_index_framework(framework)
+    with store.read() as session:
+        report, coin = S.index_report(session, fw, year, as_of=as_of)
+    if region is None:
+        return StiView(report=report)
+    try:
+        return StiView(report=report, levers=S.levers(fw, coin, report, region, what_if=what_if))
+    except InputError as exc:
+        if exc.field != "region":
+            raise
+        return StiView(report=report, region_note=str(exc))
+
+
+class WeightRow(BaseModel):
+    code: str
+    name: str
+    weight: float = Field(description="the framework's weight within its group (normalised)")
+    balanced: float = Field(description="the weight within its group that gives the intended influence")
+    intended: float
+    influence_before: float
+    influence_after: float
+
+
+class BalancedWeights(BaseModel):
+    rows: list[WeightRow]
+    converged: bool
+    objective_before: float
+    objective_after: float
+
+
+def sti_balanced_weights(store, actor: Actor, *, framework, year: int, as_of: dt.date | None = None) -> BalancedWeights:
+    """Weights whose effective influence matches the intended one (the nominal weights) — a
+    suggestion for the office to weigh, never applied by itself."""
+    from innodrive.assessment.checks import balance_weights
+    from innodrive.province import sti_index as S
+
+    require(actor, "index.run")
+    fw = S.load_index_framework(framework)
+    with store.read() as session:
+        _, coin = S.index_report(session, fw, year, as_of=as_of)
+    b = balance_weights(coin)
+    rows = []
+    for code in fw.indicators:
+        kids = fw.children[fw.by_code[code].parent]
+        total = sum(float(fw.by_code[k].weight or 1.0) for k in kids)
+        own = float(fw.by_code[code].weight or 1.0) / total if total else 0.0
+        rows.append(WeightRow(code=code, name=fw.label(code), weight=own, balanced=b["weights"][code],
+                              intended=b["target"][code], influence_before=b["influence_before"][code],
+                              influence_after=b["influence_after"][code]))
+    return BalancedWeights(rows=rows, converged=b["converged"], objective_before=b["objective_before"],
+                           objective_after=b["objective_after"])

@@ -84,7 +84,9 @@ def _respond(request: Request, exc: InnodriveError) -> Response:
 
     if _is_htmx(request):
         html = render.fragment("_flash.html", level="error", message=str(exc), problems=[str(p) for p in exc.problems])
-        headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
+        # HX-Reselect: a form that swaps a part of a full page (hx-select="#main") would
+        # otherwise select nothing from this fragment and show an empty message
+        headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML", "HX-Reselect": ".notice"}
         if isinstance(exc, NotAuthenticated):
             headers = {"HX-Redirect": "/login"}
         return HTMLResponse(html, status_code=status, headers=headers)

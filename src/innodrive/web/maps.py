@@ -125,3 +125,54 @@ def tile_grid(view: MapView) -> TileGrid:
     legend = [(colours[0], _label(low, view.unit)), (colours[-1], _label(high, view.unit)), (MISSING, "无数据")]
     return TileGrid(cols=max((t.col for t in tiles), default=0) + 1, rows=max((t.row for t in tiles), default=0) + 1,
                     tiles=tiles, legend=legend)
+
+
+def bar_option(view: MapView) -> dict:
+    """The same values as a ranked bar chart (best first); regions without a value are not
+    drawn as bars at all but named under the chart as 无数据."""
+    shown = [p for p in view.points if p.value is not None]
+    shown.sort(key=lambda p: p.value, reverse=view.higher_is_better)
+    missing = [p.name for p in view.points if p.value is None]
+    subtitle = f"无数据：{'、'.join(missing)}" if missing else ""
+    return {
+        "__region_labels": True,
+        "__points": len(shown),
+        "title": {"text": f"排名 · {view.title}", "subtext": subtitle[:300], "left": "left",
+                  "textStyle": {"fontSize": 14}, "subtextStyle": {"width": 1000, "overflow": "break"}},
+        "tooltip": {"trigger": "item"},
+        "grid": {"left": 90, "right": 30, "top": 70 if subtitle else 40, "bottom": 30},
+        "xAxis": {"type": "value", "name": view.unit},
+        "yAxis": {"type": "category", "inverse": True, "data": [p.code for p in shown],
+                  "axisLabel": {"interval": 0, "fontSize": 11}},
+        "series": [{"type": "bar", "name": view.title, "barMaxWidth": 18,
+                    "data": [{"value": round(p.value, 6), "name": p.code, "label_text": p.name, "link": p.link,
+                              "rank": p.rank, "text": _label(p.value, view.unit),
+                              "itemStyle": {"color": colour(p.value, view)}} for p in shown]}],
+        "__category_names": {p.code: p.name for p in shown},
+    }
+
+
+def index_bar_option(report, *, link: str) -> dict:
+    """Every 市州's 科技创新水平指数 as bars (highest first) with the 60% line; cities without
+    any data are named under the chart, not drawn as zero."""
+    shown = sorted((c for c in report.cities if c.index is not None), key=lambda c: -c.index)
+    missing = [c.name for c in report.cities if c.index is None]
+    line = report.line
+    return {
+        "__region_labels": True,
+        "__points": len(shown),
+        "title": {"text": f"{report.framework_name} · {report.year} 年", "left": "left", "textStyle": {"fontSize": 14},
+                  "subtext": ("无数据：" + "、".join(missing))[:300] if missing else ""},
+        "tooltip": {"trigger": "item"},
+        "grid": {"left": 50, "right": 30, "top": 70, "bottom": 70},
+        "xAxis": {"type": "category", "data": [c.code for c in shown], "axisLabel": {"rotate": 40, "interval": 0}},
+        "yAxis": {"type": "value", "name": "指数", "max": 100},
+        "__category_names": {c.code: c.name for c in shown},
+        "series": [{"type": "bar", "barMaxWidth": 26,
+                    "data": [{"value": round(c.index, 4), "name": c.code, "label_text": c.name, "rank": c.rank,
+                              "link": link.format(code=c.code),
+                              "text": f"{c.index:.1f}（{c.available}/{c.total} 项指标有数据）",
+                              "itemStyle": {"color": "#1e8e3e" if c.index >= line else "#fd8d3c"}} for c in shown],
+                    "markLine": {"symbol": "none", "lineStyle": {"color": "#b3261e", "type": "dashed", "width": 2},
+                                 "label": {"formatter": f"{line:g}"}, "data": [{"yAxis": line}]}}],
+    }

@@ -4,6 +4,29 @@ from __future__ import annotations
 
 
 def routers() -> list:
-    from innodrive.web.pages import admin, audit, board, data, enterprises, plans, public, session, tasks
+    from innodrive.web.pages import (
+        admin,
+        audit,
+        board,
+        chains,
+        data,
+        enterprises,
+        evaluation,
+        kaohe,
+        market,
+        npc,
+        plans,
+        projects,
+        province,
+        public,
+        session,
+        supervision,
+        talent,
+        tasks,
+    )
 
-    return [m.router for m in (session, public, admin, board, plans, tasks, data, audit, enterprises)]
+    return [
+        m.router
+        for m in (session, public, admin, board, plans, tasks, supervision, evaluation, npc, data, audit,
+                  enterprises, talent, market, projects, kaohe, province, chains)
+    ]

@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Annotated, Literal
 from urllib.parse import quote
 
-from fastapi import Query, Request
+from fastapi import File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel
 
@@ -28,6 +28,7 @@ from innodrive.services.access import can
 from innodrive.services.province import IndicatorChoice, RegionProfile, YearChoice
 from innodrive.web import cache, maps, render
 from innodrive.web.guard import ActorDep, make_router, route
+from innodrive.web.uploads import read_upload
 
 router = make_router()
 DEFAULT_INDICATOR = "rd_intensity"
@@ -44,6 +45,7 @@ class ProvincePage(BaseModel):
     map: MapView
     option: dict | None = None
     tiles: maps.TileGrid | None = None
+    bars: dict
 
 
 class PublicProvincePage(BaseModel):
@@ -53,6 +55,7 @@ class PublicProvincePage(BaseModel):
     map: MapView
     option: dict | None = None
     tiles: maps.TileGrid | None = None
+    bars: dict
 
 
 class RegionPage(BaseModel):
@@ -89,9 +92,12 @@ def _board(request: Request, actor, indicator: str, year: int, level: str) -> Pr
 
 
 def _drawing(view: MapView, how: str) -> dict:
+    drawn: dict = {"bars": maps.bar_option(view)}
     if how == "map":
-        return {"option": maps.map_option(view)}
-    return {"tiles": maps.tile_grid(view)}
+        drawn["option"] = maps.map_option(view)
+    else:
+        drawn["tiles"] = maps.tile_grid(view)
+    return drawn
 
 
 @route(router, "province")
@@ -193,3 +199,161 @@ def cities(request: Request, actor: ActorDep, indicator: IndicatorQ = "hnte_coun
 def api_cities(request: Request, actor: ActorDep, indicator: IndicatorQ = "hnte_count",
                as_of: Annotated[dt.date | None, Query()] = None) -> CitiesView:
     return _cities(request, actor, indicator, as_of)
+
+
+# --------------------------------------------------------------------------- 科技创新水平指数
+
+STI_KIND = "sti_framework"
+FRAMEWORKS = (".yaml", ".yml")
+WHAT_IF_PREFIX = "wi_"
+
+
+class StiStart(BaseModel):
+    year: int
+    region: str
+
+
+class StiPage(BaseModel):
+    id: str
+    file: str
+    year: int
+    region: str | None
+    view: service.StiView
+    bars: dict
+    what_if_text: str
+
+
+class StiChecksPage(BaseModel):
+    id: str
+    file: str
+    year: int
+    report: object
+    checks: object
+    charts: list[dict]
+    balanced: service.BalancedWeights | None = None
+    region: str | None = None
+
+    model_config = {"arbitrary_types_allowed": True}
+
+
+def _home_city(actor) -> str:
+    """The actor's 市州 (a 区县 account: its 市州), else 乐山市 as the page's first suggestion."""
+    code = actor.region_code or ""
+    if len(code) == 6 and code.startswith("51") and code != "510000":
+        return code[:4] + "00"
+    return ""
+
+
+@route(router, "sti_index")
+def sti_index(request: Request, actor: ActorDep) -> Response:
+    data = StiStart(year=dt.date.today().year - 2, region=_home_city(actor))
+    return render.page(request, "sti_index.html", data, title="科技创新水平指数")
+
+
+@route(router, "sti_template")
+def sti_template(request: Request, actor: ActorDep) -> Response:
+    name = "四川省科技创新水平指数_标准值与权重模板.yaml"
+    return Response(service.sti_template(actor).encode("utf-8"), media_type="application/x-yaml; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
+
+
+def _what_if(request: Request) -> dict[str, float]:
+    from innodrive.errors import InputError
+
+    out = {}
+    for key, text in request.query_params.items():
+        if not key.startswith(WHAT_IF_PREFIX) or not text.strip():
+            continue
+        try:
+            out[key[len(WHAT_IF_PREFIX):]] = float(text)
+        except ValueError:
+            raise InputError(f"假设值“{text[:30]}”不是数字", field=key) from None
+    return out
+
+
+def _parse_what_if(text: str | None) -> dict[str, float]:
+    """``rd_intensity=2.1, hnte_count=300`` (the API's form of a what-if)."""
+    from innodrive.errors import InputError
+
+    out = {}
+    for part in (text or "").replace("，", ",").split(","):
+        if not part.strip():
+            continue
+        key, sep, value = part.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            out[key.strip()] = float(value)
+        except ValueError:
+            raise InputError(f"假设分析应写作“指标代码=数值”，逗号分隔；“{part.strip()[:40]}”无法识别",
+                             field="what_if") from None
+    return out
+
+
+def _sti_view(request: Request, actor, staged, region: str | None, what_if: dict[str, float]) -> StiPage:
+    year = int(staged.options["year"])
+    view = service.sti_overview(request.app.state.store, actor, framework=(staged.content, staged.file_name),
+                                year=year, region=region or None, what_if=what_if or None)
+    link = f"/sti-index/{staged.id}?region={{code}}"
+    bars = maps.index_bar_option(view.report, link=link)
+    return StiPage(id=staged.id, file=staged.file_name, year=year, region=region, view=view, bars=bars,
+                   what_if_text=", ".join(f"{k}={v:g}" for k, v in what_if.items()))
+
+
+@route(router, "sti_upload")
+async def sti_upload(request: Request, actor: ActorDep, file: Annotated[UploadFile | None, File()] = None,
+                     year: Annotated[int, Form(ge=1949, le=2100)] = dt.date.today().year - 2,
+                     region: Annotated[str, Form(max_length=40)] = "") -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    from innodrive.services import accounts
+
+    name, data = await read_upload(file, allowed=FRAMEWORKS, what="指数框架文件")
+    store = request.app.state.store
+    # computed once before anything is kept: a bad framework is refused here with its message
+    await run_in_threadpool(service.sti_overview, store, actor, framework=(data, name), year=year)
+    staged_id = await run_in_threadpool(accounts.stage_upload, store, actor, kind=STI_KIND, file_name=name,
+                                        content=data, options={"year": year})
+    target = f"/sti-index/{staged_id}" + (f"?region={quote(region.strip())}" if region.strip() else "")
+    response = Response(status_code=303, headers={"Location": target, "HX-Redirect": target})
+    return response
+
+
+@route(router, "sti_result")
+def sti_result(request: Request, actor: ActorDep, staged_id: str,
+               region: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    from innodrive.services import accounts
+
+    staged = accounts.staged_upload(request.app.state.store, actor, staged_id, kind=STI_KIND)
+    data = _sti_view(request, actor, staged, region, _what_if(request))
+    return render.page(request, "sti_result.html", data, title=f"科技创新水平指数 · {data.year} 年")
+
+
+@route(router, "sti_checks")
+def sti_checks(request: Request, actor: ActorDep, staged_id: str,
+               region: Annotated[str | None, Query(max_length=40)] = None,
+               uncertainty: Annotated[int, Query(ge=0, le=1000)] = 200, balance: bool = False) -> Response:
+    from innodrive.services import accounts
+    from innodrive.web import index_charts
+
+    staged = accounts.staged_upload(request.app.state.store, actor, staged_id, kind=STI_KIND)
+    year = int(staged.options["year"])
+    report, cv = service.sti_checks(request.app.state.store, actor, framework=(staged.content, staged.file_name),
+                                    year=year, region=region or None, uncertainty=uncertainty)
+    balanced = service.sti_balanced_weights(request.app.state.store, actor,
+                                            framework=(staged.content, staged.file_name), year=year) if balance else None
+    data = StiChecksPage(id=staged.id, file=staged.file_name, year=year, report=report, checks=cv.checks,
+                         charts=[index_charts.option(c) for c in cv.charts], balanced=balanced, region=region)
+    return render.page(request, "sti_checks.html", data, title=f"指数发布前检查 · {year} 年")
+
+
+@route(router, "api_sti_index", response_model=service.StiView)
+async def api_sti_index(request: Request, actor: ActorDep, file: Annotated[UploadFile | None, File()] = None,
+                        year: Annotated[int, Form(ge=1949, le=2100)] = dt.date.today().year - 2,
+                        region: Annotated[str | None, Form(max_length=40)] = None,
+                        what_if: Annotated[str | None, Form(max_length=2000)] = None) -> service.StiView:
+    from starlette.concurrency import run_in_threadpool
+
+    name, data = await read_upload(file, allowed=FRAMEWORKS, what="指数框架文件")
+    return await run_in_threadpool(service.sti_overview, request.app.state.store, actor, framework=(data, name),
+                                   year=year, region=region or None, what_if=_parse_what_if(what_if) or None)

@@ -31,6 +31,12 @@
         return head + escapeHtml(d.text) + (d.rank ? "（第 " + d.rank + " 名）" : "");
       };
     }
+    if (option.__category_names) {  // category axes keyed by region code (two 区县 share a name)
+      var names = option.__category_names;
+      var axis = option.yAxis.type === "category" ? option.yAxis : option.xAxis;
+      axis.axisLabel = axis.axisLabel || {};
+      axis.axisLabel.formatter = function (code) { return names[code] || code; };
+    }
     if (option.__tooltip_text) {  // tree and graph nodes carry their own tooltip text
       option.tooltip.formatter = function (p) { return escapeHtml((p.data && p.data.tip) || p.name).replace(/\n/g, "<br>"); };
     }
