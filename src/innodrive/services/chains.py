@@ -57,13 +57,23 @@ def import_chain(store, actor: Actor, data: bytes, *, file_name: str) -> ImportR
     return store.run(work)
 
 
+def _reads(actor: Actor, region_code: str | None) -> bool:
+    """A chain is read by whoever covers its region, and by the 区县 inside it (a county
+    office works on its city's chains: its enterprises sit on their nodes)."""
+    if region_code is None or actor.covers(region_code):
+        return True
+    from innodrive.regions import all_regions
+
+    return actor.region_code is not None and all_regions().is_within(actor.region_code, region_code)
+
+
 def list_chains(store, actor: Actor) -> list[ChainSummary]:
     from innodrive.chains import storage
 
     require(actor, "chains.read")
     with store.read() as session:
         return [ChainSummary(key=r.key, name=r.name, region_code=r.region_code, example=r.example)
-                for r in storage.list_chains(session) if actor.covers(r.region_code) or r.region_code is None]
+                for r in storage.list_chains(session) if _reads(actor, r.region_code)]
 
 
 def show_chain(store, actor: Actor, key: str) -> ChainView:
@@ -72,8 +82,10 @@ def show_chain(store, actor: Actor, key: str) -> ChainView:
     require(actor, "chains.read")
     with store.read() as session:
         v = storage.view(session, key)
-    if v.region_code is not None:
-        require(actor, "chains.read", region_code=v.region_code, what=v.name)
+    if not _reads(actor, v.region_code):
+        from innodrive.errors import Forbidden
+
+        raise Forbidden(f"{actor.display}无权查看产业链“{v.name}”（不在本辖区）")
     return v
 
 
