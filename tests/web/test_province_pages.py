@@ -5,7 +5,6 @@ Index inputs and chain enterprises are CONSTRUCTED (labelled so)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import re

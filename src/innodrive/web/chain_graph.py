@@ -57,7 +57,7 @@ def tree_option(v: ChainView, *, link: str) -> dict:
                   "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "item"},
         "series": [{"type": "tree", "data": [{"name": v.name, "tip": v.description or v.name, "children": segments}],
-                    "top": 60, "left": 80, "bottom": 20, "right": 200, "symbolSize": 10, "orient": "LR",
+                    "top": 60, "left": 140, "bottom": 20, "right": 200, "symbolSize": 10, "orient": "LR",
                     "initialTreeDepth": -1, "expandAndCollapse": False,
                     "label": {"position": "left", "verticalAlign": "middle", "align": "right", "fontSize": 12},
                     "leaves": {"label": {"position": "right", "verticalAlign": "middle", "align": "left"}}}],
