@@ -115,20 +115,27 @@ def test_tiles_counties_download_and_api_say_the_same(stats):
     assert geo.status_code == 200 and len(geo.json()["features"]) == 21
 
 
-@pytest.mark.parametrize("role", READERS)
-def test_every_reading_role_sees_the_board_and_a_region(stats, role):
-    c = stats.client(role)
-    r = c.get("/province", params={"indicator": "rd_intensity", "year": 2018})
-    assert r.status_code == 200 and "绵阳市" in r.text
-    page = c.get("/regions/510700")
-    assert page.status_code == 200 and "R&amp;D经费投入强度" in page.text and "统计公报" in page.text
-    if role in (Role.ADMIN,):
-        assert "计划中没有绵阳市的目标" in _text(page.text)
-    else:  # the other roles are scoped to 乐山: 绵阳's statistics yes, its plan targets no
-        assert "无权查看绵阳市的计划目标" in _text(page.text)
+def _one_backend(web) -> None:
+    if not web.url.startswith("sqlite"):
+        pytest.skip("one backend is enough for what each role sees")
+
+
+def test_every_reading_role_sees_the_board_and_a_region(stats):
+    _one_backend(stats)
+    for role in READERS:
+        c = stats.client(role)
+        r = c.get("/province", params={"indicator": "rd_intensity", "year": 2018})
+        assert r.status_code == 200 and "绵阳市" in r.text, role
+        page = c.get("/regions/510700")
+        assert page.status_code == 200 and "R&amp;D经费投入强度" in page.text and "统计公报" in page.text
+        if role == Role.ADMIN:
+            assert "计划中没有绵阳市的目标" in _text(page.text)
+        else:  # the other roles are scoped to 乐山: 绵阳's statistics yes, its plan targets no
+            assert "无权查看绵阳市的计划目标" in _text(page.text), role
 
 
 def test_the_public_gets_the_tile_grid_not_the_boundaries_unless_switched_on(stats, monkeypatch):
+    _one_backend(stats)
     public = stats.client(Role.PUBLIC)
     assert public.get("/province").status_code == 303
     r = public.get("/public/province", params={"indicator": "rd_intensity", "year": 2018})
@@ -141,6 +148,7 @@ def test_the_public_gets_the_tile_grid_not_the_boundaries_unless_switched_on(sta
 
 
 def test_bad_board_input_is_a_clear_message(stats):
+    _one_backend(stats)
     office = stats.client(Role.OFFICE)
     r = office.get("/province", params={"indicator": "没有这个指标"})
     assert r.status_code in (400, 404) and "没有这个指标" in r.text and "<nav" in r.text
@@ -156,6 +164,7 @@ def test_cities_side_by_side_with_targets_paths_and_lights(stats, tmp_path, monk
     from innodrive.extraction import extract_path
     from innodrive.plans import storage
 
+    _one_backend(stats)
     monkeypatch.setenv("INNODRIVE_HOME", str(tmp_path))
     for p in sorted(EXAMPLES.glob("*.txt")):
         storage.add_plan(stats.store, extract_path(p), actor="测试")
@@ -333,17 +342,18 @@ def test_a_bad_xlsx_row_is_refused_with_the_row_named_and_nothing_changes(web):
     assert sum(len(n["enterprises"]) for n in api["nodes"]) == 8
 
 
-@pytest.mark.parametrize("role", READERS)
-def test_chain_reading_and_writing_by_role(web, role):
+def test_chain_reading_and_writing_by_role(web):
     from innodrive.services.chains import import_chain
 
+    _one_backend(web)
     import_chain(web.store, Actor.local_operator("test"), _example(), file_name="pv.yaml")
-    c = web.client(role)
-    assert c.get("/chains").status_code == 200
-    page = c.get("/chains/pv_crystalline_silicon")
-    assert page.status_code == 200 and "晶硅光伏产业链" in page.text
-    writes = role == Role.OFFICE
-    assert ('data-testid="detach"' in page.text) == writes
-    r = c.post("/chains/preview", files={"file": ("p.yaml", _example(), "application/octet-stream")})
-    assert (r.status_code == 200) == writes and (r.status_code == 403) == (not writes)
-    assert c.get("/chains/template.xlsx").status_code == 200
+    for role in READERS:
+        c = web.client(role)
+        assert c.get("/chains").status_code == 200
+        page = c.get("/chains/pv_crystalline_silicon")
+        assert page.status_code == 200 and "晶硅光伏产业链" in page.text, role
+        writes = role == Role.OFFICE
+        assert ('data-testid="detach"' in page.text) == writes, role
+        r = c.post("/chains/preview", files={"file": ("p.yaml", _example(), "application/octet-stream")})
+        assert (r.status_code == 200) == writes and (r.status_code == 403) == (not writes), role
+        assert c.get("/chains/template.xlsx").status_code == 200
