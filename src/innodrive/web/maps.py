@@ -78,9 +78,9 @@ def _mix(a: str, b: str, t: float) -> str:
     return "#" + "".join(f"{round(u + (v - u) * t):02x}" for u, v in zip(x, y, strict=True))
 
 
-def colour(value: float, view: MapView) -> str:
+def colour(value: float, view: MapView, scale: tuple[float, float, list[str]] | None = None) -> str:
     """The colour of ``value`` on the map's scale (the same stops as the ``visualMap``)."""
-    low, high, colours = _scale(view)
+    low, high, colours = scale or _scale(view)
     t = min(max((value - low) / (high - low), 0.0), 1.0) * (len(colours) - 1)
     i = min(int(t), len(colours) - 2)
     return _mix(colours[i], colours[i + 1], t - i)
@@ -109,13 +109,14 @@ class TileGrid(BaseModel):
 def tile_grid(view: MapView) -> TileGrid:
     """The tiles of a tile-grid view, each coloured on the map's scale (grey: missing)."""
     tiles = []
+    scale = _scale(view)
     for p in view.points:
         if p.col is None or p.row is None:
             continue
         if p.value is None:
             c, dark = MISSING, False
         else:
-            c = colour(p.value, view)
+            c = colour(p.value, view, scale)
             rgb = [int(c[i:i + 2], 16) for i in (1, 3, 5)]
             dark = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] < 140
         tiles.append(Tile(code=p.code, name=p.name, col=p.col, row=p.row, value_text=_label(p.value, view.unit),
@@ -134,6 +135,7 @@ def bar_option(view: MapView) -> dict:
     shown.sort(key=lambda p: p.value, reverse=view.higher_is_better)
     missing = [p.name for p in view.points if p.value is None]
     subtitle = f"无数据：{'、'.join(missing)}" if missing else ""
+    scale = _scale(view)
     return {
         "__region_labels": True,
         "__points": len(shown),
@@ -147,7 +149,7 @@ def bar_option(view: MapView) -> dict:
         "series": [{"type": "bar", "name": view.title, "barMaxWidth": 18,
                     "data": [{"value": round(p.value, 6), "name": p.code, "label_text": p.name, "link": p.link,
                               "rank": p.rank, "text": _label(p.value, view.unit),
-                              "itemStyle": {"color": colour(p.value, view)}} for p in shown]}],
+                              "itemStyle": {"color": colour(p.value, view, scale)}} for p in shown]}],
         "__category_names": {p.code: p.name for p in shown},
     }
 

@@ -76,7 +76,10 @@ def _scope(actor) -> tuple:
 
 def _year(request: Request, actor, indicator: str, level: str, year: int | None) -> tuple[int, list[YearChoice]]:
     """The year asked for, else the year in which most regions have a value (newest on a tie)."""
-    years = service.board_years(request.app.state.store, actor, indicator=indicator, level=level)
+    store = request.app.state.store
+    years = cache.memo(store, ("province-years", indicator, level),
+                       lambda: service.board_years(store, actor, indicator=indicator, level=level),
+                       at=getattr(request.state, "db_version", None))
     if year is not None:
         return year, years
     if years:
