@@ -38,20 +38,13 @@ YearQ = Annotated[int | None, Query(ge=1949, le=2100)]
 
 
 class ProvincePage(BaseModel):
+    """The board drawn: ``view`` "map" (boundaries, ``option``) or "tiles" (``tiles``), and the bars;
+    the public page uses the same data."""
+
     board: ProvinceBoard
     indicators: list[IndicatorChoice]
     years: list[YearChoice]
     view: str
-    map: MapView
-    option: dict | None = None
-    tiles: maps.TileGrid | None = None
-    bars: dict
-
-
-class PublicProvincePage(BaseModel):
-    board: ProvinceBoard
-    indicators: list[IndicatorChoice]
-    years: list[YearChoice]
     map: MapView
     option: dict | None = None
     tiles: maps.TileGrid | None = None
@@ -178,8 +171,9 @@ def public_province(request: Request, actor: ActorDep, indicator: IndicatorQ = D
     chosen, years = _year(request, actor, code, "prefecture", year)
     board, mv = service.public_board_map(store, actor, indicator=code, year=chosen,
                                          map_enabled=settings.flag("public_map"))
-    data = PublicProvincePage(board=board, indicators=service.indicator_choices(actor), years=years, map=mv,
-                              **_drawing(mv, "map" if mv.kind == "geo" else "tiles"))
+    how = "map" if mv.kind == "geo" else "tiles"
+    data = ProvincePage(board=board, indicators=service.indicator_choices(actor), years=years, view=how, map=mv,
+                        **_drawing(mv, how))
     return render.page(request, "public_province.html", data, title="全省市州对比")
 
 
