@@ -54,6 +54,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("talent_old_keys", "INNODRIVE_TALENT_OLD_KEYS", "",
             "更换人才信息密钥期间仍可解密的旧密钥（逗号分隔）；运行 innodrive talent rekey 全部改用新密钥后即可删除",
             secret=True),
+    Setting("public_map", "INNODRIVE_PUBLIC_MAP", "0",
+            "设为 1 时公开页面“全省市州对比”显示市州边界地图（边界数据源自商业网络地图服务，向公众展示地图通常须取得审图号）；"
+            "默认显示方块示意图"),
     Setting("debug", "INNODRIVE_DEBUG", "0",
             "设为 1 时内部错误显示完整调用栈（仅供开发者排查）"),
 )

@@ -30,7 +30,8 @@ SAMPLE = {"summary_id": "999999", "username": "nobody", "target_id": "999999", "
           "cycle_id": "999999", "framework_id": "999999", "appeal_id": "999999",
           "unit": "nobody", "fmt": "pdf",
           "notice_id": "999999", "campaign_id": "999999", "item_id": "999999",
-          "rect_id": "999999", "sample_id": "999999", "snapshot_id": "999999", "period": "2024Q2"}
+          "rect_id": "999999", "sample_id": "999999", "snapshot_id": "999999", "period": "2024Q2",
+          "key": "no_such_chain", "level": "prefecture"}
 
 
 def _path(template: str) -> str:

@@ -336,3 +336,12 @@ def write_xlsx(path: Path | str, sheets: list[tuple[str, pd.DataFrame, bool]]) -
                 safe_frame(df).to_excel(xw, sheet_name=str(safe_cell(name)).lstrip("'")[:31], index=index)
 
     return atomic_write(path, write)
+
+
+def xlsx_bytes(sheets: list[tuple[str, pd.DataFrame, bool]]) -> bytes:
+    """:func:`write_xlsx` into memory, for a download (same sheets, same formula safety)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        return write_xlsx(Path(folder) / "out.xlsx", sheets).read_bytes()
+

@@ -58,3 +58,27 @@ def write_chain(v: ChainView, path: Path | str) -> Path:
     from innodrive.assessment.run import write_xlsx
 
     return write_xlsx(path, frames(v))
+
+
+def to_bytes(sheets: list[tuple[str, pd.DataFrame, bool]]) -> bytes:
+    from innodrive.assessment.run import xlsx_bytes
+
+    return xlsx_bytes(sheets)
+
+
+TEMPLATE_NOTES = (
+    ("产业链", "一行：产业链代码（英文字母、数字、下划线）、名称、地区（如 乐山市，可空）、说明、来源、示例（是/否）"),
+    ("环节", "每个环节一行：环节代码、环节名称、链段（上游/中游/下游）、上级环节（子环节填上级的环节代码）、说明"),
+    ("企业", "每个挂接一行：环节代码、统一社会信用代码（18 位）、企业名称、所在地区、链主（是/否）、说明"),
+    ("平台", "每个创新平台一行：环节代码、平台名称、级别（国家级/省级/市级/县级/其他）、类型"),
+    ("目标", "每项目标一行：环节代码（整条链的目标留空）、目标、数值、单位、年份"),
+)
+
+
+def template_xlsx() -> bytes:
+    """An empty import template: the five sheets with their headers, and the notes."""
+    from innodrive.chains.reader import SHEETS
+
+    sheets = [(name, pd.DataFrame(columns=list(cols)), False) for name, cols in SHEETS.items()]
+    sheets.append(("填写说明", pd.DataFrame(TEMPLATE_NOTES, columns=["工作表", "填写说明"]), False))
+    return to_bytes(sheets)

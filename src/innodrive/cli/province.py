@@ -32,26 +32,6 @@ def short(source: str, limit: int = 36) -> str:
     return head if len(head) <= limit else head[: limit - 1] + "…"
 
 
-def board_frame(board):
-    """The board as a table with Chinese headers (for XLSX/CSV)."""
-    import pandas as pd
-
-    rows = []
-    for r in board.rows:
-        rows.append({"排名": r.rank, board.level_name: r.name, "区划代码": r.code,
-                     **({"所属市州": r.parent_name} if board.level == "county" else {}),
-                     f"{board.year}年（{board.unit}）": r.value, f"{board.year - 1}年": r.previous,
-                     "较上年变化": r.change, "较上年变化(%)": r.change_pct,
-                     "来源": r.source or "", "派生值": "是（由组成指标计算）" if r.derived else "",
-                     "缺失原因": r.missing_reason or ""})
-    rows.append({"排名": None, board.level_name: f"{board.province_name}（全省）", "区划代码": board.province_code,
-                 f"{board.year}年（{board.unit}）": board.province_value, f"{board.year - 1}年": board.province_previous,
-                 "来源": board.province_source or "", "缺失原因": "" if board.province_value is not None else "未录入全省数据"})
-    rows.append({"排名": None, board.level_name: "平均", f"{board.year}年（{board.unit}）": board.average,
-                 "来源": board.average_note})
-    return pd.DataFrame(rows)
-
-
 @app.command("province")
 def province_command(
     indicator: str = typer.Option(..., "--indicator", "-i", help="指标目录中的代码或名称，如 rd_intensity 或 R&D经费投入强度"),
@@ -88,6 +68,8 @@ def province_command(
     finally:
         store.close()
     if out is not None:
+        from innodrive.province.export import write_board
+
         write_board(board, out)
     table = Table(title=escape(f"{board.province_name}各{board.level_name} · {board.indicator_name}（{board.unit}）"
                                f" · {board.year} 年"), caption=f"有数据 {board.with_data}/{board.regions}")
@@ -111,17 +93,6 @@ def province_command(
                   + f"；平均：{fmt(board.average)}（{escape(board.average_note or '无数据')}）")
     if out is not None:
         console.print(f"已写入：{escape(str(out))}")
-
-
-def write_board(board, path: Path) -> None:
-    from innodrive.assessment.run import safe_frame, write_xlsx
-    from innodrive.safeio import atomic_write
-
-    df = board_frame(board)
-    if path.suffix.lower() == ".csv":
-        atomic_write(path, safe_frame(df).to_csv(index=False).encode("utf-8-sig"))
-    else:
-        write_xlsx(path, [(f"{board.indicator_name}{board.year}", df, False)])
 
 
 @app.command("cities")

@@ -246,3 +246,4 @@ def publication_checks(store, actor: Actor, *, framework: str | bytes, data: byt
     _, res = run_assessment_result(store, actor, framework=framework, data=data, data_name=data_name,
                                    framework_name=framework_name, year=year, uncertainty=uncertainty, seed=seed)
     return checks_for(res.coin, uncertainty=res.uncertainty)
+

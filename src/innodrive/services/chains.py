@@ -57,13 +57,23 @@ def import_chain(store, actor: Actor, data: bytes, *, file_name: str) -> ImportR
     return store.run(work)
 
 
+def _reads(actor: Actor, region_code: str | None) -> bool:
+    """A chain is read by whoever covers its region, and by the 区县 inside it (a county
+    office works on its city's chains: its enterprises sit on their nodes)."""
+    if region_code is None or actor.covers(region_code):
+        return True
+    from innodrive.regions import all_regions
+
+    return actor.region_code is not None and all_regions().is_within(actor.region_code, region_code)
+
+
 def list_chains(store, actor: Actor) -> list[ChainSummary]:
     from innodrive.chains import storage
 
     require(actor, "chains.read")
     with store.read() as session:
         return [ChainSummary(key=r.key, name=r.name, region_code=r.region_code, example=r.example)
-                for r in storage.list_chains(session) if actor.covers(r.region_code) or r.region_code is None]
+                for r in storage.list_chains(session) if _reads(actor, r.region_code)]
 
 
 def show_chain(store, actor: Actor, key: str) -> ChainView:
@@ -72,8 +82,10 @@ def show_chain(store, actor: Actor, key: str) -> ChainView:
     require(actor, "chains.read")
     with store.read() as session:
         v = storage.view(session, key)
-    if v.region_code is not None:
-        require(actor, "chains.read", region_code=v.region_code, what=v.name)
+    if not _reads(actor, v.region_code):
+        from innodrive.errors import Forbidden
+
+        raise Forbidden(f"{actor.display}无权查看产业链“{v.name}”（不在本辖区）")
     return v
 
 
@@ -97,3 +109,45 @@ def detach_enterprise(store, actor: Actor, key: str, credit_code: str, *, node: 
         return n
 
     return store.run(work)
+
+
+class _Preview(Exception):
+    """Carries a dry run's result out of the transaction it rolls back."""
+
+    def __init__(self, result: ImportResult) -> None:
+        self.result = result
+
+
+def preview_chain(store, actor: Actor, data: bytes, *, file_name: str) -> ImportResult:
+    """What importing the file would do (nodes, links, gaps, whether it replaces a chain), with
+    every bad row named — computed by saving inside a transaction that is rolled back."""
+    from innodrive.chains import reader, storage
+
+    require(actor, "chains.write")
+    spec = reader.read_chain(data, file_name)
+    require(actor, "chains.write", region_code=spec.region_code, what=spec.name)
+    try:
+        with store.write() as session:
+            _, replaced = storage.save(session, spec, actor=actor.username, file=file_name)
+            v = storage.view(session, spec.key)
+            raise _Preview(ImportResult(key=spec.key, name=spec.name, replaced=replaced, nodes=len(spec.nodes),
+                                        enterprises=len(spec.enterprises), platforms=len(spec.platforms),
+                                        targets=len(spec.targets), gaps=len(v.gaps)))
+    except _Preview as done:
+        return done.result
+
+
+def chain_workbook(store, actor: Actor, key: str) -> tuple[bytes, str]:
+    """The chain as XLSX (the import template's sheets, verdicts, gaps) and its file name."""
+    from innodrive.chains.export import frames, to_bytes
+
+    v = show_chain(store, actor, key)
+    return to_bytes(frames(v)), f"产业链_{v.name}.xlsx"
+
+
+def template_workbook(actor: Actor) -> bytes:
+    """The empty XLSX import template."""
+    from innodrive.chains.export import template_xlsx
+
+    require(actor, "chains.read")
+    return template_xlsx()

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import BaseModel, Field
+
 from innodrive.province.board import ProvinceBoard
+from innodrive.province.sti_index import CityLevers, IndexReport
 from innodrive.services.access import require
 from innodrive.services.actor import Actor
 
@@ -131,3 +134,236 @@ def cities_side_by_side(store, actor: Actor, *, indicator: str, as_of: dt.date,
         raise Forbidden(f"{actor.display}无权查看所选城市的目标")
     return C.CitiesView(indicator=ind.code, indicator_name=ind.name, unit=ind.unit, related=related,
                         as_of=as_of.isoformat(), cities=columns)
+
+
+# --------------------------------------------------------------------------- for the web workbench
+
+
+class IndicatorChoice(BaseModel):
+    code: str
+    name: str
+    unit: str
+    category: str
+
+
+class YearChoice(BaseModel):
+    year: int
+    regions: int = Field(description="regions of the level with a value that year")
+
+
+def indicator_choices(actor: Actor) -> list[IndicatorChoice]:
+    """Every catalogue indicator a board can show (code, name, unit), in catalogue order
+    (the catalogue is no secret: the public page offers it too)."""
+    from innodrive.indicators.catalogue import load_catalogue
+
+    require(actor, "public.read")
+    return [IndicatorChoice(code=i.code, name=i.name, unit=i.unit, category=i.category) for i in load_catalogue()]
+
+
+def board_years(store, actor: Actor, *, indicator: str, level: str = "prefecture") -> list[YearChoice]:
+    """The years in which any 市州 (or 区县) has a value of ``indicator``, newest first,
+    with how many regions have one — so a page offers years that show something (which
+    years have data is no secret: the public page offers them too)."""
+    from sqlalchemy import func, select
+
+    from innodrive.province.board import places, resolve_indicator
+    from innodrive.store.schema import ObservationRow
+
+    require(actor, "public.read")
+    ind = resolve_indicator(indicator)
+    codes = [p.code for p in places(level=level)]
+    t = ObservationRow.__table__.c
+    q = (select(t.period, func.count(func.distinct(t.region_code)))
+         .where(t.is_current.is_(True)).where(t.indicator_code == ind.code).where(t.region_code.in_(codes))
+         .where(func.length(t.period) == 4).group_by(t.period))
+    with store.read() as session:
+        found = [(p, n) for p, n in session.execute(q) if p.isdigit()]
+    return [YearChoice(year=int(p), regions=n) for p, n in sorted(found, key=lambda x: -int(x[0]))]
+
+
+def board_workbook(store, actor: Actor, *, indicator: str, year: int, level: str = "prefecture",
+                   as_of: dt.date | None = None) -> tuple[bytes, str]:
+    """The board as an XLSX workbook (values, ranks, changes, sources, missing reasons) and its file name."""
+    from innodrive.province.export import board_xlsx
+
+    board = province_board(store, actor, indicator=indicator, year=year, level=level, as_of=as_of)
+    return board_xlsx(board), f"{board.province_name}{board.level_name}对比_{board.indicator_name}_{board.year}.xlsx"
+
+
+def public_board_map(store, actor: Actor, *, indicator: str, year: int, map_enabled: bool,
+                     as_of: dt.date | None = None):
+    """The 市州 board for the public page: published statistics of the province's regions,
+    drawn as the tile grid unless the office switched the boundary map on (审图号)."""
+    from innodrive.province import board, maps
+
+    require(actor, "public.read")
+    with store.read() as session:
+        b = board.province_board(session, indicator, year, level="prefecture", as_of=as_of)
+    return b, maps.map_view(b, kind=maps.public_layout(map_enabled), link="")
+
+
+class SeriesPoint(BaseModel):
+    year: int
+    value: float
+    unit: str
+    source: str
+    derived: bool = False
+
+
+class RegionSeries(BaseModel):
+    code: str
+    name: str
+    unit: str
+    category: str
+    points: list[SeriesPoint]
+
+
+class RegionTarget(BaseModel):
+    target_id: int
+    indicator: str
+    goal: str
+    plan_title: str
+    light: str
+    label: str
+    reason: str
+    latest_value: float | None
+    latest_period: str | None
+
+
+class RegionProfile(BaseModel):
+    code: str
+    name: str
+    level: str = Field(description="'province', 'prefecture' or 'county'")
+    parent_code: str | None
+    parent_name: str | None
+    children: list[tuple[str, str]] = Field(default_factory=list, description="(code, name) of its 区县")
+    series: list[RegionSeries]
+    targets: list[RegionTarget]
+    targets_note: str | None = Field(None, description="why targets are not shown, when they are not")
+    as_of: dt.date
+
+
+def region_profile(store, actor: Actor, region: str, *, as_of: dt.date) -> RegionProfile:
+    """One region's statistics over time (every catalogue indicator it has, each value with its
+    source) and — when the actor's scope covers it — its plan targets with their lights."""
+    from innodrive.indicators.catalogue import load_catalogue
+    from innodrive.indicators.observations import latest
+    from innodrive.regions import all_regions, resolve
+    from innodrive.services.access import can
+    from innodrive.services.board import targets
+
+    require(actor, "province.read")
+    r = resolve(region, field="region")
+    regions = all_regions()
+    parent = regions.parent(r.code)
+    kids = sorted(regions.children(r.code), key=lambda x: x.code)
+    level = "province" if r.code.endswith("0000") else "prefecture" if r.code.endswith("00") else "county"
+    cat = load_catalogue()
+    by: dict[str, list[SeriesPoint]] = {}
+    for o in latest(store, region_codes=[r.code]):
+        if o.period.isdigit() and o.indicator_code in cat:
+            by.setdefault(o.indicator_code, []).append(SeriesPoint(year=int(o.period), value=o.value, unit=o.unit,
+                                                                   source=o.source, derived=o.origin == "derived"))
+    series = [RegionSeries(code=i.code, name=i.name, unit=i.unit, category=i.category,
+                           points=sorted(by[i.code], key=lambda p: p.year)) for i in cat if i.code in by]
+    lines: list[RegionTarget] = []
+    note = None
+    if not can(actor, "board.read", region_code=r.code):
+        note = f"本账号无权查看{r.name}的计划目标（只能查看本辖区的目标）"
+    else:
+        from innodrive.plans.wording import goal_of
+
+        board = targets(store, actor, as_of=as_of, region=r.code)
+        for ln in board.lines:
+            if ln.region_code != r.code:
+                continue
+            s = ln.status
+            lines.append(RegionTarget(target_id=ln.target_id, indicator=ln.indicator, goal=goal_of(ln),
+                                      plan_title=ln.plan_title, light=s.light, label=s.label, reason=s.reason,
+                                      latest_value=s.latest_value, latest_period=s.latest_period))
+        if not lines:
+            note = f"已录入的计划中没有{r.name}的目标"
+    return RegionProfile(code=r.code, name=r.name, level=level, parent_code=parent.code if parent else None,
+                         parent_name=parent.name if parent else None, children=[(k.code, k.name) for k in kids],
+                         series=series, targets=lines, targets_note=note, as_of=as_of)
+
+
+# --------------------------------------------------------------------------- 科技创新水平指数 for the workbench
+
+
+class StiView(BaseModel):
+    """Every 市州's index (with missing data and gap to the line) and, for one city, its levers."""
+
+    report: IndexReport
+    levers: CityLevers | None = Field(None, description="gap, levers and what-if of the chosen city")
+    region_note: str | None = Field(None, description="why the chosen city has no levers, when it has none")
+
+
+def sti_template(actor: Actor) -> str:
+    """The fill-in framework file: every standard value and weight to supply (nothing invented)."""
+    from innodrive.province import sti_index as S
+
+    require(actor, "index.run")
+    return S.template_yaml()
+
+
+def sti_overview(store, actor: Actor, *, framework, year: int, region: str | None = None,
+                 what_if: dict[str, float] | None = None, as_of: dt.date | None = None) -> StiView:
+    """The index of every 市州 and — when ``region`` is given — its gap to 60%, levers and
+    what-if, from one read. A city without any data gets a note instead of levers (the
+    table still shows it, with what is missing)."""
+    from innodrive.errors import InputError
+    from innodrive.province import sti_index as S
+
+    require(actor, "index.run")
+    fw = S.load_index_framework(framework)
+    with store.read() as session:
+        report, coin = S.index_report(session, fw, year, as_of=as_of)
+    if region is None:
+        return StiView(report=report)
+    try:
+        return StiView(report=report, levers=S.levers(fw, coin, report, region, what_if=what_if))
+    except InputError as exc:
+        if exc.field != "region":
+            raise
+        return StiView(report=report, region_note=str(exc))
+
+
+class WeightRow(BaseModel):
+    code: str
+    name: str
+    weight: float = Field(description="the framework's weight within its group (normalised)")
+    balanced: float = Field(description="the weight within its group that gives the intended influence")
+    intended: float
+    influence_before: float
+    influence_after: float
+
+
+class BalancedWeights(BaseModel):
+    rows: list[WeightRow]
+    converged: bool
+    objective_before: float
+    objective_after: float
+
+
+def sti_balanced_weights(store, actor: Actor, *, framework, year: int, as_of: dt.date | None = None) -> BalancedWeights:
+    """Weights whose effective influence matches the intended one (the nominal weights) — a
+    suggestion for the office to weigh, never applied by itself."""
+    from innodrive.assessment.checks import balance_weights
+    from innodrive.province import sti_index as S
+
+    require(actor, "index.run")
+    fw = S.load_index_framework(framework)
+    with store.read() as session:
+        _, coin = S.index_report(session, fw, year, as_of=as_of)
+    b = balance_weights(coin)
+    rows = []
+    for code in fw.indicators:
+        kids = fw.children[fw.by_code[code].parent]
+        total = sum(float(fw.by_code[k].weight or 1.0) for k in kids)
+        own = float(fw.by_code[code].weight or 1.0) / total if total else 0.0
+        rows.append(WeightRow(code=code, name=fw.label(code), weight=own, balanced=b["weights"][code],
+                              intended=b["target"][code], influence_before=b["influence_before"][code],
+                              influence_after=b["influence_after"][code]))
+    return BalancedWeights(rows=rows, converged=b["converged"], objective_before=b["objective_before"],
+                           objective_after=b["objective_after"])

@@ -60,6 +60,8 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("第三方评估", "evaluation"),
     ("人大监督", "npc"),
     ("数据", "data"),
+    ("全省看板", "province"),
+    ("产业链", "chains"),
     ("企业培育", "enterprises"),
     ("人才库", "talent_list"),
     ("人才服务", "talent_requests"),
@@ -72,6 +74,7 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
     ("账号管理", "admin_users"),
     ("公开摘要", "public_summary"),
     ("立项公示", "publicity"),
+    ("全省市州对比", "public_province"),
 )
 
 

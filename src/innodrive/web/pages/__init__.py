@@ -8,6 +8,7 @@ def routers() -> list:
         admin,
         audit,
         board,
+        chains,
         data,
         enterprises,
         evaluation,
@@ -16,6 +17,7 @@ def routers() -> list:
         npc,
         plans,
         projects,
+        province,
         public,
         session,
         supervision,
@@ -26,5 +28,5 @@ def routers() -> list:
     return [
         m.router
         for m in (session, public, admin, board, plans, tasks, supervision, evaluation, npc, data, audit,
-                  enterprises, talent, market, projects, kaohe)
+                  enterprises, talent, market, projects, kaohe, province, chains)
     ]
