@@ -223,6 +223,27 @@ def test_what_if_allocation_changes_nothing_stored(example):
         "峨眉山市": 161, "市中区": 155, "犍为县": 71, "峨边彝族自治县": 44, "井研县": 39, "沐川县": 30}
     stored = next(a for a in svc.allocate(store, OFFICE, cycle) if a.group == "县（市、区）")
     assert not stored.simulated and stored.pool == 1000
+    # exported: the workbook holds the same amounts, says it is a simulation and which run it used
+    import io
+
+    import openpyxl
+
+    from innodrive.reports.kaohe import allocation_workbook
+    from innodrive.reports.xlsx import render_xlsx
+
+    run = svc.results(store, OFFICE, cycle).run
+    assert (what_if[0].run_number, what_if[0].run_sha256) == (1, run.sha256)
+    wb = openpyxl.load_workbook(io.BytesIO(render_xlsx(allocation_workbook(
+        svc.get_cycle(store, OFFICE, cycle), what_if, on=dt.date(2025, 1, 15)))))
+    about = {r[0]: r[1] for r in wb["说明"].iter_rows(min_row=3, values_only=True) if r[0]}
+    basis = about["县（市、区）测算依据"]
+    assert "第 1 次计分（初步结果" in basis and run.sha256 in basis and basis.count("模拟") == 1
+    assert "创新发展专项资金500万元，按得分超过80分部分的比例分配" in basis
+    sheet = wb["资金-县（市、区）"]
+    assert "模拟" in sheet["A1"].value
+    amounts = {r[1]: r[6] for r in sheet.iter_rows(min_row=3, values_only=True) if isinstance(r[0], int)}
+    assert {u: a for u, a in amounts.items() if a} == {x.unit: x.amount for x in what_if[0].lines if x.amount}
+    assert sum(amounts.values()) == 500
 
 
 def test_framework_versions_and_the_yearly_diff(example):
@@ -273,3 +294,51 @@ def test_the_cycle_on_postgresql(tmp_path, monkeypatch):
             assert svc.finalise(store, OFFICE, cycle, today=dt.date(2025, 2, 3)).stage == "final"
         finally:
             store.close()
+
+
+def test_the_same_year_under_supervision_the_duban_tongbao_is_the_boards_and_the_kaohes(example):
+    """The bundled year seen by 督查: the 督查通报 of its last quarter holds the board's numbers;
+    the tasks it reports overdue are exactly those the 考核 deducted for (#8 市财政局, #13 沙湾区,
+    #16 夹江县 in the hand computation above); the rule run sends each a 督办单, a county
+    government's to the county's own account, which sees and answers only its own."""
+    from innodrive.reports import render
+    from innodrive.reports.preflight import check_pdf
+    from innodrive.reports.tongbao import build
+    from innodrive.services import board
+    from innodrive.services import supervision as sv
+
+    store, cycle = example
+    end = dt.date(2024, 12, 31)
+    b = sv.tongbao(store, OFFICE, period="2024Q4").bulletin
+    kb, tb = board.tasks(store, OFFICE, as_of=end), board.targets(store, OFFICE, as_of=end)
+    overdue = {k.task.id: k for k in kb.lines if "overdue" in k.status.flags}
+    assert b.as_of == end and b.targets_total == len(tb.lines)
+    assert (b.tasks_total, b.tasks_completed, b.tasks_overdue) == (
+        len(kb.lines), sum(k.status.completed for k in kb.lines), len(overdue)) == (16, 13, 3)
+    assert {g.unit: [t.task_id for t in g.tasks] for g in b.overdue_by_unit} == {
+        k.task.lead_units[0]: [i] for i, k in overdue.items()}
+    assert {g.unit for g in b.overdue_by_unit} == {"市财政局", "沙湾区人民政府", "夹江县人民政府"}
+    svc.score(store, OFFICE, cycle)
+    result = svc.results(store, OFFICE, cycle).result
+    assert {t.task_id for u in result.units for t in u.tasks if t.role == "lead" and t.overdue} == set(overdue)
+    pdf = render(build(b).document, "pdf")
+    report = check_pdf(pdf, expect=["关于2024年第四季度创新驱动发展目标任务推进情况的督查通报",
+                                    "任务台账共有重点任务16项，已完成13项，逾期未完成3项，涉及牵头单位3个",
+                                    "市财政局", "沙湾区人民政府", "夹江县人民政府", "构造数据"])
+    assert report.problems == []
+
+    raised = sv.run_rules(store, OFFICE, as_of=end, today=dt.date(2025, 1, 6)).raised
+    assert sorted((n.unit, n.task_id, n.addressee_kind, n.region_code) for n in raised) == [
+        ("夹江县人民政府", min(i for i, k in overdue.items() if "夹江" in k.task.lead_units[0]), "region", "511126"),
+        ("市财政局", min(i for i, k in overdue.items() if k.task.lead_units[0] == "市财政局"), "unit", "511100"),
+        ("沙湾区人民政府", min(i for i, k in overdue.items() if "沙湾" in k.task.lead_units[0]), "region", "511111")]
+    shawan = Actor(username="沙湾区联络员", role=Role.COUNTY, region_code="511111", via="web")
+    mine = sv.list_notices(store, shawan, today=dt.date(2025, 1, 7)).notices
+    assert [n.unit for n in mine] == ["沙湾区人民政府"]
+    answered = sv.answer(store, shawan, mine[0].id, text_="研发中心主体已完工，设备安装中（构造的示例答复）",
+                         today=dt.date(2025, 1, 7))
+    assert answered.state == "answered" and answered.events[-1].by == "沙湾区联络员"
+    jkh_sees = sv.list_notices(store, COUNTY, today=dt.date(2025, 1, 7)).notices
+    assert jkh_sees == []  # 金口河区 has no overdue task: it sees no one else's notice
+    fin = Actor(username="市财政局联络员", role=Role.UNIT, unit="市财政局", via="web")
+    assert [n.unit for n in sv.list_notices(store, fin, today=dt.date(2025, 1, 7)).notices] == ["市财政局"]

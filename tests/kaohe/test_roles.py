@@ -90,15 +90,27 @@ def test_only_the_office_of_the_region_sets_up_scores_and_reports(example):
 
 
 def test_evaluator_and_npc_see_results_only_once_final(example):
+    """…and the appeals too: an appeal's effect (total, rank and grade before and after) is a result."""
+    from innodrive.blobs import Upload
+
     store, cycle = example
     svc.score(store, OFFICE, cycle)
+    a = svc.file_appeal(store, JKH, cycle, unit="金口河区", subject="indicator:fiscal_sti_expenditure_share",
+                        claim="漏报", requested={"value": 1.0}, today=IN_WINDOW,
+                        files=[Upload(name="决算表.pdf", data=b"%PDF-1.4 constructed")])
+    svc.decide_appeal(store, OFFICE, a.id, accept=True, reason="属实")
     for actor in (EVALUATOR, NPC):
         with pytest.raises(Forbidden, match="尚未定档"):
             svc.results(store, actor, cycle)
+        with pytest.raises(Forbidden, match="尚未定档"):
+            svc.list_appeals(store, actor, cycle)
+        with pytest.raises(Forbidden, match="尚未定档"):
+            svc.appeal_evidence(store, actor, a.id, a.files[0].sha256)
     svc.finalise(store, OFFICE, cycle, today=dt.date(2025, 2, 1))
     for actor in (EVALUATOR, NPC):
         view = svc.results(store, actor, cycle)
         assert len(view.result.units) == 17 and view.complete
+        assert [x.id for x in svc.list_appeals(store, actor, cycle)] == [a.id]
 
 
 def test_every_assessed_unit_reads_the_frameworks_it_is_assessed_by(example):

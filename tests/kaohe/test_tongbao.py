@@ -105,6 +105,15 @@ def test_every_number_of_the_tongbao_comes_from_the_run(year_with_appeal, pdf):
         assert f"最低为{worst.unit}{worst.total:.2f}分" in flat
     assert "优秀3个，良好3个，一般3个，较差2个" in flat and "优秀2个，良好1个，一般2个，较差1个" in flat
     assert "共收到申诉2件，经核实采纳1件，未采纳1件" in flat
+    # why units gained or lost points: the kinds of item that counted this year, named as the data name them
+    said = re.search(r"三、加分和扣分情况(.*?)因(.*?)获得加分；(.*?)因(.*?)被扣分；", flat).groups()
+    plus_units = [u.unit for u in result.units if u.over_bonus + u.item_bonus > 0]
+    minus_units = [u.unit for u in result.units if u.deduction > 0]
+    assert said[0].split("、") == plus_units and said[2].split("、") == minus_units
+    plus_why = {i.name for u in result.units for i in u.items if i.kind == "bonus" and i.points > 0}
+    minus_why = {i.name for u in result.units for i in u.items if i.kind == "deduction" and i.points < 0}
+    assert set(said[1].split("、")) == plus_why | {"指标超目标完成"}
+    assert set(said[3].split("、")) == minus_why and "重点任务逾期未完成" in minus_why
     assert "63.00→75.50" in flat
     # no number in the 通报 that the data do not hold: every decimal printed is a value of the run
     known = set()

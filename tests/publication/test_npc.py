@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from tests.supervision.world import AS_OF, COUNTY_ACTOR, KJJ, NPC, OFFICE, TODAY, build_world, statistics
@@ -70,6 +71,15 @@ def test_the_special_report_is_drafted_from_the_frozen_snapshot_only(world):
         f"快照编号{snap.id}", snap.sha256[:24], "截至2024年9月30日", "目标2项，重点任务4项",
         "重点任务已完成0项，逾期未完成3项", "累计发出督办单3件，已办结0件", "一、总体情况", "六、下一步工作"])
     assert report.problems == []
+    # the problems it names are the snapshot's: one red target, three overdue tasks of three units, one grey
+    flat = "".join(report.all_text.split())
+    overdue_units = [u.unit for u in state.tasks_by_unit if u.overdue]
+    assert len(overdue_units) == 3
+    assert "部分目标滞后于序时进度：红灯目标1项、黄灯目标0项" in flat
+    assert f"逾期未完成3项，涉及牵头单位3个（{'、'.join(overdue_units)}）" in flat
+    assert "部分目标缺少统计数据：1项目标尚不能判断进展" in flat and "未发现滞后" not in flat
+    # constructed data say so: the statistic's source and the plan written for the test
+    assert "构造的测试数据（非真实统计）" in flat and "标注为构造数据的文件《乐山市科技创新工作要点》" in flat
     # the data changes afterwards: the snapshot, and so the report, do not
     data_before = render(files.document, "docx")
     from innodrive.services import data
@@ -83,6 +93,26 @@ def test_the_special_report_is_drafted_from_the_frozen_snapshot_only(world):
     public = publication.publish(store, OFFICE, as_of=AS_OF)
     with pytest.raises(Conflict, match="不是向人大报送的计划执行情况"):
         publication.npc_state_of(publication.get_snapshot(store, OFFICE, public.id))
+
+
+def test_a_plan_on_track_is_not_said_to_have_problems(world):
+    """The 存在的问题 section says only what the snapshot shows: a state with nothing lagging,
+    nothing overdue and nothing unknown gets no invented problem."""
+    import docx
+
+    store = world
+    snap = publication.publish_npc(store, OFFICE, as_of=AS_OF)
+    state = publication.npc_state_of(publication.get_snapshot(store, NPC, snap.id))
+    on_track = state.model_copy(update={
+        "targets": [t.model_copy(update={"light": "green"}) for t in state.targets],
+        "target_totals": {"green": len(state.targets)}, "tasks_overdue": 0, "overdue_tasks": [],
+        "tasks_by_unit": [u.model_copy(update={"overdue": 0}) for u in state.tasks_by_unit]})
+    d = docx.Document(io.BytesIO(render(build(on_track, snapshot_id=snap.id, sha256=snap.sha256,
+                                              published_on=TODAY).document, "docx")))
+    text = "".join("".join(p.text.split()) for p in d.paragraphs)
+    problems = text.split("存在的问题")[1].split("下一步工作")[0]
+    assert problems.startswith("截至报告数据日期，未发现滞后于序时进度的目标和逾期未完成的重点任务")
+    assert "部分" not in problems
 
 
 def test_the_office_snapshot_carries_the_evaluation_and_a_tampered_one_is_refused(world):

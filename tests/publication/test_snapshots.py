@@ -43,6 +43,9 @@ def test_a_published_snapshot_does_not_change_when_the_data_changes(initialised_
     before = publication.get_snapshot(store, OFFICE, s.id)
     hnte = next(t for t in s.targets if t.indicator == "高新技术企业数量")
     assert hnte.latest_value == 100 and hnte.light == "red" and before.intact
+    assert s.notes == ["部分实际值的来源标注为：构造的测试数据（非真实统计）",
+                       "任务和目标取自标注为构造数据的文件《乐山市科技创新工作要点》，不是正式文件"]
+    assert before.content["notes"] == s.notes  # sealed with the rest
     # the data changes: a revised statistic, a new plan; a later summary differs
     data.import_table(store, OFFICE, statistics({2023: 200, 2024: 260}))
     from innodrive.blobs import Upload

@@ -259,3 +259,31 @@ def test_write_is_atomic(tmp_path):
     link.symlink_to(target)
     write(b"%PDF-1.4", link)
     assert link.is_file() and not link.is_symlink() and not target.exists()
+
+
+def test_charts_draw_their_chinese_labels():
+    """Every label of a chart (title, categories, legend, reference line, 未知) is drawn with
+    the CJK font — matplotlib warns of each glyph it cannot draw — and really drawn: other
+    labels, other pixels."""
+    import warnings
+
+    from matplotlib.image import imread
+
+    from innodrive.reports.charts import BarChart, ReferenceLine, Series, _render
+
+    def chart(categories):
+        return BarChart(title="县（市、区）考核得分（按等次着色）", categories=categories,
+                        series=(Series(name="得分", values=(107.0, 63.0, None)),), unit="分",
+                        category_colors=("#2F5597", "#BF8F00", "#C00000"),
+                        legend=(("优秀", "#2F5597"), ("一般", "#BF8F00"), ("较差", "#C00000")),
+                        reference=ReferenceLine(value=60, label="资金分配基准线"))
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = _render(chart(("峨眉山市", "金口河区", "马边彝族自治县")), dpi=100)  # uncached: warnings are raised
+        other = _render(chart(("犍为县", "沐川县", "峨边彝族自治县")), dpi=100)
+    assert not [w for w in caught if "Glyph" in str(w.message) or "missing from" in str(w.message)]
+    a, b = imread(io.BytesIO(png)), imread(io.BytesIO(other))
+    assert a.shape == b.shape
+    differs = (abs(a - b).sum(axis=2) > 0.1).any(axis=0)  # the columns where the two images differ
+    assert differs.any() and differs[: a.shape[1] // 3].mean() > differs[a.shape[1] // 2:].mean()  # the label column

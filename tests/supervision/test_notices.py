@@ -179,9 +179,14 @@ def test_raising_by_hand_on_a_task_a_target_or_a_matter(world):
                              deadline=TODAY + dt.timedelta(days=10), response="报送培育方案", today=TODAY)
     assert county.region_code == "511102"
     visible = sv.list_notices(store, COUNTY_ACTOR, today=TODAY).notices
-    assert [n.id for n in visible] == [county.id]
+    assert [n.id for n in visible] == [county.id] and county.addressee_kind == "region"
+    # the county's government is the county itself: its account answers
+    assert sv.answer(store, COUNTY_ACTOR, county.id, text_="已报送培育方案", today=TODAY).state == "answered"
+    dept = sv.raise_notice(store, OFFICE, subject="市中区科技成果转化滞后", unit="市中区科技局", region="市中区",
+                           deadline=TODAY + dt.timedelta(days=10), response="报送转化清单", today=TODAY)
+    assert (dept.addressee_kind, dept.region_code) == ("unit", "511102")
     with pytest.raises(Forbidden, match="应由该单位答复"):
-        sv.answer(store, COUNTY_ACTOR, county.id, text_="已报送")  # addressed as a unit, not the county itself
+        sv.answer(store, COUNTY_ACTOR, dept.id, text_="已报送")  # a department in the county answers for itself
 
 
 def test_bad_input_is_refused_with_a_clear_message_and_changes_nothing(world, tmp_path):

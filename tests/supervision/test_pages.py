@@ -126,6 +126,7 @@ def test_npc_view_snapshot_pages_and_the_public_page(site):
     office, npc, public = web.client(Role.OFFICE), web.client(Role.NPC), web.client(None)
     view = npc.get(f"/npc?as_of={AS_OF.isoformat()}")
     assert view.status_code == 200 and "逾期未完成 <b>3</b> 项" in view.text and 'id="npc-publish"' not in view.text
+    assert 'data-testid="data-note"' in view.text and "构造的测试数据" in view.text  # constructed data say so
     done = office.post("/npc/snapshots", data={"as_of": AS_OF.isoformat()})
     snap = _ids(done.text, "snapshot")[0]
     assert npc.get(f"/snapshots/{snap}").status_code == 200 and 'data-intact="yes"' in npc.get(f"/snapshots/{snap}").text
@@ -135,6 +136,7 @@ def test_npc_view_snapshot_pages_and_the_public_page(site):
     assert web.client(Role.UNIT).get("/npc").headers["x-innodrive-refusal"] == "role"
     office.post("/public/publish", data={"as_of": AS_OF.isoformat()})
     page = public.get("/public").text
+    assert 'data-testid="data-note"' in page and "构造的测试数据" in page
     sha = re.search(r'data-testid="sha256">([0-9a-f]{64})<', page)[1]
     from sqlalchemy import update
 

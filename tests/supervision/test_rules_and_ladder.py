@@ -88,6 +88,20 @@ def test_addressees_by_indicator_and_for_a_county(tmp_path):
     assert rules.label == "本办规则@2"
 
 
+def test_a_task_led_by_a_county_government_goes_to_that_county():
+    """A city plan's task led by 沙湾区人民政府: the notice lies in 沙湾区 (its account sees and
+    answers it); a city department's stays the city's; a government outside the plan's city
+    is not taken for one of its counties."""
+    from innodrive.supervision.raising import county_government
+
+    p = propose([], [_task(task_id=1, lead_units=["沙湾区人民政府"]), _task(task_id=2),
+                     _task(task_id=3, lead_units=["翠屏区人民政府"])], open_sources=set(), rules=RULES, as_of=DAY)
+    assert [(n.unit, n.addressee_kind, n.region_code) for n in p.notices] == [
+        ("沙湾区人民政府", "region", "511111"), ("市科技局", "unit", "511100"), ("翠屏区人民政府", "unit", "511100")]
+    assert county_government("峨边彝族自治县人民政府", "511100") == "511132"
+    assert county_government("乐山市人民政府", "511100") is None and county_government("沙湾区政府", None) is None
+
+
 def _ladder(**kw) -> LadderState:
     return LadderState(**{"id": 1, "level": 1, "state": "open", "deadline": DAY, **kw})
 

@@ -37,6 +37,22 @@ def _short_region(name: str) -> str:
     return shorten(name)
 
 
+def _reasons(units: list[UnitResult]) -> tuple[list[str], list[str]]:
+    """The kinds of 加分 and 扣分 that actually counted this year, named as the frameworks name
+    them, in order of first appearance — the 通报's sentence says why, from the data."""
+    bonus: list[str] = []
+    deduction: list[str] = []
+    for u in units:
+        if u.over_bonus > 0:
+            bonus.append("指标超目标完成")
+        for it in u.items:
+            if it.kind == "bonus" and it.points > 0:
+                bonus.append(it.name)
+            elif it.kind == "deduction" and it.points < 0:
+                deduction.append(it.name)
+    return list(dict.fromkeys(bonus)), list(dict.fromkeys(deduction))
+
+
 def context(data, *, issued_on: dt.date, serial: str | int | None) -> dict:
     """The template's data: every number the wording may use, computed from the run."""
     result = data.result
@@ -60,6 +76,7 @@ def context(data, *, issued_on: dt.date, serial: str | int | None) -> dict:
         })
     bonus_units = [u.unit for u in result.units if u.item_bonus > 0 or u.over_bonus > 0]
     deduction_units = [u.unit for u in result.units if u.deduction > 0]
+    bonus_reasons, deduction_reasons = _reasons(result.units)
     accepted = [a for a in data.appeals if a.state == "accepted"]
     rejected = [a for a in data.appeals if a.state == "rejected"]
     allocations = [{"name": a.name, "group": a.group, "pool": a.pool, "unit": a.unit, "rule": a.rule,
@@ -71,6 +88,7 @@ def context(data, *, issued_on: dt.date, serial: str | int | None) -> dict:
         "serial": "" if serial in (None, "") else str(serial), "units_total": len(result.units), "groups": groups,
         "grades": sorted({u.grade for u in result.units}), "adjustments": bool(bonus_units or deduction_units),
         "bonus_units": bonus_units, "deduction_units": deduction_units,
+        "bonus_reasons": bonus_reasons, "deduction_reasons": deduction_reasons,
         "appeals": [a.model_dump() for a in data.appeals], "accepted": [a.model_dump() for a in accepted],
         "rejected": [a.model_dump() for a in rejected], "allocations": allocations,
         "frameworks": [{"unit_type": f.unit_type, "name": f.name, "version": f.version} for f in data.frameworks],
@@ -292,11 +310,21 @@ def allocation_sheets(allocations) -> list[Sheet]:
     return out
 
 
+def _bases(allocations) -> list[tuple[str, str]]:
+    """Which scoring run each split was computed from, and whether its rule was changed (模拟)."""
+    rows = []
+    for a in allocations:
+        how = "模拟：分配规则按本次测算参数调整" if a.simulated else "按考核方案规定的分配规则"
+        rows.append((f"{a.group}测算依据", f"第 {a.run_number} 次计分（{a.run_stage}，结果校验码 {a.run_sha256}）；"
+                                        f"{how}：{a.rule}"))
+    return rows
+
+
 def allocation_workbook(cycle, allocations, *, on: dt.date) -> Workbook:
     """The allocation simulation on its own (``innodrive kaohe allocate --out``)."""
     about = Sheet(name="说明", title=f"{cycle.name}资金分配测算", columns=(
         SheetColumn(header="项目", width=22), SheetColumn(header="内容", width=90)),
-        rows=tuple(r for r in (("考核", cycle.name), ("状态", cycle.stage_name),
+        rows=tuple(r for r in (("考核", cycle.name), ("状态", cycle.stage_name), *_bases(allocations),
                                ("数据说明", cycle.data_note) if cycle.data_note else None,
                                ("说明", "本表为测算结果，不是资金下达文件")) if r is not None))
     return Workbook(title=f"{cycle.name}资金分配测算", date=on, author=cycle.region,

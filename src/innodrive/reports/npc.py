@@ -79,6 +79,8 @@ def build(state: PlanState, *, snapshot_id: int, sha256: str, published_on: dt.d
         "lights": lights, "red": [t.model_dump() for t in red], "yellow": [t.model_dump() for t in yellow],
         "tasks_total": state.tasks_total, "tasks_completed": state.tasks_completed,
         "tasks_overdue": state.tasks_overdue, "units": [u.model_dump() for u in state.tasks_by_unit],
+        "overdue_units": [u.unit for u in state.tasks_by_unit if u.overdue],
+        "unknown_targets": state.target_totals.get("grey", 0),
         "supervision": sup, "evaluation": [e.model_dump() for e in state.evaluation],
         "snapshot": {"id": snapshot_id, "sha256": sha256, "published_on": published_on},
     }

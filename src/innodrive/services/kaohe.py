@@ -219,6 +219,9 @@ class AllocationView(BaseModel):
     lines: list[AllocationLine]
     allocated: float
     simulated: bool = Field(description="the rule was changed for this simulation (what-if)")
+    run_number: int = Field(description="the scoring run the split is computed from")
+    run_stage: str = Field(description="that run's stage in words (初步结果, 复核结果, 最终结果)")
+    run_sha256: str = Field(description="that run's result checksum, so an exported simulation names its basis")
 
 
 class TongbaoData(BaseModel):
@@ -806,14 +809,20 @@ def _visible(result: CycleResult, mine: set[str] | None) -> CycleResult:
                                      "groups": [g for g in groups if g.units]})
 
 
+def _final_only(actor: Actor, row) -> None:
+    """Readers outside the cycle (the evaluator, the 人大) see its results — and the appeals,
+    whose effects are results — only once they are final."""
+    if actor.role in (Role.EVALUATOR, Role.NPC) and not actor.local and row.stage != "final":
+        raise Forbidden(f"“{row.name}”的结果尚未定档，{actor.display}只能查看最终结果", field="cycle")
+
+
 def results(store: Store, actor: Actor, cycle_id: int, *, run: int | None = None) -> ResultsView:
     """The results of a run (the newest by default), as far as the actor may see them."""
     from innodrive.kaohe import storage as S
 
     with store.read() as session:
         row, _, mine = _open_cycle(session, actor, cycle_id, "kaohe.read")
-        if actor.role in (Role.EVALUATOR, Role.NPC) and not actor.local and row.stage != "final":
-            raise Forbidden(f"“{row.name}”的结果尚未定档，{actor.display}只能查看最终结果", field="cycle")
+        _final_only(actor, row)
         r = _pick_run(session, row, run)
         return ResultsView(cycle=_cycle_view(session, row), run=_run_view(r),
                            result=_visible(S.result_of(r), mine), complete=mine is None)
@@ -962,7 +971,8 @@ def appeal_evidence(store: Store, actor: Actor, appeal_id: int, sha256: str) -> 
         a = session.get(KaoheAppealRow, appeal_id)
         if a is None:
             raise NotFound(f"没有编号为 {appeal_id} 的申诉", field="appeal")
-        _, _, mine = _open_cycle(session, actor, a.cycle_id, "kaohe.read")
+        row, _, mine = _open_cycle(session, actor, a.cycle_id, "kaohe.read")
+        _final_only(actor, row)
         if mine is not None and a.unit not in mine:
             raise Forbidden(f"{actor.display}只能查看本单位的申诉材料", field="appeal")
         ref = next((EvidenceRef(**f) for f in a.files or [] if f["sha256"] == sha256), None)
@@ -979,6 +989,7 @@ def list_appeals(store: Store, actor: Actor, cycle_id: int, *, state: str | None
         raise InputError(f"申诉状态应为：{'、'.join(APPEAL_STATES)}", field="state")
     with store.read() as session:
         row, _, mine = _open_cycle(session, actor, cycle_id, "kaohe.read")
+        _final_only(actor, row)
         numbers = {r.id: r.number for r in session.query(KaoheRunRow).filter(KaoheRunRow.cycle_id == row.id)}
         return [_appeal_view(a, numbers[a.run_id]) for a in S.appeal_rows(session, row.id, state=state)
                 if mine is None or a.unit in mine]
@@ -1127,7 +1138,9 @@ def allocate(store: Store, actor: Actor, cycle_id: int, *, run: int | None = Non
 
     with store.read() as session:
         row, scheme, _ = _open_cycle(session, actor, cycle_id, "kaohe.allocate")
-        result = S.result_of(_pick_run(session, row, run))
+        picked = _pick_run(session, row, run)
+        result = S.result_of(picked)
+        basis = _run_view(picked)
     out = []
     for g in scheme.groups:
         if group is not None and g.name != group:
@@ -1155,7 +1168,8 @@ def allocate(store: Store, actor: Actor, cycle_id: int, *, run: int | None = Non
         out.append(AllocationView(group=g.name, name=rule.name, pool=rule.pool, unit=rule.unit, method=rule.method,
                                   floor=rule.floor, rule=_allocation_text(rule) or "", decimals=rule.decimals, lines=lines,
                                   allocated=round(sum(line.amount for line in lines), rule.decimals),
-                                  simulated=bool(overrides)))
+                                  simulated=bool(overrides), run_number=basis.number,
+                                  run_stage=basis.stage_name, run_sha256=basis.sha256))
     if group is not None and not out:
         raise NotFound(f"没有名为“{group}”且设有资金分配规则的考核组", field="group")
     return out

@@ -20,7 +20,7 @@ import datetime as dt
 import json
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from innodrive.errors import Conflict, InputError, NotFound
@@ -59,6 +59,7 @@ class PublicSummary(BaseModel):
     counts: dict[str, int]
     targets: list[PublicTarget]
     sha256: str
+    notes: list[str] = Field(default_factory=list, description="what the published data are marked as (构造 …)")
 
 
 class Seal(BaseModel):
@@ -241,19 +242,21 @@ def _region_name(store: Store, code: str | None) -> str | None:
 # -- the public summary ---------------------------------------------------------------------
 
 
-def _public_targets(store: Store, region_code: str | None, as_of: dt.date) -> tuple[dict[str, int], list[PublicTarget]]:
+def _public_targets(store: Store, region_code: str | None,
+                    as_of: dt.date) -> tuple[dict[str, int], list[PublicTarget], list[str]]:
     from innodrive.plans.board import target_board
 
     counts = {"green": 0, "yellow": 0, "red": 0, "grey": 0}
     targets = []
-    for line in target_board(store, as_of=as_of, region=region_code):
+    lines = target_board(store, as_of=as_of, region=region_code)
+    for line in lines:
         status = line.status
         counts[status.light] = counts.get(status.light, 0) + 1
         t = line.stored.target
         targets.append(PublicTarget(plan=line.plan_title or "", indicator=t.indicator, goal=goal_of(t),
                                     light=status.light, label=status.label, latest_value=status.latest_value,
                                     latest_period=status.latest_period, unit=status.unit))
-    return counts, targets
+    return counts, targets, constructed_notes(store, lines)
 
 
 def publish(store: Store, actor: Actor, *, region: str | None = None, as_of: dt.date | None = None,
@@ -262,13 +265,13 @@ def publish(store: Store, actor: Actor, *, region: str | None = None, as_of: dt.
     code = _resolve_region(actor, region)
     require(actor, "public.publish", region_code=code, check_region=True, what="公开摘要")
     day = as_of or dt.date.today()
-    counts, targets = _public_targets(store, code, day)
+    counts, targets, notes = _public_targets(store, code, day)
     if not targets:
         raise InputError("该地区还没有可发布的目标", field="region")
     region_name = _region_name(store, code)
     text = (title or "").strip()[:200] or f"{region_name or '全部地区'}创新驱动发展目标进展（截至 {day.isoformat()}）"
     content = {"kind": "public", "title": text, "as_of": day, "region_code": code, "counts": counts,
-               "targets": [t.model_dump() for t in targets]}
+               "targets": [t.model_dump() for t in targets], **({"notes": notes} if notes else {})}
 
     def work(session: Session) -> int:
         return store_snapshot(session, actor, kind="public", region_code=code, title=text, as_of=day,
@@ -283,7 +286,8 @@ def _public_view(row: SnapshotRow, region_name: str | None) -> PublicSummary:
     content = _content(row)
     return PublicSummary(id=row.id, region_code=row.region_code, region_name=region_name, title=row.title,
                          as_of=row.as_of, published_at=_aware(row.published_at), counts=content.get("counts", {}),
-                         targets=[PublicTarget(**t) for t in content.get("targets", [])], sha256=row.sha256)
+                         targets=[PublicTarget(**t) for t in content.get("targets", [])], sha256=row.sha256,
+                         notes=content.get("notes", []))
 
 
 def published(store: Store, actor: Actor, *, limit: int = 20) -> list[PublicSummary]:
@@ -323,6 +327,43 @@ def _evaluation_lines(store: Store, actor: Actor, region_code: str | None) -> li
     return lines
 
 
+CONSTRUCTED_MARKS = ("构造", "测试", "示例")
+
+
+def constructed_notes(store: Store, target_lines, task_lines=()) -> list[str]:
+    """Where the data behind a document are marked as constructed, say so in the document.
+
+    Two marks are read: the source of a target's latest value (an imported statistic
+    whose 来源 says 构造/测试/示例) and a plan whose file name or opening lines say it is
+    构造 (a 任务清单 written for a demonstration). Nothing is guessed beyond these marks.
+    ``target_lines`` are board lines of :mod:`innodrive.services.board` or
+    :mod:`innodrive.plans.board`; ``task_lines`` the task ledger's.
+    """
+    from innodrive.store.schema import PlanVersionRow
+
+    notes = []
+    sources = sorted({s for s in (getattr(line.status, "latest_source", None) for line in target_lines) if s})
+    marked = [s for s in sources if any(m in s for m in CONSTRUCTED_MARKS)]
+    if marked:
+        notes.append(f"部分实际值的来源标注为：{'；'.join(marked)}")
+    plan_ids = {line.plans[0].id if hasattr(line, "plans") else line.plan_id for line in target_lines}
+    plan_ids |= {k.task.plan_id for k in task_lines}
+    if plan_ids:
+        with store.read() as session:
+            rows = session.execute(select(PlanVersionRow.plan_id, PlanVersionRow.number, PlanVersionRow.title,
+                                          PlanVersionRow.file_name, func.substr(PlanVersionRow.text, 1, 200))
+                                   .where(PlanVersionRow.plan_id.in_(plan_ids))).all()
+        newest: dict[int, tuple] = {}
+        for plan_id, number, title, file_name, head in rows:
+            if plan_id not in newest or number > newest[plan_id][0]:
+                newest[plan_id] = (number, title, file_name, head or "")
+        files = sorted({f"《{title or file_name}》" for _, title, file_name, head in newest.values()
+                        if "构造" in file_name or "构造" in head})
+        if files:
+            notes.append(f"任务和目标取自标注为构造数据的文件{'、'.join(files)}，不是正式文件")
+    return notes
+
+
 def plan_state(store: Store, actor: Actor, *, as_of: dt.date | None = None, region: str | None = None,
                permission: str = "npc.read") -> PlanState:
     """The plan's state at ``as_of`` in the actor's region: targets, tasks, 督办, 评估."""
@@ -339,7 +380,7 @@ def plan_state(store: Store, actor: Actor, *, as_of: dt.date | None = None, regi
     summary = supervision.summary(store, actor, today=day) if can(actor, "duban.read") else None
     state = build_state(tb, kb, region_name=_region_name(store, code), supervision=summary,
                         evaluation=_evaluation_lines(store, actor, code))
-    return state
+    return state.model_copy(update={"notes": constructed_notes(store, tb.lines, kb.lines)})
 
 
 def publish_npc(store: Store, actor: Actor, *, as_of: dt.date | None = None, region: str | None = None,

@@ -54,6 +54,8 @@ from innodrive.supervision.raising import (
     Skipped,
     TargetCandidate,
     TaskCandidate,
+    addressed,
+    county_government,
     propose,
     task_key,
 )
@@ -455,8 +457,7 @@ def raise_notice(store: Store, actor: Actor, *, unit: str, deadline: dt.date, re
             n = NewNotice(source_kind="target", source_key=target_key(t), target_id=t.target_id, plan_id=t.plan_id,
                           region_code=t.region_code, subject=f"目标“{t.indicator}”（{t.goal}）",
                           reason=f"{t.label}：{t.reason}", light=t.light, unit=units[0],
-                          addressee_kind="region" if units[0].endswith("人民政府") else "unit",
-                          required_response=response, deadline=deadline, rule_id=None)
+                          addressee_kind="unit", required_response=response, deadline=deadline, rule_id=None)
         else:
             k = next((x for x in tasks if x.task_id == task_id), None)
             if k is None:
@@ -473,6 +474,8 @@ def raise_notice(store: Store, actor: Actor, *, unit: str, deadline: dt.date, re
                       reason=_clean(reason, field="reason", what="督办原因", required=False) or "人工督办",
                       light=None, unit=units[0], addressee_kind="unit", required_response=response, deadline=deadline,
                       rule_id=None)
+    kind, code = addressed(n.unit, n.addressee_kind, n.region_code)
+    n = n.model_copy(update={"addressee_kind": kind, "region_code": code})
     require(actor, "duban.raise", region_code=n.region_code, check_region=True, what=n.subject)
 
     def work(session: Session) -> int:
@@ -946,7 +949,9 @@ def add_rectification(store: Store, actor: Actor, item_id: int, *, problem: str,
         if item.outcome != "issue":
             item.outcome, item.inspected_by, item.inspected_at = "issue", actor.username, utcnow()
             item.finding = item.finding or p
-        row = RectificationRow(item_id=item.id, campaign_id=c.id, region_code=c.region_code, unit=who, problem=p,
+        # a county government's 整改 lies in that county: its own account sees it and reports on it
+        region = county_government(who, c.region_code) or c.region_code
+        row = RectificationRow(item_id=item.id, campaign_id=c.id, region_code=region, unit=who, problem=p,
                                requirement=req, deadline=deadline, state="open", created_by=actor.username,
                                created_at=utcnow())
         session.add(row)
@@ -1165,12 +1170,6 @@ class TongbaoView(BaseModel):
     sha256: str | None = None
 
 
-def _constructed_notes(lines) -> list[str]:
-    sources = sorted({s for s in (getattr(line.status, "latest_source", None) for line in lines) if s})
-    marked = [s for s in sources if "构造" in s or "测试" in s or "示例" in s]
-    return [f"部分实际值的来源标注为：{'；'.join(marked)}"] if marked else []
-
-
 def _previous_bulletin(store: Store, actor: Actor, *, period: str, region_code: str | None, as_of: dt.date,
                        region_arg: str | None, tracking_rules: str | None):
     from innodrive.publication.db import SnapshotRow
@@ -1203,7 +1202,7 @@ def tongbao(store: Store, actor: Actor, *, period: str, region: str | None = Non
     """The 督查通报 of ``period`` (``2024Q2``, ``2024-06`` …) as data, from the boards of its
     last day; an issued 通报 of that period is returned as it was issued (its sealed data)."""
     from innodrive.services import board
-    from innodrive.services.publication import document_region
+    from innodrive.services.publication import constructed_notes, document_region
     from innodrive.supervision.bulletin import (
         build_bulletin,
         compare,
@@ -1239,7 +1238,7 @@ def tongbao(store: Store, actor: Actor, *, period: str, region: str | None = Non
                        completed_before=before.tasks_completed)
     b = build_bulletin(p, tb, kb, region_name=_region_name(code), target_keys=keys,
                        supervision=supervision_line(notices, start, end), previous=progress,
-                       data_notes=_constructed_notes(tb.lines))
+                       data_notes=constructed_notes(store, tb.lines, kb.lines))
     return TongbaoView(bulletin=b, issued=False)
 
 

@@ -133,6 +133,39 @@ def _matches_task(rule: RaiseRule, t: TaskCandidate) -> bool:
     return not (rule.min_days_overdue and (t.days_overdue or 0) < rule.min_days_overdue)
 
 
+def county_government(unit: str, within: str | None) -> str | None:
+    """The code of the 县（市、区） whose government ``unit`` names, when it lies inside
+    ``within`` (in a plan of 乐山市, “沙湾区人民政府” → 511111); else ``None``.
+
+    A city plan often makes a county's government the 牵头单位 of a task. The 督办单 then
+    goes to that county: its region is the county's, so the county's own account sees it
+    and answers it, as the same county answers for itself in the 考核. (A county's own
+    government inside a county plan is found too: ``within`` is then the county.)
+    """
+    name = unit.strip()
+    for suffix in ("人民政府", "政府"):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    else:
+        return None
+    if not within:
+        return None
+    from innodrive.regions import all_regions
+
+    found = all_regions().find(name, within=within, level="county")
+    return found.code if found is not None else None
+
+
+def addressed(unit: str, kind: AddresseeKind, region_code: str | None) -> tuple[AddresseeKind, str | None]:
+    """(addressee kind, region of the notice) for a notice to ``unit`` in ``region_code``."""
+    if kind == "unit":
+        county = county_government(unit, region_code)
+        if county is not None:
+            return "region", county
+    return kind, region_code
+
+
 def target_addressee(t: TargetCandidate, rules: SupervisionRules) -> tuple[str, AddresseeKind] | None:
     """Who answers for a target: a declared line by indicator, else the county's government
     for a county's target, else the lead unit of the section stating it."""
@@ -168,9 +201,10 @@ def propose(targets: list[TargetCandidate], tasks: list[TaskCandidate], *, open_
                                    why="无法确定责任单位：规则未按指标声明责任单位，文件中陈述该目标的章节也未写明牵头单位；"
                                        "请人工发起督办并指定单位"))
             continue
+        kind, code = addressed(who[0], who[1], t.region_code)
         notices.append(NewNotice(
-            source_kind="target", source_key=key, target_id=t.target_id, plan_id=t.plan_id, region_code=t.region_code,
-            subject=subject, reason=f"{t.label}：{t.reason}", light=t.light, unit=who[0], addressee_kind=who[1],
+            source_kind="target", source_key=key, target_id=t.target_id, plan_id=t.plan_id, region_code=code,
+            subject=subject, reason=f"{t.label}：{t.reason}", light=t.light, unit=who[0], addressee_kind=kind,
             required_response=rule.response, deadline=as_of + dt.timedelta(days=rule.response_days), rule_id=rule.id))
         open_sources = open_sources | {key}
     for k in tasks:
@@ -186,10 +220,11 @@ def propose(targets: list[TargetCandidate], tasks: list[TaskCandidate], *, open_
             skipped.append(Skipped(source_kind="task", source_id=k.task_id, subject=subject,
                                    why="牵头单位未明确：请先在任务台账中指定牵头单位"))
             continue
+        kind, code = addressed(k.lead_units[0], "unit", k.region_code)
         notices.append(NewNotice(
-            source_kind="task", source_key=key, task_id=k.task_id, plan_id=k.plan_id, region_code=k.region_code,
+            source_kind="task", source_key=key, task_id=k.task_id, plan_id=k.plan_id, region_code=code,
             subject=subject, reason=f"{k.label}：{k.reason}", light=k.light, unit=k.lead_units[0],
-            addressee_kind="unit", required_response=rule.response,
+            addressee_kind=kind, required_response=rule.response,
             deadline=as_of + dt.timedelta(days=rule.response_days), rule_id=rule.id))
         open_sources = open_sources | {key}
     return Proposal(as_of=as_of, rules=rules.label, notices=notices, skipped=skipped, already_open=already)

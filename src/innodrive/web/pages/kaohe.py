@@ -228,7 +228,8 @@ def _cycle_page(request: Request, actor, cycle_id: int, message: str | None = No
     return CyclePage(cycle=cycle, results=results, hidden=hidden, charts=charts,
                      can_manage=can(actor, "kaohe.manage"), can_allocate=can(actor, "kaohe.allocate"),
                      can_report=can(actor, "kaohe.report"), can_appeal=can(actor, "kaohe.appeal"),
-                     appeals=service.list_appeals(store, actor, cycle_id), message=message)
+                     appeals=service.list_appeals(store, actor, cycle_id) if results is not None else [],
+                     message=message)
 
 
 def _render_cycle(request: Request, page: CyclePage) -> Response:
