@@ -12,7 +12,13 @@ from __future__ import annotations
 import importlib
 import sys
 
+import innodrive.cli.app as _app_module  # the shared Typer app: every command needs it
 from innodrive.errors import InnodriveError
+
+# ``innodrive.cli.app`` is the Typer application (``from innodrive.cli import app``), not
+# the submodule the import above bound to this name: :func:`__getattr__` gives it,
+# with every command registered.
+globals().pop("app", None)
 
 COMMAND_MODULES = ("assess", "chains", "data", "duban", "enterprises", "evaluation_sample", "extract", "index",
                    "kaohe", "market", "plans", "projects", "province", "publish", "report", "serve", "settings_cmd",
@@ -36,9 +42,7 @@ def register(argv: list[str] | None = None) -> None:
 def __getattr__(name: str):
     if name == "app":  # ``from innodrive.cli import app``: the whole application
         register()
-        from innodrive.cli.app import app
-
-        return app
+        return _app_module.app
     raise AttributeError(name)
 
 
@@ -62,9 +66,8 @@ def _print_problems(exc: InnodriveError) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     from innodrive import settings
-    from innodrive.cli.output import error
-
     from innodrive.cli.app import app
+    from innodrive.cli.output import error
 
     register(sys.argv[1:] if argv is None else argv)
     try:
