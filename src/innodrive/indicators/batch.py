@@ -283,21 +283,17 @@ def _rows(batch: ValueBatch, cmp: Compared, idx: np.ndarray) -> bulk.Rows:
     off_u = off_t + len(batch.texts)
     texts = [*parts[0], *parts[1], *parts[2], *parts[3], *(batch.units.get(k, "") for k in range(len(batch.indicators)))]
 
-    def col(a: array) -> np.ndarray:
-        return np.frombuffer(a, dtype=np.int32)[idx]
+    def col(a: array, offset: int) -> bulk.Column:
+        return np.frombuffer(a, dtype=np.int32), offset
 
-    def optional(a: array) -> np.ndarray:
-        c = col(a)
-        return np.where(c < 0, -1, c + off_t)
-
-    ind = col(batch.i)
+    ind = np.frombuffer(batch.i, dtype=np.int32)
     return bulk.Rows(
-        texts=texts, region=col(batch.r), indicator=ind + off_i, period=col(batch.p) + off_p,
-        revision=np.where(cmp.before_id[idx] >= 0, cmp.before_rev[idx] + 1, 1).astype(np.int32),
-        value=np.frombuffer(batch.value, dtype=np.float64)[idx],
-        value_as_written=np.frombuffer(batch.written, dtype=np.float64)[idx],
-        unit=ind + off_u, unit_as_written=optional(batch.unit_w), source=col(batch.source) + off_t,
-        note=optional(batch.note))
+        texts=texts, idx=idx, region=col(batch.r, 0), indicator=(ind, off_i), period=col(batch.p, off_p),
+        unit=(ind, off_u), unit_as_written=col(batch.unit_w, off_t), source=col(batch.source, off_t),
+        note=col(batch.note, off_t),
+        revision=np.where(cmp.before_id >= 0, cmp.before_rev + 1, 1).astype(np.int32),
+        value=np.frombuffer(batch.value, dtype=np.float64),
+        value_as_written=np.frombuffer(batch.written, dtype=np.float64))
 
 
 def derive(session: Session, batch: ValueBatch, cmp: Compared, *, actor: str, batch_id: int | None) -> int:

@@ -35,32 +35,45 @@ CONSTANT = ("origin", "is_current", "batch_id", "recorded_at", "recorded_by")
 CHUNK = 10_000  # rows per statement (and per progress report)
 
 
+Column = tuple[np.ndarray, int]  # indices into ``Rows.texts`` less an offset (-1: NULL)
+
+
 @dataclass
 class Rows:
-    """Rows to insert as columns: text columns are indices into ``texts`` (``-1``: NULL),
-    numeric columns are arrays (``NaN`` in ``value_as_written``: NULL)."""
+    """Rows to insert, as the columns of a larger batch and the entries ``idx`` of it to
+    write (gathered one chunk at a time, so no second copy of the batch is made).
+
+    Text columns are ``(indices, offset)``: the text of an entry is
+    ``texts[indices[k] + offset]``, and ``-1`` is NULL. Numeric columns are arrays
+    (``NaN`` in ``value_as_written``: NULL)."""
 
     texts: list[str]
-    region: np.ndarray
-    indicator: np.ndarray
-    period: np.ndarray
+    idx: np.ndarray
+    region: Column
+    indicator: Column
+    period: Column
+    unit: Column
+    unit_as_written: Column
+    source: Column
+    note: Column
     revision: np.ndarray
     value: np.ndarray
     value_as_written: np.ndarray
-    unit: np.ndarray
-    unit_as_written: np.ndarray
-    source: np.ndarray
-    note: np.ndarray
 
     def __len__(self) -> int:
-        return len(self.value)
+        return len(self.idx)
+
+    def text_ids(self, column: Column, sel: np.ndarray) -> np.ndarray:
+        ids, offset = column
+        c = ids[sel]
+        return np.where(c < 0, -1, c + offset) if offset else c
 
     def sort_key(self) -> np.ndarray:
-        """The positions of the rows in the order of the unique index (region, indicator,
-        period, compared as texts)."""
+        """The positions (in ``idx``) of the rows in the order of the unique index
+        (region, indicator, period, compared as texts)."""
         rank = np.empty(len(self.texts), dtype=np.int32)
         rank[np.argsort(np.asarray(self.texts, dtype=object), kind="stable")] = np.arange(len(self.texts))
-        return np.lexsort((rank[self.period], rank[self.indicator], rank[self.region]))
+        return np.lexsort(tuple(rank[self.text_ids(c, self.idx)] for c in (self.period, self.indicator, self.region)))
 
 
 def insert(session: Session, rows: Rows, *, origin: str, batch_id: int | None, now: dt.datetime, actor: str,
@@ -76,22 +89,22 @@ def insert(session: Session, rows: Rows, *, origin: str, batch_id: int | None, n
         write_chunk = _executemany_writer(conn, rows, origin=origin, batch_id=batch_id, now=now, actor=actor)
     order = rows.sort_key()
     for s in range(0, total, CHUNK):
-        write_chunk(order[s:s + CHUNK])
+        write_chunk(rows.idx[order[s:s + CHUNK]])
         if progress is not None:
             progress(min(s + CHUNK, total), total)
 
 
-def _columns(rows: Rows, idx: np.ndarray, texts: np.ndarray, *, null=None) -> list[list]:
-    """The varying columns of the rows ``idx`` as Python lists (texts resolved, NULLs as ``null``)."""
-    def text(col: np.ndarray) -> list:
-        return texts[col[idx]].tolist()  # index -1 is the appended NULL
+def _columns(rows: Rows, sel: np.ndarray, texts: np.ndarray, *, null=None) -> list[list]:
+    """The varying columns of the entries ``sel`` as Python lists (texts resolved, NULLs as ``null``)."""
+    def text(col: Column) -> list:
+        return texts[rows.text_ids(col, sel)].tolist()  # index -1 is the appended NULL
 
-    written = rows.value_as_written[idx]
+    written = rows.value_as_written[sel]
     w = written.tolist()
     if np.isnan(written).any():
         w = [null if x != x else x for x in w]
-    return [text(rows.region), text(rows.indicator), text(rows.period), rows.revision[idx].tolist(),
-            rows.value[idx].tolist(), text(rows.unit), w, text(rows.unit_as_written), text(rows.source),
+    return [text(rows.region), text(rows.indicator), text(rows.period), rows.revision[sel].tolist(),
+            rows.value[sel].tolist(), text(rows.unit), w, text(rows.unit_as_written), text(rows.source),
             text(rows.note)]
 
 
