@@ -1,6 +1,7 @@
 """Command-line entry point: ``innodrive``.
 
-Importing this package registers every command module on the shared Typer app.
+Every command module attaches its commands to the shared Typer app when imported;
+:func:`register` imports all of them, or only the one a start-up-sensitive command needs.
 :func:`main` is the console script: it turns an :class:`~innodrive.errors.InnodriveError`
 into one line on stderr and its exit status, and any other exception into a short
 "内部错误" line — never a traceback, unless ``INNODRIVE_DEBUG=1``.
@@ -8,32 +9,42 @@ into one line on stderr and its exit status, and any other exception into a shor
 
 from __future__ import annotations
 
+import importlib
 import sys
 
-from innodrive.cli import (  # noqa: F401  (registers commands)
-    assess,
-    chains,
-    data,
-    duban,
-    enterprises,
-    evaluation_sample,
-    extract,
-    index,
-    kaohe,
-    market,
-    plans,
-    projects,
-    province,
-    publish,
-    report,
-    serve,
-    settings_cmd,
-    status,
-    talent,
-    users,
-)
-from innodrive.cli.app import app
+import innodrive.cli.app as _app_module  # the shared Typer app: every command needs it
 from innodrive.errors import InnodriveError
+
+# ``innodrive.cli.app`` is the Typer application (``from innodrive.cli import app``), not
+# the submodule the import above bound to this name: :func:`__getattr__` gives it,
+# with every command registered.
+globals().pop("app", None)
+
+COMMAND_MODULES = ("assess", "chains", "data", "duban", "enterprises", "evaluation_sample", "extract", "index",
+                   "kaohe", "market", "plans", "projects", "province", "publish", "report", "serve", "settings_cmd",
+                   "status", "talent", "users")
+# Commands whose module (and what it imports) is all they need: ``innodrive status`` is run
+# every morning and should not first import the twenty other command modules and their
+# services (about half of its start-up).
+ALONE = {"status": "status", "tasks": "status", "report-progress": "status", "review": "status",
+         "milestone": "status", "audit": "status"}
+
+
+def register(argv: list[str] | None = None) -> None:
+    """Attach commands to the shared app: only the module of a command in :data:`ALONE`
+    when ``argv`` runs one, else every command module (help, completion, the rest)."""
+    first = argv[0] if argv else None
+    names = (ALONE[first],) if first in ALONE else COMMAND_MODULES
+    for name in names:
+        importlib.import_module(f"innodrive.cli.{name}")
+
+
+def __getattr__(name: str):
+    if name == "app":  # ``from innodrive.cli import app``: the whole application
+        register()
+        return _app_module.app
+    raise AttributeError(name)
+
 
 _MAX_PROBLEMS = 50
 
@@ -55,8 +66,10 @@ def _print_problems(exc: InnodriveError) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     from innodrive import settings
+    from innodrive.cli.app import app
     from innodrive.cli.output import error
 
+    register(sys.argv[1:] if argv is None else argv)
     try:
         app(args=argv, prog_name="innodrive", standalone_mode=True)
     except SystemExit as exc:  # click/typer exit with a status

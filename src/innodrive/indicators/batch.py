@@ -22,6 +22,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from innodrive.indicators import bulk
 from innodrive.indicators.observations import Change, Current, NewValue
 
 SAME, ADD, REVISE, SOURCE = 0, 1, 2, 3
@@ -254,7 +255,6 @@ def write(session: Session, batch: ValueBatch, cmp: Compared, *, origin: str, ac
     """Write the additions, revisions and second sources in the caller's transaction."""
     from sqlalchemy import update
 
-    from innodrive.indicators.observations import bulk_insert
     from innodrive.store.schema import ObservationRow, ObservationSourceRow, utcnow
 
     now = utcnow()
@@ -270,27 +270,30 @@ def write(session: Session, batch: ValueBatch, cmp: Compared, *, origin: str, ac
              "note": None if batch.note[k] < 0 else batch.texts.items[batch.note[k]], "batch_id": batch_id,
              "recorded_at": now, "recorded_by": actor} for k in sources[s:s + chunk]])
     writes = np.flatnonzero((cmp.kind == ADD) | (cmp.kind == REVISE))
-    total = len(writes)
-    if not total:
+    if not len(writes):
         return
-    conn, sql, now_db, true_db = bulk_insert(session, now)
-    regions, inds, periods, texts, units = (batch.regions.items, batch.indicators.items, batch.periods.items,
-                                             batch.texts.items, batch.units)
-    rev = cmp.before_rev
-    for s in range(0, total, chunk):
-        idx = writes[s:s + chunk].tolist()
-        rows = []
-        for k in idx:
-            note = batch.note[k]
-            ik = batch.i[k]
-            w, uw = batch.written[k], batch.unit_w[k]
-            rows.append((regions[batch.r[k]], inds[ik], periods[batch.p[k]], origin,
-                         int(rev[k]) + 1 if cmp.before_id[k] >= 0 else 1, true_db, batch.value[k], units[ik],
-                         None if w != w else w, None if uw < 0 else texts[uw], texts[batch.source[k]],
-                         None if note < 0 else texts[note], batch_id, now_db, actor))
-        conn.exec_driver_sql(sql, rows)
-        if progress is not None:
-            progress("write", min(s + chunk, total), total)
+    bulk.insert(session, _rows(batch, cmp, writes), origin=origin, batch_id=batch_id, now=now, actor=actor,
+                progress=None if progress is None else (lambda done, total: progress("write", done, total)))
+
+
+def _rows(batch: ValueBatch, cmp: Compared, idx: np.ndarray) -> bulk.Rows:
+    """The entries ``idx`` as rows to insert, their texts numbered in one list."""
+    parts = (batch.regions.items, batch.indicators.items, batch.periods.items, batch.texts.items)
+    off_i, off_p, off_t = (sum(len(x) for x in parts[:k]) for k in (1, 2, 3))
+    off_u = off_t + len(batch.texts)
+    texts = [*parts[0], *parts[1], *parts[2], *parts[3], *(batch.units.get(k, "") for k in range(len(batch.indicators)))]
+
+    def col(a: array, offset: int) -> bulk.Column:
+        return np.frombuffer(a, dtype=np.int32), offset
+
+    ind = np.frombuffer(batch.i, dtype=np.int32)
+    return bulk.Rows(
+        texts=texts, idx=idx, region=col(batch.r, 0), indicator=(ind, off_i), period=col(batch.p, off_p),
+        unit=(ind, off_u), unit_as_written=col(batch.unit_w, off_t), source=col(batch.source, off_t),
+        note=col(batch.note, off_t),
+        revision=np.where(cmp.before_id >= 0, cmp.before_rev + 1, 1).astype(np.int32),
+        value=np.frombuffer(batch.value, dtype=np.float64),
+        value_as_written=np.frombuffer(batch.written, dtype=np.float64))
 
 
 def derive(session: Session, batch: ValueBatch, cmp: Compared, *, actor: str, batch_id: int | None) -> int:
@@ -328,7 +331,7 @@ def derive(session: Session, batch: ValueBatch, cmp: Compared, *, actor: str, ba
                 touched |= written & (ind == part)
         if not touched.any():
             continue
-        pairs = np.unique(pair[touched])
+        pairs = _sorted_unique(pair[touched])
 
         args = (session, batch, ind, pair, revision, pairs, npr)
         nv, nr, nk = _part_values(*args, num_i, comp.numerator)
@@ -344,26 +347,43 @@ def derive(session: Session, batch: ValueBatch, cmp: Compared, *, actor: str, ba
         formula = d.formula or d.code
         with np.errstate(divide="ignore", invalid="ignore"):
             values = nv / dv * factor
-        for k in np.flatnonzero(ok).tolist():
-            p_id = int(pairs[k] % npr)
-            period = batch.periods.items[p_id]
-            source = (f"派生：{num_name}（{period}，第 {int(nr[k])} 版）÷ {den_name}（{period}，第 {int(dr[k])} 版），"
-                      f"公式 {formula}")
-            out.r.append(int(pairs[k] // npr))
-            out.i.append(d_id)
-            out.p.append(p_id)
-            out.value.append(clean(float(values[k])))
-            out.written.append(float("nan"))
-            out.unit_w.append(-1)
-            out.source.append(out.texts.id(source))
-            out.note.append(-1)
-            out.row.append(0)
-            out.column.append(0)
+        sel = np.flatnonzero(ok)
+        p_ids = (pairs[sel] % npr).astype(np.int32)
+        # one source text per (period, numerator revision, denominator revision), numbered once
+        texts_of: dict[tuple[int, int, int], int] = {}
+        src_ids = []
+        for key in zip(p_ids.tolist(), nr[sel].tolist(), dr[sel].tolist(), strict=True):
+            sid = texts_of.get(key)
+            if sid is None:
+                period = batch.periods.items[key[0]]
+                sid = texts_of[key] = out.texts.id(
+                    f"派生：{num_name}（{period}，第 {int(key[1])} 版）÷ {den_name}（{period}，第 {int(key[2])} 版），"
+                    f"公式 {formula}")
+            src_ids.append(sid)
+        m = len(sel)
+        out.r.frombytes((pairs[sel] // npr).astype(np.int32).tobytes())
+        out.i.frombytes(np.full(m, d_id, dtype=np.int32).tobytes())
+        out.p.frombytes(p_ids.tobytes())
+        out.value.frombytes(np.asarray([clean(v) for v in values[sel].tolist()], dtype=np.float64).tobytes())
+        out.written.frombytes(np.full(m, np.nan).tobytes())
+        out.source.frombytes(np.asarray(src_ids, dtype=np.int32).tobytes())
+        for name in ("unit_w", "note"):
+            getattr(out, name).frombytes(np.full(m, -1, dtype=np.int32).tobytes())
+        for name in ("row", "column"):
+            getattr(out, name).frombytes(np.zeros(m, dtype=np.int32).tobytes())
     if not len(out):
         return 0
     dcmp = compare(session, out, origin="derived")
     write(session, out, dcmp, origin="derived", actor=actor, batch_id=batch_id)
     return dcmp.count(ADD) + dcmp.count(REVISE)
+
+
+def _sorted_unique(x: np.ndarray) -> np.ndarray:
+    """``np.unique(x)`` by sorting (NumPy's hash-based unique is slower on millions of keys)."""
+    s = np.sort(x)
+    if not len(s):
+        return s
+    return s[np.concatenate(([True], s[1:] != s[:-1]))]
 
 
 def _part_values(session: Session, batch: ValueBatch, ind: np.ndarray, pair: np.ndarray, revision: np.ndarray,

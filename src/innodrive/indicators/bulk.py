@@ -1,0 +1,179 @@
+"""Writing many observation rows at once, the fastest way each database offers.
+
+An import of a province's statistics writes up to a million and a half rows (the
+values and the derived indicators computed from them) in one transaction. Two
+things decide how long that takes:
+
+- **SQLite**: the work of maintaining the table's B-tree indexes. Rows arriving in
+  the order of the unique key ``(region, indicator, period, …)`` land next to each
+  other in the index instead of all over it (a third less time for a million rows),
+  and the values that are the same for every row of a batch (origin, batch, time,
+  actor) are written once into the statement as literals instead of being bound for
+  every row (a fifth less).
+- **PostgreSQL** (pg8000): ``executemany`` sends one statement per row, a round trip
+  each; ``COPY … FROM STDIN`` streams the rows in one command.
+
+Rows are given as columns (:class:`Rows`) and written in chunks, so memory holds one
+chunk of Python objects at a time. The rows are exactly what a row-by-row insert
+would store; only the order of their ids differs (ids carry no meaning).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+# the varying columns, in this order; the constant ones follow in the statement
+VARYING = ("region_code", "indicator_code", "period", "revision", "value", "unit", "value_as_written",
+           "unit_as_written", "source", "note")
+CONSTANT = ("origin", "is_current", "batch_id", "recorded_at", "recorded_by")
+CHUNK = 10_000  # rows per statement (and per progress report)
+
+
+Column = tuple[np.ndarray, int]  # indices into ``Rows.texts`` less an offset (-1: NULL)
+
+
+@dataclass
+class Rows:
+    """Rows to insert, as the columns of a larger batch and the entries ``idx`` of it to
+    write (gathered one chunk at a time, so no second copy of the batch is made).
+
+    Text columns are ``(indices, offset)``: the text of an entry is
+    ``texts[indices[k] + offset]``, and ``-1`` is NULL. Numeric columns are arrays
+    (``NaN`` in ``value_as_written``: NULL)."""
+
+    texts: list[str]
+    idx: np.ndarray
+    region: Column
+    indicator: Column
+    period: Column
+    unit: Column
+    unit_as_written: Column
+    source: Column
+    note: Column
+    revision: np.ndarray
+    value: np.ndarray
+    value_as_written: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.idx)
+
+    def text_ids(self, column: Column, sel: np.ndarray) -> np.ndarray:
+        ids, offset = column
+        c = ids[sel]
+        return np.where(c < 0, -1, c + offset) if offset else c
+
+    def sort_key(self) -> np.ndarray:
+        """The positions (in ``idx``) of the rows in the order of the unique index
+        (region, indicator, period, compared as texts)."""
+        rank = np.empty(len(self.texts), dtype=np.int32)
+        rank[np.argsort(np.asarray(self.texts, dtype=object), kind="stable")] = np.arange(len(self.texts))
+        return np.lexsort(tuple(rank[self.text_ids(c, self.idx)] for c in (self.period, self.indicator, self.region)))
+
+
+def insert(session: Session, rows: Rows, *, origin: str, batch_id: int | None, now: dt.datetime, actor: str,
+           progress: Callable[[int, int], None] | None = None) -> None:
+    """Insert ``rows`` in the caller's transaction."""
+    total = len(rows)
+    if not total:
+        return
+    conn = session.connection()
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "pg8000":
+        write_chunk = _copy_writer(conn, rows, origin=origin, batch_id=batch_id, now=now, actor=actor)
+    else:
+        write_chunk = _executemany_writer(conn, rows, origin=origin, batch_id=batch_id, now=now, actor=actor)
+    order = rows.sort_key()
+    for s in range(0, total, CHUNK):
+        write_chunk(rows.idx[order[s:s + CHUNK]])
+        if progress is not None:
+            progress(min(s + CHUNK, total), total)
+
+
+def _columns(rows: Rows, sel: np.ndarray, texts: np.ndarray, *, null=None) -> list[list]:
+    """The varying columns of the entries ``sel`` as Python lists (texts resolved, NULLs as ``null``)."""
+    def text(col: Column) -> list:
+        return texts[rows.text_ids(col, sel)].tolist()  # index -1 is the appended NULL
+
+    written = rows.value_as_written[sel]
+    w = written.tolist()
+    if np.isnan(written).any():
+        w = [null if x != x else x for x in w]
+    return [text(rows.region), text(rows.indicator), text(rows.period), rows.revision[sel].tolist(),
+            rows.value[sel].tolist(), text(rows.unit), w, text(rows.unit_as_written), text(rows.source),
+            text(rows.note)]
+
+
+def _executemany_writer(conn, rows: Rows, *, origin, batch_id, now, actor):
+    from innodrive.indicators.observations import _bind
+    from innodrive.store.schema import ObservationRow
+
+    dialect = conn.dialect
+    table = ObservationRow.__table__
+    constants = (origin, _bind(table.c.is_current.type, dialect, True), batch_id,
+                 _bind(table.c.recorded_at.type, dialect, now), actor)
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    literals = [_sqlite_literal(v) for v in constants] if dialect.name == "sqlite" else None
+    if literals is not None and None not in literals:
+        values = [mark] * len(VARYING) + literals
+        bound: tuple = ()
+    else:
+        values = [mark] * (len(VARYING) + len(CONSTANT))
+        bound = constants
+    sql = (f"INSERT INTO {table.name} ({', '.join(VARYING + CONSTANT)}) VALUES ({', '.join(values)})")
+    texts = np.asarray([*rows.texts, None], dtype=object)
+
+    def write(idx: np.ndarray) -> None:
+        cols = _columns(rows, idx, texts)
+        data = list(zip(*cols, strict=True))
+        if bound:
+            data = [r + bound for r in data]
+        conn.exec_driver_sql(sql, data)
+
+    return write
+
+
+def _sqlite_literal(v: object) -> str | None:
+    """``v`` as an SQLite literal, or ``None`` when it is better bound as a parameter."""
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str) and "\x00" not in v:
+        return "'" + v.replace("'", "''") + "'"
+    return None
+
+
+def _copy_text(v: str) -> str:
+    """A text field of PostgreSQL's COPY text format."""
+    return v.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _copy_writer(conn, rows: Rows, *, origin, batch_id, now, actor):
+    from innodrive.store.schema import ObservationRow
+
+    table = ObservationRow.__table__
+    tail = "\t".join([_copy_text(origin), "t", "\\N" if batch_id is None else str(int(batch_id)),
+                      _copy_text(now.isoformat()), _copy_text(actor)])
+    sql = f"COPY {table.name} ({', '.join(VARYING + CONSTANT)}) FROM STDIN"
+    texts = np.asarray([_copy_text(t) for t in rows.texts] + ["\\N"], dtype=object)
+    cursor = conn.connection.dbapi_connection.cursor()
+
+    def write(idx: np.ndarray) -> None:
+        region, ind, period, rev, value, unit, written, unit_w, source, note = _columns(rows, idx, texts, null="\\N")
+        buf = io.StringIO()
+        for r in zip(region, ind, period, map(str, rev), map(repr, value), unit,
+                     ["\\N" if w == "\\N" else repr(w) for w in written], unit_w, source, note, strict=True):
+            buf.write("\t".join(r))
+            buf.write("\t")
+            buf.write(tail)
+            buf.write("\n")
+        cursor.execute(sql, stream=io.BytesIO(buf.getvalue().encode("utf-8")))
+
+    return write
