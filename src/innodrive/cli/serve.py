@@ -13,11 +13,20 @@ import typer
 from innodrive.cli.app import app
 
 
+def default_workers() -> int:
+    """One worker per processor core (at most 8): a page is CPU work in Python, and one
+    process uses one core."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(8, cores))
+
+
 @app.command("serve")
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host", help="监听地址；0.0.0.0 表示所有网卡（请置于 HTTPS 反向代理之后）"),
     port: int = typer.Option(8000, "--port", help="端口"),
-    workers: int = typer.Option(1, "--workers", help="工作进程数（多进程共享同一数据库）"),
+    workers: int = typer.Option(0, "--workers", help="工作进程数（多进程共享同一数据库）；0 表示按本机处理器核数（最多 8 个）"),
 ) -> None:
     """启动网页工作台（总览、目标看板、计划与文件、任务台账、数据、审计日志、企业培育与 /api/v1 接口）。
 
@@ -35,11 +44,13 @@ def serve_command(
 
     if not 1 <= port <= 65535:
         raise InputError(f"端口 {port} 不正确（应为 1–65535）", field="port")
+    if workers == 0:
+        workers = default_workers()
     if not 1 <= workers <= 64:
         raise InputError(f"工作进程数 {workers} 不正确（应为 1–64）", field="workers")
     store = open_store()  # refuse an uninitialised database before starting workers
     where = describe(store.url)
     store.close()
     out.print(f"innodrive 网页工作台：http://{host}:{port}/ （数据库 {where}，{workers} 个工作进程；Ctrl+C 停止）")
-    uvicorn.run("innodrive.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+    uvicorn.run("innodrive.web.app:create_served_app", factory=True, host=host, port=port, workers=workers,
                 log_level="warning", access_log=False, proxy_headers=True, server_header=False)

@@ -16,7 +16,7 @@ import hashlib
 import secrets as pysecrets
 
 from pydantic import BaseModel
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -385,7 +385,8 @@ def sign_out(store: Store, token: str) -> None:
 _SESSION_QUERY = (select(WebSessionRow.csrf_token, WebSessionRow.expires_at, WebSessionRow.last_seen_at, UserRow.id,
                          UserRow.username, UserRow.name, UserRow.role, UserRow.region_code, UserRow.unit,
                          UserRow.active)
-                  .join(UserRow, UserRow.id == WebSessionRow.user_id))
+                  .join(UserRow, UserRow.id == WebSessionRow.user_id)
+                  .where(WebSessionRow.id == bindparam("session_key")))  # built once: every request runs it
 
 
 def session_actor(store: Store, token: str, *, connection=None) -> tuple[Actor, str] | None:
@@ -399,12 +400,11 @@ def session_actor(store: Store, token: str, *, connection=None) -> tuple[Actor, 
         return None
     key = secrets.token_hash(token)
     now = utcnow()
-    query = _SESSION_QUERY.where(WebSessionRow.id == key)
     if connection is not None:
-        row = connection.execute(query).first()
+        row = connection.execute(_SESSION_QUERY, {"session_key": key}).first()
     else:
         with store.engine.connect() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(_SESSION_QUERY, {"session_key": key}).first()
     if row is None:
         return None
     csrf, expires_at, last_seen, user_id, username, name, role, region_code, unit, active = row

@@ -104,17 +104,34 @@ class Verification(BaseModel):
 def read(store: Store, actor: Actor, *, entity: str | None = None, entity_id: str | None = None,
          user: str | None = None, action: str | None = None, since: dt.date | None = None,
          until: dt.date | None = None, limit: int | None = 30) -> AuditPage:
-    """Entries of the log, newest last (``limit`` of them, a positive number)."""
+    """Entries of the log, newest last (``limit`` of them, a positive number).
+
+    An account with a region scope (a 市 office) sees what the accounts of its region
+    and the regions under it did; the entries of other regions' accounts, of unscoped
+    accounts and of the command line stay with the unscoped office and the administrator."""
     from innodrive.store import audit
 
     require(actor, "audit.read")
+    actors_in = _scope_accounts(actor)
     code = entity_code(entity)
     start = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) if since else None
     end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC) if until else None
     with store.read() as session:
         rows = audit.entries(session, entity=code, entity_id=entity_id, limit=limit, actor=user, action=action,
-                             since=start, until=end)
+                             since=start, until=end, actors_in=actors_in)
     return AuditPage(entries=rows, entity=code)
+
+
+def _scope_accounts(actor: Actor):
+    """The user names whose entries ``actor`` may read (``None``: every entry)."""
+    if actor.local or actor.region_code is None:
+        return None
+    from sqlalchemy import select
+
+    from innodrive.accounts.db import UserRow
+    from innodrive.services.board import regions_within
+
+    return select(UserRow.username).where(UserRow.region_code.in_(sorted(regions_within(actor.region_code))))
 
 
 def verify(store: Store, actor: Actor, *, blobs: BlobStore | None = None) -> Verification:

@@ -6,12 +6,19 @@ path (序时进度) expects, the light and its reason, decided by a declared rul
 target stated in two documents of one region (a 决议 endorsing a 决定) is one line with
 two sources. The task board is the ledger under 清单制+责任制+时限制: lead and co-units,
 deadline, approved completion and the deadline light; a 责任单位 sees its own tasks.
+
+A region filter covers the region and every region under it: a 市 office sees the
+plans of its 区县 as well as its own. Every target and every task is evaluated once per
+date and database version (:mod:`innodrive.store.derived`) and each actor's board is a
+filtered view of that: the office of every region and the county opening its page at
+the same time share one evaluation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
@@ -85,6 +92,45 @@ def target_identity(t) -> tuple:
             None if x.value is not None else (x.note or x.evidence.text))
 
 
+@lru_cache(maxsize=512)
+def regions_within(code: str) -> frozenset[str]:
+    """The region and every region under it."""
+    from innodrive.regions import all_regions
+
+    regions = all_regions()
+    out, todo = set(), [code]
+    while todo:
+        c = todo.pop()
+        if c not in out:
+            out.add(c)
+            todo.extend(r.code for r in regions.children(c))
+    return frozenset(out)
+
+
+def _in_scope(region_code: str | None, code: str | None) -> bool:
+    return code is None or (region_code is not None and region_code in regions_within(code))
+
+
+def evaluated_targets(store: Store, *, as_of: dt.date, rules: str | None = None) -> list:
+    """Every target of every plan evaluated at ``as_of`` (``innodrive.plans.board.TargetLine``),
+    memoised until the database changes. Callers filter; they must not change the lines."""
+    from innodrive.plans.board import target_board
+    from innodrive.store import derived
+
+    return derived.memo(store, ("board.targets", as_of, rules or "default"),
+                        lambda: target_board(store, as_of=as_of, rules=rules))
+
+
+def evaluated_tasks(store: Store, *, as_of: dt.date, rules: str | None = None) -> list:
+    """Every active task evaluated at ``as_of`` (``innodrive.plans.board.TaskLine``),
+    memoised until the database changes. Callers filter; they must not change the lines."""
+    from innodrive.plans.board import task_board
+    from innodrive.store import derived
+
+    return derived.memo(store, ("board.tasks", as_of, rules or "default"),
+                        lambda: task_board(store, as_of=as_of, rules=rules))
+
+
 def _region(actor: Actor, region: str | None):
     from innodrive.regions import resolve
 
@@ -97,16 +143,15 @@ def _region(actor: Actor, region: str | None):
 
 def targets(store: Store, actor: Actor, *, as_of: dt.date, region: str | None = None, rules: str | None = None,
             plan_id: int | None = None) -> TargetBoard:
-    from innodrive.plans.board import target_board
-
     require(actor, "board.read")
     r = _region(actor, region)
     code = r.code if r else (actor.region_code if not actor.local else None)
-    raw = target_board(store, as_of=as_of, region=code, rules=rules, plan_id=plan_id)
     groups: dict[tuple, TargetLineView] = {}
     lines: list[TargetLineView] = []
-    for line in raw:
-        if not actor.covers(line.region_code):
+    for line in evaluated_targets(store, as_of=as_of, rules=rules):
+        if plan_id is not None and line.plan_id != plan_id:
+            continue
+        if not _in_scope(line.region_code, code) or not actor.covers(line.region_code):
             continue
         t = line.stored
         ref = PlanRef(id=line.plan_id, title=line.plan_title or f"计划 #{line.plan_id}", target_id=line.target_id)
@@ -138,7 +183,6 @@ def tasks(store: Store, actor: Actor, *, as_of: dt.date, region: str | None = No
     """The task ledger at ``as_of``; with ``overdue``, the tasks overdue and those due
     within ``due_within`` days (not yet completed)."""
     from innodrive.errors import InputError
-    from innodrive.plans.board import task_board
 
     require(actor, "tasks.read")
     if due_within is not None and not 0 <= due_within <= 3650:
@@ -147,10 +191,14 @@ def tasks(store: Store, actor: Actor, *, as_of: dt.date, region: str | None = No
     code = r.code if r else (actor.region_code if not actor.local else None)
     if actor.role == Role.UNIT and not actor.local:
         unit = actor.unit or "（未指定单位）"
-    raw = task_board(store, as_of=as_of, region=code, rules=rules, plan_id=plan_id, unit=unit)
     lines = []
-    for line in raw:
-        if not actor.covers(line.task.region_code):
+    for line in evaluated_tasks(store, as_of=as_of, rules=rules):
+        t = line.task
+        if plan_id is not None and t.plan_id != plan_id:
+            continue
+        if unit and not any(unit in u for u in (*t.lead_units, *t.co_units)):
+            continue
+        if not _in_scope(t.region_code, code) or not actor.covers(t.region_code):
             continue
         s = line.status
         if overdue:
@@ -167,5 +215,5 @@ def tasks(store: Store, actor: Actor, *, as_of: dt.date, region: str | None = No
                      due_within=due_within if overdue else None)
 
 
-__all__ = ["PlanRef", "TargetBoard", "TargetLineView", "TaskBoard", "TaskLineView", "target_identity", "targets",
-           "tasks"]
+__all__ = ["PlanRef", "TargetBoard", "TargetLineView", "TaskBoard", "TaskLineView", "evaluated_targets", "evaluated_tasks",
+           "regions_within", "target_identity", "targets", "tasks"]

@@ -146,15 +146,9 @@ def _covered_regions(region_code: str | None) -> list[str] | None:
     """The region and every region under it (``None``: all regions)."""
     if not region_code:
         return None
-    from innodrive.regions import all_regions
+    from innodrive.services.board import regions_within
 
-    regions = all_regions()
-    out, todo = [], [region_code]
-    while todo:
-        code = todo.pop()
-        out.append(code)
-        todo.extend(r.code for r in regions.children(code))
-    return out
+    return sorted(regions_within(region_code))
 
 
 def recent_imports(store: Store, actor: Actor, *, region_code: str | None, limit: int = 5) -> list[ImportLine]:

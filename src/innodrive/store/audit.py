@@ -112,9 +112,11 @@ def verify_chain(session: Session, *, batch: int = 5000) -> tuple[int, ChainBrea
 
 def entries(session: Session, *, entity: str | None = None, entity_id: Any = None,
             limit: int | None = None, actor: str | None = None, action: str | None = None,
-            since: dt.datetime | None = None, until: dt.datetime | None = None) -> list[AuditEntry]:
+            since: dt.datetime | None = None, until: dt.datetime | None = None,
+            actors_in: Any = None) -> list[AuditEntry]:
     """Entries, newest last, optionally for one entity, actor or action and a time range;
-    ``limit`` keeps the newest ``limit`` (a positive number)."""
+    ``limit`` keeps the newest ``limit`` (a positive number). ``actors_in`` (a list or a
+    subquery of user names) keeps the entries of those actors only."""
     if limit is not None and limit < 1:
         from innodrive.errors import InputError
 
@@ -126,6 +128,8 @@ def entries(session: Session, *, entity: str | None = None, entity_id: Any = Non
         q = q.where(AuditRow.entity_id == str(entity_id))
     if actor:
         q = q.where(AuditRow.actor == actor)
+    if actors_in is not None:
+        q = q.where(AuditRow.actor.in_(actors_in))
     if action:
         q = q.where(AuditRow.action.like(f"{action}%") if action.endswith(".") else AuditRow.action == action)
     if since is not None:

@@ -287,6 +287,8 @@ class ObservationRow(Base):
         UniqueConstraint("region_code", "indicator_code", "period", "origin", "revision",
                          name="uq_observations_key_revision"),
         Index("ix_observations_current", "indicator_code", "region_code", "is_current"),
+        # the latest imports of a region (总览): which batches brought values of these regions
+        Index("ix_observations_region_batch", "region_code", "batch_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -309,6 +311,8 @@ class ObservationRow(Base):
 
 class AuditRow(Base):
     __tablename__ = "audit_log"
+    # the audit page filters by user, and a 市 office reads its region's accounts' entries
+    __table_args__ = (Index("ix_audit_log_actor_id", "actor", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

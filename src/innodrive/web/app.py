@@ -143,11 +143,44 @@ def create_app(database_url: str | None = None) -> FastAPI:
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:
-        return {"ok": True}
+        # "warm": this worker has evaluated today's boards (see create_served_app)
+        return {"ok": True, "warm": getattr(app.state, "warmth", {}).get("warm", True)}
 
     app.add_middleware(SecurityHeaders)
     app.add_middleware(BodyLimit)
     app.router.add_event_handler("shutdown", app.state.store.close)
+    return app
+
+
+def create_served_app() -> FastAPI:
+    """The application as ``innodrive serve`` runs it in each worker: :func:`create_app`,
+    plus a warm-up when the worker starts — today's evaluation of every target and every
+    task is computed in a background thread, so the first official to open the 总览 in
+    the morning does not wait for it (every board and 总览 is a filtered view of it)."""
+    app = create_app()
+    state = {"warm": False}
+    app.state.warmth = state
+
+    def warm() -> None:
+        import datetime as dt
+
+        from innodrive.services import board
+
+        try:
+            today = dt.date.today()
+            board.evaluated_targets(app.state.store, as_of=today)
+            board.evaluated_tasks(app.state.store, as_of=today)
+        except Exception:  # a warm-up only saves time; the first request reports any problem itself
+            pass
+        finally:
+            state["warm"] = True
+
+    def start() -> None:
+        import threading
+
+        threading.Thread(target=warm, name="innodrive-warm-up", daemon=True).start()
+
+    app.router.add_event_handler("startup", start)
     return app
 
 

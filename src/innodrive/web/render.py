@@ -11,7 +11,7 @@ documents, file names and notes reaches the browser as text, never as markup.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -79,6 +79,13 @@ NAVIGATION: tuple[tuple[str, str], ...] = (
 
 
 def navigation(actor: Actor, path: str) -> list[NavItem]:
+    return [item.model_copy() for item in _navigation(actor.role, actor.local, path)]
+
+
+@lru_cache(maxsize=2048)
+def _navigation(role, local: bool, path: str) -> tuple[NavItem, ...]:
+    """The navigation depends on the role (rights are per role) and the page only."""
+    actor = Actor(username="navigation", role=role, local=local)
     items = []
     for label, name in NAVIGATION:
         r = ROUTES.get(name)
@@ -86,7 +93,7 @@ def navigation(actor: Actor, path: str) -> list[NavItem]:
             continue
         active = path == r.path or (r.path != "/" and path.startswith(r.path + "/"))
         items.append(NavItem(label=label, href=r.path, active=active))
-    return items
+    return tuple(items)
 
 
 def scope_label(actor: Actor) -> str | None:
@@ -172,13 +179,19 @@ def page(request: Request, template: str, data: BaseModel | None, *, title: str,
 CSRF_PLACEHOLDER = "\x00csrf\x00"
 
 
-def cached_page(request: Request, template: str, *, key: tuple, build, title, **extra: Any) -> HTMLResponse:
+async def cached_page(request: Request, template: str, *, key: tuple, build, title, **extra: Any) -> HTMLResponse:
     """Like :func:`page` for the heavy, often-opened pages (总览, 目标看板, a target): the
     page's data, title (``title`` may be a function of the data) and rendered content
-    are memoised per worker until the database changes (:mod:`innodrive.web.cache`); only the shell (who is signed in, the CSRF
-    token) is rendered for each request. ``key`` must hold everything the data depends
-    on besides the database (the actor's scope, the date, the filters)."""
+    are memoised per worker until the database changes (:mod:`innodrive.web.cache`); only
+    the shell (who is signed in, the CSRF token) is rendered for each request. ``key``
+    must hold everything the data depends on besides the database (the actor's scope,
+    the date, the filters).
+
+    A page already rendered at the request's database version is served without leaving
+    the event loop; building one (database reads, evaluation) runs in the thread pool,
+    once per key however many requests ask for it at the same moment."""
     from markupsafe import Markup
+    from starlette.concurrency import run_in_threadpool
 
     from innodrive.web import cache
 
@@ -193,12 +206,29 @@ def cached_page(request: Request, template: str, *, key: tuple, build, title, **
         head = "".join(t.blocks["head"](context)) if "head" in t.blocks else ""
         return text, head, "".join(t.blocks["main"](context))
 
-    text, head, main = cache.memo(request.app.state.store, ("page", template, key), render_blocks,
-                                  at=getattr(request.state, "db_version", None))
+    store = request.app.state.store
+    at = getattr(request.state, "db_version", None)
+    memo_key = ("page", template, key)
+    caller = getattr(request.state, "caller", None)
+    # the whole answer of one session for one address: the shell shows the person, their
+    # rights and their CSRF token, nothing else that a page's key does not already hold
+    answer_key = ("answer", memo_key, request.url.path, caller.csrf if caller else None,
+                  caller.actor if caller else None)
+    if at is not None:
+        body = cache.peek(store, answer_key, at=at, bucket="answers")
+        if body is not cache.MISSING:
+            return HTMLResponse(body)
+    found = cache.peek(store, memo_key, at=at) if at is not None else cache.MISSING
+    if found is cache.MISSING:
+        found = await run_in_threadpool(cache.memo, store, memo_key, render_blocks, at=at)
+    text, head, main = found  # type: ignore[misc]
     sh = shell(request, text)
     html = env.get_template("_cached.html").render(
         shell=sh, head_html=Markup(head), main_html=Markup(main.replace(CSRF_PLACEHOLDER, sh.csrf)))
-    return HTMLResponse(html)
+    body = html.encode("utf-8")
+    if at is not None and caller is not None and caller.how == "session":
+        cache.memo(store, answer_key, lambda: body, at=at, bucket="answers")
+    return HTMLResponse(body)
 
 
 class ErrorPage(BaseModel):

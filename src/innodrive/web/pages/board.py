@@ -2,7 +2,9 @@
 :mod:`innodrive.services.overview`.
 
 The board and the overview evaluate every target of the actor's region; their views are
-memoised per worker until the database changes (:mod:`innodrive.web.cache`).
+memoised per worker until the database changes (:mod:`innodrive.web.cache`). The three
+page handlers are coroutines: a page already built is served from the event loop, and
+only building one goes to the thread pool (see :func:`innodrive.web.render.cached_page`).
 """
 
 from __future__ import annotations
@@ -69,14 +71,14 @@ def _overview(request: Request, actor, as_of: dt.date | None, region: str | None
 
 
 @route(router, "overview")
-def overview(request: Request, actor: ActorDep, as_of: Annotated[dt.date | None, Query()] = None,
+async def overview(request: Request, actor: ActorDep, as_of: Annotated[dt.date | None, Query()] = None,
              region: Annotated[str | None, Query(max_length=100)] = None) -> Response:
     def build() -> OverviewPage:
         data = _overview(request, actor, as_of, region or None)
         return OverviewPage(overview=data, trend_options=[charts.trend_option(s) for s in data.trends])
 
     key = ("overview", _scope(actor), as_of or dt.date.today(), region)
-    return render.cached_page(request, "overview.html", key=key, build=build, title="总览")
+    return await render.cached_page(request, "overview.html", key=key, build=build, title="总览")
 
 
 @route(router, "api_overview", response_model=Overview)
@@ -104,7 +106,7 @@ def _filters(plan, light, region, as_of) -> BoardFilters:
 
 
 @route(router, "board")
-def board(request: Request, actor: ActorDep, plan: OptionalId = None,
+async def board(request: Request, actor: ActorDep, plan: OptionalId = None,
           light: Annotated[str | None, Query(max_length=10)] = None,
           region: Annotated[str | None, Query(max_length=100)] = None,
           as_of: Annotated[dt.date | None, Query()] = None) -> Response:
@@ -117,7 +119,7 @@ def board(request: Request, actor: ActorDep, plan: OptionalId = None,
         return BoardPage(board=data, filters=f, plans=plans, shown=len(data.lines))
 
     key = ("board", _scope(actor), f.as_of or dt.date.today(), f.plan, f.light, f.region)
-    return render.cached_page(request, "board.html", key=key, build=build, title="目标看板", KIND_NAMES=KIND_NAMES)
+    return await render.cached_page(request, "board.html", key=key, build=build, title="目标看板", KIND_NAMES=KIND_NAMES)
 
 
 @route(router, "api_board", response_model=TargetBoard)
@@ -140,10 +142,10 @@ def _target_page(request: Request, actor, target_id: Id, as_of: dt.date | None, 
 
 
 @route(router, "target")
-def target(request: Request, actor: ActorDep, target_id: Id,
+async def target(request: Request, actor: ActorDep, target_id: Id,
            as_of: Annotated[dt.date | None, Query()] = None) -> Response:
     key = ("target", _scope(actor), target_id, as_of or dt.date.today())
-    return render.cached_page(request, "target.html", key=key, build=lambda: _target_page(request, actor, target_id,
+    return await render.cached_page(request, "target.html", key=key, build=lambda: _target_page(request, actor, target_id,
                                                                                          as_of),
                               title=lambda page: page.detail.line.indicator, KIND_NAMES=KIND_NAMES)
 
