@@ -1,6 +1,7 @@
 # innodrive — two commands on a fresh machine: `make demo` and `make test`.
 # Everything installs itself into .venv; nothing is installed by hand.
 
+SERVE  ?= 1
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -16,8 +17,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# make demo: build the demo database, then serve it (make demo SERVE=0 stops after the build)
 demo: $(STAMP)
 	$(BIN)/python -m innodrive.demo
+	@if [ "$(SERVE)" != "0" ]; then $(BIN)/python -m innodrive.web.demo; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

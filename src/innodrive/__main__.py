@@ -1,3 +1,3 @@
-from innodrive.cli import main
+from innodrive.launch import main
 
 main()

@@ -36,6 +36,11 @@ def fresh_database(home: Path) -> None:
         (home / f"innodrive.sqlite{suffix}").unlink(missing_ok=True)
 
 
+def _quarter(day: str) -> str:
+    """``2025-06-30`` → ``2025Q2``."""
+    return f"{day[:4]}Q{(int(day[5:7]) - 1) // 3 + 1}"
+
+
 def steps(examples: list[Path]) -> list[tuple[str, list[str]]]:
     """The demo as a list of (title, CLI arguments)."""
     decision = max(examples, key=lambda p: p.stat().st_size)  # the fullest example shows most
@@ -52,6 +57,11 @@ def steps(examples: list[Path]) -> list[tuple[str, list[str]]]:
         (f"目标状态看板（截至 {AS_OF}）/ target status board", ["status", "--as-of", AS_OF]),
         (f"逾期及 30 天内到期的任务（截至 {AS_OF}）/ overdue and soon-due tasks",
          ["tasks", "--overdue", "--as-of", AS_OF]),
+        (f"督查督办：按规则预览乐山市的督办单（截至 {AS_OF}）/ supervision notices the rules would raise",
+         ["duban", "run", "--region", "乐山市", "--as-of", AS_OF, "--today", AS_OF, "--dry-run"]),
+        ("督查通报征求意见稿（乐山市）/ the quarterly 督查通报 draft, Word and PDF with its XLSX appendix",
+         ["report", "tongbao", "--region", "乐山市", "--period", _quarter(AS_OF), "--format", "pdf",
+          "--out", str(demo_home())]),
         ("考核评价：COINr 示例指数与 1000 次不确定性分析 / assessment: COINr's ASEM example with uncertainty",
          ["assess", "preset:coinr_asem", str(ROOT / "src" / "innodrive" / "assessment" / "data" / "ASEM_iData.csv"),
           "--uncertainty", "1000", "--top", "10"]),
@@ -65,6 +75,20 @@ def steps(examples: list[Path]) -> list[tuple[str, list[str]]]:
          ["enterprises", "funnel", "--records", str(ROOT / "examples" / "enterprises" / "示例培育台账.csv"),
           "--registry", str(ROOT / "examples" / "enterprises" / "示例企业登记表.csv"), "--region", "宜宾市",
           "--year", "2022", "--on", "2024-06-30"]),
+        ("揭榜挂帅：构造示例榜单、申报与评审专家 / 揭榜挂帅: a constructed call, applications and experts",
+         ["projects", "example", "--out", str(demo_home() / "揭榜挂帅示例"), "--load", "--by", "demo"]),
+        ("分配评审专家：回避利益冲突、工作量均衡 / reviewers assigned without conflicts, load balanced",
+         ["projects", "assign", "JB-2024-01", "--on", "2024-05-06", "--by", "demo"]),
+        ("年度考核：载入乐山市2024年度考核示例（构造数据）/ the annual 考核 (constructed example)",
+         ["kaohe", "example", "--by", "demo"]),
+        ("县域考核框架的年度调整 / what changed in the 县域 framework", ["kaohe", "framework", "diff", "县域",
+                                                                 "--from", "2023", "--to", "2024", "--region", "乐山市"]),
+        ("计分：初步结果 / scoring: preliminary results", ["kaohe", "score", "--year", "2024", "--by", "demo"]),
+        ("逐项解释一个单位的得分 / one unit's score explained", ["kaohe", "explain", "金口河区", "--year", "2024"]),
+        ("资金分配测算 / the fund split", ["kaohe", "allocate", "--year", "2024",
+                                        "--out", str(demo_home() / "资金分配测算.xlsx")]),
+        ("考核结果通报（Word、PDF、附件）/ the 考核结果通报", ["report", "kaohe", "--year", "2024", "--out",
+                                                      str(demo_home()), "--date", "2025-02-20", "--by", "demo"]),
     ]
 
 

@@ -119,3 +119,23 @@ class NotAuthenticated(InnodriveError):
 
     default_status = 5
     default_http_status = 401
+
+
+def validation_problems(exc, *, file: str | None = None) -> list[Problem]:
+    """The errors of a pydantic ``ValidationError`` on a user's file (a YAML scheme, a
+    template) as located problems in Chinese: the field path and what is wrong."""
+    out = []
+    for e in exc.errors():
+        kind = e.get("type", "")
+        if kind == "extra_forbidden":
+            message = "未知的键（拼写错误？）"
+        elif kind == "missing":
+            message = "缺少必填项"
+        elif kind.startswith("date"):
+            message = f"日期格式应为 YYYY-MM-DD（{e.get('input')}）"
+        elif kind.endswith("_type") or kind.endswith("_parsing"):
+            message = f"类型不对：{e.get('msg')}"
+        else:
+            message = str(e.get("msg"))
+        out.append(Problem(message, file=file, field=".".join(str(p) for p in e["loc"])))
+    return out

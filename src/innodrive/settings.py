@@ -18,6 +18,7 @@ class Setting:
     env: str
     default: str
     help: str
+    secret: bool = False  # never shown: ``innodrive settings`` says only whether it is set
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -37,6 +38,22 @@ SETTINGS: tuple[Setting, ...] = (
             "make demo 使用的演示目录（相对于源码目录；每次运行都重建其中的演示数据库，不影响工作目录）"),
     Setting("test_postgres_url", "INNODRIVE_TEST_POSTGRES_URL", "",
             "仅供测试：PostgreSQL 服务器地址，测试在其上创建并删除临时数据库（CI 由 .ci/postgres.sh 设置）"),
+    Setting("session_hours", "INNODRIVE_SESSION_HOURS", "12",
+            "网页登录的有效时长（小时）：超过此时长未操作需重新登录"),
+    Setting("secure_cookie", "INNODRIVE_SECURE_COOKIE", "0",
+            "设为 1 时登录 Cookie 只经 HTTPS 发送（在 HTTPS 反向代理之后部署时应开启）"),
+    Setting("upload_max_mb", "INNODRIVE_UPLOAD_MAX_MB", "20",
+            "网页上传单个文件（政策文件、数据表、证明材料、企业登记表）的大小上限（MB）"),
+    Setting("login_max_failures", "INNODRIVE_LOGIN_MAX_FAILURES", "5",
+            "同一账号 15 分钟内允许的登录失败次数，超过后暂停该账号登录 15 分钟（同一地址为其 4 倍）"),
+    Setting("cjk_font", "INNODRIVE_CJK_FONT", "",
+            "PDF 报告和图表嵌入的中文 TrueType 字体文件（.ttf/.ttc）；留空则自动查找文泉驿微米黑等系统字体"),
+    Setting("talent_key", "INNODRIVE_TALENT_KEY", "",
+            "人才个人信息（姓名、证件号码、联系方式）加密密钥：32字节随机数的 Base64 编码（innodrive talent keygen 生成）；"
+            "只保存在服务器环境中，绝不写入数据库；未设置时人才库不能读写个人信息", secret=True),
+    Setting("talent_old_keys", "INNODRIVE_TALENT_OLD_KEYS", "",
+            "更换人才信息密钥期间仍可解密的旧密钥（逗号分隔）；运行 innodrive talent rekey 全部改用新密钥后即可删除",
+            secret=True),
     Setting("debug", "INNODRIVE_DEBUG", "0",
             "设为 1 时内部错误显示完整调用栈（仅供开发者排查）"),
 )
@@ -86,3 +103,15 @@ def max_input_bytes() -> int:
 
 def debug() -> bool:
     return get("debug") not in ("", "0", "false", "False")
+
+
+def int_setting(name: str) -> int:
+    """An integer setting; a value that is not a number falls back to the default."""
+    try:
+        return int(float(get(name)))
+    except ValueError:
+        return int(float(_BY_NAME[name].default))
+
+
+def flag(name: str) -> bool:
+    return get(name).strip() not in ("", "0", "false", "False", "no")

@@ -59,10 +59,10 @@ def test_government_work_report_date_and_issuer():
     plan = plan_of("政府工作报告\n——2024年1月10日在眉山市第五届人民代表大会第四次会议上\n"
                    "今年的主要预期目标是:地区生产总值增长7%左右。")
     d = plan.document
-    assert (d.genre, d.issued, d.issuer, d.region) == ("报告", "2024-01-10", "眉山市人民政府", "眉山市")
+    assert (d.genre, d.issued, d.issuer, d.region) == ("政府工作报告", "2024-01-10", "眉山市人民政府", "眉山市")
 
 
 def test_a_title_with_its_plan_period_gives_the_horizon():
     plan = plan_of("广安市科技成果转化三年行动计划（2023—2025年）\n为加快转化,制定本行动计划。")
     d = plan.document
-    assert (d.title, d.genre, d.horizon) == ("广安市科技成果转化三年行动计划(2023—2025年)", "计划", 2025)
+    assert (d.title, d.genre, d.horizon) == ("广安市科技成果转化三年行动计划(2023—2025年)", "行动计划", 2025)

@@ -27,7 +27,7 @@ GOLD_MAPPING: dict[str, str | None] = {
     "高新技术产业营业收入占规模以上工业比重": "hightech_revenue_share_industry",
     "战略性新兴产业增加值占规模以上工业比重": "sei_share_industry",
     "数字经济增加值": "digital_economy_value_added",
-    "顶尖人才和科技领军人才数量": None,     # a narrower talent category than 高层次人才
+    "顶尖人才和科技领军人才数量": "top_leading_talent_count",  # a narrower category than 高层次人才
     "科技创新综合水平指数": "sti_composite_index",
     "全社会研发投入强度增幅": "rd_intensity",
     "每万人口高价值发明专利拥有量增速": "high_value_invention_patents_per_10k",
@@ -43,7 +43,7 @@ GOLD_MAPPING: dict[str, str | None] = {
     "国家科技型中小企业": "tech_sme_count",
     "新创建国家级、省级技术创新中心、产业创新中心、制造业创新中心": None,
     "重点领域关键技术突破": None,
-    "重大工程科技成果转化": None,
+    "重大工程科技成果转化": "major_achievement_conversions",  # added with the technology market
     "每万人口高价值发明专利拥有量": "high_value_invention_patents_per_10k",
     "市级以上知识产权试点示范企业": None,
     "数字经济核心产业增加值占GDP的比重": "digital_core_share_gdp",

@@ -14,13 +14,23 @@ from innodrive.cli import (  # noqa: F401  (registers commands)
     assess,
     chains,
     data,
+    duban,
     enterprises,
+    evaluation_sample,
     extract,
     index,
+    kaohe,
+    market,
     plans,
+    projects,
     province,
+    publish,
+    report,
+    serve,
     settings_cmd,
     status,
+    talent,
+    users,
 )
 from innodrive.cli.app import app
 from innodrive.errors import InnodriveError

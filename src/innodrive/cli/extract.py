@@ -20,15 +20,19 @@ def extract_command(
     files: list[Path] = typer.Argument(..., help="政策文件：.txt（任意常见编码）、.docx、PDF、HTML", show_default=False),
     as_json: bool = typer.Option(False, "--json", help="输出抽取结果 JSON（字段见 README“读取政策文件、抽取计划”一节；多个文件时为 JSON 数组）"),
     out_dir: Path | None = typer.Option(None, "--out", help="将每个文件的结果写入 DIR/<文件名>.json"),
+    verbose: bool = typer.Option(False, "-v", "--verbose",
+                                 help="逐条说明每个分句为何被抽取为目标或被跳过（所在章节、回顾内容、触发词等）"),
 ) -> None:
     """抽取政策文件中的计划：目标（含数值、期限、基期）、提纲、重点工程及文件信息。
 
     示例：innodrive extract examples/documents/*.txt
           innodrive extract 决定.docx --json
           innodrive extract 文件夹/*.txt --out out/
+          innodrive extract 政府工作报告.txt -v
     """
     from innodrive.errors import InnodriveError
-    from innodrive.extraction import extract_path
+    from innodrive.extraction.pipeline import run_path
+    from innodrive.launch import NO_TARGETS, write_json
 
     plans = []
     failures = 0
@@ -43,14 +47,13 @@ def extract_command(
     def handle(path: Path):
         nonlocal failures
         try:
-            plan = extract_path(path)
+            plan = run_path(path, explain=verbose)
+            if out_dir is not None:
+                _write_plan(plan, out_dir / f"{path.name}.json")
         except InnodriveError as exc:
             failures += 1
             error(str(exc))
             return None
-        if out_dir is not None:
-            (out_dir / f"{path.name}.json").write_text(
-                json.dumps(plan.to_contract(), ensure_ascii=False, indent=1), encoding="utf-8")
         return plan
 
     if out_dir is not None and len(files) > 1:
@@ -69,18 +72,39 @@ def extract_command(
     good = [(p, plan) for p, plan in plans if plan is not None]
     if as_json:
         payload = [plan.to_contract() for _, plan in good]
-        out.print_json(json.dumps(payload[0] if len(files) == 1 and payload else payload, ensure_ascii=False))
+        write_json(payload[0] if len(files) == 1 and payload else payload)
     elif out_dir is not None:
         _print_summary(good, out_dir)
     else:
         for _, plan in good:
             _print_plan(plan)
+    if verbose and not as_json:
+        for _, plan in good:
+            _print_decisions(plan)
     for _, plan in good:
         for w in plan.warnings:
-            if w == "文中未找到量化目标" or not as_json:
-                warn(f"{plan.source.file}：{w}")
+            if w == NO_TARGETS or not as_json:
+                warn(escape(f"{plan.source.file}：{w}"))
     if failures:
         raise typer.Exit(2)
+
+
+def _write_plan(plan, target: Path) -> None:
+    """One result file, written whole or not at all (never through a symlink)."""
+    from innodrive.safeio import atomic_write
+
+    data = json.dumps(plan.to_contract(), ensure_ascii=False, indent=1).encode("utf-8")
+    atomic_write(target, data, what="抽取结果")
+
+
+def _print_decisions(plan) -> None:
+    """Why each clause was taken or dropped (``-v``)."""
+    out.print(f"[bold]{escape(plan.source.file)}：逐条说明[/bold]")
+    for (a, b), text, reason in plan.decisions:
+        clause = text if len(text) <= 60 else text[:57] + "…"
+        style = "green" if reason.startswith("抽取") else "dim"
+        out.print(f"  [{style}]{escape(reason)}[/{style}]  [{a}-{b}] {escape(clause)}")
+    out.print()
 
 
 def _print_summary(good, out_dir: Path) -> None:

@@ -19,7 +19,22 @@ def error(message: str) -> None:
 
 
 def escape(text: str) -> str:
-    """Escape Rich markup in user-provided text (file names, messages)."""
+    """Escape Rich markup in user-provided text (file names, messages), and drop the
+    terminal escape sequences and control characters it may carry."""
     from rich.markup import escape as _escape
 
-    return _escape(text)
+    from innodrive.terminal import printable
+
+    return _escape(printable(text))
+
+
+def print_table(table) -> None:
+    """A Rich table on the terminal as wide as the terminal; piped to a file or another
+    program, at its natural width, so nothing is folded or cropped."""
+    if out.is_terminal:
+        out.print(table)
+        return
+    from rich.measure import Measurement
+
+    need = Measurement.get(out, out.options.update_width(10_000), table).maximum
+    Console(file=out.file, width=max(out.width, need), highlight=False, soft_wrap=False).print(table)

@@ -21,5 +21,7 @@ def settings_command() -> None:
     for col in ("默认值", "当前值", "说明"):
         table.add_column(col, overflow="fold")
     for s in settings.SETTINGS:
-        table.add_row(s.env, s.default or "（空）", settings.get(s.name) or "（空）", s.help)
+        value = settings.get(s.name)
+        shown = ("（已设置，不显示）" if value else "（空）") if s.secret else (value or "（空）")
+        table.add_row(s.env, s.default or "（空）", shown, s.help)
     out.print(table)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from innodrive import settings
+from innodrive.documents.limits import check_text
 from innodrive.documents.normalise import normalise
 from innodrive.documents.offsets import OffsetMap, concat
 from innodrive.documents.readers import read_bytes
@@ -67,6 +68,7 @@ def read_document(data: bytes, name: str) -> Document:
     with paused_gc():
         raw = read_bytes(data, name)
         del data  # the caller passes its only reference (see read_path): free the bytes now
+        check_text(raw.text.text, name)
         norm = normalise(raw.text, extra_furniture=raw.furniture)
         spans: list[tuple[int, int]] = []
         pos = 0
@@ -87,25 +89,34 @@ def read_document(data: bytes, name: str) -> Document:
 
 
 def read_path(path: str | Path) -> Document:
-    """Read a document file from disk."""
+    """Read a document file from disk: a regular file within the size limit (a device,
+    a FIFO or a symlink to one is refused rather than read forever)."""
+    import stat
+
+    from innodrive.errors import InputError
+    from innodrive.safeio import read_input
+
     p = Path(path)
     name = p.name
-    if not p.exists():
-        raise UnreadableDocument("文件不存在", file=str(path))
-    if p.is_dir():
-        raise UnreadableDocument("这是一个文件夹，不是文件", file=str(path))
-    limit = settings.max_input_bytes()
     try:
-        size = p.stat().st_size
-        if size > limit:
-            raise UnreadableDocument(
-                f"文件过大（{size / 1024 / 1024:.1f} MB），超过上限 {limit // 1024 // 1024} MB"
-                "（可通过 INNODRIVE_MAX_INPUT_MB 调整）", file=name)
-        holder = [p.read_bytes()]
-    except PermissionError as exc:
-        raise UnreadableDocument("没有读取该文件的权限", file=name) from exc
+        st = p.stat()
+    except FileNotFoundError:
+        raise UnreadableDocument("文件不存在", file=str(path)) from None
     except OSError as exc:
-        raise UnreadableDocument(f"读取文件失败（{exc.strerror or exc}）", file=name) from exc
+        raise UnreadableDocument(f"读取文件失败（{exc.strerror or exc}）", file=name) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise UnreadableDocument("这是一个文件夹，不是文件", file=str(path))
+    if not stat.S_ISREG(st.st_mode):
+        raise UnreadableDocument("不是普通文件（设备、管道或套接字），拒绝读取", file=str(path))
+    limit = settings.max_input_bytes()
+    if st.st_size > limit:
+        raise UnreadableDocument(
+            f"文件过大（{st.st_size / 1024 / 1024:.1f} MB），超过上限 {limit // 1024 // 1024} MB"
+            "（可通过 INNODRIVE_MAX_INPUT_MB 调整）", file=name)
+    try:
+        holder = [read_input(p, what="文件")]
+    except InputError as exc:
+        raise UnreadableDocument(exc.message, file=name) from None
     # hand over the only reference to the bytes, so that read_document can free them early
     return read_document(holder.pop(), name)
 

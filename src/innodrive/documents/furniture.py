@@ -9,7 +9,7 @@ document. Whole furniture lines are dropped; inline markers are cut out of a lin
 
 from __future__ import annotations
 
-import re
+from innodrive import regex_cache
 
 # Whole lines that are furniture. Anchored patterns only: a line is dropped when the
 # pattern covers it from start to end (after whitespace is trimmed).
@@ -29,13 +29,15 @@ _LINE_PATTERNS = [
     r"[A-Z][A-Z .&]{3,}",  # Latin masthead, e.g. "XX DAILY"
     # editors, reporters, photographers
     r"(总编辑|值班编委|值班总编|责任编辑|本版编辑|编辑|美编|美术编辑|校对|审核|审校|监制|主编|版式设计|排版)\s*[:：].{0,40}",
-    r"(本报)?记者\s*[\u4e00-\u9fff]{2,4}(\s+[\u4e00-\u9fff]{2,4}){0,3}\s*(摄|报道|文/图|图/文|通讯员.*)?",
-    r"(图片|图|摄影|摄)\s*[/／:：]\s*[\u4e00-\u9fff]{2,4}.*",
+    r"(本报)?记者\s*[^\W\d_a-zA-Z]{2,4}(\s+[^\W\d_a-zA-Z]{2,4}){0,3}\s*(摄|报道|文/图|图/文|通讯员.*)?",
+    r"(图片|图|摄影|摄)\s*[/／:：]\s*[^\W\d_a-zA-Z]{2,4}.*",
     r".{0,12}天气预报\s*[:：].*",
     # web page chrome
     r".*(扫一扫|在手机打开|分享到|打印本页|关闭窗口|加入收藏|设为首页|网站地图|联系我们|ICP备|版权所有|技术支持\s*[:：]).*",
     r".*(【\s*字[号体]|字[号体]\s*[:：]\s*[大中小]|放大\s*缩小|[大中小]\s*[大中小]\s*[大中小]\s*$).*",
     r"(当前位置|您的位置|所在位置)\s*[:：].*",
+    # the buttons of a saved article page, one per line: 下载 / 打印 / 全屏 / 收藏 / 加大 / 还原 / 减小 / 】
+    r"下载|打印|全屏|收藏|分享|加大|还原|减小|关闭|大|中|小|[【】]|相关报道\s*[:：]?",
     r"首页\s*[>＞»/].*",
     r"(上一篇|下一篇|上一条|下一条)\s*[:：].*",
     r"(来源|作者|发布时间|发布日期|信息来源|浏览次数|阅读次数|点击数|访问量)\s*[:：].{0,60}",
@@ -46,12 +48,12 @@ _LINE_PATTERNS = [
     # list separators of e-paper navigation blocks
     r".*~{3,}.*",
 ]
-_LINE_RE = re.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS))
+_LINE_RE = regex_cache.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS))
 
 _MAX_FURNITURE_LEN = 100
 
 # Inline markers cut out of a line.
-_INLINE_RE = re.compile(
+_INLINE_RE = regex_cache.compile(
     r"[(（]\s*(上接|下转|紧转|转|接)第?\s*[0-9一二三四五六七八九十]+\s*版\s*[)）]"
     r"|\*\*"                      # markdown bold left over from a scrape
 )

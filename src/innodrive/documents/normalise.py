@@ -25,12 +25,14 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from innodrive import regex_cache
 from innodrive.documents.furniture import inline_furniture, is_furniture_line
 from innodrive.documents.offsets import MText, concat
 
 # ------------------------------------------------------------------ width folding
 
 _WIDTH: dict[int, int | str] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH.update({cp: " " for cp in range(0x2000, 0x200B)})
 _WIDTH.update({0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x200B: " ",
                0x200C: " ", 0x200D: " ", 0x2060: " ", 0xFEFF: " ", 0x000B: " ", 0x000C: "\n", 0x000D: "\n",
                0x2028: "\n", 0x2029: "\n", 0x3007: "〇"})
@@ -43,7 +45,21 @@ def fold_width(text: str) -> str:
     ``\\r\\n`` becomes two line breaks, which the paragraph step treats like one blank
     line, so the text length (and every offset) is unchanged.
     """
-    return text.translate(WIDTH_TABLE)
+    if len(text) < 2000:
+        return text.translate(WIDTH_TABLE)
+    return fold_width_chars(text, set(text))
+
+
+_WIDTH_CHARS = frozenset(chr(cp) for cp in _WIDTH)
+
+
+def fold_width_chars(text: str, chars: set[str]) -> str:
+    """:func:`fold_width` given the set of characters ``text`` contains: one ``str.replace``
+    per character that needs folding (a dozen in a Chinese document) instead of a
+    table lookup for every character."""
+    for ch in chars & _WIDTH_CHARS:
+        text = text.replace(ch, WIDTH_TABLE[ord(ch)] if isinstance(WIDTH_TABLE[ord(ch)], str) else chr(WIDTH_TABLE[ord(ch)]))
+    return text
 
 
 # ------------------------------------------------------------------ script
@@ -55,20 +71,55 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-def _is_hanzi(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+_HAN_RUN = regex_cache.compile(r"[^\W\d_a-zA-Z]+")  # letters that are not ASCII: hanzi, in practice
 
 
-def detect_script(text: str, *, sample: int = 100_000) -> str:
-    """``traditional`` when a noticeable share of hanzi change under t2s conversion."""
+@cache
+def traditional_chars() -> frozenset[str]:
+    """The characters OpenCC's t2s conversion changes on their own (個, 會, 發 …), from
+    ``innodrive/data/traditional_chars.txt`` (regenerate with
+    :func:`write_traditional_table`; a test checks it still matches OpenCC)."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "data" / "traditional_chars.txt").read_text(encoding="utf-8")
+    return frozenset(text) - {"\n", " ", "\r"}
+
+
+def compute_traditional_chars() -> str:
+    """Every CJK ideograph (basic block, extension A, compatibility) that t2s changes."""
+    codes = [*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000), *range(0xF900, 0xFB00)]
+    chars = "".join(chr(c) for c in codes)
+    converted = _t2s().convert(chars)
+    if len(converted) != len(chars):
+        converted = "".join(_t2s().convert(ch) for ch in chars)
+    return "".join(a for a, b in zip(chars, converted, strict=True) if a != b)
+
+
+def write_traditional_table(path=None) -> None:
+    """Rebuild ``innodrive/data/traditional_chars.txt`` from the installed OpenCC."""
+    from pathlib import Path
+
+    target = Path(path) if path else Path(__file__).resolve().parents[1] / "data" / "traditional_chars.txt"
+    chars = compute_traditional_chars()
+    target.write_text("\n".join(chars[i:i + 64] for i in range(0, len(chars), 64)) + "\n", encoding="utf-8")
+
+
+def detect_script(text: str, *, sample: int = 100_000, chars: set[str] | None = None) -> str:
+    """``traditional`` when a noticeable share (over 5%) of the hanzi are characters that
+    t2s conversion changes.
+
+    Counted in C: the distinct characters of the sample are intersected with the table,
+    and only when some traditional character occurs at all are its occurrences counted
+    (simplified text, the usual case, costs one ``set()`` of the sample)."""
     part = text[:sample]
-    hanzi = sum(1 for ch in part if _is_hanzi(ch))
+    present = (chars if chars is not None and len(text) <= sample else set(part)) & traditional_chars()
+    if not present:
+        return "simplified"
+    hanzi = sum(map(len, _HAN_RUN.findall(part)))
     if hanzi == 0:
         return "simplified"
-    converted = _t2s().convert(part)
-    if len(converted) != len(part):
-        converted = "".join(_t2s().convert(ch) for ch in part)
-    changed = sum(1 for a, b in zip(part, converted, strict=False) if a != b)
+    changed = sum(part.count(ch) for ch in present) if len(present) < 64 else len(
+        re.findall("[" + "".join(sorted(present)) + "]", part))
     return "traditional" if changed / hanzi > 0.05 else "simplified"
 
 
@@ -95,21 +146,33 @@ def to_simplified(text: str) -> str:
 # ------------------------------------------------------------------ per line
 
 _TONE = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
-_PINYIN_RE = re.compile(r"(?<=[\u4e00-\u9fff])\(\s*([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}(?:\s+[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}){0,3}|[a-z]{1,6}[1-5])\s*\)")
-_SPACES_RE = re.compile(r"[ \u2000-\u200a]+")
-_CJKISH = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\u3400-\u4dbf\uff00-\uffef“”‘’《》「」『』【】〔〕、。·—…]")
+_PINYIN_RE = regex_cache.compile(r"(?<=[^\W\d_a-zA-Z])\(\s*([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}(?:\s+[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}){0,3}|[a-z]{1,6}[1-5])\s*\)")
+_SPACES_RE = regex_cache.compile(r"[ \u2000-\u200a]+")
+_CJKISH = regex_cache.compile(r"[^\W\d_a-zA-Z]|[\u3000-\u303f\uff00-\uffef“”‘’《》「」『』【】〔〕、。·—…]")
 
 
-def _line_deletions(line: str) -> list[tuple[int, int]]:
-    """Ranges to cut from one line: pinyin glosses, inline furniture, needless spaces."""
-    ranges: list[tuple[int, int]] = []
-    for m in _PINYIN_RE.finditer(line):
-        gloss = m.group(1)
-        if any(ch in _TONE for ch in gloss) or gloss[-1].isdigit():
-            ranges.append(m.span())
-    ranges.extend(inline_furniture(line))
+# terminal escape sequences and control characters: never text, and dangerous on a terminal
+_CONTROL_RE = regex_cache.compile(
+    r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])?|\x9b[0-?]*[ -/]*[@-~]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _has_controls(chars: set[str]) -> bool:
+    return any((c < " " and c not in "\t\n") or "\x7f" <= c <= "\x9f" for c in chars)
+
+
+def _line_deletions(line: str, controls: bool = False) -> list[tuple[int, int]]:
+    """Ranges to cut from one line: pinyin glosses, inline furniture, needless spaces,
+    and (when the document has any) control characters and escape sequences."""
+    ranges: list[tuple[int, int]] = [m.span() for m in _CONTROL_RE.finditer(line)] if controls else []
+    if "(" in line:
+        for m in _PINYIN_RE.finditer(line):
+            gloss = m.group(1)
+            if any(ch in _TONE for ch in gloss) or gloss[-1].isdigit():
+                ranges.append(m.span())
+    if "**" in line or "版" in line:
+        ranges.extend(inline_furniture(line))
     n = len(line)
-    for m in _SPACES_RE.finditer(line):
+    for m in (_SPACES_RE.finditer(line) if " " in line else ()):  # fold_width made every space " "
         a, b = m.span()
         if a == 0 or b == n or line[a - 1] == "\t" or line[b] == "\t" or _CJKISH.match(line[a - 1]) or _CJKISH.match(line[b]):
             ranges.append((a, b))
@@ -130,7 +193,7 @@ def _line_deletions(line: str) -> list[tuple[int, int]]:
 # ------------------------------------------------------------------ paragraphs
 
 # How a heading or list item starts (the outline module parses these precisely).
-HEADING_START = re.compile(
+HEADING_START = regex_cache.compile(
     r"(第[一二三四五六七八九十百零〇0-9]+[条章节篇]|第[一二三四五六七八九十]+部分"
     r"|[一二三四五六七八九十百]+[、.]"
     r"|\([一二三四五六七八九十百0-9]+\)"
@@ -140,7 +203,7 @@ HEADING_START = re.compile(
     r"|——|[-•●■◆▲△□○◇]\s?)"
 )
 _TERMINAL = set("。!?;；…:") | {"！", "？"}
-_GENRE_END = re.compile(r"(决定|公报|决议|规划|纲要|要点|方案|意见|通知|办法|计划|报告|条例|细则|措施|讲话|通告|公告|目录|附件\d*)"
+_GENRE_END = regex_cache.compile(r"(决定|公报|决议|规划|纲要|要点|方案|意见|通知|办法|计划|报告|条例|细则|措施|讲话|通告|公告|目录|附件\d*)"
                         r"(?:\((?:讨论稿|征求意见稿|试行|草案|修订|送审稿|[0-9]{4}\s*[—\-–~至到]+\s*[0-9]{4}\s*年?)\))?$")
 JOIN_MIN = 25
 
@@ -200,7 +263,7 @@ def drop_repeats(paragraphs: list[MText]) -> tuple[list[MText], list[MText]]:
     Candidates are found through the first and last characters of each paragraph, so
     the work stays linear in the input.
     """
-    from rapidfuzz import fuzz
+    fuzz = None  # rapidfuzz, imported only when two paragraphs need a fuzzy comparison
 
     kept: list[MText | None] = []
     dropped: list[MText] = []
@@ -230,6 +293,8 @@ def drop_repeats(paragraphs: list[MText]) -> tuple[list[MText], list[MText]]:
                         key[:_FRAGMENT_MIN] == other[:_FRAGMENT_MIN] and _common_prefix(key, other) >= 0.9 * len(key))):
                     duplicate = True
                     break
+                if len(key) > 0.9 * len(other) and fuzz is None:
+                    from rapidfuzz import fuzz
                 if len(key) > 0.9 * len(other) and fuzz.ratio(key, other) >= 92:
                     duplicate = True
                     break
@@ -309,11 +374,15 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
     ``extra_furniture`` holds lines the reader recognised as furniture of this file
     (running headers and footers of a PDF).
     """
-    folded = fold_width(text.text)
-    script = detect_script(folded)
+    chars = set(text.text)
+    folded = fold_width_chars(text.text, chars)
+    # folding changes only ASCII look-alikes and spaces, never a hanzi: the set still
+    # answers "which traditional characters occur"
+    script = detect_script(folded, chars=chars)
     if script == "traditional":
         folded = to_simplified(folded)
     source = MText(folded, text.runs)
+    controls = _has_controls(chars)
     extra = {fold_width(x).strip() for x in extra_furniture}
 
     # pass 1: clean lines (each line's text is cut once from the folded text, never copied again)
@@ -327,7 +396,7 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
             furniture += 1
             continue
         line = source.with_text_of_slice(raw_line, start)
-        cuts = _line_deletions(raw_line)
+        cuts = _line_deletions(raw_line, controls)
         if cuts:
             line = line.without(cuts)
         line = line.strip()

@@ -14,14 +14,12 @@ normalise as an :class:`MText` mapped onto it:
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
+from innodrive import regex_cache
 from innodrive.documents.encoding import decode
-from innodrive.documents.offsets import MText, concat
+from innodrive.documents.offsets import MText
 from innodrive.errors import UnreadableDocument
 
 
@@ -44,6 +42,9 @@ def sniff(data: bytes, name: str) -> str:
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
+        import io
+        import zipfile
+
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = set(z.namelist())
@@ -67,8 +68,8 @@ def sniff(data: bytes, name: str) -> str:
     return "text"
 
 
-_HTML_RE = re.compile(r"<\s*(!doctype\s+html|html|head|body|meta|div|p|table|br|span|title)\b", re.I)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
+_HTML_RE = regex_cache.compile(r"<\s*(!doctype\s+html|html|head|body|meta|div|p|table|br|span|title)\b", re.I)
+_META_CHARSET = regex_cache.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 
 
 def read_bytes(data: bytes, name: str) -> RawText:
@@ -81,7 +82,9 @@ def read_bytes(data: bytes, name: str) -> RawText:
     decoded = _decode_markup_aware(data, name)
     text = decoded.text
     if _HTML_RE.search(text[:4096]) and text.count("<") > 5:
-        return _read_html(text, decoded.encoding, name)
+        from innodrive.documents.webpage import read_html
+
+        return read_html(text, decoded.encoding, name)
     return RawText(text, MText.at(text, 0), "txt", decoded.encoding)
 
 
@@ -100,131 +103,71 @@ def _decode_markup_aware(data: bytes, name: str):
     return decode(data, name=name)
 
 
-# --------------------------------------------------------------------------- HTML
-
-_BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-    "section", "article", "blockquote", "pre", "dd", "dt", "dl", "hr", "center", "tbody", "thead",
-}
-_CELL_TAGS = {"td", "th"}
-_SKIP_TAGS = {"script", "style", "noscript", "head", "nav", "footer", "aside", "iframe", "svg",
-              "button", "select", "template", "object"}
-_VOID_TAGS = {"br", "img", "meta", "input", "hr", "link", "area", "base", "col", "embed", "source", "wbr"}
-_SKIP_CLASS = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|breadcrumb|crumbs?|share|sidebar|toolbar|copyright)([\s_-]|$)", re.I)
-
-
-class _TextCollector(HTMLParser):
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self.source = source
-        self._line_starts = [0]
-        for m in re.finditer("\n", source):
-            self._line_starts.append(m.end())
-        self.pieces: list[MText] = []
-        self._skip: list[str] = []
-        self.title_parts: list[str] = []
-        self._in_title = False
-
-    def _abs(self) -> int:
-        line, col = self.getpos()
-        return self._line_starts[line - 1] + col
-
-    def _newline(self, sep: str = "\n") -> None:
-        self.pieces.append(MText(sep, ((0, self._abs()),)))
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "title":
-            self._in_title = True
-        if self._skip:
-            if tag == self._skip[-1] and tag not in _VOID_TAGS:
-                self._skip.append(tag)
-            return
-        cls = " ".join(v or "" for k, v in attrs if k in ("class", "id"))
-        if tag in _SKIP_TAGS or (tag not in _VOID_TAGS and cls and _SKIP_CLASS.search(cls)):
-            if tag not in _VOID_TAGS:
-                self._skip.append(tag)
-            return
-        if tag in _BLOCK_TAGS:
-            self._newline()
-        elif tag in _CELL_TAGS:
-            self._newline("\t")
-
-    def handle_startendtag(self, tag, attrs):
-        if not self._skip and tag in _BLOCK_TAGS:
-            self._newline()
-
-    def handle_endtag(self, tag):
-        if tag == "title":
-            self._in_title = False
-        if self._skip:
-            if tag == self._skip[-1]:
-                self._skip.pop()
-            return
-        if tag in _BLOCK_TAGS:
-            self._newline()
-
-    def _emit(self, text: str, start: int) -> None:
-        if self._in_title:
-            self.title_parts.append(text)
-        if self._skip:
-            return
-        # source line breaks inside a text node are spaces, not paragraph breaks
-        self.pieces.append(MText.at(text.translate(_WS_TO_SPACE), start))
-
-    def handle_data(self, data):
-        self._emit(data, self._abs())
-
-    def handle_entityref(self, name):
-        from html import unescape
-
-        ch = unescape(f"&{name};")
-        if ch == f"&{name};":
-            ch = "&" + name
-        self._emit_char(ch)
-
-    def handle_charref(self, name):
-        from html import unescape
-
-        self._emit_char(unescape(f"&#{name};"))
-
-    def _emit_char(self, ch: str) -> None:
-        start = self._abs()
-        if self._in_title:
-            self.title_parts.append(ch)
-        if not self._skip:
-            ch = ch.translate(_WS_TO_SPACE)
-            self.pieces.append(MText(ch, ((0, start),)))
-
-
-_WS_TO_SPACE = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\xa0": " "})
-
-
-def _read_html(source: str, encoding: str, name: str) -> RawText:
-    parser = _TextCollector(source)
-    try:
-        parser.feed(source)
-        parser.close()
-    except Exception as exc:  # html.parser is lenient; this is a last resort
-        raise UnreadableDocument(f"HTML 解析失败：{exc}", file=name) from exc
-    text = concat(parser.pieces)
-    title = re.sub(r"\s+", " ", "".join(parser.title_parts)).strip() or None
-    return RawText(source, text, "html", encoding, html_title=title)
-
-
 # --------------------------------------------------------------------------- docx
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+def _check_docx_size(data: bytes, name: str) -> None:
+    """Refuse a .docx whose body unpacks beyond the limits before building its XML tree: a
+    few megabytes can hold gigabytes of whitespace or a million empty paragraphs."""
+    import io
+    import zipfile
+
+    from innodrive.documents.limits import MAX_DOCX_PARAGRAPHS, MAX_DOCX_XML_BYTES
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            info = z.getinfo("word/document.xml")
+            if info.file_size > MAX_DOCX_XML_BYTES:
+                raise UnreadableDocument(
+                    f".docx 正文解压后 {info.file_size / 1048576:.0f} MB，超过 {MAX_DOCX_XML_BYTES // 1048576} MB 的上限",
+                    file=name)
+            paragraphs, total, tail = 0, 0, b""
+            with z.open(info) as f:
+                while chunk := f.read(1 << 20):
+                    total += len(chunk)
+                    if total > MAX_DOCX_XML_BYTES:  # the declared size lied
+                        raise UnreadableDocument(
+                            f".docx 正文解压后超过 {MAX_DOCX_XML_BYTES // 1048576} MB 的上限", file=name)
+                    block = tail + chunk
+                    paragraphs += block.count(b"<w:p>") + block.count(b"<w:p ") + block.count(b"<w:p/>")
+                    tail = block[-5:]
+                    paragraphs -= tail.count(b"<w:p>") + tail.count(b"<w:p ") + tail.count(b"<w:p/>")
+                    if paragraphs > MAX_DOCX_PARAGRAPHS:
+                        raise UnreadableDocument(
+                            f".docx 段落数超过 {MAX_DOCX_PARAGRAPHS:,} 个的上限（文件可能异常）", file=name)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
+        raise UnreadableDocument(f".docx 文件已损坏，无法解压（{type(exc).__name__}）", file=name) from None
+
+
 def _read_docx(data: bytes, name: str) -> RawText:
+    import io
+
+    _check_docx_size(data, name)
     try:
         import docx  # python-docx
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
 
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:
         raise UnreadableDocument(f".docx 文件已损坏或不是有效的 Word 文档（{type(exc).__name__}）", file=name) from exc
+    try:
+        lines = _docx_lines(document)
+    except UnreadableDocument:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        raise UnreadableDocument(f".docx 文件结构异常，无法读取（{type(exc).__name__}）", file=name) from None
+    original = "\n".join(lines)
+    if not original.strip():
+        raise UnreadableDocument(".docx 文件中没有正文文字", file=name)
+    return RawText(original, MText.at(original, 0), "docx", "utf-8")
+
+
+def _docx_lines(document) -> list[str]:
+    """Paragraphs (with Word's list numbers) and table rows, in body order."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     numbering = _Numbering(document)
     lines: list[str] = []
     body = document.element.body
@@ -243,10 +186,7 @@ def _read_docx(data: bytes, name: str) -> RawText:
                     seen.add(id(cell._tc))
                     cells.append(" ".join(p.text.strip() for p in cell.paragraphs).strip())
                 lines.append("\t".join(cells))
-    original = "\n".join(lines)
-    if not original.strip():
-        raise UnreadableDocument(".docx 文件中没有正文文字", file=name)
-    return RawText(original, MText.at(original, 0), "docx", "utf-8")
+    return lines
 
 
 def _style_chain(paragraph) -> list:
@@ -284,14 +224,16 @@ class _Numbering:
         for an in root.findall(_W + "abstractNum"):
             levels = {}
             for lvl in an.findall(_W + "lvl"):
-                ilvl = int(lvl.get(_W + "ilvl", "0"))
+                ilvl = _int(lvl.get(_W + "ilvl"), 0)
+                if not 0 <= ilvl <= 8:
+                    continue
                 fmt = lvl.find(_W + "numFmt")
                 txt = lvl.find(_W + "lvlText")
                 start = lvl.find(_W + "start")
                 levels[ilvl] = (
                     fmt.get(_W + "val") if fmt is not None else "decimal",
                     txt.get(_W + "val") if txt is not None else "",
-                    int(start.get(_W + "val")) if start is not None else 1,
+                    _int(start.get(_W + "val"), 1) if start is not None else 1,
                 )
             abstract[an.get(_W + "abstractNumId")] = levels
         for num in root.findall(_W + "num"):
@@ -317,7 +259,9 @@ class _Numbering:
         if num_id_el is None:
             return ""
         num_id = num_id_el.get(_W + "val")
-        ilvl = int(ilvl_el.get(_W + "val")) if ilvl_el is not None else 0
+        ilvl = _int(ilvl_el.get(_W + "val"), 0) if ilvl_el is not None else 0
+        if not 0 <= ilvl <= 8:
+            return ""  # a level Word does not have (a damaged or hostile file)
         if (num_id, ilvl) not in self.formats:
             return ""
         counters = self.counters.setdefault(num_id, [0] * 9)
@@ -330,6 +274,15 @@ class _Numbering:
             f = self.formats.get((num_id, k), (fmt, "", 1))[0]
             out = out.replace(f"%{k + 1}", _format_number(counters[k] or 1, f))
         return out if fmt != "bullet" else ""
+
+
+def _int(text, default: int) -> int:
+    """An integer attribute of Word's XML, or ``default`` when it is missing or not a number."""
+    try:
+        value = int(str(text).strip())
+    except (TypeError, ValueError):
+        return default
+    return value if -1_000_000 < value < 1_000_000 else default
 
 
 _CN_DIGITS = "零一二三四五六七八九"
@@ -362,28 +315,50 @@ def chinese_numeral(n: int) -> str:
 
 
 def _read_pdf(data: bytes, name: str) -> RawText:
+    import io
     import logging
+
+    from innodrive.documents.limits import MAX_CHARS, MAX_PDF_PAGES
 
     try:
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
-
+        from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PyPdfError
+    except ImportError as exc:  # pragma: no cover — pypdf is a dependency
+        raise UnreadableDocument("无法读取 PDF（缺少 pypdf）", file=name) from exc
+    try:
         logging.getLogger("pypdf").setLevel(logging.ERROR)
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
                 ok = reader.decrypt("")
-            except Exception:
+            except (DependencyError, NotImplementedError) as exc:
+                raise UnreadableDocument(
+                    f"PDF 使用了不支持的加密方式（{type(exc).__name__}），请另存为未加密的 PDF 后再读取", file=name) from None
+            except Exception:  # noqa: BLE001 — any other failure to decrypt means: we cannot read it
                 ok = 0
             if not ok:
                 raise UnreadableDocument("PDF 已加密，需要密码才能读取", file=name)
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise UnreadableDocument(f"PDF 页数（{len(reader.pages):,}）超过 {MAX_PDF_PAGES:,} 页的上限", file=name)
         pages = []
+        total = 0
         for page in reader.pages:
-            pages.append(page.extract_text() or "")
+            text = page.extract_text() or ""
+            total += len(text)
+            if total > MAX_CHARS:
+                raise UnreadableDocument(f"PDF 文字超过 {MAX_CHARS:,} 个字符的上限", file=name)
+            pages.append(text)
     except UnreadableDocument:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise UnreadableDocument(f"PDF 文件已损坏，无法读取（{type(exc).__name__}）", file=name) from exc
+    except LimitReachedError as exc:
+        raise UnreadableDocument(f"PDF 内容解压后超出读取上限，拒绝读取（{exc}）", file=name) from None
+    except (FileNotDecryptedError, DependencyError, NotImplementedError) as exc:
+        raise UnreadableDocument(f"PDF 使用了不支持的加密或压缩方式（{type(exc).__name__}）", file=name) from None
+    except RecursionError:
+        raise UnreadableDocument("PDF 结构嵌套过深，无法读取", file=name) from None
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError, AssertionError,
+            ZeroDivisionError, OverflowError, UnicodeError, MemoryError) as exc:
+        raise UnreadableDocument(f"PDF 文件已损坏，无法读取（{type(exc).__name__}）", file=name) from None
     original = "\n".join(pages)
     furniture = running_lines(pages)
     meaningful = sum(1 for ch in original if ch.isalnum())

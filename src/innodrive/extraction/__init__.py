@@ -2,19 +2,35 @@
 
 ``extract_path(path)`` reads and extracts one file; ``extract(document)`` works on an
 already-read document. See :mod:`innodrive.extraction.models` for the result.
+
+Names are resolved lazily (PEP 562): importing a submodule such as
+``innodrive.extraction.pipeline`` must not pull in pydantic, which costs more start-up
+time than extracting a whole document.
 """
 
-from innodrive.extraction.models import ExtractedPlan, OutlineNode, Programme, Target
+from __future__ import annotations
+
+_LAZY = {
+    "ExtractedPlan": "innodrive.extraction.models",
+    "OutlineNode": "innodrive.extraction.models",
+    "Programme": "innodrive.extraction.models",
+    "Target": "innodrive.extraction.models",
+    "extract": "innodrive.extraction.pipeline",
+    "extract_bytes": "innodrive.extraction.pipeline",
+    "extract_path": "innodrive.extraction.pipeline",
+    "run": "innodrive.extraction.pipeline",
+    "run_path": "innodrive.extraction.pipeline",
+}
+
+__all__ = sorted(_LAZY)
 
 
 def __getattr__(name: str):
-    # the pipeline (documents, OpenCC, the scanners) loads on first use: code that only
-    # needs the models — the status board — starts without it
-    if name in ("extract", "extract_bytes", "extract_path"):
-        from innodrive.extraction import pipeline
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'innodrive.extraction' has no attribute {name!r}")
+    import importlib
 
-        return getattr(pipeline, name)
-    raise AttributeError(f"module 'innodrive.extraction' has no attribute {name!r}")
-
-
-__all__ = ["ExtractedPlan", "OutlineNode", "Programme", "Target", "extract", "extract_bytes", "extract_path"]
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

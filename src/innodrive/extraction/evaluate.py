@@ -81,22 +81,30 @@ class Report:
 # --------------------------------------------------------------------------- matching
 
 
-def _t2s(text: str) -> str:
+def _t2s(text) -> str:
     from innodrive.documents.normalise import fold_width, to_simplified
 
-    return to_simplified(fold_width(text or ""))
+    return to_simplified(fold_width(text if isinstance(text, str) else str(text or "")))
 
 
 def _base_value(value, unit) -> tuple[float, str] | None:
     from innodrive.indicators.units import parse_unit
 
-    if value is None or unit is None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if not unit:
+        return number, "（无单位）"  # an index value written without a unit matches only another one
+    if not isinstance(unit, str):
         return None
     try:
         u = parse_unit(unit)
     except InputError:
-        return float(value), f"?{unit}"
-    return float(value) * u.factor, u.unit_class
+        return number, f"?{unit}"
+    return number * u.factor, u.unit_class
 
 
 def target_matches(gold: dict, pred: dict) -> bool:
@@ -155,33 +163,68 @@ def score_document(gold_doc: dict, predicted: dict | None) -> DocumentScore:
 
 
 def evaluate(gold_path: str | Path, pred_dir: str | Path) -> Report:
-    """Score every gold document against ``PRED_DIR/<file>.json``."""
+    """Score every gold document against ``PRED_DIR/<file>.json``.
+
+    The gold file is read as a user-supplied file (regular, bounded); each document's
+    ``file`` must be a plain file name, so that a gold file cannot make innodrive read
+    a ``.json`` outside the prediction folder (``"file": "../../secret"``)."""
+    from innodrive.safeio import read_input
+
     gold_path, pred_dir = Path(gold_path), Path(pred_dir)
-    try:
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError("金标准文件不存在", file=str(gold_path)) from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"金标准文件不是有效的 JSON（{exc}）", file=str(gold_path)) from exc
+    if not gold_path.exists():
+        raise InputError("金标准文件不存在", file=str(gold_path))
+    gold = _load_json(read_input(gold_path, what="金标准文件"), str(gold_path), "金标准文件")
     if not pred_dir.is_dir():
         raise InputError("预测结果目录不存在", file=str(pred_dir))
     documents = gold.get("documents") if isinstance(gold, dict) else None
     if not isinstance(documents, list):
         raise InputError("金标准文件缺少 documents 列表", file=str(gold_path))
+    root = pred_dir.resolve()
     scores: list[DocumentScore] = []
-    for doc in documents:
-        if "file" not in doc:
-            raise InputError("金标准中有文档缺少 file 字段", file=str(gold_path))
+    for i, doc in enumerate(documents, start=1):
+        _check_gold_document(doc, i, str(gold_path))
         pred_file = pred_dir / f"{doc['file']}.json"
         predicted = None
-        if pred_file.exists():
-            try:
-                predicted = json.loads(pred_file.read_text(encoding="utf-8"))
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise InputError(f"预测结果不是有效的 JSON（{exc}）", file=str(pred_file)) from exc
-        scores.append(score_document(doc, predicted))
+        if pred_file.is_file() and pred_file.resolve().parent == root:
+            predicted = _load_json(read_input(pred_file, what="预测结果文件"), str(pred_file), "预测结果")
+            if not isinstance(predicted, dict):
+                raise InputError("预测结果不是 JSON 对象", file=str(pred_file))
+        scores.append(score_document(doc, _well_formed(predicted)))
     targets, outline = Score(), Score()
     for s in scores:
         targets.add(s.targets)
         outline.add(s.outline)
     return Report(scores, targets, outline)
+
+
+def _load_json(data: bytes, name: str, what: str):
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"{what}不是有效的 JSON（{exc}）", file=name) from None
+    except RecursionError:
+        raise InputError(f"{what}的 JSON 嵌套层数过多", file=name) from None
+
+
+def _check_gold_document(doc, index: int, name: str) -> None:
+    """A gold document: an object with a plain file name and lists of target and outline objects."""
+    if not isinstance(doc, dict) or "file" not in doc:
+        raise InputError(f"金标准第 {index} 个文档缺少 file 字段", file=name)
+    f = doc["file"]
+    if not isinstance(f, str) or not f or f in (".", "..") or "/" in f or "\\" in f or "\x00" in f:
+        raise InputError(f"金标准第 {index} 个文档的 file 字段必须是文件名（不能含路径）：{str(f)[:80]}", file=name)
+    for key in ("targets", "outline"):
+        items = doc.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+            raise InputError(f"金标准第 {index} 个文档的 {key} 必须是对象列表", file=name)
+
+
+def _well_formed(predicted: dict | None) -> dict | None:
+    """Predictions as the evaluator reads them: lists of objects (anything else is ignored)."""
+    if predicted is None:
+        return None
+    out = dict(predicted)
+    for key in ("targets", "outline"):
+        items = out.get(key, [])
+        out[key] = [x for x in items if isinstance(x, dict)] if isinstance(items, list) else []
+    return out

@@ -13,34 +13,38 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
+from innodrive import regex_cache
 from innodrive.extraction import timeframe
 
 GENRE_WORDS = [
-    ("工作要点", "工作要点"), ("要点", "工作要点"), ("规划纲要", "规划"), ("纲要", "规划"), ("规划", "规划"),
-    ("决定", "决定"), ("决议", "决议"), ("公报", "公报"), ("实施意见", "意见"), ("指导意见", "意见"),
-    ("意见", "意见"), ("行动计划", "计划"), ("工作计划", "计划"), ("计划", "计划"), ("实施方案", "方案"),
-    ("方案", "方案"), ("管理办法", "办法"), ("办法", "办法"), ("实施细则", "细则"), ("细则", "细则"),
-    ("若干措施", "措施"), ("措施", "措施"), ("条例", "条例"), ("通知", "通知"), ("工作报告", "报告"),
-    ("报告", "报告"), ("上的讲话", "讲话"),
+    ("政府工作报告", "政府工作报告"), ("工作要点", "工作要点"), ("要点", "工作要点"), ("规划纲要", "规划"),
+    ("纲要", "规划"), ("规划", "规划"), ("决定", "决定"), ("决议", "决议"), ("公报", "公报"), ("实施意见", "意见"),
+    ("指导意见", "意见"), ("意见", "意见"), ("行动计划", "行动计划"), ("行动方案", "行动计划"), ("工作计划", "计划"),
+    ("计划", "计划"), ("实施方案", "实施方案"), ("工作方案", "实施方案"), ("方案", "方案"),
+    ("考核评价办法", "考核办法"), ("考评办法", "考核办法"), ("考核办法", "考核办法"), ("考核细则", "考核办法"),
+    ("评价办法", "考核办法"), ("管理办法", "管理办法"), ("实施办法", "管理办法"), ("暂行办法", "管理办法"),
+    ("办法", "办法"), ("实施细则", "细则"), ("细则", "细则"), ("若干措施", "措施"), ("措施", "措施"),
+    ("条例", "条例"), ("通知", "通知"), ("工作报告", "报告"), ("报告", "报告"), ("上的讲话", "讲话"),
 ]
-_GENRE_END = re.compile("(" + "|".join(w for w, _ in GENRE_WORDS)
+_GENRE_END = regex_cache.compile("(" + "|".join(w for w, _ in GENRE_WORDS)
                         + r")(?:\((?:讨论稿|征求意见稿|试行|草案|修订|(?:20\d\d|19\d\d)\s*[—\-–~至到]+\s*(?:20\d\d|19\d\d)年?)\))?$")
-_PERIOD = re.compile(r"\((?P<a>20\d\d)\s*[—\-–~至到]+\s*(?P<b>20\d\d)\s*年?\)")
-_TERMINAL = re.compile(r"[。!?;]")
-_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、]|第[一二三四五六七八九十]+[条章])")
-_ADOPTED = re.compile(
+_PERIOD = regex_cache.compile(r"\((?P<a>20\d\d)\s*[—\-–~至到]+\s*(?P<b>20\d\d)\s*年?\)")
+_TERMINAL = regex_cache.compile(r"[。!?;]")
+_HEADING = regex_cache.compile(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十0-9]+\)|[0-9]+[.、]|第[一二三四五六七八九十]+[条章])")
+_ADOPTED = regex_cache.compile(
     r"\((?P<y>20\d\d|19\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?P<body>[^()]{0,80}?)(?:通过|印发|发布|批准|审议通过)\)")
-_PLENUM = re.compile(r"中国共产党(?P<place>[\u4e00-\u9fff]{2,8}?)(?:第[一二三四五六七八九十]+届)?委员会")
-_ORG_PREFIX = re.compile(
-    r"^(?P<org>(?:中共|中国共产党)[\u4e00-\u9fff]{2,8}?(?:委员会|委)(?:办公室)?"
-    r"|[\u4e00-\u9fff]{2,8}?(?:人民政府(?:办公室|办公厅)?|人大常委会|人民代表大会常务委员会|"
+_PLENUM = regex_cache.compile(r"中国共产党(?P<place>[^\W\d_a-zA-Z]{2,8}?)(?:第[一二三四五六七八九十]+届)?委员会")
+_ORG_PREFIX = regex_cache.compile(
+    r"^(?P<org>(?:中共|中国共产党)[^\W\d_a-zA-Z]{2,8}?(?:委员会|委)(?:办公室)?"
+    r"|[^\W\d_a-zA-Z]{2,8}?(?:人民政府(?:办公室|办公厅)?|人大常委会|人民代表大会常务委员会|"
     r"科学技术局|科技局|科学技术厅|科技厅|发展和改革委员会|发展改革委|经济和信息化局|经信局|财政局))"
-    r"(?:[、,和\s]+(?P<org2>[\u4e00-\u9fff]{2,12}?(?:人民政府(?:办公室)?|委员会|局|厅)))?"
+    r"(?:[、,和\s]+(?P<org2>[^\W\d_a-zA-Z]{2,12}?(?:人民政府(?:办公室)?|委员会|局|厅)))?"
     r"(?:关于|印发|$)")
-_DATE = re.compile(r"(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
-_FUTURE_YEAR = re.compile(r"(?:到|至|力争|确保)(20\d\d)年|(20\d\d)年[^。]{0,16}目标")
-_ANNUAL_OPEN = re.compile(r"^(?P<y>20\d\d)年(?:是|全市|全省|全区|全县|全州|我市|,|全年)")
+_DATE = regex_cache.compile(r"(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+_FUTURE_YEAR = regex_cache.compile(r"(?:到|至|力争|确保)(20\d\d)年|(20\d\d)年[^。]{0,16}目标")
+_ANNUAL_OPEN = regex_cache.compile(r"^(?P<y>20\d\d)年(?:是|全市|全省|全区|全县|全州|我市|,|全年)")
 
 
 @dataclass
@@ -57,6 +61,7 @@ class Meta:
     doc_year: int | None
     annual: bool
     default_scope: str | None
+    title_inferred: bool = False
 
 
 def find_title(clean: str, paragraphs: list[tuple[int, int]], html_title: str | None) -> tuple[str | None, tuple[int, int] | None]:
@@ -103,37 +108,153 @@ def find_genre(title: str | None, clean: str, annual: bool) -> str | None:
     return None
 
 
-@cache
-def _place_regex():
-    """Provinces and prefectures by full and short name (乐山市, 乐山), for counting in the
-    text; county names are looked up in the title and issuer only (see _county_in)."""
-    from innodrive.regions import all_regions
+class _Place(NamedTuple):
+    code: str
+    name: str
+    level: str
+    parent: str | None
 
+
+@cache
+def _places() -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:
+    """(places by code, province/prefecture code by full and short name, unique county
+    names → code) from the bundled division table.
+
+    Read here with the C csv reader and only the columns extraction needs: building the
+    full :func:`innodrive.regions.all_regions` index costs more start-up time than
+    extracting a small document."""
+    import csv
+    from pathlib import Path
+
+    from innodrive.regions import shorten
+
+    data = Path(__file__).resolve().parents[1] / "data"
+    with open(data / "region_changes.csv", encoding="utf-8", newline="") as f:
+        rows = csv.reader(f)
+        head = next(rows)
+        i_old, i_code, i_name = head.index("old_code"), head.index("new_code"), head.index("new_name")
+        changes = {r[i_old]: (r[i_code], r[i_name]) for r in rows if r}
+    places: dict[str, _Place] = {}
     names: dict[str, str] = {}
-    for r in all_regions():
-        if r.level in ("province", "prefecture"):
-            for key in {r.name, r.short_name}:
-                if len(key) >= 2:
-                    names.setdefault(key, r.code)
-    pattern = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
-    return re.compile(pattern), names
+    county_codes: dict[str, list[str]] = {}
+    with open(data / "regions.csv", encoding="utf-8", newline="") as f:
+        rows = csv.reader(f)
+        head = next(rows)
+        i_code, i_name, i_level, i_parent = (head.index(k) for k in ("code", "name", "level", "parent"))
+        for r in rows:
+            if not r:
+                continue
+            code, name = changes.get(r[i_code], (r[i_code], r[i_name]))
+            level = r[i_level]
+            places[code] = _Place(code, name, level, r[i_parent] or None)
+            if level == "county":
+                if len(name) >= 3:
+                    county_codes.setdefault(name, []).append(code)
+            elif level in ("province", "prefecture"):
+                for key in {name, shorten(name)}:
+                    if len(key) >= 2:
+                        names.setdefault(key, code)
+    counties = {name: codes[0] for name, codes in county_codes.items() if len(codes) == 1}
+    return places, names, counties
 
 
 @cache
-def _county_names() -> dict[str, str]:
-    """Full county-level names that are unique in China (射洪市, 江安县)."""
-    from innodrive.regions import all_regions
+def _names_by_first_char() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for n in _places()[1]:
+        out.setdefault(n[0], []).append(n)
+    return {c: tuple(v) for c, v in out.items()}
 
-    seen: dict[str, list[str]] = {}
-    for r in all_regions():
-        if r.level == "county" and len(r.name) >= 3:
-            seen.setdefault(r.name, []).append(r.code)
-    return {name: codes[0] for name, codes in seen.items() if len(codes) == 1}
+
+def _place_counts(text: str, only: frozenset[str] | None = None) -> Counter[str]:
+    """Mentions of provinces and prefectures (full or short name) in ``text``, by code.
+
+    Counted with ``str.count`` per name that occurs, a longer name taking its occurrences
+    from the shorter names inside it (吉林市 is not also a mention of 吉林), as one
+    leftmost-longest alternation of all 700 names would — without compiling it, which
+    costs more than extracting a small document. ``only`` limits the count to some regions."""
+    names = _places()[1]
+    if only is not None:
+        by_code = _names_by_code()
+        found = [n for code in only for n in by_code.get(code, ()) if n in text]
+    else:
+        by_first = _names_by_first_char()
+        found = [n for ch in set(text).intersection(by_first) for n in by_first[ch] if n in text]
+    counts: Counter[str] = Counter()
+    if not found:
+        return counts
+    for n in found:
+        longer = _overlapping(n)
+        if not longer:
+            counts[names[n]] += text.count(n)
+            continue
+        own = 0
+        pos = text.find(n)
+        while pos != -1:
+            if not any(text.startswith(w, pos - off) for w, off in longer if pos >= off):
+                own += 1
+            pos = text.find(n, pos + 1)
+        if own:
+            counts[names[n]] += own
+    return counts
+
+
+@cache
+def _names_by_code() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for n, code in _places()[1].items():
+        out.setdefault(code, []).append(n)
+    return {c: tuple(v) for c, v in out.items()}
+
+
+@cache
+def _overlapping(name: str) -> tuple[tuple[str, int], ...]:
+    """Longer names that contain ``name``, with its offset in them (吉林 → (吉林市, 0), (吉林省, 0))."""
+    return tuple((n, n.find(name)) for n in _places()[1] if name in n and n != name)
+
+
+@cache
+def _children() -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for p in _places()[0].values():
+        if p.parent and p.level != "county":
+            out.setdefault(p.parent, []).append(p.code)
+    return {c: tuple(v) for c, v in out.items()}
+
+
+def _related(codes) -> frozenset[str]:
+    """The regions named, their parents and their children (the only ones that can change
+    which of them the document speaks for)."""
+    places = _places()[0]
+    out = set(codes)
+    for c in codes:
+        if places[c].parent:
+            out.add(places[c].parent)
+        out.update(_children().get(c, ()))
+    return frozenset(out)
+
+
+def _body_counts(clean: str, named: Counter[str]) -> Counter[str]:
+    """Mentions in the first 20,000 characters: of every province and prefecture when the
+    title and issuer name none, else only of the regions they name and their relatives
+    (weighted 20 each, they outweigh any other place the body mentions in passing)."""
+    only = _related(named) if named else None
+    key = (len(clean), hash(clean[:200]), only)
+    cached = _BODY_CACHE.get(key)
+    if cached is not None and cached[0] is clean:
+        return cached[1]  # read_meta asks twice (before and after the issuer is known)
+    counts = _place_counts(clean[:20000], only)
+    _BODY_CACHE.clear()
+    _BODY_CACHE[key] = (clean, counts)
+    return counts
+
+
+_BODY_CACHE: dict = {}
 
 
 def _county_in(text: str) -> str | None:
     """The code of a county named at the start of a title or issuer (射洪市2023年…)."""
-    counties = _county_names()
+    counties = _places()[2]
     for length in range(3, min(len(text), 10) + 1):
         code = counties.get(text[:length])
         if code:
@@ -141,38 +262,45 @@ def _county_in(text: str) -> str | None:
     return None
 
 
-def find_region(title: str | None, issuer: str | None, clean: str):
+def find_region(title: str | None, issuer: str | None, clean: str, *, body_counts: Counter[str] | None = None):
     """The region a document speaks for: a county named at the start of the title or
     issuer, else the prefecture (or province) the title, issuer and text keep naming.
-    Returns (name, level, code)."""
-    from innodrive.regions import all_regions
-
-    regions = all_regions()
+    Returns (name, level, code). ``body_counts`` are the text's mentions when already
+    counted (:func:`_place_counts` of the first 20,000 characters)."""
+    places = _places()[0]
     for text in (title or "", issuer or ""):
         code = _county_in(text)
         if code:
-            r = regions.get(code)
+            r = places[code]
             return r.name, r.level, r.code
-    rx, names = _place_regex()
     counts: Counter[str] = Counter()
-    for text, weight in ((title or "", 20), (issuer or "", 20), (clean[:20000], 1)):
-        for m in rx.finditer(text):
-            counts[names[m.group(0)]] += weight
+    for text, weight in ((title or "", 20), (issuer or "", 20)):
+        for code, n in _place_counts(text).items():
+            counts[code] += n * weight
+    if body_counts is None:
+        body_counts = _body_counts(clean, counts)
+    counts.update(body_counts)
     if not counts:
         return None, None, None
     # prefer a prefecture over its province when both are named
-    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], 0 if regions.get(kv[0]).level == "prefecture" else 1))
-    top = regions.get(ranked[0][0])
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], 0 if places[kv[0]].level == "prefecture" else 1))
+    top = places[ranked[0][0]]
     if top.level == "province":
         for c, n in ranked[1:]:
-            r = regions.get(c)
+            r = places[c]
             if r.level == "prefecture" and r.parent == top.code and n >= ranked[0][1] * 0.5:
                 top = r
                 break
     return top.name, top.level, top.code
 
 
-_DELIVERED = re.compile(r"^[—\-]*\s*(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日在(?P<where>[^\n]{2,60}?)上")
+_DELIVERED = regex_cache.compile(r"^[—\-]*\s*(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日在(?P<where>[^\n]{2,60}?)上")
+# the same line broken in two by the page layout: ——2026年1月26日在广东省第十四届 / 人民代表大会第五次会议上
+_DELIVERED_SPLIT = regex_cache.compile(r"^[—\-]*\s*(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日在[^\n]{0,40}\n"
+                              r"[^\n]{0,30}(?:代表大会|会议|大会)[^\n]{0,20}上")
+# 今年是“十五五”开局之年 / 2026年是“十五五”第一年: the year of an annual report from the plan it opens
+_PLAN_YEAR = regex_cache.compile(r"(?:今年|本年度)是(?:实施)?[\"“]?(?P<ord>十[一二三四五六七])五[\"”]?(?:规划)?(?:的)?"
+                        r"(?P<which>开局之年|开局年|起步之年|第一年|首年|收官之年|最后一年|攻坚之年|关键之年|中期之年)")
 
 
 def find_issued(clean: str, paragraphs, title_span) -> str | None:
@@ -180,8 +308,10 @@ def find_issued(clean: str, paragraphs, title_span) -> str | None:
     if m:
         return f"{int(m.group('y')):04d}-{int(m.group('m')):02d}-{int(m.group('d')):02d}"
     # a report or speech: ——2024年1月10日在某市第五届人民代表大会第四次会议上
-    for a, b in paragraphs[:6]:
+    for i, (a, b) in enumerate(paragraphs[:20]):
         dm = _DELIVERED.match(clean[a:b])
+        if dm is None and i + 1 < len(paragraphs):
+            dm = _DELIVERED_SPLIT.match(clean[a:paragraphs[i + 1][1]])
         if dm:
             return f"{int(dm.group('y')):04d}-{int(dm.group('m')):02d}-{int(dm.group('d')):02d}"
     # a date line at the very end (the 落款 under the issuer's name)
@@ -208,7 +338,7 @@ def find_issuer(title: str | None, clean: str, genre: str | None, region: str | 
         pm = _PLENUM.match(title)
         if pm:
             return f"中共{pm.group('place')}委"
-        cm = re.match(r"^中共(?P<place>[\u4e00-\u9fff]{2,8}?)委", title)
+        cm = re.match(r"^中共(?P<place>[^\W\d_a-zA-Z]{2,8}?)委", title)
         if cm:
             return f"中共{cm.group('place')}委"
     if not region:
@@ -257,9 +387,19 @@ def find_horizon(clean: str, annual_year: int | None, issued_year: int | None,
 def annual_year_of(clean: str, paragraphs, title: str | None) -> int | None:
     """The year of an annual work plan (2022年科技创新工作要点; a text opening 2022年是……)."""
     if title:
-        m = re.search(r"(20\d\d)年(?:度)?[\u4e00-\u9fff]{0,20}(工作要点|工作计划|要点|工作安排|年度计划)", title)
+        m = re.search(r"(20\d\d)年(?:度)?[^\W\d_a-zA-Z]{0,20}(工作要点|工作计划|要点|工作安排|年度计划|政府工作报告)", title)
         if m:
             return int(m.group(1))
+    pm = _PLAN_YEAR.search(clean[:6000])
+    if pm:
+        start, end = timeframe.five_year_plan(pm.group("ord"))
+        which = pm.group("which")
+        if which in ("收官之年", "最后一年"):
+            return end
+        if which in ("开局之年", "开局年", "起步之年", "第一年", "首年"):
+            return start
+        if which == "中期之年":
+            return start + 2
     if not paragraphs:
         return None
     texts = [clean[a:b] for a, b in paragraphs[:6]]
@@ -268,6 +408,14 @@ def annual_year_of(clean: str, paragraphs, title: str | None) -> int | None:
         if m and re.search(r"全年|工作要点|重点任务|主要目标|年度", clean[:20000]):
             return int(m.group("y"))
     return None
+
+
+def _delivered_report(title: str | None, clean: str, paragraphs) -> bool:
+    """A work report delivered to a people's congress (政府工作报告 with its 在…人民代表大会…会议上 line)."""
+    if title and "工作报告" in title:
+        return True
+    head = clean[:paragraphs[min(len(paragraphs), 8) - 1][1]] if paragraphs else ""
+    return bool(re.search(r"人民代表大会第[一二三四五六七八九十]+次会议", head)) and "报告" in head
 
 
 def scope_for(region: str | None, level: str | None) -> str | None:
@@ -287,6 +435,9 @@ def read_meta(clean: str, paragraphs: list[tuple[int, int]], html_title: str | N
     annual_year = annual_year_of(clean, paragraphs, title)
     issued = find_issued(clean, paragraphs, title_span)
     issued_year = int(issued[:4]) if issued else None
+    if annual_year is None and issued_year and _delivered_report(title, clean, paragraphs):
+        # a government work report, delivered early in the year, sets that year's targets
+        annual_year = issued_year
     horizon, plan_start = find_horizon(clean, annual_year, issued_year, title)
     genre = find_genre(title, clean, annual_year is not None)
     # a first guess of the region, refined once the issuer is known
@@ -297,7 +448,12 @@ def read_meta(clean: str, paragraphs: list[tuple[int, int]], html_title: str | N
         region, level = region2 or region, level2 or level
     if issued is None and annual_year:
         issued = str(annual_year)
+    title_inferred = False
+    if title is None and genre == "工作要点" and annual_year and issuer:
+        # a work plan that opens with its first paragraph: its title from issuer, year and genre
+        topic = "科技" if re.search(r"科技局|科学技术局|科技厅", issuer) else ""
+        title, title_inferred = f"{issuer}{annual_year}年{topic}工作要点", True
     doc_year = issued_year or plan_start or annual_year
     return Meta(title=title, title_span=title_span, issuer=issuer, region=region, region_level=level,
                 genre=genre, issued=issued, horizon=horizon, plan_start=plan_start, doc_year=doc_year,
-                annual=annual_year is not None, default_scope=scope_for(region, level))
+                annual=annual_year is not None, default_scope=scope_for(region, level), title_inferred=title_inferred)

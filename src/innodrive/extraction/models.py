@@ -104,6 +104,8 @@ class DocumentMeta(BaseModel):
     genre: str | None = None
     issued: str | None = Field(default=None, description="YYYY-MM-DD, YYYY-MM or YYYY, as precise as the text says")
     horizon: int | None = Field(default=None, description="the year the plan runs to (十四五 → 2025)")
+    # a title made from issuer, year and genre is marked by a warning of the plan
+    # (PlanRecord.document.title_inferred carries the flag on the plain records)
 
 
 class SourceInfo(BaseModel):
@@ -124,24 +126,15 @@ class ExtractedPlan(BaseModel):
 
     def to_contract(self) -> dict:
         """The JSON of the extracted-plan contract, exactly (no extra fields)."""
-        src = self.source
-        return {
-            "source": {"file": src.file, "sha256": src.sha256, "encoding": src.encoding, "script": src.script},
-            "document": self.document.model_dump(),
-            "outline": [
-                {"level": n.level, "label": n.label, "title": n.title, "span": list(n.span)}
-                for n in self.outline
-            ],
-            "targets": [_target_contract(t) for t in self.targets],
-            "programmes": [
-                {"name": p.name, "parts": list(p.parts),
-                 "evidence": {"text": p.evidence.text, "span": list(p.evidence.span)}}
-                for p in self.programmes
-            ],
-        }
+        from innodrive.extraction.records import contract
 
+        return contract(self)
 
-def _target_contract(t: Target) -> dict:
-    d = {f: getattr(t, f) for f in Target.CONTRACT_FIELDS if f != "evidence"}
-    d["evidence"] = {"text": t.evidence.text, "span": list(t.evidence.span)}
-    return d
+    @classmethod
+    def from_record(cls, record) -> ExtractedPlan:
+        """The validated model of a :class:`~innodrive.extraction.records.PlanRecord`."""
+        from dataclasses import asdict
+
+        data = asdict(record)
+        data.pop("decisions", None)
+        return cls.model_validate(data)

@@ -16,26 +16,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from innodrive import regex_cache
 from innodrive.extraction.numbers import parse_number
 
 _CN = "一二三四五六七八九十百零〇两"
 
 # (style, regex). Order matters where two styles could match the same start.
 STYLES: list[tuple[str, re.Pattern]] = [
-    ("di_zhang", re.compile(rf"第([{_CN}0-9]+)章\s*")),
-    ("di_jie", re.compile(rf"第([{_CN}0-9]+)节\s*")),
-    ("di_bufen", re.compile(rf"第([{_CN}]+)部分\s*")),
-    ("di_tiao", re.compile(rf"第([{_CN}0-9]+)条\s*")),
-    ("cn_dun", re.compile(r"([一二三四五六七八九十百]+)[、.]\s*")),
-    ("cn_paren", re.compile(r"\(([一二三四五六七八九十百]+)\)\s*")),
-    ("ar_dot", re.compile(r"([0-9]{1,3})[.、](?![0-9])\s*")),
-    ("ar_paren", re.compile(r"\(([0-9]{1,3})\)\s*")),
-    ("circled", re.compile(r"([①-⑳])\s*")),
-    ("paren_circled", re.compile(r"([⑴-⒇])\s*")),
-    ("cn_yao", re.compile(r"([一二三四五六七八九十]+)要(?![求点素是])")),
-    ("cn_shi", re.compile(r"([一二三四五六七八九十]+)是(?![否非])")),
+    ("di_zhang", regex_cache.compile(rf"第([{_CN}0-9]+)章\s*")),
+    ("di_jie", regex_cache.compile(rf"第([{_CN}0-9]+)节\s*")),
+    ("di_bufen", regex_cache.compile(rf"第([{_CN}]+)部分\s*")),
+    ("di_tiao", regex_cache.compile(rf"第([{_CN}0-9]+)条\s*")),
+    ("cn_dun", regex_cache.compile(r"([一二三四五六七八九十百]+)[、.]\s*")),
+    ("cn_paren", regex_cache.compile(r"\(([一二三四五六七八九十百]+)\)\s*")),
+    ("ar_dot", regex_cache.compile(r"([0-9]{1,3})[.、](?![0-9])\s*")),
+    ("ar_paren", regex_cache.compile(r"\(([0-9]{1,3})\)\s*")),
+    ("circled", regex_cache.compile(r"([①-⑳])\s*")),
+    ("paren_circled", regex_cache.compile(r"([⑴-⒇])\s*")),
+    ("cn_yao", regex_cache.compile(r"([一二三四五六七八九十]+)要(?![求点素是])")),
+    ("cn_shi", regex_cache.compile(r"([一二三四五六七八九十]+)是(?![否非])")),
 ]
-_TITLE_END = re.compile(r"[。!?;]")
+_TITLE_END = regex_cache.compile(r"[。!?;]")
+# what a heading's title may start with: words, quotes, brackets, or a year (一、2025年工作回顾,
+# 三、2026—2030年主要任务) — but not any other number (1.5万家 is body text, not a title)
+_TITLE_START = regex_cache.compile(r"(?:[^\W\d_a-zA-Z]|[“\"《(（「])|(?:19|20)\d\d\s*(?:[—\-–~至到]\s*(?:19|20)\d\d\s*)?年")
 _MAX_TITLE = 120
 
 
@@ -90,8 +94,8 @@ def match_heading(text: str) -> tuple[str, str, int] | None:
         if not m:
             continue
         rest = text[m.end():]
-        if not rest or not re.match(r"[\u4e00-\u9fff“\"《(（「]", rest):
-            continue  # a heading has words after its number
+        if not rest or not _TITLE_START.match(rest):
+            continue  # a heading has words (or a year: 一、2025年工作回顾) after its number
         if style in ("cn_yao", "cn_shi") and len(m.group(1)) > 3:
             continue
         return style, m.group(1), m.end()
@@ -213,11 +217,11 @@ def body_ends(headings: list[Heading], text_end: int) -> list[int]:
 # ------------------------------------------------------------------ task owners
 
 # names of bodies contain 和 (市发展和改革委员会, 市经济和信息化局): split on punctuation only
-_UNIT_SPLIT = re.compile(r"[、,，;；/]")
-_LEAD_RE = re.compile(r"牵头(?:单位|部门)\s*[:：]\s*(?P<units>[^;；。)）\n]+)")
-_CO_RE = re.compile(r"(?:责任|配合|参与|协同)(?:单位|部门)\s*[:：]\s*(?P<units>[^;；。)）\n]+)")
-_PAREN_LEAD_RE = re.compile(r"\((?P<lead>[^()]{2,60}?)牵头(?:[,，、;；]\s*(?P<co>[^()]{2,120}?)(?:按职责分工)?(?:配合|参与|负责|落实))?\)")
-_DEADLINE_RE = re.compile(
+_UNIT_SPLIT = regex_cache.compile(r"[、,，;；/]")
+_LEAD_RE = regex_cache.compile(r"牵头(?:单位|部门)\s*[:：]\s*(?P<units>[^;；。)）\n]+)")
+_CO_RE = regex_cache.compile(r"(?:责任|配合|参与|协同)(?:单位|部门)\s*[:：]\s*(?P<units>[^;；。)）\n]+)")
+_PAREN_LEAD_RE = regex_cache.compile(r"\((?P<lead>[^()]{2,60}?)牵头(?:[,，、;；]\s*(?P<co>[^()]{2,120}?)(?:按职责分工)?(?:配合|参与|负责|落实))?\)")
+_DEADLINE_RE = regex_cache.compile(
     r"(?P<y>20\d\d)年(?:(?P<m>1[0-2]|[1-9])月)?(?P<when>底|末|上半年|下半年|年底)?(?:前|以前)?(?:完成|建成|出台|到位)?")
 
 

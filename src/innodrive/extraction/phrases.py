@@ -9,15 +9,16 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
-SENTENCE_END = re.compile(r"[。!?]")
-CLAUSE_SEP = re.compile(r"[,:;]")
+from innodrive import regex_cache
+
+SENTENCE_END = regex_cache.compile(r"[。!?]")
+CLAUSE_SEP = regex_cache.compile(r"[,:;]")
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     text: str
     start: int      # clean offset of text[0]
     paragraph: int
@@ -37,17 +38,17 @@ def split_sentences(clean: str, para: tuple[int, int], index: int) -> list[Sente
     return out
 
 
-_QUOTES = re.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"|《[^》]{0,80}》|「[^」]{0,40}」|‘[^’]{0,40}’")
+_QUOTES = regex_cache.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"|《[^》]{0,80}》|「[^」]{0,40}」|‘[^’]{0,40}’")
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTES.finditer(text)]
 
 
-_SCOPE_RE = re.compile(
+_SCOPE_RE = regex_cache.compile(
     r"^(?P<scope>全市|全省|全区|全县|全州|全域|市本级|本市|我市|本省|我省|市域|县域"
     r"|各县\((?:市、)?区\)|各县区|各区县"
-    r"|[\u4e00-\u9fff]{0,6}(?:高新区|经开区|新区|园区|开发区|自贸区|试验区))")
+    r"|[^\W\d_a-zA-Z]{0,6}(?:高新区|经开区|新区|园区|开发区|自贸区|试验区))")
 
 _LEAD_WORDS = [
     # time
@@ -59,8 +60,13 @@ _LEAD_WORDS = [
     # bare action verbs (counted things stay: 新增, 新认定, 新创建, 引进, 获批, 入库)
     r"实现", r"建成", r"建设", r"打造", r"培育形成", r"培育", r"形成", r"完成", r"达到", r"发展", r"壮大",
 ]
-_LEAD_RE = re.compile("^(?:" + "|".join(_LEAD_WORDS) + ")")
-_TRAIL_RE = re.compile(r"(?:力争|确保|要|将|均|等指标均|等指标|指标|等|的|为|继续|保持|稳定|总体|分别|累计|年均)$")
+_LEAD_WORDS.append(r"在[^,;。]{1,24}?等?(?:领域|方面|行业|地区|环节)")  # 在科研、工业等领域应用落地
+# list numbers that were not headings: 47.全年新增… / (3)… / 三、…
+_LEAD_WORDS.append(r"(?:具有|具备|富有)[^,;。的]{1,12}的")  # 具有核心竞争力的科技领军企业 → 科技领军企业
+_LEAD_WORDS.append(r"\d{1,3}[.、](?!\d)|\(\d{1,3}\)|\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}、")
+_LEAD_RE = regex_cache.compile("^(?:" + "|".join(_LEAD_WORDS) + ")")
+_MODIFIER_IN = regex_cache.compile(r"(?:具有|具备|富有)[^,;。的]{1,12}的(?=.)")
+_TRAIL_RE = regex_cache.compile(r"(?:力争|确保|要|将|均|等指标均|等指标|指标|等|的|为|继续|保持|稳定|总体|分别|累计|年均)$")
 _PUNCT_EDGE = " ,:;、和及与并"
 
 
@@ -76,6 +82,7 @@ def split_scope(phrase: str) -> tuple[str | None, str]:
     return scope, rest
 
 
+@lru_cache(maxsize=8192)
 def trim_indicator(phrase: str) -> tuple[str | None, str]:
     """Clean an indicator phrase; returns (scope, indicator)."""
     scope = None
@@ -88,10 +95,12 @@ def trim_indicator(phrase: str) -> tuple[str | None, str]:
         s = _TRAIL_RE.sub("", s).strip(_PUNCT_EDGE)
         if s == before:
             break
+    if "的" in s:
+        s = _MODIFIER_IN.sub("", s)  # 新增具备自主知识产权的高新技术企业 → 新增高新技术企业
     return scope, s
 
 
-_LIST_SEP = re.compile(r"、")
+_LIST_SEP = regex_cache.compile(r"、")
 SHARED_TAILS = ("数量", "规模", "总量", "总额", "增加值", "营业收入", "收入", "产值", "占比", "比重", "增速",
                 "增幅", "个数", "家数")
 
@@ -111,7 +120,7 @@ def split_list(phrase: str) -> list[str]:
     return items
 
 
-_SHARED_SHARE = re.compile(r"^(?P<a>.+?)和(?P<b>.+?)(?P<tail>占.+?(?:比重|比例))$")
+_SHARED_SHARE = regex_cache.compile(r"^(?P<a>.+?)和(?P<b>.+?)(?P<tail>占.+?(?:比重|比例))$")
 
 
 def split_share_pair(phrase: str) -> list[str]:
@@ -122,7 +131,7 @@ def split_share_pair(phrase: str) -> list[str]:
     return [m.group("a") + m.group("tail"), m.group("b") + m.group("tail")]
 
 
-INDICATOR_NOUNS = re.compile(
+INDICATOR_NOUNS = regex_cache.compile(
     r"(比重|占比|比例|率|数量|数|总量|总额|规模|强度|收入|产值|增加值|投入|支出|指数|拥有量|额|量|企业|平台|中心|"
     r"基地|项目|人才|团队|专利|机构|孵化器|众创空间|园区|实验室|资金|经费|增速|增幅)$")
 

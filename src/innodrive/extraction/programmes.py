@@ -13,24 +13,30 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from innodrive import regex_cache
 from innodrive.extraction.numbers import parse_number
 
 _PROG_NOUN = (r"行动计划|专项行动|行动|计划|工作思路|思路|工程|战略|发展战略|布局|创新布局|体系|格局|发展格局|工作格局|"
               r"产业体系|工作机制|工作体系|架构|发展思路|总体思路")
 _CODE = r"\d{2,6}|\d+(?:\+(?:\d+|N))+"
-_CODE_RE = re.compile(rf"[“\"](?P<code>{_CODE})[”\"](?:的)?(?P<noun>{_PROG_NOUN})")
-_PRE_RE = re.compile(r"[\u4e00-\u9fff]{0,8}$")
-_BARE_CODE_RE = re.compile(r"(?<![\d.])(?P<code>\d{3,6})(?P<noun>行动计划|工作思路|工程|战略)")
-_COUNTED_RE = re.compile(r"“(?P<n>[一二两三四五六七八九十])(?P<cls>个|项|大|条|张|批|种)(?P<noun>[\u4e00-\u9fff]{1,8})”")
-_COMPOSITE_RE = re.compile(r"“(?P<name>(?:[一二两三四五六七八九十][\u4e00-\u9fff]{1,3}){2,5})”")
-_PLUS_RE = re.compile(r"“(?P<name>[\u4e00-\u9fff]{2,8}(?:\+[\u4e00-\u9fff]{2,8}){2,6})”(?P<after>[\u4e00-\u9fff]{0,10})")
-_BIG_RE = re.compile(r"“(?P<name>(?P<n>[二两三四五六七八九十])大(?P<noun>[\u4e00-\u9fff]{2,4}))”")
-_VERBS = re.compile(r"^(?:大力实施|深入实施|全面实施|实施|按照|围绕|推进|落实|构建|打造|深化|坚持|依托|以|推动|开展|启动|"
+_CODE_RE = regex_cache.compile(rf"[“\"](?P<code>{_CODE})[”\"](?:的)?(?P<noun>{_PROG_NOUN})")
+_PRE_RE = regex_cache.compile(r"[^\W\d_a-zA-Z]{0,8}$")
+# no look-behind at the start (it would make the engine try every position); the
+# character before the code is checked in the loop instead
+_BARE_CODE_RE = regex_cache.compile(r"(?P<code>\d{3,6})(?P<noun>行动计划|工作思路|工程|战略)")
+_COUNTED_RE = regex_cache.compile(r"“(?P<n>[一二两三四五六七八九十])(?P<cls>个|项|大|条|张|批|种)(?P<noun>[^\W\d_a-zA-Z]{1,8})”")
+_COMPOSITE_RE = regex_cache.compile(r"“(?P<name>(?:[一二两三四五六七八九十][^\W\d_a-zA-Z]{1,3}){2,5})”")
+_PLUS_RE = regex_cache.compile(r"“(?P<name>[^\W\d_a-zA-Z]{2,8}(?:\+[^\W\d_a-zA-Z]{2,8}){2,6})”(?P<after>[^\W\d_a-zA-Z]{0,10})")
+_BIG_RE = regex_cache.compile(r"“(?P<name>(?P<n>[二两三四五六七八九十])大(?P<noun>[^\W\d_a-zA-Z]{2,4}))”")
+_VERBS = regex_cache.compile(r"^(?:大力实施|深入实施|全面实施|实施|按照|围绕|推进|落实|构建|打造|深化|坚持|依托|以|推动|开展|启动|"
                     r"基本建成|全面建成|建成|建设|形成|培育|发展)")
-_PROGRAMME_AFTER = re.compile(r"(体系|计划|工程|行动|布局|格局|战略|模式)")
-_NOUN_FIRST = re.compile(rf"^(?:的)?({_PROG_NOUN})")
+_PROGRAMME_AFTER = regex_cache.compile(r"(体系|计划|工程|行动|布局|格局|战略|模式)")
+_NOUN_FIRST = regex_cache.compile(rf"^(?:的)?({_PROG_NOUN})")
 # "具有乐山特色的" and the like: a modifier ending in 的 before a named part
-_MODIFIER = re.compile(r"^(?:具有|具备|富有)[\u4e00-\u9fff]{1,10}?的|^[\u4e00-\u9fff]{2,8}?特色的")
+_MODIFIER = regex_cache.compile(r"^(?:具有|具备|富有)[^\W\d_a-zA-Z]{1,10}?的|^[^\W\d_a-zA-Z]{2,8}?特色的")
+
+
+_MAX_PROGRAMMES = 200
 
 
 @dataclass
@@ -54,10 +60,12 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
     counted = [(m.start(), int(parse_number(m.group("n")) or 0), m.group(0).strip("“”")) for m in _COUNTED_RE.finditer(clean)]
 
     seen_codes: set[str] = set()
+    # a real document names a few dozen programmes; a hostile one could name thousands of
+    # distinct codes, each compared with every counted phrase — the work is capped
     # 1. number codes: “5553”行动计划, “135”的工作思路
     for m in _CODE_RE.finditer(clean):
         code = m.group("code")
-        if code + m.group("noun") in seen_codes:
+        if code + m.group("noun") in seen_codes or len(seen_codes) >= _MAX_PROGRAMMES:
             continue
         seen_codes.add(code + m.group("noun"))
         pre = _strip_verbs(_PRE_RE.search(clean[max(0, m.start() - 8):m.start()]).group(0))[-6:]
@@ -67,8 +75,11 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
         if "+" in code and not parts:
             continue  # “5+1” and friends name industry groupings, not programmes, unless spelt out
         out.append(FoundProgramme(name, parts, m.start(), m.end()))
+    covered = {p.start for p in out}
     for m in _BARE_CODE_RE.finditer(clean):
-        if any(p.start <= m.start() < p.end for p in out):
+        if m.start() and clean[m.start() - 1] in "0123456789.":
+            continue
+        if m.start() - 1 in covered or len(out) >= _MAX_PROGRAMMES:  # inside “5553”行动计划, already read
             continue
         parts = _parts_from_digits(m.group("code"), counted, m.start())
         if parts:
@@ -77,10 +88,10 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
     # 2. composite count names: “一中心两基地三区块”
     seen_composite: set[str] = set()
     for m in _COMPOSITE_RE.finditer(clean):
-        if m.group("name") in seen_composite:
+        if m.group("name") in seen_composite or len(seen_composite) >= _MAX_PROGRAMMES:
             continue
         seen_composite.add(m.group("name"))
-        pieces = re.findall(r"([一二两三四五六七八九十])([\u4e00-\u9fff]{1,3}?)(?=[一二两三四五六七八九十]|$)", m.group("name"))
+        pieces = re.findall(r"([一二两三四五六七八九十])([^\W\d_a-zA-Z]{1,3}?)(?=[一二两三四五六七八九十]|$)", m.group("name"))
         if len(pieces) < 2:
             continue
         parts = _parts_from_list(clean, m.end(), pieces)
@@ -99,7 +110,7 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
     # 4. “五大工程”: parts named one by one, usually in headings
     seen_big: set[str] = set()
     for m in _BIG_RE.finditer(clean):
-        if m.group("name") in seen_big:
+        if m.group("name") in seen_big or len(seen_big) >= _MAX_PROGRAMMES:
             continue
         seen_big.add(m.group("name"))
         n = int(parse_number(m.group("n")) or 0)
@@ -137,8 +148,8 @@ def _parts_from_digits(code: str, counted, after: int) -> list[str]:
 
 def _parts_from_list(clean: str, pos: int, pieces: list[tuple[str, str]]) -> list[str]:
     """The list after “一中心两基地三区块” whose items end with 中心, 基地, 区块 in those numbers."""
-    end = clean.find("。", pos)
-    sentence = clean[pos:end if end != -1 else len(clean)]
+    end = clean.find("。", pos, pos + 2000)
+    sentence = clean[pos:end if end != -1 else min(len(clean), pos + 2000)]
     items = [_strip_verbs(x) for x in re.split(r"[、,]|和", sentence)]
     items = [x for x in items if len(x) >= 3]
     parts: list[str] = []
@@ -151,15 +162,35 @@ def _parts_from_list(clean: str, pos: int, pieces: list[tuple[str, str]]) -> lis
     return parts
 
 
+_QUOTED_BEFORE = regex_cache.compile(r"[^\W\d_a-zA-Z]{0,10}“[^”]{1,8}”$")
+_WORDS_BEFORE = regex_cache.compile(r"[^\W\d_a-zA-Z]{2,12}$")
+
+
+def _part_named(title: str, noun: str) -> str | None:
+    """The part a heading names with ``noun``: 实施科技企业“倍增”工程 → 科技企业“倍增”工程
+    (a title ending with the noun, or a quoted name before it)."""
+    if title.endswith(noun):
+        head = title[: -len(noun)]
+        m = _QUOTED_BEFORE.search(head) or _WORDS_BEFORE.search(head)
+        if m:
+            return m.group(0) + noun
+    i = title.find("”" + noun)
+    while i != -1:
+        m = _QUOTED_BEFORE.search(title, 0, i + 1)
+        if m:
+            return m.group(0) + noun
+        i = title.find("”" + noun, i + 1)
+    return None
+
+
 def _parts_by_noun(noun: str, n: int, headings_titles: list[tuple[int, str]], after: int) -> list[str]:
     parts: list[str] = []
     for pos, title in headings_titles:
         if pos < after:
             continue
-        m = re.search(rf"([\u4e00-\u9fff]{{0,10}}“[^”]{{1,8}}”{noun}|[\u4e00-\u9fff]{{2,12}}{noun})$", title) or \
-            re.search(rf"([\u4e00-\u9fff]{{0,10}}“[^”]{{1,8}}”{noun})", title)
-        if m:
-            part = _strip_verbs(m.group(1))
+        part = _part_named(title, noun)
+        if part:
+            part = _strip_verbs(part)
             if part and part not in parts:
                 parts.append(part)
         if len(parts) == n:

@@ -13,6 +13,8 @@ from bisect import bisect_right, insort
 
 from innodrive.extraction import phrases
 
+CLAUSE_REACH = 160
+
 
 class SentenceScan:
     def __init__(self, text: str) -> None:
@@ -30,10 +32,19 @@ class SentenceScan:
         span another rule already took (a subject never reaches over a target)."""
         i = bisect_right(self._seps, pos) - 1
         start = self._seps[i] if i >= 0 else 0
+        # a subject is a phrase, not a page: a clause without separators (hostile text, a
+        # table flattened into one line) is read back at most CLAUSE_REACH characters, so
+        # that every quantity costs the same however long its sentence is
+        start = max(start, pos - CLAUSE_REACH)
         j = bisect_right(self._taken_ends, pos) - 1
         if j >= 0:
             start = max(start, self._taken_ends[j])
         return start
+
+    def clauses_between(self, a: int, b: int) -> int:
+        """How many clause separators lie between positions ``a`` and ``b``."""
+        lo, hi = (a, b) if a <= b else (b, a)
+        return bisect_right(self._seps, hi) - bisect_right(self._seps, lo)
 
     def quoted(self, a: int, b: int) -> bool:
         """Whether [a, b) lies entirely inside quotation marks or a book title."""

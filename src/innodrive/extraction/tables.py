@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from innodrive import regex_cache
 from innodrive.extraction.numbers import parse_number, tidy_number
 
-_YEAR_CELL = re.compile(r"^(?P<y>20\d\d|19\d\d)\s*年?(?:\s*[(（]?(?P<what>基期|现状|预期|目标|规划)[值]?[)）]?)?$")
-_UNIT_IN_NAME = re.compile(r"[(（](?P<unit>[^()（）]{1,12})[)）]\s*$")
-_VALUE = re.compile(r"(?P<pre>[>≥<≤＞＜]|大于|超过|不低于|不少于|不超过|不高于)?\s*(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)"
+_YEAR_CELL = regex_cache.compile(r"^(?P<y>20\d\d|19\d\d)\s*年?(?:\s*[(（]?(?P<what>基期|现状|预期|目标|规划)[值]?[)）]?)?$")
+_UNIT_IN_NAME = regex_cache.compile(r"[(（](?P<unit>[^()（）]{1,12})[)）]\s*$")
+_VALUE = regex_cache.compile(r"(?P<pre>[>≥<≤＞＜]|大于|超过|不低于|不少于|不超过|不高于)?\s*(?P<num>-?\d+(?:,\d{3})*(?:\.\d+)?)"
                     r"\s*(?P<post>以上|以内|以下|左右|\+)?")
 _CMP = {">": ">", "＞": ">", "大于": ">", "超过": ">", "≥": ">=", "不低于": ">=", "不少于": ">=", "以上": ">=",
         "+": ">=", "<": "<", "＜": "<", "≤": "<=", "不超过": "<=", "不高于": "<=", "以内": "<=", "以下": "<=",

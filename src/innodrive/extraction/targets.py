@@ -21,20 +21,25 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
 
-from innodrive.extraction import phrases
+from innodrive import regex_cache
+from innodrive.extraction import phrases, sections, timeframe
 from innodrive.extraction.numbers import (
     CHANGE_VERBS,
+    COUNT_UNITS,
     POST_COMPARATORS,
     PRE_COMPARATORS,
     QUANTITY_RE,
+    find_quantities,
     parse_number,
     tidy_number,
 )
 from innodrive.extraction.outline import Heading
 from innodrive.extraction.phrases import Sentence
 from innodrive.extraction.scan import Marks, SentenceScan
-from innodrive.extraction.timeframe import baseline_year, deadlines
+from innodrive.extraction.timeframe import baseline_year, deadlines, relative_deadlines
 
 
 @dataclass
@@ -44,6 +49,7 @@ class DocContext:
     plan_start: int | None      # first year of a five-year plan period
     default_scope: str | None   # 全市 for a city document
     annual: bool = False
+    genre: str | None = None
 
 
 @dataclass
@@ -67,94 +73,273 @@ class Found:
     basis: str | None = None
     baseline_value: float | int | None = None
     binding: str | None = None
+    why: str | None = None      # what made the clause a target (for ``extract -v``)
 
 
 # --------------------------------------------------------------------------- lexicon
 
 # Verbs that make a counted quantity a goal when they open its clause or stand right
 # before the number (新增5家, 获批…平台5家, 引进…项目6个).
-_TARGET_VERBS = re.compile(r"^(?:新增|新建|新认定|重新认定|新创建|创建|培育|引进|引育|建成|打造|获批|入库|备案|"
+_TARGET_VERBS = regex_cache.compile(r"^(?:新增|新建|新认定|重新认定|新创建|创建|培育|引进|引育|建成|打造|获批|入库|备案|"
                            r"实现|完成|争取|达到|新培育|新引进|新落地|认定|建设|设立|组建|布局建设)")
-_TARGET_VERB_BEFORE = re.compile(r"(?:新增|新建|新认定|培育|引进|建成|打造|获批|认定|入库|创建)$")
-_PAST = re.compile(r"同比|比上年|较上年|比去年|较去年|已经|已达|已有|已建成|已获批|截至|截止|累计认定|累计培育|累计完成|"
+_TARGET_VERB_BEFORE = regex_cache.compile(r"(?:新增|新建|新认定|培育|引进|建成|打造|获批|认定|入库|创建)$")
+_PAST = regex_cache.compile(r"同比|比上年|较上年|比去年|较去年|已经|已达|已有|已建成|已获批|截至|截止|累计认定|累计培育|累计完成|"
                    r"共认定|共有|现有|新认定了|增长了|提高了|完成了|实现了|达到了|位居全省|排名全省|"
-                   r"过去[一二三四五]年|[一二三四五]年来|以来|十[一二三]五(?:时期|期间)|(?:从|由)\d+(?:\.\d+)?[\u4e00-\u9fff%]{0,3}"
+                   r"过去[一二三四五]年|[一二三四五]年来|以来|十[一二三]五(?:时期|期间)|(?:从|由)\d+(?:\.\d+)?(?:[^\W\d_a-zA-Z]|%){0,3}"
                    r"(?:增加|增长|提高|提升|上升|扩大)到")
-_FIRM = re.compile(r"力争|确保")
+# in a goals paragraph 同比增长6% is the target's own wording, not a report of last year
+# (and 从A提高到B sets B, with A its baseline)
+_PAST_IN_GOALS = regex_cache.compile(_PAST.pattern.replace("同比|比上年|较上年|比去年|较去年|", "").replace(
+    "累计认定|累计培育|累计完成|", "").split("|(?:从|由)")[0])
+_FIRM = regex_cache.compile(r"力争|确保")
 # counted work items (4项重点任务, 20条措施) and references (聚焦…, 围绕…) are not goals
-_WORK_ITEMS = re.compile(r"^(?:重点)?(?:任务|工作|举措|措施|方面|领域|环节|原则|要求|意见|政策|文件|会议|讲话|精神)")
-_REFERENCE_VERBS = re.compile(r"^(?:聚焦|围绕|按照|落实|对照|结合|紧扣|瞄准|立足|贯彻|遵循|根据|依据)")
-_NOT_AFTER_UNIT = re.compile(r"^(?:之一|周年|届|期|批次|号|年代|以来|左右的|次方|性|制|化|的(?!目标|水平|任务|要求))")
+_WORK_ITEMS = regex_cache.compile(r"^(?:重点)?(?:任务|工作|举措|措施|方面|领域|环节|原则|要求|意见|政策|文件|会议|讲话|精神|民生实事|实事|类)"
+                         r"|(?:方案|举措|措施|政策|文件|实事|任务|清单|主要指标|大类)$")
+# the consequence of the work beside it, not a commitment: 惠及超3万名学生, 带动就业2万人
+_CONSEQUENCE = regex_cache.compile(r"(?:惠及|带动|受益|辐射)$")
+# a bare work verb before "N + unit + noun": 改建2000张认知障碍照护床位, 抓好550个省重大项目
+_WORK_VERB_ONLY = regex_cache.compile(
+    r"(?:全年|年内|今年|再|新|累计|共|力争|确保|计划|争取|着力|加快|持续|继续|深入|全面|分别)*"
+    r"(?:实施|推进|建设|新建|新增|建成|完成|开工|新开工|培育|引进|打造|创建|创成|改造|改建|新改建|扩建|新建改造|"
+    r"改造提升|整合提升|规范提升|提升|举办|组织|开展|动员|提供|抓好|争取|推动|布局|部署|认定|新认定|招引|发放|培训|"
+    r"安排|设置|建立|组建|落实|实现|办好|提速|续建|建成通车|通车|开行|盘活|治理|更新改造|新培育|新引进|增加|"
+    r"招聘|招录|培养|资助|救助|帮扶|安置|吸纳|开发|储备|募集|投放|供应|筹集|筹措|建设筹措|改善|修复|植树|造林|"
+    r"整治|清理|处置|腾退|收储|供给|投入|下达|拨付|兑现|撬动|发行|争创|申报|入选|攻坚突破|突破|引育|新落地|落地)"
+    r"(?:了)?")
+_EXAMPLES_BEFORE = regex_cache.compile(r"等$")
+_VERB_HEAD = regex_cache.compile(r"^(?P<verb>" + _WORK_VERB_ONLY.pattern.split(")*", 1)[1].split("(?:了)?")[0] + ")")
+_VERB_TAIL = regex_cache.compile(r"(?P<verb>" + _WORK_VERB_ONLY.pattern.split(")*", 1)[1].split("(?:了)?")[0] + r"|强化|深化|加强|"
+                        r"优化|完善|扩大|支持|选送|建好|用好|加密建设|高质量建设|重点建设)$")
+_SCOPE_TAIL = regex_cache.compile(r"(?:全省|全市|全区|全县|全州|省内|市内|区内|县内|全国|本省|本市|我省|我市|各地|各市|各县)$")
+# N个“一件事”, 3个“100”: a named package, counted by the document itself
+_NAMED_AFTER = regex_cache.compile(r"^(?:论坛|峰会|大会|俱乐部|计划|工程\b)")
+# 增速高于全省平均2个百分点: a margin over an average is a relative target, not a value
+_MARGIN_BEFORE = regex_cache.compile(r"(?:高于|快于|超过|领先)(?:全国|全省|全市|全区|同期|经济)?(?:平均|增速|水平)(?:水平)?$")
+# 全省320家…食堂、40家…单位实现全覆盖: the scope of a coverage goal
+_COVERAGE_AFTER = regex_cache.compile(r"^[^。;,]{0,60}?(?:实现|达到)?全覆盖")
+_HAN_START = regex_cache.compile(r"[^\W\d_a-zA-Z]")
+_COUNTED_BODIES = regex_cache.compile(r"^(?:部门|单位|成员单位|厅局|委办局|市直部门|省直部门)")
+_SCOPE_VERB = regex_cache.compile(r"(?:支持|推动|指导|帮助|鼓励|引导|覆盖|涉及|包括|惠及)$")
+_AREA_NOUN = regex_cache.compile(r"^[^\W\d_a-zA-Z]{0,4}?(?:县域|县|地市|市州|区县|乡镇|地区|片区|省份|城市|村)")
+_GRANT_BEFORE = regex_cache.compile(r"(?:给予|奖励|补助|补贴|资助|一次性)$")
+
+
+_TAIL_START = regex_cache.compile(r"支持|用于|占|基层|规范|平均|人均|覆盖|投资|增加值|产值|营业收入|营收|收入|规模|数量|"
+                         r"比重|占比|比例|总额|总量|强度|面积|产量|增速|增幅|满意度|达标率|合格率|覆盖率|[率数]$")
+
+
+def distribute(subject: str) -> list[str]:
+    """A、B、C均增长6% / A、B服务率达到66%: one indicator per listed item, each with the
+    shared tail of the last item (2型糖尿病患者|基层规范管理服务率)."""
+    s = _EACH_TAIL.sub("", subject.strip(phrases._PUNCT_EDGE))
+    if "、" not in s:
+        return [subject]
+    parts = [x.strip(phrases._PUNCT_EDGE) for x in _LIST_LAST_AND.split(s)]
+    parts = [x for x in parts if x]
+    if len(parts) < 2 or any(len(x) > 14 for x in parts[:-1]) or all(
+            _VERB_TAIL.fullmatch(x) or _WORK_VERB_ONLY.fullmatch(x) for x in parts):
+        return [subject]
+    last = parts[-1]
+    t = _TAIL_START.search(last, 2)
+    if t is None or "等" in s:
+        return [subject]  # no shared measure to distribute, or examples (海上风电、核电等重大项目)
+    tail = last[t.start():]
+    out = []
+    for x in parts[:-1]:
+        _, trimmed = phrases.trim_indicator(x)
+        x = trimmed or x
+        out.append(x if x.endswith(tail) or _TAIL_START.search(x, max(len(x) - 4, 1)) else x + tail)
+    return out + [last]
+
+
+def _verb_list(text: str) -> bool:
+    """新建和加密建设、改造提升: only work verbs joined by 和/、."""
+    parts = [x for x in _VERB_JOINERS.split(text) if x]
+    return len(parts) >= 2 and all(_VERB_TAIL.fullmatch(x) or _WORK_VERB_ONLY.fullmatch(x) for x in parts)
+# documents that lay down rules (amounts, thresholds, points) rather than plans: their numbers
+# are targets only where a sentence sets a deadline, says 力争/确保 or sits under 目标
+_RULE_GENRES = frozenset({"管理办法", "考核办法", "办法", "细则", "条例"})
+MAX_PER_SENTENCE = 400
+_RELATIVE_WORDS = frozenset({"今年", "年内", "全年", "本年度", "明年"})
+_RANGE_DASH = regex_cache.compile(r"\s*[—\-–~～]{1,2}\s*|\s*至\s*")
+_RANGE_LOW = regex_cache.compile(r"(?<![\d.])(?P<low>\d{1,9}(?:\.\d{1,6})?)\s*[—\-–~～]{1,2}\s*$")
+_FROM = regex_cache.compile(r"(?:从|由)(?:每人每月|每人每年|每月|每年|原来的|现在的)?$")
+_TO_VERBS = frozenset({"提高到", "提高至", "提升到", "提升至", "增长到", "增至", "增加到", "增加至", "降低到", "降低至",
+                       "下降到", "下降至", "降到", "降至", "扩大到", "扩大至"})
+
+
+def _qualifier_unit(unit: str, after: str, num: str) -> bool:
+    """A quantity that qualifies a noun rather than counting it: 65岁及以上老年人, 0—6岁儿童,
+    二期工程."""
+    if unit in ("岁", "小时", "天", "分钟"):
+        # 65岁及以上老年人, 24小时开放, 1小时通勤圈: a class or a threshold
+        return bool(after) and (after[0] not in ",;:。、)" or after.startswith(("及以上", "以上的", "以下的")))
+    if unit == "期":
+        return not num[0].isdigit() or after.startswith(("工程", "项目", "改造", "扩建", "建设"))
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _names_counted(subject: str, value, following: str) -> bool:
+    """长春、白山2个城市: the number only counts the names listed just before it."""
+    if "、" not in subject and "和" not in subject and "及" not in subject and "与" not in subject:
+        return False
+    tail = _CLAUSE_MARKS.split(_EXAMPLES_BEFORE.sub("", subject.strip()))[-1]
+    items = [x for x in _NAME_JOINERS.split(tail) if x.strip()]
+    # the first item carries the verb before it (打造高端装备、新材料等4个…)
+    return len(items) >= 2 and all(len(x.strip()) <= 8 for x in items[1:]) and float(len(items)) == float(value)
+
+
+def _why(pre, post, approx, verb, paired, firm, deadline, goal) -> str:
+    if pre or post or approx:
+        return f"比较或变化词“{pre or post or approx}”"
+    if verb:
+        return "目标动词或“动词+数量+事项”"
+    if paired:
+        return "“分别”并列的数值"
+    if firm:
+        return "力争/确保"
+    if deadline:
+        return "分句有期限"
+    if goal:
+        return "目标段落或本年度工作部署中的“指标+数值”"
+    return ""
+_REFERENCE_VERBS = regex_cache.compile(r"^(?:聚焦|围绕|按照|对照|结合|紧扣|瞄准|立足|贯彻|遵循|根据|依据|发挥|依托|利用|用好|借助)")
+_NOT_AFTER_UNIT = regex_cache.compile(r"^(?:之一|周年|届|期|批次|号|年代|以来|左右的|次方|性|制|化|的(?!目标|水平|任务|要求))")
 _ORDINAL_CHARS = frozenset("第前后近约逾")
 _QUOTE_OPEN = "“\"《「‘"
 
-_MULTIPLE_RE = re.compile(
+_MULTIPLE_RE = regex_cache.compile(
     r"(?:(?P<base>较|比|相比|相较于?|在)\s*(?P<ref>[^,;。]{0,14}?)(?:基础上)?)?"
     r"(?P<verb>基本实现|力争实现|确保实现|实现|力争|确保)?"
     r"(?P<what>倍增|翻一番|翻番|翻两番|翻三番|增长(?P<n>\d{1,3}(?:\.\d{1,3})?|[一二两三四五六七八九十])倍)"
-    r"(?!计划|行动|工程|工作|战略|目标)"
+    r"(?!计划|行动|工程|工作|战略|目标|效应|作用|效果|式|型)"
 )
-_SCALE_LIST_RE = re.compile(
+_SCALE_LIST_RE = regex_cache.compile(
     r"(?P<count>(?<![\d.])\d{1,3}|[一二两三四五六七八九十])(?:个|户|家|条)"
     r"(?P<scale>万亿|千亿|百亿|十亿|\d{1,6}(?:\.\d{1,4})?亿)(?:元)?(?:级)?"
     r"(?P<noun>产业集群|产业链|产业|企业|园区|集群|项目)"
 )
-_SCALE_ONE_RE = re.compile(
-    r"(?P<name>[\u4e00-\u9fff“”]{2,12}?)(?P<scale>万亿|千亿|百亿|(?<![\d.])\d{1,6}(?:\.\d{1,4})?亿)(?:元)?(?:级)?"
+_SCALE_ONE_RE = regex_cache.compile(
+    r"(?P<name>(?:[^\W\d_a-zA-Z]|[“”]){2,12}?)(?P<scale>万亿|千亿|百亿|(?<![\d.])\d{1,6}(?:\.\d{1,4})?亿)(?:元)?(?:级)?"
     r"(?P<noun>产业集群|产业链|集群)"
 )
-_RELATIVE_RE = re.compile(
+_RELATIVE_HINT = regex_cache.compile(r"平均|水平|前列|方阵")
+_MILESTONE_HINT = regex_cache.compile(r"建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
+_RELATIVE_RE = regex_cache.compile(
     r"(?P<adv>大幅|明显|显著|持续|稳步|始终|继续|均)?"
     r"(?P<cmp>高于|超过|达到|不低于|低于|赶上|接近|领先|走在|位居|保持在|位于)"
     r"(?P<ref>全国|全省|省级|全市|西部|同类城市|成渝地区|四川省|四川|国家|省)"
     r"(?P<what>平均水平|平均|水平|前列|第一方阵|领先水平|先进水平)"
 )
-_TREND_RE = re.compile(
+_TREND_RE = regex_cache.compile(
     r"(?P<adv>持续|稳步|大幅|明显|显著|不断|进一步|逐年|稳定|较快|快速|大幅度)"
     r"(?P<verb>上升|提高|提升|增长|增加|下降|降低|减少|扩大)(?=[,;:]|$)"
 )
-_MILESTONE_VERB_FIRST = re.compile(
+_MILESTONE_VERB_FIRST = regex_cache.compile(
     r"(?P<adv>全面|基本|初步|率先|高质量|成功|力争|努力|确保|尽快)?"
     r"(?P<verb>建成|创建|创成|获批|进入|成为|跻身|完成|消除|基本普及|普及)"
     r"(?P<obj>[^,;。]{2,40})"
 )
-_MILESTONE_VERB_LAST = re.compile(
+_MILESTONE_VERB_LAST = regex_cache.compile(
     r"(?P<obj>[^,;。]{2,40}?)(?P<adv>全面|基本|初步|率先)?(?P<verb>建成|消除)$"
 )
-_GOAL_WORDS = re.compile(r"(主要|奋斗|发展|总体|工作|预期|以下|年度)目标|目标任务|主要指标")
+_GOAL_WORDS = regex_cache.compile(r"(主要|奋斗|发展|总体|工作|预期|以下|年度)目标|目标任务|主要指标")
 
-_NUMBER_IN = re.compile(r"\d")
+_NUMBER_IN = regex_cache.compile(r"\d")
+
+
+# patterns used inline by the rules below, compiled once
+_EACH_TAIL = regex_cache.compile(r"(?:均|都|均将|都将|也)$")
+_LIST_LAST_AND = regex_cache.compile(r"、|和(?=[^、]*$)")
+_VERB_JOINERS = regex_cache.compile(r"和|、|及|并")
+_CLAUSE_MARKS = regex_cache.compile(r"[,;:]")
+_NAME_JOINERS = regex_cache.compile(r"、|和|及|与")
+_YEAR_OPENING = regex_cache.compile(r"(?:截至|截止)?(20\d\d)年(?:底|末)?(?:[,，]|是|以来|全年|[^\W\d_a-zA-Z]{0,6}(?:实现|完成))")
+_AND_LIST = regex_cache.compile(r"、|和")
+_AND_LIST3 = regex_cache.compile(r"和|、|及")
+_PAIRED_LIST = regex_cache.compile(r"、|和|及")
+_ACHIEVE = regex_cache.compile(r"(?:力争|确保)?实现")
+_EACH_END = regex_cache.compile(r"(?:均|都)(?:将|要)?$")
+_RATIO_VERB = regex_cache.compile(r"(?:达到|保持在|稳定在|提高到|不低于|为)$")
+_YEAR_IN = regex_cache.compile(r"(?<!\d)(20\d\d)年")
+_DECLINE_END = regex_cache.compile(r"(下降|降低|减少|压减)$")
+_QUOTED_NAME = regex_cache.compile(r"“[^”]*”|《[^》]*》")
+_FIRM_SCOPE_LEAD = regex_cache.compile(r"^(?:力争|确保|努力|争取)?(?:全年|年内)?(?:全市|全省|全区|全县)?")
+_NOUN_START = regex_cache.compile(r"\d{0,6}[^\W\d_a-zA-Z]")
+_ETC_OR_LIST = regex_cache.compile(r"等|、")
+_ETC = regex_cache.compile(r"等")
+_NEW_PREFIX = regex_cache.compile(r"^(?:新增|新认定|新建|新创建|累计)")
+_COUNT_UNIT_IN = regex_cache.compile(r"(个|户|家|条)")
+_MILESTONE_JOINERS = regex_cache.compile(r"、|和(?=(?:[^\W\d_a-zA-Z]|“){3,})")
+_QUOTED = regex_cache.compile(r"“[^”]*”")
 
 
 # --------------------------------------------------------------------------- main
 
 
 def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[Heading],
-                 ctx: DocContext) -> list[Found]:
+                 ctx: DocContext, trace: list | None = None) -> list[Found]:
+    """Every target of the document. ``trace``, when given, collects (clean offset, 中文
+    reason) for each paragraph or sentence that was passed over, so ``extract -v`` can
+    say why a clause was dropped."""
     section_of = _sections(headings, len(paragraphs))
     section_deadline = _section_deadlines(clean, paragraphs, headings)
-    review_headings = _review_headings(headings)
+    roles = {id(h): r for h, r in zip(headings, sections.section_roles(headings, ctx.doc_year), strict=True)}
     found: list[Found] = []
     found.extend(_table_targets(clean, paragraphs, section_of, ctx))
+    pseudo: sections.Role | None = None   # an unnumbered heading line (主要预期目标) under the current heading
+    current: Heading | None = None
     for pi, para in enumerate(paragraphs):
-        if "\t" in clean[para[0]:para[1]]:
-            continue  # table rows are read by the table reader
         heading = section_of[pi]
+        if heading is not current:
+            current, pseudo = heading, None
+        a, b = para
+        if b - a <= 40 and (what := sections.pseudo_heading(clean[a:b])):
+            role, reason = sections.title_role(what, ctx.doc_year)
+            outer = roles.get(id(heading)) if heading is not None else None
+            year = sections.title_year(clean[a:b], ctx.doc_year) or (outer.year if outer else None)
+            pseudo = sections.Role(role or sections.TASKS, year, what)
+            continue
+        if "\t" in clean[a:b]:
+            continue  # table rows are read by the table reader
+        role = pseudo or (roles.get(id(heading)) if heading is not None else None)
+        if role is not None and role.role in (sections.REVIEW, sections.BACKGROUND):
+            if trace is not None:
+                trace.append((a, b, f"跳过：所在章节为{_ROLE_NAMES[role.role]}（{role.reason}）"))
+            continue
         section = heading.path if heading else None
-        goal_context = _is_goal_paragraph(clean, para, heading)
+        goal_context = _is_goal_paragraph(clean, para, heading) or (role is not None and role.role == sections.GOALS)
+        if ctx.annual and (role is None or role.role == sections.TASKS) and (
+                role is None or role.year in (None, ctx.doc_year)):
+            # the work of an annual plan's year is counted work: "新建绿道100公里" is a target
+            goal_context = True
         sentences = phrases.split_sentences(clean, para, pi)
-        review = (heading is not None and id(heading) in review_headings) or (
-            bool(sentences) and _looks_back(sentences[0].text, ctx))
+        if sentences and not (role is not None and role.role == sections.GOALS) and _looks_back(sentences[0].text, ctx):
+            if trace is not None:
+                trace.append((a, b, "跳过：段落回顾过去（" + sentences[0].text[:20] + "…）"))
+            continue
+        section_year = (role.year if role is not None else None) or (
+            section_deadline.get(id(heading)) if heading else None)
         para_deadline: int | None = None
         for sent in sentences:
             dls = [d for d in deadlines(sent.text) if not ctx.doc_year or d.year >= ctx.doc_year]
-            inherited = para_deadline or (section_deadline.get(id(heading)) if heading else None) or ctx.horizon
+            dls.extend(relative_deadlines(sent.text, ctx.doc_year))
+            if len(dls) > 1:
+                dls.sort(key=lambda d: d.start)
+            inherited = para_deadline or section_year or ctx.horizon
             items = _sentence_targets(sent, dls, inherited, goal_context or bool(dls) or para_deadline is not None,
-                                      goal_context, ctx, section, review=review)
+                                      goal_context, ctx, section, trace)
             found.extend(items)
-            if dls:
+            if dls and dls[-1].start <= 6:
+                # 到2025年，…: a deadline that opens a sentence frames the sentences after it;
+                # one inside a clause (…，2027年建成某高铁) belongs to that clause only
                 para_deadline = dls[-1].year
     return _merge_repeats(found)
+
+
+_ROLE_NAMES = {sections.REVIEW: "回顾/成绩", sections.BACKGROUND: "形势/背景", sections.GOALS: "目标",
+               sections.TASKS: "任务", sections.SAFEGUARDS: "保障措施"}
 
 
 def _table_targets(clean: str, paragraphs, section_of, ctx: DocContext) -> list[Found]:
@@ -209,28 +394,26 @@ def _section_deadlines(clean: str, paragraphs, headings: list[Heading]) -> dict[
     return out
 
 
-_REVIEW_TITLES = re.compile(r"发展基础|发展现状|现实基础|基础条件|工作回顾|回顾|主要成效|取得成效|发展成就|成绩|"
-                            r"面临形势|发展环境|机遇和挑战|形势分析|存在问题|上年工作")
-
-
-def _review_headings(headings: list[Heading]) -> set[int]:
-    """Sections that look back (发展基础, 工作回顾 …): their numbers are achievements."""
-    out: set[int] = set()
-    for h in headings:
-        parent = headings[h.parent] if h.parent is not None else None
-        if _REVIEW_TITLES.search(h.title) or (parent is not None and id(parent) in out):
-            out.add(id(h))
-    return out
+_LOOK_BACK = regex_cache.compile(r"过去[一二三四五]年|(?:^|[,，])[一二三四五]年来|这[一二三四五]年|回顾|回望|"
+                        r"取得了(?:显著|明显|重大|积极)?成效|已取得")
 
 
 def _looks_back(first_sentence: str, ctx: DocContext) -> bool:
     """A paragraph that opens by looking back (2020年，… / "十三五"时期，… / 过去五年) reports results."""
-    if deadlines(first_sentence) or _FIRM.search(first_sentence):
+    if _FIRM.search(first_sentence) or any(not ctx.doc_year or d.year >= ctx.doc_year
+                                           for d in deadlines(first_sentence)):
         return False
-    if re.search(r"过去[一二三四五]年|[一二三四五]年来|十[一二三]五(?:时期|期间|以来)|取得(?:了)?(?:显著|明显|重大)?成效", first_sentence):
+    head = first_sentence[:40]
+    if _LOOK_BACK.search(head):
         return True
+    for m in timeframe.FIVE_YEAR_RE.finditer(head):
+        start, end = timeframe.five_year_plan(m.group(1))
+        tail = head[m.end():m.end() + 6]
+        if (ctx.doc_year and end < ctx.doc_year or not ctx.doc_year and end <= 2020) and re.match(
+                r"(?:规划)?(?:时期|期间|以来|[,，]|是)", tail):
+            return True
     if ctx.doc_year:
-        m = re.match(r"(?:截至|截止)?(20\d\d)年(?:底|末)?[,，]", first_sentence)
+        m = _YEAR_OPENING.match(first_sentence)
         if m and int(m.group(1)) < ctx.doc_year:
             return True
     return False
@@ -238,7 +421,8 @@ def _looks_back(first_sentence: str, ctx: DocContext) -> bool:
 
 def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | None) -> bool:
     a, b = para
-    first = phrases.SENTENCE_END.split(clean[a:b], maxsplit=1)[0]
+    end = phrases.SENTENCE_END.search(clean, a, b)
+    first = clean[a:end.start() if end else b]
     if _GOAL_WORDS.search(first):
         return True
     return bool(heading and ("目标" in heading.title or "指标" in heading.title))
@@ -250,31 +434,44 @@ def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | Non
 # What any rule needs to find in a sentence before it is worth running the rules at all:
 # a digit, a counted Chinese numeral, a multiple, or (in a sentence that sets goals) the
 # words of relative, trend and milestone targets.
-_MAY_HAVE_NUMBERS = re.compile(r"[0-9]|倍|翻[一两三]?番|[一二两三四五六七八九十](?:个|家|项|户|件|名|所|座|条|倍)|千亿|百亿|百分之")
-_MAY_HAVE_WORDS = re.compile(r"高于|超过|达到|不低于|低于|赶上|接近|领先|走在|位居|保持|位于|上升|提高|提升|增长|增加|下降|降低|"
+_MAY_HAVE_NUMBERS = regex_cache.compile(r"[0-9]|倍|翻[一两三]?番|[一二两三四五六七八九十](?:个|家|项|户|件|名|所|座|条|倍)|千亿|百亿|百分之")
+_MAY_HAVE_WORDS = regex_cache.compile(r"高于|超过|达到|不低于|低于|赶上|接近|领先|走在|位居|保持|位于|上升|提高|提升|增长|增加|下降|降低|"
                              r"减少|扩大|建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
 
 
 def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_context: bool,
-                      goal_context: bool, ctx: DocContext, section: str | None, *, review: bool = False) -> list[Found]:
+                      goal_context: bool, ctx: DocContext, section: str | None,
+                      trace: list | None = None) -> list[Found]:
     text = sent.text
     if not _MAY_HAVE_NUMBERS.search(text) and not (target_context and _MAY_HAVE_WORDS.search(text)):
+        return []
+    # what any rule could take; a sentence with none of it costs no further work
+    # at most MAX_PER_SENTENCE quantities are read in one sentence: a real sentence holds a
+    # handful; 250,000 of them in one unpunctuated line is hostile input, not a plan
+    quantities = list(islice(find_quantities(text), MAX_PER_SENTENCE))
+    if not (quantities or "倍" in text or "翻" in text or _RANK_HINT.search(text) or (target_context and (
+            _RELATIVE_HINT.search(text) or _MILESTONE_HINT.search(text) or _TREND_RE.search(text)))):
         return []
     if ctx.doc_year:
         dls = [d for d in dls if d.year >= ctx.doc_year]  # an earlier year is a review, not a deadline
     firm = Marks([(m.start(), m.group(0)) for m in _FIRM.finditer(text)])
-    # in a look-back section only a sentence that itself sets a deadline or says 力争/确保 sets goals
-    if review and not firm and not dls:
-        return []
     scan = SentenceScan(text)
-    past = _past_segments(text, dls, ctx)
+    past = _past_segments(text, dls, ctx, goal_context)
     deadline = Marks([(d.start, d.year) for d in dls])
-    single_year = dls[0].year if dls and len({d.year for d in dls}) == 1 else None
+    written = [d for d in dls if d.text not in _RELATIVE_WORDS]
+    # one written deadline covers the whole sentence (…达到500家，到2025年); 今年/明年 only what follows
+    single_year = written[0].year if written and len({d.year for d in written}) == 1 else None
     base = baseline_year(text)
     leading_deadline_end = next((d.end for d in dls if d.start == 0), None)
+    vision = "远景" in text or "展望" in text
 
     def year_at(pos: int) -> int | None:
-        return deadline.at(pos) or single_year or inherited_year
+        own = deadline.at(pos)
+        if own:
+            return own
+        if single_year and (written[0].start <= pos or scan.clauses_between(pos, written[0].start) <= 1):
+            return single_year  # …达到500家，到2025年: a deadline right after its clause
+        return inherited_year
 
     def evidence_start(subject_start: int) -> int:
         # include a leading deadline phrase of the same sentence (到2025年,…)
@@ -284,9 +481,18 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
 
     out: list[Found] = []
 
+    def why_not(m, reason: str) -> None:
+        if trace is not None:
+            trace.append((sent.start + m.start(), sent.start + m.end(), reason))
+
     def add(indicator, kind, value, unit, comparator, pos, start, end, *, scope=None, note=None, basis=None,
-            direction="ge", baseline=None, trim=True):
+            direction="ge", baseline=None, trim=True, why=None):
         if not indicator or len(indicator) < 2 or past.at(pos):
+            return
+        year = year_at(pos)
+        if vision and year and ctx.horizon and year > ctx.horizon + 4:
+            if trace is not None:
+                trace.append((sent.start + start, sent.start + end, "跳过：远景展望（超出本文件的规划期）"))
             return
         sc, ind = phrases.trim_indicator(indicator) if scope is None and trim else (scope, indicator)
         if not ind or len(ind) < 2:
@@ -295,15 +501,15 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             indicator=ind, kind=kind, value=value, unit=unit, comparator=comparator, year=year_at(pos),
             baseline_year=baseline, direction=direction, firmness=firm.at(pos),
             scope=sc or ctx.default_scope, section=section, start=sent.start + evidence_start(start),
-            end=sent.start + end, note=note, basis=basis,
+            end=sent.start + end, note=note, basis=basis, why=why,
         ))
 
     # 1. scale classes: 光电信息、先进材料、绿色化工3个千亿产业集群
-    for m in _SCALE_LIST_RE.finditer(text):
+    for m in (_SCALE_LIST_RE.finditer(text) if "亿" in text else ()):
         if scan.quoted(*m.span()) or scan.taken(*m.span()):
             continue
         clause_start = scan.clause_start(m.start())
-        names = [phrases.trim_indicator(n)[1] for n in re.split(r"、|和", text[clause_start:m.start()])]
+        names = [phrases.trim_indicator(n)[1] for n in _AND_LIST.split(text[clause_start:m.start()])]
         names = [n for n in names if n]
         count = parse_number(m.group("count"))
         value, unit = _scale_value(m.group("scale"))
@@ -317,10 +523,10 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             add(f"{m.group('scale')}{noun}", "number", tidy_number(count), _count_unit(m.group(0)), "=",
                 m.start(), clause_start, m.end())
         scan.take(clause_start, m.end())
-    for m in _SCALE_ONE_RE.finditer(text):
+    for m in (_SCALE_ONE_RE.finditer(text) if "亿" in text else ()):
         if scan.fully_taken(m.start("scale"), m.end()) or scan.quoted(*m.span()):
             continue
-        name = re.split(r"和|、|及", m.group("name"))[-1]
+        name = _AND_LIST3.split(m.group("name"))[-1]
         _, name = phrases.trim_indicator(name)
         value, unit = _scale_value(m.group("scale"))
         if value is None or not name:
@@ -330,11 +536,15 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         scan.take(*m.span())
 
     # 2. multiples
-    for m in _MULTIPLE_RE.finditer(text):
+    for m in (_MULTIPLE_RE.finditer(text) if "倍" in text or "翻" in text else ()):
         if scan.taken(*m.span()) or scan.quoted(*m.span("what")):
             continue
         clause_start = scan.clause_start(m.start())
         subject = text[clause_start:m.start()]
+        last = max(QUANTITY_RE.finditer(subject), key=lambda q: q.end(), default=None)
+        if last is not None:  # 研发经费年均增长10%、高新技术企业数量实现倍增: the subject starts after 10%
+            clause_start += last.end()
+            subject = subject[last.end():]
         if not subject.strip(phrases._PUNCT_EDGE):
             continue
         what = m.group("what")
@@ -355,11 +565,18 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             add(item, "multiple", value, "倍", None, m.start(), clause_start, m.end(), baseline=base_year)
         scan.take(clause_start, m.end())
 
-    # 3. quantities
+    # 3. ranks (全省前3位 → a `le` target on the rank), ratios (2.1∶1) and index values without a unit
+    if _RANK_HINT.search(text) and (target_context or firm):
+        _ranks_ratios_indices(scan, add, goal_context or bool(firm) or bool(dls))
+
+    # 4. quantities
     prev_end = -1
     prev_indicator: str | None = None
-    pending: list[str] = []  # 分别: coordinated subjects still waiting for their numbers
-    for m in QUANTITY_RE.finditer(text):
+    prev_number_first = ""     # the verb of a "verb + N + noun" quantity, shared by the list after it
+    pending: list[str] = []    # 分别: coordinated subjects still waiting for their numbers
+    pending_pre = ""
+    carried: str | None = None  # 从A提高到B: the subject of A, for B
+    for m in quantities:
         if scan.taken(*m.span()):
             continue
         num_start = m.start("num")
@@ -368,7 +585,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if m.start() > 0 and text[m.start() - 1] in _ORDINAL_CHARS and not m.group("pre"):
             continue
         after = text[m.end():m.end() + 40]
-        if _NOT_AFTER_UNIT.match(after):
+        unit_word = m.group("unit")
+        if _NOT_AFTER_UNIT.match(after) or _qualifier_unit(unit_word, after, m.group("num")):
             continue
         if num_start > 0 and (text[num_start - 1].isdigit() or text[num_start - 1] == "."):
             continue
@@ -379,15 +597,36 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         pre = m.group("pre") or ""
         post = m.group("post") or ""
         approx = m.group("approx")
-        unit = (m.group("mag") or "") + m.group("unit")
+        unit = (m.group("mag") or "") + unit_word
 
         # the subject: from the clause start (or the end of the previous quantity) to the verb
         clause_start = scan.clause_start(m.start())
-        chained = prev_end >= clause_start and text[prev_end:m.start()].lstrip().startswith(("、", "和"))
+        between = text[prev_end:m.start()] if prev_end >= 0 else ""
+        if prev_end >= clause_start and _RANGE_DASH.fullmatch(between):
+            prev_end = m.end()
+            continue  # 5%—5.5%: the upper end of a range; the lower end was the target
+        chained = prev_end >= clause_start and between.lstrip().startswith(("、", "和", "及"))
         region_start = prev_end if chained else clause_start
         subject = text[region_start:m.start()].lstrip("、和及 ")
         subject_start = m.start() - len(subject)
         end = m.end()
+        low = _RANGE_LOW.search(subject)
+        if low:  # 4.5—5%: the lower end, written without its unit
+            value = parse_number(low.group("low")) or value
+            subject = subject[:low.start()]
+
+        # 从A提高到B: A (and A2 in 从A1、A2提高到B1、B2) is the baseline; B takes A's subject
+        if _FROM.search(subject) or (carried is not None and chained and pre not in _TO_VERBS):
+            if _FROM.search(subject):
+                carried = _FROM.sub("", subject)
+            prev_end = m.end()
+            why_not(m, "跳过：“从…提高到…”的起点（基期值）")
+            continue
+        if carried is not None:
+            if pre in _TO_VERBS or not subject.strip(phrases._PUNCT_EDGE):
+                subject, chained = carried, False
+                subject_start = m.start()
+            carried = None
 
         # A和B分别达到X和Y: pair the subjects with the numbers in order; the verb of the
         # first number covers the others
@@ -395,46 +634,97 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if chained and pending:
             subject = pending.pop(0)
             paired = True
+            pre = pre or pending_pre  # 分别增长5%和8%: both are growth
         else:
             pending = []
             if subject.endswith("分别"):
-                items = [x for x in re.split(r"、|和|及", subject[:-2]) if x.strip()]
+                items = [x for x in _PAIRED_LIST.split(subject[:-2]) if x.strip()]
                 if len(items) >= 2:
                     subject, pending = items[0], items[1:]
+                    pending_pre = pre
 
-        # number before the noun: 新建5个省级重点实验室
+        # number before the noun: 新建5个省级重点实验室, 改建2000张认知障碍照护床位
         opening = _without_quotes(subject)
-        following = _noun_after(after) if not post else ""
-        if following and _WORK_ITEMS.match(following) or (
+        if after.startswith("“") or _NAMED_AFTER.match(after) or _MARGIN_BEFORE.search(subject) or (
+                _CONSEQUENCE.search(opening.strip()) or _COVERAGE_AFTER.match(after) or (
+                    unit.endswith("元") and _GRANT_BEFORE.search(opening.strip()))):
+            prev_end = m.end()
+            why_not(m, "跳过：命名的项目包、比平均水平高出的幅度、受益或覆盖范围、奖补金额")
+            continue
+        if post in ("以下", "以内") and after[:1] and _HAN_START.match(after):
+            prev_end = m.end()
+            why_not(m, "跳过：“N以下+名词”是类别（如8座以下乘用车），不是目标")
+            continue
+        following = _noun_after(after) if not post or post in ("以上", "及以上", "左右") else ""
+        if following and (_COUNTED_BODIES.match(following) or (
+                _SCOPE_VERB.search(opening.strip()) and _AREA_NOUN.match(following))):
+            prev_end = m.end()
+            why_not(m, "跳过：部门或地区的个数是范围，不是目标")
+            continue
+        if following and _WORK_ITEMS.search(following) or (
                 _REFERENCE_VERBS.match(_strip_firm(opening.strip())) and not (pre or post)):
             prev_end = m.end()
+            why_not(m, "跳过：计数的是文件自身的条目或引述的事物")
             continue
         _, trimmed = phrases.trim_indicator(subject)
-        if (not trimmed or trimmed in _BARE_VERBS) and following:
-            keep = subject.strip()[-2:] if subject.strip()[-2:] in _KEPT_VERBS else ""
-            subject = keep + following
+        trimmed = _SCOPE_TAIL.sub("", trimmed)  # 动员全省超8000名…: the scope is not the thing counted
+        original_subject = subject
+        if pre in CHANGE_VERBS and following and unit_word in COUNT_UNITS and trimmed and (
+                _VERB_TAIL.search(trimmed) or len(trimmed) <= 2):
+            trimmed, pre = trimmed + pre, ""  # 整合提升1000个…: 提升 belongs to the verb
+        number_first = ""
+        beneficiary = _beneficiary(after) if subject.rstrip().endswith("为") else None
+        if beneficiary:
+            subject, covered = beneficiary
+            number_first = "为"
+            end = m.end() + covered
+        elif following and (not trimmed or trimmed in _BARE_VERBS or _VERB_TAIL.search(trimmed)
+                            or _verb_list(trimmed) or _EXAMPLES_BEFORE.search(subject.strip())):
+            if _EXAMPLES_BEFORE.search(subject.strip()):  # 新开工晏城至表白寺等2个项目
+                lead = _VERB_HEAD.match(_strip_firm(subject.strip()))
+                verb = lead.group("verb") if lead else ""
+            else:
+                tail = _VERB_TAIL.search(trimmed) if trimmed else None
+                verb = tail.group("verb") if tail else ""
+            if not verb and not trimmed and chained and prev_number_first:
+                verb = prev_number_first if prev_number_first != "+" else ""
+            number_first = verb or "+"
+            subject = verb + following
             end = m.end() + len(following)
+        elif not following and not trimmed and chained and prev_number_first:
+            number_first = prev_number_first
 
         # 实现关键技术突破10项: here 突破 is what is counted, not "more than"
-        if pre == "突破" and re.match(r"(?:力争|确保)?实现", subject.strip()):
+        if pre == "突破" and _ACHIEVE.match(subject.strip()):
             subject, pre = subject + pre, ""
 
         kind, comparator, direction, basis = _classify(pre, post, approx, unit, subject)
         indicator = subject
-        if prev_indicator:
+        if prev_indicator and not number_first:
             indicator = _borrow_subject(indicator, prev_indicator, chained=chained, growth=kind == "growth")
 
         # is it a target at all?
         _, plain = phrases.trim_indicator(_without_quotes(indicator))
-        verb = bool(_TARGET_VERBS.match(_strip_firm(opening.strip()))) or bool(_TARGET_VERB_BEFORE.search(opening))
-        trigger = bool(pre or post or approx) or verb or paired
+        verb_opening = bool(_TARGET_VERBS.match(_strip_firm(opening.strip()))) or bool(
+            _TARGET_VERB_BEFORE.search(opening)) or bool(number_first)
+        trigger = bool(pre or post or approx) or verb_opening or paired
+        if ctx.genre in _RULE_GENRES and not goal_context:
+            trigger = False  # 资助金额不超过50万元 in a 管理办法 is a rule, not a goal
         trigger = trigger or firm.any_before(m.start()) or deadline.any_before(m.start())
         if not trigger and goal_context and not chinese_numeral and 2 <= len(plain) <= 30:
             trigger = True  # in a goals paragraph, "indicator + number" is a target
-        if chinese_numeral and not (pre or post or verb):
-            trigger = False
+        if chinese_numeral and (value == 1 or not (pre or post or _TARGET_VERBS.match(_strip_firm(opening.strip())))):
+            trigger = False  # 一支队伍, 一张蓝图: an article, not a count; 三大工程: a name
         if not trigger:
             prev_end = m.end()
+            why_not(m, "跳过：分句没有目标的标志（比较词、目标动词、力争/确保、期限或目标章节）")
+            continue
+        if number_first and not following and not plain:
+            prev_end = m.end()
+            continue
+        if _names_counted(original_subject, value, following):
+            prev_end = m.end()
+            why_not(m, "跳过：数字只是前面所列名称的个数")
             continue
 
         if kind == "multiple":
@@ -443,21 +733,88 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         else:
             baseline = base[0] if base and kind == "growth" and basis == "cumulative" else None
         before = len(out)
-        add(indicator, kind, tidy_number(value), unit, comparator, m.start(), subject_start, end,
-            direction=direction, basis=basis, baseline=baseline)
+        why = _why(pre, post, approx, verb_opening, paired, firm.any_before(m.start()),
+                   deadline.any_before(m.start()), goal_context)
+        # A、B均增长6% / A、B服务率达到66%: each item reaches the value; a count of a list
+        # (新认证绿色、有机农产品1000个) is one total
+        each = bool(_EACH_END.search(indicator.strip())) or unit in ("%", "个百分点", "‰")
+        items = distribute(indicator) if each and not (number_first or paired) else [indicator]
+        for item in items:
+            add(item, kind, tidy_number(value), unit, comparator, m.start(), subject_start, end,
+                direction=direction, basis=basis, baseline=baseline, why=why)
         if len(out) > before:
-            prev_indicator = out[-1].indicator
-        prev_end = m.end()
+            prev_indicator = out[before].indicator if len(items) > 1 else out[-1].indicator
+        prev_number_first = number_first or (prev_number_first if chained else "")
+        prev_end = end if number_first else m.end()
 
-    # 4. relative, trend and milestone targets (no numbers) where the sentence sets goals
+    # 5. relative, trend and milestone targets (no numbers) where the sentence sets goals
     if target_context:
-        _relative(scan, add)
+        if _RELATIVE_HINT.search(text):
+            _relative(scan, add)
         _trend(scan, add)
-        _milestones(scan, add)
+        if _MILESTONE_HINT.search(text):
+            _milestones(scan, add)
     return out
 
 
-def _past_segments(text: str, dls, ctx: DocContext) -> Marks:
+_RANK_RE = regex_cache.compile(
+    r"(?P<verb>进入|保持|稳定在|稳居|位居|跻身|居于|居|保持在|提升至|提升到|上升至|上升到|进位至|达到)?"
+    r"(?P<scope>全国|全省|全球|全市|全区|世界|中部地区|西部地区|东部地区|中部|西部|东部|同类城市)?"
+    r"(?:(?P<kind>前|第)(?P<n>\d{1,3})(?P<unit>位|名)?|“保(?P<keep>\d{1,3})争(?P<aim>\d{1,3})”)"
+    r"(?![\d.%])")
+_RANK_HINT = regex_cache.compile(r"前\d|第\d|“保\d|[∶:]\s*1|指数|得分|评分|分值")
+_RANK_WORDS = regex_cache.compile(r"(?:排名|位次|排位|名次)$")
+_RATIO_RE = regex_cache.compile(r"(?<![\d.])(?P<num>\d{1,4}(?:\.\d{1,3})?)\s*[∶:]\s*1(?![\d.])")
+_INDEX_RE = regex_cache.compile(
+    r"(?P<subject>指数|得分|评分|分值|指数值)(?P<pre>达到|保持在|稳定在|超过|提高到|提升到|不低于|高于)?"
+    r"(?P<num>\d{1,5}(?:\.\d{1,3})?)(?P<post>以上|左右|以内)?(?=[,;:。、]|$)")
+
+
+def _ranks_ratios_indices(scan: SentenceScan, add, target_context: bool) -> None:
+    text = scan.text
+    for m in _RANK_RE.finditer(text):
+        if scan.taken(*m.span()) or scan.quoted(m.start(), m.end()) and not m.group("keep"):
+            continue
+        start = scan.clause_start(m.start())
+        subject = text[start:m.start()]
+        ranked = bool(_RANK_WORDS.search(subject.strip())) or (
+            m.group("kind") == "前" and (m.group("unit") or m.group("verb"))) or (
+            m.group("kind") == "第" and m.group("unit") and m.group("verb"))
+        if not ranked or not (target_context or m.group("verb")):
+            continue
+        n = m.group("n") or m.group("keep")
+        _, indicator = phrases.trim_indicator(subject)
+        if not indicator or len(indicator) < 2:
+            continue
+        note = f"保{m.group('keep')}争{m.group('aim')}" if m.group("keep") else None
+        add(indicator, "number", int(n), "位", "<=" if m.group("kind") != "第" else "=", m.start(), start, m.end(),
+            direction="le", note=note, trim=False, why="名次目标（越小越好）")
+        scan.take(start, m.end())
+    if not target_context:
+        return
+    for m in _RATIO_RE.finditer(text):
+        if scan.taken(*m.span()):
+            continue
+        start = scan.clause_start(m.start())
+        subject = _RATIO_VERB.sub("", text[start:m.start()])
+        _, indicator = phrases.trim_indicator(subject)
+        if indicator and ("比" in indicator or "配比" in indicator):
+            add(indicator, "number", tidy_number(float(m.group("num"))), "∶1", "=", m.start(), start, m.end(),
+                trim=False, why="比值目标（X∶1）")
+            scan.take(start, m.end())
+    for m in _INDEX_RE.finditer(text):
+        if scan.taken(*m.span()):
+            continue
+        start = scan.clause_start(m.start())
+        _, indicator = phrases.trim_indicator(text[start:m.end("subject")])
+        comparator = POST_COMPARATORS.get(m.group("post") or "") or PRE_COMPARATORS.get(m.group("pre") or "") or "="
+        if indicator and len(indicator) >= 3:
+            add(indicator, "number", tidy_number(float(m.group("num"))), None, comparator, m.start("num"), start,
+                m.end(), trim=False, why="无单位的指数值")
+            scan.take(start, m.end())
+
+
+def _past_segments(text: str, dls, ctx: DocContext, goal_context: bool = False) -> Marks:
     """Which parts of a sentence report the past. A segment (between semicolons) looks back
     when it has a past marker (同比, 累计, 截至 …) or names an earlier year, and sets no
     deadline and says no 力争/确保; a segment without a time of its own continues the one
@@ -473,10 +830,11 @@ def _past_segments(text: str, dls, ctx: DocContext) -> Marks:
         pos = b + 1
         i = bisect_left(dl_starts, a)
         sets_goal = (i < len(dl_starts) and dl_starts[i] < b) or bool(_FIRM.search(piece))
-        years = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)年", piece)]
+        years = [int(y) for y in _YEAR_IN.findall(piece)]
         if sets_goal:
             looks_back = False
-        elif _PAST.search(piece) or (ctx.doc_year and any(y < ctx.doc_year for y in years)):
+        elif (_PAST_IN_GOALS if goal_context else _PAST).search(piece) or (
+                ctx.doc_year and any(y < ctx.doc_year for y in years)):
             looks_back = True
         else:
             looks_back = previous if not years else False
@@ -485,6 +843,11 @@ def _past_segments(text: str, dls, ctx: DocContext) -> Marks:
     return Marks(marks)
 
 
+_RATE_OF_CHANGE = regex_cache.compile(r"(?:年均增速|年均增长率|年均增长|增速|增长率|增幅|年均增幅|涨幅|上涨|增长)$")
+_PRICE_LEVEL = regex_cache.compile(r"消费价格|物价|CPI|价格指数|价格涨幅")
+
+
+@lru_cache(maxsize=4096)
 def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
     """(kind, comparator, direction, basis) of a quantity."""
     comparator = POST_COMPARATORS.get(post) or PRE_COMPARATORS.get(pre)
@@ -496,30 +859,34 @@ def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
         comparator = "="
     direction = "le" if comparator in ("<=", "<") or pre in ("下降", "降低", "减少", "降到", "降至", "下降到",
                                                               "下降至", "降低到", "降低至") else "ge"
-    if re.search(r"(下降|降低|减少|压减)$", subject):
+    if _DECLINE_END.search(subject):
         direction = "le"
+    if _PRICE_LEVEL.search(subject) or unit == "位":
+        direction = "le"  # a price rise (CPI) is a ceiling; a rank is better when smaller
     basis = None
     kind = "number"
     if unit.endswith("倍"):
         kind = "multiple"
-    elif pre in CHANGE_VERBS or re.search(r"(年均增速|年均增长率|年均增长|增速|增长率|增幅|年均增幅)$", subject):
+    elif pre in CHANGE_VERBS or _RATE_OF_CHANGE.search(subject):
         if unit in ("%", "个百分点", "百分点"):
             kind = "growth"
             basis = "points" if "百分点" in unit else (
                 "annual" if "年均" in pre or "年均" in subject[-6:] else "cumulative")
-            if pre in ("下降", "降低", "减少", "年均下降"):
+            if pre in ("下降", "降低", "减少", "年均下降", "压减"):
                 direction = "le"
         elif pre in CHANGE_VERBS:
             kind = "number"  # 增加50家: an increment counted in units
     return kind, comparator, direction, basis
 
 
+@lru_cache(maxsize=4096)
 def _without_quotes(text: str) -> str:
-    return re.sub(r"“[^”]*”|《[^》]*》", "", text)
+    return _QUOTED_NAME.sub("", text)
 
 
+@lru_cache(maxsize=4096)
 def _strip_firm(text: str) -> str:
-    return re.sub(r"^(?:力争|确保|努力|争取)?(?:全年|年内)?(?:全市|全省|全区|全县)?", "", text)
+    return _FIRM_SCOPE_LEAD.sub("", text)
 
 
 def _quote_open_before(text: str, pos: int) -> bool:
@@ -528,15 +895,41 @@ def _quote_open_before(text: str, pos: int) -> bool:
     return opened != -1 and text.find("”", opened, pos) == -1
 
 
-_NOUN_AFTER = re.compile(r"[\u4e00-\u9fff“”()（）A-Za-z]{2,24}?(?=[,;:、。和]|以上|$)")
+_NOUN_AFTER = regex_cache.compile(r"[\w“”()（）]{2,24}?(?=[,;:、。和]|以上|$)")
+_ALTERNATIVE = regex_cache.compile(r"^\([^()]{1,4}\)")   # 100条(个)幸福河湖: the bracketed alternative unit
+_LIST_WITH_ETC = regex_cache.compile(r"^[^,;:。]{1,30}?、[^,;:。]{1,30}?等[\w“”]{1,12}?(?=[,;:。]|以上|$)")
 
 
+@lru_cache(maxsize=4096)
 def _noun_after(after: str) -> str:
+    """The noun a "verb + N + unit" quantity counts: 改建2000张|认知障碍照护床位; a list
+    closed by 等 is one noun (超5000场次|专题教育、家长课堂等活动)."""
+    after = _ALTERNATIVE.sub("", after)
+    m = _LIST_WITH_ETC.match(after)
+    if m:
+        return m.group(0)
     m = _NOUN_AFTER.match(after)
     if not m:
         return ""
     noun = m.group(0)
-    return noun if re.match(r"[\u4e00-\u9fff]", noun) else ""
+    return noun if _NOUN_START.match(noun) else ""
+
+
+_BENEFICIARY = regex_cache.compile(r"^(?P<who>[^,;:。]{2,40}?)(?:免费|无偿)?(?P<verb>提供|开展|发放|实施|组织|进行|落实|给予)"
+                          r"(?P<what>[^,;:。]{2,40})")
+
+
+def _beneficiary(after: str) -> tuple[str, int] | None:
+    """为N名X提供Y: the indicator is X + Y (残疾儿童 + 康复救助服务); returns it and the
+    length of text it covers."""
+    m = _BENEFICIARY.match(_ALTERNATIVE.sub("", after))
+    if not m:
+        return None
+    who = _ETC_OR_LIST.split(m.group("who"))[-1]
+    what = _ETC.split(m.group("what"))[-1].split("、")[-1]
+    if len(who) < 2 or len(what) < 2:
+        return None
+    return who + what, m.end()
 
 
 _MEASURE_WORDS = ("投入强度", "强度", "资金", "经费", "金额", "总额", "增速", "增幅", "占比", "比重", "数量",
@@ -557,7 +950,7 @@ def _borrow_subject(indicator: str, previous: str, *, chained: bool, growth: boo
     """
     raw = indicator.strip(phrases._PUNCT_EDGE)
     _, ind = phrases.trim_indicator(indicator)
-    stock = re.sub(r"^(?:新增|新认定|新建|新创建|累计)", "", previous)
+    stock = _NEW_PREFIX.sub("", previous)
     if raw.startswith("其中") and ind:
         return ind + stock
     if not ind:
@@ -585,7 +978,7 @@ def _scale_value(scale: str) -> tuple[float | int | None, str]:
 
 
 def _count_unit(text: str) -> str:
-    m = re.search(r"(个|户|家|条)", text)
+    m = _COUNT_UNIT_IN.search(text)
     return m.group(1) if m else "个"
 
 
@@ -624,21 +1017,21 @@ def _trend(scan: SentenceScan, out_add) -> None:
         scan.take(clause_start, m.end())
 
 
-_MILESTONE_OBJECT = re.compile(
+_MILESTONE_OBJECT = regex_cache.compile(
     r"(城市|示范城市|示范市|示范区|试验区|先行区|先导区|创新区|区块|中心|副中心|基地|高地|园区|高新区|名单|标准|"
     r"上市|城|集群|新区|开发区|实验室|创新型县|县|市|平台)$")
-_NOT_MILESTONE = re.compile(r"各项|任务|工作|目标|作用|”|“")
-_MODIFIER = re.compile(r"^(?:具有|具备|富有)[\u4e00-\u9fff]{1,10}?的|^[\u4e00-\u9fff]{2,8}?特色的")
+_NOT_MILESTONE = regex_cache.compile(r"各项|任务|工作|目标|作用|”|“")
+_MODIFIER = regex_cache.compile(r"^(?:具有|具备|富有)[^\W\d_a-zA-Z]{1,10}?的|^[^\W\d_a-zA-Z]{2,8}?特色的")
 _ALWAYS_MILESTONE = ("消除", "基本普及", "普及")
 
 
-_ITEM_VERB = re.compile(r"^(?P<verb>(?:全面|基本|初步|率先|成功|尽快)?(?:建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及))")
+_ITEM_VERB = regex_cache.compile(r"^(?P<verb>(?:全面|基本|初步|率先|成功|尽快)?(?:建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及))")
 
 
 def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
     """(object, note) pairs: 获批国家高新区、进入…名单 → the second item keeps its own verb."""
     items = []
-    for piece in re.split(r"、|和(?=[\u4e00-\u9fff“]{3,})", obj):
+    for piece in _MILESTONE_JOINERS.split(obj):
         piece = _MODIFIER.sub("", piece.strip(phrases._PUNCT_EDGE))
         item_note, item_verb = note, verb
         own = _ITEM_VERB.match(piece)
@@ -648,7 +1041,7 @@ def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
         if not _MILESTONE_OBJECT.search(piece[:6]):
             piece = phrases.trim_indicator(piece)[1]
         named = _MILESTONE_OBJECT.search(piece) or item_verb.endswith(_ALWAYS_MILESTONE)
-        if len(piece) >= 3 and named and not _NOT_MILESTONE.search(re.sub(r"“[^”]*”", "", piece)):
+        if len(piece) >= 3 and named and not _NOT_MILESTONE.search(_QUOTED.sub("", piece)):
             items.append((piece, item_note))
     return items
 
@@ -673,7 +1066,7 @@ def _milestones(scan: SentenceScan, out_add) -> None:
         if not m:
             continue
         obj = phrases.trim_indicator(m.group("obj"))[1]
-        if len(obj) < 3 or _NUMBER_IN.search(obj) or _NOT_MILESTONE.search(re.sub(r"“[^”]*”", "", obj)):
+        if len(obj) < 3 or _NUMBER_IN.search(obj) or _NOT_MILESTONE.search(_QUOTED.sub("", obj)):
             continue
         note = (m.group("adv") or "") + m.group("verb")
         out_add(obj, "milestone", None, None, None, a, a, b, note=note)
@@ -703,10 +1096,14 @@ def _merge_repeats(found: list[Found]) -> list[Found]:
 
     kept: list[Found] = []
     buckets: dict[tuple, list[Found]] = {}
+    exact: dict[tuple, Found] = {}
     for f in found:
         key = (f.kind, f.year, _value_key(f))
+        duplicate = exact.get((key, f.indicator))
         bucket = buckets.setdefault(key, [])
-        duplicate = next((k for k in bucket[-200:] if _same_value(k, f) and restated(k.indicator, f.indicator)), None)
+        if duplicate is None:
+            duplicate = next((k for k in bucket[-_WINDOW:] if _same_value(k, f) and restated(k.indicator, f.indicator)),
+                             None)
         if duplicate is not None:
             duplicate.firmness = duplicate.firmness or f.firmness
             duplicate.baseline_value = duplicate.baseline_value if duplicate.baseline_value is not None else f.baseline_value
@@ -715,33 +1112,43 @@ def _merge_repeats(found: list[Found]) -> list[Found]:
             continue
         bucket.append(f)
         kept.append(f)
+        exact[(key, f.indicator)] = f
     return kept
 
 
-def _value_key(f: Found):
-    from innodrive.indicators.units import InputError, to_base, unit_class
+_WINDOW = 40  # restatements compared within a bucket (the same kind, year and value)
 
+
+@lru_cache(maxsize=512)
+def _unit(unit: str):
+    """(factor, class) of a written unit, or None when the unit table does not know it."""
+    from innodrive.indicators.units import InputError, parse_unit
+
+    try:
+        u = parse_unit(unit)
+    except InputError:
+        return None
+    return u.factor, u.unit_class
+
+
+def _value_key(f: Found):
     if f.value is None or not f.unit:
         return (f.value, f.unit)
-    try:
-        v, _ = to_base(float(f.value), f.unit)
-        return (round(v, 6), unit_class(f.unit))
-    except InputError:
+    u = _unit(f.unit)
+    if u is None:
         return (f.value, f.unit)
+    return (round(float(f.value) * u[0], 6), u[1])
 
 
 def _same_value(a: Found, b: Found) -> bool:
     if a.value is None or b.value is None:
         return a.value is None and b.value is None
-    from innodrive.indicators.units import InputError, comparable, to_base
-
     if a.unit and b.unit:
-        try:
-            if not comparable(a.unit, b.unit):
-                return False
-            va, _ = to_base(float(a.value), a.unit)
-            vb, _ = to_base(float(b.value), b.unit)
-        except InputError:
+        ua, ub = _unit(a.unit), _unit(b.unit)
+        if ua is None or ub is None:
             return a.unit == b.unit and a.value == b.value
+        if ua[1] != ub[1]:
+            return False
+        va, vb = float(a.value) * ua[0], float(b.value) * ub[0]
         return abs(va - vb) <= 1e-6 * max(abs(va), abs(vb), 1)
     return a.value == b.value

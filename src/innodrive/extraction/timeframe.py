@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from innodrive import regex_cache
+
 _CN_ORD = {"十一": 11, "十二": 12, "十三": 13, "十四": 14, "十五": 15, "十六": 16, "十七": 17}
 # The 1st and 2nd five-year plans ran 1953–57 and 1958–62; after the 1963–65 adjustment
 # period the 3rd began in 1966, so from the 3rd on the n-th plan starts in 1966 + 5(n − 3):
 # 十三五 = 2016–2020, 十四五 = 2021–2025.
 _Q = r"[\"“”'‘’「」]?"
-FIVE_YEAR_RE = re.compile(rf"{_Q}(十[一二三四五六七])五{_Q}")
+FIVE_YEAR_RE = regex_cache.compile(rf"{_Q}(十[一二三四五六七])五{_Q}")
 
 
 def five_year_plan(ordinal_cn: str) -> tuple[int, int]:
@@ -34,17 +36,17 @@ class Deadline:
 
 
 # 到2025年 / 至2025年 / 2025年前 / 2025年底前 / 到2025年底 / "十四五"末 / 十四五期间 / "十四五"时期
-_YEAR_DEADLINE_RE = re.compile(
+_YEAR_DEADLINE_RE = regex_cache.compile(
     r"(?:(?:力争|确保|计划|预计)?(?:到|至|截至|截止到|在)(?P<y1>20\d\d)年(?:底|末|年底)?)"
     r"|(?:(?P<y2>20\d\d)年(?:底|末|年底)?(?:前|以前|之前))"
     r"|(?:(?:^|(?<=[,:;]))(?:其中,?)?(?P<y3>20\d\d)年(?![\d月底末前]))"
-    r"|(?:(?P<y4>20\d\d)年(?:全市|全省|全区|全县|我市|本市)?[\u4e00-\u9fff]{0,12}?(?:主要|预期|发展|工作|奋斗)+目标)"
+    r"|(?:(?P<y4>20\d\d)年(?:全市|全省|全区|全县|我市|本市)?[^\W\d_a-zA-Z]{0,12}?(?:主要|预期|发展|工作|奋斗)+目标)"
     r"|(?:(?:力争|确保|计划|预计)(?P<y5>20\d\d)年)"
 )
-_PLAN_DEADLINE_RE = re.compile(
+_PLAN_DEADLINE_RE = regex_cache.compile(
     rf"(?:到|至|在|经过|通过)?{_Q}(?P<ord>十[一二三四五六七])五{_Q}(?:期末|末|时期|期间|期|规划期)"
 )
-_BASELINE_RE = re.compile(
+_BASELINE_RE = regex_cache.compile(
     rf"(?:较|比|相比|相较于?|对比|在)\s*(?:{_Q}(?P<ord>十[一二三四五六七])五{_Q}(?:期末|末)"
     r"|(?P<y>20\d\d)年(?:底|末)?)"
 )
@@ -66,6 +68,19 @@ def deadlines(text: str) -> list[Deadline]:
         found.append(Deadline(end, m.start(), m.end(), m.group(0)))
     found.sort(key=lambda d: d.start)
     return found
+
+
+# 今年/年内/全年/当年 set the document's own year; 明年 the year after. 每年 and 年均 do not.
+_RELATIVE_YEAR_RE = regex_cache.compile(r"(?<![每逐当去前])(?:今年|年内|全年|本年度)|明年")
+
+
+def relative_deadlines(text: str, doc_year: int | None) -> list[Deadline]:
+    """Deadlines written without a year: a work report delivered early in YYYY that says
+    今年 or 全年 means YYYY, 明年 means YYYY + 1. Unknown without the document's year."""
+    if not doc_year or "年" not in text:
+        return []
+    return [Deadline(doc_year + 1 if m.group(0) == "明年" else doc_year, m.start(), m.end(), m.group(0))
+            for m in _RELATIVE_YEAR_RE.finditer(text)]
 
 
 def _is_baseline_context(text: str, pos: int) -> bool:

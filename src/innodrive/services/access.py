@@ -25,6 +25,7 @@ A, O, U, C, E, R, N, P = (Role.ADMIN, Role.OFFICE, Role.UNIT, Role.COUNTY,  # no
 PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     # accounts and settings
     "users.manage": (frozenset({A}), "管理用户账号"),
+    "account.self": (frozenset({A, O, U, C, E, R, N}), "使用本人账号（修改密码、退出登录）"),
     "settings.read": (frozenset({A, O}), "查看系统配置"),
     "audit.read": (frozenset({A, O}), "查看审计日志"),
     # documents and plans
@@ -48,8 +49,32 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "assessment.run": (frozenset({O, E}), "计算综合指数与考核评分"),
     # published summary
     "public.read": (frozenset({A, O, U, C, E, R, N, P}), "查看公开发布的摘要"),
+    "public.publish": (frozenset({O}), "发布或撤回公开摘要"),
 
     # --- 考核 cycle, 督查督办, 第三方评估, 通报 (innodrive.kaohe, innodrive.supervision) ---
+    "kaohe.read": (frozenset({A, O, U, C, E, N}), "查看年度考核的框架与结果"),
+    "kaohe.manage": (frozenset({O}), "设置年度考核（框架、方案、考核数据、加扣分事项、计分、定档）"),
+    "kaohe.appeal": (frozenset({O, U, C}), "对本单位的考核结果提出申诉"),
+    "kaohe.decide": (frozenset({O}), "处理考核申诉"),
+    "kaohe.allocate": (frozenset({O}), "按考核结果测算资金分配"),
+    "kaohe.report": (frozenset({O}), "生成考核结果通报"),
+    # 督查督办 and 专项督查 (innodrive.supervision): a 责任单位 sees and answers only the
+    # notices and 整改 items addressed to it, a 区县 those addressed to its government
+    "duban.read": (frozenset({O, U, C, E, N}), "查看督办单"),
+    "duban.raise": (frozenset({O}), "发起督办（人工或按规则）"),
+    "duban.answer": (frozenset({U, C}), "答复督办单、报送整改情况"),
+    "duban.decide": (frozenset({O}), "办结、退回、升级督办单，记录约谈"),
+    "inspection.read": (frozenset({O, U, C, E, N}), "查看专项督查与整改"),
+    "inspection.write": (frozenset({O}), "组织专项督查：选取任务、填写检查结论、交办和销号整改"),
+    "tongbao.issue": (frozenset({O}), "编制和印发督查通报"),
+    "tongbao.read": (frozenset({O, N}), "查看已印发的督查通报"),
+    # 第三方评估 (innodrive.evaluation): read-only over its scope, plus its own samples and verdicts
+    "evaluation.read": (frozenset({O, E}), "查看第三方评估的抽样与结论"),
+    "evaluation.sample": (frozenset({E}), "抽取第三方评估样本"),
+    "evaluation.verdict": (frozenset({E}), "填写第三方评估核查结论"),
+    # 人大 (innodrive.publication): the plan's state, read-only; what the office hands over, frozen
+    "npc.read": (frozenset({O, N}), "查看人大监督视图与报送的计划执行情况"),
+    "npc.publish": (frozenset({O}), "向人大常委会报送冻结的计划执行情况"),
 
     # --- province board, official index, 产业链 (innodrive.province, innodrive.chains) ---
     "province.read": (frozenset({A, O, U, C, E, N}), "查看全省市州、区县对比看板"),
@@ -58,10 +83,35 @@ PERMISSIONS: dict[str, tuple[frozenset[Role], str]] = {
     "chains.write": (frozenset({O}), "导入、修改产业链图谱"),
 
     # --- technology market (innodrive.market) ---
+    "market.read": (frozenset({O, U, C, E, N}), "查看科技成果、技术需求与对接记录"),
+    "market.write": (frozenset({O, C}), "登记、导入、更新科技成果与技术需求"),
+    "market.contact": (frozenset({O, C}), "查看成果与需求联系人的完整信息（不脱敏）"),
+    "market.confidential": (frozenset({O}), "查看保密的技术需求"),
+    "market.pair": (frozenset({O, C}), "推荐对接并记录对接进展"),
+    "market.contract": (frozenset({O}), "登记技术合同并计入技术合同统计"),
 
     # --- 揭榜挂帅 and S&T projects (innodrive.projects) ---
+    "projects.read": (frozenset({O, E}), "查看科技项目（榜单、申报、评审结果、合同）"),
+    "projects.calls.write": (frozenset({O}), "发布榜单（指南）"),
+    "projects.apply": (frozenset({O}), "代申报单位录入申报材料"),
+    "projects.experts.manage": (frozenset({O}), "管理评审专家库"),
+    "projects.assign": (frozenset({O}), "分配评审专家和办理回避"),
+    "projects.review": (frozenset({R}), "评审打分（仅本人的评审任务）"),
+    "projects.scores.enter": (frozenset({O}), "代评审专家录入纸质评分表"),
+    "projects.decide": (frozenset({O}), "确定拟立项、组织公示和处理异议"),
+    "projects.contracts": (frozenset({O}), "签订合同、节点验收和资金拨付"),
+    "projects.outputs": (frozenset({O}), "登记项目成果"),
 
     # --- talent services (innodrive.talent) ---
+    "talent.read": (frozenset({O, C}), "查看人才库（个人信息脱敏显示）"),
+    "talent.personal": (frozenset({O}), "查看、导出未脱敏的人才个人信息"),
+    "talent.write": (frozenset({O}), "登记、导入、修改人才信息，办理英才卡和人才服务申请"),
+    "talent.erase": (frozenset({O}), "按本人要求删除人才个人信息"),
+    "talent.requests.handle": (frozenset({O, U}), "查看和答复交办本单位的人才服务申请"),
+    "talent.requests.contact": (frozenset({O, U}), "查看人才服务申请人的联系方式（未脱敏）"),
+    "talent.figures": (frozenset({O, U, E}), "查看人才服务办理的考核数据"),
+    "talent.counts": (frozenset({O, C, E, N}), "查看人才数量统计（汇总数）"),
+    "talent.counts.publish": (frozenset({O}), "把人才数量统计写入指标数据"),
 }
 
 

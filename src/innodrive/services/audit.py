@@ -23,12 +23,27 @@ from innodrive.store.audit import AuditEntry, ChainBreak
 ENTITY_NAMES: dict[str, str] = {
     "plan": "计划", "task": "任务", "progress_report": "进展报送", "import_batch": "数据导入",
     "observation": "统计数据", "indicator_link": "指标对应", "milestone": "里程碑",
+    # 揭榜挂帅 and S&T projects (innodrive.services.projects)
+    "project_call": "榜单", "project_application": "项目申报", "project_expert": "评审专家",
+    "project_assignment": "评审任务", "project_contract": "项目合同",
 }
 ACTION_NAMES: dict[str, str] = {
     "plan.add": "新增计划", "plan.revise": "计划新版本", "plan.remove": "删除计划",
     "task.update": "更新任务", "task.retire": "撤销任务", "task.assign": "指定责任单位",
     "milestone.add": "新增里程碑", "report.submit": "报送进展", "report.approve": "审核通过",
     "report.return": "审核退回", "data.import": "导入数据", "data.record": "录入数据", "link": "指标对应",
+    # 揭榜挂帅 and S&T projects (innodrive.services.projects)
+    "project_call.publish": "发布榜单", "project_call.revise": "修改榜单",
+    "project_application.enter": "代录申报", "project_application.recheck": "重新审查资格",
+    "project_application.withdraw": "撤回申报", "project_experts.register": "登记评审专家",
+    "project_review.assign": "分配评审专家", "project_review.recuse": "回避", "project_review.score": "评分",
+    "project_review.second_look": "非共识复议", "project_decision.select": "拟立项",
+    "project_decision.withdraw": "撤销拟立项", "project_decision.publicise": "立项公示",
+    "project_decision.objection": "登记异议", "project_decision.objection_handled": "处理异议",
+    "project_decision.confirm": "立项", "project_decision.view_contacts": "查看异议人联系方式",
+    "project_contract.sign": "签订合同", "project_contract.check": "验收", "project_contract.terminate": "终止合同",
+    "project_funds.disburse": "拨付资金", "project_funds.recover": "收回资金", "project_output.add": "登记成果",
+    "project_output.remove": "删除成果", "observation.add": "录入数据", "observation.revise": "修正数据",
 }
 FIELD_NAMES: dict[str, str] = {
     "version": "版本", "file": "文件", "sha256": "SHA-256", "targets": "目标数", "diff": "差异",
@@ -40,6 +55,16 @@ FIELD_NAMES: dict[str, str] = {
     "code": "目录代码", "value": "数值", "unit": "单位", "source": "来源", "note": "备注", "revision": "修订版本",
     "removed": "已删除", "reports": "报送数", "forced": "强制",
 }
+# 考核 (innodrive.kaohe)
+ENTITY_NAMES.update({"kaohe_framework": "考核框架", "kaohe_cycle": "年度考核", "kaohe_item": "加扣分事项",
+                     "kaohe_appeal": "考核申诉"})
+ACTION_NAMES.update({
+    "kaohe.framework.add": "添加考核框架", "kaohe.cycle.create": "设立年度考核", "kaohe.cycle.replace": "替换考核方案",
+    "kaohe.values.import": "导入考核数据", "kaohe.items.import": "导入加扣分事项", "kaohe.item.add": "记录加扣分事项",
+    "kaohe.item.withdraw": "撤销加扣分事项", "kaohe.score": "考核计分", "kaohe.appeal.file": "提出申诉",
+    "kaohe.appeal.decide": "处理申诉", "kaohe.finalise": "考核定档",
+})
+
 VALUE_NAMES: dict[str, str] = {
     "submitted": "待审核", "approved": "已通过", "returned": "已退回", "not_started": "未启动",
     "in_progress": "推进中", "blocked": "受阻", "completed": "已完成",

@@ -2,8 +2,9 @@
 
 The CLI names its operator with ``--by`` or ``INNODRIVE_USER`` (else the login name).
 When that name is a registered account (``innodrive users``), the command runs with
-the account's role and region, exactly as the same person would in the browser;
-otherwise it runs as the local operator (see :class:`~innodrive.services.actor.Actor`).
+the account's role and region, exactly as the same person would in the browser (a
+disabled account is refused, as it would be at the sign-in page); otherwise it runs as
+the local operator (see :class:`~innodrive.services.actor.Actor`).
 """
 
 from __future__ import annotations

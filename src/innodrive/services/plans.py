@@ -211,6 +211,10 @@ def add_documents(store: Store, actor: Actor, files: list[Upload], *, plan_id: i
                           unlinked=r.unlinked, tasks=r.tasks, diff_lines=r.diff_lines)
         if r.outcome != "unchanged":
             out.warnings = duplicate_warnings(store, r.plan_id)
+        if r.outcome == "new_version":  # a person's corrections of earlier versions carry over
+            from innodrive.services.corrections import reapply
+
+            out.warnings += reapply(store, actor, r.plan_id).not_found
         outcomes.append(out)
     if progress is not None:
         progress("", len(files), len(files))

@@ -1,0 +1,1 @@
+"""Bundled document templates (YAML), one per kind of document; see innodrive.reports.template."""
