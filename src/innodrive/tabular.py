@@ -476,6 +476,7 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
     while at < len(data):
         end = _slab_end(data, at, slab_bytes)
         slab = data[at:end]
+        at = end
         first_line = line + 1
         nlines = slab.count(b"\n") + (0 if slab.endswith(b"\n") else 1)
         line += nlines

@@ -7,6 +7,11 @@ base 31 (the alphabet omits I, O, Z, S and V), weights ``3**i mod 31``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
@@ -34,7 +39,7 @@ def problem(code: str) -> str | None:
     return None
 
 
-def valid_array(codes) -> "np.ndarray":
+def valid_array(codes) -> np.ndarray:
     """Per code (already stripped and upper-cased), whether :func:`problem` finds nothing —
     shape, alphabet, the region digits and the check digit computed with arrays, for a
     registry of a million rows."""

@@ -389,7 +389,7 @@ class RowChecker:
         normalised[valid] = norms
         seen = self.first_row
         dup = pd.Series(norms, dtype=object).duplicated(keep="first").to_numpy()
-        dup |= np.fromiter((c in seen for c in norms), dtype=bool, count=len(norms))
+        dup = dup | np.fromiter((c in seen for c in norms), dtype=bool, count=len(norms))
         rows = numbers[valid]
         seen.update(zip(norms[~dup].tolist(), rows[~dup].tolist(), strict=True))
         for j in np.flatnonzero(dup):
