@@ -6,6 +6,11 @@ resident memory (``ru_maxrss`` of the child).
 Set INNODRIVE_BENCH_CHECK_ROWS to change the size (default 1,000,000). The registry is
 written once per size into the system's temporary folder (every column of the template
 the rules read, amounts with two decimals, flags as 是/否, dates as YYYY-MM-DD).
+
+The generator draws the Ⅰ类知识产权 sub-counts independently of their total, so 61% of
+its rows break a part-not-above-whole check; a registry an office screens is mostly
+consistent. Here the sub-counts are capped at the total, and one row in 200 is made
+wrong on purpose (科技人员数 above 职工总数) so that the problem path is measured too.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ N = int(os.environ.get("INNODRIVE_BENCH_CHECK_ROWS", "1000000"))
 
 
 def _registry(n: int) -> Path:
-    path = Path(tempfile.gettempdir()) / f"innodrive-bench-registry-{n}.csv"
+    path = Path(tempfile.gettempdir()) / f"innodrive-bench-registry-v2-{n}.csv"
     if path.exists():
         return path
     import numpy as np
@@ -33,6 +38,11 @@ def _registry(n: int) -> Path:
     from innodrive.enterprises.fields import FIELDS
 
     frame = synthetic_registry(n)
+    for part, whole in _parts():
+        frame[part] = np.where(frame[part] > frame[whole], frame[whole], frame[part])
+    wrong = np.arange(n) % 200 == 7  # SYNTHETIC data errors, reported as problems
+    frame.loc[wrong, "tech_staff"] = frame.loc[wrong, "employees_total"].fillna(10) + 1
+    frame.loc[wrong, "employees_total"] = frame.loc[wrong, "employees_total"].fillna(10)
     out = {}
     for name, spec in FIELDS.items():
         if name not in frame or spec.kind == "text":
@@ -59,6 +69,12 @@ def _registry(n: int) -> Path:
     table.to_csv(tmp, index=False, encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def _parts() -> list[tuple[str, str]]:
+    from innodrive.enterprises.fields import FIELDS
+
+    return [(name, spec.not_above) for name, spec in FIELDS.items() if spec.not_above]
 
 
 def _one_core() -> None:
