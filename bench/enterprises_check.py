@@ -93,13 +93,15 @@ def run() -> list[tuple[str, str, str]]:
         r = subprocess.run([sys.executable, "-m", "innodrive", "enterprises", "check", str(reg), "--on", "2024-06-30",
                             "--out", str(out)], capture_output=True, text=True, env=env)
         wall = time.perf_counter() - t0
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB → MiB
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak = usage.ru_maxrss / 1024  # KiB → MiB
+        cpu = usage.ru_utime + usage.ru_stime  # the child's CPU time: wall time includes waiting for a shared core
         if r.returncode != 0:
             raise SystemExit(r.stderr[-2000:])
         out_mb = out.stat().st_size / 1048576
     return [
         (f"`enterprises check REG.csv --out RES.csv`, {N:,} SYNTHETIC enterprises ({size_mb:.0f} MB in, "
-         f"{out_mb:.0f} MB out), process included", f"{wall:.1f} s, peak {peak:,.0f} MB", "< 10 s and < 2 GB"),
+         f"{out_mb:.0f} MB out), process included", f"{wall:.1f} s wall ({cpu:.1f} s CPU), peak {peak:,.0f} MB", "< 10 s and < 2 GB"),
     ]
 
 
