@@ -67,3 +67,31 @@ def test_vectorised_gaps_and_within_reach_over_many_rows():
     # reach limit for hnte_rd_y1 is 100 万元 (rules file): rows needing <= 100 are within reach
     assert g.within_reach.tolist() == [64 + 10 * k <= 100 for k in range(12)]
     assert np.all(g.within_reach[:4]) and not g.within_reach[4]
+
+
+def test_bulk_advice_is_the_per_row_options_joined():
+    """The bulk 培育建议 cell (built per condition over all rows) says exactly what the
+    per-row options and blocking conditions say, for every programme and every row."""
+    import importlib.util
+    from pathlib import Path
+
+    from innodrive.enterprises.gaps import advice
+    from innodrive.enterprises.rules import rules_in_force
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "_synthetic_enterprises.py"  # the benchmarks' generator
+    spec = importlib.util.spec_from_file_location("_synthetic_enterprises", path)
+    synthetic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic)
+    cols, n = columns_of(synthetic.synthetic_registry(300, seed=7).drop(columns=["credit_code"]))
+    for rs in rules_in_force(ON):
+        g = analyse(cols, n, rs, on=ON)
+        expected = []
+        for i in range(n):
+            text = "；或 ".join(o.text for o in g.options.get(i, []))
+            if i in g.blocking:
+                text = (text + "；" if text else "") + "无法通过投入弥补：" + "、".join(g.blocking[i])
+            expected.append(text)
+        got, within = advice(cols, n, rs, on=ON)
+        assert got.tolist() == expected, rs.programme
+        assert within.tolist() == g.within_reach.tolist()
+        assert any(expected), rs.programme  # the sample exercises the options

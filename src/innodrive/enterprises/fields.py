@@ -14,6 +14,15 @@ from importlib import resources
 
 import yaml
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml_text(text: str):
+    """The bundled YAML data (fields, rules, incentives) through libyaml's C parser when
+    present — the same safe loader, ten times faster: loading the rule sets was a third
+    of a small screening's time."""
+    return yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
+
 KINDS = ("text", "money", "signed_money", "people", "count", "ratio", "flag", "date", "year", "score", "level",
          "choice")
 NUMERIC_KINDS = frozenset(KINDS) - {"text"}
@@ -57,7 +66,7 @@ class FieldSpec:
 @cache
 def _load() -> tuple[str, dict[str, FieldSpec], dict[str, str]]:
     text = resources.files("innodrive.enterprises").joinpath("rules").joinpath("fields.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text)
+    raw = load_yaml_text(text)
     out: dict[str, FieldSpec] = {}
     for f in raw["fields"]:
         allowed = tuple(f.pop("allowed")) if "allowed" in f else None

@@ -16,9 +16,9 @@ import datetime as dt
 from functools import cache
 from importlib import resources
 
-import yaml
 from pydantic import BaseModel, Field
 
+from innodrive.enterprises.fields import load_yaml_text
 from innodrive.errors import InputError
 
 STAGE_WORDS = {"入库": "registered", "科小入库": "registered", "培育": "cultivating", "入库培育": "cultivating",
@@ -38,7 +38,7 @@ class StageDef(BaseModel):
 @cache
 def stages() -> tuple[StageDef, ...]:
     text = resources.files("innodrive.enterprises").joinpath("rules").joinpath("pipeline.yaml").read_text(encoding="utf-8")
-    return tuple(StageDef.model_validate(s) for s in yaml.safe_load(text)["stages"])
+    return tuple(StageDef.model_validate(s) for s in load_yaml_text(text)["stages"])
 
 
 def stage_id(word: str) -> str:

@@ -94,27 +94,57 @@ def _shortfall(rs: RuleSet, c: Condition, a: float, b: float) -> str | None:
     return None
 
 
-def analyse(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date,
-            state: np.ndarray | None = None, rows: np.ndarray | None = None) -> GapResult:
-    """Gap options for the failing rows (or ``rows``) of one programme.
+def _gap_fields(rs: RuleSet) -> set[str]:
+    """Every field the search reads: the rule set's, the levers' and their limits'."""
+    out = set(rs.fields) | _lever_fields(rs)
+    for lv in rs.levers:
+        E.fields_of(lv.max_delta, out)
+    return out
 
-    ``cols`` are the registry's float64 columns; ``state`` the verdict codes if already known.
-    """
+
+@dataclass
+class LeverOptions:
+    """One lever's answers for the rows it can turn (positions in the registry)."""
+
+    lever: object
+    rows: np.ndarray  # row positions
+    delta: np.ndarray  # float64 change
+    reached: np.ndarray  # int8 state reached
+    texts: list[str]
+    fixes: list[list[str]] | None  # per row, conditions it turns (only when asked)
+
+
+@dataclass
+class GapArrays:
+    """The gap search of one programme as arrays: per lever its options, per blocking
+    condition the rows it blocks, and the rows within the rule set's reach limits."""
+
+    levers: list[LeverOptions]
+    blocking: list[tuple[str, np.ndarray]]  # (condition label, row positions)
+    within_reach: np.ndarray
+
+
+def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, state: np.ndarray | None = None,
+           rows: np.ndarray | None = None, with_fixes: bool = False) -> GapArrays:
+    """The gap search over the failing rows (or ``rows``) of one programme, vectorised:
+    only the fields the rule set and its levers read are copied per search step, and the
+    sentences are built per condition over all rows it concerns."""
     if state is None:
         state = evaluate_arrays(cols, n, [rs], on=on)[rs.programme].state
     idx = np.flatnonzero(state == FAIL) if rows is None else rows[state[rows] == FAIL]
-    result = GapResult(within_reach=np.zeros(n, dtype=bool))
+    result = GapArrays(levers=[], blocking=[], within_reach=np.zeros(n, dtype=bool))
     if len(idx) == 0:
         return result
-    sub = {k: v[idx] for k, v in cols.items()}
+    sub = {k: cols[k][idx] for k in _gap_fields(rs) if k in cols}
     m = len(idx)
     base = evaluate_arrays(sub, m, [rs], on=on)[rs.programme]
     memo: dict = {"ctx": E.context_for(on)}
     # blocking reasons ---------------------------------------------------------------------
     for c in _blocking_conditions(rs):
         failed = np.flatnonzero(base.conditions[c.id] == FAIL)
-        for j in failed:
-            result.blocking.setdefault(int(idx[j]), []).append(c.label)
+        if len(failed):
+            result.blocking.append((c.label, idx[failed]))
+    tests = [c for c in rs.conditions.values() if c.kind in ("test", "score")]
     # each lever -----------------------------------------------------------------------------
     for lv in rs.levers:
         if lv.field not in sub:
@@ -155,42 +185,106 @@ def analyse(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date,
             lo[sel[~good]] = mid[sel[~good]]
         _, after = ok_at(hi, cand)
         delta = hi.astype(np.float64) * lv.step
-        reach = rs.reach.get(lv.field)
-        for j, row_in_sub in enumerate(cand):
-            fixes, shortfalls = [], []
-            for c in rs.conditions.values():
-                if c.kind not in ("test", "score"):
-                    continue
-                if base.conditions[c.id][row_in_sub] == FAIL and after.conditions[c.id][j] != FAIL:
-                    fixes.append(c.label)
-                    if c.kind == "test":
-                        a = E.vector(c.cmp.a, sub, m, memo)[row_in_sub]
-                        b = E.vector(c.cmp.b, sub, m, memo)[row_in_sub]
-                        s = _shortfall(rs, c, a, b)
-                        if s:
-                            shortfalls.append(s)
+        k = len(cand)
+        shortfalls = np.full(k, "", dtype=object)
+        fixes: list[list[str]] | None = [[] for _ in range(k)] if with_fixes else None
+        for c in tests:
+            turned = np.flatnonzero((base.conditions[c.id][cand] == FAIL) & (after.conditions[c.id] != FAIL))
+            if not len(turned):
+                continue
+            if fixes is not None:
+                for j in turned:
+                    fixes[j].append(c.label)
+            rows_in_sub = cand[turned]
+            if c.kind == "test":
+                a = E.vector(c.cmp.a, sub, m, memo)[rows_in_sub]
+                b = E.vector(c.cmp.b, sub, m, memo)[rows_in_sub]
+                words = [_shortfall(rs, c, x, y) for x, y in zip(a.tolist(), b.tolist(), strict=True)]
+            else:
+                lo_s, hi_s, _miss = base.scores[c.score.id]
+                words = []
+                for lo_v, hi_v in zip(lo_s[rows_in_sub].tolist(), hi_s[rows_in_sub].tolist(), strict=True):
+                    now = f"{_trim(hi_v, 2)}分" if lo_v == hi_v else f"至多{_trim(hi_v, 2)}分"
+                    if c.op == ">=":
+                        words.append(f"{c.score.label}{now}，还差{_trim(c.threshold - hi_v, 2)}分")
                     else:
-                        lo_s, hi_s, _miss = base.scores[c.score.id]
-                        lo_v, hi_v = lo_s[row_in_sub], hi_s[row_in_sub]
-                        now = f"{_trim(hi_v, 2)}分" if lo_v == hi_v else f"至多{_trim(hi_v, 2)}分"
-                        if c.op == ">=":
-                            shortfalls.append(f"{c.score.label}{now}，还差{_trim(c.threshold - hi_v, 2)}分")
-                        else:
-                            shortfalls.append(f"{c.score.label}{now}，须高于{_trim(c.threshold, 2)}分")
-            amount = _trim(delta[j], 2)
-            head = "，".join(shortfalls) if shortfalls else f"{rs.title}尚未达到要求"
-            reached = STATE_NAMES[int(after.state[j])]
-            tail = "（仍需人工审核）" if reached == "manual_review" else ""
-            text = f"{head}，约需增加{lv.label}{amount}{lv.unit}{tail}"
-            row = int(idx[row_in_sub])
+                        words.append(f"{c.score.label}{now}，须高于{_trim(c.threshold, 2)}分")
+            for j, w in zip(turned.tolist(), words, strict=True):
+                if w:
+                    shortfalls[j] = f"{shortfalls[j]}，{w}" if shortfalls[j] else w
+        tail_manual = "（仍需人工审核）"
+        states = after.state
+        texts = [f"{head or rs.title + '尚未达到要求'}，约需增加{lv.label}{_trim(d, 2)}{lv.unit}"
+                 f"{tail_manual if st == MANUAL else ''}"
+                 for head, d, st in zip(shortfalls.tolist(), delta.tolist(), states.tolist(), strict=True)]
+        result.levers.append(LeverOptions(lever=lv, rows=idx[cand], delta=delta, reached=states.copy(), texts=texts,
+                                          fixes=fixes))
+        reach = rs.reach.get(lv.field)
+        if reach is not None:
+            result.within_reach[idx[cand][delta <= reach]] = True
+    return result
+
+
+def analyse(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date,
+            state: np.ndarray | None = None, rows: np.ndarray | None = None) -> GapResult:
+    """Gap options for the failing rows (or ``rows``) of one programme, as :class:`Gap`
+    objects per row (the explanation of one enterprise; bulk output uses :func:`advice`).
+
+    ``cols`` are the registry's float64 columns; ``state`` the verdict codes if already known.
+    """
+    g = search(cols, n, rs, on=on, state=state, rows=rows, with_fixes=True)
+    result = GapResult(within_reach=g.within_reach)
+    for label, where in g.blocking:
+        for row in where.tolist():
+            result.blocking.setdefault(row, []).append(label)
+    for lo in g.levers:
+        lv = lo.lever
+        for j, row in enumerate(lo.rows.tolist()):
             result.options.setdefault(row, []).append(Gap(
-                field=lv.field, label=lv.label, unit=lv.unit, delta=float(delta[j]), reached_state=reached,
-                fixes=fixes, text=text))
-            if reach is not None and delta[j] <= reach:
-                result.within_reach[row] = True
+                field=lv.field, label=lv.label, unit=lv.unit, delta=float(lo.delta[j]),
+                reached_state=STATE_NAMES[int(lo.reached[j])], fixes=lo.fixes[j], text=lo.texts[j]))
     for opts in result.options.values():
         opts.sort(key=lambda g: (g.unit, g.delta))
     return result
+
+
+def advice(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date,
+           state: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the 培育建议 cell (the options by unit and size joined by "；或 ", then what
+    no investment can fix) and whether a lever is within reach — the same text as
+    :func:`analyse` gives, built for every row at once."""
+    g = search(cols, n, rs, on=on, state=state)
+    out = np.full(n, "", dtype=object)
+    if g.levers:
+        rows = np.concatenate([lo.rows for lo in g.levers])
+        units = [lo.lever.unit for lo in g.levers]
+        rank = {u: i for i, u in enumerate(sorted(set(units)))}
+        unit = np.concatenate([np.full(len(lo.rows), rank[lo.lever.unit]) for lo in g.levers])
+        delta = np.concatenate([lo.delta for lo in g.levers])
+        order_in = np.arange(len(rows))  # lever order, then row order: a stable sort's tie-break
+        texts = np.empty(len(rows), dtype=object)
+        texts[:] = [t for lo in g.levers for t in lo.texts]
+        order = np.lexsort((order_in, delta, unit, rows))
+        rows, texts = rows[order], texts[order]
+        first = np.ones(len(rows), dtype=bool)
+        first[1:] = rows[1:] != rows[:-1]
+        starts = np.flatnonzero(first)
+        pos = np.arange(len(rows)) - np.repeat(starts, np.diff(np.append(starts, len(rows))))
+        for p in range(int(pos.max()) + 1):
+            at = pos == p
+            if p == 0:
+                out[rows[at]] = texts[at]
+            else:
+                out[rows[at]] = out[rows[at]] + "；或 " + texts[at]
+    if g.blocking:
+        blocks = np.full(n, "", dtype=object)
+        for label, where in g.blocking:
+            cur = blocks[where]
+            blocks[where] = np.where(cur == "", label, cur + "、" + label)
+        has = np.flatnonzero(blocks != "")
+        head = out[has]
+        out[has] = np.where(head == "", "", head + "；") + "无法通过投入弥补：" + blocks[has]
+    return out, g.within_reach
 
 
 def explain_with_gaps(row: Row, rs: RuleSet, *, on: dt.date) -> Verdict:

@@ -22,10 +22,10 @@ from functools import cache
 from importlib import resources
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from innodrive.enterprises import expr as E
+from innodrive.enterprises.fields import load_yaml_text
 from innodrive.errors import InputError, NotFound
 
 WHO = ("all", "tech_sme", "manufacturing", "ic_or_machine_tool")
@@ -89,7 +89,7 @@ class LocalRules(_VersionedRules):
 
 def _read(name: str) -> dict:
     text = resources.files("innodrive.enterprises").joinpath("rules").joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return load_yaml_text(text)
 
 
 @cache
@@ -107,7 +107,7 @@ def local_rules() -> tuple[LocalRules, ...]:
     out = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("incentive-local") and entry.name.endswith(".yaml"):
-            out.append(LocalRules.model_validate(yaml.safe_load(entry.read_text(encoding="utf-8"))))
+            out.append(LocalRules.model_validate(load_yaml_text(entry.read_text(encoding="utf-8"))))
     return tuple(out)
 
 

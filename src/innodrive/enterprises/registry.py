@@ -115,18 +115,94 @@ def _blank(s: pd.Series) -> pd.Series:
     return pd.Series(out, index=s.index)
 
 
-def _parse_column(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[pd.Series, pd.Series]:
-    """(values, error message per cell or None) for one column."""
+NUMBER_KINDS = frozenset({"money", "signed_money", "people", "count", "ratio", "year", "score", "level"})
+
+
+def _parse_column(spec: FieldSpec, raw: pd.Series, today: dt.date,
+                  shown: Callable[[int], object] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values, error message per cell or None, blank per cell) for one column.
+
+    A float64 column (the reader found only plain numbers) is checked with array masks;
+    ``shown(i)`` gives cell ``i`` as written for the few messages that quote it. A column
+    of text cells is parsed once per distinct cell and spread back (a million 是/否 cells
+    are two parses); other columns cell by cell."""
+    arr = raw.to_numpy()
+    if arr.dtype == np.float64:
+        return _parse_numbers(spec, arr, today, shown or (lambda i: arr[i]))
+    if len(arr) > 1 and pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
+        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+        if len(uniques) == 0:
+            vals = (np.full(len(arr), None, dtype=object) if spec.kind == "text"
+                    else np.full(len(arr), np.nan, dtype=np.float64))
+            return vals, np.full(len(arr), None, dtype=object), np.ones(len(arr), dtype=bool)
+        if len(uniques) < len(arr):
+            u = pd.Series(np.asarray(uniques, dtype=object), dtype=object)
+            vals, err, blank = _parse_cells(spec, u, today)
+            missing = codes < 0
+            take = np.where(missing, 0, codes)
+            vals, err, blank = vals[take], err[take], blank[take] | missing
+            if missing.any():
+                vals[missing] = None if spec.kind == "text" else np.nan
+                err[missing] = None
+            return vals, err, blank
+    return _parse_cells(spec, raw, today)
+
+
+def _parse_numbers(spec: FieldSpec, num: np.ndarray, today: dt.date, shown: Callable[[int], object]
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_parse_cells` for a column the reader already read as numbers: the same
+    checks in the same order, the same messages, without a Python step per cell."""
+    n = len(num)
+    blank = np.isnan(num)
+    err = np.full(n, None, dtype=object)
+    if spec.kind not in NUMBER_KINDS:  # a flag, date or choice column is read as text
+        return _parse_cells(spec, pd.Series(np.where(blank, None, num), dtype=object), today)
+    num = num.copy()
+
+    def flag(mask: np.ndarray, message: Callable[[int], str]) -> None:
+        for i in np.flatnonzero(mask):
+            err[i] = message(int(i))
+
+    with np.errstate(invalid="ignore"):
+        if spec.kind == "ratio":
+            over = num > 1
+            if over.any():
+                flag(over, lambda i: f"比例为 {num[i] * 100:g}%，超过 100%（若指 {shown(i)}%，请填写为 {shown(i)}% 或小数）")
+                num[over] = np.nan
+        if spec.kind != "signed_money":
+            neg = num < 0
+            if neg.any():
+                flag(neg, lambda i: f"不能为负数，实际为 {shown(i)}")
+                num[neg] = np.nan
+        present = ~np.isnan(num)
+        if spec.kind == "count":
+            flag(present & (num != np.floor(num)), lambda i: f"应为整数，实际为 {shown(i)}")
+        if spec.kind == "year":
+            flag(present & ((num != np.floor(num)) | (num < 1949) | (num > today.year)),
+                 lambda i: f"年度应为 1949 至 {today.year} 之间的整数，实际为 {shown(i)}")
+        if spec.kind == "score" and spec.max is not None:
+            flag(present & (num > spec.max), lambda i: f"评分应在 0 至 {spec.max:g} 分之间，实际为 {shown(i)}")
+        if spec.kind == "level" and spec.allowed is not None:
+            flag(present & ~np.isin(num, [float(a) for a in spec.allowed]),
+                 lambda i: f"应为 {'、'.join(str(a) for a in spec.allowed)} 之一，实际为 {shown(i)}")
+    bad = err != None  # noqa: E711 (element-wise)
+    if bad.any():
+        num[bad] = np.nan
+    return num, err, blank
+
+
+def _parse_cells(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values, error message per cell or None, blank per cell) for one column of cells."""
     blank = _blank(raw)
     err = pd.Series([None] * len(raw), index=raw.index, dtype=object)
     if spec.kind == "text":
         vals = pd.Series([None if b else str(v).strip() for v, b in zip(raw.to_numpy(), blank.to_numpy(), strict=True)],
                          index=raw.index, dtype=object)
-        return vals, err
+        return vals.to_numpy(), err.to_numpy(), blank.to_numpy()
     out = pd.Series(np.nan, index=raw.index, dtype=np.float64)
     present = ~blank
     if not present.any():
-        return out, err
+        return out.to_numpy(), err.to_numpy(), blank.to_numpy()
     cells = raw[present]
     if spec.kind == "flag":
         text = cells.astype(str).str.strip().str.lower()
@@ -134,7 +210,7 @@ def _parse_column(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[pd.S
         out[present & raw.index.isin(text[text.isin(_FALSE)].index)] = 0.0
         bad = text[~text.isin(_TRUE | _FALSE)]
         err[bad.index] = [f"应填“是”或“否”，实际为“{v}”" for v in cells[bad.index]]
-        return out, err
+        return out.to_numpy(), err.to_numpy(), blank.to_numpy()
     if spec.kind == "choice":
         codes = spec.choice_codes()
         names = spec.choice_names()
@@ -145,7 +221,7 @@ def _parse_column(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[pd.S
         out[mapped.index] = mapped.astype(np.float64)
         bad = mapped[mapped.isna()]
         err[bad.index] = [f"应为{'、'.join(names.values())}之一，实际为“{cells[i]}”" for i in bad.index]
-        return out, err
+        return out.to_numpy(), err.to_numpy(), blank.to_numpy()
     if spec.kind == "date":
         for idx, v in cells.items():
             d = _to_date(v)
@@ -155,7 +231,7 @@ def _parse_column(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[pd.S
                 err[idx] = f"日期 {d.isoformat()} 晚于今天（{today.isoformat()}）"
             else:
                 out[idx] = day_number(d)
-        return out, err
+        return out.to_numpy(), err.to_numpy(), blank.to_numpy()
     # plain numbers (almost every cell) are converted in one C pass; only the rest
     # ("2,000", "55%", typos) go through the text path
     num = pd.to_numeric(cells, errors="coerce").astype(np.float64)
@@ -204,7 +280,7 @@ def _parse_column(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[pd.S
             err[idx] = f"应为 {'、'.join(str(a) for a in spec.allowed)} 之一，实际为 {cells[idx]}"
     out[num.index] = num.astype(np.float64)
     out[err.notna()] = np.nan
-    return out, err
+    return out.to_numpy(), err.to_numpy(), blank.to_numpy()
 
 
 def _to_date(v) -> dt.date | None:
@@ -238,72 +314,89 @@ class RowChecker:
         self.today = today or dt.date.today()
         self.first_row: dict[str, int] = {}
 
-    def check(self, raw: pd.DataFrame, first_row: int | np.ndarray) -> tuple[pd.DataFrame, np.ndarray, list[Problem]]:
-        """``first_row``: the spreadsheet row of the first row, or every row's number."""
+    def check(self, raw: pd.DataFrame, first_row: int | np.ndarray,
+              shown: Callable[[int, object], object] | None = None) -> tuple[pd.DataFrame, np.ndarray, list[Problem]]:
+        """``first_row``: the spreadsheet row of the first row, or every row's number;
+        ``shown(i, column)``: a cell as written (for messages about numbers read as float64)."""
         file = self.file
         numbers = (np.asarray(first_row, dtype=np.int64) if isinstance(first_row, np.ndarray)
                    else np.arange(len(raw), dtype=np.int64) + int(first_row))
         n = len(raw)
         raw = raw.reset_index(drop=True)
-        problems: list[Problem] = []
+        found: list[tuple[int, int, str, str]] = []  # (position, column order, field header, message)
         bad_mask = np.zeros(n, dtype=bool)
         # a fully blank row (a spreadsheet's empty line) is skipped, not reported
         blank_row = np.ones(n, dtype=bool)
-        for col in self.mapping:
-            blank_row &= _blank(raw[col]).to_numpy()
-        cols: dict[str, pd.Series] = {}
-        for col, spec in self.mapping.items():
-            vals, err = _parse_column(spec, raw[col], self.today)
+        cols: dict[str, np.ndarray] = {}
+        for order, (col, spec) in enumerate(self.mapping.items()):
+            cell = None if shown is None else (lambda i, _c=col: shown(i, _c))
+            vals, err, blank = _parse_column(spec, raw[col], self.today, cell)
+            blank_row &= blank
             cols[spec.name] = vals
-            bad = err.notna().to_numpy()
+            bad = err != None  # noqa: E711 (element-wise)
             if bad.any():
-                for pos in np.flatnonzero(bad):
-                    problems.append(Problem(message=err.iat[pos], file=file, row=int(numbers[pos]), field=spec.header))
+                found.extend((int(pos), order, spec.header, err[pos]) for pos in np.flatnonzero(bad))
                 bad_mask |= bad
         frame = pd.DataFrame(cols, index=raw.index)
+        order = len(self.mapping)
         for name in ("credit_code", "name"):
-            empty = frame[name].isna().to_numpy()
-            for pos in np.flatnonzero(empty):
-                problems.append(Problem(message="必填项为空", file=file, row=int(numbers[pos]),
-                                        field=FIELDS[name].header))
+            empty = pd.isna(frame[name].to_numpy())
+            order += 1
+            found.extend((int(pos), order, FIELDS[name].header, "必填项为空") for pos in np.flatnonzero(empty))
             bad_mask |= empty
-        codes = frame["credit_code"].to_numpy()
-        normalised = np.empty(n, dtype=object)
-        for pos, code in enumerate(codes):
-            if code is None:
-                continue
-            msg = cc.problem(code)
-            if msg:
-                problems.append(Problem(message=msg, file=file, row=int(numbers[pos]), field=FIELDS["credit_code"].header))
-                bad_mask[pos] = True
-                continue
-            norm = cc.normalise(code)
-            normalised[pos] = norm
-            if norm in self.first_row:
-                problems.append(Problem(message=f"统一社会信用代码 {norm} 与第 {self.first_row[norm]} 行重复",
-                                        file=file, row=int(numbers[pos]), field=FIELDS["credit_code"].header))
-                bad_mask[pos] = True
-            else:
-                self.first_row[norm] = int(numbers[pos])
+        order += 1
+        normalised, code_bad = self._codes(frame["credit_code"].to_numpy(), numbers, found, order)
+        bad_mask |= code_bad
         frame["credit_code"] = normalised
         for spec in FIELDS.values():
             if spec.not_above and spec.name in frame and spec.not_above in frame:
                 part, whole = frame[spec.name].to_numpy(), frame[spec.not_above].to_numpy()
                 with np.errstate(invalid="ignore"):
                     over = part > whole * (1 + 1e-12)
-                for pos in np.flatnonzero(over):
-                    problems.append(Problem(
-                        message=f"{spec.header}（{part[pos]:g}）大于{FIELDS[spec.not_above].header}（{whole[pos]:g}）",
-                        file=file, row=int(numbers[pos]), field=spec.header))
+                order += 1
+                found.extend((int(pos), order, spec.header,
+                              f"{spec.header}（{part[pos]:g}）大于{FIELDS[spec.not_above].header}（{whole[pos]:g}）")
+                             for pos in np.flatnonzero(over))
                 bad_mask |= over
         if blank_row.any():
-            skip = set(numbers[blank_row].tolist())
-            problems = [p for p in problems if p.row not in skip]
+            found = [f for f in found if not blank_row[f[0]]]
             bad_mask |= blank_row
-        problems.sort(key=lambda p: (p.row or 0))
+        found.sort(key=lambda f: (f[0], f[1]))
+        problems = [Problem(message=m, file=file, row=int(numbers[pos]), field=h) for pos, _, h, m in found]
         good = frame[~bad_mask].reset_index(drop=True)
         rows = numbers[~bad_mask]
         return good, rows, problems
+
+    def _codes(self, codes: np.ndarray, numbers: np.ndarray, found: list, order: int) -> tuple[np.ndarray, np.ndarray]:
+        """Normalised credit codes (None where missing or wrong) and the bad ones: shape and
+        check digit tested with arrays, :func:`credit_code.problem` words the rare wrong one;
+        a duplicate of any earlier row (this chunk or before) names that row."""
+        n = len(codes)
+        normalised = np.full(n, None, dtype=object)
+        bad = np.zeros(n, dtype=bool)
+        present = np.flatnonzero(~pd.isna(codes))
+        if not len(present):
+            return normalised, bad
+        text = pd.Series(codes[present], dtype=object).str.strip().str.upper()
+        ok = cc.valid_array(text.to_numpy(dtype=object))
+        header = FIELDS["credit_code"].header
+        for j in np.flatnonzero(~ok):
+            pos = int(present[j])
+            found.append((pos, order, header, cc.problem(codes[pos])))
+            bad[pos] = True
+        valid = present[ok]
+        norms = text.to_numpy(dtype=object)[ok]
+        normalised[valid] = norms
+        seen = self.first_row
+        dup = pd.Series(norms, dtype=object).duplicated(keep="first").to_numpy()
+        dup = dup | np.fromiter((c in seen for c in norms), dtype=bool, count=len(norms))
+        rows = numbers[valid]
+        seen.update(zip(norms[~dup].tolist(), rows[~dup].tolist(), strict=True))
+        for j in np.flatnonzero(dup):
+            pos = int(valid[j])
+            found.append((pos, order, header, f"统一社会信用代码 {norms[j]} 与第 {seen[norms[j]]} 行重复"))
+            bad[pos] = True
+        return normalised, bad
 
 
 def check_table(raw: pd.DataFrame, *, file: str | None = None, today: dt.date | None = None,

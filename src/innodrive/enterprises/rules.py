@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from innodrive.enterprises import expr as E
+from innodrive.enterprises.fields import load_yaml_text
 from innodrive.enterprises.states import FAIL, MANUAL, NEEDS_DATA, PASS, STATE_CODES
 from innodrive.errors import InputError, NotFound
 
@@ -392,7 +393,7 @@ def build(defn: RuleSetDef, *, file: str = "") -> RuleSet:
 def load_text(text: str, *, file: str = "") -> RuleSet:
     """Load one rule file's text; errors name the file and what is wrong."""
     try:
-        raw = yaml.safe_load(text)
+        raw = load_yaml_text(text)
     except yaml.YAMLError as exc:
         raise InputError(f"规则文件不是有效的 YAML：{exc}", file=file) from None
     if not isinstance(raw, dict):

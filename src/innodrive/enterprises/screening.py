@@ -51,8 +51,13 @@ class ScreeningResult:
 
 def _reasons(rs: RuleSet, pa: ProgrammeArrays, n: int) -> np.ndarray:
     """Per row, the unmet conditions in rule order: every required one, and for a choice
-    of routes the route that came closest (ties: the later, usually the general route)."""
-    out = np.full(n, "", dtype=object)
+    of routes the route that came closest (ties: the later, usually the general route).
+
+    The walk records which phrase each row gets as one bit per phrase; a registry has
+    few distinct combinations, so each combination's text is built once and spread back
+    (building a string per row and condition was most of a screening's time)."""
+    phrases: list[str] = []
+    masks: list[np.ndarray] = []
 
     def visit(c: Condition, mask: np.ndarray) -> None:
         st = pa.conditions[c.id]
@@ -74,10 +79,21 @@ def _reasons(rs: RuleSet, pa: ProgrammeArrays, n: int) -> np.ndarray:
             for code in (0, 1, 2):
                 m = here & (st == code)
                 if m.any():
-                    out[m] = out[m] + f"{STATE_LABELS[STATE_NAMES[code]]}：{c.label}；"
+                    phrases.append(f"{STATE_LABELS[STATE_NAMES[code]]}：{c.label}；")
+                    masks.append(m)
 
     visit(rs.verdict, np.ones(n, dtype=bool))
-    return out
+    out = np.full(n, "", dtype=object)
+    if not phrases:
+        return out
+    bits = np.packbits(np.stack(masks, axis=1), axis=1)  # n × ceil(phrases / 8) bytes
+    keys = np.ascontiguousarray(bits).view(np.dtype((np.void, bits.shape[1]))).ravel()
+    uniq, inverse = np.unique(keys, return_inverse=True)
+    texts = np.empty(len(uniq), dtype=object)
+    for u, key in enumerate(uniq):
+        which = np.flatnonzero(np.unpackbits(np.frombuffer(key.tobytes(), dtype=np.uint8))[:len(phrases)])
+        texts[u] = "".join(phrases[i] for i in which)
+    return texts[inverse.ravel()]
 
 
 @dataclass
@@ -123,14 +139,9 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
         table[f"{rs.title}｜原因"] = _reasons(rs, pa, n)
         reach = np.zeros(n, dtype=bool)
         if with_gaps:
-            g = gaps_mod.analyse(cols, n, rs, on=on, state=pa.state)
-            advice = np.full(n, "", dtype=object)
-            for row, opts in g.options.items():
-                advice[row] = "；或 ".join(o.text for o in opts)
-            for row, blocks in g.blocking.items():
-                advice[row] = (advice[row] + "；" if advice[row] else "") + "无法通过投入弥补：" + "、".join(blocks)
+            advice, within = gaps_mod.advice(cols, n, rs, on=on, state=pa.state)
             table[f"{rs.title}｜培育建议"] = advice
-            reach = g.within_reach | (pa.state >= 2)
+            reach = within | (pa.state >= 2)
         block.within_reach[rs.programme] = reach
         if progress:
             progress("差距分析", i + 1, len(rule_sets))
