@@ -127,7 +127,7 @@ def map_header(columns, *, file: str | None, wanted: set[str] | None = None) -> 
 def safe_column(values) -> np.ndarray:
     """A column of cells through :func:`innodrive.safeio.safe_cell`, vectorised: only the
     text cells a spreadsheet could take for a formula (or too long for a cell) change."""
-    from innodrive.safeio import _FORMULA_LEAD, XLSX_MAX_CELL, safe_cell
+    from innodrive.safeio import _FORMULA_LEAD, ILLEGAL_CELL_CHARS, XLSX_MAX_CELL, safe_cell
 
     arr = np.asarray(values, dtype=object)
     s = pd.Series(arr, dtype=object)
@@ -135,7 +135,8 @@ def safe_column(values) -> np.ndarray:
     if not text.any():
         return arr
     t = s[text]
-    risky = t.str.startswith(_FORMULA_LEAD) | (t.str.len() > XLSX_MAX_CELL)
+    risky = (t.str.startswith(_FORMULA_LEAD) | (t.str.len() > XLSX_MAX_CELL)
+             | t.str.contains(ILLEGAL_CELL_CHARS.pattern, regex=True))
     if risky.any():
         arr = arr.copy()
         for i in risky[risky].index:
