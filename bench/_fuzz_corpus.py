@@ -155,6 +155,9 @@ def build_corpus(folder: Path, *, scale: float = 1.0) -> list[Path]:
     """
     folder.mkdir(parents=True, exist_ok=True)
     made: list[Path] = []
+    stamp = folder / ".built"
+    if stamp.exists() and stamp.read_text() == repr(scale):  # a kept scratch folder: built already
+        return [Path(p) for p in json.loads((folder / ".paths").read_text())]
 
     def put(name: str, data: bytes) -> None:
         p = folder / name
@@ -268,6 +271,8 @@ def build_corpus(folder: Path, *, scale: float = 1.0) -> list[Path]:
     d.mkdir(exist_ok=True)
     made.append(d)
     made.append(folder / "missing.csv")
+    (folder / ".paths").write_text(json.dumps([str(p) for p in made]))
+    stamp.write_text(repr(scale))
     return made
 
 

@@ -418,7 +418,7 @@ def plan(inputs: int, corpus_paths: list[Path], seed: int, *, corpus_per_target:
 
 
 def campaign(inputs: int, *, scale: float, seed: int = 17, base: Path | None = None, quiet: bool = False,
-             cpu_bound: float = CPU_BOUND_S, corpus_per_target: int | None = None) -> dict:
+             cpu_bound: float = CPU_BOUND_S, corpus_per_target: int | None = None, workers: int = 1) -> dict:
     import _fuzz_corpus as corpus
 
     own = base is None
@@ -428,7 +428,7 @@ def campaign(inputs: int, *, scale: float, seed: int = 17, base: Path | None = N
         home = build_home(base)
         paths = corpus.build_corpus(base / "corpus", scale=scale)
         blocks = plan(inputs, paths, seed, corpus_per_target=corpus_per_target)
-        results, peak = _drive(blocks, base, home, quiet=quiet, cpu_bound=cpu_bound)
+        results, peak = _drive_parallel(blocks, base, home, quiet=quiet, cpu_bound=cpu_bound, workers=workers)
     finally:
         if own:
             shutil.rmtree(base, ignore_errors=True)
@@ -444,7 +444,20 @@ def campaign(inputs: int, *, scale: float, seed: int = 17, base: Path | None = N
             "refused": sum(r["status"] == "refused" for r in results), "failures": failures, "by_target": by_target}
 
 
-def _drive(blocks, base: Path, home: Path, *, quiet: bool, cpu_bound: float):
+def _drive_parallel(blocks, base: Path, home: Path, *, quiet: bool, cpu_bound: float, workers: int):
+    """``workers`` chains of workers, the blocks dealt out round-robin (each has its own home and folder)."""
+    if workers <= 1:
+        return _drive(blocks, base, home, quiet=quiet, cpu_bound=cpu_bound, chain="")
+    from concurrent.futures import ThreadPoolExecutor
+
+    parts = [blocks[i::workers] for i in range(workers)]
+    with ThreadPoolExecutor(workers) as pool:
+        done = list(pool.map(lambda i: _drive(parts[i], base, home, quiet=quiet, cpu_bound=cpu_bound,
+                                              chain=f"{i}-"), range(workers)))
+    return [r for rs, _ in done for r in rs], max(p for _, p in done)
+
+
+def _drive(blocks, base: Path, home: Path, *, quiet: bool, cpu_bound: float, chain: str):
     """Run workers until every block is done; kill and restart past an input on a hang or memory breach."""
     results: list[dict] = []
     peak = 0
@@ -452,14 +465,15 @@ def _drive(blocks, base: Path, home: Path, *, quiet: bool, cpu_bound: float):
     wid = 0
     while todo:
         wid += 1
-        whome = base / f"home-{wid}"
+        wid_s = f"{chain}{wid}"
+        whome = base / f"home-{wid_s}"
         if whome.exists():
             shutil.rmtree(whome)
         shutil.copytree(home, whome, symlinks=True)
-        work = base / f"work-{wid}"
+        work = base / f"work-{wid_s}"
         work.mkdir()
-        log = base / f"log-{wid}.jsonl"
-        spec = base / f"spec-{wid}.json"
+        log = base / f"log-{wid_s}.jsonl"
+        spec = base / f"spec-{wid_s}.json"
         spec.write_text(json.dumps({"blocks": todo, "work": str(work), "log": str(log), "cpu_bound": cpu_bound},
                                    ensure_ascii=False))
         env = {**os.environ, "INNODRIVE_HOME": str(whome)}
@@ -468,7 +482,7 @@ def _drive(blocks, base: Path, home: Path, *, quiet: bool, cpu_bound: float):
                                 cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         last, seen, breach = time.monotonic(), 0, None
         while proc.poll() is None:
-            time.sleep(0.2)
+            time.sleep(0.5)
             rss = _rss_mb(proc.pid)
             peak = max(peak, rss)
             size = log.stat().st_size if log.exists() else 0
@@ -506,7 +520,7 @@ def _drive(blocks, base: Path, home: Path, *, quiet: bool, cpu_bound: float):
         todo = _remaining(todo, ended + ([{"end": started[-1]["start"], "input": started[-1]["input"]}]
                                           if len(started) > len(ended) else []))
         if not quiet:
-            print(f"[fuzz] worker {wid} stopped after {len(ended)} inputs; restarting", flush=True)
+            print(f"[fuzz] worker {wid_s} stopped after {len(ended)} inputs; restarting", flush=True)
     return results, peak
 
 
@@ -564,6 +578,7 @@ def main() -> None:
     ap.add_argument("--inputs", type=int, default=10_000)
     ap.add_argument("--scale", type=float, default=1.0, help="size of the hostile corpus (1.0 = the findings' sizes)")
     ap.add_argument("--seed", type=int, default=17)
+    ap.add_argument("--workers", type=int, default=1, help="worker chains run side by side")
     ap.add_argument("--corpus-per-target", type=int, help="corpus files per target, in rotation (default: all)")
     ap.add_argument("--base", help="scratch folder to keep (default: a temporary one, removed)")
     ap.add_argument("--json", help="write the summary (with every failure) to this file")
@@ -577,7 +592,8 @@ def main() -> None:
         base.mkdir(parents=True, exist_ok=True)
         for old in list(base.glob("home-*")) + list(base.glob("work-*")) + list(base.glob("log-*")):
             shutil.rmtree(old) if old.is_dir() else old.unlink()
-    s = campaign(args.inputs, scale=args.scale, seed=args.seed, base=base, corpus_per_target=args.corpus_per_target)
+    s = campaign(args.inputs, scale=args.scale, seed=args.seed, base=base, corpus_per_target=args.corpus_per_target,
+                 workers=args.workers)
     for line in summary_lines(s):
         print("[fuzz]", line)
     for t, k in sorted(s["by_target"].items()):
