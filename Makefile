@@ -33,7 +33,7 @@ bench: $(STAMP)
 
 # make fuzz: 10,000 hostile and generated inputs over every reader and file-taking command (issue 17)
 fuzz: $(STAMP)
-	$(BIN)/python bench/fuzz.py --inputs 10000 --json fuzz-summary.json
+	$(BIN)/python bench/fuzz.py --inputs 10000 --readme --json fuzz-summary.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out

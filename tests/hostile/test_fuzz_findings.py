@@ -92,3 +92,19 @@ def test_a_value_that_overflows_after_unit_conversion_is_refused(tmp_path, capsy
     main(["data", "show", "--region", "乐山市", "--indicator", "高新技术企业数量"])
     shown = capsys.readouterr().out
     assert "1e+312" not in shown and "inf" not in shown.lower()
+
+
+def test_assessment_data_of_millions_of_lines_is_refused_within_bounds():
+    """The campaign's near-breach: ``assess FW lines.csv`` with 10,000,000 one-letter lines held every row as
+    Python objects (1,017 MB resident, 19 s CPU). An assessment table is units × years: refused past the row limit."""
+    import resource
+    import time
+
+    from innodrive.assessment.data_io import MAX_DATA_ROWS, read_table_bytes
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.process_time()
+    with pytest.raises(InputError, match="上限"):
+        read_table_bytes(b"a\n" * (MAX_DATA_ROWS * 5), "lines.csv")
+    assert time.process_time() - t < 20
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 300 * 1024  # KB: well under the 1 GB bound
