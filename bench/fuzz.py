@@ -576,7 +576,7 @@ def summary_lines(s: dict) -> list[str]:
             f"refused with a message {s['refused']:,}; failures {len(s['failures'])}"]
 
 
-def write_readme(s: dict, *, scale: float, workers: int) -> None:
+def write_readme(s: dict, *, scale: float, workers: int, requested: int) -> None:
     """Put the figures of a campaign between the ``fuzz-figures`` markers of README.md."""
     import datetime as dt
     import platform
@@ -588,7 +588,7 @@ def write_readme(s: dict, *, scale: float, workers: int) -> None:
         return
     fails = s["failures"]
     lines = [start,
-             f"Measured {dt.date.today().isoformat()} (`python bench/fuzz.py --inputs {s['inputs']:,} --scale {scale:g} "
+             f"Measured {dt.date.today().isoformat()} (`python bench/fuzz.py --inputs {requested} --scale {scale:g} "
              f"--workers {workers}`, {os.cpu_count()} cores shared with other work, Python {platform.python_version()}):",
              "",
              "| measure | figure | bound |", "|---|---|---|",
@@ -644,7 +644,7 @@ def main() -> None:
     for t, k in sorted(s["by_target"].items()):
         print(f"[fuzz]   {t}: {k}")
     if args.readme:
-        write_readme(s, scale=args.scale, workers=args.workers)
+        write_readme(s, scale=args.scale, workers=args.workers, requested=args.inputs)
     if args.json:
         Path(args.json).write_text(json.dumps(s, ensure_ascii=False, indent=1), encoding="utf-8")
     sys.exit(1 if s["failures"] else 0)
