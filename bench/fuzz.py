@@ -609,7 +609,7 @@ def write_readme(s: dict, *, scale: float, workers: int, requested: int) -> None
 
 def run() -> list[tuple[str, str, str]]:
     """``make bench``: a 1,000-input campaign at a tenth of the findings' sizes."""
-    s = campaign(1000, scale=0.1, quiet=True)
+    s = campaign(1000, scale=0.1, quiet=True, corpus_per_target=4)
     return [("fuzz: inputs over every reader and file-taking command (corpus at 0.1 scale + hypothesis)",
              f"{s['inputs']:,} in {s['wall_s']:.0f} s wall", "—"),
             ("fuzz: peak worker memory / slowest input", f"{s['peak_rss_mb']} MB / {s['max_cpu_one_input_s']:.1f} s CPU",
