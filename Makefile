@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench fuzz clean
 
 install: $(STAMP)
 
@@ -30,6 +30,10 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# make fuzz: 10,000 hostile and generated inputs over every reader and file-taking command (issue 17)
+fuzz: $(STAMP)
+	$(BIN)/python bench/fuzz.py --inputs 10000 --readme --json fuzz-summary.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis out

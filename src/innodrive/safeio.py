@@ -14,6 +14,7 @@ target folder renamed over the target, never through a symlink, never half-writt
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable
@@ -176,16 +177,21 @@ def _loader_class():
 # --- writing ---------------------------------------------------------------------
 
 XLSX_MAX_CELL = 32_767
+# Characters XML 1.0 (and so XLSX) cannot hold — a control character in a registry cell or a
+# file name would otherwise abort the whole workbook; in CSV they are terminal escapes.
+ILLEGAL_CELL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 TRUNCATED_MARK = "…（内容过长已截断）"
 
 
 def safe_cell(value: Any) -> Any:
     """A value ready for a spreadsheet cell (XLSX or CSV): numbers and dates unchanged,
-    text that a spreadsheet would read as a formula prefixed with an apostrophe, text
-    longer than Excel's cell limit cut with a visible note."""
+    text that a spreadsheet would read as a formula prefixed with an apostrophe, control
+    characters a workbook cannot hold removed, text longer than Excel's cell limit cut
+    with a visible note."""
     if not isinstance(value, str):
         return value
+    value = ILLEGAL_CELL_CHARS.sub("", value)
     if value.startswith(_FORMULA_LEAD):
         value = "'" + value
     if len(value) > XLSX_MAX_CELL:

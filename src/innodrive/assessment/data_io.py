@@ -87,6 +87,11 @@ def _read_table(path: Path) -> pd.DataFrame:
     return read_table_bytes(data, path.name)
 
 
+# Units × years of one assessment: a few thousand rows. The rows are held as Python
+# objects for pandas, so a file of ten million one-letter lines would take a gigabyte.
+MAX_DATA_ROWS = 200_000
+
+
 def read_table_bytes(data: bytes, name: str) -> pd.DataFrame:
     """A CSV or XLSX table from bytes through the one table reader (:mod:`innodrive.tabular`:
     encodings, a title row above the header, limits on decompressed size, rows and cells).
@@ -94,14 +99,15 @@ def read_table_bytes(data: bytes, name: str) -> pd.DataFrame:
     Cells stay as written (text or the workbook's numbers); ``df.attrs["rows"]`` holds
     each row's number as a spreadsheet shows it, for messages.
     """
-    from innodrive.tabular import is_blank_row, open_table
+    from innodrive.tabular import Limits, is_blank_row, open_table
 
     suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
         raise InputError(f"不支持的数据文件类型“{suffix or '无扩展名'}”，应为 .csv 或 .xlsx", file=name)
     try:
         table = open_table(data, name=name, expected=(*UNIT_COLS, *INDICATOR_COLS, *YEAR_COLS, *VALUE_COLS,
-                                                      *TYPE_COLS, *TARGET_COLS))
+                                                      *TYPE_COLS, *TARGET_COLS),
+                           limits=Limits(max_rows=MAX_DATA_ROWS))
     except InputError as exc:
         if "表格为空" in exc.message:
             raise InputError("数据文件为空", file=name) from None

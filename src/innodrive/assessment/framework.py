@@ -319,7 +319,12 @@ def parse_framework(raw: dict, *, file: str | None = None, catalogue_codes: set[
     in it (or below it); without it only bundled presets can be extended.
     """
     problems: list[Problem] = []
-    raw = _apply_extends(dict(raw), problems, file, folder=folder, root=folder)
+    raw = dict(raw)
+    for key in ("indicators", "aggregates"):
+        if raw.get(key) is not None and not isinstance(raw.get(key), list):
+            problems.append(Problem(f"“{key}”应是列表（每项写明 code、name 等）", file=file, field=key))
+            raw[key] = []
+    raw = _apply_extends(raw, problems, file, folder=folder, root=folder)
     _apply_value_maps(raw, problems, file)
     user_entries: dict = raw.get("_user_entries", {})
     requires = tuple(raw.get("requires_user") or ())

@@ -136,17 +136,17 @@ def check_command(
                       str(c.needs_data), str(c.failed), str(c.within_reach))
     out.print(table)
     for note in view.notices:
-        warn(note)
+        warn(escape(note))
     out.print(f"共 {view.total_rows} 行，评价 {view.evaluated_rows} 行；数据有问题 {view.bad_rows} 行。")
     for p in view.problems[:10]:
-        warn(str(_problem(p)))
+        warn(escape(str(_problem(p))))
     if len(view.problems) > 10:
         more = "结果工作簿“数据问题”表" if fmt == "xlsx" else "同目录的“数据问题”CSV"
         warn(f"其余 {len(view.problems) - 10} 条问题见{more}")
     if view.ignored_headers:
-        warn("未识别的列已忽略：" + "、".join(view.ignored_headers))
+        warn(escape("未识别的列已忽略：" + "、".join(view.ignored_headers)))
     for h, why in view.retired_headers.items():
-        warn(f"列“{h}”：{why}")
+        warn(escape(f"列“{h}”：{why}"))
     if fmt == "csv" and (view.problems or view.ignored_headers or view.retired_headers):
         problems_path = target.with_name(target.stem + ".数据问题.csv")
         atomic_write(problems_path, _problems_csv(view), what="数据问题文件")

@@ -143,19 +143,25 @@ def map_header(columns, *, file: str | None, wanted: set[str] | None = None) -> 
 
 def safe_column(values) -> np.ndarray:
     """A column of cells through :func:`innodrive.safeio.safe_cell`: only the text cells a
-    spreadsheet could take for a formula (or too long for a cell) change. One pass over
-    the cells testing the first character against a set (pandas' string methods over a
-    million cells per column were a fifth of a screening's time)."""
-    from innodrive.safeio import _FORMULA_LEAD, XLSX_MAX_CELL, safe_cell
+    spreadsheet could take for a formula, that hold characters a workbook cannot store, or
+    that are too long for a cell change. One pass over the cells testing the first
+    character against a set, and one regex search over the joined text for the rare
+    illegal characters (pandas' string methods over a million cells per column were a
+    fifth of a screening's time)."""
+    from innodrive.safeio import _FORMULA_LEAD, ILLEGAL_CELL_CHARS, XLSX_MAX_CELL, safe_cell
 
     arr = np.asarray(values, dtype=object)
+    cells = arr.tolist()
     lead = frozenset(_FORMULA_LEAD)
-    risky = [i for i, v in enumerate(arr.tolist())
-             if isinstance(v, str) and v and (v[0] in lead or len(v) > XLSX_MAX_CELL)]
+    risky = {i for i, v in enumerate(cells)
+             if isinstance(v, str) and v and (v[0] in lead or len(v) > XLSX_MAX_CELL)}
+    texts = [v for v in cells if isinstance(v, str)]
+    if texts and ILLEGAL_CELL_CHARS.search("".join(texts)):
+        risky.update(i for i, v in enumerate(cells) if isinstance(v, str) and ILLEGAL_CELL_CHARS.search(v))
     if not risky:
         return arr
     arr = arr.copy()
-    for i in risky:
+    for i in sorted(risky):
         arr[i] = safe_cell(arr[i])
     return arr
 

@@ -120,6 +120,11 @@ class KaoheFramework(BaseModel):
         return out
 
 
+def _as_list(value: Any) -> list:
+    """``value`` when it is a list, else nothing to iterate (the wrong type is reported on its own)."""
+    return value if isinstance(value, list) else []
+
+
 def parse_kaohe_framework(raw: Any, *, file: str | None = None, text: str = "") -> KaoheFramework:
     """Validate a kaohe framework; the engine's checks and ours, every problem located."""
     if not isinstance(raw, dict):
@@ -142,7 +147,7 @@ def parse_kaohe_framework(raw: Any, *, file: str | None = None, text: str = "") 
     sources: dict[str, str] = {}
     catalogue = _catalogue_codes()
     for key in ("indicators",):
-        for i, e in enumerate(raw.get(key) or []):
+        for i, e in enumerate(_as_list(raw.get(key))):
             if not isinstance(e, dict) or not isinstance(e.get("code"), str):
                 continue
             src = e.get("from")
@@ -157,7 +162,7 @@ def parse_kaohe_framework(raw: Any, *, file: str | None = None, text: str = "") 
                                         field=f"indicators[{i + 1}]（{e['code']}）.from"))
             sources[e["code"]] = src
     bonuses: list[BonusItem] = []
-    for i, b in enumerate(raw.get("bonuses") or []):
+    for i, b in enumerate(_as_list(raw.get("bonuses"))):
         try:
             bonuses.append(BonusItem.model_validate(b))
         except Exception as exc:  # pydantic.ValidationError
@@ -175,6 +180,10 @@ def parse_kaohe_framework(raw: Any, *, file: str | None = None, text: str = "") 
                                 field="tasks"))
         policy = TaskPolicy()
     scoring = raw.get("scoring") if isinstance(raw.get("scoring"), dict) else {}
+    for key in ("deductions", "vetoes"):
+        if scoring.get(key) is not None and not isinstance(scoring.get(key), list):
+            problems.append(Problem(f"“scoring.{key}”应为列表", file=file, field=f"scoring.{key}"))
+            scoring = {**scoring, key: []}
     deduction_sources: dict[str, str] = {}
     for i, d in enumerate(scoring.get("deductions") or []):
         if isinstance(d, dict) and isinstance(d.get("code"), str):
@@ -189,6 +198,8 @@ def parse_kaohe_framework(raw: Any, *, file: str | None = None, text: str = "") 
                                                  if isinstance(d, dict)]),
                          ("scoring.vetoes", [v.get("code") for v in scoring.get("vetoes") or [] if isinstance(v, dict)])):
         for c in items:
+            if not isinstance(c, str):
+                continue  # a code that is not text is reported where the item itself is checked
             if c in codes:
                 problems.append(Problem(f"事项代码“{c}”重复（另见 {codes[c]}）", file=file, field=where))
             codes[c] = where
