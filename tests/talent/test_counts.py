@@ -81,7 +81,7 @@ def test_publishing_feeds_the_indicator_and_the_plans_target_light(register, mon
     from innodrive.plans.storage import add_plan
 
     monkeypatch.setenv("INNODRIVE_HOME", str(tmp_path))
-    plan = extract_path(ROOT / "examples" / "documents" / "003_ccb917d9b44b3e03.txt")
+    plan = extract_path(ROOT / "examples" / "documents" / "乐山_市委关于深入推进创新驱动引领高质量发展的决定_2021.txt")
     add_plan(register, plan, actor="tester")
     with pytest.raises(InputError, match="2024 年尚未结束"):
         svc.publish_counts(register, OFFICE, region="乐山市", years=[2024], today=D(2024, 6, 30))

@@ -27,8 +27,10 @@ def test_a_call_from_assignment_to_the_public_list(page, projects_server, projec
 
     # -- the office assigns reviewers -------------------------------------------------------------
     sign_in(page, server, "office")
+    assert page.url.endswith("/overview")  # the office's home is the workbench 总览
+    page.click("nav.main-nav a:text-is('科技项目')")
+    page.wait_for_load_state("networkidle")
     assert page.url.endswith("/projects")
-    assert "科技项目" in page.locator("nav.main-nav a").all_inner_texts()
     page.click(f"a[href='/projects/calls/{CALL}']")
     page.wait_for_load_state("networkidle")
     assert "在本市注册的企业或本市高校、科研院所" in page.content()
