@@ -186,3 +186,4 @@ def route(router: APIRouter, name: str, **options) -> Callable:
 MAX_ID = 2_147_483_647  # the largest id a database integer column holds on every backend
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+Index = Annotated[int, Path(ge=0, le=MAX_ID)]  # a position in a list (0 is the first)

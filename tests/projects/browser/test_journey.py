@@ -56,7 +56,8 @@ def test_a_call_from_assignment_to_the_public_list(page, projects_server, projec
     page.context.clear_cookies()
     sign_in(page, server, "expert")
     assert page.url.endswith("/reviews")
-    assert page.locator("nav.main-nav a").all_inner_texts() == ["我的评审", "公开摘要", "立项公示"]
+    # a reviewer reaches its own reviews and the public pages only
+    assert page.locator("nav.main-nav a").all_inner_texts() == ["我的评审", "公开摘要", "立项公示", "全省市州对比"]
     identities = _identities(store, office)
     for name in identities:
         assert name not in page.content(), name

@@ -31,7 +31,7 @@ from innodrive.services import market
 from innodrive.services.access import can
 from innodrive.services.market import Board, DemandMatches, ImportReport, ResultPage
 from innodrive.web import render
-from innodrive.web.guard import ActorDep, make_router, route
+from innodrive.web.guard import ActorDep, Id, make_router, route
 
 router = make_router()
 PAGE_SIZE = 50
@@ -224,7 +224,7 @@ class ResultDetail(BaseModel):
 
 
 @route(router, "market_result")
-def market_result(request: Request, actor: ActorDep, result_id: int) -> Response:
+def market_result(request: Request, actor: ActorDep, result_id: Id) -> Response:
     store = request.app.state.store
     r = market.get_result(store, actor, result_id)
     found = market.match_result(store, actor, result_id, k=10)
@@ -240,7 +240,7 @@ class ContactView(BaseModel):
 
 
 @route(router, "market_result_contact")
-def market_result_contact(request: Request, actor: ActorDep, result_id: int) -> Response:
+def market_result_contact(request: Request, actor: ActorDep, result_id: Id) -> Response:
     c = market.get_result(request.app.state.store, actor, result_id, reveal_contact=True).contact
     return render.page(request, "market/_contact.html", ContactView(name=c.name, phone=c.phone, email=c.email),
                        title="联系人")
@@ -276,14 +276,14 @@ class DemandDetail(BaseModel):
 
 
 @route(router, "market_demand")
-def market_demand(request: Request, actor: ActorDep, demand_id: int) -> Response:
+def market_demand(request: Request, actor: ActorDep, demand_id: Id) -> Response:
     d = market.get_demand(request.app.state.store, actor, demand_id)
     return render.page(request, "market/demand.html", DemandDetail(demand=d, trl=trl_label(d.trl_min),
                                                                     rights=_rights(actor)), title=d.title)
 
 
 @route(router, "market_demand_contact")
-def market_demand_contact(request: Request, actor: ActorDep, demand_id: int) -> Response:
+def market_demand_contact(request: Request, actor: ActorDep, demand_id: Id) -> Response:
     c = market.get_demand(request.app.state.store, actor, demand_id, reveal_contact=True).contact
     return render.page(request, "market/_contact.html", ContactView(name=c.name, phone=c.phone, email=c.email),
                        title="联系人")
@@ -300,7 +300,7 @@ class MatchesPage(BaseModel):
 
 
 @route(router, "market_matches")
-def market_matches(request: Request, actor: ActorDep, demand_id: int,
+def market_matches(request: Request, actor: ActorDep, demand_id: Id,
                    region: Annotated[str, Query(max_length=100)] = "",
                    trl_min: Annotated[int | None, Query(ge=1, le=9)] = None,
                    top: Annotated[int, Query(ge=1, le=50)] = 10) -> Response:
@@ -313,7 +313,7 @@ def market_matches(request: Request, actor: ActorDep, demand_id: int,
 
 
 @route(router, "api_market_matches", response_model=DemandMatches)
-def api_market_matches(request: Request, actor: ActorDep, demand_id: int,
+def api_market_matches(request: Request, actor: ActorDep, demand_id: Id,
                        top: Annotated[int, Query(ge=1, le=100)] = 10) -> DemandMatches:
     return market.match_demand(request.app.state.store, actor, demand_id, k=top)
 
@@ -379,12 +379,12 @@ def _pairing_page(request: Request, actor, pairing_id: int, *, indicators=None, 
 
 
 @route(router, "market_pairing")
-def market_pairing(request: Request, actor: ActorDep, pairing_id: int) -> Response:
+def market_pairing(request: Request, actor: ActorDep, pairing_id: Id) -> Response:
     return _pairing_page(request, actor, pairing_id)
 
 
 @route(router, "market_pairing_step")
-def market_pairing_step(request: Request, actor: ActorDep, pairing_id: int, stage: Annotated[str, Form(max_length=20)],
+def market_pairing_step(request: Request, actor: ActorDep, pairing_id: Id, stage: Annotated[str, Form(max_length=20)],
                         on: Annotated[dt.date | None, Form()] = None,
                         broker: Annotated[str, Form(max_length=100)] = "",
                         note: Annotated[str, Form(max_length=2000)] = "") -> Response:
@@ -394,7 +394,7 @@ def market_pairing_step(request: Request, actor: ActorDep, pairing_id: int, stag
 
 
 @route(router, "market_contract")
-def market_contract(request: Request, actor: ActorDep, pairing_id: int,
+def market_contract(request: Request, actor: ActorDep, pairing_id: Id,
                     registration_no: Annotated[str, Form(max_length=64)] = "",
                     contract_type: Annotated[str, Form(max_length=8)] = "",
                     amount_wan: Annotated[float | None, Form()] = None,

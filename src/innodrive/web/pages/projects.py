@@ -43,7 +43,7 @@ from innodrive.services.projects.views import (
     SelectionView,
 )
 from innodrive.web import render
-from innodrive.web.guard import ActorDep, make_router, route
+from innodrive.web.guard import ActorDep, Id, Index, make_router, route
 
 router = make_router()
 
@@ -186,7 +186,7 @@ def projects_assign(request: Request, actor: ActorDep, code: str, dry_run: Annot
 
 
 @route(router, "projects_recuse")
-def projects_recuse(request: Request, actor: ActorDep, number: int, reason: Text = "") -> Response:
+def projects_recuse(request: Request, actor: ActorDep, number: Id, reason: Text = "") -> Response:
     line = P.recuse(_store(request), actor, number, reason=reason)
     call = P.get_application(_store(request), actor, line.application_code).call_code
     return _call_page(request, actor, call,
@@ -194,7 +194,7 @@ def projects_recuse(request: Request, actor: ActorDep, number: int, reason: Text
 
 
 @route(router, "projects_sheet")
-async def projects_sheet(request: Request, actor: ActorDep, number: int) -> Response:
+async def projects_sheet(request: Request, actor: ActorDep, number: Id) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     form = await request.form()
@@ -255,7 +255,7 @@ def projects_objection_add(request: Request, actor: ActorDep, code: str, applica
 
 
 @route(router, "projects_objection_handle")
-def projects_objection_handle(request: Request, actor: ActorDep, number: int, decision: Short = "",
+def projects_objection_handle(request: Request, actor: ActorDep, number: Id, decision: Short = "",
                               response: Text = "") -> Response:
     if decision not in ("uphold", "reject"):
         raise InputError("请选择异议成立或不成立", field="decision")
@@ -452,7 +452,7 @@ def _download(name: str, data: bytes) -> Response:
 
 
 @route(router, "projects_attachment")
-def projects_attachment(request: Request, actor: ActorDep, number: int) -> Response:
+def projects_attachment(request: Request, actor: ActorDep, number: Id) -> Response:
     return _download(*P.attachment(_store(request), actor, number))
 
 
@@ -513,7 +513,7 @@ def projects_project(request: Request, actor: ActorDep, code: str) -> Response:
 
 
 @route(router, "projects_check")
-def projects_check(request: Request, actor: ActorDep, code: str, index: int, held_on: Short = "",
+def projects_check(request: Request, actor: ActorDep, code: str, index: Index, held_on: Short = "",
                    conclusion: Short = "", comments: Text = "", experts: Short = "") -> Response:
     P.record_check(_store(request), actor, code, index, held_on=_date(held_on, "held_on", "验收日期"),
                    conclusion=conclusion, comments=comments, experts=re.split(r"[、,，;；\s]+", experts.strip()))
@@ -521,7 +521,7 @@ def projects_check(request: Request, actor: ActorDep, code: str, index: int, hel
 
 
 @route(router, "projects_pay")
-def projects_pay(request: Request, actor: ActorDep, code: str, index: int, paid_on: Short = "",
+def projects_pay(request: Request, actor: ActorDep, code: str, index: Index, paid_on: Short = "",
                  voucher: Short = "") -> Response:
     p = P.disburse(_store(request), actor, code, index, paid_on=_date(paid_on, "paid_on", "拨付日期"), voucher=voucher)
     return _project_page(request, actor, code, message=f"已拨付，累计 {p.paid:g}/{p.amount:g} 万元")
@@ -566,12 +566,12 @@ def _review_page(request: Request, actor, number: int, message: str | None = Non
 
 
 @route(router, "review")
-def review(request: Request, actor: ActorDep, number: int) -> Response:
+def review(request: Request, actor: ActorDep, number: Id) -> Response:
     return _review_page(request, actor, number)
 
 
 @route(router, "review_score")
-async def review_score(request: Request, actor: ActorDep, number: int) -> Response:
+async def review_score(request: Request, actor: ActorDep, number: Id) -> Response:
     from starlette.concurrency import run_in_threadpool
 
     form = await request.form()
@@ -581,13 +581,13 @@ async def review_score(request: Request, actor: ActorDep, number: int) -> Respon
 
 
 @route(router, "review_recuse")
-def review_recuse(request: Request, actor: ActorDep, number: int, reason: Text = "") -> Response:
+def review_recuse(request: Request, actor: ActorDep, number: Id, reason: Text = "") -> Response:
     P.recuse(_store(request), actor, number, reason=reason)
     return _redirect(request, "/reviews")
 
 
 @route(router, "review_attachment")
-def review_attachment(request: Request, actor: ActorDep, number: int, index: int) -> Response:
+def review_attachment(request: Request, actor: ActorDep, number: Id, index: Index) -> Response:
     packet = P.review_packet(_store(request), actor, number)
     if index not in {a.id for a in packet.attachments}:
         raise NotFound("该评审任务没有这个附件")
@@ -637,7 +637,7 @@ def api_reviews(request: Request, actor: ActorDep) -> list[ReviewPacket]:
 
 
 @route(router, "api_review_score", response_model=ScoreView)
-def api_review_score(request: Request, actor: ActorDep, number: int, body: ScoreSheet) -> ScoreView:
+def api_review_score(request: Request, actor: ActorDep, number: Id, body: ScoreSheet) -> ScoreView:
     return P.submit_scores(_store(request), actor, number, body.scores, comment=body.comment)
 
 
