@@ -62,9 +62,17 @@ def test_safe_cell_neutralises_formula_leads(lead):
     assert safe_cell(-3.5) == -3.5 and safe_cell("乐山市") == "乐山市"
 
 
-def test_safe_cell_says_when_it_cuts():
-    cell = safe_cell("长" * (XLSX_MAX_CELL + 10))
+def test_safe_cell_says_when_it_cuts(caplog):
+    with caplog.at_level("WARNING", logger="innodrive.output"):
+        cell = safe_cell("长" * (XLSX_MAX_CELL + 10))
     assert len(cell) == XLSX_MAX_CELL and cell.endswith(TRUNCATED_MARK)
+    # and in the log, with the lengths but never the content
+    (record,) = [r for r in caplog.records if r.name == "innodrive.output"]
+    assert "32777" in record.getMessage() and "已截断" in record.getMessage()
+    assert "长" not in record.getMessage()
+    caplog.clear()
+    safe_cell("短")
+    assert not caplog.records
 
 
 def test_safe_csv_round_trip_has_no_formula():

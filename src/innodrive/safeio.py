@@ -13,6 +13,7 @@ target folder renamed over the target, never through a symlink, never half-writt
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import stat
@@ -195,6 +196,11 @@ def safe_cell(value: Any) -> Any:
     if value.startswith(_FORMULA_LEAD):
         value = "'" + value
     if len(value) > XLSX_MAX_CELL:
+        # said in the cell and in the log, so a cut never goes unnoticed (the log line
+        # gives lengths only, never the content: the cell may hold personal data)
+        logging.getLogger("innodrive.output").warning(
+            "表格单元格内容 %d 个字符，超过 Excel 单元格上限 %d 个字符，已截断并在单元格末尾注明",
+            len(value), XLSX_MAX_CELL)
         value = value[: XLSX_MAX_CELL - len(TRUNCATED_MARK)] + TRUNCATED_MARK
     return value
 
