@@ -307,7 +307,7 @@ def _audit_moved(bind, moved: list[tuple[int, str]]) -> None:
     with Session(bind=bind, join_transaction_mode="create_savepoint") as session:
         for snapshot_id, title in moved:
             sha = bind.execute(sa.select(NEW.c.sha256).where(NEW.c.id == snapshot_id)).scalar_one()
-            audit.record(session, actor="系统（数据库迁移 0007）", action="publication.publish",
+            audit.record(session, actor="系统（数据库迁移 0011）", action="publication.publish",
                          entity="publication_snapshot", entity_id=snapshot_id,
                          summary=f"补记已发布公开摘要《{title}》的 SHA-256（{sha[:16]}…）",
                          after={"kind": "public", "sha256": sha, "migrated": True})
