@@ -150,6 +150,6 @@ def test_cli_template_check_and_explain(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "综合评价得分不低于60分" in r.stdout and "第六条（五）" in r.stdout and "约需增加研发投入70万元" in r.stdout
     r = _cli("enterprises", "check", str(reg), "--on", "2024-13-01")
-    assert r.returncode == 2 and "YYYY-MM-DD" in r.stderr and "Traceback" not in r.stderr
+    assert r.returncode == 2 and "2024-13-01" in r.stderr and "2024-06-30" in r.stderr and "Traceback" not in r.stderr
     r = _cli("enterprises", "check", str(tmp_path / "missing.csv"))
     assert r.returncode == 2 and "文件不存在" in r.stderr

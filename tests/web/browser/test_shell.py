@@ -37,7 +37,7 @@ def test_admin_signs_in_sees_the_admin_navigation_and_adds_an_account(page, serv
 def test_the_public_summary_needs_no_sign_in(page, server, shot):
     page.goto(server.url + "/public")
     assert page.locator("h1").inner_text() == "创新驱动发展目标进展 · 公开摘要"
-    assert page.locator("nav.main-nav a").all_inner_texts() == ["公开摘要", "立项公示"]  # what the public may see
+    assert page.locator("nav.main-nav a").all_inner_texts() == ["公开摘要", "立项公示", "全省市州对比"]  # what the public may see
     page.goto(server.url + "/admin/users")
     assert "/login?next=/admin/users" in page.url
     shot(page)
