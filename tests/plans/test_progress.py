@@ -99,6 +99,22 @@ def test_evidence_is_kept_under_its_hash_in_the_blob_store_not_as_a_local_path(s
     assert not any("/" in v or str(tmp_path) in v for v in stored)
 
 
+def test_evidence_is_copied_only_when_the_report_is_accepted(store, task_id, tmp_path):
+    from innodrive.blobs import default_blob_store, sha256_hex
+    from innodrive.errors import NotFound
+
+    f = tmp_path / "未受理的证明.pdf"
+    f.write_bytes(b"%PDF-1.4 evidence of a refused report")
+    with pytest.raises(NotFound, match="没有编号为 999999 的任务"):
+        progress.report_progress(store, task_id=999999, as_of=TODAY, status="推进中", percent=50,
+                                 narrative="见附件", reporter="王五", evidence=[f], today=TODAY)
+    with pytest.raises(NotFound, match="里程碑"):
+        progress.report_progress(store, task_id=task_id, as_of=TODAY, status="推进中", percent=50,
+                                 narrative="见附件", reporter="王五", evidence=[f], milestone_id=999999,
+                                 today=TODAY)
+    assert not default_blob_store().exists(sha256_hex(f.read_bytes())) and reports_count(store) == 0
+
+
 def test_evidence_changed_behind_the_report_cannot_be_approved(store, task_id, tmp_path):
     from innodrive.blobs import default_blob_store
 

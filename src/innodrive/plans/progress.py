@@ -206,8 +206,6 @@ def report_progress(store: Store, *, task_id: int, as_of: dt.date, status: str, 
         raise ValidationFailed(f"进展报送有 {len(problems)} 处问题，未保存：" + "；".join(str(p) for p in problems),
                                problems=problems)
     blobs = blobs or default_blob_store()
-    stored = [EvidenceFile(file_name=u.safe_name, sha256=(key := blobs.put(u.data)), size=len(u.data), blob_key=key)
-              for u in uploads]
 
     def work(session: Session) -> ProgressReport:
         task = session.get(TaskRow, task_id)
@@ -222,6 +220,10 @@ def report_progress(store: Store, *, task_id: int, as_of: dt.date, status: str, 
             m = session.get(MilestoneRow, milestone_id)
             if m is None or m.task_id != task_id:
                 raise NotFound(f"任务 {task_id} 没有编号为 {milestone_id} 的里程碑", field="milestone")
+        # the evidence is copied only once the report is accepted: a report refused for its
+        # task or milestone leaves no file behind
+        stored = [EvidenceFile(file_name=u.safe_name, sha256=(key := blobs.put(u.data)), size=len(u.data),
+                               blob_key=key) for u in uploads]
         row = ProgressReportRow(
             task_id=task_id, milestone_id=milestone_id, as_of=as_of, status=status_key, percent=percent,
             narrative=narrative.strip(), reporter=reporter.strip(), unit=(unit or "").strip() or None,
