@@ -108,3 +108,16 @@ def test_assessment_data_of_millions_of_lines_is_refused_within_bounds():
         read_table_bytes(b"a\n" * (MAX_DATA_ROWS * 5), "lines.csv")
     assert time.process_time() - t < 20
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 300 * 1024  # KB: well under the 1 GB bound
+
+
+def test_enterprises_check_refuses_a_number_too_large_for_a_float(tmp_path, capsys):
+    # found by the campaign: a 400-digit whole number reached pandas as a Python int and
+    # raised OverflowError (exit 70); it is now an impossible value refused with a message
+    huge = "9" * 400
+    row = {"统一社会信用代码": "91511500MA0000001M", "企业名称": "示例企业（构造）", "所属地区": "翠屏区",
+           "数据年度": "2023", "境内注册居民企业": "是", "职工总数": huge, "营业收入（上年）": "-" + huge}
+    f = tmp_path / "登记表.csv"
+    f.write_text(_registry([row]), encoding="utf-8")
+    code = main(["enterprises", "check", str(f), "--out", str(tmp_path / "结果.csv")])
+    captured = capsys.readouterr()
+    assert code in (0, 2) and "内部错误" not in captured.err and "Traceback" not in captured.err

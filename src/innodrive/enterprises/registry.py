@@ -95,6 +95,20 @@ def read_table_bytes(data: bytes, *, name: str) -> pd.DataFrame:
 _BLANKS = frozenset(["", "nan", "NaN", "None", "NaT", "-", "—"])
 
 
+def _to_numeric(values: pd.Series) -> pd.Series:
+    """``pd.to_numeric`` with unreadable cells as NaN. A whole number too large for a float
+    (a reader may hand one over as a Python int) becomes ±inf, as the same digits written
+    as text do, so the range checks refuse it with a message instead of pandas raising."""
+    try:
+        return pd.to_numeric(values, errors="coerce")
+    except OverflowError:
+        def bounded(v):
+            if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 1000:
+                return float("inf") if v > 0 else float("-inf")
+            return v
+        return pd.to_numeric(values.map(bounded), errors="coerce")
+
+
 def _blank(s: pd.Series) -> pd.Series:
     """Empty cells. Exact matches are found by a hash lookup; only the other text cells
     are stripped (pandas string methods over every cell were most of the reading time)."""
@@ -106,7 +120,7 @@ def _blank(s: pd.Series) -> pd.Series:
     if rest.any():
         # numbers and 是/否 are never blank: only other text is stripped and looked at
         rest &= ~s.isin(_TRUE | _FALSE | {"是", "否"}).to_numpy()
-        rest &= pd.to_numeric(s.where(rest, None), errors="coerce").isna().to_numpy()
+        rest &= _to_numeric(s.where(rest, None)).isna().to_numpy()
     if rest.any():
         idx = np.flatnonzero(rest)
         sub = arr[idx]
@@ -234,7 +248,7 @@ def _parse_cells(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[np.nd
         return out.to_numpy(), err.to_numpy(), blank.to_numpy()
     # plain numbers (almost every cell) are converted in one C pass; only the rest
     # ("2,000", "55%", typos) go through the text path
-    num = pd.to_numeric(cells, errors="coerce").astype(np.float64)
+    num = _to_numeric(cells).astype(np.float64)
     is_pct = pd.Series(False, index=cells.index)
     special = num.isna()
     if special.any():
