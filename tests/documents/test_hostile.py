@@ -10,6 +10,7 @@ or at growing sizes (the property checks), never committed.
 from __future__ import annotations
 
 import errno
+import importlib.util
 import io
 import json
 import os
@@ -28,6 +29,9 @@ from innodrive.errors import InputError, UnreadableDocument
 from innodrive.extraction.pipeline import run
 
 ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("_fuzz_corpus", ROOT / "bench" / "_fuzz_corpus.py")
+_corpus = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_corpus)
 GOOD = "某市2031年科技工作要点\n一、主要目标\n全年新增高新技术企业120家，技术合同成交额达到80亿元。\n"
 
 
@@ -118,25 +122,8 @@ def test_a_docx_with_a_non_numeric_list_level_still_reads():
 # ----------------------------------------------------------------- PDF
 
 
-def _pdf(objs: list[bytes], trailer: str = "") -> bytes:
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for i, o in enumerate(objs, 1):
-        offsets.append(out.tell())
-        out.write(f"{i} 0 obj\n".encode() + o + b"\nendobj\n")
-    xref = out.tell()
-    out.write(f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode())
-    for o in offsets:
-        out.write(f"{o:010d} 00000 n \n".encode())
-    out.write(f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R {trailer} >>\nstartxref\n{xref}\n%%EOF\n".encode())
-    return out.getvalue()
-
-
-_PAGE = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
-         b"<< /Length 36 >>\nstream\nBT /F1 12 Tf 72 720 Td (Hello) Tj ET\nendstream"]
-_ID = "/ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>]"
+# the hand-built PDFs are the fuzz campaign's (bench/_fuzz_corpus.py): one builder for both
+_pdf, _PAGE, _ID = _corpus.pdf, _corpus.PDF_PAGE, _corpus.PDF_ID
 
 
 @pytest.mark.parametrize("encrypt", [
