@@ -79,9 +79,11 @@ def traditional_chars() -> frozenset[str]:
     """The characters OpenCC's t2s conversion changes on their own (個, 會, 發 …), from
     ``innodrive/data/traditional_chars.txt`` (regenerate with
     :func:`write_traditional_table`; a test checks it still matches OpenCC)."""
-    from pathlib import Path
+    import os  # (not pathlib: this runs in every ``extract --json`` process, pathlib's import costs more)
 
-    text = (Path(__file__).resolve().parents[1] / "data" / "traditional_chars.txt").read_text(encoding="utf-8")
+    data = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "data")
+    with open(os.path.join(data, "traditional_chars.txt"), encoding="utf-8") as f:
+        text = f.read()
     return frozenset(text) - {"\n", " ", "\r"}
 
 
@@ -112,7 +114,8 @@ def _notable_re():
     """One character class of every character normalisation acts on: the width-folded
     forms, the characters t2s changes and control characters."""
     chars = sorted(_WIDTH_CHARS | traditional_chars() | set(_CONTROL_CHARS))
-    return regex_cache.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+    # re.escape of the joined string escapes character by character: the same class, one call
+    return regex_cache.compile("[" + re.escape("".join(chars)) + "]")
 
 
 def notable_chars(text: str) -> set[str]:

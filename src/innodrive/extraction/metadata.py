@@ -9,11 +9,11 @@ does not say stays unknown (None).
 
 from __future__ import annotations
 
+import os
 import re
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass
 from functools import cache
-from typing import NamedTuple
 
 from innodrive import regex_cache
 from innodrive.extraction import timeframe
@@ -110,11 +110,9 @@ def find_genre(title: str | None, clean: str, annual: bool) -> str | None:
     return None
 
 
-class _Place(NamedTuple):
-    code: str
-    name: str
-    level: str
-    parent: str | None
+# one row of the division table (parent: the code of the enclosing region, or None); a
+# plain namedtuple, as importing typing costs ``extract --json`` start-up time
+_Place = namedtuple("_Place", "code name level parent")
 
 
 _PLACES_FILES = ("regions.csv", "region_changes.csv", "nationalities.txt")
@@ -127,10 +125,10 @@ def _places() -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:
 
     Read here with the C csv reader and only the columns extraction needs: building the
     full :func:`innodrive.regions.all_regions` index costs more start-up time than
-    extracting a small document. The tables are kept between runs (:func:`_stored_places`)."""
-    from pathlib import Path
+    extracting a small document. The tables are kept between runs (:func:`_stored_places`).
+    (Paths with :mod:`os.path`: importing :mod:`pathlib` costs ``extract --json`` start-up time.)"""
 
-    data = Path(__file__).resolve().parents[1] / "data"
+    data = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "data")
     stamp = _places_stamp(data)
     stored = _stored_places(data, stamp)
     if stored is not None:
@@ -142,16 +140,16 @@ def _places() -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:
 
 def _places_stamp(data) -> tuple:
     try:
-        stats = [(name, (data / name).stat()) for name in _PLACES_FILES]
+        stats = [(name, os.stat(os.path.join(data, name))) for name in _PLACES_FILES]
     except OSError:
         return ()
     return tuple((name, st.st_size, st.st_mtime_ns) for name, st in stats)
 
 
-def _places_file(data):
+def _places_file(data: str) -> str:
     import sys
 
-    return data.parent / "__pycache__" / f"places.{sys.implementation.cache_tag}.marshal"
+    return os.path.join(os.path.dirname(data), "__pycache__", f"places.{sys.implementation.cache_tag}.marshal")
 
 
 def _stored_places(data, stamp: tuple):
@@ -165,7 +163,8 @@ def _stored_places(data, stamp: tuple):
     if not stamp:
         return None
     try:
-        saved = marshal.loads(_places_file(data).read_bytes())
+        with open(_places_file(data), "rb") as f:
+            saved = marshal.loads(f.read())
         if not isinstance(saved, dict) or saved.get("stamp") != stamp:
             return None
         places = {code: _Place(*row) for code, row in saved["places"].items()}
@@ -178,7 +177,6 @@ def _store_places(data, stamp: tuple, built) -> None:
     """Write the tables for the next run (atomically; skipped where the folder is read-only)."""
     import contextlib
     import marshal
-    import os
     import tempfile
 
     if not stamp:
@@ -186,8 +184,8 @@ def _store_places(data, stamp: tuple, built) -> None:
     target = _places_file(data)
     tmp = None
     try:
-        target.parent.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".places.", dir=target.parent)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".places.", dir=os.path.dirname(target))
         with os.fdopen(fd, "wb") as f:
             f.write(marshal.dumps({"stamp": stamp, "places": {c: tuple(p) for c, p in built[0].items()},
                                    "names": built[1], "counties": built[2]}))
@@ -204,7 +202,7 @@ def _read_places(data) -> tuple[dict[str, _Place], dict[str, str], dict[str, str
 
     from innodrive.regions import shorten
 
-    with open(data / "region_changes.csv", encoding="utf-8", newline="") as f:
+    with open(os.path.join(data, "region_changes.csv"), encoding="utf-8", newline="") as f:
         rows = csv.reader(f)
         head = next(rows)
         i_old, i_code, i_name = head.index("old_code"), head.index("new_code"), head.index("new_name")
@@ -212,7 +210,7 @@ def _read_places(data) -> tuple[dict[str, _Place], dict[str, str], dict[str, str
     places: dict[str, _Place] = {}
     names: dict[str, str] = {}
     county_codes: dict[str, list[str]] = {}
-    with open(data / "regions.csv", encoding="utf-8", newline="") as f:
+    with open(os.path.join(data, "regions.csv"), encoding="utf-8", newline="") as f:
         rows = csv.reader(f)
         head = next(rows)
         i_code, i_name, i_level, i_parent = (head.index(k) for k in ("code", "name", "level", "parent"))
