@@ -13,7 +13,7 @@ import os
 import re
 from collections import Counter, namedtuple
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 
 from innodrive import regex_cache
 from innodrive.extraction import timeframe
@@ -186,7 +186,9 @@ def _stored_places(data, stamp: tuple):
             saved = marshal.loads(f.read())
         if not isinstance(saved, dict) or saved.get("stamp") != stamp:
             return None
-        places = {code: _Place(*row) for code, row in saved["places"].items()}
+        rows = saved["places"]
+        # tuple.__new__ in C, not _Place(*row)'s Python-level __new__, for 3,000 rows per start-up
+        places = dict(zip(rows.keys(), map(partial(tuple.__new__, _Place), rows.values()), strict=True))
         return places, dict(saved["names"]), dict(saved["counties"])
     except (OSError, ValueError, EOFError, TypeError, KeyError):
         return None
