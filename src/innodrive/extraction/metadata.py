@@ -277,12 +277,15 @@ def _place_counts(text: str, only: frozenset[str] | None = None) -> Counter[str]
     names = _places()[1]
     if only is not None:
         by_code = _names_by_code()
-        found = [n for code in only for n in by_code.get(code, ())]
+        found = [n for code in sorted(only) for n in by_code.get(code, ())]
     else:
         # only names whose first two characters occur are looked for: the distinct pairs
-        # are found by one regex in C (testing every name with ``in`` scanned the text 600 times)
+        # are found by one regex in C (testing every name with ``in`` scanned the text 600 times).
+        # They are taken in the order of their first occurrence (not a set's, which follows the
+        # process's hash seed): the counter then lists places in reading order, and a tie in
+        # :func:`find_region` goes to the place named first, the same in every run.
         by_pair = _names_by_first_pair()
-        found = [n for pair in set(_first_pair_re().findall(text)) for n in by_pair.get(pair, ())]
+        found = [n for pair in dict.fromkeys(_first_pair_re().findall(text)) for n in by_pair.get(pair, ())]
     counts: Counter[str] = Counter()
     if not found:
         return counts
