@@ -30,14 +30,6 @@ if TYPE_CHECKING:
     from typing import IO, Any
 
 
-def __getattr__(name: str):
-    """``safeio.tempfile`` and ``safeio.logging`` (imported lazily) for code that patches them."""
-    if name in ("tempfile", "logging"):
-        import importlib
-
-        return importlib.import_module(name)
-    raise AttributeError(f"module 'innodrive.safeio' has no attribute {name!r}")
-
 # --- reading ---------------------------------------------------------------------
 
 
