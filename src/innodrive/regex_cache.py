@@ -24,7 +24,6 @@ import marshal
 import os
 import re
 import sys
-from pathlib import Path
 
 try:  # CPython's regex engine and the compiler that feeds it
     import _sre
@@ -33,7 +32,8 @@ except ImportError:  # pragma: no cover — another Python: plain re.compile
     _sre = None
 
 _TAG = f"{sys.implementation.cache_tag}-{getattr(_sre, 'MAGIC', 0)}"
-_FILE = Path(__file__).resolve().parent / "__pycache__" / f"regex-cache.{_TAG}.marshal"
+# (os.path, not pathlib: this module is on the start-up path of ``extract --json``)
+_FILE = os.path.join(os.path.dirname(os.path.realpath(__file__)), "__pycache__", f"regex-cache.{_TAG}.marshal")
 _cache: dict | None = None
 _added = False
 
@@ -79,7 +79,8 @@ def _load() -> dict:
     if _cache is None:
         _cache = {}
         try:
-            data = marshal.loads(_FILE.read_bytes())
+            with open(_FILE, "rb") as f:
+                data = marshal.loads(f.read())
             if isinstance(data, dict) and data.get("tag") == _TAG and isinstance(data.get("patterns"), dict):
                 _cache = data["patterns"]
         except (OSError, ValueError, EOFError, TypeError):
@@ -97,8 +98,8 @@ def _save() -> None:
 
     tmp = None
     try:
-        _FILE.parent.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".regex-cache.", dir=_FILE.parent)
+        os.makedirs(os.path.dirname(_FILE), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".regex-cache.", dir=os.path.dirname(_FILE))
         with os.fdopen(fd, "wb") as f:
             f.write(marshal.dumps({"tag": _TAG, "patterns": _cache}))
         os.chmod(tmp, 0o644)  # readable like the .pyc files beside it

@@ -13,17 +13,22 @@ target folder renamed over the target, never through a symlink, never half-writt
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
-from typing import IO, Any
 
 from innodrive.errors import InputError
+
+# logging, tempfile, pathlib and typing are imported where they are used: reading one
+# document (``innodrive extract FILE --json``, once per file in scripts) needs none of
+# them, and importing them would cost it more time than its whole extraction
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from pathlib import Path
+    from typing import IO, Any
+
 
 # --- reading ---------------------------------------------------------------------
 
@@ -36,10 +41,10 @@ def read_input(path: str | Path, *, limit: int | None = None, what: str = "文�
     """
     from innodrive import settings
 
-    p = Path(path)
+    p = os.fspath(path) or "."  # as pathlib reads an empty path
     limit = settings.max_input_bytes() if limit is None else limit
     try:
-        st = p.stat()
+        st = os.stat(p)
     except FileNotFoundError:
         raise InputError(f"{what}不存在", file=str(path)) from None
     except OSError as exc:
@@ -198,6 +203,8 @@ def safe_cell(value: Any) -> Any:
     if len(value) > XLSX_MAX_CELL:
         # said in the cell and in the log, so a cut never goes unnoticed (the log line
         # gives lengths only, never the content: the cell may hold personal data)
+        import logging
+
         logging.getLogger("innodrive.output").warning(
             "表格单元格内容 %d 个字符，超过 Excel 单元格上限 %d 个字符，已截断并在单元格末尾注明",
             len(value), XLSX_MAX_CELL)
@@ -216,6 +223,9 @@ def atomic_write(path: str | Path, data: bytes | Callable[[IO[bytes]], None], *,
     A rename replaces a symlink at ``path`` instead of writing through it, and a full
     disk or a read-only folder leaves no half-written or empty file behind.
     """
+    import tempfile
+    from pathlib import Path
+
     p = Path(path)
     folder = p.parent if str(p.parent) else Path(".")
     try:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
+
+TYPE_CHECKING = False  # pathlib only where it is used: ``extract --json`` start-up reads settings
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ def home() -> Path:
     """The working folder: ``INNODRIVE_HOME``, else the per-user data folder
     (``$XDG_DATA_HOME/innodrive`` or ``~/.local/share/innodrive``) — never the folder the
     command happens to be run from, so a database is not lost by changing directory."""
+    from pathlib import Path
+
     value = os.environ.get("INNODRIVE_HOME", "").strip()
     if value:
         return Path(value).expanduser()

@@ -304,7 +304,8 @@ def test_a_full_disk_leaves_no_empty_result_file(tmp_path, monkeypatch, capsys):
 
 
 def test_a_read_only_output_folder_gives_a_message(tmp_path, monkeypatch, capsys):
-    import innodrive.safeio as safeio
+    import tempfile
+
     from innodrive.cli import main
 
     doc = tmp_path / "plan.txt"
@@ -315,7 +316,7 @@ def test_a_read_only_output_folder_gives_a_message(tmp_path, monkeypatch, capsys
     def read_only(*a, **k):
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(safeio.tempfile, "mkstemp", read_only)
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)  # what atomic_write creates its file with
     status = main(["extract", str(doc), "--out", str(out)])
     assert status == 2 and list(out.iterdir()) == []
     assert "Read-only" in capsys.readouterr().err

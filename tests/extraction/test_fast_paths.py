@@ -113,3 +113,45 @@ def test_stored_place_tables_equal_the_tables_read(tmp_path, monkeypatch):
     assert metadata._stored_places(data, (*stamp, ("other", 1, 1))) is None  # changed data files: read again
     (tmp_path / "places.marshal").write_bytes(b"\x00damaged")
     assert metadata._stored_places(data, stamp) is None
+
+
+def test_notable_characters_of_a_short_text_by_set_equal_those_by_the_regex():
+    normalise = importlib.import_module("innodrive.documents.normalise")
+    long = (REAL / "2026_江苏省_政府工作报告.txt").read_text("utf-8")
+    for text in ("２０２５年（一）發展個體\x1b[2J\r\n\u3000會議 ABC，。", long[:5000], "",
+                 "這是一個繁體字的會議決議" * 100):
+        assert len(text) < normalise._NOTABLE_BY_SET
+        assert normalise.notable_chars(text) == set(normalise._notable_re().findall(text))
+
+
+def test_file_name_and_digest_without_pathlib_or_hashlib_equal_theirs():
+    import hashlib
+    from pathlib import PurePath
+
+    documents = importlib.import_module("innodrive.documents")
+    for p in ("a.txt", "dir/报告.txt", "./c.txt", "dir//d.txt", "/x/y/", "..", "x/..", ".", "", "x/.", "/"):
+        assert documents._file_name(p) == PurePath(p).name
+    for data in (b"", b"abc", "报告".encode() * 1000, b"x" * ((1 << 20) + 1)):
+        assert documents._sha256_hex(data) == hashlib.sha256(data).hexdigest()
+
+
+def test_extract_json_of_one_document_imports_only_what_it_uses(tmp_path):
+    """``innodrive extract FILE --json`` runs once per file in scripts: modules it does not
+    need (the CLI framework, pydantic, pathlib, typing, logging, OpenSSL, the table reader)
+    would cost it more start-up time than reading and extracting a small document."""
+    import json
+    import subprocess
+    import sys
+
+    doc = tmp_path / "通知.txt"
+    doc.write_text("关于印发某市2026年科技创新工作要点的通知\n到2026年，全市高新技术企业达到500家。\n", encoding="utf-8")
+    code = ("import io, contextlib, json, sys\nfrom innodrive import launch\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            f"    status = launch.try_run(['extract', {str(doc)!r}, '--json'])\n"
+            "print(json.dumps([status, sorted(sys.modules)]))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    status, modules = json.loads(out.stdout)
+    assert status == 0
+    unneeded = {"typer", "pydantic", "rich", "pathlib", "typing", "logging", "tempfile", "hashlib",
+                "innodrive.cli", "innodrive.extraction.tables"}
+    assert unneeded.isdisjoint(modules), sorted(unneeded & set(modules))

@@ -11,10 +11,9 @@ exact spans. Anything that cannot be read raises
 from __future__ import annotations
 
 import gc
-import hashlib
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from innodrive import settings
 from innodrive.documents.limits import check_text
@@ -64,7 +63,7 @@ def read_document(data: bytes, name: str) -> Document:
         raise UnreadableDocument(
             f"文件过大（{len(data) / 1024 / 1024:.1f} MB），超过上限 {limit // 1024 // 1024} MB"
             "（可通过 INNODRIVE_MAX_INPUT_MB 调整）", file=name)
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = _sha256_hex(data)
     with paused_gc():
         raw = read_bytes(data, name)
         del data  # the caller passes its only reference (see read_path): free the bytes now
@@ -88,18 +87,20 @@ def read_document(data: bytes, name: str) -> Document:
     )
 
 
-def read_path(path: str | Path) -> Document:
+def read_path(path: str | os.PathLike) -> Document:
     """Read a document file from disk: a regular file within the size limit (a device,
-    a FIFO or a symlink to one is refused rather than read forever)."""
+    a FIFO or a symlink to one is refused rather than read forever).
+
+    (Paths with :mod:`os.path`: importing :mod:`pathlib` costs ``extract --json`` start-up time.)"""
     import stat
 
     from innodrive.errors import InputError
     from innodrive.safeio import read_input
 
-    p = Path(path)
-    name = p.name
+    p = os.fspath(path)
+    name = _file_name(p)
     try:
-        st = p.stat()
+        st = os.stat(p)
     except FileNotFoundError:
         raise UnreadableDocument("文件不存在", file=str(path)) from None
     except OSError as exc:
@@ -119,6 +120,31 @@ def read_path(path: str | Path) -> Document:
         raise UnreadableDocument(exc.message, file=name) from None
     # hand over the only reference to the bytes, so that read_document can free them early
     return read_document(holder.pop(), name)
+
+
+def _file_name(path: str) -> str:
+    """The last component of ``path``, as :attr:`pathlib.PurePath.name` gives it."""
+    parts = [c for c in path.replace(os.altsep or os.sep, os.sep).split(os.sep) if c not in ("", ".")]
+    return parts[-1] if parts else ""
+
+
+def _sha256_hex(data: bytes) -> str:
+    """The SHA-256 of ``data`` in hex. Up to a megabyte with CPython's built-in SHA-256:
+    importing :mod:`hashlib` loads OpenSSL, which costs a one-document ``extract --json``
+    more than hashing its bytes; larger inputs use OpenSSL's faster implementation."""
+    if len(data) <= 1 << 20:
+        try:
+            from _sha256 import sha256  # CPython 3.11
+        except ImportError:
+            try:
+                from _sha2 import sha256  # CPython 3.12 and later
+            except ImportError:
+                sha256 = None
+        if sha256 is not None:
+            return sha256(data).hexdigest()
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
 
 
 @contextmanager

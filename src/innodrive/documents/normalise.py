@@ -79,9 +79,11 @@ def traditional_chars() -> frozenset[str]:
     """The characters OpenCC's t2s conversion changes on their own (個, 會, 發 …), from
     ``innodrive/data/traditional_chars.txt`` (regenerate with
     :func:`write_traditional_table`; a test checks it still matches OpenCC)."""
-    from pathlib import Path
+    import os  # (not pathlib: this runs in every ``extract --json`` process, pathlib's import costs more)
 
-    text = (Path(__file__).resolve().parents[1] / "data" / "traditional_chars.txt").read_text(encoding="utf-8")
+    data = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "data")
+    with open(os.path.join(data, "traditional_chars.txt"), encoding="utf-8") as f:
+        text = f.read()
     return frozenset(text) - {"\n", " ", "\r"}
 
 
@@ -108,19 +110,32 @@ _CONTROL_CHARS = "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20)
 
 
 @cache
+def _notable() -> frozenset[str]:
+    """Every character normalisation acts on: the width-folded forms, the characters t2s
+    changes and control characters."""
+    return frozenset(_WIDTH_CHARS | traditional_chars() | set(_CONTROL_CHARS))
+
+
+@cache
 def _notable_re():
-    """One character class of every character normalisation acts on: the width-folded
-    forms, the characters t2s changes and control characters."""
-    chars = sorted(_WIDTH_CHARS | traditional_chars() | set(_CONTROL_CHARS))
-    return regex_cache.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+    """:func:`_notable` as one character class."""
+    # re.escape of the joined string escapes character by character: the same class, one call
+    return regex_cache.compile("[" + re.escape("".join(sorted(_notable()))) + "]")
+
+
+_NOTABLE_BY_SET = 20_000  # characters: below this, set() is cheaper than building the regex
 
 
 def notable_chars(text: str) -> set[str]:
-    """The distinct characters of ``text`` that normalisation acts on (see :func:`_notable_re`).
+    """The distinct characters of ``text`` that normalisation acts on (see :func:`_notable`).
 
     Stands in for ``set(text)`` wherever only its intersection with those characters is
     used: the regex scans the text in C without creating a string object per character,
-    several times faster than ``set()`` on Chinese text."""
+    several times faster than ``set()`` on Chinese text. A short text (one ``extract
+    --json`` of a small file) is cheaper with ``set()`` than sorting and loading the
+    4,000-character class."""
+    if len(text) < _NOTABLE_BY_SET:
+        return set(text) & _notable()
     return set(_notable_re().findall(text))
 
 

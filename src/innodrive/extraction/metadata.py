@@ -9,14 +9,33 @@ does not say stays unknown (None).
 
 from __future__ import annotations
 
+import os
 import re
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass
-from functools import cache
-from typing import NamedTuple
+from functools import cache, partial
 
 from innodrive import regex_cache
 from innodrive.extraction import timeframe
+
+# patterns the functions below used inline (re.search(r"…", …)), compiled once through the
+# persistent cache: re's own cache is per process, so each run of ``extract --json`` compiled them again
+_PARTY_ORG = regex_cache.compile(r"(中共|中国共产党)")
+_HTML_TITLE_SEP = regex_cache.compile(r"[_|｜]| - | — ")
+_RESOLUTION_WORDS = regex_cache.compile(r"作出如下决议|特作如下决议|现作出决议")
+_DECISION_WORDS = regex_cache.compile(r"作出如下决定|特作如下决定")
+_COMMUNIQUE_WORDS = regex_cache.compile(r"全会公报|全体会议公报")
+_PARTY_COMMITTEE_FULL = regex_cache.compile(r"^中国共产党(.+?)委员会")
+_PARTY_COMMITTEE_SHORT = regex_cache.compile(r"^中共(?P<place>[^\W\d_a-zA-Z]{2,8}?)委")
+_PLENUM_WORDS = regex_cache.compile(r"全会|全体会议")
+_TECH_WORK = regex_cache.compile(r"科技创新工作|科技工作")
+_TECH_BODY = regex_cache.compile(r"科技系统|科技局")
+_PEOPLES_CONGRESS = regex_cache.compile(r"人民代表大会")
+_ANNUAL_TITLE = regex_cache.compile(r"(20\d\d)年(?:度)?[^\W\d_a-zA-Z]{0,20}(工作要点|工作计划|要点|工作安排|年度计划|政府工作报告)")
+_ANNUAL_WORDS = regex_cache.compile(r"全年|工作要点|重点任务|主要目标|年度")
+_CONGRESS_SESSION = regex_cache.compile(r"人民代表大会第[一二三四五六七八九十]+次会议")
+_TECH_BUREAU = regex_cache.compile(r"科技局|科学技术局|科技厅")
+
 
 GENRE_WORDS = [
     ("政府工作报告", "政府工作报告"), ("工作要点", "工作要点"), ("要点", "工作要点"), ("规划纲要", "规划"),
@@ -79,13 +98,13 @@ def find_title(clean: str, paragraphs: list[tuple[int, int]], html_title: str | 
                 continue
             if not _GENRE_END.search(cand):
                 continue
-            score = 10 - min(i, 9) + (3 if "关于" in cand else 0) + (2 if re.match(r"(中共|中国共产党)", cand) else 0)
+            score = 10 - min(i, 9) + (3 if "关于" in cand else 0) + (2 if _PARTY_ORG.match(cand) else 0)
             if best is None or score > best[0]:
                 best = (score, cand, span)
     if best:
         return best[1], best[2]
     if html_title:
-        t = re.split(r"[_|｜]| - | — ", html_title)[0].strip()
+        t = _HTML_TITLE_SEP.split(html_title)[0].strip()
         return (t or None), None
     return None, None
 
@@ -99,22 +118,20 @@ def find_genre(title: str | None, clean: str, annual: bool) -> str | None:
                 if w == word:
                     return genre
     head = clean[:3000]
-    if re.search(r"作出如下决议|特作如下决议|现作出决议", head):
+    if _RESOLUTION_WORDS.search(head):
         return "决议"
-    if re.search(r"作出如下决定|特作如下决定", head):
+    if _DECISION_WORDS.search(head):
         return "决定"
-    if re.search(r"全会公报|全体会议公报", head):
+    if _COMMUNIQUE_WORDS.search(head):
         return "公报"
     if annual:
         return "工作要点"
     return None
 
 
-class _Place(NamedTuple):
-    code: str
-    name: str
-    level: str
-    parent: str | None
+# one row of the division table (parent: the code of the enclosing region, or None); a
+# plain namedtuple, as importing typing costs ``extract --json`` start-up time
+_Place = namedtuple("_Place", "code name level parent")
 
 
 _PLACES_FILES = ("regions.csv", "region_changes.csv", "nationalities.txt")
@@ -127,10 +144,10 @@ def _places() -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:
 
     Read here with the C csv reader and only the columns extraction needs: building the
     full :func:`innodrive.regions.all_regions` index costs more start-up time than
-    extracting a small document. The tables are kept between runs (:func:`_stored_places`)."""
-    from pathlib import Path
+    extracting a small document. The tables are kept between runs (:func:`_stored_places`).
+    (Paths with :mod:`os.path`: importing :mod:`pathlib` costs ``extract --json`` start-up time.)"""
 
-    data = Path(__file__).resolve().parents[1] / "data"
+    data = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "data")
     stamp = _places_stamp(data)
     stored = _stored_places(data, stamp)
     if stored is not None:
@@ -142,16 +159,16 @@ def _places() -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:
 
 def _places_stamp(data) -> tuple:
     try:
-        stats = [(name, (data / name).stat()) for name in _PLACES_FILES]
+        stats = [(name, os.stat(os.path.join(data, name))) for name in _PLACES_FILES]
     except OSError:
         return ()
     return tuple((name, st.st_size, st.st_mtime_ns) for name, st in stats)
 
 
-def _places_file(data):
+def _places_file(data: str) -> str:
     import sys
 
-    return data.parent / "__pycache__" / f"places.{sys.implementation.cache_tag}.marshal"
+    return os.path.join(os.path.dirname(data), "__pycache__", f"places.{sys.implementation.cache_tag}.marshal")
 
 
 def _stored_places(data, stamp: tuple):
@@ -165,10 +182,13 @@ def _stored_places(data, stamp: tuple):
     if not stamp:
         return None
     try:
-        saved = marshal.loads(_places_file(data).read_bytes())
+        with open(_places_file(data), "rb") as f:
+            saved = marshal.loads(f.read())
         if not isinstance(saved, dict) or saved.get("stamp") != stamp:
             return None
-        places = {code: _Place(*row) for code, row in saved["places"].items()}
+        rows = saved["places"]
+        # tuple.__new__ in C, not _Place(*row)'s Python-level __new__, for 3,000 rows per start-up
+        places = dict(zip(rows.keys(), map(partial(tuple.__new__, _Place), rows.values()), strict=True))
         return places, dict(saved["names"]), dict(saved["counties"])
     except (OSError, ValueError, EOFError, TypeError, KeyError):
         return None
@@ -178,7 +198,6 @@ def _store_places(data, stamp: tuple, built) -> None:
     """Write the tables for the next run (atomically; skipped where the folder is read-only)."""
     import contextlib
     import marshal
-    import os
     import tempfile
 
     if not stamp:
@@ -186,8 +205,8 @@ def _store_places(data, stamp: tuple, built) -> None:
     target = _places_file(data)
     tmp = None
     try:
-        target.parent.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".places.", dir=target.parent)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".places.", dir=os.path.dirname(target))
         with os.fdopen(fd, "wb") as f:
             f.write(marshal.dumps({"stamp": stamp, "places": {c: tuple(p) for c, p in built[0].items()},
                                    "names": built[1], "counties": built[2]}))
@@ -204,7 +223,7 @@ def _read_places(data) -> tuple[dict[str, _Place], dict[str, str], dict[str, str
 
     from innodrive.regions import shorten
 
-    with open(data / "region_changes.csv", encoding="utf-8", newline="") as f:
+    with open(os.path.join(data, "region_changes.csv"), encoding="utf-8", newline="") as f:
         rows = csv.reader(f)
         head = next(rows)
         i_old, i_code, i_name = head.index("old_code"), head.index("new_code"), head.index("new_name")
@@ -212,7 +231,7 @@ def _read_places(data) -> tuple[dict[str, _Place], dict[str, str], dict[str, str
     places: dict[str, _Place] = {}
     names: dict[str, str] = {}
     county_codes: dict[str, list[str]] = {}
-    with open(data / "regions.csv", encoding="utf-8", newline="") as f:
+    with open(os.path.join(data, "regions.csv"), encoding="utf-8", newline="") as f:
         rows = csv.reader(f)
         head = next(rows)
         i_code, i_name, i_level, i_parent = (head.index(k) for k in ("code", "name", "level", "parent"))
@@ -258,12 +277,15 @@ def _place_counts(text: str, only: frozenset[str] | None = None) -> Counter[str]
     names = _places()[1]
     if only is not None:
         by_code = _names_by_code()
-        found = [n for code in only for n in by_code.get(code, ())]
+        found = [n for code in sorted(only) for n in by_code.get(code, ())]
     else:
         # only names whose first two characters occur are looked for: the distinct pairs
-        # are found by one regex in C (testing every name with ``in`` scanned the text 600 times)
+        # are found by one regex in C (testing every name with ``in`` scanned the text 600 times).
+        # They are taken in the order of their first occurrence (not a set's, which follows the
+        # process's hash seed): the counter then lists places in reading order, and a tie in
+        # :func:`find_region` goes to the place named first, the same in every run.
         by_pair = _names_by_first_pair()
-        found = [n for pair in set(_first_pair_re().findall(text)) for n in by_pair.get(pair, ())]
+        found = [n for pair in dict.fromkeys(_first_pair_re().findall(text)) for n in by_pair.get(pair, ())]
     counts: Counter[str] = Counter()
     if not found:
         return counts
@@ -432,22 +454,22 @@ def find_issuer(title: str | None, clean: str, genre: str | None, region: str | 
         om = _ORG_PREFIX.match(title)
         if om:
             org = om.group("org")
-            org = re.sub(r"^中国共产党(.+?)委员会", r"中共\1委", org)
+            org = _PARTY_COMMITTEE_FULL.sub(r"中共\1委", org)
             return org + (f"、{om.group('org2')}" if om.group("org2") else "")
         pm = _PLENUM.match(title)
         if pm:
             return f"中共{pm.group('place')}委"
-        cm = re.match(r"^中共(?P<place>[^\W\d_a-zA-Z]{2,8}?)委", title)
+        cm = _PARTY_COMMITTEE_SHORT.match(title)
         if cm:
             return f"中共{cm.group('place')}委"
     if not region:
         return None
     head = clean[:4000]
-    if genre == "决议" and "人大常委会" in clean and not re.search(r"全会|全体会议", title or ""):
+    if genre == "决议" and "人大常委会" in clean and not _PLENUM_WORDS.search(title or ""):
         return f"{region}人大常委会"
-    if annual and re.search(r"科技创新工作|科技工作", head) and re.search(r"科技系统|科技局", clean):
+    if annual and _TECH_WORK.search(head) and _TECH_BODY.search(clean):
         return f"{region}科技局"
-    if title and "政府工作报告" in title and re.search(r"人民代表大会", head):
+    if title and "政府工作报告" in title and _PEOPLES_CONGRESS.search(head):
         return f"{region}人民政府"
     return None
 
@@ -486,7 +508,7 @@ def find_horizon(clean: str, annual_year: int | None, issued_year: int | None,
 def annual_year_of(clean: str, paragraphs, title: str | None) -> int | None:
     """The year of an annual work plan (2022年科技创新工作要点; a text opening 2022年是……)."""
     if title:
-        m = re.search(r"(20\d\d)年(?:度)?[^\W\d_a-zA-Z]{0,20}(工作要点|工作计划|要点|工作安排|年度计划|政府工作报告)", title)
+        m = _ANNUAL_TITLE.search(title)
         if m:
             return int(m.group(1))
     pm = _PLAN_YEAR.search(clean[:6000])
@@ -504,7 +526,7 @@ def annual_year_of(clean: str, paragraphs, title: str | None) -> int | None:
     texts = [clean[a:b] for a, b in paragraphs[:6]]
     for t in texts:
         m = _ANNUAL_OPEN.match(t)
-        if m and re.search(r"全年|工作要点|重点任务|主要目标|年度", clean[:20000]):
+        if m and _ANNUAL_WORDS.search(clean[:20000]):
             return int(m.group("y"))
     return None
 
@@ -514,7 +536,7 @@ def _delivered_report(title: str | None, clean: str, paragraphs) -> bool:
     if title and "工作报告" in title:
         return True
     head = clean[:paragraphs[min(len(paragraphs), 8) - 1][1]] if paragraphs else ""
-    return bool(re.search(r"人民代表大会第[一二三四五六七八九十]+次会议", head)) and "报告" in head
+    return bool(_CONGRESS_SESSION.search(head)) and "报告" in head
 
 
 def scope_for(region: str | None, level: str | None) -> str | None:
@@ -550,7 +572,7 @@ def read_meta(clean: str, paragraphs: list[tuple[int, int]], html_title: str | N
     title_inferred = False
     if title is None and genre == "工作要点" and annual_year and issuer:
         # a work plan that opens with its first paragraph: its title from issuer, year and genre
-        topic = "科技" if re.search(r"科技局|科学技术局|科技厅", issuer) else ""
+        topic = "科技" if _TECH_BUREAU.search(issuer) else ""
         title, title_inferred = f"{issuer}{annual_year}年{topic}工作要点", True
     doc_year = issued_year or plan_start or annual_year
     return Meta(title=title, title_span=title_span, issuer=issuer, region=region, region_level=level,

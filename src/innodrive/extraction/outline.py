@@ -19,6 +19,12 @@ from dataclasses import dataclass, field
 from innodrive import regex_cache
 from innodrive.extraction.numbers import parse_number
 
+# patterns the functions below used inline (re.search(r"…", …)), compiled once through the
+# persistent cache: re's own cache is per process, so each run of ``extract --json`` compiled them again
+_UNIT_SUFFIX = regex_cache.compile(r"[局委办厅院会府部室司行署中心队所校馆]")
+_DEADLINE_WORDS = regex_cache.compile(r"前|以前|完成|建成|出台|到位")
+
+
 _CN = "一二三四五六七八九十百零〇两"
 
 # (style, regex). Order matters where two styles could match the same start.
@@ -229,7 +235,7 @@ def split_units(text: str) -> list[str]:
     units = []
     for u in _UNIT_SPLIT.split(text):
         u = u.strip(" 等,，")
-        if 2 <= len(u) <= 30 and re.search(r"[局委办厅院会府部室司行署中心队所校馆]", u):
+        if 2 <= len(u) <= 30 and _UNIT_SUFFIX.search(u):
             units.append(u)
     return units
 
@@ -256,7 +262,7 @@ def task_deadline(text: str) -> str | None:
     """A time limit written for a task (2022年6月底前完成 → 2022-06; 2022年底前 → 2022-12)."""
     for m in _DEADLINE_RE.finditer(text):
         tail = text[m.end() - 3:m.end() + 2]
-        if not re.search(r"前|以前|完成|建成|出台|到位", m.group(0) + tail):
+        if not _DEADLINE_WORDS.search(m.group(0) + tail):
             continue
         y = int(m.group("y"))
         if m.group("m"):

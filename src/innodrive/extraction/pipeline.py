@@ -8,8 +8,7 @@ second including start-up; :func:`extract` returns the validated pydantic
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+import os
 
 from innodrive.documents import Document, paused_gc, read_document, read_path
 from innodrive.extraction.metadata import read_meta
@@ -26,6 +25,7 @@ from innodrive.extraction.records import (
 )
 from innodrive.extraction.targets import DocContext, find_targets
 
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs ``extract --json`` start-up time
 if TYPE_CHECKING:
     from innodrive.extraction.models import ExtractedPlan
 
@@ -123,11 +123,11 @@ def extract_bytes(data: bytes, name: str) -> ExtractedPlan:
     return extract(read_document(data, name))
 
 
-def extract_path(path: str | Path) -> ExtractedPlan:
+def extract_path(path: str | os.PathLike) -> ExtractedPlan:
     """Read and extract one file. Raises UnreadableDocument for files that cannot be read."""
     return extract(read_path(path))
 
 
-def run_path(path: str | Path, *, explain: bool = False) -> PlanRecord:
+def run_path(path: str | os.PathLike, *, explain: bool = False) -> PlanRecord:
     """Read one file and extract its plan as plain records (no pydantic)."""
     return run(read_path(path), explain=explain)

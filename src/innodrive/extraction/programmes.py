@@ -10,11 +10,16 @@ name each 工程.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from innodrive import regex_cache
 from innodrive.extraction.numbers import parse_number
+
+# patterns the functions below used inline (re.search(r"…", …)), compiled once through the
+# persistent cache: re's own cache is per process, so each run of ``extract --json`` compiled them again
+_NUMBERED_PIECES = regex_cache.compile(r"([一二两三四五六七八九十])([^\W\d_a-zA-Z]{1,3}?)(?=[一二两三四五六七八九十]|$)")
+_LIST_SEP = regex_cache.compile(r"[、,]|和")
+
 
 _PROG_NOUN = (r"行动计划|专项行动|行动|计划|工作思路|思路|工程|战略|发展战略|布局|创新布局|体系|格局|发展格局|工作格局|"
               r"产业体系|工作机制|工作体系|架构|发展思路|总体思路")
@@ -93,7 +98,7 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
         if m.group("name") in seen_composite or len(seen_composite) >= _MAX_PROGRAMMES:
             continue
         seen_composite.add(m.group("name"))
-        pieces = re.findall(r"([一二两三四五六七八九十])([^\W\d_a-zA-Z]{1,3}?)(?=[一二两三四五六七八九十]|$)", m.group("name"))
+        pieces = _NUMBERED_PIECES.findall(m.group("name"))
         if len(pieces) < 2:
             continue
         parts = _parts_from_list(clean, m.end(), pieces)
@@ -152,7 +157,7 @@ def _parts_from_list(clean: str, pos: int, pieces: list[tuple[str, str]]) -> lis
     """The list after “一中心两基地三区块” whose items end with 中心, 基地, 区块 in those numbers."""
     end = clean.find("。", pos, pos + 2000)
     sentence = clean[pos:end if end != -1 else min(len(clean), pos + 2000)]
-    items = [_strip_verbs(x) for x in re.split(r"[、,]|和", sentence)]
+    items = [_strip_verbs(x) for x in _LIST_SEP.split(sentence)]
     items = [x for x in items if len(x) >= 3]
     parts: list[str] = []
     for numeral, noun in pieces:

@@ -19,7 +19,6 @@ document's horizon; one target stated twice (goals, then again in a task) is one
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -350,6 +349,8 @@ _ROLE_NAMES = {sections.REVIEW: "回顾/成绩", sections.BACKGROUND: "形势/�
 
 
 def _table_targets(clean: str, paragraphs, section_of, ctx: DocContext) -> list[Found]:
+    if "\t" not in clean:
+        return []  # table rows are the paragraphs with tabs: none, and the table reader need not be imported
     from innodrive.extraction.tables import find_table_targets
 
     starts = {a: i for i, (a, _) in enumerate(paragraphs)}
@@ -405,6 +406,9 @@ _LOOK_BACK = regex_cache.compile(r"过去[一二三四五]年|(?:^|[,，])[一�
                         r"取得了(?:显著|明显|重大|积极)?成效|已取得")
 
 
+_PERIOD_AFTER = regex_cache.compile(r"(?:规划)?(?:时期|期间|以来|[,，]|是)")
+
+
 def _looks_back(first_sentence: str, ctx: DocContext) -> bool:
     """A paragraph that opens by looking back (2020年，… / "十三五"时期，… / 过去五年) reports results."""
     if _FIRM.search(first_sentence) or any(not ctx.doc_year or d.year >= ctx.doc_year
@@ -416,8 +420,7 @@ def _looks_back(first_sentence: str, ctx: DocContext) -> bool:
     for m in timeframe.FIVE_YEAR_RE.finditer(head):
         start, end = timeframe.five_year_plan(m.group(1))
         tail = head[m.end():m.end() + 6]
-        if (ctx.doc_year and end < ctx.doc_year or not ctx.doc_year and end <= 2020) and re.match(
-                r"(?:规划)?(?:时期|期间|以来|[,，]|是)", tail):
+        if (ctx.doc_year and end < ctx.doc_year or not ctx.doc_year and end <= 2020) and _PERIOD_AFTER.match(tail):
             return True
     if ctx.doc_year:
         m = _YEAR_OPENING.match(first_sentence)

@@ -8,10 +8,14 @@ paragraph or section, or implied by the document's horizon (a 十四五 decision
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from innodrive import regex_cache
+
+# patterns the functions below used inline (re.search(r"…", …)), compiled once through the
+# persistent cache: re's own cache is per process, so each run of ``extract --json`` compiled them again
+_BASELINE_BEFORE = regex_cache.compile(r"(较|比|相比|相较于?|对比|在)\s*$")
+
 
 _CN_ORD = {"十一": 11, "十二": 12, "十三": 13, "十四": 14, "十五": 15, "十六": 16, "十七": 17}
 # The 1st and 2nd five-year plans ran 1953–57 and 1958–62; after the 1963–65 adjustment
@@ -95,7 +99,7 @@ def relative_deadlines(text: str, doc_year: int | None) -> list[Deadline]:
 
 
 def _is_baseline_context(text: str, pos: int) -> bool:
-    return bool(re.search(r"(较|比|相比|相较于?|对比|在)\s*$", text[max(0, pos - 4):pos]))
+    return bool(_BASELINE_BEFORE.search(text[max(0, pos - 4):pos]))
 
 
 def baseline_year(text: str) -> tuple[int, int, int] | None:
