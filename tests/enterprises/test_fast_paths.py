@@ -63,3 +63,62 @@ def test_csv_sink_writes_the_bytes_csv_writer_writes():
     w.writerows(zip(*_cells(table), strict=True))  # the per-cell form the sink replaced
     text.flush()
     assert fast.getvalue() == plain.getvalue()
+
+
+def _synthetic(n: int, seed: int):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "_synthetic_enterprises.py"  # the benchmarks' generator
+    spec = importlib.util.spec_from_file_location("_synthetic_enterprises", path)
+    synthetic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic)
+    return synthetic.synthetic_registry(n, seed=seed).drop(columns=["credit_code"])
+
+
+def _reason_per_row(rs, pa, i: int) -> str:
+    """The specification of a 原因 cell: walk the rule tree for one row."""
+    from innodrive.enterprises.states import PASS, STATE_LABELS, STATE_NAMES
+
+    out: list[str] = []
+
+    def visit(c) -> None:
+        st = int(pa.conditions[c.id][i])
+        if st == PASS:
+            return
+        if c.kind == "all":
+            for k in c.children:
+                visit(k)
+        elif c.kind == "any":
+            score = [int(pa.conditions[k.id][i]) * 2 + (k.kind in ("all", "any")) for k in c.children]
+            visit(c.children[max(j for j, v in enumerate(score) if v == max(score))])  # ties: the later route
+        else:
+            out.append(f"{STATE_LABELS[STATE_NAMES[st]]}：{c.label}；")
+
+    visit(rs.verdict)
+    return "".join(out)
+
+
+def test_reasons_match_a_per_row_walk_of_the_rule_tree():
+    import datetime as dt
+
+    from innodrive.enterprises.rules import rules_in_force
+    from innodrive.enterprises.screening import _reasons
+    from innodrive.enterprises.vectorised import columns_of, evaluate_arrays
+
+    on = dt.date(2024, 6, 30)
+    frame = _synthetic(4000, seed=16)
+    rng = np.random.default_rng(16)
+    for c in frame.columns:  # holes everywhere, and some whole rows unknown: every state is reached
+        if frame[c].dtype.kind == "f":
+            frame.loc[rng.random(len(frame)) < 0.08, c] = np.nan
+    frame.iloc[:50] = np.nan
+    cols, n = columns_of(frame)
+    rule_sets = rules_in_force(on)
+    arrays = evaluate_arrays(cols, n, rule_sets, on=on)
+    for rs in rule_sets:
+        got = _reasons(rs, arrays[rs.programme], n)
+        assert got.tolist() == [_reason_per_row(rs, arrays[rs.programme], i) for i in range(n)], rs.programme
+        assert len(set(got.tolist())) > 5, rs.programme  # the test reaches many combinations
+    empty = evaluate_arrays({k: v[:0] for k, v in cols.items()}, 0, rule_sets, on=on)
+    assert _reasons(rule_sets[0], empty[rule_sets[0].programme], 0).tolist() == []

@@ -22,7 +22,7 @@ from innodrive.enterprises import gaps as gaps_mod
 from innodrive.enterprises.incentives import local_incentive_arrays, local_rules_for, super_deduction_arrays
 from innodrive.enterprises.registry import Registry
 from innodrive.enterprises.rules import Condition, RuleSet, rules_in_force
-from innodrive.enterprises.states import PASS, STATE_LABELS, STATE_NAMES
+from innodrive.enterprises.states import FAIL, MANUAL, NEEDS_DATA, PASS, STATE_LABELS, STATE_NAMES
 from innodrive.enterprises.vectorised import ProgrammeArrays, columns_of, evaluate_arrays
 from innodrive.errors import NotFound
 
@@ -49,24 +49,34 @@ class ScreeningResult:
         return pd.DataFrame(rows)
 
 
+def _leaf_count(c: Condition) -> int:
+    """Leaves under ``c`` (a condition reached by two routes counts on each)."""
+    if c.kind in ("all", "any"):
+        return sum(_leaf_count(k) for k in c.children)
+    return 1
+
+
 def _reasons(rs: RuleSet, pa: ProgrammeArrays, n: int) -> np.ndarray:
     """Per row, the unmet conditions in rule order: every required one, and for a choice
     of routes the route that came closest (ties: the later, usually the general route).
 
-    The walk records which phrase each row gets as one bit per phrase; a registry has
-    few distinct combinations, so each combination's text is built once and spread back
-    (building a string per row and condition was most of a screening's time)."""
-    phrases: list[str] = []
-    masks: list[np.ndarray] = []
+    Every leaf of the rule tree (in rule order) gets a slot; the walk records per row and
+    slot the state of an unmet condition as a 2-bit digit of a 64-bit key (0 where the
+    leaf is met or not on the row's route). A registry has few distinct keys: they are
+    numbered by hashing, each distinct key's text is built column-wise over the distinct
+    keys, and spread back (a string per row and condition was most of a screening's time)."""
+    digits: list[tuple[int, np.ndarray]] = []  # (slot, state + 1 where unmet, else 0)
+    labels: dict[int, str] = {}
 
-    def visit(c: Condition, mask: np.ndarray) -> None:
+    def visit(c: Condition, mask: np.ndarray, slot: int) -> None:
         st = pa.conditions[c.id]
         here = mask & (st != PASS)
         if not here.any():
             return
         if c.kind == "all":
             for k in c.children:
-                visit(k, here)
+                visit(k, here, slot)
+                slot += _leaf_count(k)
         elif c.kind == "any":
             # closest route: highest state; on ties a composite route (the general path,
             # whose parts say more) over a single alternative, then the later one
@@ -74,26 +84,36 @@ def _reasons(rs: RuleSet, pa: ProgrammeArrays, n: int) -> np.ndarray:
                                 for k in c.children])
             best = len(c.children) - 1 - np.argmax(stacked[::-1], axis=0)
             for j, k in enumerate(c.children):
-                visit(k, here & (best == j))
+                visit(k, here & (best == j), slot)
+                slot += _leaf_count(k)
         else:
-            for code in (0, 1, 2):
-                m = here & (st == code)
-                if m.any():
-                    phrases.append(f"{STATE_LABELS[STATE_NAMES[code]]}：{c.label}；")
-                    masks.append(m)
+            labels[slot] = c.label
+            digits.append((slot, np.where(here, st.astype(np.uint64) + 1, 0).astype(np.uint64)))
 
-    visit(rs.verdict, np.ones(n, dtype=bool))
-    out = np.full(n, "", dtype=object)
-    if not phrases:
-        return out
-    bits = np.packbits(np.stack(masks, axis=1), axis=1)  # n × ceil(phrases / 8) bytes
-    keys = np.ascontiguousarray(bits).view(np.dtype((np.void, bits.shape[1]))).ravel()
-    uniq, inverse = np.unique(keys, return_inverse=True)
-    texts = np.empty(len(uniq), dtype=object)
-    for u, key in enumerate(uniq):
-        which = np.flatnonzero(np.unpackbits(np.frombuffer(key.tobytes(), dtype=np.uint8))[:len(phrases)])
-        texts[u] = "".join(phrases[i] for i in which)
-    return texts[inverse.ravel()]
+    visit(rs.verdict, np.ones(n, dtype=bool), 0)
+    if not digits:
+        return np.full(n, "", dtype=object)
+    digits.sort(key=lambda d: d[0])
+    words: dict[int, np.ndarray] = {}
+    for slot, d in digits:
+        w = slot // 32
+        if w in words:
+            words[w] |= d << np.uint64(2 * (slot % 32))
+        else:
+            words[w] = d << np.uint64(2 * (slot % 32))
+    codes = None
+    for w in sorted(words):
+        c_w, u_w = pd.factorize(words[w])
+        codes = c_w.astype(np.int64) if codes is None else pd.factorize(codes * len(u_w) + c_w)[0].astype(np.int64)
+    _, first = np.unique(codes, return_index=True)  # a row of each distinct key, by code
+    texts = np.full(len(first), "", dtype=object)
+    for slot, d in digits:
+        du = d[first]
+        for code in (FAIL, NEEDS_DATA, MANUAL):
+            at = du == code + 1
+            if at.any():
+                texts[at] = texts[at] + f"{STATE_LABELS[STATE_NAMES[code]]}：{labels[slot]}；"
+    return texts[codes]
 
 
 @dataclass
