@@ -30,9 +30,9 @@ def test_text_columns_match_csv_writer_over_safe_cells():
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerows([[v] + ["x"] for v in safe_column(values).tolist()])
-    got_text = "".join(f"{g},x\r\n" for g in got)
+    got_text = "".join(f"{g.decode()},x\r\n" for g in got)
     assert got_text == buf.getvalue()
-    assert _one_field(got[values.tolist().index("=1+1")]) == "'=1+1"
+    assert _one_field(got[values.tolist().index("=1+1")].decode()) == "'=1+1"
 
 
 def test_number_and_mixed_columns_match_csv_writer():
@@ -44,7 +44,7 @@ def test_number_and_mixed_columns_match_csv_writer():
         csv.writer(buf).writerows([[v, "x"] for v in
                                    (safe_column(values) if values.dtype == object
                                     else np.where(np.isnan(values.astype(float)), None, values).astype(object)).tolist()])
-        assert "".join(f"{g},x\r\n" for g in csv_column(values)) == buf.getvalue()
+        assert "".join(f"{g.decode()},x\r\n" for g in csv_column(values)) == buf.getvalue()
 
 
 def test_csv_sink_writes_the_bytes_csv_writer_writes():

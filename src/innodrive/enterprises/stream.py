@@ -207,11 +207,28 @@ def _csv_field(v) -> str:
     return v
 
 
-def csv_column(values) -> list[str]:
-    """A result column as its CSV fields (safe and quoted), cell for cell what
+def _encoded_fields(texts: list[str]) -> list[bytes]:
+    """``_csv_field(safe_cell(t)).encode()`` for each text, each step over all texts at
+    once where the texts allow: one search for the rare characters a cell cannot hold or
+    that need quoting, a first-character test for formulas, one encode (joined by NUL,
+    which no safe cell holds, and split back)."""
+    from innodrive.safeio import _FORMULA_LEAD, ILLEGAL_CELL_CHARS, safe_cell
+
+    if ILLEGAL_CELL_CHARS.search("\n".join(texts)):
+        texts = [safe_cell(t) for t in texts]
+    else:
+        lead = frozenset(_FORMULA_LEAD)
+        texts = [("'" + t) if t[:1] in lead else t for t in texts]
+    if _CSV_QUOTE.search("\x00".join(texts)):
+        texts = [_csv_field(t) for t in texts]
+    return "\x00".join(texts).encode().split(b"\x00") if texts else []
+
+
+def csv_column(values) -> list[bytes]:
+    """A result column as its CSV fields in UTF-8 (safe and quoted), cell for cell what
     ``csv.writer`` writes for ``safe_column(values)`` (tested). A result column has few
     distinct values (verdicts, reasons, amounts) or is plain numbers, so each distinct
-    value is made safe and quoted once and spread back by its code."""
+    value is made safe, quoted and encoded once and spread back by its code."""
     from innodrive.safeio import XLSX_MAX_CELL, safe_cell
 
     arr = np.asarray(values)
@@ -222,25 +239,26 @@ def csv_column(values) -> list[str]:
         col = arr.astype(np.float64)
         nan = np.isnan(col)
         codes, uniques = pd.factorize(col.view(np.int64))  # by bits: -0.0 and 0.0 stay apart
-        texts = np.array([repr(x) for x in uniques.view(np.float64).tolist()] + [""], dtype=object)
+        texts = np.array([repr(x).encode() for x in uniques.view(np.float64).tolist()] + [b""], dtype=object)
         codes = np.where(nan, len(texts) - 1, codes)
         return texts[codes].tolist()
     if arr.dtype.kind in "iu":
         codes, uniques = pd.factorize(arr)
-        texts = np.array([str(x) for x in uniques.tolist()], dtype=object)
+        texts = np.array([str(x).encode() for x in uniques.tolist()], dtype=object)
         return texts[codes].tolist()
     if arr.dtype == object and pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
         codes, uniques = pd.factorize(arr, use_na_sentinel=True)
         ulist = uniques.tolist()
         if not any(len(u) > XLSX_MAX_CELL for u in ulist):  # a cut cell is logged once per cell
-            texts = np.array([_csv_field(safe_cell(u)) for u in ulist] + [None], dtype=object)
+            texts = np.empty(len(ulist) + 1, dtype=object)
+            texts[:-1] = _encoded_fields(ulist)
             out = texts[codes]
             missing = np.flatnonzero(codes < 0)
             if len(missing):  # None, NaN, NA: each written as csv.writer writes it
-                out[missing] = [_csv_field(v) for v in arr[missing].tolist()]
+                out[missing] = [_csv_field(v).encode() for v in arr[missing].tolist()]
             return out.tolist()
     cells = safe_column(arr) if arr.dtype == object else np.where(np.isnan(arr.astype(float)), None, arr).astype(object)
-    return [_csv_field(v) for v in cells.tolist()]
+    return [_csv_field(v).encode() for v in cells.tolist()]
 
 
 class CsvSink:
@@ -249,11 +267,10 @@ class CsvSink:
     Written a block of rows at a time from whole columns (:func:`csv_column`): the same
     bytes as ``csv.writer`` over :func:`safe_column` cells, without a Python step per cell."""
 
-    BATCH = 16_384  # rows joined into one string at a time: bounds the text held in memory
+    BATCH = 16_384  # rows joined at a time: bounds the bytes held in memory
 
     def __init__(self, out: IO[bytes]) -> None:
-        self.text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=False)
-        self.writer = csv.writer(self.text)
+        self.out = out
         self.header: list[str] | None = None
 
     def rows(self, table: pd.DataFrame) -> None:
@@ -261,17 +278,17 @@ class CsvSink:
 
         if self.header is None:
             self.header = list(table.columns)
-            self.writer.writerow([safe_cell(h) for h in self.header])
+            head = io.StringIO()
+            csv.writer(head).writerow([safe_cell(h) for h in self.header])
+            self.out.write(head.getvalue().encode("utf-8-sig"))
+        columns = [csv_column(table[c].to_numpy()) for c in self.header]
         for start in range(0, len(table), self.BATCH):
-            part = table.iloc[start:start + self.BATCH]
-            columns = [csv_column(part[c].to_numpy()) for c in self.header]
-            lines = list(map(",".join, zip(*columns, strict=True)))
-            lines.append("")
-            self.text.write("\r\n".join(lines))
+            lines = list(map(b",".join, zip(*(c[start:start + self.BATCH] for c in columns), strict=True)))
+            lines.append(b"")
+            self.out.write(b"\r\n".join(lines))
 
     def finish(self, summary) -> None:
-        self.text.flush()
-        self.text.detach()
+        self.out.flush()
 
 
 class XlsxSink:
