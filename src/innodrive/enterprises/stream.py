@@ -229,7 +229,7 @@ def csv_column(values) -> list[bytes]:
     ``csv.writer`` writes for ``safe_column(values)`` (tested). A result column has few
     distinct values (verdicts, reasons, amounts) or is plain numbers, so each distinct
     value is made safe, quoted and encoded once and spread back by its code."""
-    from innodrive.safeio import XLSX_MAX_CELL, safe_cell
+    from innodrive.safeio import XLSX_MAX_CELL
 
     arr = np.asarray(values)
     n = len(arr)
