@@ -122,3 +122,15 @@ def test_reasons_match_a_per_row_walk_of_the_rule_tree():
         assert len(set(got.tolist())) > 5, rs.programme  # the test reaches many combinations
     empty = evaluate_arrays({k: v[:0] for k, v in cols.items()}, 0, rule_sets, on=on)
     assert _reasons(rule_sets[0], empty[rule_sets[0].programme], 0).tolist() == []
+
+
+def test_coded_columns_write_what_their_cells_write():
+    from innodrive.enterprises.stream import csv_coded
+
+    texts = np.array(EDGE_TEXTS[:-6] + ["不符合：甲；缺少数据：乙；"], dtype=object)  # one over the cell limit
+    codes = np.random.default_rng(3).integers(0, len(texts), 5000)
+    assert csv_coded(codes, texts) == csv_column(texts[codes])
+    short = np.array([t for t in texts.tolist() if len(t) < 1000], dtype=object)
+    codes = codes % len(short)
+    assert csv_coded(codes, short) == csv_column(short[codes])
+    assert csv_coded(np.array([], dtype=np.int64), short) == []

@@ -57,6 +57,12 @@ def _leaf_count(c: Condition) -> int:
 
 
 def _reasons(rs: RuleSet, pa: ProgrammeArrays, n: int) -> np.ndarray:
+    """Per row, the 原因 cell (see :func:`_reason_codes`)."""
+    codes, texts = _reason_codes(rs, pa, n)
+    return texts[codes]
+
+
+def _reason_codes(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the unmet conditions in rule order: every required one, and for a choice
     of routes the route that came closest (ties: the later, usually the general route).
 
@@ -92,7 +98,7 @@ def _reasons(rs: RuleSet, pa: ProgrammeArrays, n: int) -> np.ndarray:
 
     visit(rs.verdict, np.ones(n, dtype=bool), 0)
     if not digits:
-        return np.full(n, "", dtype=object)
+        return np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
     digits.sort(key=lambda d: d[0])
     words: dict[int, np.ndarray] = {}
     for slot, d in digits:
@@ -113,7 +119,7 @@ def _reasons(rs: RuleSet, pa: ProgrammeArrays, n: int) -> np.ndarray:
             at = du == code + 1
             if at.any():
                 texts[at] = texts[at] + f"{STATE_LABELS[STATE_NAMES[code]]}：{labels[slot]}；"
-    return texts[codes]
+    return codes, texts
 
 
 @dataclass
@@ -125,6 +131,8 @@ class Block:
     states: dict[str, np.ndarray]
     within_reach: dict[str, np.ndarray]
     local_rules_title: str | None = None
+    # columns of few distinct texts as (code per row, texts): a writer encodes each text once
+    coded: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[RuleSet], *, on: dt.date,
@@ -136,6 +144,7 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
     arrays = evaluate_arrays(cols, n, rule_sets, on=on)
     if progress:
         progress("评价", len(rule_sets), len(rule_sets))
+    coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     table = pd.DataFrame({
         "行号": row_numbers,
         "统一社会信用代码": frame["credit_code"].to_numpy(),
@@ -148,15 +157,20 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
 
         size = E.vector(shared_values()["sme_size_class"], cols, n, {"ctx": E.context_for(on)})
         names = np.array(["", *CLASS_NAMES.values()], dtype=object)
-        table["企业规模（划型测算）"] = names[np.where(np.isnan(size) | (size < 1), 0, size).astype(int)]
-    block = Block(table=table, states={}, within_reach={})
+        size_codes = np.where(np.isnan(size) | (size < 1), 0, size).astype(int)
+        table["企业规模（划型测算）"] = names[size_codes]
+        coded["企业规模（划型测算）"] = (size_codes, names)
+    block = Block(table=table, states={}, within_reach={}, coded=coded)
     for i, rs in enumerate(rule_sets):
         pa = arrays[rs.programme]
         block.states[rs.programme] = pa.state
         tag = f"（{rs.notice}）" if rs.notice else ""
         labels = np.array([STATE_LABELS[STATE_NAMES[c]] + tag for c in range(4)], dtype=object)
         table[f"{rs.title}｜结论"] = labels[pa.state]
-        table[f"{rs.title}｜原因"] = _reasons(rs, pa, n)
+        coded[f"{rs.title}｜结论"] = (pa.state, labels)
+        codes, texts = _reason_codes(rs, pa, n)
+        table[f"{rs.title}｜原因"] = texts[codes]
+        coded[f"{rs.title}｜原因"] = (codes, texts)
         reach = np.zeros(n, dtype=bool)
         if with_gaps:
             advice, within = gaps_mod.advice(cols, n, rs, on=on, state=pa.state)
@@ -172,9 +186,12 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
             sd = super_deduction_arrays(cols, n, year=year)
             table["研发费用加计扣除额（万元）"] = np.round(sd["extra_deduction"], 2)
             table["加计扣除减免所得税（万元）"] = np.round(sd["tax_saved"], 2)
+            notes = np.array(["属于负面清单行业（收入占比超过50%）或核定征收，不得享受",
+                              "未提供负面清单行业收入占比或征收方式，按不属于排除情形测算", ""], dtype=object)
+            note_codes = np.where(sd["excluded"], 0, np.where(sd["assumed"], 1, 2))
             table["加计扣除说明"] = np.where(
-                sd["excluded"], "属于负面清单行业（收入占比超过50%）或核定征收，不得享受",
-                np.where(sd["assumed"], "未提供负面清单行业收入占比或征收方式，按不属于排除情形测算", ""))
+                sd["excluded"], notes[0], np.where(sd["assumed"], notes[1], notes[2]))
+            coded["加计扣除说明"] = (note_codes, notes)
         except NotFound:
             pass
         try:

@@ -261,6 +261,19 @@ def csv_column(values) -> list[bytes]:
     return [_csv_field(v).encode() for v in cells.tolist()]
 
 
+def csv_coded(codes: np.ndarray, texts: np.ndarray) -> list[bytes]:
+    """``csv_column(texts[codes])`` for a column given as a code per row and its texts:
+    each text is made safe, quoted and encoded once, with no hashing of the rows' cells."""
+    from innodrive.safeio import XLSX_MAX_CELL
+
+    tlist = np.asarray(texts, dtype=object).tolist()
+    if not all(isinstance(t, str) and len(t) <= XLSX_MAX_CELL for t in tlist):
+        return csv_column(np.asarray(texts, dtype=object)[codes])
+    encoded = np.empty(len(tlist), dtype=object)
+    encoded[:] = _encoded_fields(tlist)
+    return encoded[np.asarray(codes)].tolist()
+
+
 class CsvSink:
     """Result rows as UTF-8 CSV with a byte-order mark (Excel opens it as UTF-8).
 
@@ -273,15 +286,17 @@ class CsvSink:
         self.out = out
         self.header: list[str] | None = None
 
-    def rows(self, table: pd.DataFrame) -> None:
+    def rows(self, table: pd.DataFrame, coded: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> None:
+        """Write ``table``; ``coded`` gives columns as (code per row, texts) where known."""
         from innodrive.safeio import safe_cell
 
+        coded = coded or {}
         if self.header is None:
             self.header = list(table.columns)
             head = io.StringIO()
             csv.writer(head).writerow([safe_cell(h) for h in self.header])
             self.out.write(head.getvalue().encode("utf-8-sig"))
-        columns = [csv_column(table[c].to_numpy()) for c in self.header]
+        columns = [csv_coded(*coded[c]) if c in coded else csv_column(table[c].to_numpy()) for c in self.header]
         for start in range(0, len(table), self.BATCH):
             lines = list(map(b",".join, zip(*(c[start:start + self.BATCH] for c in columns), strict=True)))
             lines.append(b"")
@@ -410,7 +425,10 @@ def screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[
                 counts[rs.programme] += np.bincount(block.states[rs.programme], minlength=4)[:4]
                 reach[rs.programme] += int(block.within_reach[rs.programme].sum())
             if sink is not None:
-                sink.rows(block.table)
+                if isinstance(sink, CsvSink):
+                    sink.rows(block.table, block.coded)
+                else:
+                    sink.rows(block.table)
             if len(shown) < keep_rows:
                 shown.extend(_view_rows(block, rule_sets, keep_rows - len(shown), with_gaps, views,
                                         STATE_LABELS, STATE_NAMES))
