@@ -277,14 +277,32 @@ def advice(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date,
             else:
                 out[rows[at]] = out[rows[at]] + "；或 " + texts[at]
     if g.blocking:
-        blocks = np.full(n, "", dtype=object)
-        for label, where in g.blocking:
-            cur = blocks[where]
-            blocks[where] = np.where(cur == "", label, cur + "、" + label)
+        blocks = _blocking_texts(g.blocking, n)
         has = np.flatnonzero(blocks != "")
         head = out[has]
         out[has] = np.where(head == "", "", head + "；") + "无法通过投入弥补：" + blocks[has]
     return out, g.within_reach
+
+
+def _blocking_texts(blocking: list[tuple[str, np.ndarray]], n: int) -> np.ndarray:
+    """Per row, the labels of the blocking conditions it fails joined by "、" in rule
+    order. Up to 64 conditions a row's set is a bit mask; the text of each distinct mask
+    is built once and spread back (most rows share a few sets)."""
+    if len(blocking) > 64:
+        blocks = np.full(n, "", dtype=object)
+        for label, where in blocking:
+            cur = blocks[where]
+            blocks[where] = np.where(cur == "", label, cur + "、" + label)
+        return blocks
+    import pandas as pd
+
+    key = np.zeros(n, dtype=np.uint64)
+    for j, (_, where) in enumerate(blocking):
+        key[where] |= np.uint64(1) << np.uint64(j)
+    codes, uniques = pd.factorize(key)
+    texts = np.array(["、".join(label for j, (label, _) in enumerate(blocking) if (int(u) >> j) & 1)
+                      for u in uniques.tolist()], dtype=object)
+    return texts[codes]
 
 
 def explain_with_gaps(row: Row, rs: RuleSet, *, on: dt.date) -> Verdict:

@@ -22,7 +22,7 @@ from innodrive.enterprises import gaps as gaps_mod
 from innodrive.enterprises.incentives import local_incentive_arrays, local_rules_for, super_deduction_arrays
 from innodrive.enterprises.registry import Registry
 from innodrive.enterprises.rules import Condition, RuleSet, rules_in_force
-from innodrive.enterprises.states import PASS, STATE_LABELS, STATE_NAMES
+from innodrive.enterprises.states import FAIL, MANUAL, NEEDS_DATA, PASS, STATE_LABELS, STATE_NAMES
 from innodrive.enterprises.vectorised import ProgrammeArrays, columns_of, evaluate_arrays
 from innodrive.errors import NotFound
 
@@ -49,24 +49,40 @@ class ScreeningResult:
         return pd.DataFrame(rows)
 
 
+def _leaf_count(c: Condition) -> int:
+    """Leaves under ``c`` (a condition reached by two routes counts on each)."""
+    if c.kind in ("all", "any"):
+        return sum(_leaf_count(k) for k in c.children)
+    return 1
+
+
 def _reasons(rs: RuleSet, pa: ProgrammeArrays, n: int) -> np.ndarray:
+    """Per row, the 原因 cell (see :func:`_reason_codes`)."""
+    codes, texts = _reason_codes(rs, pa, n)
+    return texts[codes]
+
+
+def _reason_codes(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the unmet conditions in rule order: every required one, and for a choice
     of routes the route that came closest (ties: the later, usually the general route).
 
-    The walk records which phrase each row gets as one bit per phrase; a registry has
-    few distinct combinations, so each combination's text is built once and spread back
-    (building a string per row and condition was most of a screening's time)."""
-    phrases: list[str] = []
-    masks: list[np.ndarray] = []
+    Every leaf of the rule tree (in rule order) gets a slot; the walk records per row and
+    slot the state of an unmet condition as a 2-bit digit of a 64-bit key (0 where the
+    leaf is met or not on the row's route). A registry has few distinct keys: they are
+    numbered by hashing, each distinct key's text is built column-wise over the distinct
+    keys, and spread back (a string per row and condition was most of a screening's time)."""
+    digits: list[tuple[int, np.ndarray]] = []  # (slot, state + 1 where unmet, else 0)
+    labels: dict[int, str] = {}
 
-    def visit(c: Condition, mask: np.ndarray) -> None:
+    def visit(c: Condition, mask: np.ndarray, slot: int) -> None:
         st = pa.conditions[c.id]
         here = mask & (st != PASS)
         if not here.any():
             return
         if c.kind == "all":
             for k in c.children:
-                visit(k, here)
+                visit(k, here, slot)
+                slot += _leaf_count(k)
         elif c.kind == "any":
             # closest route: highest state; on ties a composite route (the general path,
             # whose parts say more) over a single alternative, then the later one
@@ -74,26 +90,36 @@ def _reasons(rs: RuleSet, pa: ProgrammeArrays, n: int) -> np.ndarray:
                                 for k in c.children])
             best = len(c.children) - 1 - np.argmax(stacked[::-1], axis=0)
             for j, k in enumerate(c.children):
-                visit(k, here & (best == j))
+                visit(k, here & (best == j), slot)
+                slot += _leaf_count(k)
         else:
-            for code in (0, 1, 2):
-                m = here & (st == code)
-                if m.any():
-                    phrases.append(f"{STATE_LABELS[STATE_NAMES[code]]}：{c.label}；")
-                    masks.append(m)
+            labels[slot] = c.label
+            digits.append((slot, np.where(here, st.astype(np.uint64) + 1, 0).astype(np.uint64)))
 
-    visit(rs.verdict, np.ones(n, dtype=bool))
-    out = np.full(n, "", dtype=object)
-    if not phrases:
-        return out
-    bits = np.packbits(np.stack(masks, axis=1), axis=1)  # n × ceil(phrases / 8) bytes
-    keys = np.ascontiguousarray(bits).view(np.dtype((np.void, bits.shape[1]))).ravel()
-    uniq, inverse = np.unique(keys, return_inverse=True)
-    texts = np.empty(len(uniq), dtype=object)
-    for u, key in enumerate(uniq):
-        which = np.flatnonzero(np.unpackbits(np.frombuffer(key.tobytes(), dtype=np.uint8))[:len(phrases)])
-        texts[u] = "".join(phrases[i] for i in which)
-    return texts[inverse.ravel()]
+    visit(rs.verdict, np.ones(n, dtype=bool), 0)
+    if not digits:
+        return np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
+    digits.sort(key=lambda d: d[0])
+    words: dict[int, np.ndarray] = {}
+    for slot, d in digits:
+        w = slot // 32
+        if w in words:
+            words[w] |= d << np.uint64(2 * (slot % 32))
+        else:
+            words[w] = d << np.uint64(2 * (slot % 32))
+    codes = None
+    for w in sorted(words):
+        c_w, u_w = pd.factorize(words[w])
+        codes = c_w.astype(np.int64) if codes is None else pd.factorize(codes * len(u_w) + c_w)[0].astype(np.int64)
+    _, first = np.unique(codes, return_index=True)  # a row of each distinct key, by code
+    texts = np.full(len(first), "", dtype=object)
+    for slot, d in digits:
+        du = d[first]
+        for code in (FAIL, NEEDS_DATA, MANUAL):
+            at = du == code + 1
+            if at.any():
+                texts[at] = texts[at] + f"{STATE_LABELS[STATE_NAMES[code]]}：{labels[slot]}；"
+    return codes, texts
 
 
 @dataclass
@@ -105,6 +131,8 @@ class Block:
     states: dict[str, np.ndarray]
     within_reach: dict[str, np.ndarray]
     local_rules_title: str | None = None
+    # columns of few distinct texts as (code per row, texts): a writer encodes each text once
+    coded: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[RuleSet], *, on: dt.date,
@@ -116,6 +144,7 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
     arrays = evaluate_arrays(cols, n, rule_sets, on=on)
     if progress:
         progress("评价", len(rule_sets), len(rule_sets))
+    coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     table = pd.DataFrame({
         "行号": row_numbers,
         "统一社会信用代码": frame["credit_code"].to_numpy(),
@@ -128,15 +157,20 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
 
         size = E.vector(shared_values()["sme_size_class"], cols, n, {"ctx": E.context_for(on)})
         names = np.array(["", *CLASS_NAMES.values()], dtype=object)
-        table["企业规模（划型测算）"] = names[np.where(np.isnan(size) | (size < 1), 0, size).astype(int)]
-    block = Block(table=table, states={}, within_reach={})
+        size_codes = np.where(np.isnan(size) | (size < 1), 0, size).astype(int)
+        table["企业规模（划型测算）"] = names[size_codes]
+        coded["企业规模（划型测算）"] = (size_codes, names)
+    block = Block(table=table, states={}, within_reach={}, coded=coded)
     for i, rs in enumerate(rule_sets):
         pa = arrays[rs.programme]
         block.states[rs.programme] = pa.state
         tag = f"（{rs.notice}）" if rs.notice else ""
         labels = np.array([STATE_LABELS[STATE_NAMES[c]] + tag for c in range(4)], dtype=object)
         table[f"{rs.title}｜结论"] = labels[pa.state]
-        table[f"{rs.title}｜原因"] = _reasons(rs, pa, n)
+        coded[f"{rs.title}｜结论"] = (pa.state, labels)
+        codes, texts = _reason_codes(rs, pa, n)
+        table[f"{rs.title}｜原因"] = texts[codes]
+        coded[f"{rs.title}｜原因"] = (codes, texts)
         reach = np.zeros(n, dtype=bool)
         if with_gaps:
             advice, within = gaps_mod.advice(cols, n, rs, on=on, state=pa.state)
@@ -152,9 +186,12 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
             sd = super_deduction_arrays(cols, n, year=year)
             table["研发费用加计扣除额（万元）"] = np.round(sd["extra_deduction"], 2)
             table["加计扣除减免所得税（万元）"] = np.round(sd["tax_saved"], 2)
+            notes = np.array(["属于负面清单行业（收入占比超过50%）或核定征收，不得享受",
+                              "未提供负面清单行业收入占比或征收方式，按不属于排除情形测算", ""], dtype=object)
+            note_codes = np.where(sd["excluded"], 0, np.where(sd["assumed"], 1, 2))
             table["加计扣除说明"] = np.where(
-                sd["excluded"], "属于负面清单行业（收入占比超过50%）或核定征收，不得享受",
-                np.where(sd["assumed"], "未提供负面清单行业收入占比或征收方式，按不属于排除情形测算", ""))
+                sd["excluded"], notes[0], np.where(sd["assumed"], notes[1], notes[2]))
+            coded["加计扣除说明"] = (note_codes, notes)
         except NotFound:
             pass
         try:
