@@ -219,3 +219,22 @@ def test_streaming_matches_the_whole_file_path():
     assert [r[col] for r in got[1:]] == whole.table["科技型中小企业评价｜培育建议"].tolist()
     assert any("与第 2 行重复" in p.message for p in view.problems)
     assert FIELDS["credit_code"].header == "统一社会信用代码"
+
+
+@pytest.mark.parametrize("output", ["csv", "xlsx"])
+def test_an_unknown_region_is_an_empty_cell_not_the_word_nan(output):
+    """A registry that gives 所属地区 for some enterprises only: the others' cells stay
+    empty in the result file and on the page (pandas keeps a missing text as NaN)."""
+    rows = [GOOD, dict(GOOD, credit_code=make_code(8), name="乙公司", region=""),
+            dict(GOOD, credit_code=make_code(9), name="丙公司", region="")]
+    out = screen_registry(None, OP, _csv_bytes(rows), name="登记表.csv", on=ON, output=output)
+    assert [r.region for r in out.view.rows] == ["翠屏区", None, None]
+    if output == "csv":
+        table = list(csv.reader(io.StringIO(out.workbook.decode("utf-8-sig"))))
+        regions = [r[table[0].index("所属地区")] for r in table[1:]]
+        assert "nan" not in out.workbook.decode("utf-8-sig")
+    else:
+        ws = openpyxl.load_workbook(io.BytesIO(out.workbook), read_only=True)["筛选结果"]
+        table = [list(r) for r in ws.iter_rows(values_only=True)]
+        regions = [r[table[0].index("所属地区")] or "" for r in table[1:]]
+    assert regions == ["翠屏区", "", ""]

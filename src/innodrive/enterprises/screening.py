@@ -135,6 +135,18 @@ class Block:
     coded: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
+def _text_cells(column: pd.Series) -> pd.Series:
+    """A text column as cells, an unknown value as ``None`` (an empty cell). pandas (3)
+    turns an array of texts into its string type, where a missing text is NaN — which a
+    CSV writer prints as the word "nan" and a page as "nan"."""
+    arr = column.to_numpy(dtype=object)
+    missing = pd.isna(arr)
+    if missing.any():
+        arr = arr.copy()
+        arr[missing] = None
+    return pd.Series(arr, dtype=object, index=None).set_axis(range(len(arr)))
+
+
 def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[RuleSet], *, on: dt.date,
                  with_gaps: bool = True, with_incentives: bool = True, progress: Progress | None = None) -> Block:
     """Verdicts, reasons, gaps and incentives of the rows of ``frame`` (canonical columns)."""
@@ -147,9 +159,9 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
     coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     table = pd.DataFrame({
         "行号": row_numbers,
-        "统一社会信用代码": frame["credit_code"].to_numpy(),
-        "企业名称": frame["name"].to_numpy(),
-        "所属地区": frame["region"].to_numpy() if "region" in frame else np.full(n, None),
+        "统一社会信用代码": _text_cells(frame["credit_code"]),
+        "企业名称": _text_cells(frame["name"]),
+        "所属地区": _text_cells(frame["region"]) if "region" in frame else np.full(n, None),
     })
     if "sme_industry" in frame or "employees_total" in frame:
         from innodrive.enterprises import expr as E
