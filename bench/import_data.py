@@ -63,7 +63,10 @@ def write_wide(path: Path, rows) -> int:
 
 
 def _import(env: dict, path: Path) -> tuple[float, float, str]:
-    """``innodrive data import PATH`` in its own process: ("wall s, CPU s", peak MB, stdout)."""
+    """``innodrive data import PATH`` in its own process: ("wall s, CPU s, load", peak MB, stdout).
+
+    The load is the higher 1-minute load average of before and after the run: on a
+    shared machine the wall time means little without it (CPU time much less so)."""
     import resource
     import subprocess
     import sys
@@ -72,15 +75,17 @@ def _import(env: dict, path: Path) -> tuple[float, float, str]:
             "rc = main(['data', 'import', sys.argv[1]]); u = resource.getrusage(resource.RUSAGE_SELF); "
             "print(f'@@ {time.perf_counter() - t0:.3f} {u.ru_maxrss} {u.ru_utime + u.ru_stime:.2f}'); "
             "sys.exit(rc)")
+    load = os.getloadavg()[0]
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code, str(path)], env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
+    load = max(load, os.getloadavg()[0])
     if proc.returncode != 0:
         raise SystemExit(proc.stderr)
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("@@ "))
     peak_kb, cpu = int(line.split()[2]), float(line.split()[3])
     del resource
-    return f"{wall:.2f} s（CPU {cpu:.2f} s）", peak_kb / 1024, proc.stdout
+    return f"{wall:.2f} s（CPU {cpu:.2f} s，系统负载 {load:.1f}）", peak_kb / 1024, proc.stdout
 
 
 def _postgres(env: dict, path: Path, folder: Path) -> tuple[str, str, str] | None:

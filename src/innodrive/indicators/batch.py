@@ -412,20 +412,24 @@ def _store_part(session: Session, batch: ValueBatch, code: str, pairs: np.ndarra
     from innodrive.store.schema import ObservationRow
 
     t = ObservationRow.__table__.c
-    missing = np.flatnonzero(~known)
-    regions = sorted({batch.regions.items[int(pairs[k] // npr)] for k in missing.tolist()})
-    wanted = {int(pairs[k]): int(k) for k in missing.tolist()}
+    wanted = ~known  # the pairs to fill (``pairs`` is sorted and distinct)
+    regions = sorted(batch.regions.items[r] for r in _sorted_unique(pairs[wanted] // npr).tolist())
     r_index, p_index = batch.regions.index, batch.periods.index
     found_origin: dict[int, str] = {}
     for s in range(0, len(regions), 500):
         q = (select(t.region_code, t.period, t.value, t.revision, t.origin).where(t.is_current.is_(True))
              .where(t.indicator_code == code).where(t.region_code.in_(regions[s:s + 500])))
-        for row in session.execute(q):
-            p_id = p_index.get(row.period)
-            if p_id is None:
-                continue
-            k = wanted.get(r_index[row.region_code] * npr + p_id)
-            if k is None or (found_origin.get(k) == "reported" and row.origin == "derived"):
+        rows = session.execute(q).all()
+        if not rows:
+            continue
+        # each stored row's position among the pairs (-1: a pair not wanted)
+        key = np.asarray([r_index[row.region_code] * npr + p_index.get(row.period, -1)
+                          if row.period in p_index else -1 for row in rows], dtype=np.int64)
+        pos = np.minimum(np.searchsorted(pairs, key), len(pairs) - 1)
+        hit = (key >= 0) & (pairs[pos] == key)
+        hit[hit] = wanted[pos[hit]]
+        for row, k in zip(rows, np.where(hit, pos, -1).tolist(), strict=True):
+            if k < 0 or (found_origin.get(k) == "reported" and row.origin == "derived"):
                 continue
             vals[k], revs[k], known[k] = row.value, row.revision, True
             found_origin[k] = row.origin

@@ -43,6 +43,7 @@ from innodrive.indicators.observations import (
 )
 from innodrive.indicators.periods import looks_like_period, parse_period
 from innodrive.store import Store, audit
+from innodrive.store.bulk import deferred_indexes
 from innodrive.store.reference import resolve_region
 from innodrive.store.schema import ImportBatchRow, IndicatorLinkRow, utcnow
 from innodrive.tabular import Table, cell_text, norm_header, open_table
@@ -325,8 +326,6 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
         i_period = None
         value_cols = [(batch.periods.id(p), i, j) for j, (i, p) in enumerate(period_cols.items())]
         batch.columns = [hdr[i] for i in period_cols]
-    width = 1 + max(i for i in (i_region, i_code, i_ind, i_unit, i_source, i_note, i_period,
-                                *(c[1] for c in value_cols)) if i is not None)
 
     texts = batch.texts
     text_id = texts.id
@@ -361,24 +360,26 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
             batch.units[ind_id] = catalogue_units[code]
         return region_id, ind_id, factor, text_id(unit) if unit else -1, tuple(found), code
 
+    import heapq
+
     import numpy as np
 
     tindex = texts.index
-    found: list[tuple[int, int, Problem]] = []  # (row, order within the row, problem)
+    # the problems kept for the message: the first MAX_PROBLEMS in the order the row-by-row
+    # reading met them (chunk of CHUNK rows, then kind of check, then row), whatever the
+    # size of the blocks read here
+    found: list[tuple] = []  # a max-heap of (-chunk, -phase, -row, -order, -seq, problem)
+    seq = 0
 
-    def note_problem(rownum: int, order: int, p: Problem) -> None:
-        nonlocal n_problems
+    def note_problem(chunk: int, phase: int, rownum: int, order: int, p: Problem) -> None:
+        nonlocal n_problems, seq
         n_problems += 1
+        seq += 1
+        item = (-chunk, -phase, -rownum, -order, -seq, p)
         if len(found) < MAX_PROBLEMS:
-            found.append((rownum, order, p))
-
-    def column(cols: list[tuple], i: int | None, n: int) -> list[str]:
-        if i is None:
-            return [""] * n
-        values = cols[i]
-        if is_csv:
-            return list(map(str.strip, values))
-        return [v.strip() if type(v) is str else cell_text(v) for v in values]
+            heapq.heappush(found, item)
+        elif item > found[0]:
+            heapq.heapreplace(found, item)
 
     is_csv = table.kind == "csv"
     # each distinct (region, code, indicator, unit) resolved once; its results as columns by combination number
@@ -402,72 +403,115 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
         return cindex[key]
     pcache: dict[object, tuple[int | None, str | None]] = {}
 
-    def text_ids(values: list[str]) -> list[int]:
-        return [tindex[v] if v in tindex else text_id(v) for v in values]
+    def stripped(values: list) -> list[str]:
+        """Cells as compared: stripped text (an XLSX number as written, 2020.0 → "2020")."""
+        if is_csv:
+            return list(map(str.strip, values))
+        return [v.strip() if type(v) is str else cell_text(v) for v in values]
 
+    def text_column(cols: dict, i: int | None, n: int) -> tuple[np.ndarray, list[str]]:
+        """(code per row, the distinct stripped cells): each distinct cell stripped once."""
+        if i is None:
+            return np.zeros(n, dtype=np.intp), [""]
+        codes, uniques = _distinct(cols[i], is_csv)
+        return codes, stripped(uniques)
+
+    cells_of = [_Numbered(is_csv) for _ in range(4)]  # region, code, indicator, unit cells
+    pairs_of = [_Numbered(True), _Numbered(True)]  # (region, code) and (indicator, unit) pairs
+    combo_of: dict[int, int] = {}  # a pair of pairs → its combination number
+    positions = sorted({i for i in (i_region, i_code, i_ind, i_unit, i_source, i_note, i_period,
+                                    *(c[1] for c in value_cols)) if i is not None})
     nrows = 0
-    for nums, rows in table.chunks(20_000):
-        nrows += len(rows)
-        n = len(rows)
-        if min(map(len, rows)) < width:
-            pad = "" if is_csv else None
-            rows = [r if len(r) >= width else list(r) + [pad] * (width - len(r)) for r in rows]
-        cols = list(zip(*rows))  # noqa: B905 - every row has at least ``width`` cells; columns beyond are unused
-        keys = list(zip(column(cols, i_region, n), column(cols, i_code, n), column(cols, i_ind, n),
-                        column(cols, i_unit, n), strict=True))
-        cids = np.asarray([cindex[k] if k in cindex else new_combo(k) for k in keys], dtype=np.int32)
-        del keys
+    for nums, chunk_of, cols in _column_chunks(table, positions, READ_BLOCK, CHUNK):
+        n = len(nums)
+        nrows += n
+        # the combination of each row, numbered for the whole table: each distinct cell of the
+        # chunk, pair of cells and combination is hashed once (a chunk has thousands of rows,
+        # a table a few thousand regions and a handful of indicators and units)
+        g = [cells_of[j].ids(cols, i, n) for j, i in enumerate((i_region, i_code, i_ind, i_unit))]
+        rc = pairs_of[0].ids_of(g[0] << 32 | g[1])
+        iu = pairs_of[1].ids_of(g[2] << 32 | g[3])
+        codes, uniques = _factorize_ints(rc << 32 | iu)
+        ids = [0] * len(uniques)
+        for j, u in enumerate(uniques.tolist()):
+            cid = combo_of.get(u)
+            if cid is None:
+                rc_, iu_ = pairs_of[0].items[u >> 32], pairs_of[1].items[u & 0xFFFFFFFF]
+                r_, c_, i_, u_ = rc_ >> 32, rc_ & 0xFFFFFFFF, iu_ >> 32, iu_ & 0xFFFFFFFF
+                key = tuple(stripped([cells_of[0].value(r_), cells_of[1].value(c_), cells_of[2].value(i_),
+                                      cells_of[3].value(u_)]))
+                cid = combo_of[u] = cindex[key] if key in cindex else new_combo(key)
+            ids[j] = cid
+        cids = np.asarray(ids, dtype=np.int32)[codes] if n else np.zeros(0, dtype=np.int32)
         bad = np.asarray(c_bad, dtype=bool)[cids]
         for k in np.flatnonzero(bad).tolist():
             for order, (msg, fld) in enumerate(c_problems[cids[k]]):
-                note_problem(nums[k], order, Problem(msg, file=file, row=nums[k], field=fld))
-        sources = column(cols, i_source, n)
-        for k in [k for k, v in enumerate(sources) if not v]:
+                note_problem(chunk_of[k], 0, nums[k], order, Problem(msg, file=file, row=nums[k], field=fld))
+        s_codes, s_uniques = text_column(cols, i_source, n)
+        empty = np.asarray([not v for v in s_uniques], dtype=bool)[s_codes]
+        for k in np.flatnonzero(empty).tolist():
             bad[k] = True
-            note_problem(nums[k], 5, Problem("来源为空：每个数值都必须注明出处（发布机关、文件名称、日期或网址）",
-                                             file=file, row=nums[k], field=hdr[i_source]))
-        src_ids = np.asarray(text_ids(sources), dtype=np.int32)
-        notes = column(cols, i_note, n)
-        note_ids = (np.asarray([tindex[v] if v in tindex else text_id(v) if v else -1 for v in notes], dtype=np.int32)
-                    if i_note is not None else np.full(n, -1, dtype=np.int32))
+            note_problem(chunk_of[k], 1, nums[k], 5, Problem(
+                "来源为空：每个数值都必须注明出处（发布机关、文件名称、日期或网址）",
+                file=file, row=nums[k], field=hdr[i_source]))
+        src_ids = np.asarray([tindex[v] if v in tindex else text_id(v) for v in s_uniques], dtype=np.int32)[s_codes]
+        if i_note is not None:
+            n_codes, n_uniques = text_column(cols, i_note, n)
+            note_ids = np.asarray([tindex[v] if v in tindex else text_id(v) if v else -1 for v in n_uniques],
+                                  dtype=np.int32)[n_codes]
+        else:
+            note_ids = np.full(n, -1, dtype=np.int32)
         region_ids = np.asarray(c_region, dtype=np.int32)[cids]
         ind_ids = np.asarray(c_ind, dtype=np.int32)[cids]
         factors = np.asarray(c_factor, dtype=np.float64)[cids]
         unit_ids = np.asarray(c_unit, dtype=np.int32)[cids]
         row_nums = np.asarray(nums, dtype=np.int32)
         if i_period is not None:
-            period_hits = [pcache[v] if v in pcache else pcache.setdefault(v, period_id(v)) for v in cols[i_period]]
+            p_codes, p_uniques = _distinct(cols[i_period], is_csv)
+            p_hits = [pcache[v] if v in pcache else pcache.setdefault(v, period_id(v)) for v in p_uniques]
+            p_ids = np.asarray([-1 if h[0] is None else h[0] for h in p_hits], dtype=np.int32)
         for period, vi, col in value_cols:
             raw = cols[vi]
-            if is_csv:
+            phase = 2 + 3 * col
+            direct = _plain_numbers(raw)  # every cell a plain finite number: no blank, nothing to check
+            if direct is None and is_csv:
+                raw = _as_text(raw)
+            if direct is not None:
+                blanks = np.zeros(n, dtype=bool)
+            elif is_csv:
                 blanks = np.isin(np.asarray(list(map(str.strip, raw)), dtype=object), list(_BLANKS))
             else:
                 blanks = np.asarray([v is None or (type(v) is str and v.strip() in _BLANKS) for v in raw], dtype=bool)
             blank += int(blanks.sum())
             ok = ~blanks
             if period is None:
-                pids = np.asarray([-1 if h[0] is None else h[0] for h in period_hits], dtype=np.int32)
+                pids = p_ids[p_codes]
                 for k in np.flatnonzero(ok & (pids < 0)).tolist():
-                    note_problem(nums[k], 6, Problem(period_hits[k][1], file=file, row=nums[k], field=hdr[i_period]))
+                    note_problem(chunk_of[k], phase, nums[k], 6, Problem(p_hits[p_codes[k]][1], file=file, row=nums[k],
+                                                                         field=hdr[i_period]))
                     bad[k] = True
                 ok &= pids >= 0
             else:
-                pids = np.full(len(rows), period, dtype=np.int32)
-            try:  # the common case: every cell a plain number (C speed)
-                fast = np.asarray(raw if ok.all() else [v if o else "0" for v, o in zip(raw, ok.tolist(), strict=True)],
-                                  dtype=np.float64)
-                if not np.isfinite(fast).all():
-                    raise ValueError
-                xs = fast
+                pids = np.full(n, period, dtype=np.int32)
+            if direct is not None:
+                xs = direct
                 not_number = np.zeros(n, dtype=bool)
-            except (ValueError, TypeError):
-                xs = np.asarray([_fast_number(v) if o else 0.0 for v, o in zip(raw, ok.tolist(), strict=True)],
-                                dtype=object)
-                not_number = np.asarray([x is None for x in xs], dtype=bool)
+            else:
+                try:  # every cell a plain number once blanks and bad periods are set aside (C speed)
+                    fast = np.asarray(raw if ok.all() else [v if o else "0" for v, o in zip(raw, ok.tolist(), strict=True)],
+                                      dtype=np.float64)
+                    if not np.isfinite(fast).all():
+                        raise ValueError
+                    xs = fast
+                    not_number = np.zeros(n, dtype=bool)
+                except (ValueError, TypeError):
+                    xs = np.asarray([_fast_number(v) if o else 0.0 for v, o in zip(raw, ok.tolist(), strict=True)],
+                                    dtype=object)
+                    not_number = np.asarray([x is None for x in xs], dtype=bool)
             for k in np.flatnonzero(not_number).tolist():
                 bad[k] = True
-                note_problem(nums[k], 7, Problem(f"值“{cell_text(raw[k])}”不是数字", file=file, row=nums[k],
-                                                 field=batch.columns[col]))
+                note_problem(chunk_of[k], phase + 1, nums[k], 7, Problem(
+                    f"值“{cell_text(raw[k])}”不是数字", file=file, row=nums[k], field=batch.columns[col]))
             ok &= ~not_number
             take = ok & ~bad
             idx = np.flatnonzero(take)
@@ -483,7 +527,7 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
             for j in np.flatnonzero(out_of_range).tolist():
                 k = int(idx[j])
                 bad[k] = True
-                note_problem(nums[k], 8, Problem(
+                note_problem(chunk_of[k], phase + 2, nums[k], 8, Problem(
                     f"值“{cell_text(raw[k])}{texts.items[unit_ids[k]]}”换算为目录单位 "
                     f"{batch.units.get(int(ind_ids[k]), '')} 后超出可存储的范围",
                     file=file, row=nums[k], field=batch.columns[col]))
@@ -502,13 +546,13 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
             batch.column.frombytes(np.full(len(idx), col, dtype=np.int32).tobytes())
         if bad.any() and len(batch):
             # a row found bad by a later value column: drop what an earlier column of it added
-            bad_rows = set(row_nums[bad].tolist())
-            rowcol = np.frombuffer(batch.row, dtype=np.int32)
-            drop = np.isin(rowcol, list(bad_rows))
-            if drop.any():
+            bad_rows = list(set(row_nums[bad].tolist()))
+            drop = np.isin(np.frombuffer(batch.row, dtype=np.int32), bad_rows)  # the view dies here: the
+            if drop.any():  # arrays must stay resizable for the next chunk
                 batch.keep(~drop)
 
-    for _row, _order, p in sorted(found, key=lambda t: (t[0], t[1])):
+    kept = sorted(found, key=lambda t: (-t[2], -t[3], -t[0], -t[1], -t[4]))
+    for *_key, p in kept:
         problems.append(p)
     _drop_repeats(batch, file, add_problem)
     if n_problems:
@@ -516,6 +560,132 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
         more = f"（列出前 {len(problems)} 处）" if n_problems > len(problems) else ""
         raise ValidationFailed(f"有 {n_problems} 处问题，未导入任何数据{more}", file=file, problems=problems)
     return Parsed(file=table.name, sha256=table.sha256, layout=layout, batch=batch, rows=nrows, blank=blank)
+
+
+CHUNK = 20_000  # rows of the row-by-row reading that problems are listed by (see note_problem)
+READ_BLOCK = 20_000  # rows read and validated at a time
+
+
+def _column_chunks(table: Table, positions: list[int], size: int, chunk: int):
+    """The data rows as columns: ``(row numbers, chunk index per row, {position: cells})``.
+
+    CSV goes through the C parser (:meth:`Table.frames`), every cell as the text
+    :mod:`csv` reads (an empty cell: ``""``); XLSX through the row reader, cells as
+    the workbook holds them (``None`` for a missing one). The chunk index is the
+    row's block of ``chunk`` rows in the row-by-row reading, which orders the problems."""
+
+    if table.kind == "csv":
+        first = table.header_row + 1
+        for block in table.frames(size, columns=positions, text=positions):
+            # an empty cell is NaN here (None where a line was read by csv): "" where it matters
+            # (_distinct, _as_text), not in a pass over every cell
+            cols = {c: block.frame[c].to_numpy(dtype=object) for c in positions}
+            yield block.numbers.tolist(), ((block.numbers - first) // chunk).tolist(), cols
+        return
+    width = max(positions) + 1
+    for k, (nums, rows) in enumerate(table.chunks(chunk)):
+        if min(map(len, rows)) < width:
+            rows = [r if len(r) >= width else list(r) + [None] * (width - len(r)) for r in rows]
+        cols = list(zip(*rows))  # noqa: B905 - every row has at least ``width`` cells; columns beyond are unused
+        yield nums, [k] * len(nums), {c: cols[c] for c in positions}
+
+
+def _distinct(values, is_csv: bool):
+    """(code per cell, the distinct cells in order of first appearance).
+
+    CSV cells are all text (hashed in C); XLSX cells are told apart by type as well,
+    so the number 1 and the boolean True stay two cells as they were."""
+    import numpy as np
+    import pandas as pd
+
+    if is_csv:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+        uniques = list(uniques)
+        if len(codes) and codes.min() < 0:  # empty cells (NaN or None)
+            codes[codes < 0] = len(uniques)
+            uniques.append("")
+        return codes, uniques
+    index: dict[tuple, int] = {}
+    codes = np.asarray([index.setdefault((type(v), v), len(index)) for v in values], dtype=np.intp)
+    return codes, [k[1] for k in index]
+
+
+def _factorize_ints(x):
+    import pandas as pd
+
+    codes, uniques = pd.factorize(x)
+    return codes.astype("int64"), uniques
+
+
+class _Numbered:
+    """Distinct cells (or keys) numbered for the whole table, hashing each distinct value of a
+    chunk once: ``ids`` maps a column of a chunk to those numbers (int64)."""
+
+    def __init__(self, is_csv: bool) -> None:
+        self.is_csv = is_csv
+        self.index: dict = {}
+        self.items: list = []
+
+    def _ids(self, uniques) -> list[int]:
+        index, items = self.index, self.items
+        out = []
+        for u in uniques:
+            k = index.get(u)
+            if k is None:
+                k = index[u] = len(items)
+                items.append(u)
+            out.append(k)
+        return out
+
+    def ids(self, cols: dict, i: int | None, n: int):
+        import numpy as np
+
+        if i is None:
+            return np.full(n, self._ids([self._key("")])[0], dtype=np.int64)
+        codes, uniques = _distinct(cols[i], self.is_csv)
+        found = np.asarray(self._ids([self._key(u) for u in uniques] if not self.is_csv else uniques), dtype=np.int64)
+        return found[codes] if len(found) else np.zeros(n, dtype=np.int64)
+
+    def _key(self, u):
+        return u if self.is_csv else (type(u), u)  # XLSX cells told apart by type (1 and True are two cells)
+
+    def value(self, k: int):
+        return self.items[k] if self.is_csv else self.items[k][1]
+
+    def ids_of(self, keys):
+        """Numbers for int64 keys."""
+        import numpy as np
+
+        codes, uniques = _factorize_ints(keys)
+        found = np.asarray(self._ids(uniques.tolist()), dtype=np.int64)
+        return found[codes] if len(found) else np.zeros(len(keys), dtype=np.int64)
+
+
+def _as_text(cells):
+    """CSV cells with the empty ones (NaN or None from the readers) as ""."""
+    import pandas as pd
+
+    missing = pd.isna(cells)
+    if not missing.any():
+        return cells
+    cells = cells.copy()
+    cells[missing] = ""
+    return cells
+
+
+def _plain_numbers(raw):
+    """The cells as float64 when every one is a plain finite number (C speed), else ``None``.
+
+    A blank cell ("", "-", "…") is not a number, so a column that converts has none."""
+    import numpy as np
+
+    try:
+        x = np.asarray(raw, dtype=np.float64)
+    except (ValueError, TypeError):
+        return None
+    if x.ndim != 1 or not np.isfinite(x).all():
+        return None
+    return x
 
 
 def _drop_repeats(batch: ValueBatch, file: str, add_problem) -> None:
@@ -551,6 +721,17 @@ def _drop_repeats(batch: ValueBatch, file: str, add_problem) -> None:
 # --------------------------------------------------------------------- import
 
 
+def release_read_table() -> None:
+    """Free a table the caller has let go of, with its file's bytes, before writing.
+
+    An open table and its readers refer to each other (a reference cycle), so only the
+    cyclic collector frees them — and it is paused during the bulk phases. One
+    collection here returns a million-row file's bytes (80 MB) before the write starts."""
+    import gc
+
+    gc.collect()
+
+
 def _remembered(store: Store) -> dict[str, str]:
     with store.read() as session:
         return {r.text: r.indicator_code for r in session.scalars(select(IndicatorLinkRow))}
@@ -570,8 +751,10 @@ def import_file(store: Store, path: Path | bytes, *, actor: str, sheet: str | No
     :param only_missing: add values for keys that have none and touch nothing else
         (the shipped statistics must never overwrite what a person entered later).
     """
-    table = read_table(path if isinstance(path, bytes) else Path(path), sheet=sheet, name=name)
-    parsed = parse_table(table, remembered=_remembered(store))
+    # the table (and the file's bytes) are gone once parsed: not kept while writing
+    parsed = parse_table(read_table(path if isinstance(path, bytes) else Path(path), sheet=sheet, name=name),
+                         remembered=_remembered(store))
+    release_read_table()
     return import_parsed(store, parsed, actor=actor, dry_run=dry_run, progress=progress, only_missing=only_missing)
 
 
@@ -607,9 +790,11 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
                                    revised=revised, unchanged=result.unchanged)
         session.add(batch_row)
         session.flush()
-        columns.write(session, b, cmp, origin="reported", actor=actor, batch_id=batch_row.id, progress=progress)
-        result.batch_id = batch_row.id
-        result.derived = columns.derive(session, b, cmp, actor=actor, batch_id=batch_row.id)
+        # a large import into a small table: the secondary indexes are built once at the end
+        with deferred_indexes(session, "observations", rows=added + revised):
+            columns.write(session, b, cmp, origin="reported", actor=actor, batch_id=batch_row.id, progress=progress)
+            result.batch_id = batch_row.id
+            result.derived = columns.derive(session, b, cmp, actor=actor, batch_id=batch_row.id)
         audit.record(session, actor=actor, action="data.import", entity="import_batch", entity_id=batch_row.id,
                      summary=f"导入 {parsed.file}：新增 {added} 个数值，修正 {revised} 个，增加出处 {sourced} 个，"
                              f"未变 {result.unchanged} 个，派生 {result.derived} 个",

@@ -130,13 +130,21 @@ def _check_scope(actor: Actor, parsed, file: str) -> None:
 
 def import_table(store: Store, actor: Actor, upload: Upload, *, sheet: str | None = None, dry_run: bool = False,
                  progress: Callable[[str, int, int], None] | None = None) -> ImportOutcome:
-    """Preview (``dry_run``) or import a table of statistics, all or nothing."""
+    """Preview (``dry_run``) or import a table of statistics, all or nothing.
+
+    The upload's bytes are consumed: ``upload.data`` is empty afterwards."""
     from innodrive.indicators import importer
 
     require(actor, "data.import")
     table = importer.read_table(upload.data, sheet=sheet, name=upload.safe_name)
+    # the table is read once; its bytes (a million-row file: 80 MB) are not kept while
+    # the rows are compared and written — the caller's Upload is emptied as well
+    upload.data = b""
+    where = table.where
     parsed = importer.parse_table(table, remembered=importer._remembered(store))
-    _check_scope(actor, parsed, table.where)
+    del table
+    importer.release_read_table()
+    _check_scope(actor, parsed, where)
     r = importer.import_parsed(store, parsed, actor=actor.username, dry_run=dry_run, progress=progress)
     return _outcome(r)
 
