@@ -61,32 +61,6 @@ def test_bad_urls_and_unreachable_servers_are_one_clear_line():
         open_store("postgresql+pg8000://postgres@127.0.0.1:1/none")
 
 
-class _Trips:
-    """Statements sent through SQLAlchemy, and (on PostgreSQL) round trips to the server:
-    every flush of pg8000's socket is a message batch the client then waits on."""
-
-    def __init__(self, engine, monkeypatch) -> None:
-        from sqlalchemy import event
-
-        self.statements: list[str] = []
-        self.trips = 0
-        event.listen(engine, "before_cursor_execute", lambda c, cur, sql, *a: self.statements.append(sql))
-        if engine.dialect.driver == "pg8000":
-            import pg8000.core
-
-            flush = pg8000.core._flush
-
-            def counting(sock) -> None:
-                self.trips += 1
-                flush(sock)
-
-            monkeypatch.setattr(pg8000.core, "_flush", counting)
-
-    def reset(self) -> None:
-        self.statements.clear()
-        self.trips = 0
-
-
 def _region_name():
     from sqlalchemy import bindparam, select
 
@@ -98,15 +72,15 @@ def _region_name():
 REGION_NAME = _region_name()
 
 
-def test_first_row_is_one_statement_outside_any_transaction(initialised_store, monkeypatch):
+def test_first_row_is_one_statement_outside_any_transaction(initialised_store):
     from innodrive.store.engine import first_row
+    from innodrive.store.testing import counting_trips
 
     store = initialised_store
-    trips = _Trips(store.engine, monkeypatch)
     assert first_row(store.engine, REGION_NAME, {"code": "510000"})[0] == "四川省"
     assert first_row(store.engine, REGION_NAME, {"code": "999999"}) is None
-    trips.reset()
-    assert first_row(store.engine, REGION_NAME, {"code": "511100"})[0] == "乐山市"
+    with counting_trips(store.engine) as trips:
+        assert first_row(store.engine, REGION_NAME, {"code": "511100"})[0] == "乐山市"
     assert len(trips.statements) == 1 and "BEGIN" not in trips.statements[0].upper()
     if store.dialect == "postgresql":
         assert trips.trips == 1  # no ping, no BEGIN, no ROLLBACK, no parse/describe round trips
@@ -125,15 +99,16 @@ def test_first_row_is_one_statement_outside_any_transaction(initialised_store, m
         assert s.scalar(select(func.count()).select_from(AuditRow)) == 0
 
 
-def test_first_row_refuses_a_value_that_is_not_hexadecimal(initialised_store, monkeypatch):
+def test_first_row_refuses_a_value_that_is_not_hexadecimal(initialised_store):
     from innodrive.store.engine import first_row
+    from innodrive.store.testing import counting_trips
 
     store = initialised_store
-    trips = _Trips(store.engine, monkeypatch)
-    for bad in ("510000' OR '1'='1", "51 00", "", "ABCDEF", 510000):
-        with pytest.raises(ValueError, match="hexadecimal"):
-            first_row(store.engine, REGION_NAME, {"code": bad})
-    assert trips.statements == []
+    with counting_trips(store.engine) as trips:
+        for bad in ("510000' OR '1'='1", "51 00", "", "ABCDEF", 510000):
+            with pytest.raises(ValueError, match="hexadecimal"):
+                first_row(store.engine, REGION_NAME, {"code": bad})
+    assert trips.statements == [] and trips.trips == 0
 
 
 @pytest.mark.postgres

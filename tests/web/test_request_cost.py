@@ -13,33 +13,16 @@ ADMIN = Actor(username="t-admin", role=Role.ADMIN, via="web", user_id=1)
 PAGES = ("/overview", "/board", "/board?light=red", "/account")
 
 
-class _Trips:
-    def __init__(self, engine, monkeypatch) -> None:
-        from sqlalchemy import event
+def test_a_page_already_built_costs_one_read_and_no_write(web):
+    from innodrive.store.testing import counting_trips
 
-        self.statements: list[str] = []
-        self.trips = 0
-        event.listen(engine, "before_cursor_execute", lambda c, cur, sql, *a: self.statements.append(sql))
-        if engine.dialect.driver == "pg8000":
-            import pg8000.core
-
-            flush = pg8000.core._flush
-
-            def counting(sock) -> None:
-                self.trips += 1
-                flush(sock)
-
-            monkeypatch.setattr(pg8000.core, "_flush", counting)
-
-    def reset(self) -> None:
-        self.statements.clear()
-        self.trips = 0
-
-
-def test_a_page_already_built_costs_one_read_and_no_write(web, monkeypatch):
     office = web.client(Role.OFFICE)
     engine = web.app.state.store.engine
-    trips = _Trips(engine, monkeypatch)
+    with counting_trips(engine) as trips:
+        _one_read_per_page(office, engine, trips, web)
+
+
+def _one_read_per_page(office, engine, trips, web) -> None:
     for path in ("/overview", "/board", "/board?light=red"):
         assert office.get(path).status_code == 200  # built (and kept) by this worker
         trips.reset()
