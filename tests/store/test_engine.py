@@ -59,3 +59,77 @@ def test_bad_urls_and_unreachable_servers_are_one_clear_line():
         Store("not a url")
     with pytest.raises(InputError, match="无法连接或打开数据库"):
         open_store("postgresql+pg8000://postgres@127.0.0.1:1/none")
+
+
+def _region_name():
+    from sqlalchemy import bindparam, select
+
+    from innodrive.store.schema import RegionRow
+
+    return select(RegionRow.name).where(RegionRow.code == bindparam("code"))
+
+
+REGION_NAME = _region_name()
+
+
+def test_first_row_is_one_statement_outside_any_transaction(initialised_store):
+    from innodrive.store.engine import first_row
+    from innodrive.store.testing import counting_trips
+
+    store = initialised_store
+    assert first_row(store.engine, REGION_NAME, {"code": "510000"})[0] == "四川省"
+    assert first_row(store.engine, REGION_NAME, {"code": "999999"}) is None
+    with counting_trips(store.engine) as trips:
+        assert first_row(store.engine, REGION_NAME, {"code": "511100"})[0] == "乐山市"
+    assert len(trips.statements) == 1 and "BEGIN" not in trips.statements[0].upper()
+    if store.dialect == "postgresql":
+        assert trips.trips == 1  # no ping, no BEGIN, no ROLLBACK, no parse/describe round trips
+    # the pooled connection goes back as it was: later work is transactional again
+    with pytest.raises(RuntimeError), store.write() as s:
+        from innodrive.store.schema import AuditRow
+
+        s.add(AuditRow(at=__import__("datetime").datetime.now(), actor="x", action="a", entity="e", summary="s"))
+        s.flush()
+        raise RuntimeError("boom")
+    with store.read() as s:
+        from sqlalchemy import func, select
+
+        from innodrive.store.schema import AuditRow
+
+        assert s.scalar(select(func.count()).select_from(AuditRow)) == 0
+
+
+def test_first_row_refuses_a_value_that_is_not_hexadecimal(initialised_store):
+    from innodrive.store.engine import first_row
+    from innodrive.store.testing import counting_trips
+
+    store = initialised_store
+    with counting_trips(store.engine) as trips:
+        for bad in ("510000' OR '1'='1", "51 00", "", "ABCDEF", 510000):
+            with pytest.raises(ValueError, match="hexadecimal"):
+                first_row(store.engine, REGION_NAME, {"code": bad})
+    assert trips.statements == [] and trips.trips == 0
+
+
+@pytest.mark.postgres
+def test_first_row_survives_a_connection_the_server_dropped(initialised_db_url):
+    from sqlalchemy import func, select, text
+
+    from innodrive.store.engine import first_row
+
+    if not initialised_db_url.startswith("postgresql"):
+        pytest.skip("the server dropping a connection is a PostgreSQL matter")
+    store, other = open_store(initialised_db_url), open_store(initialised_db_url)
+    try:
+        pid = first_row(store.engine, select(func.pg_backend_pid()))[0]
+        with other.engine.connect() as conn:  # as a server restart or an administrator would
+            assert conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar() is True
+            conn.commit()
+        again = first_row(store.engine, select(func.pg_backend_pid()))[0]
+        assert again != pid
+        assert first_row(store.engine, REGION_NAME, {"code": "510000"})[0] == "四川省"
+        with store.read() as s:  # the rest of a request gets a live connection too
+            assert s.scalar(select(func.count()).select_from(text("regions"))) > 3000
+    finally:
+        store.close()
+        other.close()

@@ -27,6 +27,8 @@ from innodrive.errors import Conflict, Forbidden, InputError, NotAuthenticated, 
 from innodrive.services.access import require
 from innodrive.services.actor import ROLE_NAMES, Actor, Channel, Role
 from innodrive.store import Store, audit
+from innodrive.store.derived import VERSION_QUERY
+from innodrive.store.engine import first_row
 from innodrive.store.schema import RegionRow, utcnow
 
 RATE_WINDOW = dt.timedelta(minutes=15)
@@ -382,34 +384,38 @@ def sign_out(store: Store, token: str) -> None:
     store.run(work)
 
 
-_SESSION_QUERY = (select(WebSessionRow.csrf_token, WebSessionRow.expires_at, WebSessionRow.last_seen_at, UserRow.id,
-                         UserRow.username, UserRow.name, UserRow.role, UserRow.region_code, UserRow.unit,
-                         UserRow.active)
-                  .join(UserRow, UserRow.id == WebSessionRow.user_id)
-                  .where(WebSessionRow.id == bindparam("session_key")))  # built once: every request runs it
+_SESSION = (select(WebSessionRow.id.label("session_key"), WebSessionRow.csrf_token, WebSessionRow.expires_at,
+                   WebSessionRow.last_seen_at, UserRow.id.label("user_id"), UserRow.username, UserRow.name,
+                   UserRow.role, UserRow.region_code, UserRow.unit, UserRow.active)
+            .join(UserRow, UserRow.id == WebSessionRow.user_id).subquery("s"))
+_VERSION = VERSION_QUERY.subquery("v")
+# the database version (see innodrive.store.derived) and the session with its account, in
+# one statement: a row always, its session columns empty when the cookie matches nothing
+_SESSION_AND_VERSION = (select(_VERSION.c[0].label("version"), *(c for c in _SESSION.c if c.key != "session_key"))
+                        .select_from(_VERSION.outerjoin(_SESSION, _SESSION.c.session_key == bindparam("session_key"))))
 
 
-def session_actor(store: Store, token: str, *, connection=None) -> tuple[Actor, str] | None:
-    """The actor and CSRF token of the session whose cookie holds ``token``, or
-    ``None`` when it is unknown, expired or its account disabled.
+def session_and_version(store: Store, token: str | None) -> tuple[int, tuple[Actor, str] | None]:
+    """The database's version (the key of every page cache) and the actor and CSRF
+    token of the session whose cookie holds ``token`` (``None`` when there is no cookie,
+    or the session is unknown, expired or its account disabled).
 
-    Every page request asks this, so it is one indexed query without an ORM session;
-    ``connection`` lets the caller share one connection for all its reads.
+    Every web request asks this first, so it is one indexed statement, read outside any
+    transaction in a single round trip to the database (:func:`innodrive.store.engine.first_row`);
+    nothing of it is remembered between requests, so signing out or disabling an account
+    takes effect on the very next request of every worker.
     """
     if not token or len(token) > 200:
-        return None
+        return _version(store), None
     key = secrets.token_hash(token)
+    row = first_row(store.engine, _SESSION_AND_VERSION, {"session_key": key})
+    version = (row[0] if row is not None else 0) or 0
+    if row is None or row[1] is None:
+        return version, None
+    _, csrf, expires_at, last_seen, user_id, username, name, role, region_code, unit, active = row
     now = utcnow()
-    if connection is not None:
-        row = connection.execute(_SESSION_QUERY, {"session_key": key}).first()
-    else:
-        with store.engine.connect() as conn:
-            row = conn.execute(_SESSION_QUERY, {"session_key": key}).first()
-    if row is None:
-        return None
-    csrf, expires_at, last_seen, user_id, username, name, role, region_code, unit, active = row
     if _aware(expires_at) <= now or not active:
-        return None
+        return version, None
     if now - _aware(last_seen) >= SEEN_EVERY:
         # sliding expiry, written at most every few minutes so reads stay reads
         hours = max(1, settings.int_setting("session_hours"))
@@ -417,7 +423,18 @@ def session_actor(store: Store, token: str, *, connection=None) -> tuple[Actor, 
                                       .values(last_seen_at=now, expires_at=now + dt.timedelta(hours=hours))))
     actor = Actor(username=username, name=name, role=Role(role), region_code=region_code, unit=unit, user_id=user_id,
                   via="web")
-    return actor, csrf
+    return version, (actor, csrf)
+
+
+def _version(store: Store) -> int:
+    row = first_row(store.engine, VERSION_QUERY)
+    return (row[0] if row is not None else 0) or 0
+
+
+def session_actor(store: Store, token: str) -> tuple[Actor, str] | None:
+    """The actor and CSRF token of the session whose cookie holds ``token``, or
+    ``None`` when it is unknown, expired or its account disabled."""
+    return session_and_version(store, token)[1]
 
 
 def token_actor(store: Store, token: str) -> Actor | None:
@@ -486,4 +503,4 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 __all__ = ["ACCOUNT_ROLES", "IssuedToken", "SignIn", "StagedUpload", "UserView", "actor_for_username", "add_user",
            "change_own_password", "issue_token", "list_users", "parse_role", "reset_password", "revoke_tokens",
-           "session_actor", "set_active", "sign_in", "sign_out", "stage_upload", "staged_upload", "token_actor"]
+           "session_actor", "session_and_version", "set_active", "sign_in", "sign_out", "stage_upload", "staged_upload", "token_actor"]

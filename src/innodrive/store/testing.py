@@ -14,6 +14,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -122,3 +123,50 @@ def initialised_database(backend: str, folder: Path) -> Iterator[str]:
         return
     with _postgres_scratch(template) as url:
         yield url
+
+
+@dataclass
+class Trips:
+    """What :func:`counting_trips` saw: the statements sent through SQLAlchemy and, on
+    PostgreSQL, the round trips to the server."""
+
+    statements: list[str] = field(default_factory=list)
+    trips: int = 0
+
+    def reset(self) -> None:
+        self.statements.clear()
+        self.trips = 0
+
+
+@contextmanager
+def counting_trips(engine) -> Iterator[Trips]:
+    """Count what ``engine`` asks of its database while the block runs: every statement,
+    and (pg8000) every flush of the driver's socket — a batch of messages the client then
+    waits on, i.e. one round trip. Tests of what a request costs use it."""
+    from sqlalchemy import event
+
+    seen = Trips()
+
+    def on_execute(conn, cursor, statement, *rest) -> None:
+        seen.statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", on_execute)
+    patched = None
+    if engine.dialect.driver == "pg8000":
+        import pg8000.core
+
+        patched = flush = pg8000.core._flush
+
+        def counting(sock) -> None:
+            seen.trips += 1
+            flush(sock)
+
+        pg8000.core._flush = counting
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+        if patched is not None:
+            import pg8000.core
+
+            pg8000.core._flush = patched

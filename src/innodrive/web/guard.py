@@ -50,28 +50,19 @@ def client_ip(request: Request) -> str | None:
 
 def _resolve(store, request: Request) -> Caller:
     """Who is asking; on the way, the database version the page caches are keyed by
-    (one connection for both reads: they are on every request's path)."""
-    from innodrive.web import cache
-
-    with store.engine.connect() as conn:
-        request.state.db_version = cache.version(store, connection=conn)
-        return _caller(store, request, conn)
-
-
-def _caller(store, request: Request, conn) -> Caller:
+    (read in the same statement as the session: both are on every request's path)."""
     from innodrive.services import accounts
 
     header = request.headers.get("authorization", "")
     if header[:7].lower() == "bearer " and request.url.path.startswith("/api/"):
+        request.state.db_version, _ = accounts.session_and_version(store, None)
         actor = accounts.token_actor(store, header[7:].strip())
         if actor is None:
             raise NotAuthenticated("接口令牌无效、已过期或已吊销")
         return Caller(actor, "token", "")
-    cookie = request.cookies.get(SESSION_COOKIE)
-    if cookie:
-        found = accounts.session_actor(store, cookie, connection=conn)
-        if found is not None:
-            return Caller(found[0], "session", found[1])
+    request.state.db_version, found = accounts.session_and_version(store, request.cookies.get(SESSION_COOKIE))
+    if found is not None:
+        return Caller(found[0], "session", found[1])
     anon = request.cookies.get(CSRF_COOKIE) or ""
     if not anon or len(anon) > 100:
         anon = getattr(request.state, "new_csrf", "") or secrets.new_token()
@@ -118,7 +109,7 @@ async def guard(request: Request) -> None:
     if rule is None:  # a handler registered without a line in the table
         raise Forbidden("该地址未在权限表中登记，已拒绝访问")
     store = request.app.state.store
-    # two indexed reads by primary key (WAL readers and PostgreSQL readers never wait for
+    # one indexed read by primary key (WAL readers and PostgreSQL readers never wait for
     # a writer): cheaper on the event loop than a hop to the thread pool and back
     caller = _resolve(store, request)
     request.state.caller = caller
@@ -145,11 +136,13 @@ def _refusal(exc, why: str):
     return exc
 
 
-def current_caller(request: Request) -> Caller:
+# coroutines, so that FastAPI calls them on the event loop: a plain function dependency
+# would cost every request a hop to the thread pool and back
+async def current_caller(request: Request) -> Caller:
     return request.state.caller
 
 
-def current_actor(request: Request) -> Actor:
+async def current_actor(request: Request) -> Actor:
     return request.state.caller.actor
 
 
