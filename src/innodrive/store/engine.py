@@ -123,15 +123,26 @@ def first_row(engine: Engine, statement: Select, params: Mapping[str, str] | Non
             with engine.connect() as conn:
                 if engine.dialect.driver == "pg8000":
                     dbapi = conn.connection.dbapi_connection
-                    dbapi.autocommit = True
                     try:
-                        return conn.exec_driver_sql(_literal_sql(engine, statement, params)).first()
-                    finally:
-                        dbapi.autocommit = False
+                        dbapi.autocommit = True
+                        try:
+                            return conn.exec_driver_sql(_literal_sql(engine, statement, params)).first()
+                        finally:
+                            dbapi.autocommit = False
+                    except OSError as exc:
+                        # pg8000 lets a reset socket's error through unwrapped when the server
+                        # closed the connection while the answer was awaited: SQLAlchemy does
+                        # not see a disconnect, so the connection is thrown away here
+                        conn.invalidate(exc)
+                        raise
                 return conn.execution_options(**{SINGLE_READ_OPTION: True}).execute(statement, params).first()
         except DBAPIError as exc:
             if attempt == 2 or not exc.connection_invalidated:
                 raise
+        except OSError:
+            if attempt == 2:
+                raise
+            engine.dispose(close=False)  # the pool's other connections died with it, most likely
     return None  # pragma: no cover - the loop returns or raises
 
 
