@@ -28,6 +28,7 @@ from innodrive.services.access import require
 from innodrive.services.actor import ROLE_NAMES, Actor, Channel, Role
 from innodrive.store import Store, audit
 from innodrive.store.derived import VERSION_QUERY
+from innodrive.store.derived import version as database_version
 from innodrive.store.engine import first_row
 from innodrive.store.schema import RegionRow, utcnow
 
@@ -406,7 +407,7 @@ def session_and_version(store: Store, token: str | None) -> tuple[int, tuple[Act
     takes effect on the very next request of every worker.
     """
     if not token or len(token) > 200:
-        return _version(store), None
+        return database_version(store), None
     key = secrets.token_hash(token)
     row = first_row(store.engine, _SESSION_AND_VERSION, {"session_key": key})
     version = (row[0] if row is not None else 0) or 0
@@ -424,11 +425,6 @@ def session_and_version(store: Store, token: str | None) -> tuple[int, tuple[Act
     actor = Actor(username=username, name=name, role=Role(role), region_code=region_code, unit=unit, user_id=user_id,
                   via="web")
     return version, (actor, csrf)
-
-
-def _version(store: Store) -> int:
-    row = first_row(store.engine, VERSION_QUERY)
-    return (row[0] if row is not None else 0) or 0
 
 
 def session_actor(store: Store, token: str) -> tuple[Actor, str] | None:

@@ -23,6 +23,7 @@ from typing import TypeVar
 
 from sqlalchemy import func, select
 
+from innodrive.store.engine import first_row
 from innodrive.store.schema import AuditRow
 
 T = TypeVar("T")
@@ -38,12 +39,13 @@ _gates: dict[tuple, threading.Lock] = {}
 VERSION_QUERY = select(func.max(AuditRow.id))
 
 
-def version(store, *, connection=None) -> int:
-    """The database's version: the id of the newest audit entry (0 when empty)."""
-    if connection is not None:
-        return connection.execute(VERSION_QUERY).scalar() or 0
-    with store.engine.connect() as conn:
-        return conn.execute(VERSION_QUERY).scalar() or 0
+def version(store) -> int:
+    """The database's version: the id of the newest audit entry (0 when empty).
+
+    Read with :func:`~innodrive.store.engine.first_row` — one statement outside any
+    transaction, retried once on a dropped connection — because every page asks it."""
+    row = first_row(store.engine, VERSION_QUERY)
+    return (row[0] if row is not None else 0) or 0
 
 
 def peek(store, key: Hashable, *, at: int, bucket: str = "views") -> object:
