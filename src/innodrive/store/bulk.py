@@ -1,7 +1,7 @@
 """Bulk writing into SQLite: a table's secondary indexes built once instead of row by row.
 
-Inserting a million rows into ``observations`` maintains four B-tree indexes row by
-row; most of that time is spent walking the three secondary ones. When an import
+Inserting a million rows into ``observations`` maintains three B-tree indexes row by
+row; much of that time is spent walking the two secondary ones. When an import
 writes more rows than the table already holds, it is cheaper to drop those indexes
 inside the import's own transaction and build them again from the finished table
 (a sort each) just before the transaction commits: the result is the same table

@@ -304,7 +304,9 @@ class ObservationRow(Base):
     unit_as_written: Mapped[str | None] = mapped_column(String(40))
     source: Mapped[str] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
-    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"), index=True)
+    # no index of its own: no query reads a batch's values without their region (see
+    # ix_observations_region_batch), and batches are never deleted (migration 0013)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     recorded_by: Mapped[str] = mapped_column(String(100))
 
