@@ -182,3 +182,30 @@ def test_problems_beyond_the_listed_ones_are_the_first_in_file_order(tmp_path, m
     assert listed[0] == listed[1] == listed[2]
     # all 600 rows are one block of the row-by-row reading, whose first check is the region
     assert [row for row, _ in listed[0]] == list(range(3, 103, 2))
+
+
+def test_a_text_written_into_the_statement_is_stored_exactly_as_given(tmp_path):
+    """A source or note that is the same on every row goes into the SQLite statement as
+    a literal; quotes, SQL and backslashes in it must come back as written and must not
+    change the statement (the same rows imported the reference way give the same table)."""
+    source = "x'); DROP TABLE observations; -- 某局'引号'\\n（合成）"
+    note = "O'Brien \"测试\" ;"
+    rows = [[code, "地区生产总值", str(year), f"{year - 2000}.5", "亿元", source, note]
+            for code in ("510100", "510700") for year in range(2015, 2020)]
+    path = write_csv(tmp_path / "quotes.csv", rows)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with initialised_database("sqlite", tmp_path / "a") as url_a, initialised_database("sqlite", tmp_path / "b") as url_b:
+        fast, ref = open_store(url_a), open_store(url_b)
+        try:
+            result = importer.import_file(fast, path, actor="统计员")
+            reference_import(ref, path)
+            assert contents(fast) == contents(ref)
+            with fast.read() as s:
+                stored = s.execute(select(ObservationRow.source, ObservationRow.note)
+                                   .where(ObservationRow.batch_id == result.batch_id)).all()
+            assert len(stored) == result.added == 10
+            assert set(stored) == {(source, note)}
+        finally:
+            fast.close()
+            ref.close()
