@@ -160,8 +160,10 @@ def _parse_column(spec: FieldSpec, raw: pd.Series, today: dt.date,
     arr = raw.to_numpy()
     if arr.dtype == np.float64:
         return _parse_numbers(spec, arr, today, shown or (lambda i: arr[i]))
-    if spec.kind != "text" and len(arr) > 1 and pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
+    if spec.kind != "text" and len(arr) > 1:
         codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+        if not all(isinstance(u, str) for u in uniques.tolist()):  # cells that are not all text: one by one
+            return _parse_cells(spec, raw, today)
         if len(uniques) == 0:
             vals = (np.full(len(arr), None, dtype=object) if spec.kind == "text"
                     else np.full(len(arr), np.nan, dtype=np.float64))
@@ -449,7 +451,8 @@ class RowChecker:
         normalised[valid] = norms
         seen = self.first_row
         dup = pd.Series(norms, dtype=object).duplicated(keep="first").to_numpy()
-        dup = dup | np.fromiter((c in seen for c in norms), dtype=bool, count=len(norms))
+        if not seen.keys().isdisjoint(norms):  # a code of an earlier chunk again (rare): find which
+            dup = dup | np.fromiter((c in seen for c in norms), dtype=bool, count=len(norms))
         rows = numbers[valid]
         seen.update(zip(norms[~dup].tolist(), rows[~dup].tolist(), strict=True))
         for j in np.flatnonzero(dup):
