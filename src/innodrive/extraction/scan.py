@@ -21,9 +21,12 @@ class SentenceScan:
         self.text = text
         n = len(text)
         self._seps = [m.end() for m in phrases.CLAUSE_SEP.finditer(text)]
-        self._quoted = bytearray(n)
-        for a, b in phrases.quoted_spans(text):
-            self._quoted[a:b] = b"\x01" * (b - a)
+        spans = phrases.quoted_spans(text)
+        self._quoted: bytearray | None = None   # (most sentences quote nothing)
+        if spans:
+            self._quoted = bytearray(n)
+            for a, b in spans:
+                self._quoted[a:b] = b"\x01" * (b - a)
         self._taken = bytearray(n)
         self._taken_ends: list[int] = []
 
@@ -48,7 +51,7 @@ class SentenceScan:
 
     def quoted(self, a: int, b: int) -> bool:
         """Whether [a, b) lies entirely inside quotation marks or a book title."""
-        return b > a and self._quoted.find(0, a, b) == -1
+        return self._quoted is not None and b > a and self._quoted.find(0, a, b) == -1
 
     def taken(self, a: int, b: int) -> bool:
         """Whether any character of [a, b) was already taken by a rule."""

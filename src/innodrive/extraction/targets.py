@@ -326,6 +326,8 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             if trace is not None:
                 trace.append((a, b, "跳过：段落回顾过去（" + sentences[0].text[:20] + "…）"))
             continue
+        if not _MAY_HAVE_NUMBERS.search(clean, a, b) and not _MAY_HAVE_WORDS.search(clean, a, b):
+            continue  # the first test of _sentence_targets fails for every sentence of the paragraph
         section_year = (role.year if role is not None else None) or (
             section_deadline.get(id(heading)) if heading else None)
         para_deadline: int | None = None
