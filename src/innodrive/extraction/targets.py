@@ -242,11 +242,16 @@ _TREND_RE = regex_cache.compile(
     r"(?P<adv>持续|稳步|大幅|明显|显著|不断|进一步|逐年|稳定|较快|快速|大幅度)"
     r"(?P<verb>上升|提高|提升|增长|增加|下降|降低|减少|扩大)(?=[,;:]|$)"
 )
+_MILESTONE_ADVERBS = ("全面", "基本", "初步", "率先", "高质量", "成功", "力争", "努力", "确保", "尽快")
+_MILESTONE_VERBS = ("建成", "创建", "创成", "获批", "进入", "成为", "跻身", "完成", "消除", "基本普及", "普及")
 _MILESTONE_VERB_FIRST = regex_cache.compile(
-    r"(?P<adv>全面|基本|初步|率先|高质量|成功|力争|努力|确保|尽快)?"
-    r"(?P<verb>建成|创建|创成|获批|进入|成为|跻身|完成|消除|基本普及|普及)"
+    "(?P<adv>" + "|".join(_MILESTONE_ADVERBS) + ")?"
+    "(?P<verb>" + "|".join(_MILESTONE_VERBS) + ")"
     r"(?P<obj>[^,;。]{2,40})"
 )
+# where a match of _MILESTONE_VERB_FIRST can start (its optional opening group makes the
+# engine try the whole pattern at every position; these words all start with a literal)
+_MILESTONE_START = regex_cache.compile("|".join(_MILESTONE_ADVERBS + _MILESTONE_VERBS))
 _MILESTONE_VERB_LAST = regex_cache.compile(
     r"(?P<obj>[^,;。]{2,40}?)(?P<adv>全面|基本|初步|率先)?(?P<verb>建成|消除)$"
 )
@@ -1067,9 +1072,22 @@ def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
     return items
 
 
+def _milestone_matches(text: str):
+    """The matches of ``_MILESTONE_VERB_FIRST.finditer(text)``, the pattern tried only where
+    one of its adverbs or verbs starts."""
+    pos = 0
+    while (c := _MILESTONE_START.search(text, pos)) is not None:
+        m = _MILESTONE_VERB_FIRST.match(text, c.start())
+        if m is None:
+            pos = c.start() + 1
+        else:
+            yield m
+            pos = m.end()
+
+
 def _milestones(scan: SentenceScan, out_add) -> None:
     text = scan.text
-    for m in _MILESTONE_VERB_FIRST.finditer(text):
+    for m in _milestone_matches(text):
         if scan.taken(*m.span()) or _NUMBER_IN.search(m.group("obj")[:3]):
             continue
         obj = m.group("obj")
