@@ -313,8 +313,10 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             year = sections.title_year(clean[a:b], ctx.doc_year) or (outer.year if outer else None)
             pseudo = sections.Role(role or sections.TASKS, year, what)
             continue
-        if "\t" in clean[a:b]:
+        if clean.find("\t", a, b) != -1:
             continue  # table rows are read by the table reader
+        if trace is None and not _may_hold_target(clean, a, b):
+            continue  # (``extract -v`` goes on, to say why the paragraph is passed over)
         role = pseudo or (roles.get(id(heading)) if heading is not None else None)
         if role is not None and role.role in (sections.REVIEW, sections.BACKGROUND):
             if trace is not None:
@@ -331,8 +333,8 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             if trace is not None:
                 trace.append((a, b, "跳过：段落回顾过去（" + sentences[0].text[:20] + "…）"))
             continue
-        if not _MAY_HAVE_NUMBERS.search(clean, a, b) and not _MAY_HAVE_WORDS.search(clean, a, b):
-            continue  # the first test of _sentence_targets fails for every sentence of the paragraph
+        if trace is not None and not _may_hold_target(clean, a, b):
+            continue
         section_year = (role.year if role is not None else None) or (
             section_deadline.get(id(heading)) if heading else None)
         para_deadline: int | None = None
@@ -459,6 +461,13 @@ _MAY_HAVE_NUMBERS = regex_cache.compile(
     + "|".join(f"{c}(?:个|家|项|户|件|名|所|座|条|倍)" for c in "一二两三四五六七八九十") + "|千亿|百亿|百分之")
 _MAY_HAVE_WORDS = regex_cache.compile(r"高于|超过|达到|不低于|低于|赶上|接近|领先|走在|位居|保持|位于|上升|提高|提升|增长|增加|下降|降低|"
                              r"减少|扩大|建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
+
+
+def _may_hold_target(clean: str, a: int, b: int) -> bool:
+    """Whether any sentence of the paragraph clean[a:b] passes the first test of
+    :func:`_sentence_targets` (a match inside a sentence is a match inside its paragraph):
+    the others need neither splitting nor deadlines."""
+    return _MAY_HAVE_NUMBERS.search(clean, a, b) is not None or _MAY_HAVE_WORDS.search(clean, a, b) is not None
 
 
 def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_context: bool,
