@@ -70,6 +70,9 @@ class Marks:
     """Sorted positions with a value each: the last one at or before a position wins."""
 
     def __init__(self, items: list[tuple[int, object]]) -> None:
+        if not items:  # (the usual case: no deadline, no 力争/确保 in the sentence)
+            self._pos, self._val = [], []
+            return
         items = sorted(items, key=lambda kv: kv[0])
         self._pos = [p for p, _ in items]
         self._val = [v for _, v in items]

@@ -338,11 +338,15 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
         section_year = (role.year if role is not None else None) or (
             section_deadline.get(id(heading)) if heading else None)
         para_deadline: int | None = None
+        # every deadline phrase holds 年 or 五 (十四五): a paragraph without them has none
+        dated = clean.find("年", a, b) != -1 or clean.find("五", a, b) != -1
         for sent in sentences:
-            dls = [d for d in deadlines(sent.text) if not ctx.doc_year or d.year >= ctx.doc_year]
-            dls.extend(relative_deadlines(sent.text, ctx.doc_year))
-            if len(dls) > 1:
-                dls.sort(key=lambda d: d.start)
+            dls = []
+            if dated:
+                dls = [d for d in deadlines(sent.text) if not ctx.doc_year or d.year >= ctx.doc_year]
+                dls.extend(relative_deadlines(sent.text, ctx.doc_year))
+                if len(dls) > 1:
+                    dls.sort(key=lambda d: d.start)
             inherited = para_deadline or section_year or ctx.horizon
             items = _sentence_targets(sent, dls, inherited, goal_context or bool(dls) or para_deadline is not None,
                                       goal_context, ctx, section, trace)
