@@ -86,3 +86,21 @@ class Marks:
 
     def any_before(self, pos: int) -> bool:
         return bool(self._pos) and self._pos[0] <= pos
+
+
+def matches_from(starts, pattern, text: str):
+    """The matches of ``pattern.finditer(text)`` for a pattern whose matches are never empty
+    and always begin with a match of ``starts``: the pattern is tried only there.
+
+    For patterns that open with an optional group (全面|基本…)?建成…: the engine cannot
+    skip to candidate characters and tries the whole pattern at every position, while
+    ``starts`` (alternatives that each begin with a literal) is found by a fast scan."""
+    pos = 0
+    search, match = starts.search, pattern.match
+    while (c := search(text, pos)) is not None:
+        m = match(text, c.start())
+        if m is None:
+            pos = c.start() + 1
+        else:
+            yield m
+            pos = m.end()

@@ -38,7 +38,7 @@ from innodrive.extraction.numbers import (
 )
 from innodrive.extraction.outline import Heading
 from innodrive.extraction.phrases import Sentence
-from innodrive.extraction.scan import Marks, SentenceScan
+from innodrive.extraction.scan import Marks, SentenceScan, matches_from
 from innodrive.extraction.timeframe import baseline_year, deadlines, relative_deadlines
 
 
@@ -1085,22 +1085,9 @@ def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
     return items
 
 
-def _milestone_matches(text: str):
-    """The matches of ``_MILESTONE_VERB_FIRST.finditer(text)``, the pattern tried only where
-    one of its adverbs or verbs starts."""
-    pos = 0
-    while (c := _MILESTONE_START.search(text, pos)) is not None:
-        m = _MILESTONE_VERB_FIRST.match(text, c.start())
-        if m is None:
-            pos = c.start() + 1
-        else:
-            yield m
-            pos = m.end()
-
-
 def _milestones(scan: SentenceScan, out_add) -> None:
     text = scan.text
-    for m in _milestone_matches(text):
+    for m in matches_from(_MILESTONE_START, _MILESTONE_VERB_FIRST, text):
         if scan.taken(*m.span()) or _NUMBER_IN.search(m.group("obj")[:3]):
             continue
         obj = m.group("obj")
