@@ -155,3 +155,39 @@ def test_extract_json_of_one_document_imports_only_what_it_uses(tmp_path):
     unneeded = {"typer", "pydantic", "rich", "pathlib", "typing", "logging", "tempfile", "hashlib",
                 "innodrive.cli", "innodrive.extraction.tables"}
     assert unneeded.isdisjoint(modules), sorted(unneeded & set(modules))
+
+
+def test_patterns_tried_only_where_a_match_can_begin_find_what_finditer_finds(sentences, texts):
+    """``matches_from`` (the pattern tried only where one of its opening words starts) and
+    ``plan_periods`` (十X五 found by its literal) against plain ``finditer``, on the corpus
+    and on random strings made of the words the patterns are built from."""
+    import random
+
+    from innodrive.extraction.scan import matches_from
+
+    targets = importlib.import_module("innodrive.extraction.targets")
+    timeframe = importlib.import_module("innodrive.extraction.timeframe")
+    metadata = importlib.import_module("innodrive.extraction.metadata")
+    rng = random.Random(16)
+    pieces = ["全面", "基本", "建成", "创建", "普及", "基本普及", "消除", "高质量", "成功", "到", "至", "力争", "确保",
+              "20", "2025", "年", "目标", "十", "四", "五", "“", "”", "\"", "「", "」", "。", ",", ";", "示范区", "的"]
+    noise = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    pairs = [(targets._MILESTONE_START, targets._MILESTONE_VERB_FIRST),
+             (metadata._FUTURE_YEAR_START, metadata._FUTURE_YEAR)]
+    for t in [*texts, *sentences, *noise]:
+        for starts, rx in pairs:
+            assert [(m.span(), m.groups()) for m in matches_from(starts, rx, t)] == _spans(rx, t), (rx.pattern, t)
+        assert timeframe.plan_periods(t) == [timeframe.five_year_plan(m.group(1))
+                                             for m in timeframe.FIVE_YEAR_RE.finditer(t)]
+
+
+def test_a_paragraph_passed_over_holds_no_sentence_that_passes_the_first_test(sentences):
+    """find_targets skips a paragraph when neither prefilter matches it: no sentence of it
+    may then match either (the prefilters have no anchors or look-arounds)."""
+    targets = importlib.import_module("innodrive.extraction.targets")
+    paragraph = "。".join(sentences)
+    for s in sentences:
+        if targets._MAY_HAVE_NUMBERS.search(s) or targets._MAY_HAVE_WORDS.search(s):
+            at = paragraph.find(s)
+            assert targets._may_hold_target(paragraph, at, at + len(s))
+    assert not targets._may_hold_target("坚持党的全面领导，深化改革。", 0, 14)

@@ -17,6 +17,7 @@ from functools import cache, partial
 
 from innodrive import regex_cache
 from innodrive.extraction import timeframe
+from innodrive.extraction.scan import matches_from
 
 # patterns the functions below used inline (re.search(r"…", …)), compiled once through the
 # persistent cache: re's own cache is per process, so each run of ``extract --json`` compiled them again
@@ -63,6 +64,7 @@ _ORG_PREFIX = regex_cache.compile(
     r"(?:关于|印发|$)")
 _DATE = regex_cache.compile(r"(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _FUTURE_YEAR = regex_cache.compile(r"(?:到|至|力争|确保)(20\d\d)年|(20\d\d)年[^。]{0,16}目标")
+_FUTURE_YEAR_START = regex_cache.compile("到|至|力争|确保|20")  # where a match of it can begin
 _ANNUAL_OPEN = regex_cache.compile(r"^(?P<y>20\d\d)年(?:是|全市|全省|全区|全县|全州|我市|,|全年)")
 
 
@@ -486,7 +488,7 @@ def find_horizon(clean: str, annual_year: int | None, issued_year: int | None,
     reference = issued_year
     periods = Counter(timeframe.plan_periods(clean[:60000]))
     targets: Counter[int] = Counter()
-    for m in _FUTURE_YEAR.finditer(clean[:60000]):
+    for m in matches_from(_FUTURE_YEAR_START, _FUTURE_YEAR, clean[:60000]):
         targets[int(m.group(1) or m.group(2))] += 1
     # the plan period a dated document is issued in, or else the latest one named
     current = [p for p in periods if reference and p[0] <= reference <= p[1] + 1]

@@ -84,11 +84,12 @@ _PRE_WIDTH = max(len(w) for w in list(PRE_COMPARATORS) + list(CHANGE_VERBS))
 class Quantity:
     """One quantity found by :func:`find_quantities`, read like a ``re.Match`` of QUANTITY_RE."""
 
-    __slots__ = ("_m", "_pre", "_start")
+    __slots__ = ("_m", "_pre", "_start", "_end")
 
-    def __init__(self, m: re.Match, pre: str) -> None:
+    def __init__(self, m: re.Match, pre: str, start: int) -> None:
         self._m, self._pre = m, pre
-        self._start = m.start() - len(pre)
+        self._start = start - len(pre)
+        self._end = m.end()
 
     def start(self, group: str | None = None) -> int:
         if group is None:
@@ -98,9 +99,11 @@ class Quantity:
         return self._m.start(group)
 
     def end(self, group: str | None = None) -> int:
+        if group is None:
+            return self._end
         if group == "pre":
             return self._m.start() if self._pre else -1
-        return self._m.end() if group is None else self._m.end(group)
+        return self._m.end(group)
 
     def span(self, group: str | None = None) -> tuple[int, int]:
         return self.start(group), self.end(group)
@@ -120,7 +123,7 @@ def find_quantities(text: str):
         if a and text[a - 1] in "0123456789.," and text[a].isdigit():
             continue  # the inside of a longer number (QUANTITY_RE's look-behind)
         pre = _PRE_BEFORE_RE.search(text, max(0, a - _PRE_WIDTH), a) if a else None
-        yield Quantity(m, pre.group(0) if pre else "")
+        yield Quantity(m, pre.group(0) if pre else "", a)
 
 
 PERCENT_WORDS_RE = regex_cache.compile(rf"(?P<pre>{_PRE})?百分之(?P<num>{CHINESE}|{ARABIC})(?P<post>{_POST})?")

@@ -21,9 +21,12 @@ class SentenceScan:
         self.text = text
         n = len(text)
         self._seps = [m.end() for m in phrases.CLAUSE_SEP.finditer(text)]
-        self._quoted = bytearray(n)
-        for a, b in phrases.quoted_spans(text):
-            self._quoted[a:b] = b"\x01" * (b - a)
+        spans = phrases.quoted_spans(text)
+        self._quoted: bytearray | None = None   # (most sentences quote nothing)
+        if spans:
+            self._quoted = bytearray(n)
+            for a, b in spans:
+                self._quoted[a:b] = b"\x01" * (b - a)
         self._taken = bytearray(n)
         self._taken_ends: list[int] = []
 
@@ -48,7 +51,7 @@ class SentenceScan:
 
     def quoted(self, a: int, b: int) -> bool:
         """Whether [a, b) lies entirely inside quotation marks or a book title."""
-        return b > a and self._quoted.find(0, a, b) == -1
+        return self._quoted is not None and b > a and self._quoted.find(0, a, b) == -1
 
     def taken(self, a: int, b: int) -> bool:
         """Whether any character of [a, b) was already taken by a rule."""
@@ -67,6 +70,9 @@ class Marks:
     """Sorted positions with a value each: the last one at or before a position wins."""
 
     def __init__(self, items: list[tuple[int, object]]) -> None:
+        if not items:  # (the usual case: no deadline, no 力争/确保 in the sentence)
+            self._pos, self._val = [], []
+            return
         items = sorted(items, key=lambda kv: kv[0])
         self._pos = [p for p, _ in items]
         self._val = [v for _, v in items]
@@ -80,3 +86,21 @@ class Marks:
 
     def any_before(self, pos: int) -> bool:
         return bool(self._pos) and self._pos[0] <= pos
+
+
+def matches_from(starts, pattern, text: str):
+    """The matches of ``pattern.finditer(text)`` for a pattern whose matches are never empty
+    and always begin with a match of ``starts``: the pattern is tried only there.
+
+    For patterns that open with an optional group (全面|基本…)?建成…: the engine cannot
+    skip to candidate characters and tries the whole pattern at every position, while
+    ``starts`` (alternatives that each begin with a literal) is found by a fast scan."""
+    pos = 0
+    search, match = starts.search, pattern.match
+    while (c := search(text, pos)) is not None:
+        m = match(text, c.start())
+        if m is None:
+            pos = c.start() + 1
+        else:
+            yield m
+            pos = m.end()

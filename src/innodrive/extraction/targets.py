@@ -19,6 +19,7 @@ document's horizon; one target stated twice (goals, then again in a task) is one
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -37,7 +38,7 @@ from innodrive.extraction.numbers import (
 )
 from innodrive.extraction.outline import Heading
 from innodrive.extraction.phrases import Sentence
-from innodrive.extraction.scan import Marks, SentenceScan
+from innodrive.extraction.scan import Marks, SentenceScan, matches_from
 from innodrive.extraction.timeframe import baseline_year, deadlines, relative_deadlines
 
 
@@ -241,11 +242,16 @@ _TREND_RE = regex_cache.compile(
     r"(?P<adv>持续|稳步|大幅|明显|显著|不断|进一步|逐年|稳定|较快|快速|大幅度)"
     r"(?P<verb>上升|提高|提升|增长|增加|下降|降低|减少|扩大)(?=[,;:]|$)"
 )
+_MILESTONE_ADVERBS = ("全面", "基本", "初步", "率先", "高质量", "成功", "力争", "努力", "确保", "尽快")
+_MILESTONE_VERBS = ("建成", "创建", "创成", "获批", "进入", "成为", "跻身", "完成", "消除", "基本普及", "普及")
 _MILESTONE_VERB_FIRST = regex_cache.compile(
-    r"(?P<adv>全面|基本|初步|率先|高质量|成功|力争|努力|确保|尽快)?"
-    r"(?P<verb>建成|创建|创成|获批|进入|成为|跻身|完成|消除|基本普及|普及)"
+    "(?P<adv>" + "|".join(_MILESTONE_ADVERBS) + ")?"
+    "(?P<verb>" + "|".join(_MILESTONE_VERBS) + ")"
     r"(?P<obj>[^,;。]{2,40})"
 )
+# where a match of _MILESTONE_VERB_FIRST can start (its optional opening group makes the
+# engine try the whole pattern at every position; these words all start with a literal)
+_MILESTONE_START = regex_cache.compile("|".join(_MILESTONE_ADVERBS + _MILESTONE_VERBS))
 _MILESTONE_VERB_LAST = regex_cache.compile(
     r"(?P<obj>[^,;。]{2,40}?)(?P<adv>全面|基本|初步|率先)?(?P<verb>建成|消除)$"
 )
@@ -307,8 +313,10 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             year = sections.title_year(clean[a:b], ctx.doc_year) or (outer.year if outer else None)
             pseudo = sections.Role(role or sections.TASKS, year, what)
             continue
-        if "\t" in clean[a:b]:
+        if clean.find("\t", a, b) != -1:
             continue  # table rows are read by the table reader
+        if trace is None and not _may_hold_target(clean, a, b):
+            continue  # (``extract -v`` goes on, to say why the paragraph is passed over)
         role = pseudo or (roles.get(id(heading)) if heading is not None else None)
         if role is not None and role.role in (sections.REVIEW, sections.BACKGROUND):
             if trace is not None:
@@ -325,14 +333,20 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             if trace is not None:
                 trace.append((a, b, "跳过：段落回顾过去（" + sentences[0].text[:20] + "…）"))
             continue
+        if trace is not None and not _may_hold_target(clean, a, b):
+            continue
         section_year = (role.year if role is not None else None) or (
             section_deadline.get(id(heading)) if heading else None)
         para_deadline: int | None = None
+        # every deadline phrase holds 年 or 五 (十四五): a paragraph without them has none
+        dated = clean.find("年", a, b) != -1 or clean.find("五", a, b) != -1
         for sent in sentences:
-            dls = [d for d in deadlines(sent.text) if not ctx.doc_year or d.year >= ctx.doc_year]
-            dls.extend(relative_deadlines(sent.text, ctx.doc_year))
-            if len(dls) > 1:
-                dls.sort(key=lambda d: d.start)
+            dls = []
+            if dated:
+                dls = [d for d in deadlines(sent.text) if not ctx.doc_year or d.year >= ctx.doc_year]
+                dls.extend(relative_deadlines(sent.text, ctx.doc_year))
+                if len(dls) > 1:
+                    dls.sort(key=lambda d: d.start)
             inherited = para_deadline or section_year or ctx.horizon
             items = _sentence_targets(sent, dls, inherited, goal_context or bool(dls) or para_deadline is not None,
                                       goal_context, ctx, section, trace)
@@ -453,6 +467,13 @@ _MAY_HAVE_WORDS = regex_cache.compile(r"高于|超过|达到|不低于|低于|�
                              r"减少|扩大|建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
 
 
+def _may_hold_target(clean: str, a: int, b: int) -> bool:
+    """Whether any sentence of the paragraph clean[a:b] passes the first test of
+    :func:`_sentence_targets` (a match inside a sentence is a match inside its paragraph):
+    the others need neither splitting nor deadlines."""
+    return _MAY_HAVE_NUMBERS.search(clean, a, b) is not None or _MAY_HAVE_WORDS.search(clean, a, b) is not None
+
+
 def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_context: bool,
                       goal_context: bool, ctx: DocContext, section: str | None,
                       trace: list | None = None) -> list[Found]:
@@ -470,7 +491,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         dls = [d for d in dls if d.year >= ctx.doc_year]  # an earlier year is a review, not a deadline
     firm = Marks([(m.start(), m.group(0)) for m in _FIRM.finditer(text)])
     scan = SentenceScan(text)
-    past = _past_segments(text, dls, ctx, goal_context)
+    past: list = []   # the look-back segments, read on the first candidate target only
     deadline = Marks([(d.start, d.year) for d in dls])
     written = [d for d in dls if d.text not in _RELATIVE_WORDS]
     # one written deadline covers the whole sentence (…达到500家，到2025年); 今年/明年 only what follows
@@ -501,7 +522,11 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
 
     def add(indicator, kind, value, unit, comparator, pos, start, end, *, scope=None, note=None, basis=None,
             direction="ge", baseline=None, trim=True, why=None):
-        if not indicator or len(indicator) < 2 or past.at(pos):
+        if not indicator or len(indicator) < 2:
+            return
+        if not past:
+            past.append(_past_segments(text, dls, ctx, goal_context))
+        if past[0].at(pos):
             return
         year = year_at(pos)
         if vision and year and ctx.horizon and year > ctx.horizon + 4:
@@ -512,7 +537,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if not ind or len(ind) < 2:
             return
         out.append(Found(
-            indicator=ind, kind=kind, value=value, unit=unit, comparator=comparator, year=year_at(pos),
+            indicator=ind, kind=kind, value=value, unit=unit, comparator=comparator, year=year,
             baseline_year=baseline, direction=direction, firmness=firm.at(pos),
             scope=sc or ctx.default_scope, section=section, start=sent.start + evidence_start(start),
             end=sent.start + end, note=note, basis=basis, why=why,
@@ -592,14 +617,15 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     pending_pre = ""
     carried: str | None = None  # 从A提高到B: the subject of A, for B
     for m in quantities:
-        if scan.taken(*m.span()):
+        ms, me = m.start(), m.end()
+        if scan.taken(ms, me):
             continue
         num_start = m.start("num")
         if scan.quoted(num_start, m.end("unit")) or _quote_open_before(text, num_start):
             continue
-        if m.start() > 0 and text[m.start() - 1] in _ORDINAL_CHARS and not m.group("pre"):
+        if ms > 0 and text[ms - 1] in _ORDINAL_CHARS and not m.group("pre"):
             continue
-        after = text[m.end():m.end() + 40]
+        after = text[me:me + 40]
         unit_word = m.group("unit")
         if _NOT_AFTER_UNIT.match(after) or _qualifier_unit(unit_word, after, m.group("num")):
             continue
@@ -615,16 +641,16 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         unit = (m.group("mag") or "") + unit_word
 
         # the subject: from the clause start (or the end of the previous quantity) to the verb
-        clause_start = scan.clause_start(m.start())
-        between = text[prev_end:m.start()] if prev_end >= 0 else ""
+        clause_start = scan.clause_start(ms)
+        between = text[prev_end:ms] if prev_end >= 0 else ""
         if prev_end >= clause_start and _RANGE_DASH.fullmatch(between):
-            prev_end = m.end()
+            prev_end = me
             continue  # 5%—5.5%: the upper end of a range; the lower end was the target
         chained = prev_end >= clause_start and between.lstrip().startswith(("、", "和", "及"))
         region_start = prev_end if chained else clause_start
-        subject = text[region_start:m.start()].lstrip("、和及 ")
-        subject_start = m.start() - len(subject)
-        end = m.end()
+        subject = text[region_start:ms].lstrip("、和及 ")
+        subject_start = ms - len(subject)
+        end = me
         low = _RANGE_LOW.search(subject)
         if low:  # 4.5—5%: the lower end, written without its unit
             value = parse_number(low.group("low")) or value
@@ -634,13 +660,13 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if _FROM.search(subject) or (carried is not None and chained and pre not in _TO_VERBS):
             if _FROM.search(subject):
                 carried = _FROM.sub("", subject)
-            prev_end = m.end()
+            prev_end = me
             why_not(m, "跳过：“从…提高到…”的起点（基期值）")
             continue
         if carried is not None:
             if pre in _TO_VERBS or not subject.strip(phrases._PUNCT_EDGE):
                 subject, chained = carried, False
-                subject_start = m.start()
+                subject_start = ms
             carried = None
 
         # A和B分别达到X和Y: pair the subjects with the numbers in order; the verb of the
@@ -663,22 +689,22 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if after.startswith("“") or _NAMED_AFTER.match(after) or _MARGIN_BEFORE.search(subject) or (
                 _CONSEQUENCE.search(opening.strip()) or _COVERAGE_AFTER.match(after) or (
                     unit.endswith("元") and _GRANT_BEFORE.search(opening.strip()))):
-            prev_end = m.end()
+            prev_end = me
             why_not(m, "跳过：命名的项目包、比平均水平高出的幅度、受益或覆盖范围、奖补金额")
             continue
         if post in ("以下", "以内") and after[:1] and _HAN_START.match(after):
-            prev_end = m.end()
+            prev_end = me
             why_not(m, "跳过：“N以下+名词”是类别（如8座以下乘用车），不是目标")
             continue
         following = _noun_after(after) if not post or post in ("以上", "及以上", "左右") else ""
         if following and (_COUNTED_BODIES.match(following) or (
                 _SCOPE_VERB.search(opening.strip()) and _AREA_NOUN.match(following))):
-            prev_end = m.end()
+            prev_end = me
             why_not(m, "跳过：部门或地区的个数是范围，不是目标")
             continue
         if following and _WORK_ITEMS.search(following) or (
                 _REFERENCE_VERBS.match(_strip_firm(opening.strip())) and not (pre or post)):
-            prev_end = m.end()
+            prev_end = me
             why_not(m, "跳过：计数的是文件自身的条目或引述的事物")
             continue
         _, trimmed = phrases.trim_indicator(subject)
@@ -692,7 +718,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if beneficiary:
             subject, covered = beneficiary
             number_first = "为"
-            end = m.end() + covered
+            end = me + covered
         elif following and (not trimmed or trimmed in _BARE_VERBS or _VERB_TAIL.search(trimmed)
                             or _verb_list(trimmed) or _EXAMPLES_BEFORE.search(subject.strip())):
             if _EXAMPLES_BEFORE.search(subject.strip()):  # 新开工晏城至表白寺等2个项目
@@ -705,7 +731,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
                 verb = prev_number_first if prev_number_first != "+" else ""
             number_first = verb or "+"
             subject = verb + following
-            end = m.end() + len(following)
+            end = me + len(following)
         elif not following and not trimmed and chained and prev_number_first:
             number_first = prev_number_first
 
@@ -725,42 +751,42 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         trigger = bool(pre or post or approx) or verb_opening or paired
         if ctx.genre in _RULE_GENRES and not goal_context:
             trigger = False  # 资助金额不超过50万元 in a 管理办法 is a rule, not a goal
-        trigger = trigger or firm.any_before(m.start()) or deadline.any_before(m.start())
+        trigger = trigger or firm.any_before(ms) or deadline.any_before(ms)
         if not trigger and goal_context and not chinese_numeral and 2 <= len(plain) <= 30:
             trigger = True  # in a goals paragraph, "indicator + number" is a target
         if chinese_numeral and (value == 1 or not (pre or post or _TARGET_VERBS.match(_strip_firm(opening.strip())))):
             trigger = False  # 一支队伍, 一张蓝图: an article, not a count; 三大工程: a name
         if not trigger:
-            prev_end = m.end()
+            prev_end = me
             why_not(m, "跳过：分句没有目标的标志（比较词、目标动词、力争/确保、期限或目标章节）")
             continue
         if number_first and not following and not plain:
-            prev_end = m.end()
+            prev_end = me
             continue
         if _names_counted(original_subject, value, following):
-            prev_end = m.end()
+            prev_end = me
             why_not(m, "跳过：数字只是前面所列名称的个数")
             continue
 
         if kind == "multiple":
-            b = baseline_year(text[max(0, m.start() - 40):m.start()])
+            b = baseline_year(text[max(0, ms - 40):ms])
             baseline = b[0] if b else (ctx.plan_start - 1 if ctx.plan_start else None)
         else:
             baseline = base[0] if base and kind == "growth" and basis == "cumulative" else None
         before = len(out)
-        why = _why(pre, post, approx, verb_opening, paired, firm.any_before(m.start()),
-                   deadline.any_before(m.start()), goal_context)
+        why = _why(pre, post, approx, verb_opening, paired, firm.any_before(ms),
+                   deadline.any_before(ms), goal_context)
         # A、B均增长6% / A、B服务率达到66%: each item reaches the value; a count of a list
         # (新认证绿色、有机农产品1000个) is one total
         each = bool(_EACH_END.search(indicator.strip())) or unit in ("%", "个百分点", "‰")
         items = distribute(indicator) if each and not (number_first or paired) else [indicator]
         for item in items:
-            add(item, kind, tidy_number(value), unit, comparator, m.start(), subject_start, end,
+            add(item, kind, tidy_number(value), unit, comparator, ms, subject_start, end,
                 direction=direction, basis=basis, baseline=baseline, why=why)
         if len(out) > before:
             prev_indicator = out[before].indicator if len(items) > 1 else out[-1].indicator
         prev_number_first = number_first or (prev_number_first if chained else "")
-        prev_end = end if number_first else m.end()
+        prev_end = end if number_first else me
 
     # 5. relative, trend and milestone targets (no numbers) where the sentence sets goals
     if target_context:
@@ -834,8 +860,6 @@ def _past_segments(text: str, dls, ctx: DocContext, goal_context: bool = False) 
     when it has a past marker (同比, 累计, 截至 …) or names an earlier year, and sets no
     deadline and says no 力争/确保; a segment without a time of its own continues the one
     before it. Returns the look-back flag by position."""
-    from bisect import bisect_left
-
     marks: list[tuple[int, object]] = []
     pos = 0
     previous = False
@@ -1063,7 +1087,7 @@ def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
 
 def _milestones(scan: SentenceScan, out_add) -> None:
     text = scan.text
-    for m in _MILESTONE_VERB_FIRST.finditer(text):
+    for m in matches_from(_MILESTONE_START, _MILESTONE_VERB_FIRST, text):
         if scan.taken(*m.span()) or _NUMBER_IN.search(m.group("obj")[:3]):
             continue
         obj = m.group("obj")
