@@ -182,3 +182,19 @@ def test_no_board_is_stored_or_read_on_postgresql(monkeypatch):
     assert snapshot.sqlite_path() is None
     monkeypatch.setenv("INNODRIVE_DATABASE_URL", "sqlite:///:memory:?cache=shared")
     assert snapshot.sqlite_path() is None
+
+
+def test_a_board_computed_while_another_process_writes_is_printed_and_not_kept(demo):
+    forget(demo)
+    expected = run(demo, "status", "--as-of", AS_OF, "--region", "乐山市")
+    forget(demo)
+    writer = sqlite3.connect(demo[1], isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # an import holding the write lock
+        r = run(demo, "status", "--as-of", AS_OF, "--region", "乐山市")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert r == expected
+    with sqlite3.connect(demo[1]) as conn:
+        assert conn.execute("SELECT count(*) FROM status_snapshots").fetchone()[0] == 0

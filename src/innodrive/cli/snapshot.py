@@ -36,6 +36,7 @@ import sys
 
 FORMAT = 1  # bump when the stored screen's shape changes
 KEEP = 400  # rows kept: the most recent screens of the current version
+SAVE_WAIT_MS = 250  # how long storing a board waits for another writer (an import) before giving up
 
 
 def sqlite_path() -> str | None:
@@ -132,21 +133,31 @@ def read(conn, k: str) -> dict | None:
 
 def save(store, k: str, data_version: int, screen: dict) -> None:
     """Store ``screen`` under ``k`` as computed at ``data_version``, and drop the rows of
-    older versions (they can never be read again). Best effort: a busy or read-only
-    database, or one without the table, only means the next run computes again."""
+    older versions (they can never be read again). Best effort: a database another
+    process is writing (waited for a quarter of a second, not the store's minute), a
+    read-only one, or one without the table only means the next run computes again."""
+    import sqlite3
+
     from sqlalchemy import text
     from sqlalchemy.exc import SQLAlchemyError
 
+    from innodrive.store.engine import BUSY_TIMEOUT_MS
     from innodrive.store.schema import utcnow
 
     body = json.dumps({**screen, "format": FORMAT}, ensure_ascii=False)
     try:
-        with store.engine.begin() as conn:
-            conn.execute(text("DELETE FROM status_snapshots WHERE data_version <> :v OR key = :k"),
-                         {"v": data_version, "k": k})
-            conn.execute(text("INSERT INTO status_snapshots (key, data_version, body, saved_at) "
-                              "VALUES (:k, :v, :b, :t)"), {"k": k, "v": data_version, "b": body, "t": utcnow()})
-            conn.execute(text("DELETE FROM status_snapshots WHERE key NOT IN "
-                              "(SELECT key FROM status_snapshots ORDER BY saved_at DESC LIMIT :n)"), {"n": KEEP})
-    except SQLAlchemyError:
+        with store.engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            raw.execute(f"PRAGMA busy_timeout = {SAVE_WAIT_MS}")  # not the store's minute: the board is ready
+            try:
+                with conn.begin():
+                    conn.execute(text("DELETE FROM status_snapshots WHERE data_version <> :v OR key = :k"),
+                                 {"v": data_version, "k": k})
+                    conn.execute(text("INSERT INTO status_snapshots (key, data_version, body, saved_at) "
+                                      "VALUES (:k, :v, :b, :t)"), {"k": k, "v": data_version, "b": body, "t": utcnow()})
+                    conn.execute(text("DELETE FROM status_snapshots WHERE key NOT IN "
+                                      "(SELECT key FROM status_snapshots ORDER BY saved_at DESC LIMIT :n)"), {"n": KEEP})
+            finally:
+                raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    except (SQLAlchemyError, sqlite3.Error):
         pass
