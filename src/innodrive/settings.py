@@ -88,6 +88,19 @@ def home() -> Path:
     return Path(_BY_NAME["home"].default).expanduser()
 
 
+SQLITE_FILE_NAME = "innodrive.sqlite"
+
+
+def database_url() -> str:
+    """``INNODRIVE_DATABASE_URL``, else the SQLite file ``innodrive.sqlite`` in the working
+    folder (:func:`home`). The store opens it (``innodrive.store.engine``); the ``status``
+    fast path reads the same SQLite file without SQLAlchemy."""
+    configured = get("database_url").strip()
+    if configured:
+        return configured
+    return "sqlite:///" + str((home() / SQLITE_FILE_NAME).resolve())
+
+
 MAX_INPUT_MB_CEILING = 1024 * 1024  # one terabyte: anything above is a typo, not a limit
 
 
@@ -107,6 +120,21 @@ def max_input_bytes() -> int:
         raise InputError(f"环境变量 INNODRIVE_MAX_INPUT_MB 的值“{raw}”无效：应为 1 到 {MAX_INPUT_MB_CEILING} 之间的"
                          f"兆字节数（如 200）", field="INNODRIVE_MAX_INPUT_MB")
     return int(mb * 1024 * 1024)
+
+
+def current_user() -> str:
+    """Who is acting, for the audit log: ``INNODRIVE_USER`` if set, else the login name.
+    Here rather than in the store, so that the ``status`` fast path names its operator
+    without importing SQLAlchemy."""
+    import getpass
+
+    name = get("user").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
 
 
 def debug() -> bool:

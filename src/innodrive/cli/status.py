@@ -93,30 +93,99 @@ def status_command(
           innodrive status --region 乐山市 --as-of 2023/6/30
           innodrive status --rules wuhan --out 看板.xlsx
     """
+    day = _as_of(as_of)
+    cacheable = plan is None and out_file is None and (rules is None or _rule_set_name(rules))
+    if cacheable:
+        screen = _stored_screen(day, region, rules)
+        if screen is not None:
+            _print_screen(screen)
+            return
+    from innodrive.cli import snapshot
     from innodrive.cli.plans import cli_actor, open_db
     from innodrive.services import board
 
-    day = _as_of(as_of)
     store = open_db()
     try:
         who = cli_actor(store, None)
         plan_id = _plan_id(store, who, plan)
+        keep = cacheable and store.dialect == "sqlite" and snapshot.sqlite_path() is not None
+        if keep:
+            from innodrive.store import derived
+
+            at = derived.version(store)  # before computing: a board is never labelled newer than its data
         b = board.targets(store, who, as_of=day, region=region, rules=rules, plan_id=plan_id)
+        screen = _screen(b, day)
+        if keep:
+            snapshot.save(store, snapshot.key(day=day, region=region, rules=rules, actor=who), at, screen)
     finally:
         store.close()
-    if b.region_note:
-        warn(escape(b.region_note))
+    _print_screen(screen, out_file=out_file)
+
+
+def _rule_set_name(rules: str) -> bool:
+    """Whether ``--rules`` names a shipped rule set (covered by the snapshot key's code
+    fingerprint), not a file whose contents the key cannot see."""
+    import re
+
+    return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", rules) is not None
+
+
+def _screen(b, day: dt.date) -> dict:
+    """What ``status`` prints for board ``b``, as plain data: the fast path stores and
+    prints it (:mod:`innodrive.cli.snapshot`)."""
+    screen = {"region_code": b.region_code, "region_note": b.region_note, "title": None, "cells": [],
+              "styles": [], "totals": None}
     if not b.lines:
+        return screen
+    names = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "blue": "蓝灯", "grey": "灰灯"}
+    screen.update(title=f"目标状态看板（截至 {day.isoformat()}，规则集 {b.rule_set}）",
+                  cells=[_target_cells(line) for line in b.lines],
+                  styles=[LIGHT_STYLE.get(line.status.light, "") for line in b.lines],
+                  totals="合计：" + "，".join(f"{names.get(k, k)} {v} 项" for k, v in b.totals.items()))
+    return screen
+
+
+def _stored_screen(day: dt.date, region: str | None, rules: str | None) -> dict | None:
+    """The screen a previous run stored for exactly these inputs, when the database has
+    not changed since and the operator may see it; ``None`` sends the command down the
+    full path (which also refuses, with its own message, whoever may not see it)."""
+    import sqlite3
+
+    from innodrive.cli import snapshot
+    from innodrive.errors import InnodriveError
+    from innodrive.services.access import can
+    from innodrive.services.identity import cli_actor_sqlite
+
+    path = snapshot.sqlite_path()
+    conn = snapshot.connect(path) if path else None
+    if conn is None:
+        return None
+    try:
+        who = cli_actor_sqlite(conn, None)
+        if not can(who, "board.read"):
+            return None
+        screen = snapshot.read(conn, snapshot.key(day=day, region=region, rules=rules, actor=who))
+    except (sqlite3.Error, InnodriveError):
+        return None
+    finally:
+        conn.close()
+    # the scope check of innodrive.services.board.targets for an explicit region
+    if screen is None or (region and not can(who, "board.read", region_code=screen["region_code"])):
+        return None
+    return screen
+
+
+def _print_screen(screen: dict, *, out_file: Path | None = None) -> None:
+    if screen["region_note"]:
+        warn(escape(screen["region_note"]))
+    cells = screen["cells"]
+    if not cells:
         out.print("没有可显示的目标。用 innodrive plan add 添加计划文件。")
         return
-    cells = [_target_cells(line) for line in b.lines]
-    title = f"目标状态看板（截至 {day.isoformat()}，规则集 {b.rule_set}）"
     if out_file is not None:
-        _write(out_file, title, cells, sheet="目标看板", wide_cols=("计划", "指标", "目标", "原因"))
-    styles = [LIGHT_STYLE.get(line.status.light, "") for line in b.lines]
-    _show(title, cells, styles, narrow_head=("编号", "地区", "指标", "状态"))
-    names = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "blue": "蓝灯", "grey": "灰灯"}
-    out.print("合计：" + "，".join(f"{names.get(k, k)} {v} 项" for k, v in b.totals.items()))
+        _write(out_file, screen["title"], cells, sheet="目标看板", wide_cols=("计划", "指标", "目标", "原因"))
+    _show(screen["title"], cells, screen["styles"], narrow_head=("编号", "地区", "指标", "状态"))
+    out.print(screen["totals"])
     if out_file is not None:
         out.print(f"已写入 {escape(str(out_file))}")
 

@@ -26,6 +26,7 @@ from innodrive.accounts.db import ApiTokenRow, LoginAttemptRow, StagedUploadRow,
 from innodrive.errors import Conflict, Forbidden, InputError, NotAuthenticated, NotFound
 from innodrive.services.access import require
 from innodrive.services.actor import ROLE_NAMES, Actor, Channel, Role
+from innodrive.services.identity import ACCOUNT_COLUMNS, account_actor
 from innodrive.store import Store, audit
 from innodrive.store.derived import VERSION_QUERY
 from innodrive.store.derived import version as database_version
@@ -132,9 +133,7 @@ def actor_for_username(store: Store, username: str, *, via: Channel = "cli") -> 
             row = session.scalar(select(UserRow).where(UserRow.username == username))
             if row is None:
                 return None
-            if not row.active:
-                raise Forbidden(f"账号“{username}”已停用")
-            return actor_of(row, via)
+            return account_actor(*(getattr(row, c) for c in ACCOUNT_COLUMNS), via=via)
     except DBAPIError:  # a database older than the accounts tables
         return None
 

@@ -5,25 +5,61 @@ When that name is a registered account (``innodrive users``), the command runs w
 the account's role and region, exactly as the same person would in the browser (a
 disabled account is refused, as it would be at the sign-in page); otherwise it runs as
 the local operator (see :class:`~innodrive.services.actor.Actor`).
+
+The same decision is available over a plain ``sqlite3`` connection
+(:func:`cli_actor_sqlite`) for the ``status`` fast path, which must not import
+SQLAlchemy; both go through :func:`account_actor`, so the two cannot drift apart.
+Nothing heavy is imported at module level for that reason.
 """
 
 from __future__ import annotations
 
-from innodrive.services.actor import Actor
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from innodrive.services.actor import Actor, Channel
+
+# The columns of ``users`` (innodrive.accounts.db.UserRow) an actor is made of, in the
+# order :func:`account_actor` takes them.
+ACCOUNT_COLUMNS = ("username", "name", "role", "region_code", "unit", "id", "active")
 
 
 def operator_name(by: str | None = None) -> str:
     """``--by`` if given, else ``INNODRIVE_USER``, else the login name."""
-    from innodrive.store import current_user
+    from innodrive.settings import current_user
 
     return (by or "").strip() or current_user()
 
 
 def cli_actor(store, by: str | None = None) -> Actor:
     """The actor for a CLI command on ``store``."""
+    from innodrive.services.actor import Actor
+
     name = operator_name(by)
     account = _account(store, name)
     return account if account is not None else Actor.local_operator(name)
+
+
+def cli_actor_sqlite(conn, by: str | None = None) -> Actor:
+    """:func:`cli_actor` over a ``sqlite3`` connection to the same database. A database
+    without the accounts table raises ``sqlite3.OperationalError``: the caller, a fast
+    path, then leaves the decision to :func:`cli_actor`."""
+    from innodrive.services.actor import Actor
+
+    name = operator_name(by)
+    row = conn.execute(f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM users WHERE username = ?", (name,)).fetchone()
+    return account_actor(*row, via="cli") if row is not None else Actor.local_operator(name)
+
+
+def account_actor(username: str, name: str, role: str, region_code: str | None, unit: str | None, user_id: int,
+                  active: bool, *, via: Channel) -> Actor:
+    """A registered account as the actor of a command; a disabled account is refused."""
+    from innodrive.errors import Forbidden
+    from innodrive.services.actor import Actor, Role
+
+    if not active:
+        raise Forbidden(f"账号“{username}”已停用")
+    return Actor(username=username, name=name, role=Role(role), region_code=region_code, unit=unit, user_id=user_id,
+                 via=via)
 
 
 def _account(store, name: str) -> Actor | None:

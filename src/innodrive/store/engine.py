@@ -30,7 +30,7 @@ from sqlalchemy.sql import Select
 from innodrive import settings
 from innodrive.errors import InputError
 
-SQLITE_FILE_NAME = "innodrive.sqlite"
+SQLITE_FILE_NAME = settings.SQLITE_FILE_NAME
 BUSY_TIMEOUT_MS = 60_000
 WRITE_OPTION = "innodrive_write"
 PG_TIMEOUT_S = 120
@@ -41,12 +41,7 @@ SINGLE_READ_OPTION = "innodrive_single_read"
 def database_url(url: str | None = None) -> str:
     """The URL to use: an explicit one, else ``INNODRIVE_DATABASE_URL``, else the
     SQLite file ``innodrive.sqlite`` in ``INNODRIVE_HOME``."""
-    if url:
-        return url
-    configured = settings.get("database_url").strip()
-    if configured:
-        return configured
-    return "sqlite:///" + str((settings.home() / SQLITE_FILE_NAME).resolve())
+    return url or settings.database_url()
 
 
 def create(url: str | None = None) -> Engine:

@@ -347,3 +347,19 @@ class ObservationSourceRow(Base):
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     recorded_by: Mapped[str] = mapped_column(String(100))
+
+
+class StatusSnapshotRow(Base):
+    """A status board as ``innodrive status`` printed it, kept so that the next run with
+    the same inputs prints it without evaluating every target again (the command's fast
+    path, :mod:`innodrive.cli.snapshot`). A derived copy, never a source: ``key`` hashes
+    everything the board depends on besides the data (code, rule files, date, region,
+    the actor's scope), ``data_version`` is :func:`innodrive.store.derived.version` when
+    it was computed; a row whose version is not the current one is never read."""
+
+    __tablename__ = "status_snapshots"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data_version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -10,7 +10,6 @@ transaction that loses a serialisation race is retried a few times.
 
 from __future__ import annotations
 
-import getpass
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -22,24 +21,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from innodrive.errors import InnodriveError, InputError
+from innodrive.settings import current_user  # noqa: F401  (re-exported: who is acting, for the audit log)
 from innodrive.store import engine as engines
 
 T = TypeVar("T")
 
 RETRY_ATTEMPTS = 5
-
-
-def current_user() -> str:
-    """Who is acting, for the audit log: ``INNODRIVE_USER`` if set, else the login name."""
-    from innodrive import settings
-
-    name = settings.get("user").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "unknown"
 
 
 class Store:

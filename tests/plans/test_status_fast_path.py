@@ -1,0 +1,200 @@
+"""``innodrive status`` prints a stored board without importing SQLAlchemy, and only when
+nothing it depends on has changed (real processes on the demo database: the example
+plans and the shipped statistics in a real SQLite file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# The console script's fast path, then the full CLI, in one process; afterwards the probe
+# says on stderr whether SQLAlchemy was ever imported (the full path always imports it).
+PROBE = ("import sys\nfrom innodrive.cli import main\ncode = main(sys.argv[1:])\n"
+         "sys.stderr.write('\\n@fast=' + str('sqlalchemy' not in sys.modules))\nsys.exit(code)\n")
+AS_OF = "2024-06-30"  # a fixed date: a run across midnight must not change the key
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The bench's demo database, with accounts of several roles and scopes."""
+    home = tmp_path_factory.mktemp("status-fast")
+    env = {k: v for k, v in os.environ.items() if k not in ("INNODRIVE_DATABASE_URL", "INNODRIVE_USER")}
+    env.update(INNODRIVE_HOME=str(home), COLUMNS="80")
+    for args in (["init"], ["plan", "add", *map(str, sorted((ROOT / "examples" / "documents").glob("*.txt")))]):
+        subprocess.run([sys.executable, "-m", "innodrive", *args], env=env, check=True, capture_output=True,
+                       timeout=300)
+    from innodrive.services import accounts
+    from innodrive.services.actor import Actor
+    from innodrive.store import open_store
+
+    store = open_store(f"sqlite:///{home / 'innodrive.sqlite'}")
+    admin = Actor.local_operator("测试管理员")
+    for username, role, region, unit in (("mianyang-office", "office", "绵阳市", None),
+                                         ("fucheng-county", "county", "涪城区", None),
+                                         ("npc-sichuan", "npc", None, None),
+                                         ("unit-jingxin", "unit", None, "市经信局"),
+                                         ("reviewer", "reviewer", None, None),
+                                         ("gone", "office", None, None)):
+        accounts.add_user(store, admin, username=username, password="一个足够长的测试口令123", role=role,
+                          region=region, unit=unit)
+    accounts.set_active(store, admin, "gone", False)
+    store.close()
+    return env, home / "innodrive.sqlite"
+
+
+def run(demo, *args, user: str | None = None, columns: str = "80"):
+    env, _ = demo
+    env = {**env, "COLUMNS": columns, **({"INNODRIVE_USER": user} if user else {})}
+    r = subprocess.run([sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True, timeout=300)
+    assert "Traceback" not in r.stderr, r.stderr
+    stderr, marker = r.stderr.rsplit("\n@fast=", 1)
+    return r.returncode, r.stdout, stderr, marker == "True"
+
+
+def forget(demo) -> None:
+    with sqlite3.connect(demo[1]) as conn:
+        conn.execute("DELETE FROM status_snapshots")
+
+
+@pytest.mark.parametrize(("args", "user", "columns"), [
+    (("--region", "绵阳市"), None, "80"),
+    (("--region", "乐山市"), None, "250"),  # the wide table
+    ((), None, "80"),
+    (("--region", "宜宾县", "--rules", "wuhan"), None, "120"),  # a retired county: a note on stderr
+    (("--region", "绵阳市"), "mianyang-office", "250"),
+    ((), "fucheng-county", "80"),
+    (("--region", "四川省"), "npc-sichuan", "80"),
+])
+def test_the_fast_path_prints_byte_for_byte_what_the_full_path_printed(demo, args, user, columns):
+    forget(demo)
+    full = run(demo, "status", "--as-of", AS_OF, *args, user=user, columns=columns)
+    fast = run(demo, "status", "--as-of", AS_OF, *args, user=user, columns=columns)
+    assert full[0] == 0 and not full[3], "the first run computes the board"
+    assert fast[3], "the second run prints the stored board without importing SQLAlchemy"
+    assert fast[:3] == full[:3]
+    if "宜宾县" in args:
+        assert "已于 2018" in fast[2]
+
+
+def _forge(demo, *, user: str, region: str | None) -> None:
+    """A stored board under the key of ``user``'s own scope at the current data version, as
+    if it had been computed for them: the fast path must still check their rights."""
+    from innodrive.cli import snapshot
+    from innodrive.services.actor import Actor, Role
+
+    with sqlite3.connect(demo[1]) as conn:
+        username, name, role, region_code, unit, user_id, _active = conn.execute(
+            "SELECT username, name, role, region_code, unit, id, active FROM users WHERE username = ?",
+            (user,)).fetchone()
+        who = Actor(username=username, name=name, role=Role(role), region_code=region_code, unit=unit, user_id=user_id)
+        k = snapshot.key(day=dt.date.fromisoformat(AS_OF), region=region, rules=None, actor=who)
+        body = conn.execute("SELECT body FROM status_snapshots").fetchone()[0]  # any real board
+        version = conn.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+        conn.execute("INSERT INTO status_snapshots VALUES (?, ?, ?, ?)", (k, version, body, "2024-06-30 00:00:00"))
+
+
+REFUSED = [("reviewer", None, "无权查看目标看板"),
+           ("fucheng-county", "乐山市", "只能访问本辖区的数据（乐山市）"),
+           ("gone", None, "账号“gone”已停用")]
+
+
+def test_who_may_not_see_the_board_is_refused_as_on_the_full_path(demo):
+    forget(demo)
+    refused = {}
+    for user, region, message in REFUSED:
+        r = run(demo, "status", "--as-of", AS_OF, *(("--region", region) if region else ()), user=user)
+        assert r[0] != 0 and message in r[2] and not r[3]
+        refused[user] = r
+    # the local operator's run stores a board; it is then forged under each refused actor's
+    # key, as if computed for them: the fast path must check their rights all the same
+    assert run(demo, "status", "--as-of", AS_OF, "--region", "绵阳市")[0] == 0
+    for user, region, _ in REFUSED:
+        _forge(demo, user=user, region=region)
+        assert run(demo, "status", "--as-of", AS_OF, *(("--region", region) if region else ()), user=user) == refused[user]
+
+
+def test_a_write_a_new_date_or_other_options_are_never_answered_from_a_stored_board(demo, tmp_path):
+    forget(demo)
+    args = ("status", "--as-of", AS_OF, "--region", "绵阳市")
+    before = run(demo, *args)
+    assert run(demo, *args)[3]
+    # a data import for the region changes the board: the next run computes it again
+    data = tmp_path / "统计.csv"
+    data.write_text("地区,指标,年份,值,单位,来源\n绵阳市,高新技术企业数量,2024,1200,家,测试数据（非真实统计）\n",
+                    encoding="utf-8")
+    env = demo[0]
+    r = subprocess.run([sys.executable, "-m", "innodrive", "data", "import", str(data)], env=env, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    after = run(demo, *args)
+    assert not after[3] and after[0] == before[0] == 0
+    assert run(demo, *args) == (*after[:3], True)
+    # a task update (lead unit assigned) is a write too
+    with sqlite3.connect(demo[1]) as conn:
+        task = conn.execute("SELECT id FROM tasks ORDER BY id LIMIT 1").fetchone()[0]
+    r = subprocess.run([sys.executable, "-m", "innodrive", "tasks", "assign", str(task), "--lead", "市科技局"], env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert not run(demo, *args)[3]
+    assert run(demo, *args)[3]
+    # another date, another rule set, --plan and --out: not the stored board
+    assert not run(demo, "status", "--as-of", "2024-07-01", "--region", "绵阳市")[3]
+    assert not run(demo, *args, "--rules", "wuhan")[3]
+    assert not run(demo, *args, "--plan", "4")[3]
+    out = tmp_path / "看板.csv"
+    assert not run(demo, *args, "--out", str(out))[3] and out.exists()
+
+
+def test_the_key_changes_with_the_code_and_rule_files(tmp_path, monkeypatch):
+    import shutil
+
+    from innodrive.cli import snapshot
+    from innodrive.services.actor import Actor
+
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "src" / "innodrive" / "tracking" / "rules", rules)
+    first = snapshot.tree_fingerprint(str(rules))
+    assert snapshot.tree_fingerprint(str(rules)) == first
+    target = sorted(rules.glob("*.yaml"))[0]
+    target.write_text(target.read_text(encoding="utf-8").replace("green", "gren"), encoding="utf-8")
+    assert snapshot.tree_fingerprint(str(rules)) != first
+    who = Actor.local_operator("张三")
+    day = dt.date(2024, 6, 30)
+    k = snapshot.key(day=day, region="绵阳市", rules=None, actor=who)
+    assert snapshot.key(day=day, region="绵阳市", rules=None, actor=Actor.local_operator("李四")) == k
+    assert snapshot.key(day=day + dt.timedelta(days=1), region="绵阳市", rules=None, actor=who) != k
+    assert snapshot.key(day=day, region="绵阳市", rules="default", actor=who) != k
+    monkeypatch.setattr(snapshot, "_code_version", "another release")
+    assert snapshot.key(day=day, region="绵阳市", rules=None, actor=who) != k
+
+
+def test_no_board_is_stored_or_read_on_postgresql(monkeypatch):
+    from innodrive.cli import snapshot
+
+    monkeypatch.setenv("INNODRIVE_DATABASE_URL", "postgresql+pg8000://postgres@127.0.0.1:54330/innodrive")
+    assert snapshot.sqlite_path() is None
+    monkeypatch.setenv("INNODRIVE_DATABASE_URL", "sqlite:///:memory:?cache=shared")
+    assert snapshot.sqlite_path() is None
+
+
+def test_a_board_computed_while_another_process_writes_is_printed_and_not_kept(demo):
+    forget(demo)
+    expected = run(demo, "status", "--as-of", AS_OF, "--region", "乐山市")
+    forget(demo)
+    writer = sqlite3.connect(demo[1], isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # an import holding the write lock
+        r = run(demo, "status", "--as-of", AS_OF, "--region", "乐山市")
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert r == expected
+    with sqlite3.connect(demo[1]) as conn:
+        assert conn.execute("SELECT count(*) FROM status_snapshots").fetchone()[0] == 0
