@@ -26,7 +26,7 @@ from innodrive.enterprises import expr as E
 from innodrive.enterprises.explain import Gap, Row, Verdict, _trim, explain
 from innodrive.enterprises.rules import Condition, RuleSet
 from innodrive.enterprises.states import FAIL, MANUAL, STATE_NAMES
-from innodrive.enterprises.vectorised import evaluate_arrays
+from innodrive.enterprises.vectorised import _VWalker, evaluate_arrays
 
 MAX_STEPS = 2**40
 
@@ -125,10 +125,14 @@ class GapArrays:
 
 
 def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, state: np.ndarray | None = None,
-           rows: np.ndarray | None = None, with_fixes: bool = False) -> GapArrays:
+           rows: np.ndarray | None = None, with_fixes: bool = False, reference: bool = False) -> GapArrays:
     """The gap search over the failing rows (or ``rows``) of one programme, vectorised:
     only the fields the rule set and its levers read are copied per search step, and the
-    sentences are built per condition over all rows it concerns."""
+    sentences are built per condition over all rows it concerns.
+
+    Each bisection step re-evaluates only what the lever moves (:class:`_Stepper`);
+    ``reference=True`` evaluates the whole rule set at every step instead (the answers
+    are the same: tested)."""
     if state is None:
         state = evaluate_arrays(cols, n, [rs], on=on)[rs.programme].state
     idx = np.flatnonzero(state == FAIL) if rows is None else rows[state[rows] == FAIL]
@@ -137,8 +141,10 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
         return result
     sub = {k: cols[k][idx] for k in _gap_fields(rs) if k in cols}
     m = len(idx)
-    base = evaluate_arrays(sub, m, [rs], on=on)[rs.programme]
     memo: dict = {"ctx": E.context_for(on)}
+    base = _VWalker(rs, sub, m, memo)  # the failing rows' conditions and scores, as evaluated
+    base.cond(rs.verdict)
+    base.conditions = base.conds
     # blocking reasons ---------------------------------------------------------------------
     for c in _blocking_conditions(rs):
         failed = np.flatnonzero(base.conditions[c.id] == FAIL)
@@ -165,10 +171,15 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
             res = evaluate_arrays(moved, len(rows_), [rs], on=on)[rs.programme]
             return res.state >= MANUAL, res
 
+        if reference:
+            passes = lambda k, rows_, _ok=ok_at: _ok(k, rows_)[0]  # noqa: E731
+        else:
+            passes = _Stepper(rs, sub, m, lv, base).passes
+
         cand = np.flatnonzero(usable)
         if len(cand) == 0:
             continue
-        feasible, _ = ok_at(k_max[cand], cand)
+        feasible = passes(k_max[cand], cand)
         cand = cand[feasible]
         if len(cand) == 0:
             continue
@@ -180,7 +191,7 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
                 break
             mid = (lo + hi) // 2
             sel = np.flatnonzero(open_)
-            good, _ = ok_at(mid[sel], cand[sel])
+            good = passes(mid[sel], cand[sel])
             hi[sel[good]] = mid[sel[good]]
             lo[sel[~good]] = mid[sel[~good]]
         _, after = ok_at(hi, cand)
@@ -223,6 +234,140 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
         if reach is not None:
             result.within_reach[idx[cand][delta <= reach]] = True
     return result
+
+
+def _node_fields(rs: RuleSet) -> dict[int, frozenset[str]]:
+    """The fields each formula node of ``rs`` reads, by node identity (kept on the rule
+    set, whose nodes live as long as it does)."""
+    cache = rs.__dict__.get("_node_fields")
+    if cache is None:
+        cache = rs.__dict__["_node_fields"] = {}
+    return cache
+
+
+class _Stepper:
+    """The verdicts of rows after a lever's change, re-evaluating only what it moves.
+
+    A bisection step changes the lever's fields and nothing else, so every condition,
+    score and sub-expression that reads none of them keeps the value it had before the
+    change. Those are computed once over the candidate rows (with the same walker as
+    every evaluation) and each step gathers them for the rows still open, evaluating
+    the rest of the tree on the moved fields only. Every operation is element-wise, so
+    a row's values do not depend on which rows are evaluated with it: the states are
+    those a whole evaluation gives."""
+
+    def __init__(self, rs: RuleSet, sub: dict[str, np.ndarray], m: int, lv, w0: _VWalker) -> None:
+        self.rs, self.sub, self.lv, self.ctx = rs, sub, lv, w0.memo["ctx"]
+        self.moved = [f for f in dict.fromkeys((lv.field, *lv.also)) if f in sub]
+        moved = set(self.moved)
+        reads = _node_fields(rs)
+
+        def dep(node: E.Node) -> bool:
+            hit = reads.get(id(node))
+            if hit is None:
+                hit = reads[id(node)] = frozenset(E.fields_of(node))
+            return not hit.isdisjoint(moved)
+
+        def sdep(s) -> bool:
+            if s.kind == "band":
+                return dep(s.x) or s.given in moved
+            if s.kind == "judged":
+                return s.field in moved
+            return s.given in moved or any(sdep(k) for k in s.children)
+
+        def cdep(c: Condition) -> bool:
+            if c.kind == "test":
+                return dep(c.cmp)
+            if c.kind == "score":
+                return sdep(c.score)
+            return any(cdep(k) for k in c.children)
+
+        conds = {c.id: c for c in rs.conditions.values()}
+        conds.setdefault(rs.verdict.id, rs.verdict)
+        for c in rs.verdict.walk():
+            conds.setdefault(c.id, c)
+        self.fixed_conds = {cid: w0.cond(c) for cid, c in conds.items() if not cdep(c)}
+        scores = {s.id: s for s in rs.scores.values()}
+        for c in conds.values():
+            if c.kind == "score":
+                for s in c.score.walk():
+                    scores.setdefault(s.id, s)
+        self.fixed_scores = {sid: w0.score(s) for sid, s in scores.items() if not sdep(s)}
+        # fields the moving part of the tree reads directly: the moved ones, and what a
+        # moving score takes as given
+        self.fields = list(self.moved)
+        for s in scores.values():
+            if sdep(s) and s.kind != "judged" and s.given and s.given in sub and s.given not in self.fields:
+                self.fields.append(s.given)
+        # fixed sub-expressions the moving ones read (the frontier): gathered per step
+        frontier: dict[int, E.Node] = {}
+
+        def visit(node: E.Node) -> None:
+            if not dep(node):
+                frontier[id(node)] = node
+            elif isinstance(node, E.Bin | E.Cmp):
+                visit(node.a)
+                visit(node.b)
+            elif isinstance(node, E.Neg):
+                visit(node.a)
+            elif isinstance(node, E.Call):
+                for a in node.args:
+                    visit(a)
+            elif isinstance(node, E.Band):
+                visit(node.x)
+            elif isinstance(node, E.Named):
+                visit(node.node)
+
+        for c in conds.values():
+            if c.kind == "test" and cdep(c):
+                visit(c.cmp.a)
+                visit(c.cmp.b)
+        for s in scores.values():
+            if s.kind == "band" and sdep(s):
+                visit(s.x)
+        self.frontier = [(key, E.vector(node, sub, m, w0.memo)) for key, node in frontier.items()
+                         if not isinstance(node, E.Const | E.Ctx)]
+
+    def passes(self, k: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Whether each of ``rows`` (positions in the candidate columns) reaches pass or
+        manual review after ``k`` steps of the lever."""
+        delta = k.astype(np.float64) * self.lv.step
+        cols = {f: self.sub[f][rows] for f in self.fields}
+        for f in self.moved:
+            cols[f] = cols[f] + delta
+        memo: dict = {"ctx": self.ctx}
+        for key, val in self.frontier:
+            memo[key] = val[rows]
+        w = _StepWalker(self.rs, cols, len(rows), memo, self, rows)
+        return w.cond(self.rs.verdict) >= MANUAL
+
+
+class _StepWalker(_VWalker):
+    """The vectorised walker over moved rows: fixed conditions and scores are gathered."""
+
+    def __init__(self, rs, cols, n, memo, stepper: _Stepper, rows: np.ndarray) -> None:
+        super().__init__(rs, cols, n, memo)
+        self.stepper, self.rows = stepper, rows
+
+    def cond(self, c: Condition) -> np.ndarray:
+        base = self.stepper.fixed_conds.get(c.id)
+        if base is None:
+            return super().cond(c)
+        hit = self.conds.get(c.id)
+        if hit is None:
+            hit = self.conds[c.id] = base[self.rows]
+        return hit
+
+    def score(self, s):
+        base = self.stepper.fixed_scores.get(s.id)
+        if base is None:
+            return super().score(s)
+        hit = self.scores.get(s.id)
+        if hit is None:
+            lo = base[0][self.rows]
+            hi = lo if base[1] is base[0] else base[1][self.rows]
+            hit = self.scores[s.id] = (lo, hi, base[2][self.rows])
+        return hit
 
 
 def analyse(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date,
