@@ -112,13 +112,14 @@ def _reason_codes(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple[np.ndarray,
         c_w, u_w = pd.factorize(words[w])
         codes = c_w.astype(np.int64) if codes is None else pd.factorize(codes * len(u_w) + c_w)[0].astype(np.int64)
     _, first = np.unique(codes, return_index=True)  # a row of each distinct key, by code
-    texts = np.full(len(first), "", dtype=object)
+    # per slot, each distinct key's piece (empty where the leaf is met), joined per key
+    pieces = []
     for slot, d in digits:
-        du = d[first]
-        for code in (FAIL, NEEDS_DATA, MANUAL):
-            at = du == code + 1
-            if at.any():
-                texts[at] = texts[at] + f"{STATE_LABELS[STATE_NAMES[code]]}：{labels[slot]}；"
+        words_ = np.array([""] + [f"{STATE_LABELS[STATE_NAMES[code]]}：{labels[slot]}；" for code in range(3)],
+                          dtype=object)
+        pieces.append(words_[d[first].astype(np.intp)].tolist())
+    texts = np.empty(len(first), dtype=object)
+    texts[:] = list(map("".join, zip(*pieces, strict=True)))
     return codes, texts
 
 
