@@ -102,7 +102,8 @@ def test_fast_bisection_steps_equal_whole_rule_set_steps():
     random registry and every bundled rule set version its answers (rows, steps, states
     reached, sentences, conditions turned, blocking, within reach) equal those of
     evaluating the whole rule set at every step. Rows that qualify are pushed back by a
-    random cut of a lever's fields (whole steps), so most of them are gap candidates."""
+    random cut of a lever's fields (whole steps), so most of them are gap candidates.
+    Half the searches reuse the screening's evaluation (``arrays``), half make their own."""
     import importlib.util
     from pathlib import Path
 
@@ -131,8 +132,10 @@ def test_fast_bisection_steps_equal_whole_rule_set_steps():
                 if f in moved:
                     moved[f] = np.where(ok, moved[f] - cut, moved[f])
             variants.append(moved)
-        for v in variants:
-            fast = search(v, n, rs, on=on, with_fixes=True)
+        for i, v in enumerate(variants):
+            # the fast search on its own evaluation, and on the screening's (passed in)
+            given = evaluate_arrays(v, n, [rs], on=on)[rs.programme] if i % 2 else None
+            fast = search(v, n, rs, on=on, with_fixes=True, arrays=given)
             slow = search(v, n, rs, on=on, with_fixes=True, reference=True)
             assert len(fast.levers) == len(slow.levers), rs.key
             for a, b in zip(fast.levers, slow.levers, strict=True):

@@ -26,7 +26,7 @@ from innodrive.enterprises import expr as E
 from innodrive.enterprises.explain import Gap, Row, Verdict, _trim, explain
 from innodrive.enterprises.rules import Condition, RuleSet
 from innodrive.enterprises.states import FAIL, MANUAL, STATE_NAMES
-from innodrive.enterprises.vectorised import _VWalker, evaluate_arrays
+from innodrive.enterprises.vectorised import ProgrammeArrays, _VWalker, evaluate_arrays
 
 MAX_STEPS = 2**40
 
@@ -125,14 +125,16 @@ class GapArrays:
 
 
 def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, state: np.ndarray | None = None,
-           rows: np.ndarray | None = None, with_fixes: bool = False, reference: bool = False) -> GapArrays:
+           rows: np.ndarray | None = None, with_fixes: bool = False, reference: bool = False,
+           arrays: ProgrammeArrays | None = None) -> GapArrays:
     """The gap search over the failing rows (or ``rows``) of one programme, vectorised:
     only the fields the rule set and its levers read are copied per search step, and the
     sentences are built per condition over all rows it concerns.
 
     Each bisection step re-evaluates only what the lever moves (:class:`_Stepper`);
     ``reference=True`` evaluates the whole rule set at every step instead (the answers
-    are the same: tested)."""
+    are the same: tested). ``arrays`` is the evaluation of all ``n`` rows with its
+    details, if already made: its conditions and scores are reused for the failing rows."""
     if state is None:
         state = evaluate_arrays(cols, n, [rs], on=on)[rs.programme].state
     idx = np.flatnonzero(state == FAIL) if rows is None else rows[state[rows] == FAIL]
@@ -142,12 +144,16 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
     sub = {k: cols[k][idx] for k in _gap_fields(rs) if k in cols}
     m = len(idx)
     memo: dict = {"ctx": E.context_for(on)}
-    base = _VWalker(rs, sub, m, memo)  # the failing rows' conditions and scores, as evaluated
-    base.cond(rs.verdict)
-    base.conditions = base.conds
+    if arrays is not None:  # the evaluation's own conditions and scores, for the failing rows
+        base_conds = {cid: v[idx] for cid, v in arrays.conditions.items()}
+        base_scores = {sid: (lo[idx], hi[idx], miss[idx]) for sid, (lo, hi, miss) in arrays.scores.items()}
+    else:
+        walk = _VWalker(rs, sub, m, memo)
+        walk.cond(rs.verdict)
+        base_conds, base_scores = walk.conds, walk.scores
     # blocking reasons ---------------------------------------------------------------------
     for c in _blocking_conditions(rs):
-        failed = np.flatnonzero(base.conditions[c.id] == FAIL)
+        failed = np.flatnonzero(base_conds[c.id] == FAIL)
         if len(failed):
             result.blocking.append((c.label, idx[failed]))
     tests = [c for c in rs.conditions.values() if c.kind in ("test", "score")]
@@ -174,7 +180,7 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
         if reference:
             passes = lambda k, rows_, _ok=ok_at: _ok(k, rows_)[0]  # noqa: E731
         else:
-            passes = _Stepper(rs, sub, m, lv, base).passes
+            passes = _Stepper(rs, sub, m, lv, memo, base_conds, base_scores).passes
 
         cand = np.flatnonzero(usable)
         if len(cand) == 0:
@@ -200,7 +206,7 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
         shortfalls = np.full(k, "", dtype=object)
         fixes: list[list[str]] | None = [[] for _ in range(k)] if with_fixes else None
         for c in tests:
-            turned = np.flatnonzero((base.conditions[c.id][cand] == FAIL) & (after.conditions[c.id] != FAIL))
+            turned = np.flatnonzero((base_conds[c.id][cand] == FAIL) & (after.conditions[c.id] != FAIL))
             if not len(turned):
                 continue
             if fixes is not None:
@@ -212,7 +218,7 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
                 b = E.vector(c.cmp.b, sub, m, memo)[rows_in_sub]
                 words = [_shortfall(rs, c, x, y) for x, y in zip(a.tolist(), b.tolist(), strict=True)]
             else:
-                lo_s, hi_s, _miss = base.scores[c.score.id]
+                lo_s, hi_s, _miss = base_scores[c.score.id]
                 words = []
                 for lo_v, hi_v in zip(lo_s[rows_in_sub].tolist(), hi_s[rows_in_sub].tolist(), strict=True):
                     now = f"{_trim(hi_v, 2)}分" if lo_v == hi_v else f"至多{_trim(hi_v, 2)}分"
@@ -256,8 +262,9 @@ class _Stepper:
     a row's values do not depend on which rows are evaluated with it: the states are
     those a whole evaluation gives."""
 
-    def __init__(self, rs: RuleSet, sub: dict[str, np.ndarray], m: int, lv, w0: _VWalker) -> None:
-        self.rs, self.sub, self.lv, self.ctx = rs, sub, lv, w0.memo["ctx"]
+    def __init__(self, rs: RuleSet, sub: dict[str, np.ndarray], m: int, lv, memo: dict,
+                 base_conds: dict[str, np.ndarray], base_scores: dict[str, tuple]) -> None:
+        self.rs, self.sub, self.lv, self.ctx = rs, sub, lv, memo["ctx"]
         self.moved = [f for f in dict.fromkeys((lv.field, *lv.also)) if f in sub]
         moved = set(self.moved)
         reads = _node_fields(rs)
@@ -286,13 +293,14 @@ class _Stepper:
         conds.setdefault(rs.verdict.id, rs.verdict)
         for c in rs.verdict.walk():
             conds.setdefault(c.id, c)
-        self.fixed_conds = {cid: w0.cond(c) for cid, c in conds.items() if not cdep(c)}
+        # every condition and score the verdict reaches was evaluated (all of them are walked)
+        self.fixed_conds = {cid: base_conds[cid] for cid, c in conds.items() if cid in base_conds and not cdep(c)}
         scores = {s.id: s for s in rs.scores.values()}
         for c in conds.values():
             if c.kind == "score":
                 for s in c.score.walk():
                     scores.setdefault(s.id, s)
-        self.fixed_scores = {sid: w0.score(s) for sid, s in scores.items() if not sdep(s)}
+        self.fixed_scores = {sid: base_scores[sid] for sid, s in scores.items() if sid in base_scores and not sdep(s)}
         # fields the moving part of the tree reads directly: the moved ones, and what a
         # moving score takes as given
         self.fields = list(self.moved)
@@ -325,7 +333,7 @@ class _Stepper:
         for s in scores.values():
             if s.kind == "band" and sdep(s):
                 visit(s.x)
-        self.frontier = [(key, E.vector(node, sub, m, w0.memo)) for key, node in frontier.items()
+        self.frontier = [(key, E.vector(node, sub, m, memo)) for key, node in frontier.items()
                          if not isinstance(node, E.Const | E.Ctx)]
 
     def passes(self, k: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -394,11 +402,11 @@ def analyse(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date,
 
 
 def advice(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date,
-           state: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+           state: np.ndarray | None = None, arrays: ProgrammeArrays | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the 培育建议 cell (the options by unit and size joined by "；或 ", then what
     no investment can fix) and whether a lever is within reach — the same text as
     :func:`analyse` gives, built for every row at once."""
-    g = search(cols, n, rs, on=on, state=state)
+    g = search(cols, n, rs, on=on, state=state, arrays=arrays)
     out = np.full(n, "", dtype=object)
     if g.levers:
         rows = np.concatenate([lo.rows for lo in g.levers])

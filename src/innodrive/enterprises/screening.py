@@ -186,7 +186,7 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
         coded[f"{rs.title}｜原因"] = (codes, texts)
         reach = np.zeros(n, dtype=bool)
         if with_gaps:
-            advice, within = gaps_mod.advice(cols, n, rs, on=on, state=pa.state)
+            advice, within = gaps_mod.advice(cols, n, rs, on=on, state=pa.state, arrays=pa)
             table[f"{rs.title}｜培育建议"] = advice
             reach = within | (pa.state >= 2)
         block.within_reach[rs.programme] = reach
