@@ -406,56 +406,67 @@ def advice(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date,
     """Per row, the 培育建议 cell (the options by unit and size joined by "；或 ", then what
     no investment can fix) and whether a lever is within reach — the same text as
     :func:`analyse` gives, built for every row at once."""
+    codes, texts, within = advice_coded(cols, n, rs, on=on, state=state, arrays=arrays)
+    return texts[codes], within
+
+
+def advice_coded(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, state: np.ndarray | None = None,
+                 arrays: ProgrammeArrays | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`advice` as a code per row into a few texts, and the within-reach flags. A
+    row without options says only what blocks it, which many rows share: those texts
+    are built once per set of blocking conditions; a row with options gets its own."""
     g = search(cols, n, rs, on=on, state=state, arrays=arrays)
-    out = np.full(n, "", dtype=object)
-    if g.levers:
-        rows = np.concatenate([lo.rows for lo in g.levers])
-        units = [lo.lever.unit for lo in g.levers]
-        rank = {u: i for i, u in enumerate(sorted(set(units)))}
-        unit = np.concatenate([np.full(len(lo.rows), rank[lo.lever.unit]) for lo in g.levers])
-        delta = np.concatenate([lo.delta for lo in g.levers])
-        order_in = np.arange(len(rows))  # lever order, then row order: a stable sort's tie-break
-        texts = np.empty(len(rows), dtype=object)
-        texts[:] = [t for lo in g.levers for t in lo.texts]
-        order = np.lexsort((order_in, delta, unit, rows))
-        rows, texts = rows[order], texts[order]
-        first = np.ones(len(rows), dtype=bool)
-        first[1:] = rows[1:] != rows[:-1]
-        starts = np.flatnonzero(first)
-        pos = np.arange(len(rows)) - np.repeat(starts, np.diff(np.append(starts, len(rows))))
-        for p in range(int(pos.max()) + 1):
-            at = pos == p
-            if p == 0:
-                out[rows[at]] = texts[at]
-            else:
-                out[rows[at]] = out[rows[at]] + "；或 " + texts[at]
     if g.blocking:
-        blocks = _blocking_texts(g.blocking, n)
-        has = np.flatnonzero(blocks != "")
-        head = out[has]
-        out[has] = np.where(head == "", "", head + "；") + "无法通过投入弥补：" + blocks[has]
-    return out, g.within_reach
+        bcodes, btexts = _blocking_codes(g.blocking, n)
+    else:
+        bcodes, btexts = np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
+    shared = np.array([("无法通过投入弥补：" + b) if b else "" for b in btexts.tolist()], dtype=object)
+    if not g.levers:
+        return bcodes, shared, g.within_reach
+    rows = np.concatenate([lo.rows for lo in g.levers])
+    units = [lo.lever.unit for lo in g.levers]
+    rank = {u: i for i, u in enumerate(sorted(set(units)))}
+    unit = np.concatenate([np.full(len(lo.rows), rank[lo.lever.unit]) for lo in g.levers])
+    delta = np.concatenate([lo.delta for lo in g.levers])
+    order_in = np.arange(len(rows))  # lever order, then row order: a stable sort's tie-break
+    texts = np.empty(len(rows), dtype=object)
+    texts[:] = [t for lo in g.levers for t in lo.texts]
+    order = np.lexsort((order_in, delta, unit, rows))
+    rows, texts = rows[order], texts[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = rows[1:] != rows[:-1]
+    starts = np.flatnonzero(first)
+    owned = rows[starts]  # the rows with options, ascending
+    own = np.empty(len(starts), dtype=object)
+    own[:] = ["；或 ".join(t) for t in np.split(texts, starts[1:])] if len(starts) else []
+    blocks = btexts[bcodes[owned]]
+    own[:] = [(o + "；无法通过投入弥补：" + b) if b else o for o, b in zip(own.tolist(), blocks.tolist(), strict=True)]
+    codes = bcodes.copy()
+    codes[owned] = len(shared) + np.arange(len(owned))
+    return codes, np.concatenate([shared, own]), g.within_reach
 
 
-def _blocking_texts(blocking: list[tuple[str, np.ndarray]], n: int) -> np.ndarray:
-    """Per row, the labels of the blocking conditions it fails joined by "、" in rule
-    order. Up to 64 conditions a row's set is a bit mask; the text of each distinct mask
-    is built once and spread back (most rows share a few sets)."""
+def _blocking_codes(blocking: list[tuple[str, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, a code into the texts of the blocking conditions it fails (labels joined
+    by "、" in rule order; "" for none). Up to 64 conditions a row's set is a bit mask;
+    the text of each distinct mask is built once (most rows share a few sets)."""
+    import pandas as pd
+
     if len(blocking) > 64:
         blocks = np.full(n, "", dtype=object)
         for label, where in blocking:
             cur = blocks[where]
             blocks[where] = np.where(cur == "", label, cur + "、" + label)
-        return blocks
-    import pandas as pd
-
+        codes, uniques = pd.factorize(blocks)
+        return codes.astype(np.int64), np.asarray(uniques, dtype=object)
     key = np.zeros(n, dtype=np.uint64)
     for j, (_, where) in enumerate(blocking):
         key[where] |= np.uint64(1) << np.uint64(j)
     codes, uniques = pd.factorize(key)
-    texts = np.array(["、".join(label for j, (label, _) in enumerate(blocking) if (int(u) >> j) & 1)
-                      for u in uniques.tolist()], dtype=object)
-    return texts[codes]
+    labels = [label for label, _ in blocking]
+    texts = np.array(["、".join([lab for j, lab in enumerate(labels) if u >> j & 1]) for u in uniques.tolist()],
+                     dtype=object)
+    return codes.astype(np.int64), texts
 
 
 def explain_with_gaps(row: Row, rs: RuleSet, *, on: dt.date) -> Verdict:

@@ -186,8 +186,9 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
         coded[f"{rs.title}｜原因"] = (codes, texts)
         reach = np.zeros(n, dtype=bool)
         if with_gaps:
-            advice, within = gaps_mod.advice(cols, n, rs, on=on, state=pa.state, arrays=pa)
-            table[f"{rs.title}｜培育建议"] = advice
+            a_codes, a_texts, within = gaps_mod.advice_coded(cols, n, rs, on=on, state=pa.state, arrays=pa)
+            table[f"{rs.title}｜培育建议"] = a_texts[a_codes]
+            coded[f"{rs.title}｜培育建议"] = (a_codes, a_texts)
             reach = within | (pa.state >= 2)
         block.within_reach[rs.programme] = reach
         if progress:
