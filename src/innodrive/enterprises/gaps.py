@@ -7,7 +7,9 @@ too). For every failing enterprise and every lever this module finds, by bisecti
 whole steps (0.01 万元, one person, one patent), the smallest increase that turns the
 verdict into ``pass`` or ``manual_review``, evaluating the rule set itself — so the answer
 is exact for the rules in force, band edges included, with no separate algebra to drift.
-It runs vectorised over all failing rows at once (about 30 evaluations per lever).
+It runs vectorised over all failing rows at once (about 30 steps per lever); a step
+re-evaluates only the part of the rule tree the lever's fields reach, on the rows whose
+answer is still open, and takes everything else from the screening's own evaluation.
 
 The result reads like "近三年研发费用占销售收入比例还差0.8个百分点，约需增加研发投入64万元":
 the shortfall of each condition the change fixes, then the change in money or people.
