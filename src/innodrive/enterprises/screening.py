@@ -22,7 +22,7 @@ from innodrive.enterprises import gaps as gaps_mod
 from innodrive.enterprises.incentives import local_incentive_arrays, local_rules_for, super_deduction_arrays
 from innodrive.enterprises.registry import Registry
 from innodrive.enterprises.rules import Condition, RuleSet, rules_in_force
-from innodrive.enterprises.states import FAIL, MANUAL, NEEDS_DATA, PASS, STATE_LABELS, STATE_NAMES
+from innodrive.enterprises.states import PASS, STATE_LABELS, STATE_NAMES
 from innodrive.enterprises.vectorised import ProgrammeArrays, columns_of, evaluate_arrays
 from innodrive.errors import NotFound
 
