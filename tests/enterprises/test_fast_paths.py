@@ -35,6 +35,18 @@ def test_text_columns_match_csv_writer_over_safe_cells():
     assert _one_field(got[values.tolist().index("=1+1")].decode()) == "'=1+1"
 
 
+def test_one_risky_text_among_plain_ones_is_written_as_csv_writer_writes():
+    """A column of plain texts is encoded in one piece; one text among them that needs
+    more (a formula, a character a cell cannot hold, one that needs quoting) is still
+    written cell for cell as csv.writer writes its safe cell."""
+    extra = ["\ufffe", "x\uffffy", "\ud800lone", "\x00", "a\x00b", "\ttab", "tab\tinside", "\x1f", "\x0bv"]
+    for risky in EDGE_TEXTS + extra:
+        values = np.array(["普通文本", "甲乙（丙）；丁", risky, "末尾"], dtype=object)
+        buf = io.StringIO()
+        csv.writer(buf).writerows([[v, "x"] for v in safe_column(values).tolist()])
+        assert "".join(f"{g.decode()},x\r\n" for g in csv_column(values)) == buf.getvalue(), repr(risky)
+
+
 def test_number_and_mixed_columns_match_csv_writer():
     floats = np.array([0.0, -0.0, 1.5, np.nan, 20.0, 1e-7, 123456789.12, -3.25, np.inf, 0.1 + 0.2])
     ints = np.array([2, 3, 10**12, -1], dtype=np.int64)

@@ -7,7 +7,9 @@ too). For every failing enterprise and every lever this module finds, by bisecti
 whole steps (0.01 万元, one person, one patent), the smallest increase that turns the
 verdict into ``pass`` or ``manual_review``, evaluating the rule set itself — so the answer
 is exact for the rules in force, band edges included, with no separate algebra to drift.
-It runs vectorised over all failing rows at once (about 30 evaluations per lever).
+It runs vectorised over all failing rows at once (about 30 steps per lever); a step
+re-evaluates only the part of the rule tree the lever's fields reach, on the rows whose
+answer is still open, and takes everything else from the screening's own evaluation.
 
 The result reads like "近三年研发费用占销售收入比例还差0.8个百分点，约需增加研发投入64万元":
 the shortfall of each condition the change fixes, then the change in money or people.
@@ -26,7 +28,7 @@ from innodrive.enterprises import expr as E
 from innodrive.enterprises.explain import Gap, Row, Verdict, _trim, explain
 from innodrive.enterprises.rules import Condition, RuleSet
 from innodrive.enterprises.states import FAIL, MANUAL, STATE_NAMES
-from innodrive.enterprises.vectorised import evaluate_arrays
+from innodrive.enterprises.vectorised import ProgrammeArrays, _VWalker, evaluate_arrays
 
 MAX_STEPS = 2**40
 
@@ -125,10 +127,16 @@ class GapArrays:
 
 
 def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, state: np.ndarray | None = None,
-           rows: np.ndarray | None = None, with_fixes: bool = False) -> GapArrays:
+           rows: np.ndarray | None = None, with_fixes: bool = False, reference: bool = False,
+           arrays: ProgrammeArrays | None = None) -> GapArrays:
     """The gap search over the failing rows (or ``rows``) of one programme, vectorised:
     only the fields the rule set and its levers read are copied per search step, and the
-    sentences are built per condition over all rows it concerns."""
+    sentences are built per condition over all rows it concerns.
+
+    Each bisection step re-evaluates only what the lever moves (:class:`_Stepper`);
+    ``reference=True`` evaluates the whole rule set at every step instead (the answers
+    are the same: tested). ``arrays`` is the evaluation of all ``n`` rows with its
+    details, if already made: its conditions and scores are reused for the failing rows."""
     if state is None:
         state = evaluate_arrays(cols, n, [rs], on=on)[rs.programme].state
     idx = np.flatnonzero(state == FAIL) if rows is None else rows[state[rows] == FAIL]
@@ -137,11 +145,17 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
         return result
     sub = {k: cols[k][idx] for k in _gap_fields(rs) if k in cols}
     m = len(idx)
-    base = evaluate_arrays(sub, m, [rs], on=on)[rs.programme]
     memo: dict = {"ctx": E.context_for(on)}
+    if arrays is not None:  # the evaluation's own conditions and scores, for the failing rows
+        base_conds = {cid: v[idx] for cid, v in arrays.conditions.items()}
+        base_scores = {sid: (lo[idx], hi[idx], miss[idx]) for sid, (lo, hi, miss) in arrays.scores.items()}
+    else:
+        walk = _VWalker(rs, sub, m, memo)
+        walk.cond(rs.verdict)
+        base_conds, base_scores = walk.conds, walk.scores
     # blocking reasons ---------------------------------------------------------------------
     for c in _blocking_conditions(rs):
-        failed = np.flatnonzero(base.conditions[c.id] == FAIL)
+        failed = np.flatnonzero(base_conds[c.id] == FAIL)
         if len(failed):
             result.blocking.append((c.label, idx[failed]))
     tests = [c for c in rs.conditions.values() if c.kind in ("test", "score")]
@@ -165,10 +179,15 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
             res = evaluate_arrays(moved, len(rows_), [rs], on=on)[rs.programme]
             return res.state >= MANUAL, res
 
+        if reference:
+            passes = lambda k, rows_, _ok=ok_at: _ok(k, rows_)[0]  # noqa: E731
+        else:
+            passes = _Stepper(rs, sub, m, lv, memo, base_conds, base_scores).passes
+
         cand = np.flatnonzero(usable)
         if len(cand) == 0:
             continue
-        feasible, _ = ok_at(k_max[cand], cand)
+        feasible = passes(k_max[cand], cand)
         cand = cand[feasible]
         if len(cand) == 0:
             continue
@@ -180,7 +199,7 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
                 break
             mid = (lo + hi) // 2
             sel = np.flatnonzero(open_)
-            good, _ = ok_at(mid[sel], cand[sel])
+            good = passes(mid[sel], cand[sel])
             hi[sel[good]] = mid[sel[good]]
             lo[sel[~good]] = mid[sel[~good]]
         _, after = ok_at(hi, cand)
@@ -189,7 +208,7 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
         shortfalls = np.full(k, "", dtype=object)
         fixes: list[list[str]] | None = [[] for _ in range(k)] if with_fixes else None
         for c in tests:
-            turned = np.flatnonzero((base.conditions[c.id][cand] == FAIL) & (after.conditions[c.id] != FAIL))
+            turned = np.flatnonzero((base_conds[c.id][cand] == FAIL) & (after.conditions[c.id] != FAIL))
             if not len(turned):
                 continue
             if fixes is not None:
@@ -201,7 +220,7 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
                 b = E.vector(c.cmp.b, sub, m, memo)[rows_in_sub]
                 words = [_shortfall(rs, c, x, y) for x, y in zip(a.tolist(), b.tolist(), strict=True)]
             else:
-                lo_s, hi_s, _miss = base.scores[c.score.id]
+                lo_s, hi_s, _miss = base_scores[c.score.id]
                 words = []
                 for lo_v, hi_v in zip(lo_s[rows_in_sub].tolist(), hi_s[rows_in_sub].tolist(), strict=True):
                     now = f"{_trim(hi_v, 2)}分" if lo_v == hi_v else f"至多{_trim(hi_v, 2)}分"
@@ -223,6 +242,142 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
         if reach is not None:
             result.within_reach[idx[cand][delta <= reach]] = True
     return result
+
+
+def _node_fields(rs: RuleSet) -> dict[int, frozenset[str]]:
+    """The fields each formula node of ``rs`` reads, by node identity (kept on the rule
+    set, whose nodes live as long as it does)."""
+    cache = rs.__dict__.get("_node_fields")
+    if cache is None:
+        cache = rs.__dict__["_node_fields"] = {}
+    return cache
+
+
+class _Stepper:
+    """The verdicts of rows after a lever's change, re-evaluating only what it moves.
+
+    A bisection step changes the lever's fields and nothing else, so every condition,
+    score and sub-expression that reads none of them keeps the value it had before the
+    change. Those are computed once over the candidate rows (with the same walker as
+    every evaluation) and each step gathers them for the rows still open, evaluating
+    the rest of the tree on the moved fields only. Every operation is element-wise, so
+    a row's values do not depend on which rows are evaluated with it: the states are
+    those a whole evaluation gives."""
+
+    def __init__(self, rs: RuleSet, sub: dict[str, np.ndarray], m: int, lv, memo: dict,
+                 base_conds: dict[str, np.ndarray], base_scores: dict[str, tuple]) -> None:
+        self.rs, self.sub, self.lv, self.ctx = rs, sub, lv, memo["ctx"]
+        self.moved = [f for f in dict.fromkeys((lv.field, *lv.also)) if f in sub]
+        moved = set(self.moved)
+        reads = _node_fields(rs)
+
+        def dep(node: E.Node) -> bool:
+            hit = reads.get(id(node))
+            if hit is None:
+                hit = reads[id(node)] = frozenset(E.fields_of(node))
+            return not hit.isdisjoint(moved)
+
+        def sdep(s) -> bool:
+            if s.kind == "band":
+                return dep(s.x) or s.given in moved
+            if s.kind == "judged":
+                return s.field in moved
+            return s.given in moved or any(sdep(k) for k in s.children)
+
+        def cdep(c: Condition) -> bool:
+            if c.kind == "test":
+                return dep(c.cmp)
+            if c.kind == "score":
+                return sdep(c.score)
+            return any(cdep(k) for k in c.children)
+
+        conds = {c.id: c for c in rs.conditions.values()}
+        conds.setdefault(rs.verdict.id, rs.verdict)
+        for c in rs.verdict.walk():
+            conds.setdefault(c.id, c)
+        # every condition and score the verdict reaches was evaluated (all of them are walked)
+        self.fixed_conds = {cid: base_conds[cid] for cid, c in conds.items() if cid in base_conds and not cdep(c)}
+        scores = {s.id: s for s in rs.scores.values()}
+        for c in conds.values():
+            if c.kind == "score":
+                for s in c.score.walk():
+                    scores.setdefault(s.id, s)
+        self.fixed_scores = {sid: base_scores[sid] for sid, s in scores.items() if sid in base_scores and not sdep(s)}
+        # fields the moving part of the tree reads directly: the moved ones, and what a
+        # moving score takes as given
+        self.fields = list(self.moved)
+        for s in scores.values():
+            if sdep(s) and s.kind != "judged" and s.given and s.given in sub and s.given not in self.fields:
+                self.fields.append(s.given)
+        # fixed sub-expressions the moving ones read (the frontier): gathered per step
+        frontier: dict[int, E.Node] = {}
+
+        def visit(node: E.Node) -> None:
+            if not dep(node):
+                frontier[id(node)] = node
+            elif isinstance(node, E.Bin | E.Cmp):
+                visit(node.a)
+                visit(node.b)
+            elif isinstance(node, E.Neg):
+                visit(node.a)
+            elif isinstance(node, E.Call):
+                for a in node.args:
+                    visit(a)
+            elif isinstance(node, E.Band):
+                visit(node.x)
+            elif isinstance(node, E.Named):
+                visit(node.node)
+
+        for c in conds.values():
+            if c.kind == "test" and cdep(c):
+                visit(c.cmp.a)
+                visit(c.cmp.b)
+        for s in scores.values():
+            if s.kind == "band" and sdep(s):
+                visit(s.x)
+        self.frontier = [(key, E.vector(node, sub, m, memo)) for key, node in frontier.items()
+                         if not isinstance(node, E.Const | E.Ctx)]
+
+    def passes(self, k: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Whether each of ``rows`` (positions in the candidate columns) reaches pass or
+        manual review after ``k`` steps of the lever."""
+        delta = k.astype(np.float64) * self.lv.step
+        cols = {f: self.sub[f][rows] for f in self.fields}
+        for f in self.moved:
+            cols[f] = cols[f] + delta
+        memo: dict = {"ctx": self.ctx}
+        for key, val in self.frontier:
+            memo[key] = val[rows]
+        w = _StepWalker(self.rs, cols, len(rows), memo, self, rows)
+        return w.cond(self.rs.verdict) >= MANUAL
+
+
+class _StepWalker(_VWalker):
+    """The vectorised walker over moved rows: fixed conditions and scores are gathered."""
+
+    def __init__(self, rs, cols, n, memo, stepper: _Stepper, rows: np.ndarray) -> None:
+        super().__init__(rs, cols, n, memo)
+        self.stepper, self.rows = stepper, rows
+
+    def cond(self, c: Condition) -> np.ndarray:
+        base = self.stepper.fixed_conds.get(c.id)
+        if base is None:
+            return super().cond(c)
+        hit = self.conds.get(c.id)
+        if hit is None:
+            hit = self.conds[c.id] = base[self.rows]
+        return hit
+
+    def score(self, s):
+        base = self.stepper.fixed_scores.get(s.id)
+        if base is None:
+            return super().score(s)
+        hit = self.scores.get(s.id)
+        if hit is None:
+            lo = base[0][self.rows]
+            hi = lo if base[1] is base[0] else base[1][self.rows]
+            hit = self.scores[s.id] = (lo, hi, base[2][self.rows])
+        return hit
 
 
 def analyse(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date,
@@ -249,60 +404,71 @@ def analyse(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date,
 
 
 def advice(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date,
-           state: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+           state: np.ndarray | None = None, arrays: ProgrammeArrays | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per row, the 培育建议 cell (the options by unit and size joined by "；或 ", then what
     no investment can fix) and whether a lever is within reach — the same text as
     :func:`analyse` gives, built for every row at once."""
-    g = search(cols, n, rs, on=on, state=state)
-    out = np.full(n, "", dtype=object)
-    if g.levers:
-        rows = np.concatenate([lo.rows for lo in g.levers])
-        units = [lo.lever.unit for lo in g.levers]
-        rank = {u: i for i, u in enumerate(sorted(set(units)))}
-        unit = np.concatenate([np.full(len(lo.rows), rank[lo.lever.unit]) for lo in g.levers])
-        delta = np.concatenate([lo.delta for lo in g.levers])
-        order_in = np.arange(len(rows))  # lever order, then row order: a stable sort's tie-break
-        texts = np.empty(len(rows), dtype=object)
-        texts[:] = [t for lo in g.levers for t in lo.texts]
-        order = np.lexsort((order_in, delta, unit, rows))
-        rows, texts = rows[order], texts[order]
-        first = np.ones(len(rows), dtype=bool)
-        first[1:] = rows[1:] != rows[:-1]
-        starts = np.flatnonzero(first)
-        pos = np.arange(len(rows)) - np.repeat(starts, np.diff(np.append(starts, len(rows))))
-        for p in range(int(pos.max()) + 1):
-            at = pos == p
-            if p == 0:
-                out[rows[at]] = texts[at]
-            else:
-                out[rows[at]] = out[rows[at]] + "；或 " + texts[at]
+    codes, texts, within = advice_coded(cols, n, rs, on=on, state=state, arrays=arrays)
+    return texts[codes], within
+
+
+def advice_coded(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, state: np.ndarray | None = None,
+                 arrays: ProgrammeArrays | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`advice` as a code per row into a few texts, and the within-reach flags. A
+    row without options says only what blocks it, which many rows share: those texts
+    are built once per set of blocking conditions; a row with options gets its own."""
+    g = search(cols, n, rs, on=on, state=state, arrays=arrays)
     if g.blocking:
-        blocks = _blocking_texts(g.blocking, n)
-        has = np.flatnonzero(blocks != "")
-        head = out[has]
-        out[has] = np.where(head == "", "", head + "；") + "无法通过投入弥补：" + blocks[has]
-    return out, g.within_reach
+        bcodes, btexts = _blocking_codes(g.blocking, n)
+    else:
+        bcodes, btexts = np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
+    shared = np.array([("无法通过投入弥补：" + b) if b else "" for b in btexts.tolist()], dtype=object)
+    if not g.levers:
+        return bcodes, shared, g.within_reach
+    rows = np.concatenate([lo.rows for lo in g.levers])
+    units = [lo.lever.unit for lo in g.levers]
+    rank = {u: i for i, u in enumerate(sorted(set(units)))}
+    unit = np.concatenate([np.full(len(lo.rows), rank[lo.lever.unit]) for lo in g.levers])
+    delta = np.concatenate([lo.delta for lo in g.levers])
+    order_in = np.arange(len(rows))  # lever order, then row order: a stable sort's tie-break
+    texts = np.empty(len(rows), dtype=object)
+    texts[:] = [t for lo in g.levers for t in lo.texts]
+    order = np.lexsort((order_in, delta, unit, rows))
+    rows, texts = rows[order], texts[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = rows[1:] != rows[:-1]
+    starts = np.flatnonzero(first)
+    owned = rows[starts]  # the rows with options, ascending
+    own = np.empty(len(starts), dtype=object)
+    own[:] = ["；或 ".join(t) for t in np.split(texts, starts[1:])] if len(starts) else []
+    blocks = btexts[bcodes[owned]]
+    own[:] = [(o + "；无法通过投入弥补：" + b) if b else o for o, b in zip(own.tolist(), blocks.tolist(), strict=True)]
+    codes = bcodes.copy()
+    codes[owned] = len(shared) + np.arange(len(owned))
+    return codes, np.concatenate([shared, own]), g.within_reach
 
 
-def _blocking_texts(blocking: list[tuple[str, np.ndarray]], n: int) -> np.ndarray:
-    """Per row, the labels of the blocking conditions it fails joined by "、" in rule
-    order. Up to 64 conditions a row's set is a bit mask; the text of each distinct mask
-    is built once and spread back (most rows share a few sets)."""
+def _blocking_codes(blocking: list[tuple[str, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, a code into the texts of the blocking conditions it fails (labels joined
+    by "、" in rule order; "" for none). Up to 64 conditions a row's set is a bit mask;
+    the text of each distinct mask is built once (most rows share a few sets)."""
+    import pandas as pd
+
     if len(blocking) > 64:
         blocks = np.full(n, "", dtype=object)
         for label, where in blocking:
             cur = blocks[where]
             blocks[where] = np.where(cur == "", label, cur + "、" + label)
-        return blocks
-    import pandas as pd
-
+        codes, uniques = pd.factorize(blocks)
+        return codes.astype(np.int64), np.asarray(uniques, dtype=object)
     key = np.zeros(n, dtype=np.uint64)
     for j, (_, where) in enumerate(blocking):
         key[where] |= np.uint64(1) << np.uint64(j)
     codes, uniques = pd.factorize(key)
-    texts = np.array(["、".join(label for j, (label, _) in enumerate(blocking) if (int(u) >> j) & 1)
-                      for u in uniques.tolist()], dtype=object)
-    return texts[codes]
+    labels = [label for label, _ in blocking]
+    texts = np.array(["、".join([lab for j, lab in enumerate(labels) if u >> j & 1]) for u in uniques.tolist()],
+                     dtype=object)
+    return codes.astype(np.int64), texts
 
 
 def explain_with_gaps(row: Row, rs: RuleSet, *, on: dt.date) -> Verdict:

@@ -22,7 +22,7 @@ from innodrive.enterprises import gaps as gaps_mod
 from innodrive.enterprises.incentives import local_incentive_arrays, local_rules_for, super_deduction_arrays
 from innodrive.enterprises.registry import Registry
 from innodrive.enterprises.rules import Condition, RuleSet, rules_in_force
-from innodrive.enterprises.states import FAIL, MANUAL, NEEDS_DATA, PASS, STATE_LABELS, STATE_NAMES
+from innodrive.enterprises.states import PASS, STATE_LABELS, STATE_NAMES
 from innodrive.enterprises.vectorised import ProgrammeArrays, columns_of, evaluate_arrays
 from innodrive.errors import NotFound
 
@@ -112,13 +112,14 @@ def _reason_codes(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple[np.ndarray,
         c_w, u_w = pd.factorize(words[w])
         codes = c_w.astype(np.int64) if codes is None else pd.factorize(codes * len(u_w) + c_w)[0].astype(np.int64)
     _, first = np.unique(codes, return_index=True)  # a row of each distinct key, by code
-    texts = np.full(len(first), "", dtype=object)
+    # per slot, each distinct key's piece (empty where the leaf is met), joined per key
+    pieces = []
     for slot, d in digits:
-        du = d[first]
-        for code in (FAIL, NEEDS_DATA, MANUAL):
-            at = du == code + 1
-            if at.any():
-                texts[at] = texts[at] + f"{STATE_LABELS[STATE_NAMES[code]]}：{labels[slot]}；"
+        words_ = np.array([""] + [f"{STATE_LABELS[STATE_NAMES[code]]}：{labels[slot]}；" for code in range(3)],
+                          dtype=object)
+        pieces.append(words_[d[first].astype(np.intp)].tolist())
+    texts = np.empty(len(first), dtype=object)
+    texts[:] = list(map("".join, zip(*pieces, strict=True)))
     return codes, texts
 
 
@@ -185,8 +186,9 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
         coded[f"{rs.title}｜原因"] = (codes, texts)
         reach = np.zeros(n, dtype=bool)
         if with_gaps:
-            advice, within = gaps_mod.advice(cols, n, rs, on=on, state=pa.state)
-            table[f"{rs.title}｜培育建议"] = advice
+            a_codes, a_texts, within = gaps_mod.advice_coded(cols, n, rs, on=on, state=pa.state, arrays=pa)
+            table[f"{rs.title}｜培育建议"] = a_texts[a_codes]
+            coded[f"{rs.title}｜培育建议"] = (a_codes, a_texts)
             reach = within | (pa.state >= 2)
         block.within_reach[rs.programme] = reach
         if progress:

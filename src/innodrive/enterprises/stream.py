@@ -20,6 +20,8 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
 from typing import IO
 
 import numpy as np
@@ -217,21 +219,43 @@ def _csv_field(v) -> str:
     return v
 
 
+# Bytes of UTF-8 text that make a cell need more than encoding: control characters a cell
+# cannot hold and those that need quoting. In UTF-8 they never occur inside a multi-byte
+# character; U+FFFE and U+FFFF are looked for in the text, lone surrogates fail the
+# encoding.
+_RISKY_BYTES = bytes([*range(0x01, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]) + b',"\r\n'
+_SAFE_BYTES = bytes(b for b in range(256) if b not in _RISKY_BYTES)
+_FIRST = itemgetter(slice(None, 1))
+
+
 def _encoded_fields(texts: list[str]) -> list[bytes]:
     """``_csv_field(safe_cell(t)).encode()`` for each text, each step over all texts at
-    once where the texts allow: one search for the rare characters a cell cannot hold or
-    that need quoting, a first-character test for formulas, one encode (joined by NUL,
-    which no safe cell holds, and split back)."""
+    once where the texts allow. The usual case is one join (by NUL, which no safe cell
+    holds) and one encode, checked as bytes (the NULs counted, no byte of a character a
+    cell cannot hold or that needs quoting), a first-character test for formulas, and
+    one split back.
+    Otherwise each step runs over the texts that need it."""
     from innodrive.safeio import _FORMULA_LEAD, ILLEGAL_CELL_CHARS, safe_cell
 
+    if not texts:
+        return []
+    lead = frozenset(_FORMULA_LEAD)
+    joined = "\x00".join(texts)
+    try:
+        data = None if "\ufffe" in joined or "\uffff" in joined else joined.encode()
+    except UnicodeEncodeError:  # a lone surrogate: the slow path removes it
+        data = None
+    if data is not None and data.count(b"\x00") == len(texts) - 1 and not data.translate(None, _SAFE_BYTES):
+        if not lead.isdisjoint(map(_FIRST, texts)):
+            data = "\x00".join([("'" + t) if t[:1] in lead else t for t in texts]).encode()
+        return data.split(b"\x00")
     if ILLEGAL_CELL_CHARS.search("\n".join(texts)):
         texts = [safe_cell(t) for t in texts]
     else:
-        lead = frozenset(_FORMULA_LEAD)
         texts = [("'" + t) if t[:1] in lead else t for t in texts]
     if _CSV_QUOTE.search("\x00".join(texts)):
         texts = [_csv_field(t) for t in texts]
-    return "\x00".join(texts).encode().split(b"\x00") if texts else []
+    return "\x00".join(texts).encode().split(b"\x00")
 
 
 def csv_column(values) -> list[bytes]:
@@ -259,7 +283,7 @@ def csv_column(values) -> list[bytes]:
     if arr.dtype == object and pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
         codes, uniques = pd.factorize(arr, use_na_sentinel=True)
         ulist = uniques.tolist()
-        if not any(len(u) > XLSX_MAX_CELL for u in ulist):  # a cut cell is logged once per cell
+        if max(map(len, ulist), default=0) <= XLSX_MAX_CELL:  # a cut cell is logged once per cell
             texts = np.empty(len(ulist) + 1, dtype=object)
             texts[:-1] = _encoded_fields(ulist)
             out = texts[codes]
@@ -277,7 +301,7 @@ def csv_coded(codes: np.ndarray, texts: np.ndarray) -> list[bytes]:
     from innodrive.safeio import XLSX_MAX_CELL
 
     tlist = np.asarray(texts, dtype=object).tolist()
-    if not all(isinstance(t, str) and len(t) <= XLSX_MAX_CELL for t in tlist):
+    if not (all(map(isinstance, tlist, repeat(str))) and max(map(len, tlist), default=0) <= XLSX_MAX_CELL):
         return csv_column(np.asarray(texts, dtype=object)[codes])
     encoded = np.empty(len(tlist), dtype=object)
     encoded[:] = _encoded_fields(tlist)
