@@ -48,7 +48,7 @@ def parse_date(value: object, *, field: str | None = None, what: str = "日期")
     if m := _COMPACT.fullmatch(text):
         text = f"{m[1]}-{m[2]}-{m[3]}"
     try:
-        year = int(text[:4]) if text[:4].isdigit() else None
+        year = int(text[:4]) if text[:4].isdecimal() else None
         if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
             raise InputError(f"{what}“{value}”的年份 {year} 超出可处理的范围（{MIN_YEAR}–{MAX_YEAR} 年）",
                              field=field)

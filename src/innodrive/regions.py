@@ -219,7 +219,7 @@ def _resolve(text: str, within: str | None) -> tuple[Resolved | None, str | None
     regions = all_regions()
     if not text:
         return None, "地区为空"
-    if text.isdigit():
+    if text.isdecimal():
         return _by_code(text, within)
     found = _candidates(text, within)
     if not found:

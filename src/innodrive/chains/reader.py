@@ -261,7 +261,7 @@ def _check(head: dict, rows: dict[str, list[tuple[int, dict]]], name: str, *, ya
                 problems.append(Problem(f"数值“{value}”不是数字", file=where("目标"), row=rownum, field="数值"))
         yr = None
         if year:
-            if not (year.isdigit() and 1990 <= int(year) <= 2100):
+            if not (year.isdecimal() and 1990 <= int(year) <= 2100):
                 problems.append(Problem(f"年份“{year}”无效", file=where("目标"), row=rownum, field="年份"))
             else:
                 yr = int(year)

@@ -31,7 +31,7 @@ def problem(code: str) -> str | None:
     bad = sorted({c for c in text if c not in _VALUE})
     if bad:
         return f"统一社会信用代码含有不允许的字符：{''.join(bad)}（不使用 I、O、Z、S、V）"
-    if not text[2:8].isdigit():
+    if not text[2:8].isdecimal():
         return "统一社会信用代码第3至8位应为登记管理机关行政区划码（数字）"
     expected = check_char(text[:17])
     if text[17] != expected:

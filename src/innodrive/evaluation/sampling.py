@@ -98,7 +98,7 @@ def parse_seed(seed: str | int | None) -> int:
     if seed is None or str(seed).strip() == "":
         raise InputError("随机种子为空", field="seed")
     text = str(seed).strip()
-    if not text.isdigit() or len(text) > 39:
+    if not text.isdecimal() or len(text) > 39:
         raise InputError(f"随机种子应为非负整数（不超过 39 位），实际为“{text[:40]}”", field="seed")
     return int(text)
 

@@ -381,7 +381,7 @@ def find_plan(store: Store, ref: str, *, include_removed: bool = False) -> PlanS
     unambiguous."""
     plans = list_plans(store, include_removed=include_removed)
     ref = (ref or "").strip()
-    if ref.isdigit():
+    if ref.isdecimal():
         for p in plans:
             if p.id == int(ref):
                 return p

@@ -140,7 +140,7 @@ def fetch(session: Session, indicator_codes: Iterable[str], region_codes: Iterab
                  .where(t.region_code.in_(regs[i:i + 500]))
                  .where(t.period < periods[0]).where(func.length(t.period) == 4).group_by(t.region_code))
             for reg, period in session.execute(q):
-                if period and period.isdigit():
+                if period and period.isdecimal():
                     earlier[(ind, reg)] = int(period)
     return out, earlier
 

@@ -335,7 +335,7 @@ def target_detail(store: Store, actor: Actor, target_id: int, *, as_of: dt.date)
                                        recorded_at=o.recorded_at, recorded_by=o.recorded_by))
         actuals = {}
         for v in values:
-            if v.is_current and v.period.isdigit() and (v.origin == "reported" or v.period not in actuals):
+            if v.is_current and v.period.isdecimal() and (v.origin == "reported" or v.period not in actuals):
                 value = v.value
                 if status.unit and v.unit != status.unit:
                     try:

@@ -126,7 +126,7 @@ def cities_side_by_side(store, actor: Actor, *, indicator: str, as_of: dt.date,
                  if ln.stored.indicator_code in related and ln.region_code == r.code]
         obs: dict[str, dict[int, float]] = {}
         for o in latest(store, indicator_codes=related, region_codes=[r.code]):
-            if o.period.isdigit():
+            if o.period.isdecimal():
                 obs.setdefault(o.indicator_code, {})[int(o.period)] = o.value
         columns.append(C.CityColumn(region_code=r.code, region_name=r.name,
                                     targets=[C.city_target(ln, obs.get(ln.stored.indicator_code, {})) for ln in lines]))
@@ -177,7 +177,7 @@ def board_years(store, actor: Actor, *, indicator: str, level: str = "prefecture
          .where(t.is_current.is_(True)).where(t.indicator_code == ind.code).where(t.region_code.in_(codes))
          .where(func.length(t.period) == 4).group_by(t.period))
     with store.read() as session:
-        found = [(p, n) for p, n in session.execute(q) if p.isdigit()]
+        found = [(p, n) for p, n in session.execute(q) if p.isdecimal()]
     return [YearChoice(year=int(p), regions=n) for p, n in sorted(found, key=lambda x: -int(x[0]))]
 
 
@@ -261,7 +261,7 @@ def region_profile(store, actor: Actor, region: str, *, as_of: dt.date) -> Regio
     cat = load_catalogue()
     by: dict[str, list[SeriesPoint]] = {}
     for o in latest(store, region_codes=[r.code]):
-        if o.period.isdigit() and o.indicator_code in cat:
+        if o.period.isdecimal() and o.indicator_code in cat:
             by.setdefault(o.indicator_code, []).append(SeriesPoint(year=int(o.period), value=o.value, unit=o.unit,
                                                                    source=o.source, derived=o.origin == "derived"))
     series = [RegionSeries(code=i.code, name=i.name, unit=i.unit, category=i.category,

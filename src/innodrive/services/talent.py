@@ -1057,8 +1057,8 @@ def _applicant(session: Session, r: TalentRequestRow) -> str | None:
 
 
 def _request_row(session: Session, actor: Actor, request_id: int | str, permission: str) -> TalentRequestRow:
-    rid = int(str(request_id).strip().upper().lstrip("R")) if str(request_id).strip().upper().lstrip("R").isdigit() \
-        else None
+    digits = str(request_id).strip().upper().lstrip("R")
+    rid = int(digits) if digits.isdecimal() and len(digits) <= 12 else None
     r = session.get(TalentRequestRow, rid) if rid is not None else None
     if r is None or not can(actor, permission, region_code=r.region_code, units=[r.unit]):
         raise NotFound(f"没有编号为 {request_id} 的服务申请" + ("（或该申请未交办本单位）" if actor.role == Role.UNIT else ""))

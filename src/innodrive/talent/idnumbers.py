@@ -146,11 +146,11 @@ def check(number: object, *, kind: str = RESIDENT, today: dt.date | None = None)
 
 def _check_gb11643(text: str, kind: str, today: dt.date) -> tuple[CheckedId | None, str | None]:
     label = {RESIDENT: "身份证号", HMT_RESIDENCE: "居住证号码", FOREIGN_PR: "永久居留身份证号码"}[kind]
-    if len(text) == 15 and text.isdigit() and kind == RESIDENT:
+    if len(text) == 15 and text.isdecimal() and kind == RESIDENT:
         return None, "15位的第一代身份证号码已停止使用，请填写18位公民身份号码"
     if len(text) != 18:
         return None, f"{label}应为18位，实际为{len(text)}位"
-    if not text[:17].isdigit() or not (text[17].isdigit() or text[17] == "X"):
+    if not text[:17].isdecimal() or not (text[17].isdecimal() or text[17] == "X"):
         return None, f"{label}前17位应为数字，第18位应为数字或 X"
     if kind == RESIDENT and text[:2] not in PROVINCES:
         return None, f"{label}前两位“{text[:2]}”不是有效的省级行政区划代码"

@@ -39,7 +39,9 @@ def parse_number(text: str | int) -> int:
     from innodrive.errors import InputError
 
     t = str(text).strip().upper().lstrip("T")
-    if not t.isdigit():
+    # isdecimal, not isdigit: "¹" or "①" are digits int() refuses; a record number has
+    # at most a dozen digits (a longer run is not a number anyone was given)
+    if not t.isdecimal() or len(t) > 12:
         raise InputError(f"人才编号“{text}”格式不正确：应为 T000012 或 12 这样的编号")
     return int(t)
 

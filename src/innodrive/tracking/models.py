@@ -99,7 +99,7 @@ class ObservationPoint(BaseModel):
     def _parse_period(cls, v):
         if isinstance(v, str):
             s = v.strip()
-            if s.isdigit() and len(s) == 4:
+            if s.isdecimal() and len(s) == 4:
                 return int(s)
             return dt.date.fromisoformat(s)
         if isinstance(v, dt.datetime):

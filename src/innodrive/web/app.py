@@ -53,7 +53,7 @@ class BodyLimit:
             return
         limit = upload_limit_bytes() + 256 * 1024
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
+        if declared is not None and declared.isdigit() and int(declared) > limit:  # bytes: ASCII digits only
             await _too_large(scope, receive, send)
             return
         seen = 0

@@ -20,7 +20,7 @@ def _years(chart: TargetChart) -> list[str]:
             periods.add(p.period)
     if not periods:
         return []
-    numbers = sorted(int(p) for p in periods if p.isdigit())
+    numbers = sorted(int(p) for p in periods if p.isdecimal())
     return [str(y) for y in range(numbers[0], numbers[-1] + 1)] if numbers else sorted(periods)
 
 

@@ -36,7 +36,7 @@ def create_demo_accounts(store, *, password: str = DEMO_PASSWORD) -> list[tuple[
             accounts.add_user(store, operator, username=username, password=password, role=role, name=name,
                               region=region, unit=unit)
         where = region or "全部地区"
-        if region and region.isdigit():
+        if region and region.isdecimal():
             from innodrive.regions import all_regions
 
             found = all_regions().get(region)

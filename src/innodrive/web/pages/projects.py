@@ -231,7 +231,7 @@ def projects_publicity_open(request: Request, actor: ActorDep, code: str, start:
                             days: Short = "") -> Response:
     n = None
     if days.strip():
-        if not days.strip().isdigit():
+        if not days.strip().isdecimal():
             raise InputError(f"公示天数应为正整数，实际为“{days}”", field="days")
         n = int(days.strip())
     p = P.open_publicity(_store(request), actor, code, starts_on=_date(start, "start", "公示开始日期"), days=n)
