@@ -125,15 +125,53 @@ def _reason_codes(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple[np.ndarray,
 
 @dataclass
 class Block:
-    """One screened block of rows: the output table (Chinese column names), verdict
-    codes and "within reach" flags per programme."""
+    """One screened block of rows: its output columns (Chinese names, in order), verdict
+    codes and "within reach" flags per programme.
 
-    table: pd.DataFrame
+    A column is an array with a cell per row, or — for columns of few distinct texts
+    (verdicts, reasons, advice, notes) — a pair (code per row, texts): a writer encodes
+    each text once and spreads it by code. The table of cells (:attr:`table`) is built
+    only when asked for (a workbook, a page, :func:`screen`); a CSV writer reads the
+    columns and never needs it (spreading a dozen text columns into pandas' string type
+    cost more than writing them)."""
+
+    columns: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]]
     states: dict[str, np.ndarray]
     within_reach: dict[str, np.ndarray]
     local_rules_title: str | None = None
-    # columns of few distinct texts as (code per row, texts): a writer encodes each text once
-    coded: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _table: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def coded(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The columns given as (code per row, texts)."""
+        return {k: v for k, v in self.columns.items() if isinstance(v, tuple)}
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The block as a table of cells, one row per enterprise (built once)."""
+        if self._table is None:
+            self._table = _table_of(self.columns)
+        return self._table
+
+    def head(self, k: int) -> pd.DataFrame:
+        """The first ``k`` rows as a table of cells (without building the whole table)."""
+        if self._table is not None:
+            return self._table.iloc[:k]
+        return _table_of({c: (v[0][:k], v[1]) if isinstance(v, tuple) else v[:k] for c, v in self.columns.items()})
+
+
+_BASE_COLUMNS = 4  # 行号, 统一社会信用代码, 企业名称, 所属地区: the frame the other columns are added to
+
+
+def _table_of(columns: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]]) -> pd.DataFrame:
+    """The cells of ``columns`` as a DataFrame, built column by column as the screening
+    always built it (the base identity columns first, then each column set in order), so
+    that every column gets the dtype it always had."""
+    items = [(c, v[1][v[0]] if isinstance(v, tuple) else v) for c, v in columns.items()]
+    table = pd.DataFrame(dict(items[:_BASE_COLUMNS]))
+    for c, v in items[_BASE_COLUMNS:]:
+        table[c] = v
+    return table
 
 
 def _text_cells(column: pd.Series) -> pd.Series:
@@ -157,13 +195,12 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
     arrays = evaluate_arrays(cols, n, rule_sets, on=on)
     if progress:
         progress("评价", len(rule_sets), len(rule_sets))
-    coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    table = pd.DataFrame({
+    columns: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]] = {
         "行号": row_numbers,
         "统一社会信用代码": _text_cells(frame["credit_code"]),
         "企业名称": _text_cells(frame["name"]),
         "所属地区": _text_cells(frame["region"]) if "region" in frame else np.full(n, None),
-    })
+    }
     if "sme_industry" in frame or "employees_total" in frame:
         from innodrive.enterprises import expr as E
         from innodrive.enterprises.sme_size import CLASS_NAMES, shared_values
@@ -171,24 +208,19 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
         size = E.vector(shared_values()["sme_size_class"], cols, n, {"ctx": E.context_for(on)})
         names = np.array(["", *CLASS_NAMES.values()], dtype=object)
         size_codes = np.where(np.isnan(size) | (size < 1), 0, size).astype(int)
-        table["企业规模（划型测算）"] = names[size_codes]
-        coded["企业规模（划型测算）"] = (size_codes, names)
-    block = Block(table=table, states={}, within_reach={}, coded=coded)
+        columns["企业规模（划型测算）"] = (size_codes, names)
+    block = Block(columns=columns, states={}, within_reach={})
     for i, rs in enumerate(rule_sets):
         pa = arrays[rs.programme]
         block.states[rs.programme] = pa.state
         tag = f"（{rs.notice}）" if rs.notice else ""
         labels = np.array([STATE_LABELS[STATE_NAMES[c]] + tag for c in range(4)], dtype=object)
-        table[f"{rs.title}｜结论"] = labels[pa.state]
-        coded[f"{rs.title}｜结论"] = (pa.state, labels)
-        codes, texts = _reason_codes(rs, pa, n)
-        table[f"{rs.title}｜原因"] = texts[codes]
-        coded[f"{rs.title}｜原因"] = (codes, texts)
+        columns[f"{rs.title}｜结论"] = (pa.state, labels)
+        columns[f"{rs.title}｜原因"] = _reason_codes(rs, pa, n)
         reach = np.zeros(n, dtype=bool)
         if with_gaps:
             a_codes, a_texts, within = gaps_mod.advice_coded(cols, n, rs, on=on, state=pa.state, arrays=pa)
-            table[f"{rs.title}｜培育建议"] = a_texts[a_codes]
-            coded[f"{rs.title}｜培育建议"] = (a_codes, a_texts)
+            columns[f"{rs.title}｜培育建议"] = (a_codes, a_texts)
             reach = within | (pa.state >= 2)
         block.within_reach[rs.programme] = reach
         if progress:
@@ -198,14 +230,11 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
         year = np.where(np.isnan(year), on.year - 1, year).astype(int)
         try:
             sd = super_deduction_arrays(cols, n, year=year)
-            table["研发费用加计扣除额（万元）"] = np.round(sd["extra_deduction"], 2)
-            table["加计扣除减免所得税（万元）"] = np.round(sd["tax_saved"], 2)
+            columns["研发费用加计扣除额（万元）"] = np.round(sd["extra_deduction"], 2)
+            columns["加计扣除减免所得税（万元）"] = np.round(sd["tax_saved"], 2)
             notes = np.array(["属于负面清单行业（收入占比超过50%）或核定征收，不得享受",
                               "未提供负面清单行业收入占比或征收方式，按不属于排除情形测算", ""], dtype=object)
-            note_codes = np.where(sd["excluded"], 0, np.where(sd["assumed"], 1, 2))
-            table["加计扣除说明"] = np.where(
-                sd["excluded"], notes[0], np.where(sd["assumed"], notes[1], notes[2]))
-            coded["加计扣除说明"] = (note_codes, notes)
+            columns["加计扣除说明"] = (np.where(sd["excluded"], 0, np.where(sd["assumed"], 1, 2)), notes)
         except NotFound:
             pass
         try:
@@ -214,7 +243,7 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
             tag = "（示例规则）" if local.status == "example" else ""
             for inc in local.incentives:
                 label = inc.title if "示例" in inc.title else inc.title + tag
-                table[f"{label}（万元）"] = np.round(amounts[inc.id], 2)
+                columns[f"{label}（万元）"] = np.round(amounts[inc.id], 2)
             block.local_rules_title = f"{local.title} {local.version}{tag}"
         except NotFound:
             pass
