@@ -202,10 +202,9 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
         "所属地区": _text_cells(frame["region"]) if "region" in frame else np.full(n, None),
     }
     if "sme_industry" in frame or "employees_total" in frame:
-        from innodrive.enterprises import expr as E
-        from innodrive.enterprises.sme_size import CLASS_NAMES, shared_values
+        from innodrive.enterprises.sme_size import CLASS_NAMES, size_class_vector
 
-        size = E.vector(shared_values()["sme_size_class"], cols, n, {"ctx": E.context_for(on)})
+        size = size_class_vector(cols, n)
         names = np.array(["", *CLASS_NAMES.values()], dtype=object)
         size_codes = np.where(np.isnan(size) | (size < 1), 0, size).astype(int)
         columns["企业规模（划型测算）"] = (size_codes, names)
