@@ -179,10 +179,12 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
             res = evaluate_arrays(moved, len(rows_), [rs], on=on)[rs.programme]
             return res.state >= MANUAL, res
 
+        stepper = None
         if reference:
             passes = lambda k, rows_, _ok=ok_at: _ok(k, rows_)[0]  # noqa: E731
         else:
-            passes = _Stepper(rs, sub, m, lv, memo, base_conds, base_scores).passes
+            stepper = _Stepper(rs, sub, m, lv, memo, base_conds, base_scores)
+            passes = stepper.passes
 
         cand = np.flatnonzero(usable)
         if len(cand) == 0:
@@ -202,13 +204,17 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
             good = passes(mid[sel], cand[sel])
             hi[sel[good]] = mid[sel[good]]
             lo[sel[~good]] = mid[sel[~good]]
-        _, after = ok_at(hi, cand)
+        if stepper is None:
+            _, after = ok_at(hi, cand)
+            states, after_conds = after.state, after.conditions
+        else:  # the same states and conditions, re-evaluating only what the lever moves
+            states, after_conds = stepper.evaluate(hi, cand)
         delta = hi.astype(np.float64) * lv.step
         k = len(cand)
         shortfalls = np.full(k, "", dtype=object)
         fixes: list[list[str]] | None = [[] for _ in range(k)] if with_fixes else None
         for c in tests:
-            turned = np.flatnonzero((base_conds[c.id][cand] == FAIL) & (after.conditions[c.id] != FAIL))
+            turned = np.flatnonzero((base_conds[c.id][cand] == FAIL) & (after_conds[c.id] != FAIL))
             if not len(turned):
                 continue
             if fixes is not None:
@@ -232,7 +238,6 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
                 if w:
                     shortfalls[j] = f"{shortfalls[j]}，{w}" if shortfalls[j] else w
         tail_manual = "（仍需人工审核）"
-        states = after.state
         texts = [f"{head or rs.title + '尚未达到要求'}，约需增加{lv.label}{_trim(d, 2)}{lv.unit}"
                  f"{tail_manual if st == MANUAL else ''}"
                  for head, d, st in zip(shortfalls.tolist(), delta.tolist(), states.tolist(), strict=True)]
@@ -338,9 +343,7 @@ class _Stepper:
         self.frontier = [(key, E.vector(node, sub, m, memo)) for key, node in frontier.items()
                          if not isinstance(node, E.Const | E.Ctx)]
 
-    def passes(self, k: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Whether each of ``rows`` (positions in the candidate columns) reaches pass or
-        manual review after ``k`` steps of the lever."""
+    def _walk(self, k: np.ndarray, rows: np.ndarray) -> tuple[_StepWalker, np.ndarray]:
         delta = k.astype(np.float64) * self.lv.step
         cols = {f: self.sub[f][rows] for f in self.fields}
         for f in self.moved:
@@ -349,7 +352,23 @@ class _Stepper:
         for key, val in self.frontier:
             memo[key] = val[rows]
         w = _StepWalker(self.rs, cols, len(rows), memo, self, rows)
-        return w.cond(self.rs.verdict) >= MANUAL
+        return w, w.cond(self.rs.verdict)
+
+    def passes(self, k: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Whether each of ``rows`` (positions in the candidate columns) reaches pass or
+        manual review after ``k`` steps of the lever."""
+        return self._walk(k, rows)[1] >= MANUAL
+
+    def evaluate(self, k: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The states of ``rows`` after ``k`` steps and of every condition the verdict
+        reaches — what a whole evaluation of the moved rows gives. A condition under a
+        fixed one was not walked: it is fixed too, and gathered."""
+        w, state = self._walk(k, rows)
+        conds = dict(w.conds)
+        for cid, base in self.fixed_conds.items():
+            if cid not in conds:
+                conds[cid] = base[rows]
+        return state, conds
 
 
 class _StepWalker(_VWalker):
