@@ -99,3 +99,25 @@ def test_integer_and_missing_cells_are_written_as_csv_writer_writes():
         cells = safe_column(values) if values.dtype == object else values.astype(object)
         csv.writer(buf).writerows([[v, "x"] for v in cells.tolist()])
         assert "".join(f"{g.decode()},x\r\n" for g in csv_column(values)) == buf.getvalue()
+
+
+def test_shortfall_sentences_in_bulk_are_the_per_row_ones():
+    from innodrive.enterprises.gaps import _shortfall, _shortfalls
+    from innodrive.enterprises.rules import all_rule_sets
+
+    rng = np.random.default_rng(5)
+    checked = 0
+    for rs in all_rule_sets():
+        for c in rs.conditions.values():
+            if c.kind != "test":
+                continue
+            a = np.round(rng.uniform(-50, 5000, 400), int(rng.integers(0, 5)))
+            b = np.where(rng.random(400) < 0.3, a, np.round(rng.uniform(-50, 5000, 400), 2))
+            a[rng.random(400) < 0.1] = np.nan
+            b[rng.random(400) < 0.1] = np.nan
+            a[:3] = [0.1 + 0.2, 1e-9, 12345.675]
+            b[:3] = [0.5, 0.0, 99999.999]
+            want = [_shortfall(rs, c, x, y) for x, y in zip(a.tolist(), b.tolist(), strict=True)]
+            assert _shortfalls(rs, c, a.tolist(), b.tolist()) == want, (rs.key, c.id)
+            checked += sum(w is not None for w in want)
+    assert checked > 1000
