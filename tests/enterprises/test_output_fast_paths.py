@@ -121,3 +121,48 @@ def test_shortfall_sentences_in_bulk_are_the_per_row_ones():
             assert _shortfalls(rs, c, a.tolist(), b.tolist()) == want, (rs.key, c.id)
             checked += sum(w is not None for w in want)
     assert checked > 1000
+
+
+def test_reason_fields_are_the_reason_texts_as_csv_writes_them():
+    from innodrive.enterprises.rules import rules_in_force
+    from innodrive.enterprises.screening import _reason_codes, _reason_column
+    from innodrive.enterprises.stream import csv_coded
+    from innodrive.enterprises.vectorised import columns_of, evaluate_arrays
+
+    for on in (dt.date(2024, 6, 30), dt.date(2026, 12, 1), dt.date(2021, 6, 30)):
+        frame = _synthetic(3000, seed=on.year)
+        rng = np.random.default_rng(on.year)
+        for c in frame.columns:
+            if frame[c].dtype.kind == "f":
+                frame.loc[rng.random(len(frame)) < 0.08, c] = np.nan
+        frame.iloc[:30] = np.nan
+        cols, n = columns_of(frame)
+        rule_sets = rules_in_force(on)
+        arrays = evaluate_arrays(cols, n, rule_sets, on=on)
+        for rs in rule_sets:
+            codes, texts = _reason_codes(rs, arrays[rs.programme], n)
+            column = _reason_column(rs, arrays[rs.programme], n)
+            assert len(column) == 3 and column[1] is None  # the bundled rules' labels are plain text
+            assert [f.decode() for f in column[2][column[0]].tolist()] == texts[codes].tolist()
+            assert csv_coded(*column) == csv_column(texts[codes])
+
+
+def test_reasons_with_pieces_that_need_more_than_encoding_take_the_general_path(monkeypatch):
+    from innodrive.enterprises import screening
+    from innodrive.enterprises.rules import rules_in_force
+    from innodrive.enterprises.stream import csv_coded
+    from innodrive.enterprises.vectorised import columns_of, evaluate_arrays
+
+    on = dt.date(2024, 6, 30)
+    frame = _synthetic(1500, seed=9)
+    frame.iloc[:30] = np.nan
+    cols, n = columns_of(frame)
+    rule_sets = rules_in_force(on)
+    arrays = evaluate_arrays(cols, n, rule_sets, on=on)
+    for label in ("=不符合", "不符合,", '不"符合', "不符合\x01", "-不符合"):
+        monkeypatch.setitem(screening.STATE_LABELS, "fail", label)
+        for rs in rule_sets:
+            codes, texts = screening._reason_codes(rs, arrays[rs.programme], n)
+            column = screening._reason_column(rs, arrays[rs.programme], n)
+            assert len(column) == 2 and column[1].tolist() == texts.tolist()
+            assert csv_coded(*column) == csv_column(texts[codes])

@@ -62,9 +62,10 @@ def _reasons(rs: RuleSet, pa: ProgrammeArrays, n: int) -> np.ndarray:
     return texts[codes]
 
 
-def _reason_codes(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the unmet conditions in rule order: every required one, and for a choice
-    of routes the route that came closest (ties: the later, usually the general route).
+def _reason_keys(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple[np.ndarray, list]:
+    """Per row, a code for its unmet conditions in rule order: every required one, and for
+    a choice of routes the route that came closest (ties: the later, usually the general
+    route); and per leaf slot its four pieces of text with each distinct code's choice.
 
     Every leaf of the rule tree (in rule order) gets a slot; the walk records per row and
     slot the state of an unmet condition as a 2-bit digit of a 64-bit key (0 where the
@@ -98,7 +99,7 @@ def _reason_codes(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple[np.ndarray,
 
     visit(rs.verdict, np.ones(n, dtype=bool), 0)
     if not digits:
-        return np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
+        return np.zeros(n, dtype=np.int64), []
     digits.sort(key=lambda d: d[0])
     words: dict[int, np.ndarray] = {}
     for slot, d in digits:
@@ -111,16 +112,57 @@ def _reason_codes(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple[np.ndarray,
     for w in sorted(words):
         c_w, u_w = pd.factorize(words[w])
         codes = c_w.astype(np.int64) if codes is None else pd.factorize(codes * len(u_w) + c_w)[0].astype(np.int64)
-    _, first = np.unique(codes, return_index=True)  # a row of each distinct key, by code
-    # per slot, each distinct key's piece (empty where the leaf is met), joined per key
-    pieces = []
-    for slot, d in digits:
-        words_ = np.array([""] + [f"{STATE_LABELS[STATE_NAMES[code]]}：{labels[slot]}；" for code in range(3)],
-                          dtype=object)
-        pieces.append(words_[d[first].astype(np.intp)].tolist())
-    texts = np.empty(len(first), dtype=object)
-    texts[:] = list(map("".join, zip(*pieces, strict=True)))
+    # a row of each distinct key, by code: factorize numbers keys in order of first appearance
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+    # per slot, the piece of each state (empty where the leaf is met) and each distinct key's state
+    parts = [([""] + [f"{STATE_LABELS[STATE_NAMES[code]]}：{labels[slot]}；" for code in range(3)],
+              d[first].astype(np.intp)) for slot, d in digits]
+    return codes, parts
+
+
+def _reason_codes(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the unmet conditions in rule order: every required one, and for a choice
+    of routes the route that came closest (ties: the later, usually the general route),
+    as a code per row into the distinct texts (see :func:`_reason_keys`)."""
+    codes, parts = _reason_keys(rs, pa, n)
+    if not parts:
+        return codes, np.array([""], dtype=object)
+    texts = np.empty(len(parts[0][1]), dtype=object)
+    texts[:] = list(map("".join, zip(*(np.array(v, dtype=object)[d].tolist() for v, d in parts), strict=True)))
     return codes, texts
+
+
+def _reason_column(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple:
+    """The 原因 column as a writer takes it: (codes, texts), or (codes, None, CSV fields)
+    when every piece is plain text (no character that needs quoting or that a cell
+    cannot hold, no formula lead, short enough): then each distinct text's field is its
+    pieces' UTF-8 joined — a piece is encoded once, not once per text it is in — and the
+    texts are decoded from the fields only if a table of cells is asked for."""
+    from innodrive.safeio import _FORMULA_LEAD, XLSX_MAX_CELL
+
+    from innodrive.enterprises.stream import _SAFE_BYTES
+
+    codes, parts = _reason_keys(rs, pa, n)
+    if not parts:
+        return codes, np.array([""], dtype=object)
+    encoded = []
+    length = np.zeros(len(parts[0][1]), dtype=np.int64)
+    lead = frozenset(_FORMULA_LEAD)
+    for variants, d in parts:
+        try:
+            enc = [v.encode() for v in variants]
+        except UnicodeEncodeError:
+            return _reason_codes(rs, pa, n)
+        if any(v[:1] in lead or "\ufffe" in v or "\uffff" in v for v in variants) or \
+                any(b"\x00" in e or e.translate(None, _SAFE_BYTES) for e in enc):
+            return _reason_codes(rs, pa, n)
+        length += np.array([len(v) for v in variants])[d]
+        encoded.append(np.array(enc, dtype=object)[d].tolist())
+    if length.max() > XLSX_MAX_CELL:
+        return _reason_codes(rs, pa, n)
+    fields = np.empty(len(length), dtype=object)
+    fields[:] = list(map(b"".join, zip(*encoded, strict=True)))
+    return codes, None, fields
 
 
 @dataclass
@@ -135,7 +177,7 @@ class Block:
     columns and never needs it (spreading a dozen text columns into pandas' string type
     cost more than writing them)."""
 
-    columns: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]]
+    columns: dict[str, np.ndarray | tuple]
     states: dict[str, np.ndarray]
     within_reach: dict[str, np.ndarray]
     local_rules_title: str | None = None
@@ -144,7 +186,7 @@ class Block:
     @property
     def coded(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """The columns given as (code per row, texts)."""
-        return {k: v for k, v in self.columns.items() if isinstance(v, tuple)}
+        return {k: (v[0], _texts(v)) for k, v in self.columns.items() if isinstance(v, tuple)}
 
     @property
     def table(self) -> pd.DataFrame:
@@ -157,17 +199,26 @@ class Block:
         """The first ``k`` rows as a table of cells (without building the whole table)."""
         if self._table is not None:
             return self._table.iloc[:k]
-        return _table_of({c: (v[0][:k], v[1]) if isinstance(v, tuple) else v[:k] for c, v in self.columns.items()})
+        return _table_of({c: (v[0][:k], *v[1:]) if isinstance(v, tuple) else v[:k] for c, v in self.columns.items()})
 
 
 _BASE_COLUMNS = 4  # 行号, 统一社会信用代码, 企业名称, 所属地区: the frame the other columns are added to
 
 
-def _table_of(columns: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]]) -> pd.DataFrame:
+def _texts(column: tuple) -> np.ndarray:
+    """The texts of a coded column: given, or decoded from its plain CSV fields."""
+    if column[1] is not None:
+        return column[1]
+    texts = np.empty(len(column[2]), dtype=object)
+    texts[:] = [f.decode() for f in column[2].tolist()]
+    return texts
+
+
+def _table_of(columns: dict[str, np.ndarray | tuple]) -> pd.DataFrame:
     """The cells of ``columns`` as a DataFrame, built column by column as the screening
     always built it (the base identity columns first, then each column set in order), so
     that every column gets the dtype it always had."""
-    items = [(c, v[1][v[0]] if isinstance(v, tuple) else v) for c, v in columns.items()]
+    items = [(c, _texts(v)[v[0]] if isinstance(v, tuple) else v) for c, v in columns.items()]
     table = pd.DataFrame(dict(items[:_BASE_COLUMNS]))
     for c, v in items[_BASE_COLUMNS:]:
         table[c] = v
@@ -215,7 +266,7 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
         tag = f"（{rs.notice}）" if rs.notice else ""
         labels = np.array([STATE_LABELS[STATE_NAMES[c]] + tag for c in range(4)], dtype=object)
         columns[f"{rs.title}｜结论"] = (pa.state, labels)
-        columns[f"{rs.title}｜原因"] = _reason_codes(rs, pa, n)
+        columns[f"{rs.title}｜原因"] = _reason_column(rs, pa, n)
         reach = np.zeros(n, dtype=bool)
         if with_gaps:
             a_codes, a_texts, within = gaps_mod.advice_coded(cols, n, rs, on=on, state=pa.state, arrays=pa)

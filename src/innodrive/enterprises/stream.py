@@ -297,11 +297,15 @@ def csv_column(values) -> list[bytes]:
     return [_csv_field(v).encode() for v in cells.tolist()]
 
 
-def csv_coded(codes: np.ndarray, texts: np.ndarray) -> list[bytes]:
+def csv_coded(codes: np.ndarray, texts: np.ndarray | None, fields: np.ndarray | None = None) -> list[bytes]:
     """``csv_column(texts[codes])`` for a column given as a code per row and its texts:
-    each text is made safe, quoted and encoded once, with no hashing of the rows' cells."""
+    each text is made safe, quoted and encoded once, with no hashing of the rows' cells.
+    ``fields``, when given, are the texts' CSV fields already made (``texts`` may then
+    be ``None``)."""
     from innodrive.safeio import XLSX_MAX_CELL
 
+    if fields is not None:
+        return fields[np.asarray(codes)].tolist()
     tlist = np.asarray(texts, dtype=object).tolist()
     if not (all(map(isinstance, tlist, repeat(str))) and max(map(len, tlist), default=0) <= XLSX_MAX_CELL):
         return csv_column(np.asarray(texts, dtype=object)[codes])
