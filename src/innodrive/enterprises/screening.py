@@ -138,9 +138,8 @@ def _reason_column(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple:
     cannot hold, no formula lead, short enough): then each distinct text's field is its
     pieces' UTF-8 joined — a piece is encoded once, not once per text it is in — and the
     texts are decoded from the fields only if a table of cells is asked for."""
-    from innodrive.safeio import _FORMULA_LEAD, XLSX_MAX_CELL
-
     from innodrive.enterprises.stream import _SAFE_BYTES
+    from innodrive.safeio import _FORMULA_LEAD, XLSX_MAX_CELL
 
     codes, parts = _reason_keys(rs, pa, n)
     if not parts:
