@@ -96,6 +96,38 @@ def _shortfall(rs: RuleSet, c: Condition, a: float, b: float) -> str | None:
     return None
 
 
+def _shortfalls(rs: RuleSet, c: Condition, a: list[float], b: list[float]) -> list[str | None]:
+    """``[_shortfall(rs, c, x, y) for x, y in zip(a, b)]`` for the rows a lever turns:
+    the subject looked up once per condition and each distinct difference written once."""
+    subject, unit = _subject(rs, c)
+    if unit == "ratio":
+        scale, digits, tail = 100, 2, "个百分点"
+    elif unit in ("万元", "人", "项", "件", "年"):
+        scale, digits, tail = None, 2, unit
+    elif unit == "multiple":
+        scale, digits, tail = None, 4, "倍"
+    else:
+        return [None] * len(a)
+    upper = c.cmp.op in (">=", ">")
+    head = f"{subject}还差"
+    seen: dict[float, str] = {}
+    out: list[str | None] = []
+    for x, y in zip(a, b, strict=True):
+        if x != x or y != y:  # unknown
+            out.append(None)
+            continue
+        diff = (y - x) if upper else (x - y)
+        if diff <= 0:
+            out.append(None)
+            continue
+        v = diff * scale if scale is not None else diff
+        text = seen.get(v)
+        if text is None:
+            text = seen[v] = f"{head}{_trim(v, digits)}{tail}"
+        out.append(text)
+    return out
+
+
 def _gap_fields(rs: RuleSet) -> set[str]:
     """Every field the search reads: the rule set's, the levers' and their limits'."""
     out = set(rs.fields) | _lever_fields(rs)
@@ -179,10 +211,12 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
             res = evaluate_arrays(moved, len(rows_), [rs], on=on)[rs.programme]
             return res.state >= MANUAL, res
 
+        stepper = None
         if reference:
             passes = lambda k, rows_, _ok=ok_at: _ok(k, rows_)[0]  # noqa: E731
         else:
-            passes = _Stepper(rs, sub, m, lv, memo, base_conds, base_scores).passes
+            stepper = _Stepper(rs, sub, m, lv, memo, base_conds, base_scores)
+            passes = stepper.passes
 
         cand = np.flatnonzero(usable)
         if len(cand) == 0:
@@ -202,13 +236,17 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
             good = passes(mid[sel], cand[sel])
             hi[sel[good]] = mid[sel[good]]
             lo[sel[~good]] = mid[sel[~good]]
-        _, after = ok_at(hi, cand)
+        if stepper is None:
+            _, after = ok_at(hi, cand)
+            states, after_conds = after.state, after.conditions
+        else:  # the same states and conditions, re-evaluating only what the lever moves
+            states, after_conds = stepper.evaluate(hi, cand)
         delta = hi.astype(np.float64) * lv.step
         k = len(cand)
         shortfalls = np.full(k, "", dtype=object)
         fixes: list[list[str]] | None = [[] for _ in range(k)] if with_fixes else None
         for c in tests:
-            turned = np.flatnonzero((base_conds[c.id][cand] == FAIL) & (after.conditions[c.id] != FAIL))
+            turned = np.flatnonzero((base_conds[c.id][cand] == FAIL) & (after_conds[c.id] != FAIL))
             if not len(turned):
                 continue
             if fixes is not None:
@@ -218,7 +256,7 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
             if c.kind == "test":
                 a = E.vector(c.cmp.a, sub, m, memo)[rows_in_sub]
                 b = E.vector(c.cmp.b, sub, m, memo)[rows_in_sub]
-                words = [_shortfall(rs, c, x, y) for x, y in zip(a.tolist(), b.tolist(), strict=True)]
+                words = _shortfalls(rs, c, a.tolist(), b.tolist())
             else:
                 lo_s, hi_s, _miss = base_scores[c.score.id]
                 words = []
@@ -232,8 +270,10 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
                 if w:
                     shortfalls[j] = f"{shortfalls[j]}，{w}" if shortfalls[j] else w
         tail_manual = "（仍需人工审核）"
-        states = after.state
-        texts = [f"{head or rs.title + '尚未达到要求'}，约需增加{lv.label}{_trim(d, 2)}{lv.unit}"
+        amounts: dict[float, str] = {}  # each distinct change written once
+        for d in set(delta.tolist()):
+            amounts[d] = _trim(d, 2)
+        texts = [f"{head or rs.title + '尚未达到要求'}，约需增加{lv.label}{amounts[d]}{lv.unit}"
                  f"{tail_manual if st == MANUAL else ''}"
                  for head, d, st in zip(shortfalls.tolist(), delta.tolist(), states.tolist(), strict=True)]
         result.levers.append(LeverOptions(lever=lv, rows=idx[cand], delta=delta, reached=states.copy(), texts=texts,
@@ -338,9 +378,7 @@ class _Stepper:
         self.frontier = [(key, E.vector(node, sub, m, memo)) for key, node in frontier.items()
                          if not isinstance(node, E.Const | E.Ctx)]
 
-    def passes(self, k: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """Whether each of ``rows`` (positions in the candidate columns) reaches pass or
-        manual review after ``k`` steps of the lever."""
+    def _walk(self, k: np.ndarray, rows: np.ndarray) -> tuple[_StepWalker, np.ndarray]:
         delta = k.astype(np.float64) * self.lv.step
         cols = {f: self.sub[f][rows] for f in self.fields}
         for f in self.moved:
@@ -349,7 +387,23 @@ class _Stepper:
         for key, val in self.frontier:
             memo[key] = val[rows]
         w = _StepWalker(self.rs, cols, len(rows), memo, self, rows)
-        return w.cond(self.rs.verdict) >= MANUAL
+        return w, w.cond(self.rs.verdict)
+
+    def passes(self, k: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Whether each of ``rows`` (positions in the candidate columns) reaches pass or
+        manual review after ``k`` steps of the lever."""
+        return self._walk(k, rows)[1] >= MANUAL
+
+    def evaluate(self, k: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The states of ``rows`` after ``k`` steps and of every condition the verdict
+        reaches — what a whole evaluation of the moved rows gives. A condition under a
+        fixed one was not walked: it is fixed too, and gathered."""
+        w, state = self._walk(k, rows)
+        conds = dict(w.conds)
+        for cid, base in self.fixed_conds.items():
+            if cid not in conds:
+                conds[cid] = base[rows]
+        return state, conds
 
 
 class _StepWalker(_VWalker):
@@ -440,7 +494,8 @@ def advice_coded(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.dat
     starts = np.flatnonzero(first)
     owned = rows[starts]  # the rows with options, ascending
     own = np.empty(len(starts), dtype=object)
-    own[:] = ["；或 ".join(t) for t in np.split(texts, starts[1:])] if len(starts) else []
+    tl, bounds = texts.tolist(), [*starts.tolist(), len(texts)]
+    own[:] = ["；或 ".join(tl[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
     blocks = btexts[bcodes[owned]]
     own[:] = [(o + "；无法通过投入弥补：" + b) if b else o for o, b in zip(own.tolist(), blocks.tolist(), strict=True)]
     codes = bcodes.copy()

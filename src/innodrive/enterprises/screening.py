@@ -62,9 +62,10 @@ def _reasons(rs: RuleSet, pa: ProgrammeArrays, n: int) -> np.ndarray:
     return texts[codes]
 
 
-def _reason_codes(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per row, the unmet conditions in rule order: every required one, and for a choice
-    of routes the route that came closest (ties: the later, usually the general route).
+def _reason_keys(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple[np.ndarray, list]:
+    """Per row, a code for its unmet conditions in rule order: every required one, and for
+    a choice of routes the route that came closest (ties: the later, usually the general
+    route); and per leaf slot its four pieces of text with each distinct code's choice.
 
     Every leaf of the rule tree (in rule order) gets a slot; the walk records per row and
     slot the state of an unmet condition as a 2-bit digit of a 64-bit key (0 where the
@@ -98,7 +99,7 @@ def _reason_codes(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple[np.ndarray,
 
     visit(rs.verdict, np.ones(n, dtype=bool), 0)
     if not digits:
-        return np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
+        return np.zeros(n, dtype=np.int64), []
     digits.sort(key=lambda d: d[0])
     words: dict[int, np.ndarray] = {}
     for slot, d in digits:
@@ -111,29 +112,116 @@ def _reason_codes(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple[np.ndarray,
     for w in sorted(words):
         c_w, u_w = pd.factorize(words[w])
         codes = c_w.astype(np.int64) if codes is None else pd.factorize(codes * len(u_w) + c_w)[0].astype(np.int64)
-    _, first = np.unique(codes, return_index=True)  # a row of each distinct key, by code
-    # per slot, each distinct key's piece (empty where the leaf is met), joined per key
-    pieces = []
-    for slot, d in digits:
-        words_ = np.array([""] + [f"{STATE_LABELS[STATE_NAMES[code]]}：{labels[slot]}；" for code in range(3)],
-                          dtype=object)
-        pieces.append(words_[d[first].astype(np.intp)].tolist())
-    texts = np.empty(len(first), dtype=object)
-    texts[:] = list(map("".join, zip(*pieces, strict=True)))
+    # a row of each distinct key, by code: factorize numbers keys in order of first appearance
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(codes), prepend=-1) > 0)
+    # per slot, the piece of each state (empty where the leaf is met) and each distinct key's state
+    parts = [([""] + [f"{STATE_LABELS[STATE_NAMES[code]]}：{labels[slot]}；" for code in range(3)],
+              d[first].astype(np.intp)) for slot, d in digits]
+    return codes, parts
+
+
+def _reason_codes(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the unmet conditions in rule order: every required one, and for a choice
+    of routes the route that came closest (ties: the later, usually the general route),
+    as a code per row into the distinct texts (see :func:`_reason_keys`)."""
+    codes, parts = _reason_keys(rs, pa, n)
+    if not parts:
+        return codes, np.array([""], dtype=object)
+    texts = np.empty(len(parts[0][1]), dtype=object)
+    texts[:] = list(map("".join, zip(*(np.array(v, dtype=object)[d].tolist() for v, d in parts), strict=True)))
     return codes, texts
+
+
+def _reason_column(rs: RuleSet, pa: ProgrammeArrays, n: int) -> tuple:
+    """The 原因 column as a writer takes it: (codes, texts), or (codes, None, CSV fields)
+    when every piece is plain text (no character that needs quoting or that a cell
+    cannot hold, no formula lead, short enough): then each distinct text's field is its
+    pieces' UTF-8 joined — a piece is encoded once, not once per text it is in — and the
+    texts are decoded from the fields only if a table of cells is asked for."""
+    from innodrive.enterprises.stream import _SAFE_BYTES
+    from innodrive.safeio import _FORMULA_LEAD, XLSX_MAX_CELL
+
+    codes, parts = _reason_keys(rs, pa, n)
+    if not parts:
+        return codes, np.array([""], dtype=object)
+    encoded = []
+    length = np.zeros(len(parts[0][1]), dtype=np.int64)
+    lead = frozenset(_FORMULA_LEAD)
+    for variants, d in parts:
+        try:
+            enc = [v.encode() for v in variants]
+        except UnicodeEncodeError:
+            return _reason_codes(rs, pa, n)
+        if any(v[:1] in lead or "\ufffe" in v or "\uffff" in v for v in variants) or \
+                any(b"\x00" in e or e.translate(None, _SAFE_BYTES) for e in enc):
+            return _reason_codes(rs, pa, n)
+        length += np.array([len(v) for v in variants])[d]
+        encoded.append(np.array(enc, dtype=object)[d].tolist())
+    if length.max() > XLSX_MAX_CELL:
+        return _reason_codes(rs, pa, n)
+    fields = np.empty(len(length), dtype=object)
+    fields[:] = list(map(b"".join, zip(*encoded, strict=True)))
+    return codes, None, fields
 
 
 @dataclass
 class Block:
-    """One screened block of rows: the output table (Chinese column names), verdict
-    codes and "within reach" flags per programme."""
+    """One screened block of rows: its output columns (Chinese names, in order), verdict
+    codes and "within reach" flags per programme.
 
-    table: pd.DataFrame
+    A column is an array with a cell per row, or — for columns of few distinct texts
+    (verdicts, reasons, advice, notes) — a pair (code per row, texts): a writer encodes
+    each text once and spreads it by code. The table of cells (:attr:`table`) is built
+    only when asked for (a workbook, a page, :func:`screen`); a CSV writer reads the
+    columns and never needs it (spreading a dozen text columns into pandas' string type
+    cost more than writing them)."""
+
+    columns: dict[str, np.ndarray | tuple]
     states: dict[str, np.ndarray]
     within_reach: dict[str, np.ndarray]
     local_rules_title: str | None = None
-    # columns of few distinct texts as (code per row, texts): a writer encodes each text once
-    coded: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    _table: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def coded(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The columns given as (code per row, texts)."""
+        return {k: (v[0], _texts(v)) for k, v in self.columns.items() if isinstance(v, tuple)}
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The block as a table of cells, one row per enterprise (built once)."""
+        if self._table is None:
+            self._table = _table_of(self.columns)
+        return self._table
+
+    def head(self, k: int) -> pd.DataFrame:
+        """The first ``k`` rows as a table of cells (without building the whole table)."""
+        if self._table is not None:
+            return self._table.iloc[:k]
+        return _table_of({c: (v[0][:k], *v[1:]) if isinstance(v, tuple) else v[:k] for c, v in self.columns.items()})
+
+
+_BASE_COLUMNS = 4  # 行号, 统一社会信用代码, 企业名称, 所属地区: the frame the other columns are added to
+
+
+def _texts(column: tuple) -> np.ndarray:
+    """The texts of a coded column: given, or decoded from its plain CSV fields."""
+    if column[1] is not None:
+        return column[1]
+    texts = np.empty(len(column[2]), dtype=object)
+    texts[:] = [f.decode() for f in column[2].tolist()]
+    return texts
+
+
+def _table_of(columns: dict[str, np.ndarray | tuple]) -> pd.DataFrame:
+    """The cells of ``columns`` as a DataFrame, built column by column as the screening
+    always built it (the base identity columns first, then each column set in order), so
+    that every column gets the dtype it always had."""
+    items = [(c, _texts(v)[v[0]] if isinstance(v, tuple) else v) for c, v in columns.items()]
+    table = pd.DataFrame(dict(items[:_BASE_COLUMNS]))
+    for c, v in items[_BASE_COLUMNS:]:
+        table[c] = v
+    return table
 
 
 def _text_cells(column: pd.Series) -> pd.Series:
@@ -157,38 +245,31 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
     arrays = evaluate_arrays(cols, n, rule_sets, on=on)
     if progress:
         progress("评价", len(rule_sets), len(rule_sets))
-    coded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    table = pd.DataFrame({
+    columns: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]] = {
         "行号": row_numbers,
         "统一社会信用代码": _text_cells(frame["credit_code"]),
         "企业名称": _text_cells(frame["name"]),
         "所属地区": _text_cells(frame["region"]) if "region" in frame else np.full(n, None),
-    })
+    }
     if "sme_industry" in frame or "employees_total" in frame:
-        from innodrive.enterprises import expr as E
-        from innodrive.enterprises.sme_size import CLASS_NAMES, shared_values
+        from innodrive.enterprises.sme_size import CLASS_NAMES, size_class_vector
 
-        size = E.vector(shared_values()["sme_size_class"], cols, n, {"ctx": E.context_for(on)})
+        size = size_class_vector(cols, n)
         names = np.array(["", *CLASS_NAMES.values()], dtype=object)
         size_codes = np.where(np.isnan(size) | (size < 1), 0, size).astype(int)
-        table["企业规模（划型测算）"] = names[size_codes]
-        coded["企业规模（划型测算）"] = (size_codes, names)
-    block = Block(table=table, states={}, within_reach={}, coded=coded)
+        columns["企业规模（划型测算）"] = (size_codes, names)
+    block = Block(columns=columns, states={}, within_reach={})
     for i, rs in enumerate(rule_sets):
         pa = arrays[rs.programme]
         block.states[rs.programme] = pa.state
         tag = f"（{rs.notice}）" if rs.notice else ""
         labels = np.array([STATE_LABELS[STATE_NAMES[c]] + tag for c in range(4)], dtype=object)
-        table[f"{rs.title}｜结论"] = labels[pa.state]
-        coded[f"{rs.title}｜结论"] = (pa.state, labels)
-        codes, texts = _reason_codes(rs, pa, n)
-        table[f"{rs.title}｜原因"] = texts[codes]
-        coded[f"{rs.title}｜原因"] = (codes, texts)
+        columns[f"{rs.title}｜结论"] = (pa.state, labels)
+        columns[f"{rs.title}｜原因"] = _reason_column(rs, pa, n)
         reach = np.zeros(n, dtype=bool)
         if with_gaps:
             a_codes, a_texts, within = gaps_mod.advice_coded(cols, n, rs, on=on, state=pa.state, arrays=pa)
-            table[f"{rs.title}｜培育建议"] = a_texts[a_codes]
-            coded[f"{rs.title}｜培育建议"] = (a_codes, a_texts)
+            columns[f"{rs.title}｜培育建议"] = (a_codes, a_texts)
             reach = within | (pa.state >= 2)
         block.within_reach[rs.programme] = reach
         if progress:
@@ -198,14 +279,11 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
         year = np.where(np.isnan(year), on.year - 1, year).astype(int)
         try:
             sd = super_deduction_arrays(cols, n, year=year)
-            table["研发费用加计扣除额（万元）"] = np.round(sd["extra_deduction"], 2)
-            table["加计扣除减免所得税（万元）"] = np.round(sd["tax_saved"], 2)
+            columns["研发费用加计扣除额（万元）"] = np.round(sd["extra_deduction"], 2)
+            columns["加计扣除减免所得税（万元）"] = np.round(sd["tax_saved"], 2)
             notes = np.array(["属于负面清单行业（收入占比超过50%）或核定征收，不得享受",
                               "未提供负面清单行业收入占比或征收方式，按不属于排除情形测算", ""], dtype=object)
-            note_codes = np.where(sd["excluded"], 0, np.where(sd["assumed"], 1, 2))
-            table["加计扣除说明"] = np.where(
-                sd["excluded"], notes[0], np.where(sd["assumed"], notes[1], notes[2]))
-            coded["加计扣除说明"] = (note_codes, notes)
+            columns["加计扣除说明"] = (np.where(sd["excluded"], 0, np.where(sd["assumed"], 1, 2)), notes)
         except NotFound:
             pass
         try:
@@ -214,7 +292,7 @@ def screen_block(frame: pd.DataFrame, row_numbers: np.ndarray, rule_sets: list[R
             tag = "（示例规则）" if local.status == "example" else ""
             for inc in local.incentives:
                 label = inc.title if "示例" in inc.title else inc.title + tag
-                table[f"{label}（万元）"] = np.round(amounts[inc.id], 2)
+                columns[f"{label}（万元）"] = np.round(amounts[inc.id], 2)
             block.local_rules_title = f"{local.title} {local.version}{tag}"
         except NotFound:
             pass

@@ -121,6 +121,72 @@ def shared_values() -> dict[str, E.Named]:
     return {"sme_size_ok": ok, "sme_size_class": cls}
 
 
+def size_class_vector(cols: dict, n: int):
+    """``sme_size_class`` for every row of a registry (float64: 1 微型 … 4 大型, NaN when it
+    cannot be told): the same numbers as evaluating the formula (tested), by looking up
+    each row's own industry's bounds instead of testing every industry's — the formula
+    tests sixteen industries on every row, a third of a second per 100,000 rows.
+
+    With the industry known the formula reduces to that industry's tests (the others'
+    terms are 0); with it unknown the class is 大型 only when the firm is 大型 in every
+    industry, else unknown. Bounds are compared as the formula compares them (the same
+    tolerance, on arrays)."""
+    import numpy as np
+
+    m = size_rules()
+    inds = m.industries
+    codes = np.array([float(i.code) for i in inds])
+    order = np.argsort(codes, kind="stable")
+    nan = np.full(n, np.nan)
+    ind = cols.get(INDUSTRY_FIELD, nan)
+    x = {k: cols.get(meas.field, nan) for k, meas in m.measures.items()}
+    pos = np.searchsorted(codes[order], ind).clip(0, len(inds) - 1)
+    pos = order[pos]
+    known = ~np.isnan(ind)
+    listed = known & (codes[pos] == ind)
+
+    def three(part: str, op: str, decisive: float, rows: np.ndarray, which: np.ndarray) -> np.ndarray:
+        """any (decisive 1) / all (decisive 0) of the ``part`` tests of industry ``which``
+        per row (positions into ``inds``), three-valued."""
+        hit = np.zeros(len(rows), dtype=bool)
+        unknown = np.zeros(len(rows), dtype=bool)
+        for k in m.measures:
+            bounds = np.array([getattr(i, part).get(k, np.nan) for i in inds])[which]
+            used = ~np.isnan(bounds)
+            if not used.any():
+                continue
+            v = x[k][rows]
+            miss = np.isnan(v)
+            ok = E._np_cmp(op, v, bounds)
+            hit |= used & ~miss & (ok if decisive == 1.0 else ~ok)
+            unknown |= used & miss
+        out = np.full(len(rows), 1.0 - decisive)
+        out[unknown] = np.nan
+        out[hit] = decisive
+        return out
+
+    cls = np.full(n, np.nan)
+    rows = np.flatnonzero(listed)
+    which = pos[rows]
+    ok = three("sme_below", "<", 1.0, rows, which)
+    medium = three("medium", ">=", 0.0, rows, which)
+    small = three("small", ">=", 0.0, rows, which)
+    inner = np.where(medium == 1.0, 3.0, np.where(small == 1.0, 2.0, 1.0))
+    inner[np.isnan(medium) | ((medium != 1.0) & np.isnan(small))] = np.nan
+    part = np.where(ok == 0.0, 4.0, inner)
+    part[np.isnan(ok)] = np.nan
+    cls[rows] = part
+    cls[known & ~listed] = 4.0  # an industry the table does not list: no term holds, so 大型
+    rows = np.flatnonzero(~known)
+    if len(rows):
+        large_everywhere = np.ones(len(rows), dtype=bool)
+        for j in range(len(inds)):
+            below = three("sme_below", "<", 1.0, rows, np.full(len(rows), j))
+            large_everywhere &= below == 0.0
+        cls[rows[large_everywhere]] = 4.0
+    return cls
+
+
 SHARED_LABELS = {
     "sme_size_ok": ("按《中小企业划型标准规定》测算属于中小企业", "flag"),
     "sme_size_class": ("企业规模（按《中小企业划型标准规定》测算）", "size_class"),
@@ -134,4 +200,4 @@ def class_name(code: float | None) -> str:
 
 
 __all__ = ["size_rules", "industry_choices", "industry_names", "sme_formula", "reach_formula", "shared_values",
-           "class_name", "CLASS_NAMES", "SHARED_LABELS"]
+           "size_class_vector", "class_name", "CLASS_NAMES", "SHARED_LABELS"]

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import repeat
-from operator import itemgetter
+from operator import is_, itemgetter
 from typing import IO
 
 import numpy as np
@@ -276,10 +276,8 @@ def csv_column(values) -> list[bytes]:
         texts = np.array([repr(x).encode() for x in uniques.view(np.float64).tolist()] + [b""], dtype=object)
         codes = np.where(nan, len(texts) - 1, codes)
         return texts[codes].tolist()
-    if arr.dtype.kind in "iu":
-        codes, uniques = pd.factorize(arr)
-        texts = np.array([str(x).encode() for x in uniques.tolist()], dtype=object)
-        return texts[codes].tolist()
+    if arr.dtype.kind in "iu":  # decimal digits, as str() writes them
+        return arr.astype(np.bytes_).tolist()
     if arr.dtype == object and pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
         codes, uniques = pd.factorize(arr, use_na_sentinel=True)
         ulist = uniques.tolist()
@@ -288,18 +286,26 @@ def csv_column(values) -> list[bytes]:
             texts[:-1] = _encoded_fields(ulist)
             out = texts[codes]
             missing = np.flatnonzero(codes < 0)
-            if len(missing):  # None, NaN, NA: each written as csv.writer writes it
-                out[missing] = [_csv_field(v).encode() for v in arr[missing].tolist()]
+            if len(missing):  # None, NaN, NA: each written as csv.writer writes it (None empty)
+                gone = arr[missing].tolist()
+                if all(map(is_, gone, repeat(None))):
+                    out[missing] = b""
+                else:
+                    out[missing] = [_csv_field(v).encode() for v in gone]
             return out.tolist()
     cells = safe_column(arr) if arr.dtype == object else np.where(np.isnan(arr.astype(float)), None, arr).astype(object)
     return [_csv_field(v).encode() for v in cells.tolist()]
 
 
-def csv_coded(codes: np.ndarray, texts: np.ndarray) -> list[bytes]:
+def csv_coded(codes: np.ndarray, texts: np.ndarray | None, fields: np.ndarray | None = None) -> list[bytes]:
     """``csv_column(texts[codes])`` for a column given as a code per row and its texts:
-    each text is made safe, quoted and encoded once, with no hashing of the rows' cells."""
+    each text is made safe, quoted and encoded once, with no hashing of the rows' cells.
+    ``fields``, when given, are the texts' CSV fields already made (``texts`` may then
+    be ``None``)."""
     from innodrive.safeio import XLSX_MAX_CELL
 
+    if fields is not None:
+        return fields[np.asarray(codes)].tolist()
     tlist = np.asarray(texts, dtype=object).tolist()
     if not (all(map(isinstance, tlist, repeat(str))) and max(map(len, tlist), default=0) <= XLSX_MAX_CELL):
         return csv_column(np.asarray(texts, dtype=object)[codes])
@@ -322,17 +328,27 @@ class CsvSink:
 
     def rows(self, table: pd.DataFrame, coded: dict[str, tuple[np.ndarray, np.ndarray]] | None = None) -> None:
         """Write ``table``; ``coded`` gives columns as (code per row, texts) where known."""
+        coded = coded or {}
+        self._write({c: coded[c] if c in coded else table[c].to_numpy() for c in table.columns})
+
+    def block(self, block) -> None:
+        """Write a screened :class:`~innodrive.enterprises.screening.Block` from its
+        columns (its table of cells is never built)."""
+        self._write(block.columns)
+
+    def _write(self, columns: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]]) -> None:
+        """Write columns given as cells per row or as (code per row, texts)."""
         from innodrive.safeio import safe_cell
 
-        coded = coded or {}
         if self.header is None:
-            self.header = list(table.columns)
+            self.header = list(columns)
             head = io.StringIO()
             csv.writer(head).writerow([safe_cell(h) for h in self.header])
             self.out.write(head.getvalue().encode("utf-8-sig"))
-        columns = [csv_coded(*coded[c]) if c in coded else csv_column(table[c].to_numpy()) for c in self.header]
-        for start in range(0, len(table), self.BATCH):
-            lines = list(map(b",".join, zip(*(c[start:start + self.BATCH] for c in columns), strict=True)))
+        fields = [csv_coded(*v) if isinstance(v, tuple) else csv_column(v) for v in map(columns.__getitem__, self.header)]
+        n = len(fields[0]) if fields else 0
+        for start in range(0, n, self.BATCH):
+            lines = list(map(b",".join, zip(*(c[start:start + self.BATCH] for c in fields), strict=True)))
             lines.append(b"")
             self.out.write(b"\r\n".join(lines))
 
@@ -351,6 +367,10 @@ class XlsxSink:
         self.ws = self.wb.create_sheet("筛选结果")
         self.header: list[str] | None = None
         self.written = 0
+
+    def block(self, block) -> None:
+        """Write a screened :class:`~innodrive.enterprises.screening.Block`."""
+        self.rows(block.table)
 
     def rows(self, table: pd.DataFrame) -> None:
         from innodrive.safeio import safe_row
@@ -453,10 +473,7 @@ def screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[
                 counts[rs.programme] += np.bincount(block.states[rs.programme], minlength=4)[:4]
                 reach[rs.programme] += int(block.within_reach[rs.programme].sum())
             if sink is not None:
-                if isinstance(sink, CsvSink):
-                    sink.rows(block.table, block.coded)
-                else:
-                    sink.rows(block.table)
+                sink.block(block)
             if len(shown) < keep_rows:
                 shown.extend(_view_rows(block, rule_sets, keep_rows - len(shown), with_gaps, views,
                                         STATE_LABELS, STATE_NAMES))
@@ -479,7 +496,7 @@ def screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[
 
 
 def _view_rows(block, rule_sets, limit, with_gaps, views, labels, names) -> list:
-    t = block.table.iloc[:limit]
+    t = block.head(limit)
     out = []
     for i in range(len(t)):
         cells = []
