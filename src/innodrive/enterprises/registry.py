@@ -165,6 +165,11 @@ def _parse_sparse(spec: FieldSpec, raw: pd.Series, today: dt.date, shown: Callab
                   ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """:func:`_parse_column` with ``None`` for the messages when no cell has one (the usual
     column: nothing to allocate or scan for errors)."""
+    if isinstance(raw.dtype, pd.CategoricalDtype):  # the distinct cells and a code per cell (the reader's)
+        uniques = raw.cat.categories.tolist()
+        if spec.kind != "text" and all(isinstance(u, str) for u in uniques):
+            return _spread(spec, raw.cat.codes.to_numpy(), uniques, today)
+        raw = raw.astype(object)
     arr = raw.to_numpy()
     if arr.dtype == np.float64:
         return _parse_numbers(spec, arr, today, shown or (lambda i: arr[i]))
@@ -172,22 +177,29 @@ def _parse_sparse(spec: FieldSpec, raw: pd.Series, today: dt.date, shown: Callab
         codes, uniques = pd.factorize(arr, use_na_sentinel=True)
         if not all(isinstance(u, str) for u in uniques.tolist()):  # cells that are not all text: one by one
             return _parse_cells(spec, raw, today)
-        if len(uniques) == 0:
-            vals = (np.full(len(arr), None, dtype=object) if spec.kind == "text"
-                    else np.full(len(arr), np.nan, dtype=np.float64))
-            return vals, np.full(len(arr), None, dtype=object), np.ones(len(arr), dtype=bool)
         if len(uniques) < len(arr):
-            vals, err, blank = _parse_distinct(spec, uniques.tolist(), today)
-            missing = codes < 0
-            take = np.where(missing, 0, codes)
-            vals, blank = vals[take], blank[take] | missing
-            err = err[take] if (err != None).any() else None  # noqa: E711
-            if missing.any():
-                vals[missing] = None if spec.kind == "text" else np.nan
-                if err is not None:
-                    err[missing] = None
-            return vals, err, blank
+            return _spread(spec, codes, uniques.tolist(), today)
     return _parse_cells(spec, raw, today)
+
+
+def _spread(spec: FieldSpec, codes: np.ndarray, uniques: list[str], today: dt.date
+            ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """:func:`_parse_cells` of a column given as its distinct text cells and a code per
+    cell (-1: empty): each distinct cell parsed once (:func:`_parse_distinct`), spread back
+    (a cell's result depends on that cell alone)."""
+    n = len(codes)
+    if not uniques:
+        return np.full(n, np.nan, dtype=np.float64), None, np.ones(n, dtype=bool)
+    vals, err, blank = _parse_distinct(spec, uniques, today)
+    missing = codes < 0
+    take = np.where(missing, 0, codes)
+    vals, blank = vals[take], blank[take] | missing
+    err = err[take] if (err != None).any() else None  # noqa: E711
+    if missing.any():
+        vals[missing] = np.nan
+        if err is not None:
+            err[missing] = None
+    return vals, err, blank
 
 
 # Dates as the template writes them (YYYY-MM-DD, ASCII digits), joined by NUL: such cells
