@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -101,3 +102,14 @@ def test_template_dates_read_at_once_as_cell_by_cell(cells):
     np.testing.assert_array_equal(vals, want[0])
     assert err.tolist() == want[1].tolist()
     assert blank.tolist() == want[2].tolist()
+
+
+def test_a_header_written_twice_is_read_from_its_first_column_and_the_other_reported():
+    from innodrive.enterprises.stream import screen_stream
+
+    header = [FIELDS["credit_code"].header, FIELDS["name"].header, MONEY.header, MONEY.header]
+    data = _csv(header, [["91511500420000003A", "甲", "5", "-1"], ["91510100MA61R1234W", "乙", "-2", "7"]])
+    view = screen_stream(data, name="名录.csv", on=TODAY, out=None, today=TODAY)
+    assert view.total_rows == 2 and view.evaluated_rows == 1
+    assert [(p.row, p.field, p.message) for p in view.problems] == [(3, MONEY.header, "不能为负数，实际为 -2")]
+    assert view.ignored_headers == [unicodedata.normalize("NFKC", MONEY.header)]  # as the reader gives headers

@@ -99,7 +99,8 @@ def raw_frames(source: bytes | IO[bytes], *, name: str, chunk_rows: int = CHUNK,
                                                          else source.read())
         table = open_registry(data, name=name)
     header = list(table.header)
-    keep = [i for i, h in enumerate(header) if usecols is None or usecols(h)]
+    seen: set[str] = set()  # a header written twice: its first column (map_header ignores the later ones)
+    keep = [i for i, h in enumerate(header) if usecols is None or (usecols(h) and not (h in seen or seen.add(h)))]
     names = {i: header[i] for i in keep}
     text = [i for i in keep if (spec := _header_to_field(header[i])) is None or spec.kind not in NUMBER_KINDS]
     yielded = False
