@@ -159,20 +159,24 @@ class Table:
         return _batched(self.rows(), size)
 
     def frames(self, size: int = 65_536, *, columns: Iterable[int] | None = None,
-               text: Iterable[int] = ()) -> Iterator[Frame]:
+               text: Iterable[int] = (), coded: Iterable[int] = ()) -> Iterator[Frame]:
         """The data rows as :class:`Frame` blocks of up to about ``size`` rows, blank rows
         left out, with the columns at the header positions ``columns`` (default: all),
         named by position. A column arrives as float64 when every cell of the block is a
         plain number (blank = NaN) and otherwise as object cells exactly as :meth:`rows`
-        gives them; the ``text`` positions always arrive as object cells. The same rows,
-        numbers, limits and messages as :meth:`rows`."""
+        gives them; the ``text`` positions always arrive as object cells. A ``coded``
+        position (one of ``text``) of a CSV block read by the C parser may instead arrive as
+        a pandas Categorical of the same cells (codes and the distinct cells, each cell's
+        text exactly as written): a column of a few distinct words (是/否) is then never
+        made into a Python string per cell. The same rows, numbers, limits and messages
+        as :meth:`rows`."""
         if self._consumed:
             raise RuntimeError("Table.frames() is a stream and can be read once")
         width = len(self.header)
         cols = list(range(width)) if columns is None else list(columns)
         if self._frames is not None:
             self._consumed = True
-            return self._frames(size, cols, set(text))
+            return self._frames(size, cols, set(text), set(coded))
         return _frames_from_chunks(self.chunks(size), cols, width)
 
 
@@ -406,12 +410,12 @@ def _open_csv(data: bytes, name: str, delimiter: str | None, wanted: set[str] | 
 
     table._chunks = chunks
 
-    def frames(size: int, cols: list[int], text: set[int]) -> Iterator[Frame]:
+    def frames(size: int, cols: list[int], text: set[int], coded: set[int] = frozenset()) -> Iterator[Frame]:
         if not _fast_csv_possible(data, encoding, table, limits):
             yield from _frames_from_chunks(chunks(size), cols, len(table.header))
             return
         table._consumed = True
-        yield from _csv_frames(data, encoding, delimiter, table, size, cols, text)
+        yield from _csv_frames(data, encoding, delimiter, table, size, cols, text, coded & text)
 
     table._frames = frames
     return table
@@ -453,7 +457,7 @@ def _has_long_line(data: bytes, longest: int) -> bool:
 
 
 def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: int, cols: list[int],
-                text: set[int]) -> Iterator[Frame]:
+                text: set[int], coded: set[int] = frozenset()) -> Iterator[Frame]:
     """:meth:`Table.frames` for CSV: slabs of whole lines through pandas' C parser."""
     import numpy as np
     import pandas as pd
@@ -472,7 +476,8 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
     slab_bytes = max(1 << 20, size * per_line)
     cells = 0
     pd_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
-    dtypes = {i: object for i in text}
+    dtypes: dict[int, object] = {i: object for i in text}
+    dtypes.update({i: "category" for i in coded if i in cols})
     while at < len(data):
         end = _slab_end(data, at, slab_bytes)
         slab = data[at:end]
@@ -489,6 +494,8 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
                 frame = None  # a row wider than the header, or a cell the C parser reads otherwise
             if frame is not None and (len(frame) != nlines or _has_booleans(frame)):
                 frame = None  # a quoted line break (row numbers would shift), or "TRUE" read as a boolean
+            if frame is not None and coded:
+                frame = _cells_as_written(frame, slab, width, delimiter, pd_encoding, coded)
         if frame is None:
             yield from _slab_rows(slab, encoding, delimiter, first_line, table, cols, cells)
             continue
@@ -504,9 +511,30 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
             dtype = frame[c].dtype
             if dtype.kind in "iu":
                 frame[c] = frame[c].astype(np.float64)
+            elif c in coded and isinstance(dtype, pd.CategoricalDtype):
+                pass  # text categories (checked by _cells_as_written)
             elif not (isinstance(dtype, np.dtype) and dtype.kind in "fO"):
                 frame[c] = frame[c].astype(object)  # pandas' own string dtype: plain objects, as the row path
         yield Frame(numbers, frame, _slab_cell(slab, encoding, delimiter, first_line, numbers))
+
+
+def _cells_as_written(frame, slab: bytes, width: int, delimiter: str, encoding: str, coded: set[int]):
+    """``frame`` with every ``coded`` column read as categories whose categories are text.
+    The C parser turns the categories of a column that holds only numbers or TRUE/FALSE
+    into numbers or booleans ("1" and "1.0" become one category): such columns are read
+    again as object cells, as written."""
+    import pandas as pd
+
+    redo = [c for c in coded if c in frame.columns and (
+        not isinstance(frame[c].dtype, pd.CategoricalDtype)
+        or pd.api.types.infer_dtype(frame[c].cat.categories, skipna=False) not in ("string", "empty"))]
+    if not redo:
+        return frame
+    again = pd.read_csv(io.BytesIO(slab), names=list(range(width)), usecols=redo, dtype=dict.fromkeys(redo, object),
+                        sep=delimiter, encoding=encoding, **_PANDAS_CSV)
+    for c in redo:
+        frame[c] = again[c].to_numpy(dtype=object)
+    return frame
 
 
 def _has_booleans(frame) -> bool:

@@ -157,6 +157,19 @@ def _parse_column(spec: FieldSpec, raw: pd.Series, today: dt.date,
     ``shown(i)`` gives cell ``i`` as written for the few messages that quote it. A column
     of text cells is parsed once per distinct cell and spread back (a million 是/否 cells
     are two parses); other columns cell by cell."""
+    vals, err, blank = _parse_sparse(spec, raw, today, shown)
+    return vals, (np.full(len(vals), None, dtype=object) if err is None else err), blank
+
+
+def _parse_sparse(spec: FieldSpec, raw: pd.Series, today: dt.date, shown: Callable[[int], object] | None = None
+                  ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """:func:`_parse_column` with ``None`` for the messages when no cell has one (the usual
+    column: nothing to allocate or scan for errors)."""
+    if isinstance(raw.dtype, pd.CategoricalDtype):  # the distinct cells and a code per cell (the reader's)
+        uniques = raw.cat.categories.tolist()
+        if spec.kind != "text" and all(isinstance(u, str) for u in uniques):
+            return _spread(spec, raw.cat.codes.to_numpy(), uniques, today)
+        raw = raw.astype(object)
     arr = raw.to_numpy()
     if arr.dtype == np.float64:
         return _parse_numbers(spec, arr, today, shown or (lambda i: arr[i]))
@@ -164,21 +177,51 @@ def _parse_column(spec: FieldSpec, raw: pd.Series, today: dt.date,
         codes, uniques = pd.factorize(arr, use_na_sentinel=True)
         if not all(isinstance(u, str) for u in uniques.tolist()):  # cells that are not all text: one by one
             return _parse_cells(spec, raw, today)
-        if len(uniques) == 0:
-            vals = (np.full(len(arr), None, dtype=object) if spec.kind == "text"
-                    else np.full(len(arr), np.nan, dtype=np.float64))
-            return vals, np.full(len(arr), None, dtype=object), np.ones(len(arr), dtype=bool)
         if len(uniques) < len(arr):
-            vals, err, blank = _parse_distinct(spec, uniques.tolist(), today)
-            missing = codes < 0
-            take = np.where(missing, 0, codes)
-            vals, blank = vals[take], blank[take] | missing
-            err = err[take] if (err != None).any() else np.full(len(arr), None, dtype=object)  # noqa: E711
-            if missing.any():
-                vals[missing] = None if spec.kind == "text" else np.nan
-                err[missing] = None
-            return vals, err, blank
+            return _spread(spec, codes, uniques.tolist(), today)
     return _parse_cells(spec, raw, today)
+
+
+def _spread(spec: FieldSpec, codes: np.ndarray, uniques: list[str], today: dt.date
+            ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """:func:`_parse_cells` of a column given as its distinct text cells and a code per
+    cell (-1: empty): each distinct cell parsed once (:func:`_parse_distinct`), spread back
+    (a cell's result depends on that cell alone)."""
+    n = len(codes)
+    if not uniques:
+        return np.full(n, np.nan, dtype=np.float64), None, np.ones(n, dtype=bool)
+    vals, err, blank = _parse_distinct(spec, uniques, today)
+    missing = codes < 0
+    take = np.where(missing, 0, codes)
+    vals, blank = vals[take], blank[take] | missing
+    err = err[take] if (err != None).any() else None  # noqa: E711
+    if missing.any():
+        vals[missing] = np.nan
+        if err is not None:
+            err[missing] = None
+    return vals, err, blank
+
+
+# Dates as the template writes them (YYYY-MM-DD, ASCII digits), joined by NUL: such cells
+# are read by NumPy at once; a cell NumPy refuses (2023-02-30) sends the column to the
+# per-cell path, which words the message.
+_ISO_DATES = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}\x00)*[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_dates(cells: list[str], today: dt.date) -> tuple[np.ndarray, None, np.ndarray] | None:
+    """:func:`_parse_cells` of distinct date cells that are all plain ``YYYY-MM-DD`` days of
+    year 1 or later and not after ``today`` (else ``None``: the per-cell path)."""
+    if not cells or not _ISO_DATES.fullmatch("\x00".join(cells)):
+        return None
+    try:
+        days = np.array(cells, dtype="datetime64[D]")
+    except ValueError:
+        return None
+    num = days.astype(np.int64)
+    first, last = day_number(dt.date(1, 1, 1)), day_number(today)
+    if num.min() < first or num.max() > last:
+        return None
+    return num.astype(np.float64), None, np.zeros(len(cells), dtype=bool)
 
 
 _DISTINCT: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
@@ -193,7 +236,9 @@ def _parse_distinct(spec: FieldSpec, cells: list[str], today: dt.date) -> tuple[
     key = (spec, today, tuple(cells)) if len(cells) <= 64 else None
     hit = _DISTINCT.get(key) if key is not None else None
     if hit is None:
-        hit = _parse_cells(spec, pd.Series(np.asarray(cells, dtype=object), dtype=object), today)
+        fast = _iso_dates(cells, today) if spec.kind == "date" else None
+        hit = (fast[0], np.full(len(cells), None, dtype=object), fast[2]) if fast is not None else _parse_cells(
+            spec, pd.Series(np.asarray(cells, dtype=object), dtype=object), today)
         if key is not None:
             if len(_DISTINCT) >= _DISTINCT_MAX:
                 _DISTINCT.clear()
@@ -207,13 +252,16 @@ def _parse_numbers(spec: FieldSpec, num: np.ndarray, today: dt.date, shown: Call
     checks in the same order, the same messages, without a Python step per cell."""
     n = len(num)
     blank = np.isnan(num)
-    err = np.full(n, None, dtype=object)
     if spec.kind not in NUMBER_KINDS:  # a flag, date or choice column is read as text
         return _parse_cells(spec, pd.Series(np.where(blank, None, num), dtype=object), today)
     num = num.copy()
+    err = None  # made when a cell first has a message (most columns have none)
 
     def flag(mask: np.ndarray, message: Callable[[int], str]) -> None:
+        nonlocal err
         for i in np.flatnonzero(mask):
+            if err is None:
+                err = np.full(n, None, dtype=object)
             err[i] = message(int(i))
 
     with np.errstate(invalid="ignore"):
@@ -238,9 +286,8 @@ def _parse_numbers(spec: FieldSpec, num: np.ndarray, today: dt.date, shown: Call
         if spec.kind == "level" and spec.allowed is not None:
             flag(present & ~np.isin(num, [float(a) for a in spec.allowed]),
                  lambda i: f"应为 {'、'.join(str(a) for a in spec.allowed)} 之一，实际为 {shown(i)}")
-    bad = err != None  # noqa: E711 (element-wise)
-    if bad.any():
-        num[bad] = np.nan
+    if err is not None:
+        num[err != None] = np.nan  # noqa: E711 (element-wise)
     return num, err, blank
 
 
@@ -392,9 +439,11 @@ class RowChecker:
         cols: dict[str, np.ndarray] = {}
         for order, (col, spec) in enumerate(self.mapping.items()):
             cell = None if shown is None else (lambda i, _c=col: shown(i, _c))
-            vals, err, blank = _parse_column(spec, raw[col], self.today, cell)
+            vals, err, blank = _parse_sparse(spec, raw[col], self.today, cell)
             blank_row &= blank
             cols[spec.name] = vals
+            if err is None:
+                continue
             bad = err != None  # noqa: E711 (element-wise)
             if bad.any():
                 found.extend((int(pos), order, spec.header, err[pos]) for pos in np.flatnonzero(bad))

@@ -80,7 +80,7 @@ def open_registry(source: bytes, *, name: str):
 
 
 def raw_frames(source: bytes | IO[bytes], *, name: str, chunk_rows: int = CHUNK,
-               usecols: Callable[[str], bool] | None = None, table=None) -> Iterator[RawBlock]:
+               usecols: Callable[[str], bool] | None = None, table=None, coded: bool = False) -> Iterator[RawBlock]:
     """The cells of a registry (CSV or XLSX bytes) through the one table reader
     (:func:`innodrive.tabular.open_table`: encodings, a title row above the header,
     limits on what is decompressed and parsed, hostile XML refused) in blocks of about
@@ -88,8 +88,10 @@ def raw_frames(source: bytes | IO[bytes], *, name: str, chunk_rows: int = CHUNK,
     numbers arrives as float64, read by pandas' C parser). Columns of fields that are not
     numbers (text, 是/否, dates, choices) and unknown columns arrive as cells.
     ``usecols`` keeps only the columns it accepts by header; ``table``, the registry
-    already opened by :func:`open_registry` from the same bytes. This is the only function
-    that turns bytes into cells."""
+    already opened by :func:`open_registry` from the same bytes; ``coded``: columns of
+    是/否, dates and choices may arrive as pandas Categoricals of their cells (the
+    checks parse each distinct cell once; no Python string per cell). This is the only
+    function that turns bytes into cells."""
     from innodrive.enterprises.registry import NUMBER_KINDS, _header_to_field
 
     if table is None:
@@ -97,11 +99,14 @@ def raw_frames(source: bytes | IO[bytes], *, name: str, chunk_rows: int = CHUNK,
                                                          else source.read())
         table = open_registry(data, name=name)
     header = list(table.header)
-    keep = [i for i, h in enumerate(header) if usecols is None or usecols(h)]
+    seen: set[str] = set()  # a header written twice: its first column (map_header ignores the later ones)
+    keep = [i for i, h in enumerate(header) if usecols is None or (usecols(h) and not (h in seen or seen.add(h)))]
     names = {i: header[i] for i in keep}
     text = [i for i in keep if (spec := _header_to_field(header[i])) is None or spec.kind not in NUMBER_KINDS]
     yielded = False
-    for block in table.frames(chunk_rows, columns=keep, text=text):
+    few = [i for i in text if coded and (spec := _header_to_field(header[i])) is not None
+           and spec.kind in ("flag", "date", "choice")]
+    for block in table.frames(chunk_rows, columns=keep, text=text, coded=few):
         frame = block.frame
         frame.columns = [header[i] for i in keep]
         position = {h: i for i, h in reversed(list(names.items()))}
@@ -460,7 +465,8 @@ def screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[
     shown: list = []
     total = evaluated = 0
     bad_rows: set[int] = set()
-    for block in raw_frames(source, name=name, chunk_rows=chunk_rows, usecols=lambda h: h in keep, table=table):
+    for block in raw_frames(source, name=name, chunk_rows=chunk_rows, usecols=lambda h: h in keep, table=table,
+                            coded=True):
         raw = block.frame
         total += len(raw)
         good, rows, probs = checker.check(raw, block.numbers, block.text)
