@@ -153,12 +153,22 @@ def detect_script(text: str, *, sample: int = 100_000, chars: set[str] | None = 
     present = (chars if chars is not None and len(text) <= sample else set(part)) & traditional_chars()
     if not present:
         return "simplified"
+    changed = sum(part.count(ch) for ch in present) if len(present) < 64 else len(
+        re.findall("[" + "".join(sorted(present)) + "]", part))
+    if len(part) > _SCRIPT_HEAD:
+        # a simplified text with a few characters t2s would change (乾, 於 …): the hanzi
+        # of its opening already outnumber them twentyfold, and the hanzi of the whole
+        # sample can only be more (the share can only be lower): no need to count them all
+        head = sum(map(len, _HAN_RUN.findall(part, 0, _SCRIPT_HEAD)))
+        if head and changed / head <= 0.05:
+            return "simplified"
     hanzi = sum(map(len, _HAN_RUN.findall(part)))
     if hanzi == 0:
         return "simplified"
-    changed = sum(part.count(ch) for ch in present) if len(present) < 64 else len(
-        re.findall("[" + "".join(sorted(present)) + "]", part))
     return "traditional" if changed / hanzi > 0.05 else "simplified"
+
+
+_SCRIPT_HEAD = 4000  # characters whose hanzi are counted first (see detect_script)
 
 
 def to_simplified(text: str) -> str:

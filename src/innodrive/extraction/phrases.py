@@ -28,13 +28,18 @@ def split_sentences(clean: str, para: tuple[int, int], index: int) -> list[Sente
     text = clean[a:b]
     out: list[Sentence] = []
     pos = 0
+    new = _tuple_new  # (a namedtuple's own constructor is a Python function: this is the same tuple)
     for m in SENTENCE_END.finditer(text):
-        if m.start() > pos:
-            out.append(Sentence(text[pos:m.start()], a + pos, index))
-        pos = m.end()
+        end = m.start()
+        if end > pos:
+            out.append(new(Sentence, (text[pos:end], a + pos, index)))
+        pos = end + 1  # (every match is one character)
     if pos < len(text):
-        out.append(Sentence(text[pos:], a + pos, index))
+        out.append(new(Sentence, (text[pos:], a + pos, index)))
     return out
+
+
+_tuple_new = tuple.__new__
 
 
 _QUOTES = regex_cache.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"|《[^》]{0,80}》|「[^」]{0,40}」|‘[^’]{0,40}’")
