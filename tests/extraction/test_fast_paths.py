@@ -191,3 +191,37 @@ def test_a_paragraph_passed_over_holds_no_sentence_that_passes_the_first_test(se
             at = paragraph.find(s)
             assert targets._may_hold_target(paragraph, at, at + len(s))
     assert not targets._may_hold_target("坚持党的全面领导，深化改革。", 0, 14)
+
+
+def test_bare_codes_found_from_their_nouns_are_the_matches_of_the_pattern(texts):
+    """find_programmes looks for “5553工程” from the nouns back instead of trying the pattern
+    at every digit: the same matches, in the same order, on the corpus and on random text
+    made of digit runs (ASCII, full-width and other decimal digits), nouns and their parts."""
+    import random
+
+    programmes = importlib.import_module("innodrive.extraction.programmes")
+    rng = random.Random(3)
+    pieces = ["1", "23", "456", "7890", "12345", "１２", "٣", "工程", "行动计划", "工作思路", "战略", "工", "行动",
+              "思路", "程", ".", "“", "”", "的", "+", "N", "\n"]
+    samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(20000)]
+    samples += ["1234567工程", "123工程456战略", "12工程", "0000000000行动计划", "工程", ""]
+    for text in samples:
+        expected = [(m.span(), m.groups()) for m in programmes._BARE_CODE_RE.finditer(text)]
+        assert [(m.span(), m.groups()) for m in programmes.bare_codes(text)] == expected, text
+
+
+def test_word_prefilters_skip_only_texts_the_patterns_cannot_match(sentences, texts):
+    """Patterns run only where a word they need occurs: the owners of a task (单位/部门),
+    quoted spans (an opening mark), milestone clauses ending in 建成/消除."""
+    outline = importlib.import_module("innodrive.extraction.outline")
+    phrases = importlib.import_module("innodrive.extraction.phrases")
+    targets = importlib.import_module("innodrive.extraction.targets")
+    for s in sentences + texts:
+        if "单位" not in s and "部门" not in s:
+            assert not outline._LEAD_RE.search(s) and not outline._CO_RE.search(s)
+        if not phrases.QUOTE_OPENERS.search(s):
+            assert phrases.quoted_spans(s) == []
+        if "建成" not in s and "消除" not in s:
+            assert not any(c.endswith(targets._MILESTONE_LAST_ENDS) for _, _, c in targets._clauses(s))
+    assert outline.owners("（市科技局牵头，市财政局配合）牵头单位：市科技局；责任单位：市发展改革委、市财政局") == (
+        ["市科技局"], ["市发展改革委", "市财政局"])

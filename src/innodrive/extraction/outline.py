@@ -244,9 +244,11 @@ def owners(text: str) -> tuple[list[str], list[str]]:
     """(lead units, co-units) named in a task's text, in order of appearance."""
     lead: list[str] = []
     co: list[str] = []
-    for m in _LEAD_RE.finditer(text):
+    # (both patterns need 单位 or 部门: most task texts name neither, and are not scanned)
+    named = "单位" in text or "部门" in text
+    for m in (_LEAD_RE.finditer(text) if named else ()):
         lead += split_units(m.group("units"))
-    for m in _CO_RE.finditer(text):
+    for m in (_CO_RE.finditer(text) if named else ()):
         co += split_units(m.group("units"))
     for m in _PAREN_LEAD_RE.finditer(text):
         lead += split_units(m.group("lead"))

@@ -45,6 +45,9 @@ _tuple_new = tuple.__new__
 _QUOTES = regex_cache.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"|《[^》]{0,80}》|「[^」]{0,40}」|‘[^’]{0,40}’")
 
 
+QUOTE_OPENERS = regex_cache.compile(r"[“\"《「‘]")  # the first characters of _QUOTES' alternatives
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTES.finditer(text)]
 
