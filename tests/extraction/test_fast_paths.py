@@ -225,3 +225,46 @@ def test_word_prefilters_skip_only_texts_the_patterns_cannot_match(sentences, te
             assert not any(c.endswith(targets._MILESTONE_LAST_ENDS) for _, _, c in targets._clauses(s))
     assert outline.owners("（市科技局牵头，市财政局配合）牵头单位：市科技局；责任单位：市发展改革委、市财政局") == (
         ["市科技局"], ["市发展改革委", "市财政局"])
+
+
+def test_sentences_split_by_str_split_are_those_of_the_pattern(texts):
+    """A paragraph without ! or ? is split on 。 by str.split: the same sentences, offsets
+    and types as splitting at every match of SENTENCE_END."""
+    import random
+
+    phrases = importlib.import_module("innodrive.extraction.phrases")
+
+    def plain(clean, para, index):
+        a, b = para
+        text, out, pos = clean[a:b], [], 0
+        for m in phrases.SENTENCE_END.finditer(text):
+            if m.start() > pos:
+                out.append(phrases.Sentence(text[pos:m.start()], a + pos, index))
+            pos = m.end()
+        if pos < len(text):
+            out.append(phrases.Sentence(text[pos:], a + pos, index))
+        return out
+
+    rng = random.Random(4)
+    pieces = ["创新", "。", "!", "?", "，", "。。", "2025年", " ", "\n"]
+    samples = [(t, (0, len(t))) for t in texts]
+    for _ in range(20000):
+        before = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 3)))
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        samples.append((before + body + "x", (len(before), len(before) + len(body))))
+    for clean, para in samples:
+        got = phrases.split_sentences(clean, para, 7)
+        assert got == plain(clean, para, 7) and all(type(s) is phrases.Sentence for s in got)
+
+
+def test_pinyin_gloss_pattern_with_the_bracket_first_matches_its_plain_form(texts):
+    import random
+
+    normalise = importlib.import_module("innodrive.documents.normalise")
+    plain = re.compile(r"(?<=[^\W\d_a-zA-Z])" + normalise._PINYIN_RE.pattern.replace(r"\((?<=[^\W\d_a-zA-Z]\()", r"\(", 1))
+    assert plain.pattern.startswith(r"(?<=[^\W\d_a-zA-Z])\(\s*(")
+    rng = random.Random(6)
+    pieces = ["创", "新", "(", ")", "chuàng", "xin1", "ma3", " ", "a", "1", "（", "x(y)", "。"]
+    samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(20000)]
+    for text in samples:
+        assert _spans(normalise._PINYIN_RE, text) == _spans(plain, text), text

@@ -431,7 +431,7 @@ def _looks_back(first_sentence: str, ctx: DocContext) -> bool:
     head = first_sentence[:40]
     if _LOOK_BACK.search(head):
         return True
-    for m in timeframe.FIVE_YEAR_RE.finditer(head):
+    for m in (timeframe.FIVE_YEAR_RE.finditer(head) if "十" in head else ()):  # (十X五 needs 十)
         start, end = timeframe.five_year_plan(m.group(1))
         tail = head[m.end():m.end() + 6]
         if (ctx.doc_year and end < ctx.doc_year or not ctx.doc_year and end <= 2020) and _PERIOD_AFTER.match(tail):
