@@ -268,3 +268,19 @@ def test_pinyin_gloss_pattern_with_the_bracket_first_matches_its_plain_form(text
     samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(20000)]
     for text in samples:
         assert _spans(normalise._PINYIN_RE, text) == _spans(plain, text), text
+
+
+def test_year_deadlines_tried_before_each_year_are_the_matches_of_the_pattern(sentences, texts):
+    """deadlines() tries _YEAR_DEADLINE_RE only in the few positions before each 20dd年:
+    the same matches, in the same order, as finditer over the whole text."""
+    import random
+
+    timeframe = importlib.import_module("innodrive.extraction.timeframe")
+    rng = random.Random(8)
+    pieces = ["到", "至", "截至", "截止到", "在", "力争", "确保", "计划", "预计", "2025年", "2024年", "2019年", "202", "5年",
+              "其中", ",", ":", ";", "底", "末", "年底", "前", "以前", "之前", "主要", "预期", "目标", "全市", "x", "。", "月",
+              "\n", "20252025年", "2025年2026年", "１２", "٢٠٢٥年"]
+    samples = sentences + texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(30000)]
+    for text in samples:
+        assert _spans(timeframe._YEAR_DEADLINE_RE, text) == [
+            (m.span(), m.groups()) for m in timeframe._year_deadline_matches(text)], text
