@@ -284,3 +284,39 @@ def test_year_deadlines_tried_before_each_year_are_the_matches_of_the_pattern(se
     for text in samples:
         assert _spans(timeframe._YEAR_DEADLINE_RE, text) == [
             (m.span(), m.groups()) for m in timeframe._year_deadline_matches(text)], text
+
+
+def _first_chars(items) -> set[str]:
+    """The characters a parsed pattern's match can begin with (literals, classes, groups,
+    repeats of at least one)."""
+    from re import _constants as c
+
+    op, av = items[0]
+    if op is c.LITERAL:
+        return {chr(av)}
+    if op is c.IN:
+        out: set[str] = set()
+        for kind, value in av:
+            assert kind in (c.LITERAL, c.RANGE), kind  # (no negated or category classes here)
+            out |= {chr(value)} if kind is c.LITERAL else {chr(x) for x in range(value[0], value[1] + 1)}
+        return out
+    if op is c.SUBPATTERN:
+        return _first_chars(av[-1])
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        assert av[0] >= 1
+        return _first_chars(av[2])
+    raise AssertionError(f"unexpected opening {op}")
+
+
+def test_paragraphs_passed_over_by_their_first_character_cannot_open_a_heading(texts):
+    """find_headings skips a paragraph whose first character is not in HEADING_FIRST: no
+    heading style can match there."""
+    from re import _parser
+
+    outline = importlib.import_module("innodrive.extraction.outline")
+    for _, rx in outline.STYLES:
+        assert _first_chars(_parser.parse(rx.pattern)) <= outline.HEADING_FIRST, rx.pattern
+    for text in texts:
+        for line in text.split("\n"):
+            if line and line[0] not in outline.HEADING_FIRST:
+                assert outline.match_heading(line) is None
