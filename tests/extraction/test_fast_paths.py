@@ -320,3 +320,23 @@ def test_paragraphs_passed_over_by_their_first_character_cannot_open_a_heading(t
         for line in text.split("\n"):
             if line and line[0] not in outline.HEADING_FIRST:
                 assert outline.match_heading(line) is None
+
+
+def test_place_names_looked_up_from_pairs_that_can_open_one_are_all_found(texts):
+    """_place_counts collects only the pairs whose second character is second in some place
+    name: the names looked for, and their order, are those from every pair."""
+    import random
+
+    metadata = importlib.import_module("innodrive.extraction.metadata")
+    names = metadata._places()[1]
+    first = "".join(re.escape(c) for c in sorted({n[0] for n in names}))
+    every_pair = re.compile(f"(?=([{first}].))", re.S)
+    by_pair = metadata._names_by_first_pair()
+    rng = random.Random(12)
+    pool = [n for n in sorted(names)] + ["市", "省", "的", "\n", "，", "1"]
+    samples = [t[:20000] for t in texts] + ["".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
+                                            for _ in range(3000)]
+    for text in samples:
+        def looked_for(rx):
+            return [n for pair in dict.fromkeys(rx.findall(text)) for n in by_pair.get(pair, ())]
+        assert looked_for(metadata._first_pair_re()) == looked_for(every_pair)
