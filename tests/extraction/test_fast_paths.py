@@ -191,3 +191,152 @@ def test_a_paragraph_passed_over_holds_no_sentence_that_passes_the_first_test(se
             at = paragraph.find(s)
             assert targets._may_hold_target(paragraph, at, at + len(s))
     assert not targets._may_hold_target("坚持党的全面领导，深化改革。", 0, 14)
+
+
+def test_bare_codes_found_from_their_nouns_are_the_matches_of_the_pattern(texts):
+    """find_programmes looks for “5553工程” from the nouns back instead of trying the pattern
+    at every digit: the same matches, in the same order, on the corpus and on random text
+    made of digit runs (ASCII, full-width and other decimal digits), nouns and their parts."""
+    import random
+
+    programmes = importlib.import_module("innodrive.extraction.programmes")
+    rng = random.Random(3)
+    pieces = ["1", "23", "456", "7890", "12345", "１２", "٣", "工程", "行动计划", "工作思路", "战略", "工", "行动",
+              "思路", "程", ".", "“", "”", "的", "+", "N", "\n"]
+    samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(20000)]
+    samples += ["1234567工程", "123工程456战略", "12工程", "0000000000行动计划", "工程", ""]
+    for text in samples:
+        expected = [(m.span(), m.groups()) for m in programmes._BARE_CODE_RE.finditer(text)]
+        assert [(m.span(), m.groups()) for m in programmes.bare_codes(text)] == expected, text
+
+
+def test_word_prefilters_skip_only_texts_the_patterns_cannot_match(sentences, texts):
+    """Patterns run only where a word they need occurs: the owners of a task (单位/部门),
+    quoted spans (an opening mark), milestone clauses ending in 建成/消除."""
+    outline = importlib.import_module("innodrive.extraction.outline")
+    phrases = importlib.import_module("innodrive.extraction.phrases")
+    targets = importlib.import_module("innodrive.extraction.targets")
+    for s in sentences + texts:
+        if "单位" not in s and "部门" not in s:
+            assert not outline._LEAD_RE.search(s) and not outline._CO_RE.search(s)
+        if not phrases.QUOTE_OPENERS.search(s):
+            assert phrases.quoted_spans(s) == []
+        if "建成" not in s and "消除" not in s:
+            assert not any(c.endswith(targets._MILESTONE_LAST_ENDS) for _, _, c in targets._clauses(s))
+    assert outline.owners("（市科技局牵头，市财政局配合）牵头单位：市科技局；责任单位：市发展改革委、市财政局") == (
+        ["市科技局"], ["市发展改革委", "市财政局"])
+
+
+def test_sentences_split_by_str_split_are_those_of_the_pattern(texts):
+    """A paragraph without ! or ? is split on 。 by str.split: the same sentences, offsets
+    and types as splitting at every match of SENTENCE_END."""
+    import random
+
+    phrases = importlib.import_module("innodrive.extraction.phrases")
+
+    def plain(clean, para, index):
+        a, b = para
+        text, out, pos = clean[a:b], [], 0
+        for m in phrases.SENTENCE_END.finditer(text):
+            if m.start() > pos:
+                out.append(phrases.Sentence(text[pos:m.start()], a + pos, index))
+            pos = m.end()
+        if pos < len(text):
+            out.append(phrases.Sentence(text[pos:], a + pos, index))
+        return out
+
+    rng = random.Random(4)
+    pieces = ["创新", "。", "!", "?", "，", "。。", "2025年", " ", "\n"]
+    samples = [(t, (0, len(t))) for t in texts]
+    for _ in range(20000):
+        before = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 3)))
+        body = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        samples.append((before + body + "x", (len(before), len(before) + len(body))))
+    for clean, para in samples:
+        got = phrases.split_sentences(clean, para, 7)
+        assert got == plain(clean, para, 7) and all(type(s) is phrases.Sentence for s in got)
+
+
+def test_pinyin_gloss_pattern_with_the_bracket_first_matches_its_plain_form(texts):
+    import random
+
+    normalise = importlib.import_module("innodrive.documents.normalise")
+    plain = re.compile(r"(?<=[^\W\d_a-zA-Z])" + normalise._PINYIN_RE.pattern.replace(r"\((?<=[^\W\d_a-zA-Z]\()", r"\(", 1))
+    assert plain.pattern.startswith(r"(?<=[^\W\d_a-zA-Z])\(\s*(")
+    rng = random.Random(6)
+    pieces = ["创", "新", "(", ")", "chuàng", "xin1", "ma3", " ", "a", "1", "（", "x(y)", "。"]
+    samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 25))) for _ in range(20000)]
+    for text in samples:
+        assert _spans(normalise._PINYIN_RE, text) == _spans(plain, text), text
+
+
+def test_year_deadlines_tried_before_each_year_are_the_matches_of_the_pattern(sentences, texts):
+    """deadlines() tries _YEAR_DEADLINE_RE only in the few positions before each 20dd年:
+    the same matches, in the same order, as finditer over the whole text."""
+    import random
+
+    timeframe = importlib.import_module("innodrive.extraction.timeframe")
+    rng = random.Random(8)
+    pieces = ["到", "至", "截至", "截止到", "在", "力争", "确保", "计划", "预计", "2025年", "2024年", "2019年", "202", "5年",
+              "其中", ",", ":", ";", "底", "末", "年底", "前", "以前", "之前", "主要", "预期", "目标", "全市", "x", "。", "月",
+              "\n", "20252025年", "2025年2026年", "１２", "٢٠٢٥年"]
+    samples = sentences + texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(30000)]
+    for text in samples:
+        assert _spans(timeframe._YEAR_DEADLINE_RE, text) == [
+            (m.span(), m.groups()) for m in timeframe._year_deadline_matches(text)], text
+
+
+def _first_chars(items) -> set[str]:
+    """The characters a parsed pattern's match can begin with (literals, classes, groups,
+    repeats of at least one)."""
+    from re import _constants as c
+
+    op, av = items[0]
+    if op is c.LITERAL:
+        return {chr(av)}
+    if op is c.IN:
+        out: set[str] = set()
+        for kind, value in av:
+            assert kind in (c.LITERAL, c.RANGE), kind  # (no negated or category classes here)
+            out |= {chr(value)} if kind is c.LITERAL else {chr(x) for x in range(value[0], value[1] + 1)}
+        return out
+    if op is c.SUBPATTERN:
+        return _first_chars(av[-1])
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
+        assert av[0] >= 1
+        return _first_chars(av[2])
+    raise AssertionError(f"unexpected opening {op}")
+
+
+def test_paragraphs_passed_over_by_their_first_character_cannot_open_a_heading(texts):
+    """find_headings skips a paragraph whose first character is not in HEADING_FIRST: no
+    heading style can match there."""
+    from re import _parser
+
+    outline = importlib.import_module("innodrive.extraction.outline")
+    for _, rx in outline.STYLES:
+        assert _first_chars(_parser.parse(rx.pattern)) <= outline.HEADING_FIRST, rx.pattern
+    for text in texts:
+        for line in text.split("\n"):
+            if line and line[0] not in outline.HEADING_FIRST:
+                assert outline.match_heading(line) is None
+
+
+def test_place_names_looked_up_from_pairs_that_can_open_one_are_all_found(texts):
+    """_place_counts collects only the pairs whose second character is second in some place
+    name: the names looked for, and their order, are those from every pair."""
+    import random
+
+    metadata = importlib.import_module("innodrive.extraction.metadata")
+    names = metadata._places()[1]
+    first = "".join(re.escape(c) for c in sorted({n[0] for n in names}))
+    every_pair = re.compile(f"(?=([{first}].))", re.S)
+    by_pair = metadata._names_by_first_pair()
+    rng = random.Random(12)
+    pool = [n for n in sorted(names)] + ["市", "省", "的", "\n", "，", "1"]
+    samples = [t[:20000] for t in texts] + ["".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
+                                            for _ in range(3000)]
+    for text in samples:
+        def looked_for(rx):
+            return [n for pair in dict.fromkeys(rx.findall(text)) for n in by_pair.get(pair, ())]
+        assert looked_for(metadata._first_pair_re()) == looked_for(every_pair)

@@ -134,8 +134,10 @@ def notable_chars(text: str) -> set[str]:
     several times faster than ``set()`` on Chinese text. A short text (one ``extract
     --json`` of a small file) is cheaper with ``set()`` than sorting and loading the
     4,000-character class."""
-    if len(text) < _NOTABLE_BY_SET:
+    if len(text) < _NOTABLE_BY_SET and not _notable_re.cache_info().currsize:
         return set(text) & _notable()
+    # (once the class is built, by a long text or an earlier document of this process,
+    # the regex is the cheaper way for every text)
     return set(_notable_re().findall(text))
 
 
@@ -151,12 +153,22 @@ def detect_script(text: str, *, sample: int = 100_000, chars: set[str] | None = 
     present = (chars if chars is not None and len(text) <= sample else set(part)) & traditional_chars()
     if not present:
         return "simplified"
+    changed = sum(part.count(ch) for ch in present) if len(present) < 64 else len(
+        re.findall("[" + "".join(sorted(present)) + "]", part))
+    if len(part) > _SCRIPT_HEAD:
+        # a simplified text with a few characters t2s would change (乾, 於 …): the hanzi
+        # of its opening already outnumber them twentyfold, and the hanzi of the whole
+        # sample can only be more (the share can only be lower): no need to count them all
+        head = sum(map(len, _HAN_RUN.findall(part, 0, _SCRIPT_HEAD)))
+        if head and changed / head <= 0.05:
+            return "simplified"
     hanzi = sum(map(len, _HAN_RUN.findall(part)))
     if hanzi == 0:
         return "simplified"
-    changed = sum(part.count(ch) for ch in present) if len(present) < 64 else len(
-        re.findall("[" + "".join(sorted(present)) + "]", part))
     return "traditional" if changed / hanzi > 0.05 else "simplified"
+
+
+_SCRIPT_HEAD = 4000  # characters whose hanzi are counted first (see detect_script)
 
 
 def to_simplified(text: str) -> str:
@@ -182,7 +194,9 @@ def to_simplified(text: str) -> str:
 # ------------------------------------------------------------------ per line
 
 _TONE = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
-_PINYIN_RE = regex_cache.compile(r"(?<=[^\W\d_a-zA-Z])\(\s*([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}(?:\s+[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}){0,3}|[a-z]{1,6}[1-5])\s*\)")
+# (the bracket first, the look-behind after it: the engine then skips to brackets instead of
+# trying the look-behind at every position; = (?<=[^\W\d_a-zA-Z])\(…)
+_PINYIN_RE = regex_cache.compile(r"\((?<=[^\W\d_a-zA-Z]\()\s*([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}(?:\s+[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}){0,3}|[a-z]{1,6}[1-5])\s*\)")
 _SPACES_RE = regex_cache.compile(r"[ \u2000-\u200a]+")
 _CJKISH = regex_cache.compile(r"[^\W\d_a-zA-Z]|[\u3000-\u303f\uff00-\uffef“”‘’《》「」『』【】〔〕、。·—…]")
 
@@ -406,6 +420,31 @@ def wrap_width(lengths: list[int]) -> int | None:
     return best_width if best_share >= 0.3 else None
 
 
+def _kept_slice(line: str, cuts: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """``(a, b)`` when cutting ``cuts`` out of ``line`` and stripping the rest leaves the
+    one slice ``line[a:b]`` (no cut, or cuts only at the start and the end: the indent of
+    a paragraph); None when a cut falls inside the line.
+
+    A paragraph's map back to the original is the same function of its characters
+    whether it is built from one slice or from pieces joined (:func:`concat` merges runs
+    that continue each other), so the result is the line ``without(cuts).strip()`` gives."""
+    a, b = 0, len(line)
+    if cuts:
+        if cuts[0][0] == 0:
+            a = cuts[0][1]
+        if cuts[-1][1] == b and (len(cuts) > 1 or a == 0):
+            b = cuts[-1][0]
+        if len(cuts) > (a > 0) + (b < len(line)):
+            return None
+        if b <= a:
+            return a, a
+    text = line[a:b] if cuts else line
+    lead = len(text) - len(text.lstrip())
+    if lead == len(text):
+        return a, a
+    return a + lead, a + len(text.rstrip())
+
+
 def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> Normalised:
     """Normalise ``text`` (already mapped onto the original) into clean paragraphs.
 
@@ -433,11 +472,16 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
         if stripped in extra or is_furniture_line(stripped.replace("**", "")):
             furniture += 1
             continue
-        line = source.with_text_of_slice(raw_line, start)
         cuts = _line_deletions(raw_line, controls)
-        if cuts:
-            line = line.without(cuts)
-        line = line.strip()
+        keep = _kept_slice(raw_line, cuts)
+        if keep is not None:
+            # (most lines: nothing cut, or only the indent and the end; the line is one
+            # slice of the source, mapped without building and joining pieces)
+            a, b = keep
+            if b > a:
+                lines.append(source.with_text_of_slice(raw_line[a:b] if b - a < len(raw_line) else raw_line, start + a))
+            continue
+        line = source.with_text_of_slice(raw_line, start).without(cuts).strip()
         if line.text:
             lines.append(line)
     del source, folded  # only the lines are needed from here on
@@ -455,11 +499,11 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
             summary = _summary(summary + line.text)
         else:
             if current:
-                paragraphs.append(concat(current))
+                paragraphs.append(concat(current) if len(current) > 1 else current[0])
             current = [line]
             summary = _summary(line.text)
     if current:
-        paragraphs.append(concat(current))
+        paragraphs.append(concat(current) if len(current) > 1 else current[0])
     del lines
     kept, repeated = drop_repeats(paragraphs)
     return Normalised(kept, script, furniture, repeated)

@@ -264,9 +264,13 @@ def _names_by_first_pair() -> dict[str, tuple[str, ...]]:
 
 @cache
 def _first_pair_re():
-    """Every (overlapping) pair of characters that starts with the first character of a place name."""
-    first = "".join(re.escape(c) for c in sorted({n[0] for n in _places()[1]}))
-    return regex_cache.compile(f"(?=([{first}].))", re.S)
+    """Every (overlapping) pair of characters that may start a place name: its first character
+    one that starts a name, its second one that is second in a name (pairs that cannot
+    open any name are not collected only to be looked up in vain)."""
+    names = _places()[1]
+    first = "".join(re.escape(c) for c in sorted({n[0] for n in names}))
+    second = "".join(re.escape(c) for c in sorted({n[1] for n in names if len(n) > 1}))
+    return regex_cache.compile(f"(?=([{first}][{second}]))", re.S)
 
 
 def _place_counts(text: str, only: frozenset[str] | None = None) -> Counter[str]:

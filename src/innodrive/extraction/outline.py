@@ -42,6 +42,8 @@ STYLES: list[tuple[str, re.Pattern]] = [
     ("cn_yao", regex_cache.compile(r"([一二三四五六七八九十]+)要(?![求点素是])")),
     ("cn_shi", regex_cache.compile(r"([一二三四五六七八九十]+)是(?![否非])")),
 ]
+# the characters a match of any style can start with (第, a numeral, a bracket, a digit, ①, ⑴)
+HEADING_FIRST = frozenset("第(0123456789" + _CN + "".join(map(chr, range(ord("①"), ord("⒇") + 1))))
 _TITLE_END = regex_cache.compile(r"[。!?;]")
 # what a heading's title may start with: words, quotes, brackets, or a year (一、2025年工作回顾,
 # 三、2026—2030年主要任务) — but not any other number (1.5万家 is body text, not a title)
@@ -126,6 +128,8 @@ def find_headings(clean: str, paragraphs: list[tuple[int, int]]) -> list[Heading
     last_number: dict[tuple[int | None, str], int] = {}  # (parent, style) -> last number
     last_global: dict[str, int] = {}                      # style -> last number anywhere
     for pi, (a, b) in enumerate(paragraphs):
+        if a >= b or clean[a] not in HEADING_FIRST:
+            continue  # (most paragraphs: no marker can start here, and the text is not copied)
         text = clean[a:b]
         if "\t" in text:
             continue  # a table row, not a heading
@@ -244,9 +248,11 @@ def owners(text: str) -> tuple[list[str], list[str]]:
     """(lead units, co-units) named in a task's text, in order of appearance."""
     lead: list[str] = []
     co: list[str] = []
-    for m in _LEAD_RE.finditer(text):
+    # (both patterns need 单位 or 部门: most task texts name neither, and are not scanned)
+    named = "单位" in text or "部门" in text
+    for m in (_LEAD_RE.finditer(text) if named else ()):
         lead += split_units(m.group("units"))
-    for m in _CO_RE.finditer(text):
+    for m in (_CO_RE.finditer(text) if named else ()):
         co += split_units(m.group("units"))
     for m in _PAREN_LEAD_RE.finditer(text):
         lead += split_units(m.group("lead"))

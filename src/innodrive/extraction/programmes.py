@@ -29,6 +29,27 @@ _PRE_RE = regex_cache.compile(r"[^\W\d_a-zA-Z]{0,8}$")
 # no look-behind at the start (it would make the engine try every position); the
 # character before the code is checked in the loop instead
 _BARE_CODE_RE = regex_cache.compile(r"(?P<code>\d\d{2,5})(?P<noun>行动计划|工作思路|工程|战略)")
+_BARE_NOUN_RE = regex_cache.compile(r"行动计划|工作思路|工程|战略")
+
+
+def bare_codes(clean: str):
+    """The matches of ``_BARE_CODE_RE.finditer(clean)``, found from the nouns back.
+
+    A match is a run of 3–6 digits right before one of the nouns; digits are far more
+    common than the nouns, and the engine would try the pattern at every digit. No noun
+    contains a digit or overlaps another, so each noun preceded by three digits or more
+    ends exactly one match, which starts where the digit run does (at most six back)."""
+    match = _BARE_CODE_RE.match
+    for n in _BARE_NOUN_RE.finditer(clean):
+        q = n.start()
+        s = q
+        floor = max(q - 6, 0)
+        while s > floor and clean[s - 1].isdecimal():  # (= \d on str)
+            s -= 1
+        if q - s >= 3:
+            m = match(clean, s)
+            if m is not None:
+                yield m
 _COUNTED_RE = regex_cache.compile(r"“(?P<n>[一二两三四五六七八九十])(?P<cls>个|项|大|条|张|批|种)(?P<noun>[^\W\d_a-zA-Z]{1,8})”")
 _COMPOSITE_RE = regex_cache.compile(r"“(?P<name>(?:[一二两三四五六七八九十][^\W\d_a-zA-Z]{1,3}){2,5})”")
 _PLUS_RE = regex_cache.compile(r"“(?P<name>[^\W\d_a-zA-Z]{2,8}(?:\+[^\W\d_a-zA-Z]{2,8}){2,6})”(?P<after>[^\W\d_a-zA-Z]{0,10})")
@@ -83,7 +104,7 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
             continue  # “5+1” and friends name industry groupings, not programmes, unless spelt out
         out.append(FoundProgramme(name, parts, m.start(), m.end()))
     covered = {p.start for p in out}
-    for m in _BARE_CODE_RE.finditer(clean):
+    for m in bare_codes(clean):
         if m.start() and clean[m.start() - 1] in "0123456789.":
             continue
         if m.start() - 1 in covered or len(out) >= _MAX_PROGRAMMES:  # inside “5553”行动计划, already read

@@ -21,7 +21,8 @@ class SentenceScan:
         self.text = text
         n = len(text)
         self._seps = [m.end() for m in phrases.CLAUSE_SEP.finditer(text)]
-        spans = phrases.quoted_spans(text)
+        # (every quoted span opens with one of these marks; most sentences have none)
+        spans = phrases.quoted_spans(text) if phrases.QUOTE_OPENERS.search(text) else ()
         self._quoted: bytearray | None = None   # (most sentences quote nothing)
         if spans:
             self._quoted = bytearray(n)

@@ -62,6 +62,34 @@ _YEAR_CORE = regex_cache.compile(r"20\d\d年")
 _PLAN_CORE = regex_cache.compile(r"十[一二三四五六七]五")
 
 
+_YEAR_LEAD = 5  # characters a match of _YEAR_DEADLINE_RE can start before its 20dd年 (力争截止到)
+
+
+def _year_deadline_matches(text: str):
+    """The matches of ``_YEAR_DEADLINE_RE.finditer(text)``, trying the pattern only in the few
+    positions before each 20dd年.
+
+    The pattern opens with optional words, ``^`` and a look-behind, so the engine tries
+    all five alternatives at every position of the sentence (most of the time deadlines
+    took). Every match holds a 20dd年 and starts at most ``_YEAR_LEAD`` characters before
+    it; the positions are tried in order and a match resumes the scan at its end, as
+    ``finditer`` does (``match`` at a position sees the text before it, for ``^`` and the
+    look-behind, as ``finditer`` does)."""
+    match = _YEAR_DEADLINE_RE.match
+    pos = 0
+    for y in _YEAR_CORE.finditer(text):
+        at = y.start()
+        p = max(pos, at - _YEAR_LEAD)
+        while p <= at:
+            m = match(text, p)
+            if m is None:
+                p += 1
+                continue
+            yield m
+            p = m.end()
+        pos = p
+
+
 def deadlines(text: str) -> list[Deadline]:
     """Deadline phrases in a sentence, in order of appearance."""
     found: list[Deadline] = []
@@ -69,7 +97,7 @@ def deadlines(text: str) -> list[Deadline]:
         return found
     # every alternative holds "20dd年" or "十X五": those searches start from a literal and
     # skip most sentences without running the long alternations at every position
-    for m in (_YEAR_DEADLINE_RE.finditer(text) if _YEAR_CORE.search(text) else ()):
+    for m in _year_deadline_matches(text):
         y = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4") or m.group("y5")
         found.append(Deadline(int(y), m.start(), m.end(), m.group(0)))
     for m in (_PLAN_DEADLINE_RE.finditer(text) if _PLAN_CORE.search(text) else ()):
