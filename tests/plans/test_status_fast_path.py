@@ -86,7 +86,7 @@ def test_the_fast_path_prints_byte_for_byte_what_the_full_path_printed(demo, arg
 def _forge(demo, *, user: str, region: str | None) -> None:
     """A stored board under the key of ``user``'s own scope at the current data version, as
     if it had been computed for them: the fast path must still check their rights."""
-    from innodrive.cli import snapshot
+    from innodrive import status_snapshot as snapshot
     from innodrive.services.actor import Actor, Role
 
     with sqlite3.connect(demo[1]) as conn:
@@ -155,7 +155,7 @@ def test_a_write_a_new_date_or_other_options_are_never_answered_from_a_stored_bo
 def test_the_key_changes_with_the_code_and_rule_files(tmp_path, monkeypatch):
     import shutil
 
-    from innodrive.cli import snapshot
+    from innodrive import status_snapshot as snapshot
     from innodrive.services.actor import Actor
 
     rules = tmp_path / "rules"
@@ -176,7 +176,7 @@ def test_the_key_changes_with_the_code_and_rule_files(tmp_path, monkeypatch):
 
 
 def test_no_board_is_stored_or_read_on_postgresql(monkeypatch):
-    from innodrive.cli import snapshot
+    from innodrive import status_snapshot as snapshot
 
     monkeypatch.setenv("INNODRIVE_DATABASE_URL", "postgresql+pg8000://postgres@127.0.0.1:54330/innodrive")
     assert snapshot.sqlite_path() is None
