@@ -50,6 +50,16 @@ def run() -> list[tuple[str, str, str]]:
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
             assert "目标状态看板" in r.stdout or "没有可显示的目标" in r.stdout
+        # a stored board for a terminal it was not printed for: printed by Rich, not computed
+        reprints = []
+        for _ in range(MISS_RUNS):
+            with sqlite3.connect(Path(tmp) / "innodrive.sqlite") as conn:
+                conn.execute("UPDATE status_snapshots SET body = json_remove(body, '$.renderings')")
+            conn.close()
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            _cli(env, "status", "--region", "绵阳市")
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            reprints.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
         # the first run after a write: no stored board, computed, stored and printed
         misses = []
         for _ in range(MISS_RUNS):
@@ -64,6 +74,8 @@ def run() -> list[tuple[str, str, str]]:
     return [
         ("innodrive status --region 绵阳市，整个进程（墙钟，中位数；示例计划＋内置数据）", f"{statistics.median(walls):.2f} s", "< 0.4 s"),
         (f"同上，CPU 时间（中位数；测量时系统负载 {load:.1f}）", f"{statistics.median(cpus):.2f} s", "—"),
+        ("同上，已保存的看板首次在这种终端（宽度、颜色、管道）上打印（用 Rich 排版，不重新计算），CPU 时间（中位数）",
+         f"{statistics.median(reprints):.2f} s", "—"),
         ("同上，数据变化后的首次运行（没有保存的看板：计算、保存并打印），CPU 时间（中位数）",
          f"{statistics.median(misses):.2f} s", "—"),
     ]

@@ -38,7 +38,7 @@ import hashlib
 import json
 import os
 import sys
-from typing import NamedTuple
+from dataclasses import dataclass
 
 FORMAT = 1  # bump when the stored screen's shape changes
 KEEP = 400  # rows kept: the most recent screens of the current version
@@ -150,7 +150,10 @@ def rule_set_name(rules: str) -> bool:
     return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", rules) is not None
 
 
-class Hit(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A stored screen found for the inputs, with the row it came from."""
+
     key: str
     data_version: int
     screen: dict

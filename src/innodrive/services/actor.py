@@ -15,9 +15,13 @@ task ledgers write it, so that it sees and reports on its own tasks only.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
 
-from innodrive.services.roles import ROLE_NAMES, Channel, Role, covers  # noqa: F401  (re-exported)
+from innodrive.services.roles import ROLE_NAMES, Role, covers  # noqa: F401  (re-exported)
+
+Channel = Literal["cli", "web", "api", "system"]
 
 
 class Actor(BaseModel):

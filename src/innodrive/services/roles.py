@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
 
 
 class Role(StrEnum):
@@ -36,9 +35,6 @@ ROLE_NAMES: dict[Role, str] = {
     Role.NPC: "人大",
     Role.PUBLIC: "公众",
 }
-
-Channel = Literal["cli", "web", "api", "system"]
-
 
 def covers(actor, region_code: str | None) -> bool:
     """Whether an object of ``region_code`` lies inside ``actor``'s scope (an
