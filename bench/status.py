@@ -5,8 +5,11 @@ statistics (``innodrive init`` + ``plan add examples/documents/*.txt``), in a
 temporary folder. Measured: the wall time of the whole command, process start and
 imports included (median of 7 runs after one warm-up), and the CPU time of the
 same runs — on a machine shared with other work, CPU time is the steadier figure. The
-runs after the warm-up print the board the warm-up stored (``innodrive.cli.snapshot``);
-the last row is the first run after a change (stored boards deleted before each run).
+runs after the warm-up replay what the warm-up printed, before Typer, Rich or pydantic
+are imported (``innodrive.status_snapshot``, ``innodrive.launch``); the next row is a
+stored board printed for a terminal profile it was not printed for before (its kept
+renderings dropped before each run: Typer and Rich, no computation); the last row is the
+first run after a change (stored boards deleted before each run).
 ``PYTHONDONTWRITEBYTECODE`` is dropped for the runs: an installed package has its
 bytecode compiled, and with that variable set every run would compile innodrive's own
 modules again (about 0.1 s).
