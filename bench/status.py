@@ -37,6 +37,20 @@ def _cli(env, *args):
                           check=True)
 
 
+def _cpu_after(env, home: str, statement: str) -> list[float]:
+    """CPU time of ``status`` runs, each after ``statement`` on the database."""
+    cpus = []
+    for _ in range(MISS_RUNS):
+        with sqlite3.connect(Path(home) / "innodrive.sqlite") as conn:
+            conn.execute(statement)
+        conn.close()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        _cli(env, "status", "--region", "绵阳市")
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return cpus
+
+
 def run() -> list[tuple[str, str, str]]:
     with tempfile.TemporaryDirectory(prefix="innodrive-bench-") as tmp:
         env = {k: v for k, v in os.environ.items() if k not in ("INNODRIVE_DATABASE_URL", "PYTHONDONTWRITEBYTECODE")}
@@ -54,25 +68,9 @@ def run() -> list[tuple[str, str, str]]:
             cpus.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
             assert "目标状态看板" in r.stdout or "没有可显示的目标" in r.stdout
         # a stored board for a terminal it was not printed for: printed by Rich, not computed
-        reprints = []
-        for _ in range(MISS_RUNS):
-            with sqlite3.connect(Path(tmp) / "innodrive.sqlite") as conn:
-                conn.execute("UPDATE status_snapshots SET body = json_remove(body, '$.renderings')")
-            conn.close()
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            _cli(env, "status", "--region", "绵阳市")
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            reprints.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+        reprints = _cpu_after(env, tmp, "UPDATE status_snapshots SET body = json_remove(body, '$.renderings')")
         # the first run after a write: no stored board, computed, stored and printed
-        misses = []
-        for _ in range(MISS_RUNS):
-            with sqlite3.connect(Path(tmp) / "innodrive.sqlite") as conn:
-                conn.execute("DELETE FROM status_snapshots")
-            conn.close()
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            _cli(env, "status", "--region", "绵阳市")
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            misses.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+        misses = _cpu_after(env, tmp, "DELETE FROM status_snapshots")
     load = os.getloadavg()[0]
     return [
         ("innodrive status --region 绵阳市，整个进程（墙钟，中位数；示例计划＋内置数据）", f"{statistics.median(walls):.2f} s", "< 0.4 s"),
