@@ -1,4 +1,5 @@
-"""The ``innodrive`` console script: a fast path for ``extract FILE… --json``, else the full CLI.
+"""The ``innodrive`` console script: fast paths for ``extract FILE… --json`` and a stored
+``status`` board, else the full CLI.
 
 Scripts call ``extract --json`` once per document; importing Typer (~0.15 s) and
 pydantic (~0.2 s) would cost more than reading and extracting a 10 KB document. When
@@ -6,8 +7,15 @@ the command line is exactly that shape (files and ``--json``, nothing else),
 :func:`try_run` does the whole job with the plain-record pipeline and returns the exit
 status; for anything else (``--help``, other options, other commands) it returns
 ``None`` and the full Typer application (:func:`innodrive.cli.main`) runs. Both paths
-print the same JSON (:func:`write_json`) and the same one-line messages. This module
-lives outside ``innodrive.cli`` because importing that package registers every command.
+print the same JSON (:func:`write_json`) and the same one-line messages.
+
+``status`` is run every morning and usually finds its board stored
+(:mod:`innodrive.status_snapshot`); :func:`try_status` prints that board's stored
+rendering when the command line has a shape it reads unambiguously, the operator may
+see it (the same :func:`innodrive.services.access.can`), and Rich printed it before
+under the same terminal profile — else the full CLI runs, which prints the same bytes.
+This module lives outside ``innodrive.cli`` because importing that package imports
+Typer and registers commands.
 """
 
 from __future__ import annotations
@@ -37,7 +45,10 @@ def main() -> None:
 
 
 def try_run(args: list[str]) -> int | None:
-    """Run ``extract FILE… --json`` when ``args`` have exactly that shape; else ``None``."""
+    """Run ``extract FILE… --json`` when ``args`` have exactly that shape, or print a
+    stored ``status`` board (:func:`try_status`); else ``None``."""
+    if args[:1] == ["status"]:
+        return try_status(args[1:])
     if len(args) < 3 or args[0] != "extract" or "--json" not in args[1:]:
         return None
     files = [a for a in args[1:] if a != "--json"]
@@ -60,6 +71,69 @@ def try_run(args: list[str]) -> int | None:
             print_warning(f"{plan.source.file}：{NO_TARGETS}")
     write_json(payload[0] if len(files) == 1 and payload else payload)
     return 2 if failures else 0
+
+
+# the options of ``innodrive status`` a stored board answers (``--plan`` and ``--out`` never are)
+STATUS_OPTIONS = {"--region": "region", "--as-of": "as_of", "--rules": "rules"}
+
+
+def status_options(args: list[str]) -> dict[str, str] | None:
+    """``status``'s options when ``args`` are only ``--region``, ``--as-of`` and ``--rules``,
+    each at most once, as ``--opt VALUE`` or ``--opt=VALUE`` with a value that does not
+    look like an option; ``None`` for anything else (``--help``, other or unknown options,
+    arguments, ``--``), which the full CLI parses."""
+    found: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        opt, eq, value = args[i].partition("=")
+        if opt not in STATUS_OPTIONS or STATUS_OPTIONS[opt] in found:
+            return None
+        if not eq:
+            if i + 1 >= len(args):
+                return None
+            i += 1
+            value = args[i]
+        if not value or value.startswith("-"):
+            return None
+        found[STATUS_OPTIONS[opt]] = value
+        i += 1
+    return found
+
+
+def try_status(args: list[str]) -> int | None:
+    """Print the stored board of ``innodrive status ARGS`` as Rich printed it for this
+    terminal profile; ``None`` when there is none or ``args`` are not a shape
+    :func:`status_options` reads (the full CLI then runs: it computes, prints, stores, or
+    refuses)."""
+    options = status_options(args)
+    if options is None:
+        return None
+    from innodrive import status_snapshot as snapshot
+    from innodrive.dates import parse_optional_date
+    from innodrive.errors import InputError
+
+    rules = options.get("rules")
+    if rules is not None and not snapshot.rule_set_name(rules):
+        return None
+    try:
+        day = parse_optional_date(options.get("as_of"), field="as_of", what="--as-of")
+    except InputError:
+        return None  # the full CLI says what is wrong with the date
+    hit = snapshot.stored_screen(day, options.get("region"), rules)
+    printed = snapshot.rendering(hit.screen, snapshot.terminal_profile()) if hit is not None else None
+    if printed is None:
+        return None
+    for stream, text in ((sys.stderr, printed["err"]), (sys.stdout, printed["out"])):
+        if text:
+            try:
+                stream.write(text)
+                stream.flush()
+            except BrokenPipeError:  # as Rich does: nothing more to that pipe, status 1
+                import os
+
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+                return 1
+    return 0
 
 
 def write_json(data) -> None:

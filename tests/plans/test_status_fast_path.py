@@ -86,7 +86,7 @@ def test_the_fast_path_prints_byte_for_byte_what_the_full_path_printed(demo, arg
 def _forge(demo, *, user: str, region: str | None) -> None:
     """A stored board under the key of ``user``'s own scope at the current data version, as
     if it had been computed for them: the fast path must still check their rights."""
-    from innodrive.cli import snapshot
+    from innodrive import status_snapshot as snapshot
     from innodrive.services.actor import Actor, Role
 
     with sqlite3.connect(demo[1]) as conn:
@@ -155,7 +155,7 @@ def test_a_write_a_new_date_or_other_options_are_never_answered_from_a_stored_bo
 def test_the_key_changes_with_the_code_and_rule_files(tmp_path, monkeypatch):
     import shutil
 
-    from innodrive.cli import snapshot
+    from innodrive import status_snapshot as snapshot
     from innodrive.services.actor import Actor
 
     rules = tmp_path / "rules"
@@ -176,7 +176,7 @@ def test_the_key_changes_with_the_code_and_rule_files(tmp_path, monkeypatch):
 
 
 def test_no_board_is_stored_or_read_on_postgresql(monkeypatch):
-    from innodrive.cli import snapshot
+    from innodrive import status_snapshot as snapshot
 
     monkeypatch.setenv("INNODRIVE_DATABASE_URL", "postgresql+pg8000://postgres@127.0.0.1:54330/innodrive")
     assert snapshot.sqlite_path() is None
@@ -198,3 +198,144 @@ def test_a_board_computed_while_another_process_writes_is_printed_and_not_kept(d
     assert r == expected
     with sqlite3.connect(demo[1]) as conn:
         assert conn.execute("SELECT count(*) FROM status_snapshots").fetchone()[0] == 0
+
+
+# -- the console script's pre-Typer path: a stored rendering replayed --------------------------
+
+# ``innodrive`` as the console script runs it (innodrive.launch:main); afterwards the probe says
+# which heavy libraries were imported (the pre-Typer path imports none of them)
+LAUNCH = ("import sys\nfrom innodrive.launch import main\ntry:\n    main()\nfinally:\n"
+          "    sys.stderr.write('\\n@heavy=' + ','.join(m for m in ('typer', 'click', 'rich', 'pydantic', 'sqlalchemy')"
+          " if m in sys.modules))\n")
+HEAVY = {"typer", "click", "rich", "pydantic", "sqlalchemy"}
+
+
+def launch(demo, *args, user: str | None = None, env: dict | None = None):
+    """``innodrive ARGS`` through the console script: (status, stdout, stderr, heavy modules imported)."""
+    base = {k: v for k, v in demo[0].items() if k not in ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE")}
+    full_env = {**base, **(env or {}), **({"INNODRIVE_USER": user} if user else {})}
+    r = subprocess.run([sys.executable, "-c", LAUNCH, *args], env=full_env, capture_output=True, text=True,
+                       timeout=300)
+    assert "Traceback" not in r.stderr, r.stderr
+    stderr, marker = r.stderr.rsplit("\n@heavy=", 1)
+    return r.returncode, r.stdout, stderr, set(filter(None, marker.split(",")))
+
+
+@pytest.mark.parametrize(("args", "user", "env"), [
+    (("--region", "绵阳市"), None, {"COLUMNS": "80"}),
+    (("--region=乐山市",), None, {"COLUMNS": "250"}),  # the wide table
+    (("--region", "宜宾县", "--rules", "wuhan"), None, {"COLUMNS": "120", "FORCE_COLOR": "1"}),  # a note on stderr
+    (("--region", "绵阳市"), "mianyang-office", {"COLUMNS": "250", "FORCE_COLOR": "1", "TERM": "xterm-256color"}),
+    ((), "fucheng-county", {"COLUMNS": "80", "FORCE_COLOR": "1", "NO_COLOR": "1"}),
+    (("--rules=default", "--region", "四川省"), "npc-sichuan", {"COLUMNS": "100"}),
+])
+def test_the_console_script_replays_the_board_byte_for_byte_without_heavy_imports(demo, args, user, env):
+    forget(demo)
+    full = launch(demo, "status", "--as-of", AS_OF, *args, user=user, env=env)
+    replayed = launch(demo, "status", *args, "--as-of", AS_OF, user=user, env=env)
+    assert full[0] == 0 and {"typer", "rich", "sqlalchemy"} <= full[3], "the first run computes the board"
+    assert replayed[3] == set(), "the second run prints the stored rendering before any heavy import"
+    assert replayed[:3] == full[:3]
+    colour = env.get("FORCE_COLOR") and not env.get("NO_COLOR")
+    assert ("\x1b[" in replayed[1] + replayed[2]) == bool(colour)
+
+
+def test_today_and_another_terminal_width_are_rendered_once_then_replayed(demo):
+    forget(demo)
+    first = launch(demo, "status", "--region", "绵阳市")  # today's board, computed and stored
+    assert first[0] == 0 and "rich" in first[3]
+    assert launch(demo, "status", "--region", "绵阳市") == (*first[:3], set())
+    # a wider terminal: the stored screen is printed by Rich for it (no computation) and
+    # that rendering is kept too; the narrow one is still there
+    wide = launch(demo, "status", "--region", "绵阳市", env={"COLUMNS": "200"})
+    assert "rich" in wide[3] and "sqlalchemy" not in wide[3] and wide[1] != first[1]
+    assert launch(demo, "status", "--region", "绵阳市", env={"COLUMNS": "200"}) == (*wide[:3], set())
+    assert launch(demo, "status", "--region", "绵阳市") == (*first[:3], set())
+    # the same through ``python -m innodrive``
+    r = subprocess.run([sys.executable, "-m", "innodrive", "status", "--region", "绵阳市"], env=demo[0],
+                       capture_output=True, text=True, timeout=300)
+    assert (r.returncode, r.stdout, r.stderr) == first[:3]
+
+
+def test_refusals_are_the_full_paths_even_with_a_forged_board(demo):
+    forget(demo)
+    refused = {}
+    for user, region, message in REFUSED:
+        r = launch(demo, "status", "--as-of", AS_OF, *(("--region", region) if region else ()), user=user)
+        assert r[0] != 0 and message in r[2] and r[1] == "" and "typer" in r[3]
+        refused[user] = r
+    assert launch(demo, "status", "--as-of", AS_OF, "--region", "绵阳市")[0] == 0  # stores a board and its rendering
+    for user, region, _ in REFUSED:
+        _forge(demo, user=user, region=region)  # the board, renderings included, under their key
+        assert launch(demo, "status", "--as-of", AS_OF, *(("--region", region) if region else ()), user=user) == \
+            refused[user]
+
+
+@pytest.mark.parametrize("extra", [
+    ("--help",), ("--plan", "4"), ("--bogus",), ("--region",), ("--region", "--rules", "wuhan"),
+    ("--region", "绵阳市", "--region", "乐山市"), ("--", "--region", "绵阳市"), ("--as-of", "2024-13-45"),
+    ("--rules", "../rules.yaml"), ("--region", ""), ("extra-argument",),
+])
+def test_command_lines_it_does_not_read_go_to_the_full_cli_unchanged(demo, extra):
+    args = ("status", *(() if extra[:1] in (("--",), ("--region",), ("--as-of",)) else ("--as-of", AS_OF)), *extra)
+    launch(demo, "status", "--as-of", AS_OF, "--region", "绵阳市")  # a stored board is there to be (not) used
+    via_script = launch(demo, *args)
+    assert "typer" in via_script[3]
+    assert via_script[:3] == run(demo, *args)[:3]
+
+
+def test_a_write_is_never_answered_from_a_stored_rendering(demo, tmp_path):
+    forget(demo)
+    args = ("status", "--as-of", AS_OF, "--region", "绵阳市")
+    launch(demo, *args)
+    assert launch(demo, *args)[3] == set()
+    with sqlite3.connect(demo[1]) as conn:
+        task = conn.execute("SELECT id FROM tasks ORDER BY id LIMIT 1").fetchone()[0]
+    r = subprocess.run([sys.executable, "-m", "innodrive", "tasks", "assign", str(task), "--lead", "市经信局"],
+                       env=demo[0], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "sqlalchemy" in launch(demo, *args)[3]
+
+
+def _on_terminal(demo, *args, columns: int) -> tuple[bytes, str]:
+    """``innodrive ARGS`` through the console script on a pseudo-terminal of ``columns``
+    columns (stdin, stdout and stderr): everything the terminal received, and the heavy
+    modules imported."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = {k: v for k, v in demo[0].items() if k not in ("COLUMNS", "FORCE_COLOR", "NO_COLOR")}
+    env["TERM"] = "xterm-256color"
+    p = subprocess.Popen([sys.executable, "-c", LAUNCH, *args], stdin=slave, stdout=slave, stderr=slave,
+                         env=env)
+    os.close(slave)
+    received = bytearray()
+    try:
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            received += chunk
+    finally:
+        os.close(master)
+        p.wait(timeout=300)
+    assert p.returncode == 0
+    shown, heavy = bytes(received).rsplit(b"\r\n@heavy=", 1)
+    return shown, heavy.decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a pseudo-terminal is POSIX")
+@pytest.mark.parametrize("columns", [100, 160])
+def test_on_a_terminal_the_replayed_board_has_the_same_colours_and_width(demo, columns):
+    forget(demo)
+    args = ("status", "--as-of", AS_OF, "--region", "绵阳市")
+    computed, heavy = _on_terminal(demo, *args, columns=columns)
+    assert b"\x1b[" in computed and "sqlalchemy" in heavy  # a terminal gets colours
+    assert _on_terminal(demo, *args, columns=columns) == (computed, "")

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
 import typer
 
 from innodrive.cli.app import app
-from innodrive.cli.output import escape, out, warn
+from innodrive.cli.output import err, escape, out, warn
 
 LIGHT_STYLE = {"green": "green", "yellow": "yellow", "red": "red", "blue": "blue", "grey": "bright_black"}
 AS_OF_HELP = "评估日期，如 2024-06-30、2024/6/30、2024年6月30日 或 2024年（默认今天）；过去的日期只使用当时已报送的进展"
@@ -93,14 +94,16 @@ def status_command(
           innodrive status --region 乐山市 --as-of 2023/6/30
           innodrive status --rules wuhan --out 看板.xlsx
     """
+    from innodrive import status_snapshot as snapshot
+
     day = _as_of(as_of)
-    cacheable = plan is None and out_file is None and (rules is None or _rule_set_name(rules))
+    cacheable = plan is None and out_file is None and (rules is None or snapshot.rule_set_name(rules))
     if cacheable:
-        screen = _stored_screen(day, region, rules)
-        if screen is not None:
-            _print_screen(screen)
+        hit = snapshot.stored_screen(day, region, rules)
+        if hit is not None:
+            profile = snapshot.terminal_profile()
+            snapshot.keep_rendering(hit, profile, _print_screen(hit.screen, capture=profile is not None))
             return
-    from innodrive.cli import snapshot
     from innodrive.cli.plans import cli_actor, open_db
     from innodrive.services import board
 
@@ -115,24 +118,18 @@ def status_command(
             at = derived.version(store)  # before computing: a board is never labelled newer than its data
         b = board.targets(store, who, as_of=day, region=region, rules=rules, plan_id=plan_id)
         screen = _screen(b, day)
-        if keep:
-            snapshot.save(store, snapshot.key(day=day, region=region, rules=rules, actor=who), at, screen)
+        profile = snapshot.terminal_profile() if keep else None
+        printed = _print_screen(screen, out_file=out_file, capture=profile is not None)
+        if keep:  # after printing: the board is on the screen while it is stored
+            snapshot.save(store, snapshot.key(day=day, region=region, rules=rules, actor=who), at,
+                          snapshot.with_rendering(screen, profile, printed))
     finally:
         store.close()
-    _print_screen(screen, out_file=out_file)
-
-
-def _rule_set_name(rules: str) -> bool:
-    """Whether ``--rules`` names a shipped rule set (covered by the snapshot key's code
-    fingerprint), not a file whose contents the key cannot see."""
-    import re
-
-    return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", rules) is not None
 
 
 def _screen(b, day: dt.date) -> dict:
     """What ``status`` prints for board ``b``, as plain data: the fast path stores and
-    prints it (:mod:`innodrive.cli.snapshot`)."""
+    prints it (:mod:`innodrive.status_snapshot`)."""
     screen = {"region_code": b.region_code, "region_note": b.region_note, "title": None, "cells": [],
               "styles": [], "totals": None}
     if not b.lines:
@@ -145,49 +142,50 @@ def _screen(b, day: dt.date) -> dict:
     return screen
 
 
-def _stored_screen(day: dt.date, region: str | None, rules: str | None) -> dict | None:
-    """The screen a previous run stored for exactly these inputs, when the database has
-    not changed since and the operator may see it; ``None`` sends the command down the
-    full path (which also refuses, with its own message, whoever may not see it)."""
-    import sqlite3
-
-    from innodrive.cli import snapshot
-    from innodrive.errors import InnodriveError
-    from innodrive.services.access import can
-    from innodrive.services.identity import cli_actor_sqlite
-
-    path = snapshot.sqlite_path()
-    conn = snapshot.connect(path) if path else None
-    if conn is None:
-        return None
-    try:
-        who = cli_actor_sqlite(conn, None)
-        if not can(who, "board.read"):
-            return None
-        screen = snapshot.read(conn, snapshot.key(day=day, region=region, rules=rules, actor=who))
-    except (sqlite3.Error, InnodriveError):
-        return None
-    finally:
-        conn.close()
-    # the scope check of innodrive.services.board.targets for an explicit region
-    if screen is None or (region and not can(who, "board.read", region_code=screen["region_code"])):
-        return None
-    return screen
-
-
-def _print_screen(screen: dict, *, out_file: Path | None = None) -> None:
-    if screen["region_note"]:
-        warn(escape(screen["region_note"]))
+def _print_screen(screen: dict, *, out_file: Path | None = None, capture: bool = False) -> dict[str, str] | None:
+    """Print ``screen`` (and write ``out_file``). With ``capture``, Rich renders each part
+    to text that is then written as Rich writes its buffer, and the text is returned
+    (``{"err": …, "out": …}``): the console script replays it for the same terminal
+    profile (:func:`innodrive.status_snapshot.rendering`)."""
+    with _part(err, capture) as note:
+        if screen["region_note"]:
+            warn(escape(screen["region_note"]))
     cells = screen["cells"]
-    if not cells:
-        out.print("没有可显示的目标。用 innodrive plan add 添加计划文件。")
+    with _part(out, capture) as board:
+        if not cells:
+            out.print("没有可显示的目标。用 innodrive plan add 添加计划文件。")
+        else:
+            if out_file is not None:
+                _write(out_file, screen["title"], cells, sheet="目标看板", wide_cols=("计划", "指标", "目标", "原因"))
+            _show(screen["title"], cells, screen["styles"], narrow_head=("编号", "地区", "指标", "状态"))
+            out.print(screen["totals"])
+            if out_file is not None:
+                out.print(f"已写入 {escape(str(out_file))}")
+    return {"err": note.text, "out": board.text} if capture else None
+
+
+class _Part:
+    text = ""
+
+
+@contextlib.contextmanager
+def _part(console, capture: bool):
+    """Print to ``console`` as usual; with ``capture``, render to text first, then write
+    that text as Rich writes its buffer (write, flush; a closed pipe as Rich handles it),
+    keeping it in ``.text``."""
+    part = _Part()
+    if not capture:
+        yield part
         return
-    if out_file is not None:
-        _write(out_file, screen["title"], cells, sheet="目标看板", wide_cols=("计划", "指标", "目标", "原因"))
-    _show(screen["title"], cells, screen["styles"], narrow_head=("编号", "地区", "指标", "状态"))
-    out.print(screen["totals"])
-    if out_file is not None:
-        out.print(f"已写入 {escape(str(out_file))}")
+    with console.capture() as c:
+        yield part
+    part.text = c.get()
+    if part.text:
+        try:
+            console.file.write(part.text)
+            console.file.flush()
+        except BrokenPipeError:
+            console.on_broken_pipe()
 
 
 def _plan_id(store, who, plan: str | None) -> int | None:

@@ -16,6 +16,13 @@ No face contains business logic: the CLI parses and prints, the web routes parse
 render, the report writers lay out — all of them over the same functions here.
 """
 
-from innodrive.services.actor import ROLE_NAMES, Actor, Role
-
 __all__ = ["ROLE_NAMES", "Actor", "Role"]
+
+
+def __getattr__(name: str):
+    # lazily: a rights check (innodrive.services.access) must not import pydantic
+    if name in __all__:
+        from innodrive.services import actor
+
+        return getattr(actor, name)
+    raise AttributeError(name)

@@ -15,7 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from innodrive.errors import Forbidden
-from innodrive.services.actor import ROLE_NAMES, Actor, Role
+from innodrive.services.roles import ROLE_NAMES, Role
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # pydantic is not imported for a rights check (innodrive.services.roles)
+    from innodrive.services.actor import Actor
+    from innodrive.services.roles import Scope
 
 # One-letter role names keep the table below readable.
 A, O, U, C, E, R, N, P = (Role.ADMIN, Role.OFFICE, Role.UNIT, Role.COUNTY,  # noqa: E741
@@ -126,7 +131,7 @@ def roles_for(permission: str) -> frozenset[Role]:
         raise KeyError(f"undeclared permission {permission!r}: add it to innodrive.services.access") from None
 
 
-def can(actor: Actor, permission: str, *, region_code: str | None = None, units: Iterable[str] | None = None,
+def can(actor: Actor | Scope, permission: str, *, region_code: str | None = None, units: Iterable[str] | None = None,
         check_region: bool = False) -> bool:
     """Whether ``actor`` may do ``permission`` on an object of ``region_code`` owned by ``units``.
 

@@ -121,8 +121,8 @@ def list_users(store: Store, actor: Actor) -> list[UserView]:
 
 
 def actor_of(row: UserRow, via: Channel) -> Actor:
-    return Actor(username=row.username, name=row.name, role=Role(row.role), region_code=row.region_code,
-                 unit=row.unit, user_id=row.id, via=via)
+    """The account ``row`` as an actor (:func:`~innodrive.services.identity.account_actor`)."""
+    return account_actor(*(getattr(row, c) for c in ACCOUNT_COLUMNS), via=via)
 
 
 def actor_for_username(store: Store, username: str, *, via: Channel = "cli") -> Actor | None:
@@ -133,7 +133,7 @@ def actor_for_username(store: Store, username: str, *, via: Channel = "cli") -> 
             row = session.scalar(select(UserRow).where(UserRow.username == username))
             if row is None:
                 return None
-            return account_actor(*(getattr(row, c) for c in ACCOUNT_COLUMNS), via=via)
+            return actor_of(row, via)
     except DBAPIError:  # a database older than the accounts tables
         return None
 
@@ -421,9 +421,7 @@ def session_and_version(store: Store, token: str | None) -> tuple[int, tuple[Act
         hours = max(1, settings.int_setting("session_hours"))
         store.run(lambda s: s.execute(update(WebSessionRow).where(WebSessionRow.id == key)
                                       .values(last_seen_at=now, expires_at=now + dt.timedelta(hours=hours))))
-    actor = Actor(username=username, name=name, role=Role(role), region_code=region_code, unit=unit, user_id=user_id,
-                  via="web")
-    return version, (actor, csrf)
+    return version, (account_actor(username, name, role, region_code, unit, user_id, active, via="web"), csrf)
 
 
 def session_actor(store: Store, token: str) -> tuple[Actor, str] | None:

@@ -15,33 +15,11 @@ task ledgers write it, so that it sees and reports on its own tasks only.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-
-class Role(StrEnum):
-    ADMIN = "admin"          # 管理员: accounts and settings
-    OFFICE = "office"        # 创新办 / 市科技局: everything in its region
-    UNIT = "unit"            # 责任单位: its own tasks, reports, 督办单, service requests
-    COUNTY = "county"        # 区县: its county's targets and data entry
-    EVALUATOR = "evaluator"  # 第三方评估: read-only over its scope + its verdicts
-    REVIEWER = "reviewer"    # 评审专家: its own review assignments (blind)
-    NPC = "npc"              # 人大: read-only view of the plan's state
-    PUBLIC = "public"        # 公众: the published summary, no login
-
-
-ROLE_NAMES: dict[Role, str] = {
-    Role.ADMIN: "管理员",
-    Role.OFFICE: "创新办",
-    Role.UNIT: "责任单位",
-    Role.COUNTY: "区县",
-    Role.EVALUATOR: "第三方评估",
-    Role.REVIEWER: "评审专家",
-    Role.NPC: "人大",
-    Role.PUBLIC: "公众",
-}
+from innodrive.services.roles import ROLE_NAMES, Role, covers  # noqa: F401  (re-exported)
 
 Channel = Literal["cli", "web", "api", "system"]
 
@@ -76,13 +54,7 @@ class Actor(BaseModel):
         An actor without a region covers everything; an object without a region
         (a plan whose region is unknown) is covered only by such actors.
         """
-        if self.local or self.region_code is None:
-            return True
-        if region_code is None:
-            return False
-        from innodrive.regions import all_regions
-
-        return region_code == self.region_code or all_regions().is_within(region_code, self.region_code)
+        return covers(self, region_code)
 
     @classmethod
     def local_operator(cls, name: str) -> Actor:

@@ -352,7 +352,8 @@ class ObservationSourceRow(Base):
 class StatusSnapshotRow(Base):
     """A status board as ``innodrive status`` printed it, kept so that the next run with
     the same inputs prints it without evaluating every target again (the command's fast
-    path, :mod:`innodrive.cli.snapshot`). A derived copy, never a source: ``key`` hashes
+    path, :mod:`innodrive.status_snapshot`; ``body`` also keeps the text Rich printed for
+    it per terminal profile). A derived copy, never a source: ``key`` hashes
     everything the board depends on besides the data (code, rule files, date, region,
     the actor's scope), ``data_version`` is :func:`innodrive.store.derived.version` when
     it was computed; a row whose version is not the current one is never read."""

@@ -6,7 +6,9 @@ and the forecasts (about a second of imports); printing a board computed before 
 none of it. So the full path, after computing a board, stores what it printed (the
 *screen*: title, cells, light styles, totals line, region note) in ``status_snapshots``
 (:class:`innodrive.store.schema.StatusSnapshotRow`), and the next run reads it back with
-the standard library's ``sqlite3`` before importing anything heavy.
+the standard library's ``sqlite3`` before importing anything heavy. With the screen it
+keeps what Rich printed for it (:func:`terminal_profile`): the console script
+(:mod:`innodrive.launch`) replays those bytes before importing Typer, Rich or pydantic.
 
 A stored screen is used only when nothing it depends on has changed:
 
@@ -23,7 +25,10 @@ Anything else is a miss and the full path runs: PostgreSQL, a rule-set file, ``-
 or ``--out``, a database without the table, an unreadable file, an actor the fast path
 would have to refuse (the full path refuses it with the same function and message).
 The screen is printed by the same code on both paths (``innodrive.cli.status``), so the
-output is the same byte for byte. This module imports only the standard library at
+output is the same byte for byte; a replayed rendering is what that code printed before,
+under the same terminal profile. Who may see the board is decided by
+:func:`innodrive.services.access.can` on both paths. This module lives outside
+``innodrive.cli`` (whose package imports Typer) and imports only the standard library at
 module level; SQLAlchemy only where the full path stores a screen.
 """
 
@@ -33,9 +38,15 @@ import hashlib
 import json
 import os
 import sys
+from dataclasses import dataclass
 
 FORMAT = 1  # bump when the stored screen's shape changes
 KEEP = 400  # rows kept: the most recent screens of the current version
+RENDERINGS = 4  # terminal profiles kept per screen (a terminal, a pipe, a wider window …)
+# Everything in the environment Rich reads to decide width, colour and terminal-ness
+# (rich.console.Console and rich._unicode_data; checked against rich 15)
+RICH_ENVIRONMENT = ("COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "TERM",
+                    "COLORTERM", "UNICODE_VERSION", "JUPYTER_COLUMNS", "JUPYTER_LINES", "DATABRICKS_RUNTIME_VERSION")
 SAVE_WAIT_MS = 250  # how long storing a board waits for another writer (an import) before giving up
 
 
@@ -111,24 +122,139 @@ def key(*, day, region: str | None, rules: str | None, actor) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
-def read(conn, k: str) -> dict | None:
-    """The stored screen of key ``k`` when it was computed at the database's current
-    version; ``None`` otherwise (including a database without the table)."""
+def read(conn, k: str) -> tuple[int, dict] | None:
+    """The data version and stored screen of key ``k`` when it was computed at the
+    database's current version; ``None`` otherwise (including a database without the table)."""
     import sqlite3
 
     try:
         row = conn.execute(
-            "SELECT body FROM status_snapshots WHERE key = ? "
+            "SELECT data_version, body FROM status_snapshots WHERE key = ? "
             "AND data_version = (SELECT coalesce(max(id), 0) FROM audit_log)", (k,)).fetchone()
     except sqlite3.Error:
         return None
     if row is None:
         return None
     try:
-        screen = json.loads(row[0])
+        screen = json.loads(row[1])
     except ValueError:
         return None
-    return screen if isinstance(screen, dict) and screen.get("format") == FORMAT else None
+    return (row[0], screen) if isinstance(screen, dict) and screen.get("format") == FORMAT else None
+
+
+def rule_set_name(rules: str) -> bool:
+    """Whether ``--rules`` names a shipped rule set (covered by the key's code
+    fingerprint), not a file whose contents the key cannot see."""
+    import re
+
+    return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", rules) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A stored screen found for the inputs, with the row it came from."""
+
+    key: str
+    data_version: int
+    screen: dict
+
+
+def stored_screen(day, region: str | None, rules: str | None) -> Hit | None:
+    """The screen a previous run stored for exactly these inputs, when the database has
+    not changed since and the operator may see it; ``None`` sends the command down the
+    full path (which also refuses, with its own message, whoever may not see it)."""
+    import sqlite3
+
+    from innodrive.errors import InnodriveError
+    from innodrive.services.access import can
+    from innodrive.services.identity import cli_scope_sqlite
+
+    path = sqlite_path()
+    conn = connect(path) if path else None
+    if conn is None:
+        return None
+    try:
+        who = cli_scope_sqlite(conn, None)
+        if not can(who, "board.read"):
+            return None
+        k = key(day=day, region=region, rules=rules, actor=who)
+        found = read(conn, k)
+    except (sqlite3.Error, InnodriveError):
+        return None
+    finally:
+        conn.close()
+    if found is None:
+        return None
+    version, screen = found
+    # the scope check of innodrive.services.board.targets for an explicit region
+    if region and not can(who, "board.read", region_code=screen["region_code"]):
+        return None
+    return Hit(k, version, screen)
+
+
+def terminal_profile() -> str | None:
+    """Everything Rich's output depends on besides the screen: the environment it reads,
+    the terminal size (of the first standard stream that has one, as Rich asks), whether
+    stdout and stderr are terminals, and their encodings. ``None`` outside POSIX, where
+    Rich may write to the console through the Windows API instead of as text."""
+    if os.name != "posix":
+        return None
+    size = None
+    for fd in (0, 1, 2):
+        try:
+            size = tuple(os.get_terminal_size(fd))
+            break
+        except (AttributeError, ValueError, OSError):
+            pass
+    streams = []
+    for s in (sys.stdout, sys.stderr):
+        try:
+            tty = bool(s.isatty())
+        except (AttributeError, ValueError):
+            tty = False
+        streams.append([type(s).__name__, tty, getattr(s, "encoding", None), getattr(s, "errors", None)])
+    parts = [sys.platform, [os.environ.get(k) for k in RICH_ENVIRONMENT], size, streams]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+
+
+def rendering(screen: dict, profile: str | None) -> dict | None:
+    """What was printed for ``screen`` under ``profile``: ``{"err": …, "out": …}``."""
+    r = (screen.get("renderings") or {}).get(profile) if profile else None
+    return r if isinstance(r, dict) and isinstance(r.get("err"), str) and isinstance(r.get("out"), str) else None
+
+
+def with_rendering(screen: dict, profile: str | None, printed: dict | None) -> dict:
+    """``screen`` keeping ``printed`` under ``profile`` (and the most recent other profiles)."""
+    if profile is None or printed is None:
+        return screen
+    kept = {p: r for p, r in (screen.get("renderings") or {}).items() if p != profile}
+    kept = dict(list(kept.items())[-(RENDERINGS - 1):])
+    return {**screen, "renderings": {**kept, profile: printed}}
+
+
+def keep_rendering(hit: Hit, profile: str | None, printed: dict) -> None:
+    """Add what was just printed for a stored screen to its row, with the standard
+    library (the stored-board path has not imported SQLAlchemy). Best effort, like
+    :func:`save`: a busy or read-only database only means the next run prints with Rich."""
+    import sqlite3
+
+    if profile is None or rendering(hit.screen, profile) == printed:
+        return
+    path = sqlite_path()
+    if path is None:
+        return
+    body = json.dumps({**with_rendering(hit.screen, profile, printed), "format": FORMAT}, ensure_ascii=False)
+    try:
+        conn = sqlite3.connect(path, timeout=SAVE_WAIT_MS / 1000, isolation_level=None)
+    except sqlite3.Error:
+        return
+    try:
+        conn.execute("UPDATE status_snapshots SET body = ? WHERE key = ? AND data_version = ?",
+                     (body, hit.key, hit.data_version))
+    except sqlite3.Error:
+        pass
+    finally:
+        conn.close()
 
 
 def save(store, k: str, data_version: int, screen: dict) -> None:
