@@ -268,7 +268,8 @@ def _numbers(values: tuple, number, sel: np.ndarray | None = None) -> np.ndarray
     return found[codes]  # code -1: the appended -1
 
 
-PAGE = 20_000  # stored rows held at a time while comparing (as Python tuples: ~12 MB)
+PAGE = 20_000  # stored rows held at a time while comparing on SQLite (as Python tuples: ~12 MB)
+PAGE_BY_ID = 50_000  # the same on other drivers, one query each
 MATCH_SLICE = 1 << 17  # batch entries matched with the stored keys at a time
 KNOWN_TEXTS = 8  # the batch's commonest texts the store's rows are read as numbers of
 
@@ -331,11 +332,11 @@ def _sqlite_pages(conn, query):
 
 def _pages_by_id(conn, query, id_column):
     """The rows of ``query`` (whose first column is ``id_column``) in pages of
-    :data:`PAGE` by id: drivers such as pg8000 fetch a whole result at once, so bounded
+    :data:`PAGE_BY_ID` by id: drivers such as pg8000 fetch a whole result at once, so bounded
     memory needs bounded queries (no server-side cursor needed)."""
     last = 0
     while True:
-        rows = conn.execute(query.where(id_column > last).order_by(id_column).limit(PAGE)).all()
+        rows = conn.execute(query.where(id_column > last).order_by(id_column).limit(PAGE_BY_ID)).all()
         if not rows:
             return
         last = rows[-1][0]
