@@ -148,11 +148,8 @@ def compare(session: Session, batch: ValueBatch, *, origin: str = "reported", on
     (their texts numbered once), so comparing a million entries with a million stored
     values stays within the same memory as the batch itself.
     """
-    from innodrive.store.schema import ObservationRow
-
     n = len(batch)
     keys = batch.keys()
-    t = ObservationRow.__table__.c
     ni, np_ = max(len(batch.indicators), 1), max(len(batch.periods), 1)
     ctexts = Codes()
     cidx = ctexts.index
@@ -170,28 +167,23 @@ def compare(session: Session, batch: ValueBatch, *, origin: str = "reported", on
     def known_or_text(v) -> int:  # a number from the query's CASE: one of ``known``
         return text_number(known[v] if type(v) is int else v)
 
-    for ind_code, rows_pages in _current(conn, ind_codes, origin, known):
-        const_i = -1 if ind_code is None else i_index.get(ind_code, -1)
-        for rows in rows_pages:
-            if ind_code is None:
-                oid, reg, ind, per, rev, val, unit, src, note = zip(*rows, strict=True)
-            else:
-                oid, reg, per, rev, val, unit, src, note = zip(*rows, strict=True)
-            del rows
-            r = _numbers(reg, lambda x: r_index.get(x, -1))
-            i = _numbers(ind, lambda x: i_index.get(x, -1)) if ind_code is None else np.full(len(oid), const_i)
-            p = _numbers(per, lambda x: p_index.get(x, -1))
-            keep = (r >= 0) & (i >= 0) & (p >= 0)  # keys this batch does not have cannot match
-            sel = np.flatnonzero(keep)
-            if not len(sel):
-                continue
-            cur_keys.frombytes((((r * ni + i) * np_ + p)[sel]).tobytes())
-            cur_id.frombytes(np.asarray(oid, dtype=np.int64)[sel].tobytes())
-            cur_val.frombytes(np.asarray(val, dtype=np.float64)[sel].tobytes())
-            cur_rev.frombytes(np.asarray(rev, dtype=np.int32)[sel].tobytes())
-            # texts numbered in order of first appearance, as one pass over the rows would
-            for column, target in ((unit, cur_unit), (src, cur_src), (note, cur_note)):
-                target.frombytes(_numbers(column, known_or_text, sel).astype(np.int32).tobytes())
+    for rows in _current(conn, ind_codes, origin, known):
+        oid, reg, ind, per, rev, val, unit, src, note = zip(*rows, strict=True)
+        del rows
+        r = _numbers(reg, lambda x: r_index.get(x, -1))
+        i = _numbers(ind, lambda x: i_index.get(x, -1))
+        p = _numbers(per, lambda x: p_index.get(x, -1))
+        keep = (r >= 0) & (i >= 0) & (p >= 0)  # keys this batch does not have cannot match
+        sel = np.flatnonzero(keep)
+        if not len(sel):
+            continue
+        cur_keys.frombytes((((r * ni + i) * np_ + p)[sel]).tobytes())
+        cur_id.frombytes(np.asarray(oid, dtype=np.int64)[sel].tobytes())
+        cur_val.frombytes(np.asarray(val, dtype=np.float64)[sel].tobytes())
+        cur_rev.frombytes(np.asarray(rev, dtype=np.int32)[sel].tobytes())
+        # texts numbered in order of first appearance, as one pass over the rows would
+        for column, target in ((unit, cur_unit), (src, cur_src), (note, cur_note)):
+            target.frombytes(_numbers(column, known_or_text, sel).astype(np.int32).tobytes())
     kind = np.full(n, ADD, dtype=np.int8)
     before_id = np.full(n, -1, dtype=np.int64)
     before_rev = np.zeros(n, dtype=np.int32)
@@ -284,33 +276,30 @@ def _common_texts(batch: ValueBatch) -> list[str]:
 
 
 def _current(conn, ind_codes: list[str], origin: str, known: list[str]):
-    """The current rows of ``origin`` for ``ind_codes`` as ``(indicator code, pages)``.
+    """The current rows of ``origin`` for ``ind_codes`` in pages of tuples, 200
+    indicators a query.
 
-    On SQLite one query per indicator (its code is then not read for every row), read
-    through the driver's own cursor as plain tuples, and the texts in ``known`` come as
-    their numbers in it (``CASE``): a million rows make a million Python objects fewer
-    of each. The indicator code is ``None`` where the rows carry it (other drivers:
-    paged by id, up to 200 indicators a query)."""
+    On SQLite read through the driver's own cursor as plain tuples, and the texts in
+    ``known`` come as their numbers in it (``CASE``): a million rows make a million
+    Python objects fewer of each. (One query per indicator would spare reading the
+    code too, but inside an import that deferred its indexes each one scans the table.)
+    Other drivers (pg8000): paged by id."""
     from sqlalchemy import case
 
     from innodrive.store.schema import ObservationRow
 
     t = ObservationRow.__table__.c
-    if conn.dialect.name == "sqlite":
-        def as_known(col):
-            return case({text: k for k, text in enumerate(known)}, value=col, else_=col) if known else col
+    sqlite = conn.dialect.name == "sqlite"
 
-        for code in ind_codes:
-            q = (select(t.id, t.region_code, t.period, t.revision, t.value, as_known(t.unit), as_known(t.source),
-                        as_known(t.note))
-                 .where(t.is_current.is_(True)).where(t.origin == origin).where(t.indicator_code == code))
-            yield code, _sqlite_pages(conn, q)
-        return
+    def as_known(col):
+        return case({text: k for k, text in enumerate(known)}, value=col, else_=col) if known and sqlite else col
+
     for start in range(0, len(ind_codes), 200):
-        q = (select(t.id, t.region_code, t.indicator_code, t.period, t.revision, t.value, t.unit, t.source, t.note)
+        q = (select(t.id, t.region_code, t.indicator_code, t.period, t.revision, t.value, as_known(t.unit),
+                    as_known(t.source), as_known(t.note))
              .where(t.is_current.is_(True)).where(t.origin == origin)
              .where(t.indicator_code.in_(ind_codes[start:start + 200])))
-        yield None, _pages_by_id(conn, q, t.id)
+        yield from _sqlite_pages(conn, q) if sqlite else _pages_by_id(conn, q, t.id)
 
 
 def _sqlite_pages(conn, query):
