@@ -577,12 +577,17 @@ def _blank_rows(frame) -> np.ndarray:
             objects.append(c)
         if not blank.any():
             return blank
+    import pandas as pd
+
     for c in objects:
         idx = np.flatnonzero(blank)
         if not len(idx):
             break
-        sub = frame[c].to_numpy(dtype=object)[idx]
-        blank[idx] = [v is None or v != v or (isinstance(v, str) and not v.strip()) for v in sub]
+        # each distinct cell judged once (hashed in C): a column repeats a few thousand
+        # texts over a million rows; None and NaN get code -1, and they are blank
+        codes, uniques = pd.factorize(frame[c].to_numpy(dtype=object)[idx])
+        empty = [v is None or v != v or (isinstance(v, str) and not v.strip()) for v in uniques.tolist()]
+        blank[idx] = np.asarray([*empty, True], dtype=bool)[codes]
     return blank
 
 

@@ -120,14 +120,9 @@ def contents(store) -> tuple:
     return obs, src, indexes
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def test_bulk_import_equals_the_reference_import(backend, tmp_path, monkeypatch):
-    from innodrive.store.testing import postgres_url
-
-    if backend == "postgresql" and not postgres_url():
-        pytest.skip("INNODRIVE_TEST_POSTGRES_URL not set")
-    monkeypatch.setattr(bulk, "MIN_ROWS", 1)  # the deferred indexes on these small files too
-    files = [write_csv(tmp_path / "first.csv", first_file()), write_csv(tmp_path / "second.csv", second_file())]
+def both_imports(backend, tmp_path, files) -> tuple[list, tuple, tuple]:
+    """``files`` imported in turn by the importer and by the reference into two fresh
+    databases: (the importer's results, its stored contents, the reference's)."""
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     with initialised_database(backend, tmp_path / "a") as url_a, initialised_database(backend, tmp_path / "b") as url_b:
@@ -136,17 +131,29 @@ def test_bulk_import_equals_the_reference_import(backend, tmp_path, monkeypatch)
             results = [importer.import_file(fast, f, actor="统计员") for f in files]
             for f in files:
                 reference_import(ref, f)
-            assert contents(fast) == contents(ref)
-            first, second = results
-            # 4 regions × 8 years × 3 quotients of these parts (R&D intensity, patents and GDP per head)
-            assert (first.added, first.blank, first.derived) == (128, 2, 96)
-            assert (second.added, second.revised, second.sourced, second.unchanged) == (3, 3, 1, 2)
-            # the second import changed parts of both derived indicators: recomputed, cited by revision
-            obs = contents(fast)[0]
-            assert any(o[1] == "rd_intensity" and o[4] == 2 and "第 2 版" in o[10] for o in obs)
+            return results, contents(fast), contents(ref)
         finally:
             fast.close()
             ref.close()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_bulk_import_equals_the_reference_import(backend, tmp_path, monkeypatch):
+    from innodrive.store.testing import postgres_url
+
+    if backend == "postgresql" and not postgres_url():
+        pytest.skip("INNODRIVE_TEST_POSTGRES_URL not set")
+    monkeypatch.setattr(bulk, "MIN_ROWS", 1)  # the deferred indexes on these small files too
+    files = [write_csv(tmp_path / "first.csv", first_file()), write_csv(tmp_path / "second.csv", second_file())]
+    results, fast, ref = both_imports(backend, tmp_path, files)
+    assert fast == ref
+    first, second = results
+    # 4 regions × 8 years × 3 quotients of these parts (R&D intensity, patents and GDP per head)
+    assert (first.added, first.blank, first.derived) == (128, 2, 96)
+    assert (second.added, second.revised, second.sourced, second.unchanged) == (3, 3, 1, 2)
+    # the second import changed parts of both derived indicators: recomputed, cited by revision
+    obs = fast[0]
+    assert any(o[1] == "rd_intensity" and o[4] == 2 and "第 2 版" in o[10] for o in obs)
 
 
 def test_bad_rows_are_named_alike_on_both_reading_paths(tmp_path):
@@ -209,3 +216,36 @@ def test_a_text_written_into_the_statement_is_stored_exactly_as_given(tmp_path):
         finally:
             fast.close()
             ref.close()
+
+
+def many_sources(shift: int) -> list[list[str]]:
+    """More distinct sources and notes than the comparison reads as numbers, in several
+    units; ``shift`` moves each value's source and note to another one's."""
+    rows = []
+    for k, code in enumerate(("510100", "511100", "510700", "511181", "510400")):
+        for year in range(2010, 2023):
+            j = k * 13 + year + shift
+            s = j if year % 2 else k * 13 + year  # the source of every other year stays, its note moves
+            rows.append([code, "R&D经费支出", str(year), f"{year - 2000}.5", "亿元", f"来源{s % 11}（合成）",
+                         "" if j % 3 else f"备注{j % 4}"])
+            rows.append([code, "常住人口", str(year), str(3_000_000 + year), "人", f"来源{j % 7}（合成）", ""])
+    return rows
+
+
+@pytest.mark.parametrize("known", [0, 1, 8])
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_comparing_with_many_stored_texts_equals_the_reference(backend, known, tmp_path, monkeypatch):
+    """The comparison reads the batch's commonest texts as numbers (SQLite): a stored
+    text among them or not, every second source, note change and unchanged value is
+    what the value-by-value reference finds."""
+    from innodrive.indicators import batch
+    from innodrive.store.testing import postgres_url
+
+    if backend == "postgresql" and not postgres_url():
+        pytest.skip("INNODRIVE_TEST_POSTGRES_URL not set")
+    monkeypatch.setattr(batch, "KNOWN_TEXTS", known)
+    files = [write_csv(tmp_path / f"f{s}.csv", many_sources(s)) for s in (0, 0, 1, 5)]
+    results, fast, ref = both_imports(backend, tmp_path, files)
+    assert fast == ref
+    assert results[1].total_changes == 0 and results[1].unchanged == 130
+    assert results[2].sourced > 0 and results[2].revised > 0

@@ -148,11 +148,8 @@ def compare(session: Session, batch: ValueBatch, *, origin: str = "reported", on
     (their texts numbered once), so comparing a million entries with a million stored
     values stays within the same memory as the batch itself.
     """
-    from innodrive.store.schema import ObservationRow
-
     n = len(batch)
     keys = batch.keys()
-    t = ObservationRow.__table__.c
     ni, np_ = max(len(batch.indicators), 1), max(len(batch.periods), 1)
     ctexts = Codes()
     cidx = ctexts.index
@@ -165,68 +162,81 @@ def compare(session: Session, batch: ValueBatch, *, origin: str = "reported", on
         return cidx[v] if v in cidx else ctexts.id(v)
 
     conn = session.connection()
-    for start in range(0, len(ind_codes), 200):
-        q = (select(t.id, t.region_code, t.indicator_code, t.period, t.revision, t.value, t.unit, t.source, t.note)
-             .where(t.is_current.is_(True)).where(t.origin == origin)
-             .where(t.indicator_code.in_(ind_codes[start:start + 200])))
-        for rows in _pages(conn, q, t.id):
-            oid, reg, ind, per, rev, val, unit, src, note = zip(*rows, strict=True)
-            del rows
-            r = _numbers(reg, lambda x: r_index.get(x, -1))
-            i = _numbers(ind, lambda x: i_index.get(x, -1))
-            p = _numbers(per, lambda x: p_index.get(x, -1))
-            keep = (r >= 0) & (i >= 0) & (p >= 0)  # keys this batch does not have cannot match
-            sel = np.flatnonzero(keep)
-            if not len(sel):
-                continue
-            cur_keys.frombytes((((r * ni + i) * np_ + p)[sel]).tobytes())
-            cur_id.frombytes(np.asarray(oid, dtype=np.int64)[sel].tobytes())
-            cur_val.frombytes(np.asarray(val, dtype=np.float64)[sel].tobytes())
-            cur_rev.frombytes(np.asarray(rev, dtype=np.int32)[sel].tobytes())
-            # texts numbered in order of first appearance, as one pass over the rows would
-            for column, target in ((unit, cur_unit), (src, cur_src), (note, cur_note)):
-                target.frombytes(_numbers(column, text_number, sel).astype(np.int32).tobytes())
+    known = _common_texts(batch)
+
+    def known_or_text(v) -> int:  # a number from the query's CASE: one of ``known``
+        return text_number(known[v] if type(v) is int else v)
+
+    for rows in _current(conn, ind_codes, origin, known):
+        oid, reg, ind, per, rev, val, unit, src, note = zip(*rows, strict=True)
+        del rows
+        r = _numbers(reg, lambda x: r_index.get(x, -1))
+        i = _numbers(ind, lambda x: i_index.get(x, -1))
+        p = _numbers(per, lambda x: p_index.get(x, -1))
+        keep = (r >= 0) & (i >= 0) & (p >= 0)  # keys this batch does not have cannot match
+        sel = np.flatnonzero(keep)
+        if not len(sel):
+            continue
+        cur_keys.frombytes((((r * ni + i) * np_ + p)[sel]).tobytes())
+        cur_id.frombytes(np.asarray(oid, dtype=np.int64)[sel].tobytes())
+        cur_val.frombytes(np.asarray(val, dtype=np.float64)[sel].tobytes())
+        cur_rev.frombytes(np.asarray(rev, dtype=np.int32)[sel].tobytes())
+        # texts numbered in order of first appearance, as one pass over the rows would
+        for column, target in ((unit, cur_unit), (src, cur_src), (note, cur_note)):
+            target.frombytes(_numbers(column, known_or_text, sel).astype(np.int32).tobytes())
     kind = np.full(n, ADD, dtype=np.int8)
     before_id = np.full(n, -1, dtype=np.int64)
     before_rev = np.zeros(n, dtype=np.int32)
     before_value = np.full(n, np.nan)
     b_unit, b_src, b_note = (np.full(n, -1, dtype=np.int32) for _ in range(3))
+    extra_needed = []
     if len(cur_keys):
         ck = np.frombuffer(cur_keys, dtype=np.int64)
         order = np.argsort(ck, kind="stable")
         sk = ck[order]
-        pos = np.searchsorted(sk, keys)
-        pos_c = np.minimum(pos, len(sk) - 1)
-        found = (pos < len(sk)) & (sk[pos_c] == keys)
-        matched = np.flatnonzero(found)
-        c = order[pos_c[matched]]
-        before_id[matched] = np.frombuffer(cur_id, dtype=np.int64)[c]
-        before_rev[matched] = np.frombuffer(cur_rev, dtype=np.int32)[c]
-        before_value[matched] = np.frombuffer(cur_val, dtype=np.float64)[c]
-        b_unit[matched] = np.frombuffer(cur_unit, dtype=np.int32)[c]
-        b_src[matched] = np.frombuffer(cur_src, dtype=np.int32)[c]
-        b_note[matched] = np.frombuffer(cur_note, dtype=np.int32)[c]
+        del ck
+        cur = (np.frombuffer(cur_id, dtype=np.int64), np.frombuffer(cur_rev, dtype=np.int32),
+               np.frombuffer(cur_val, dtype=np.float64), np.frombuffer(cur_unit, dtype=np.int32),
+               np.frombuffer(cur_src, dtype=np.int32), np.frombuffer(cur_note, dtype=np.int32))
         # the batch's texts as indices into the stored texts (-2: a text the store does not have)
         src_map = np.array([ctexts.index.get(x, -2) for x in batch.texts.items] or [-2], dtype=np.int32)
-        unit_map = {i: ctexts.index.get(u, -2) for i, u in batch.units.items()}
-        new_src = src_map[np.frombuffer(batch.source, dtype=np.int32)[matched]]
-        notes = np.frombuffer(batch.note, dtype=np.int32)[matched]
-        new_note = np.where(notes < 0, -1, src_map[np.maximum(notes, 0)])
-        new_unit = np.array([unit_map[i] for i in np.frombuffer(batch.i, dtype=np.int32)[matched].tolist()],
-                            dtype=np.int32)
-        value_eq = (before_value[matched] == np.frombuffer(batch.value, dtype=np.float64)[matched]) \
-            & (b_unit[matched] == new_unit)
-        src_eq = b_src[matched] == new_src
-        note_eq = b_note[matched] == new_note
-        k_m = np.where(value_eq, np.where(src_eq, np.where(note_eq, SAME, REVISE), SOURCE), REVISE)
-        kind[matched] = k_m.astype(np.int8)
-        extra_needed = matched[k_m == SOURCE]
-        if len(extra_needed):
-            extra = _extra_sources(session, before_id[extra_needed].tolist())
-            texts = batch.texts.items
-            for k in extra_needed.tolist():
-                if texts[batch.source[k]] in extra.get(int(before_id[k]), ()):
-                    kind[k] = SAME
+        unit_map = np.array([ctexts.index.get(batch.units[i], -2) if i in batch.units else -2
+                             for i in range(len(batch.indicators))] or [-2], dtype=np.int32)
+        b_i, b_val = np.frombuffer(batch.i, dtype=np.int32), np.frombuffer(batch.value, dtype=np.float64)
+        b_source, b_notes = np.frombuffer(batch.source, dtype=np.int32), np.frombuffer(batch.note, dtype=np.int32)
+        # matched in slices of the batch: the temporaries of a slice, not of a million entries
+        for s in range(0, n, MATCH_SLICE):
+            kk = keys[s:s + MATCH_SLICE]
+            pos = np.searchsorted(sk, kk)
+            np.minimum(pos, len(sk) - 1, out=pos)
+            hit = sk[pos] == kk
+            matched = np.flatnonzero(hit) + s
+            if not len(matched):
+                continue
+            c = order[pos[hit]]
+            del pos, hit
+            before_id[matched] = cur[0][c]
+            before_rev[matched] = cur[1][c]
+            before_value[matched] = cur[2][c]
+            b_unit[matched] = cur[3][c]
+            b_src[matched] = cur[4][c]
+            b_note[matched] = cur[5][c]
+            del c
+            notes = b_notes[matched]
+            value_eq = (before_value[matched] == b_val[matched]) & (b_unit[matched] == unit_map[b_i[matched]])
+            src_eq = b_src[matched] == src_map[b_source[matched]]
+            note_eq = b_note[matched] == np.where(notes < 0, -1, src_map[np.maximum(notes, 0)])
+            k_m = np.where(value_eq, np.where(src_eq, np.where(note_eq, SAME, REVISE), SOURCE), REVISE)
+            kind[matched] = k_m
+            extra_needed.append(matched[k_m == SOURCE])
+        del order, sk, cur
+    extra_needed = np.concatenate(extra_needed) if extra_needed else np.zeros(0, dtype=np.int64)
+    if len(extra_needed):
+        extra = _extra_sources(session, before_id[extra_needed].tolist())
+        texts = batch.texts.items
+        for k in extra_needed.tolist():
+            if texts[batch.source[k]] in extra.get(int(before_id[k]), ()):
+                kind[k] = SAME
     kept = 0
     if only_missing:
         keep_out = kind != ADD
@@ -250,25 +260,72 @@ def _numbers(values: tuple, number, sel: np.ndarray | None = None) -> np.ndarray
     return found[codes]  # code -1: the appended -1
 
 
-PAGE = 50_000  # stored rows held at a time while comparing
+PAGE = 20_000  # stored rows held at a time while comparing on SQLite (as Python tuples: ~12 MB)
+PAGE_BY_ID = 50_000  # the same on other drivers, one query each
+MATCH_SLICE = 1 << 17  # batch entries matched with the stored keys at a time
+KNOWN_TEXTS = 8  # the batch's commonest texts the store's rows are read as numbers of
 
 
-def _pages(conn, query, id_column):
-    """The rows of ``query`` (whose first column is ``id_column``) in lists of at most
-    :data:`PAGE`, in no particular order.
+def _common_texts(batch: ValueBatch) -> list[str]:
+    """The texts most stored rows will repeat: the batch's units and its commonest
+    sources (a file usually has one), at most :data:`KNOWN_TEXTS`."""
+    units = sorted(set(batch.units.values()))
+    counts = np.bincount(np.frombuffer(batch.source, dtype=np.int32), minlength=1) if len(batch) else np.zeros(1)
+    top = [batch.texts.items[k] for k in np.argsort(-counts, kind="stable")[:KNOWN_TEXTS].tolist() if counts[k]]
+    return list(dict.fromkeys(units + top))[:KNOWN_TEXTS]
 
-    SQLite hands rows over one by one as they are fetched, so one query read in parts
-    keeps memory bounded; it is read in the order of the index it searches. Other
-    drivers (pg8000) fetch a whole result at once, so there the rows are read in pages
-    by id. (On SQLite, pages by id searched the indicators' index again for every page
-    and sorted all the rows left by id: quadratic in the rows stored, 20 s to compare a
-    million values with themselves.)"""
-    if conn.dialect.name == "sqlite":
-        yield from conn.execute(query).partitions(PAGE)
-        return
+
+def _current(conn, ind_codes: list[str], origin: str, known: list[str]):
+    """The current rows of ``origin`` for ``ind_codes`` in pages of tuples, 200
+    indicators a query.
+
+    On SQLite read through the driver's own cursor as plain tuples, and the texts in
+    ``known`` come as their numbers in it (``CASE``): a million rows make a million
+    Python objects fewer of each. (One query per indicator would spare reading the
+    code too, but inside an import that deferred its indexes each one scans the table.)
+    Other drivers (pg8000): paged by id."""
+    from sqlalchemy import case
+
+    from innodrive.store.schema import ObservationRow
+
+    t = ObservationRow.__table__.c
+    sqlite = conn.dialect.name == "sqlite"
+
+    def as_known(col):
+        return case({text: k for k, text in enumerate(known)}, value=col, else_=col) if known and sqlite else col
+
+    for start in range(0, len(ind_codes), 200):
+        q = (select(t.id, t.region_code, t.indicator_code, t.period, t.revision, t.value, as_known(t.unit),
+                    as_known(t.source), as_known(t.note))
+             .where(t.is_current.is_(True)).where(t.origin == origin)
+             .where(t.indicator_code.in_(ind_codes[start:start + 200])))
+        yield from _sqlite_pages(conn, q) if sqlite else _pages_by_id(conn, q, t.id)
+
+
+def _sqlite_pages(conn, query):
+    """The rows of ``query`` in lists of at most :data:`PAGE`, as SQLite hands them over
+    (in the order of the index it searches): one query read in parts keeps memory
+    bounded. (Pages by id searched the indicators' index again for every page and
+    sorted all the rows left by id: quadratic in the rows stored.) Read through the
+    driver's cursor: plain tuples, no result-row objects; the query's columns need no
+    conversion."""
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(str(compiled), [compiled.params[name] for name in compiled.positiontup])
+        while rows := cursor.fetchmany(PAGE):
+            yield rows
+    finally:
+        cursor.close()
+
+
+def _pages_by_id(conn, query, id_column):
+    """The rows of ``query`` (whose first column is ``id_column``) in pages of
+    :data:`PAGE_BY_ID` by id: drivers such as pg8000 fetch a whole result at once, so bounded
+    memory needs bounded queries (no server-side cursor needed)."""
     last = 0
-    while True:  # pages by id: bounded memory on every driver, no server-side cursor needed
-        rows = conn.execute(query.where(id_column > last).order_by(id_column).limit(PAGE)).all()
+    while True:
+        rows = conn.execute(query.where(id_column > last).order_by(id_column).limit(PAGE_BY_ID)).all()
         if not rows:
             return
         last = rows[-1][0]

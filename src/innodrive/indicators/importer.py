@@ -418,7 +418,8 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
 
     cells_of = [_Numbered(is_csv) for _ in range(4)]  # region, code, indicator, unit cells
     pairs_of = [_Numbered(True), _Numbered(True)]  # (region, code) and (indicator, unit) pairs
-    combo_of: dict[int, int] = {}  # a pair of pairs → its combination number
+    # a pair of pairs (int64, sorted) → its combination number
+    combo_keys, combo_ids = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
     positions = sorted({i for i in (i_region, i_code, i_ind, i_unit, i_source, i_note, i_period,
                                     *(c[1] for c in value_cols)) if i is not None})
     nrows = 0
@@ -432,17 +433,28 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
         rc = pairs_of[0].ids_of(g[0] << 32 | g[1])
         iu = pairs_of[1].ids_of(g[2] << 32 | g[3])
         codes, uniques = _factorize_ints(rc << 32 | iu)
-        ids = [0] * len(uniques)
-        for j, u in enumerate(uniques.tolist()):
-            cid = combo_of.get(u)
-            if cid is None:
-                rc_, iu_ = pairs_of[0].items[u >> 32], pairs_of[1].items[u & 0xFFFFFFFF]
-                r_, c_, i_, u_ = rc_ >> 32, rc_ & 0xFFFFFFFF, iu_ >> 32, iu_ & 0xFFFFFFFF
-                key = tuple(stripped([cells_of[0].value(r_), cells_of[1].value(c_), cells_of[2].value(i_),
-                                      cells_of[3].value(u_)]))
-                cid = combo_of[u] = cindex[key] if key in cindex else new_combo(key)
-            ids[j] = cid
-        cids = np.asarray(ids, dtype=np.int32)[codes] if n else np.zeros(0, dtype=np.int32)
+        # the chunk's combinations met before, found by sorted search (a chunk repeats
+        # thousands of them); only new ones are resolved, in order of first appearance
+        ids = np.zeros(len(uniques), dtype=np.int32)
+        seen = np.zeros(len(uniques), dtype=bool)
+        if len(combo_keys):
+            pos = np.minimum(np.searchsorted(combo_keys, uniques), len(combo_keys) - 1)
+            seen = combo_keys[pos] == uniques
+            ids[seen] = combo_ids[pos[seen]]
+        fresh = np.flatnonzero(~seen)
+        for j in fresh.tolist():
+            u = int(uniques[j])
+            rc_, iu_ = pairs_of[0].items[u >> 32], pairs_of[1].items[u & 0xFFFFFFFF]
+            r_, c_, i_, u_ = rc_ >> 32, rc_ & 0xFFFFFFFF, iu_ >> 32, iu_ & 0xFFFFFFFF
+            key = tuple(stripped([cells_of[0].value(r_), cells_of[1].value(c_), cells_of[2].value(i_),
+                                  cells_of[3].value(u_)]))
+            ids[j] = cindex[key] if key in cindex else new_combo(key)
+        if len(fresh):
+            combo_keys = np.concatenate([combo_keys, uniques[fresh]])
+            combo_ids = np.concatenate([combo_ids, ids[fresh]])
+            order = np.argsort(combo_keys, kind="stable")
+            combo_keys, combo_ids = combo_keys[order], combo_ids[order]
+        cids = ids[codes] if n else np.zeros(0, dtype=np.int32)
         bad = np.asarray(c_bad, dtype=bool)[cids]
         for k in np.flatnonzero(bad).tolist():
             for order, (msg, fld) in enumerate(c_problems[cids[k]]):
