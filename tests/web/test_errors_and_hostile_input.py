@@ -87,3 +87,44 @@ def test_an_oversize_body_is_refused_before_it_is_read(web, monkeypatch):
     r = admin.post("/api/v1/public", content=big, headers={"content-type": "application/json"})
     assert r.status_code == 413 and r.json()["message"].startswith("上传内容超过 1 MB")
     assert "big" not in [u.username for u in accounts.list_users(web.store, ADMIN)]
+
+
+def _routes(routes):
+    """Every route of the application, through included routers."""
+    for r in routes:
+        inner = getattr(r, "original_router", None)
+        yield from _routes(inner.routes) if inner is not None else (r,)
+
+
+def _parameters(dependant):
+    yield from dependant.query_params
+    yield from dependant.path_params
+    for d in dependant.dependencies:
+        yield from _parameters(d)
+
+
+def test_every_number_a_request_carries_has_an_upper_bound(web):
+    """The API fuzzer found page offsets without an upper bound: a 20-digit offset reached
+    SQLite, which cannot hold it, and the request ended in a server error. A bound on every
+    number in a query or path turns such input into a 422 before any service runs."""
+    import annotated_types as at
+    from fastapi.routing import APIRoute
+
+    unbounded = []
+    for route in _routes(web.app.routes):
+        if not isinstance(route, APIRoute):
+            continue
+        for p in _parameters(route.dependant):
+            if p.field_info.annotation in (int, float, int | None, float | None) and not any(
+                    isinstance(m, (at.Le, at.Lt)) for m in p.field_info.metadata):
+                unbounded.append(f"{route.path} {p.name}")
+    assert not unbounded, unbounded
+
+
+def test_a_page_offset_too_large_for_a_database_is_refused_as_input(web):
+    api = web.client(Role.OFFICE)
+    for path in ("/api/v1/market/results", "/api/v1/talent/people"):
+        r = api.get(path, params={"offset": str(10**20)})
+        assert r.status_code == 422, (path, r.status_code)
+        assert r.json()["field"] == "offset"
+        assert api.get(path, params={"offset": "0"}).status_code == 200

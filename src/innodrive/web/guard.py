@@ -180,3 +180,4 @@ MAX_ID = 2_147_483_647  # the largest id a database integer column holds on ever
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 Index = Annotated[int, Path(ge=0, le=MAX_ID)]  # a position in a list (0 is the first)
+Offset = Annotated[int, Query(ge=0, le=MAX_ID)]  # rows skipped before a page; bounded so no database sees a larger integer

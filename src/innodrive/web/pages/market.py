@@ -31,7 +31,7 @@ from innodrive.services import market
 from innodrive.services.access import can
 from innodrive.services.market import Board, DemandMatches, ImportReport, ResultPage
 from innodrive.web import render
-from innodrive.web.guard import ActorDep, Id, make_router, route
+from innodrive.web.guard import ActorDep, Id, Offset, make_router, route
 
 router = make_router()
 PAGE_SIZE = 50
@@ -133,7 +133,7 @@ def api_market_results(request: Request, actor: ActorDep, text: Annotated[str, Q
                        industry: Annotated[str, Query(max_length=60)] = "",
                        trl_min: Annotated[int | None, Query(ge=1, le=9)] = None,
                        limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                       offset: Annotated[int, Query(ge=0)] = 0) -> ResultPage:
+                       offset: Offset = 0) -> ResultPage:
     f = ResultFilter(text=text, region_code=_region(region), industry_code=_code(industries(), industry, "行业"),
                      trl_min=trl_min)
     return market.search_results(request.app.state.store, actor, f, limit=limit, offset=offset)

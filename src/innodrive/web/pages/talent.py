@@ -27,7 +27,7 @@ from innodrive.errors import InputError
 from innodrive.services import talent as svc
 from innodrive.services.access import can
 from innodrive.web import render
-from innodrive.web.guard import ActorDep, make_router, route
+from innodrive.web.guard import ActorDep, Offset, make_router, route
 
 router = make_router()
 
@@ -467,7 +467,7 @@ class IssueBody(BaseModel):
 def api_talent_list(request: Request, actor: ActorDep, text: Annotated[str, Query(max_length=100)] = "",
                     category: Annotated[str, Query(max_length=10)] = "",
                     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                    offset: Annotated[int, Query(ge=0)] = 0) -> svc.TalentPage:
+                    offset: Offset = 0) -> svc.TalentPage:
     return svc.list_talents(_store(request), actor, text=text or None, category=category or None, limit=limit,
                             offset=offset)
 
