@@ -336,7 +336,8 @@ def test_place_names_looked_up_from_pairs_that_can_open_one_are_all_found(texts)
     pool = [n for n in sorted(names)] + ["市", "省", "的", "\n", "，", "1"]
     samples = [t[:20000] for t in texts] + ["".join(rng.choice(pool) for _ in range(rng.randint(0, 30)))
                                             for _ in range(3000)]
+    def looked_for(rx, text):
+        return [n for pair in dict.fromkeys(rx.findall(text)) for n in by_pair.get(pair, ())]
+
     for text in samples:
-        def looked_for(rx):
-            return [n for pair in dict.fromkeys(rx.findall(text)) for n in by_pair.get(pair, ())]
-        assert looked_for(metadata._first_pair_re()) == looked_for(every_pair)
+        assert looked_for(metadata._first_pair_re(), text) == looked_for(every_pair, text)
