@@ -76,3 +76,27 @@ def score(v: Verdict, sid: str) -> tuple[float, float]:
 
 
 __all__ = ["FIELDS", "evaluate_all", "verdict", "cond", "score", "make_code", "sqlite_states"]
+
+
+def synthetic_registry(n: int, seed: int):
+    """The benchmarks' SYNTHETIC registry (``bench/_synthetic_enterprises.py``), without credit codes."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "_synthetic_enterprises.py"
+    spec = importlib.util.spec_from_file_location("_synthetic_enterprises", path)
+    synthetic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic)
+    return synthetic.synthetic_registry(n, seed=seed).drop(columns=["credit_code"])
+
+
+def holey_registry(n: int, seed: int, unknown_rows: int):
+    """A SYNTHETIC registry with 8 % of its numbers unknown and its first rows wholly unknown,
+    so that every state of every condition is reached."""
+    frame = synthetic_registry(n, seed)
+    rng = np.random.default_rng(seed)
+    for c in frame.columns:
+        if frame[c].dtype.kind == "f":
+            frame.loc[rng.random(len(frame)) < 0.08, c] = np.nan
+    frame.iloc[:unknown_rows] = np.nan
+    return frame

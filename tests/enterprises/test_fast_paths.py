@@ -9,6 +9,7 @@ import io
 
 import numpy as np
 import pandas as pd
+from tests.enterprises.ent_helpers import holey_registry
 
 from innodrive.enterprises.stream import CsvSink, _cells, csv_column, safe_column
 
@@ -77,17 +78,6 @@ def test_csv_sink_writes_the_bytes_csv_writer_writes():
     assert fast.getvalue() == plain.getvalue()
 
 
-def _synthetic(n: int, seed: int):
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[2] / "bench" / "_synthetic_enterprises.py"  # the benchmarks' generator
-    spec = importlib.util.spec_from_file_location("_synthetic_enterprises", path)
-    synthetic = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(synthetic)
-    return synthetic.synthetic_registry(n, seed=seed).drop(columns=["credit_code"])
-
-
 def _reason_per_row(rs, pa, i: int) -> str:
     """The specification of a 原因 cell: walk the rule tree for one row."""
     from innodrive.enterprises.states import PASS, STATE_LABELS, STATE_NAMES
@@ -119,12 +109,7 @@ def test_reasons_match_a_per_row_walk_of_the_rule_tree():
     from innodrive.enterprises.vectorised import columns_of, evaluate_arrays
 
     on = dt.date(2024, 6, 30)
-    frame = _synthetic(4000, seed=16)
-    rng = np.random.default_rng(16)
-    for c in frame.columns:  # holes everywhere, and some whole rows unknown: every state is reached
-        if frame[c].dtype.kind == "f":
-            frame.loc[rng.random(len(frame)) < 0.08, c] = np.nan
-    frame.iloc[:50] = np.nan
+    frame = holey_registry(4000, seed=16, unknown_rows=50)
     cols, n = columns_of(frame)
     rule_sets = rules_in_force(on)
     arrays = evaluate_arrays(cols, n, rule_sets, on=on)

@@ -11,7 +11,8 @@ import io
 
 import numpy as np
 import pandas as pd
-from tests.enterprises.test_fast_paths import _synthetic
+from tests.enterprises.ent_helpers import holey_registry
+from tests.enterprises.ent_helpers import synthetic_registry as _synthetic
 
 from innodrive.enterprises import expr as E
 from innodrive.enterprises.sme_size import shared_values, size_class_vector, size_rules
@@ -130,12 +131,7 @@ def test_reason_fields_are_the_reason_texts_as_csv_writes_them():
     from innodrive.enterprises.vectorised import columns_of, evaluate_arrays
 
     for on in (dt.date(2024, 6, 30), dt.date(2026, 12, 1), dt.date(2021, 6, 30)):
-        frame = _synthetic(3000, seed=on.year)
-        rng = np.random.default_rng(on.year)
-        for c in frame.columns:
-            if frame[c].dtype.kind == "f":
-                frame.loc[rng.random(len(frame)) < 0.08, c] = np.nan
-        frame.iloc[:30] = np.nan
+        frame = holey_registry(3000, seed=on.year, unknown_rows=30)
         cols, n = columns_of(frame)
         rule_sets = rules_in_force(on)
         arrays = evaluate_arrays(cols, n, rule_sets, on=on)
