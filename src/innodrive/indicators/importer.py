@@ -531,7 +531,8 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
                 continue
             x = np.asarray(xs[idx], dtype=np.float64)
             f = factors[idx]
-            converted = x * f
+            with np.errstate(over="ignore"):  # an overflow is reported as out of range just below
+                converted = x * f
             scaled = np.flatnonzero(f != 1.0)
             if len(scaled):
                 converted[scaled] = [clean(v) for v in converted[scaled].tolist()]
