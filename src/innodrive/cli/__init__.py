@@ -70,6 +70,13 @@ def main(argv: list[str] | None = None) -> int:
     from innodrive.cli.output import error
 
     register(sys.argv[1:] if argv is None else argv)
+    if argv is None and not sys.warnoptions and not settings.debug():
+        # Python's warnings (a NumPy overflow on an absurd amount, a library's deprecation) are
+        # for developers and quote source lines; a user gets innodrive's own messages only.
+        # ``python -W …`` or INNODRIVE_DEBUG shows them again.
+        import warnings
+
+        warnings.simplefilter("ignore")
     try:
         app(args=argv, prog_name="innodrive", standalone_mode=True)
     except SystemExit as exc:  # click/typer exit with a status

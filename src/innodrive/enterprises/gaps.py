@@ -197,7 +197,7 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
             continue
         start = sub[lv.field]
         limit = E.vector(lv.max_delta, sub, m, memo)
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", over="ignore"):  # an absurd amount is capped at MAX_STEPS below
             k_max = np.floor(np.nan_to_num(limit, nan=0.0) / lv.step + 1e-9)
         k_max = np.clip(k_max, 0, MAX_STEPS).astype(np.int64)
         usable = ~np.isnan(start) & (k_max > 0)
