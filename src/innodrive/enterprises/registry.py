@@ -128,10 +128,9 @@ def _blank(s: pd.Series) -> pd.Series:
     return pd.Series(out, index=s.index)
 
 
-# whitespace after a NUL in cells joined by NUL; ``\s`` is what str.strip() strips. Whitespace
-# before a NUL is whitespace after one in the reversed text: a pattern that starts with the
-# NUL is found by a quick scan for it, where ``\s\x00`` tested every character (three to four
-# times slower than reversing and scanning; one alternation was five times slower still)
+# whitespace after a NUL in cells joined by NUL (``\s``: what str.strip() strips); before a NUL,
+# after one in the reversed text: a pattern starting with NUL is a quick scan for it, where
+# ``\s\x00`` tested every character (3-4x slower; one alternation was 5x slower still)
 _SPACE_AFTER = re.compile(r"\x00\s")
 
 
