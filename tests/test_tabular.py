@@ -178,3 +178,40 @@ def test_path_input_goes_through_read_input(tmp_path):
         open_table(tmp_path / "missing.csv")
     with pytest.raises(InputError, match="不支持的文件类型"):
         open_table(tmp_path / "x.json")
+
+
+@pytest.mark.parametrize("layout", ["codes-first", "text-first"])
+def test_coded_columns_of_numbers_are_read_once_and_as_written(monkeypatch, layout):
+    """A coded column the C parser would turn into numbers (a choice written as codes 1–5,
+    "1" and "1.0" apart) arrives as the cells written in every slab: found on the first
+    lines it is read as cells from the start (never read twice); found in a later slab,
+    that slab alone is read again."""
+    import pandas as pd
+
+    from innodrive import tabular
+
+    n = 150_000  # four or five slabs of about 1 MB
+    if layout == "codes-first":
+        cells = [("1", "2", "1.0")[i % 3] if i < 40_000 or i >= 80_000 else ("工业", "2")[i % 2] for i in range(n)]
+    else:
+        cells = [("工业", "零售业")[i % 2] if i < 40_000 else ("3", "03", "")[i % 3] for i in range(n)]
+    data = ("划型行业,序号,备注\n" + "".join(f"{c},{i:012d},示例\n" for i, c in enumerate(cells))).encode()
+    again = []
+    real = tabular._cells_as_written
+
+    def counted(frame, slab, *args):
+        frame, redone = real(frame, slab, *args)
+        again.extend(redone)
+        return frame, redone
+
+    monkeypatch.setattr(tabular, "_cells_as_written", counted)
+    coded = list(open_table(data, name="t.csv").frames(20_000, columns=[0], text=[0], coded=[0]))
+    plain = list(open_table(data, name="t.csv").frames(20_000, columns=[0], text=[0]))
+    assert len(coded) == len(plain) >= 3
+    for a, b in zip(coded, plain, strict=True):
+        col = a.frame[0]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            assert all(isinstance(c, str) for c in col.cat.categories.tolist())
+        assert col.astype(object).where(col.notna(), None).tolist() == b.frame[0].where(b.frame[0].notna(), None).tolist()
+        assert a.numbers.tolist() == b.numbers.tolist()
+    assert again == ([] if layout == "codes-first" else [0])  # read again at most once, in the slab that needed it

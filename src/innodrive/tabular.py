@@ -476,8 +476,11 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
     slab_bytes = max(1 << 20, size * per_line)
     cells = 0
     pd_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
-    dtypes: dict[int, object] = {i: object for i in text}
-    dtypes.update({i: "category" for i in coded if i in cols})
+    coded = {i for i in coded if i in cols}
+    # coded columns read as object cells from the start: those whose categories the C parser
+    # would turn into numbers or booleans (a choice written as codes 1–5), found on the
+    # first lines and on every slab that needed them read again
+    plain = _numeric_categories(data, at, width, delimiter, pd_encoding, coded)
     while at < len(data):
         end = _slab_end(data, at, slab_bytes)
         slab = data[at:end]
@@ -486,7 +489,9 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
         nlines = slab.count(b"\n") + (0 if slab.endswith(b"\n") else 1)
         line += nlines
         frame = None
-        if slab.count(b"\r") == slab.count(b"\r\n"):
+        if b"\r" not in slab or slab.count(b"\r") == slab.count(b"\r\n"):
+            dtypes: dict[int, object] = {i: object for i in text}
+            dtypes.update({i: "category" for i in coded - plain})
             try:
                 frame = pd.read_csv(io.BytesIO(slab), names=list(range(width)), dtype=dtypes, sep=delimiter,
                                     encoding=pd_encoding, **_PANDAS_CSV)
@@ -494,8 +499,9 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
                 frame = None  # a row wider than the header, or a cell the C parser reads otherwise
             if frame is not None and (len(frame) != nlines or _has_booleans(frame)):
                 frame = None  # a quoted line break (row numbers would shift), or "TRUE" read as a boolean
-            if frame is not None and coded:
-                frame = _cells_as_written(frame, slab, width, delimiter, pd_encoding, coded)
+            if frame is not None and coded - plain:
+                frame, redone = _cells_as_written(frame, slab, width, delimiter, pd_encoding, coded - plain)
+                plain |= redone
         if frame is None:
             yield from _slab_rows(slab, encoding, delimiter, first_line, table, cols, cells)
             continue
@@ -519,22 +525,48 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
 
 
 def _cells_as_written(frame, slab: bytes, width: int, delimiter: str, encoding: str, coded: set[int]):
-    """``frame`` with every ``coded`` column read as categories whose categories are text.
+    """``frame`` with every ``coded`` column read as categories whose categories are text,
+    and the columns read again.
     The C parser turns the categories of a column that holds only numbers or TRUE/FALSE
     into numbers or booleans ("1" and "1.0" become one category): such columns are read
     again as object cells, as written."""
     import pandas as pd
 
-    redo = [c for c in coded if c in frame.columns and (
-        not isinstance(frame[c].dtype, pd.CategoricalDtype)
-        or pd.api.types.infer_dtype(frame[c].cat.categories, skipna=False) not in ("string", "empty"))]
+    redo = _not_text(frame, coded)
     if not redo:
-        return frame
+        return frame, set()
     again = pd.read_csv(io.BytesIO(slab), names=list(range(width)), usecols=redo, dtype=dict.fromkeys(redo, object),
                         sep=delimiter, encoding=encoding, **_PANDAS_CSV)
     for c in redo:
         frame[c] = again[c].to_numpy(dtype=object)
-    return frame
+    return frame, set(redo)
+
+
+def _not_text(frame, coded: set[int]) -> list[int]:
+    """The ``coded`` columns of ``frame`` that did not arrive as categories of text."""
+    import pandas as pd
+
+    return [c for c in coded if c in frame.columns and (
+        not isinstance(frame[c].dtype, pd.CategoricalDtype)
+        or pd.api.types.infer_dtype(frame[c].cat.categories, skipna=False) not in ("string", "empty"))]
+
+
+def _numeric_categories(data: bytes, at: int, width: int, delimiter: str, encoding: str, coded: set[int]) -> set[int]:
+    """The ``coded`` columns whose cells on the first lines after ``at`` (about 256 KB) the C
+    parser reads as categories of numbers or booleans: they are read as object cells
+    (what :func:`_cells_as_written` makes of them) instead of read twice. A guess only: a
+    slab where another column turns out so is still read again."""
+    import pandas as pd
+
+    if not coded or at >= len(data):
+        return set()
+    end = _slab_end(data, at, 1 << 18)
+    try:
+        head = pd.read_csv(io.BytesIO(data[at:end]), names=list(range(width)), usecols=sorted(coded),
+                           dtype=dict.fromkeys(coded, "category"), sep=delimiter, encoding=encoding, **_PANDAS_CSV)
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OverflowError):
+        return set()
+    return {c for c in _not_text(head, coded) if head[c].notna().any()}
 
 
 def _has_booleans(frame) -> bool:
@@ -555,7 +587,8 @@ def _slab_end(data: bytes, start: int, want: int) -> int:
     any quoted cell (an even number of quote characters since ``start``)."""
     end = data.find(b"\n", start + want)
     end = len(data) if end < 0 else end + 1
-    while data.count(b'"', start, end) % 2 and end < len(data):  # inside a quoted cell: go on
+    # inside a quoted cell (an odd number of quotes; memchr first: most slabs have none): go on
+    while data.find(b'"', start, end) >= 0 and data.count(b'"', start, end) % 2 and end < len(data):
         nxt = data.find(b"\n", end)
         end = len(data) if nxt < 0 else nxt + 1
     return end

@@ -162,3 +162,36 @@ def test_reasons_with_pieces_that_need_more_than_encoding_take_the_general_path(
             column = screening._reason_column(rs, arrays[rs.programme], n)
             assert len(column) == 2 and column[1].tolist() == texts.tolist()
             assert csv_coded(*column) == csv_column(texts[codes])
+
+
+def test_a_block_written_to_a_file_is_the_block_written_to_memory(tmp_path, monkeypatch):
+    """To a file the lines go out by ``os.writev`` (no joined copy); the bytes are those
+    written to memory, after the header, in order — also when the system writes only part
+    of what it is given."""
+    import os
+
+    from innodrive.enterprises import stream
+
+    blocks = [_screened(3000, 6, dt.date(2024, 6, 30)), _screened(1500, 7, dt.date(2024, 6, 30))]
+    memory = io.BytesIO()
+    sink = CsvSink(memory)
+    for b in blocks:
+        sink.block(b)
+    monkeypatch.setattr(stream, "IOV_MAX", 100)  # many calls per batch
+    for short in (False, True):
+        if short:
+            real = os.writev
+
+            def writev(fd, buffers, _real=real):  # the first half of what is asked, at most
+                data = b"".join(buffers)
+                return _real(fd, [data[:max(1, len(data) // 2 - 7)]])
+
+            monkeypatch.setattr(os, "writev", writev)
+        path = tmp_path / f"out-{short}.csv"
+        with open(path, "wb") as f:
+            sink = CsvSink(f)
+            assert sink._fileno() is not None
+            for b in blocks:
+                sink.block(b)
+            sink.finish(None)
+        assert path.read_bytes() == memory.getvalue(), short

@@ -71,3 +71,15 @@ def test_a_code_repeated_in_a_later_chunk_names_the_first_row():
     good, _rows, problems = checker.check(later, 9)
     assert len(good) == 0
     assert [(p.row, p.message) for p in problems] == [(9, f"统一社会信用代码 {code} 与第 2 行重复")]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(EDGE), st.text(max_size=8)), max_size=30))
+def test_may_strip_is_whether_strip_changes_a_cell(cells):
+    """Never False when stripping changes a cell; exactly that when no cell holds a NUL
+    (a NUL inside a cell can only make it say True for nothing: the slow path then runs)."""
+    changes = any(c != c.strip() for c in cells)
+    if changes:
+        assert R._may_strip(cells)
+    if not any("\x00" in c for c in cells):
+        assert R._may_strip(cells) == changes

@@ -128,10 +128,10 @@ def _blank(s: pd.Series) -> pd.Series:
     return pd.Series(out, index=s.index)
 
 
-# whitespace after / before a NUL in cells joined by NUL; ``\s`` is what str.strip() strips
-# (two searches: each a quick scan, where one alternation was five times slower)
+# whitespace after a NUL in cells joined by NUL (``\s``: what str.strip() strips); before a NUL,
+# after one in the reversed text: a pattern starting with NUL is a quick scan for it, where
+# ``\s\x00`` tested every character (3-4x slower; one alternation was 5x slower still)
 _SPACE_AFTER = re.compile(r"\x00\s")
-_SPACE_BEFORE = re.compile(r"\s\x00")
 
 
 def _may_strip(cells: list) -> bool:
@@ -143,7 +143,7 @@ def _may_strip(cells: list) -> bool:
     except TypeError:  # a cell that is not text (a number or date from a workbook)
         return True
     return (joined[:1].isspace() or joined[-1:].isspace() or _SPACE_AFTER.search(joined) is not None
-            or _SPACE_BEFORE.search(joined) is not None)
+            or _SPACE_AFTER.search(joined[::-1]) is not None)
 
 
 NUMBER_KINDS = frozenset({"money", "signed_money", "people", "count", "ratio", "year", "score", "level"})

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from innodrive.errors import InputError, Problem
 Progress = Callable[[str, int, int], None]
 CHUNK = 65_536
 XLSX_MAX_ROWS = 1_048_576  # Excel's own limit: a result sheet holds at most this many rows
+IOV_MAX = 1024  # buffers one os.writev call may take (POSIX allows at least 16; Linux 1024)
 
 
 # --------------------------------------------------------------------------- reading
@@ -351,11 +353,40 @@ class CsvSink:
             csv.writer(head).writerow([safe_cell(h) for h in self.header])
             self.out.write(head.getvalue().encode("utf-8-sig"))
         fields = [csv_coded(*v) if isinstance(v, tuple) else csv_column(v) for v in map(columns.__getitem__, self.header)]
-        n = len(fields[0]) if fields else 0
+        if not fields or not fields[0]:
+            return
+        fields[-1] = list(map(bytes.__add__, fields[-1], repeat(b"\r\n")))  # each line with its end
+        n = len(fields[0])
         for start in range(0, n, self.BATCH):
-            lines = list(map(b",".join, zip(*(c[start:start + self.BATCH] for c in fields), strict=True)))
-            lines.append(b"")
-            self.out.write(b"\r\n".join(lines))
+            self._lines(list(map(b",".join, zip(*(c[start:start + self.BATCH] for c in fields), strict=True))))
+
+    def _lines(self, lines: list[bytes]) -> None:
+        """Write whole lines. To a file, straight from the lines (``os.writev``, a thousand
+        at a time): joining a block's lines first copied every byte of the result once more
+        (a quarter of a gigabyte per 100,000 rows) for nothing."""
+        fd = self._fileno()
+        if fd is None:
+            self.out.write(b"".join(lines))
+            return
+        self.out.flush()  # the header, still in the buffer, comes first
+        for start in range(0, len(lines), IOV_MAX):
+            part = lines[start:start + IOV_MAX]
+            done = os.writev(fd, part)
+            whole = sum(map(len, part))
+            if done < whole:  # a short write (rare on a file): the rest as plain writes
+                rest = memoryview(b"".join(part))[done:]
+                while rest:
+                    rest = rest[os.write(fd, rest):]
+
+    def _fileno(self) -> int | None:
+        """The descriptor of a plain binary file (what :func:`~innodrive.safeio.atomic_write`
+        gives), else ``None`` (an in-memory buffer, a socket, a wrapper)."""
+        if not hasattr(os, "writev") or type(self.out) is not io.BufferedWriter or not isinstance(self.out.raw, io.FileIO):
+            return None
+        try:
+            return self.out.fileno()
+        except (OSError, ValueError):
+            return None
 
     def finish(self, summary) -> None:
         self.out.flush()
