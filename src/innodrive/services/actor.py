@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from innodrive.services.roles import ROLE_NAMES, Role, covers  # noqa: F401  (re-exported)
+from innodrive.services.roles import LOCAL_OPERATOR_ROLE, ROLE_NAMES, Role, covers  # noqa: F401  (re-exported)
 
 Channel = Literal["cli", "web", "api", "system"]
 
@@ -58,7 +58,7 @@ class Actor(BaseModel):
 
     @classmethod
     def local_operator(cls, name: str) -> Actor:
-        return cls(username=name, name=name, role=Role.OFFICE, via="cli", local=True)
+        return cls(username=name, name=name, role=LOCAL_OPERATOR_ROLE, via="cli", local=True)
 
     @classmethod
     def public(cls) -> Actor:

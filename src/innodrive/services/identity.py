@@ -47,12 +47,12 @@ def cli_scope_sqlite(conn, by: str | None = None) -> Scope:
     the stored board's key read. A disabled account is refused as by :func:`account_actor`.
     A database without the accounts table raises ``sqlite3.OperationalError``: the
     caller, a fast path, then leaves the decision to :func:`cli_actor`."""
-    from innodrive.services.roles import Role, Scope
+    from innodrive.services.roles import LOCAL_OPERATOR_ROLE, Role, Scope
 
     name = operator_name(by)
     row = conn.execute(f"SELECT {', '.join(ACCOUNT_COLUMNS)} FROM users WHERE username = ?", (name,)).fetchone()
     if row is None:
-        return Scope(role=Role.OFFICE, local=True)  # Actor.local_operator
+        return Scope(role=LOCAL_OPERATOR_ROLE, local=True)  # as Actor.local_operator
     username, _name, role, region_code, unit, _user_id, active = row
     _refuse_disabled(username, active)
     return Scope(role=Role(role), region_code=region_code, unit=unit)

@@ -36,6 +36,10 @@ ROLE_NAMES: dict[Role, str] = {
     Role.PUBLIC: "公众",
 }
 
+# The local operator (a command run without an account) acts as the office, unrestricted.
+LOCAL_OPERATOR_ROLE = Role.OFFICE
+
+
 def covers(actor, region_code: str | None) -> bool:
     """Whether an object of ``region_code`` lies inside ``actor``'s scope (an
     :class:`~innodrive.services.actor.Actor` or a :class:`Scope`).
