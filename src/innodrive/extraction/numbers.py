@@ -84,10 +84,14 @@ _PRE_WIDTH = max(len(w) for w in list(PRE_COMPARATORS) + list(CHANGE_VERBS))
 class Quantity:
     """One quantity found by :func:`find_quantities`, read like a ``re.Match`` of QUANTITY_RE."""
 
-    __slots__ = ("_m", "_pre", "_start", "_end")
+    # ``body`` (the match of "number + unit (+ post)") and ``pre`` (the comparator or change
+    # verb before it, "" when none) are public: a caller reading many groups of many
+    # quantities reads them from ``body`` without a Python call per group
+    __slots__ = ("_m", "_pre", "_start", "_end", "body", "pre")
 
     def __init__(self, m: re.Match, pre: str, start: int) -> None:
         self._m, self._pre = m, pre
+        self.body, self.pre = m, pre
         self._start = start - len(pre)
         self._end = m.end()
 

@@ -358,6 +358,8 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
     return _merge_repeats(found)
 
 
+_NO_MARKS = Marks([])   # (shared: a Marks is never changed after it is built)
+
 _ROLE_NAMES = {sections.REVIEW: "回顾/成绩", sections.BACKGROUND: "形势/背景", sections.GOALS: "目标",
                sections.TASKS: "任务", sections.SAFEGUARDS: "保障措施"}
 
@@ -489,15 +491,21 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         return []
     if ctx.doc_year:
         dls = [d for d in dls if d.year >= ctx.doc_year]  # an earlier year is a review, not a deadline
-    firm = Marks([(m.start(), m.group(0)) for m in _FIRM.finditer(text)])
+    # (most sentences say neither 力争 nor 确保 and set no deadline of their own)
+    firm = Marks([(m.start(), m.group(0)) for m in _FIRM.finditer(text)]) if (
+        "力争" in text or "确保" in text) else _NO_MARKS
     scan = SentenceScan(text)
     past: list = []   # the look-back segments, read on the first candidate target only
-    deadline = Marks([(d.start, d.year) for d in dls])
-    written = [d for d in dls if d.text not in _RELATIVE_WORDS]
+    if dls:
+        deadline = Marks([(d.start, d.year) for d in dls])
+        written = [d for d in dls if d.text not in _RELATIVE_WORDS]
+        leading_deadline_end = next((d.end for d in dls if d.start == 0), None)
+    else:
+        deadline, written, leading_deadline_end = _NO_MARKS, [], None
     # one written deadline covers the whole sentence (…达到500家，到2025年); 今年/明年 only what follows
     single_year = written[0].year if written and len({d.year for d in written}) == 1 else None
-    base = baseline_year(text)
-    leading_deadline_end = next((d.end for d in dls if d.start == 0), None)
+    # (a quantity opened by “ is a code; a sentence without “ has none)
+    may_open_quote = "“" in text
     vision = "远景" in text or "展望" in text
 
     def year_at(pos: int) -> int | None:
@@ -620,25 +628,26 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         ms, me = m.start(), m.end()
         if scan.taken(ms, me):
             continue
-        num_start = m.start("num")
-        if scan.quoted(num_start, m.end("unit")) or _quote_open_before(text, num_start):
+        body = m.body   # (the groups after the comparator, read straight from the match)
+        num_start = body.start("num")
+        if scan.quoted(num_start, body.end("unit")) or may_open_quote and _quote_open_before(text, num_start):
             continue
-        if ms > 0 and text[ms - 1] in _ORDINAL_CHARS and not m.group("pre"):
+        pre = m.pre
+        if ms > 0 and text[ms - 1] in _ORDINAL_CHARS and not pre:
             continue
         after = text[me:me + 40]
-        unit_word = m.group("unit")
-        if _NOT_AFTER_UNIT.match(after) or _qualifier_unit(unit_word, after, m.group("num")):
+        num, unit_word = body.group("num", "unit")
+        if _NOT_AFTER_UNIT.match(after) or _qualifier_unit(unit_word, after, num):
             continue
         if num_start > 0 and (text[num_start - 1].isdigit() or text[num_start - 1] == "."):
             continue
-        value = parse_number(m.group("num"))
+        value = parse_number(num)
         if value is None:
             continue
-        chinese_numeral = not m.group("num")[0].isdigit()
-        pre = m.group("pre") or ""
-        post = m.group("post") or ""
-        approx = m.group("approx")
-        unit = (m.group("mag") or "") + unit_word
+        chinese_numeral = not num[0].isdigit()
+        post, approx, mag = body.group("post", "approx", "mag")
+        post = post or ""
+        unit = (mag or "") + unit_word
 
         # the subject: from the clause start (or the end of the previous quantity) to the verb
         clause_start = scan.clause_start(ms)
@@ -771,8 +780,11 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if kind == "multiple":
             b = baseline_year(text[max(0, ms - 40):ms])
             baseline = b[0] if b else (ctx.plan_start - 1 if ctx.plan_start else None)
+        elif kind == "growth" and basis == "cumulative":
+            base = baseline_year(text)   # (read for cumulative growth only: the rest never asks)
+            baseline = base[0] if base else None
         else:
-            baseline = base[0] if base and kind == "growth" and basis == "cumulative" else None
+            baseline = None
         before = len(out)
         why = _why(pre, post, approx, verb_opening, paired, firm.any_before(ms),
                    deadline.any_before(ms), goal_context)
