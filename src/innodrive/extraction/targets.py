@@ -347,10 +347,13 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
                 dls.extend(relative_deadlines(sent.text, ctx.doc_year))
                 if len(dls) > 1:
                     dls.sort(key=lambda d: d.start)
-            inherited = para_deadline or section_year or ctx.horizon
-            items = _sentence_targets(sent, dls, inherited, goal_context or bool(dls) or para_deadline is not None,
-                                      goal_context, ctx, section, trace)
-            found.extend(items)
+            target_context = goal_context or bool(dls) or para_deadline is not None
+            # the first test of _sentence_targets, asked here: most sentences stop at it, and
+            # then cost two searches rather than a call
+            if _MAY_HAVE_NUMBERS.search(sent.text) or target_context and _MAY_HAVE_WORDS.search(sent.text):
+                inherited = para_deadline or section_year or ctx.horizon
+                found.extend(_sentence_targets(sent, dls, inherited, target_context, goal_context, ctx, section,
+                                               trace))
             if dls and dls[-1].start <= 6:
                 # 到2025年，…: a deadline that opens a sentence frames the sentences after it;
                 # one inside a clause (…，2027年建成某高铁) belongs to that clause only
@@ -486,9 +489,20 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     # at most MAX_PER_SENTENCE quantities are read in one sentence: a real sentence holds a
     # handful; 250,000 of them in one unpunctuated line is hostile input, not a plan
     quantities = list(islice(find_quantities(text), MAX_PER_SENTENCE))
-    if not (quantities or "倍" in text or "翻" in text or _RANK_HINT.search(text) or (target_context and (
-            _RELATIVE_HINT.search(text) or _MILESTONE_HINT.search(text) or _TREND_RE.search(text)))):
-        return []
+    # the hints of the rules without quantities, each searched at most once (None: not yet asked)
+    rank_hint = relative_hint = milestone_hint = trend_hint = None
+    if not (quantities or "倍" in text or "翻" in text):
+        rank_hint = _RANK_HINT.search(text) is not None
+        if not rank_hint:
+            if not target_context:
+                return []
+            relative_hint = _RELATIVE_HINT.search(text) is not None
+            if not relative_hint:
+                milestone_hint = _MILESTONE_HINT.search(text) is not None
+                if not milestone_hint:
+                    trend_hint = _TREND_RE.search(text) is not None
+                    if not trend_hint:
+                        return []
     if ctx.doc_year:
         dls = [d for d in dls if d.year >= ctx.doc_year]  # an earlier year is a review, not a deadline
     # (most sentences say neither 力争 nor 确保 and set no deadline of their own)
@@ -614,7 +628,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         scan.take(clause_start, m.end())
 
     # 3. ranks (全省前3位 → a `le` target on the rank), ratios (2.1∶1) and index values without a unit
-    if _RANK_HINT.search(text) and (target_context or firm):
+    if (rank_hint if rank_hint is not None else _RANK_HINT.search(text)) and (target_context or firm):
         _ranks_ratios_indices(scan, add, goal_context or bool(firm) or bool(dls))
 
     # 4. quantities
@@ -802,10 +816,11 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
 
     # 5. relative, trend and milestone targets (no numbers) where the sentence sets goals
     if target_context:
-        if _RELATIVE_HINT.search(text):
+        if relative_hint if relative_hint is not None else _RELATIVE_HINT.search(text):
             _relative(scan, add)
-        _trend(scan, add)
-        if _MILESTONE_HINT.search(text):
+        if trend_hint is not False:   # (False: _TREND_RE was searched above and is not in the sentence)
+            _trend(scan, add)
+        if milestone_hint if milestone_hint is not None else _MILESTONE_HINT.search(text):
             _milestones(scan, add)
     return out
 
