@@ -329,7 +329,10 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             # the work of an annual plan's year is counted work: "新建绿道100公里" is a target
             goal_context = True
         sentences = phrases.split_sentences(clean, para, pi)
-        if sentences and not (role is not None and role.role == sections.GOALS) and _looks_back(sentences[0].text, ctx):
+        # the first sentence's deadlines, asked by _looks_back and again below: found once
+        first_deadlines = deadlines(sentences[0].text) if sentences else []
+        if sentences and not (role is not None and role.role == sections.GOALS) and _looks_back(
+                sentences[0].text, ctx, first_deadlines):
             if trace is not None:
                 trace.append((a, b, "跳过：段落回顾过去（" + sentences[0].text[:20] + "…）"))
             continue
@@ -340,10 +343,11 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
         para_deadline: int | None = None
         # every deadline phrase holds 年 or 五 (十四五): a paragraph without them has none
         dated = clean.find("年", a, b) != -1 or clean.find("五", a, b) != -1
-        for sent in sentences:
+        for si, sent in enumerate(sentences):
             dls = []
             if dated:
-                dls = [d for d in deadlines(sent.text) if not ctx.doc_year or d.year >= ctx.doc_year]
+                dls = [d for d in (first_deadlines if si == 0 else deadlines(sent.text))
+                       if not ctx.doc_year or d.year >= ctx.doc_year]
                 dls.extend(relative_deadlines(sent.text, ctx.doc_year))
                 if len(dls) > 1:
                     dls.sort(key=lambda d: d.start)
@@ -428,10 +432,13 @@ _LOOK_BACK = regex_cache.compile(r"过去[一二三四五]年|(?:^|[,，])[一�
 _PERIOD_AFTER = regex_cache.compile(r"(?:规划)?(?:时期|期间|以来|[,，]|是)")
 
 
-def _looks_back(first_sentence: str, ctx: DocContext) -> bool:
-    """A paragraph that opens by looking back (2020年，… / "十三五"时期，… / 过去五年) reports results."""
-    if _FIRM.search(first_sentence) or any(not ctx.doc_year or d.year >= ctx.doc_year
-                                           for d in deadlines(first_sentence)):
+def _looks_back(first_sentence: str, ctx: DocContext, first_deadlines: list | None = None) -> bool:
+    """A paragraph that opens by looking back (2020年，… / "十三五"时期，… / 过去五年) reports results.
+    ``first_deadlines``: ``deadlines(first_sentence)`` when the caller has them already."""
+    if first_deadlines is None:
+        first_deadlines = deadlines(first_sentence)
+    if "力争" in first_sentence or "确保" in first_sentence or any(  # (= _FIRM.search)
+            not ctx.doc_year or d.year >= ctx.doc_year for d in first_deadlines):
         return False
     head = first_sentence[:40]
     if _LOOK_BACK.search(head):
@@ -451,8 +458,8 @@ def _looks_back(first_sentence: str, ctx: DocContext) -> bool:
 def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | None) -> bool:
     a, b = para
     end = phrases.SENTENCE_END.search(clean, a, b)
-    first = clean[a:end.start() if end else b]
-    if _GOAL_WORDS.search(first):
+    # (searched in place: the pattern is plain words, without anchors or look-arounds)
+    if _GOAL_WORDS.search(clean, a, end.start() if end else b):
         return True
     return bool(heading and ("目标" in heading.title or "指标" in heading.title))
 
