@@ -171,3 +171,26 @@ def test_firm_marks_and_quote_gates_agree_with_their_patterns(corpus_sentences, 
         assert bool(targets._FIRM.search(s)) == ("力争" in s or "确保" in s)
         if "“" not in s:
             assert not any(targets._quote_open_before(s, i) for i in range(len(s) + 1))
+
+
+def test_the_first_test_scanned_along_a_paragraph_answers_as_each_sentence_alone(corpus_sentences, random_sentences):
+    """find_targets asks the first test of every sentence with one forward scan of its
+    paragraph (_NextMatch); the answer is the plain search of the sentence's own text,
+    for paragraphs of corpus and random sentences joined by 。, ! and ?."""
+    from innodrive.extraction import phrases
+
+    targets = importlib.import_module("innodrive.extraction.targets")
+    rng = random.Random(3)
+    pool = [*corpus_sentences, *random_sentences]
+    for _ in range(600):
+        parts = [rng.choice(pool) for _ in range(rng.randint(1, 8))]
+        paragraph = "".join(p + rng.choice("。。。!?") for p in parts)[: rng.randint(1, 2000)]
+        clean = "前言\n" + paragraph + "\n后记"
+        a, b = 3, 3 + len(paragraph)
+        for rx in (targets._MAY_HAVE_NUMBERS, targets._MAY_HAVE_WORDS):
+            scan = targets._NextMatch(rx, clean, b)
+            assert scan.within(a, b) == (rx.search(paragraph) is not None)
+            for sent in phrases.split_sentences(clean, (a, b), 0):
+                if rng.random() < 0.3:
+                    continue  # (a sentence not asked about: the scan moves past it)
+                assert scan.within(sent.start, sent.start + len(sent.text)) == (rx.search(sent.text) is not None)

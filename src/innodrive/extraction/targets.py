@@ -315,7 +315,9 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             continue
         if clean.find("\t", a, b) != -1:
             continue  # table rows are read by the table reader
-        if trace is None and not _may_hold_target(clean, a, b):
+        # the first test of the sentences (see _may_hold_target), scanned once along the paragraph
+        numbers, words = _NextMatch(_MAY_HAVE_NUMBERS, clean, b), _NextMatch(_MAY_HAVE_WORDS, clean, b)
+        if trace is None and not (numbers.within(a, b) or words.within(a, b)):
             continue  # (``extract -v`` goes on, to say why the paragraph is passed over)
         role = pseudo or (roles.get(id(heading)) if heading is not None else None)
         if role is not None and role.role in (sections.REVIEW, sections.BACKGROUND):
@@ -336,7 +338,7 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             if trace is not None:
                 trace.append((a, b, "跳过：段落回顾过去（" + sentences[0].text[:20] + "…）"))
             continue
-        if trace is not None and not _may_hold_target(clean, a, b):
+        if trace is not None and not (numbers.within(a, b) or words.within(a, b)):
             continue
         section_year = (role.year if role is not None else None) or (
             section_deadline.get(id(heading)) if heading else None)
@@ -352,9 +354,10 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
                 if len(dls) > 1:
                     dls.sort(key=lambda d: d.start)
             target_context = goal_context or bool(dls) or para_deadline is not None
-            # the first test of _sentence_targets, asked here: most sentences stop at it, and
-            # then cost two searches rather than a call
-            if _MAY_HAVE_NUMBERS.search(sent.text) or target_context and _MAY_HAVE_WORDS.search(sent.text):
+            # the first test of a sentence, asked here: most sentences stop at it, and then
+            # cost no call and no scan of their own
+            end = sent.start + len(sent.text)
+            if numbers.within(sent.start, end) or target_context and words.within(sent.start, end):
                 inherited = para_deadline or section_year or ctx.horizon
                 found.extend(_sentence_targets(sent, dls, inherited, target_context, goal_context, ctx, section,
                                                trace))
@@ -479,6 +482,29 @@ _MAY_HAVE_WORDS = regex_cache.compile(r"高于|超过|达到|不低于|低于|�
                              r"减少|扩大|建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
 
 
+class _NextMatch:
+    """Where the next match of a plain pattern (alternatives of literal words: no anchors, no
+    look-arounds, no match holding 。!? or a line break) starts in ``clean[…:end]``, asked for
+    spans that move forward through a paragraph.
+
+    ``within(a, b)`` is ``pattern.search(clean[a:b]) is not None`` — a match of such a
+    pattern inside a sentence is a match inside its paragraph and back — but the paragraph
+    is scanned once however many sentences it has: a search from ``a`` that found its match
+    at ``at`` also says that none starts in ``[a, at)``."""
+
+    __slots__ = ("_search", "_clean", "_end", "_from", "_at")
+
+    def __init__(self, pattern, clean: str, end: int) -> None:
+        self._search, self._clean, self._end = pattern.search, clean, end
+        self._from = self._at = -1   # searched from ``_from``; the next match starts at ``_at`` (``end``: none)
+
+    def within(self, a: int, b: int) -> bool:
+        if a < self._from or self._at < a:
+            m = self._search(self._clean, a, self._end)
+            self._from, self._at = a, (m.start() if m else self._end)
+        return self._at < b
+
+
 def _may_hold_target(clean: str, a: int, b: int) -> bool:
     """Whether any sentence of the paragraph clean[a:b] passes the first test of
     :func:`_sentence_targets` (a match inside a sentence is a match inside its paragraph):
@@ -489,9 +515,7 @@ def _may_hold_target(clean: str, a: int, b: int) -> bool:
 def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_context: bool,
                       goal_context: bool, ctx: DocContext, section: str | None,
                       trace: list | None = None) -> list[Found]:
-    text = sent.text
-    if not _MAY_HAVE_NUMBERS.search(text) and not (target_context and _MAY_HAVE_WORDS.search(text)):
-        return []
+    text = sent.text   # (the caller has asked the first test: a number, or a comparison word in a goal)
     # what any rule could take; a sentence with none of it costs no further work
     # at most MAX_PER_SENTENCE quantities are read in one sentence: a real sentence holds a
     # handful; 250,000 of them in one unpunctuated line is hostile input, not a plan
