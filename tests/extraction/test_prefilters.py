@@ -194,3 +194,23 @@ def test_the_first_test_scanned_along_a_paragraph_answers_as_each_sentence_alone
                 if rng.random() < 0.3:
                     continue  # (a sentence not asked about: the scan moves past it)
                 assert scan.within(sent.start, sent.start + len(sent.text)) == (rx.search(sent.text) is not None)
+
+
+def test_relative_targets_tried_where_a_match_can_begin_and_quantity_tests_equal_their_patterns(
+        corpus_sentences, random_sentences):
+    """_relative tries its pattern only where an adverb or comparison word starts, and
+    _milestones asks ``has_quantity`` (a number + unit scan first) instead of searching
+    QUANTITY_RE at every position: both answer exactly as the plain patterns."""
+    from innodrive.extraction import numbers
+    from innodrive.extraction.scan import matches_from
+
+    targets = importlib.import_module("innodrive.extraction.targets")
+    rng = random.Random(5)
+    words = [*_vocabulary(), *targets._RELATIVE_ADVERBS, *targets._RELATIVE_COMPARATORS, "四川", "同类城市", "前列",
+             "第一方阵", "均", "保持在", "1", "2", "0", ".", ",", "十万", "多", "余"]
+    extra = ["".join(rng.choice(words) for _ in range(rng.randint(1, 25))) for _ in range(3000)]
+    for s in [*corpus_sentences, *random_sentences, *extra]:
+        assert [(m.span(), m.groups()) for m in matches_from(targets._RELATIVE_START, targets._RELATIVE_RE, s)] == [
+            (m.span(), m.groups()) for m in targets._RELATIVE_RE.finditer(s)], s
+        for piece in (s, s[:40], s[-40:]):
+            assert numbers.has_quantity(piece) == (numbers.QUANTITY_RE.search(piece) is not None), piece

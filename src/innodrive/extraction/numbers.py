@@ -120,6 +120,14 @@ class Quantity:
         return self._m.group(name)
 
 
+def has_quantity(text: str) -> bool:
+    """``QUANTITY_RE.search(text) is not None``, answered by one scan for a number + unit
+    first: every match of QUANTITY_RE holds a match of the body pattern (the number after
+    the comparator), and QUANTITY_RE itself, opening with an optional group of forty words,
+    is tried at every position of the text."""
+    return _BODY_RE.search(text) is not None and QUANTITY_RE.search(text) is not None
+
+
 def find_quantities(text: str):
     """The matches of :data:`QUANTITY_RE` in ``text``, found faster (same groups)."""
     for m in _BODY_RE.finditer(text):

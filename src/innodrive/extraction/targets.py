@@ -33,6 +33,7 @@ from innodrive.extraction.numbers import (
     PRE_COMPARATORS,
     QUANTITY_RE,
     find_quantities,
+    has_quantity,
     parse_number,
     tidy_number,
 )
@@ -232,12 +233,17 @@ _SCALE_ONE_RE = regex_cache.compile(
 )
 _RELATIVE_HINT = regex_cache.compile(r"平均|水平|前列|方阵")
 _MILESTONE_HINT = regex_cache.compile(r"建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
+_RELATIVE_ADVERBS = ("大幅", "明显", "显著", "持续", "稳步", "始终", "继续", "均")
+_RELATIVE_COMPARATORS = ("高于", "超过", "达到", "不低于", "低于", "赶上", "接近", "领先", "走在", "位居", "保持在", "位于")
 _RELATIVE_RE = regex_cache.compile(
-    r"(?P<adv>大幅|明显|显著|持续|稳步|始终|继续|均)?"
-    r"(?P<cmp>高于|超过|达到|不低于|低于|赶上|接近|领先|走在|位居|保持在|位于)"
+    "(?P<adv>" + "|".join(_RELATIVE_ADVERBS) + ")?"
+    "(?P<cmp>" + "|".join(_RELATIVE_COMPARATORS) + ")"
     r"(?P<ref>全国|全省|省级|全市|西部|同类城市|成渝地区|四川省|四川|国家|省)"
     r"(?P<what>平均水平|平均|水平|前列|第一方阵|领先水平|先进水平)"
 )
+# where a match of _RELATIVE_RE can start: its optional adverb makes the engine try the
+# whole pattern at every position (see scan.matches_from)
+_RELATIVE_START = regex_cache.compile("|".join(_RELATIVE_ADVERBS + _RELATIVE_COMPARATORS))
 _TREND_RE = regex_cache.compile(
     r"(?P<adv>持续|稳步|大幅|明显|显著|不断|进一步|逐年|稳定|较快|快速|大幅度)"
     r"(?P<verb>上升|提高|提升|增长|增加|下降|降低|减少|扩大)(?=[,;:]|$)"
@@ -1081,7 +1087,7 @@ def _count_unit(text: str) -> str:
 
 def _relative(scan: SentenceScan, out_add) -> None:
     text = scan.text
-    for m in _RELATIVE_RE.finditer(text):
+    for m in matches_from(_RELATIVE_START, _RELATIVE_RE, text):
         if scan.taken(*m.span()):
             continue
         clause_start = scan.clause_start(m.start())
@@ -1149,7 +1155,7 @@ def _milestones(scan: SentenceScan, out_add) -> None:
         if scan.taken(*m.span()) or _NUMBER_IN.search(m.group("obj")[:3]):
             continue
         obj = m.group("obj")
-        if QUANTITY_RE.search(obj) or obj.startswith(("一批", "一个", "一支", "一流", "了")):
+        if has_quantity(obj) or obj.startswith(("一批", "一个", "一支", "一流", "了")):
             continue
         note = (m.group("adv") or "") + m.group("verb")
         clause_start = scan.clause_start(m.start())
