@@ -78,6 +78,13 @@ _BODY_RE = regex_cache.compile(
     rf"(?P<post>{_POST})?"
 )
 _PRE_BEFORE_RE = regex_cache.compile(rf"(?:{_PRE})$")
+# The Chinese-numeral alternative of the body after its first character: a quantity written
+# in Chinese numerals (三处, 十三项, 三百家, 三亿元) is one of _CN_START followed by this. The
+# target rules' first test (targets._MAY_HAVE_NUMBERS) is built from it, so that it asks
+# for exactly the numeral + unit forms this grammar reads, whatever unit the lists above hold.
+CN_QUANTITY_START = _CN_START
+CHINESE_BODY_REST = (rf"[{CN_NUM_CHARS}]*(?:点[{CN_DIGITS}]+)?(?:多|余)?(?:{MAGNITUDE})?"
+                     rf"(?:{UNIT_ALTERNATION})")
 _PRE_WIDTH = max(len(w) for w in list(PRE_COMPARATORS) + list(CHANGE_VERBS))
 
 

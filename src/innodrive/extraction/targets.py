@@ -28,6 +28,8 @@ from innodrive import regex_cache
 from innodrive.extraction import phrases, sections, timeframe
 from innodrive.extraction.numbers import (
     CHANGE_VERBS,
+    CHINESE_BODY_REST,
+    CN_QUANTITY_START,
     COUNT_UNITS,
     POST_COMPARATORS,
     PRE_COMPARATORS,
@@ -244,9 +246,10 @@ _RELATIVE_RE = regex_cache.compile(
 # where a match of _RELATIVE_RE can start: its optional adverb makes the engine try the
 # whole pattern at every position (see scan.matches_from)
 _RELATIVE_START = regex_cache.compile("|".join(_RELATIVE_ADVERBS + _RELATIVE_COMPARATORS))
+_TREND_VERBS = ("上升", "提高", "提升", "增长", "增加", "下降", "降低", "减少", "扩大")
 _TREND_RE = regex_cache.compile(
     r"(?P<adv>持续|稳步|大幅|明显|显著|不断|进一步|逐年|稳定|较快|快速|大幅度)"
-    r"(?P<verb>上升|提高|提升|增长|增加|下降|降低|减少|扩大)(?=[,;:]|$)"
+    "(?P<verb>" + "|".join(_TREND_VERBS) + r")(?=[,;:]|$)"
 )
 _MILESTONE_ADVERBS = ("全面", "基本", "初步", "率先", "高质量", "成功", "力争", "努力", "确保", "尽快")
 _MILESTONE_VERBS = ("建成", "创建", "创成", "获批", "进入", "成为", "跻身", "完成", "消除", "基本普及", "普及")
@@ -481,11 +484,16 @@ def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | Non
 # words of relative, trend and milestone targets.
 # (written so that every alternative starts with a literal: the engine then skips to
 # candidate characters instead of trying every alternative at every position)
+# Both are derived from the rules' own vocabularies, never from example words: a digit; any
+# Chinese numeral + unit the quantity grammar reads (numbers.CHINESE_BODY_REST: 三处, 十款,
+# 三百家, 三亿元); 倍/翻番 (multiples); 亿 (every scale word of the scale classes: 万亿, 千亿,
+# 百亿, 十亿, 3亿); and, in a sentence that sets goals, the comparison words of relative
+# targets, the verbs of trends and the verbs of milestones.
 _MAY_HAVE_NUMBERS = regex_cache.compile(
-    "|".join("0123456789") + r"|倍|翻[一两三]?番|"
-    + "|".join(f"{c}(?:个|家|项|户|件|名|所|座|条|倍)" for c in "一二两三四五六七八九十") + "|千亿|百亿|百分之")
-_MAY_HAVE_WORDS = regex_cache.compile(r"高于|超过|达到|不低于|低于|赶上|接近|领先|走在|位居|保持|位于|上升|提高|提升|增长|增加|下降|降低|"
-                             r"减少|扩大|建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
+    "|".join("0123456789") + r"|倍|翻[一两三]?番|亿|"
+    + "|".join(f"{c}{CHINESE_BODY_REST}" for c in CN_QUANTITY_START))
+_MAY_HAVE_WORDS = regex_cache.compile("|".join(dict.fromkeys(
+    [*_RELATIVE_COMPARATORS, *_TREND_VERBS, *_MILESTONE_VERBS])))
 
 
 class _NextMatch:
@@ -528,7 +536,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     quantities = list(islice(find_quantities(text), MAX_PER_SENTENCE))
     # the hints of the rules without quantities, each searched at most once (None: not yet asked)
     rank_hint = relative_hint = milestone_hint = trend_hint = None
-    if not (quantities or "倍" in text or "翻" in text):
+    # (亿: the scale classes, 千亿产业集群, hold no quantity of their own)
+    if not (quantities or "倍" in text or "翻" in text or "亿" in text):
         rank_hint = _RANK_HINT.search(text) is not None
         if not rank_hint:
             if not target_context:
