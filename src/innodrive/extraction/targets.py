@@ -279,6 +279,8 @@ _NAME_JOINERS = regex_cache.compile(r"、|和|及|与")
 _YEAR_OPENING = regex_cache.compile(r"(?:截至|截止)?(20\d\d)年(?:底|末)?(?:[,，]|是|以来|全年|[^\W\d_a-zA-Z]{0,6}(?:实现|完成))")
 _AND_LIST = regex_cache.compile(r"、|和")
 _AND_LIST3 = regex_cache.compile(r"和|、|及")
+# measure words of an open number of things: a scale after them qualifies each of them
+_PLURAL_MEASURES = ("一批", "一系列", "若干", "一些", "多个", "数个", "几个")
 _PAIRED_LIST = regex_cache.compile(r"、|和|及")
 _ACHIEVE = regex_cache.compile(r"(?:力争|确保)?实现")
 _EACH_END = regex_cache.compile(r"(?:均|都)(?:将|要)?$")
@@ -635,9 +637,11 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if scan.fully_taken(m.start("scale"), m.end()) or scan.quoted(*m.span()):
             continue
         name = _AND_LIST3.split(m.group("name"))[-1]
+        plural = any(w in name for w in _PLURAL_MEASURES)
         _, name = phrases.trim_indicator(name)
         value, unit = _scale_value(m.group("scale"))
-        if value is None or not name:
+        if value is None or not name or plural:
+            # 一批…万亿产业集群 names a class of clusters (how many is open), not one cluster's size
             continue
         add(f"{name}{m.group('noun')}规模", "number", value, unit, "=", m.start(), m.start("name"), m.end(),
             scope=ctx.default_scope)
