@@ -53,7 +53,8 @@ def test_rewritten_patterns_match_their_plain_forms(sentences, texts):
             r"共认定|共有|现有|新认定了|增长了|提高了|完成了|实现了|达到了|位居全省|排名全省|"
             r"过去[一二三四五]年|[一二三四五]年来|以来|十[一二三]五(?:时期|期间)")
     plain = {
-        targets._MAY_HAVE_NUMBERS: r"[0-9]|倍|翻[一两三]?番|[一二两三四五六七八九十](?:个|家|项|户|件|名|所|座|条|倍)|千亿|百亿|百分之",
+        targets._MAY_HAVE_NUMBERS: rf"[0-9]|倍|翻[一两三]?番|亿|{numbers.CHINESE}(?:多|余)?(?:{numbers.MAGNITUDE})?"
+                                   rf"(?:{numbers.UNIT_ALTERNATION})",
         targets._RANK_HINT: r"前\d|第\d|“保\d|[∶:]\s*1|指数|得分|评分|分值",
         targets._YEAR_IN: r"(?<!\d)(20\d\d)年",
         targets._PAST: past + r"|(?:从|由)\d+(?:\.\d+)?(?:[^\W\d_a-zA-Z]|%){0,3}(?:增加|增长|提高|提升|上升|扩大)到",

@@ -80,6 +80,15 @@ def test_scale_classes_make_one_target_per_named_cluster():
                         ("装备制造产业集群规模", 1000, "亿元")]
 
 
+def test_a_scale_after_an_open_number_of_clusters_is_not_one_clusters_size():
+    # a class (一批/若干/多个… clusters of that scale) leaves open how many: no size target of one cluster
+    for measure in ("一批", "若干", "多个", "一系列"):
+        ts = targets(f"到2030年,培育壮大{measure}具有竞争力的千亿级产业集群。")
+        assert [t.indicator for t in ts if "集群" in t.indicator] == [], measure
+    ts = targets("到2030年,培育壮大先进材料千亿级产业集群。")
+    assert [(t.indicator, t.value, t.unit) for t in ts] == [("先进材料产业集群规模", 1000, "亿元")]
+
+
 def test_coordinated_subjects_share_their_measure_and_verb():
     ts = targets("2024年,全市研发经费支出60亿元、投入强度2.1%以上,规上工业企业研发经费和有研发活动企业占比分别达到40亿元和45%,"
                  "新增高新技术企业80家,总数突破600家,众创空间达到30家,其中国家级5家。", name="2024年工作要点.txt")

@@ -78,16 +78,27 @@ _BODY_RE = regex_cache.compile(
     rf"(?P<post>{_POST})?"
 )
 _PRE_BEFORE_RE = regex_cache.compile(rf"(?:{_PRE})$")
+# The Chinese-numeral alternative of the body after its first character: a quantity written
+# in Chinese numerals (三处, 十三项, 三百家, 三亿元) is one of _CN_START followed by this. The
+# target rules' first test (targets._MAY_HAVE_NUMBERS) is built from it, so that it asks
+# for exactly the numeral + unit forms this grammar reads, whatever unit the lists above hold.
+CN_QUANTITY_START = _CN_START
+CHINESE_BODY_REST = (rf"[{CN_NUM_CHARS}]*(?:点[{CN_DIGITS}]+)?(?:多|余)?(?:{MAGNITUDE})?"
+                     rf"(?:{UNIT_ALTERNATION})")
 _PRE_WIDTH = max(len(w) for w in list(PRE_COMPARATORS) + list(CHANGE_VERBS))
 
 
 class Quantity:
     """One quantity found by :func:`find_quantities`, read like a ``re.Match`` of QUANTITY_RE."""
 
-    __slots__ = ("_m", "_pre", "_start", "_end")
+    # ``body`` (the match of "number + unit (+ post)") and ``pre`` (the comparator or change
+    # verb before it, "" when none) are public: a caller reading many groups of many
+    # quantities reads them from ``body`` without a Python call per group
+    __slots__ = ("_m", "_pre", "_start", "_end", "body", "pre")
 
     def __init__(self, m: re.Match, pre: str, start: int) -> None:
         self._m, self._pre = m, pre
+        self.body, self.pre = m, pre
         self._start = start - len(pre)
         self._end = m.end()
 
@@ -114,6 +125,14 @@ class Quantity:
         if name == 0:
             return self._pre + self._m.group(0)
         return self._m.group(name)
+
+
+def has_quantity(text: str) -> bool:
+    """``QUANTITY_RE.search(text) is not None``, answered by one scan for a number + unit
+    first: every match of QUANTITY_RE holds a match of the body pattern (the number after
+    the comparator), and QUANTITY_RE itself, opening with an optional group of forty words,
+    is tried at every position of the text."""
+    return _BODY_RE.search(text) is not None and QUANTITY_RE.search(text) is not None
 
 
 def find_quantities(text: str):

@@ -20,7 +20,7 @@ class SentenceScan:
     def __init__(self, text: str) -> None:
         self.text = text
         n = len(text)
-        self._seps = [m.end() for m in phrases.CLAUSE_SEP.finditer(text)]
+        self._seps: list[int] | None = None   # (found on the first question about clauses)
         # (every quoted span opens with one of these marks; most sentences have none)
         spans = phrases.quoted_spans(text) if phrases.QUOTE_OPENERS.search(text) else ()
         self._quoted: bytearray | None = None   # (most sentences quote nothing)
@@ -34,8 +34,9 @@ class SentenceScan:
     def clause_start(self, pos: int) -> int:
         """Start of the clause holding ``pos``: after the last separator, and after any
         span another rule already took (a subject never reaches over a target)."""
-        i = bisect_right(self._seps, pos) - 1
-        start = self._seps[i] if i >= 0 else 0
+        seps = self._seps if self._seps is not None else self._clause_seps()
+        i = bisect_right(seps, pos) - 1
+        start = seps[i] if i >= 0 else 0
         # a subject is a phrase, not a page: a clause without separators (hostile text, a
         # table flattened into one line) is read back at most CLAUSE_REACH characters, so
         # that every quantity costs the same however long its sentence is
@@ -48,7 +49,14 @@ class SentenceScan:
     def clauses_between(self, a: int, b: int) -> int:
         """How many clause separators lie between positions ``a`` and ``b``."""
         lo, hi = (a, b) if a <= b else (b, a)
-        return bisect_right(self._seps, hi) - bisect_right(self._seps, lo)
+        seps = self._seps if self._seps is not None else self._clause_seps()
+        return bisect_right(seps, hi) - bisect_right(seps, lo)
+
+    def _clause_seps(self) -> list[int]:
+        """The positions just after each clause separator (a sentence whose rules ask no
+        question about clauses never pays for them)."""
+        self._seps = [m.end() for m in phrases.CLAUSE_SEP.finditer(self.text)]
+        return self._seps
 
     def quoted(self, a: int, b: int) -> bool:
         """Whether [a, b) lies entirely inside quotation marks or a book title."""

@@ -28,11 +28,14 @@ from innodrive import regex_cache
 from innodrive.extraction import phrases, sections, timeframe
 from innodrive.extraction.numbers import (
     CHANGE_VERBS,
+    CHINESE_BODY_REST,
+    CN_QUANTITY_START,
     COUNT_UNITS,
     POST_COMPARATORS,
     PRE_COMPARATORS,
     QUANTITY_RE,
     find_quantities,
+    has_quantity,
     parse_number,
     tidy_number,
 )
@@ -232,15 +235,21 @@ _SCALE_ONE_RE = regex_cache.compile(
 )
 _RELATIVE_HINT = regex_cache.compile(r"平均|水平|前列|方阵")
 _MILESTONE_HINT = regex_cache.compile(r"建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
+_RELATIVE_ADVERBS = ("大幅", "明显", "显著", "持续", "稳步", "始终", "继续", "均")
+_RELATIVE_COMPARATORS = ("高于", "超过", "达到", "不低于", "低于", "赶上", "接近", "领先", "走在", "位居", "保持在", "位于")
 _RELATIVE_RE = regex_cache.compile(
-    r"(?P<adv>大幅|明显|显著|持续|稳步|始终|继续|均)?"
-    r"(?P<cmp>高于|超过|达到|不低于|低于|赶上|接近|领先|走在|位居|保持在|位于)"
+    "(?P<adv>" + "|".join(_RELATIVE_ADVERBS) + ")?"
+    "(?P<cmp>" + "|".join(_RELATIVE_COMPARATORS) + ")"
     r"(?P<ref>全国|全省|省级|全市|西部|同类城市|成渝地区|四川省|四川|国家|省)"
     r"(?P<what>平均水平|平均|水平|前列|第一方阵|领先水平|先进水平)"
 )
+# where a match of _RELATIVE_RE can start: its optional adverb makes the engine try the
+# whole pattern at every position (see scan.matches_from)
+_RELATIVE_START = regex_cache.compile("|".join(_RELATIVE_ADVERBS + _RELATIVE_COMPARATORS))
+_TREND_VERBS = ("上升", "提高", "提升", "增长", "增加", "下降", "降低", "减少", "扩大")
 _TREND_RE = regex_cache.compile(
     r"(?P<adv>持续|稳步|大幅|明显|显著|不断|进一步|逐年|稳定|较快|快速|大幅度)"
-    r"(?P<verb>上升|提高|提升|增长|增加|下降|降低|减少|扩大)(?=[,;:]|$)"
+    "(?P<verb>" + "|".join(_TREND_VERBS) + r")(?=[,;:]|$)"
 )
 _MILESTONE_ADVERBS = ("全面", "基本", "初步", "率先", "高质量", "成功", "力争", "努力", "确保", "尽快")
 _MILESTONE_VERBS = ("建成", "创建", "创成", "获批", "进入", "成为", "跻身", "完成", "消除", "基本普及", "普及")
@@ -270,6 +279,8 @@ _NAME_JOINERS = regex_cache.compile(r"、|和|及|与")
 _YEAR_OPENING = regex_cache.compile(r"(?:截至|截止)?(20\d\d)年(?:底|末)?(?:[,，]|是|以来|全年|[^\W\d_a-zA-Z]{0,6}(?:实现|完成))")
 _AND_LIST = regex_cache.compile(r"、|和")
 _AND_LIST3 = regex_cache.compile(r"和|、|及")
+# measure words of an open number of things: a scale after them qualifies each of them
+_PLURAL_MEASURES = ("一批", "一系列", "若干", "一些", "多个", "数个", "几个")
 _PAIRED_LIST = regex_cache.compile(r"、|和|及")
 _ACHIEVE = regex_cache.compile(r"(?:力争|确保)?实现")
 _EACH_END = regex_cache.compile(r"(?:均|都)(?:将|要)?$")
@@ -315,7 +326,9 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             continue
         if clean.find("\t", a, b) != -1:
             continue  # table rows are read by the table reader
-        if trace is None and not _may_hold_target(clean, a, b):
+        # the first test of the sentences (see _may_hold_target), scanned once along the paragraph
+        numbers, words = _NextMatch(_MAY_HAVE_NUMBERS, clean, b), _NextMatch(_MAY_HAVE_WORDS, clean, b)
+        if trace is None and not (numbers.within(a, b) or words.within(a, b)):
             continue  # (``extract -v`` goes on, to say why the paragraph is passed over)
         role = pseudo or (roles.get(id(heading)) if heading is not None else None)
         if role is not None and role.role in (sections.REVIEW, sections.BACKGROUND):
@@ -329,34 +342,44 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             # the work of an annual plan's year is counted work: "新建绿道100公里" is a target
             goal_context = True
         sentences = phrases.split_sentences(clean, para, pi)
-        if sentences and not (role is not None and role.role == sections.GOALS) and _looks_back(sentences[0].text, ctx):
+        # the first sentence's deadlines, asked by _looks_back and again below: found once
+        first_deadlines = deadlines(sentences[0].text) if sentences else []
+        if sentences and not (role is not None and role.role == sections.GOALS) and _looks_back(
+                sentences[0].text, ctx, first_deadlines):
             if trace is not None:
                 trace.append((a, b, "跳过：段落回顾过去（" + sentences[0].text[:20] + "…）"))
             continue
-        if trace is not None and not _may_hold_target(clean, a, b):
+        if trace is not None and not (numbers.within(a, b) or words.within(a, b)):
             continue
         section_year = (role.year if role is not None else None) or (
             section_deadline.get(id(heading)) if heading else None)
         para_deadline: int | None = None
         # every deadline phrase holds 年 or 五 (十四五): a paragraph without them has none
         dated = clean.find("年", a, b) != -1 or clean.find("五", a, b) != -1
-        for sent in sentences:
+        for si, sent in enumerate(sentences):
             dls = []
             if dated:
-                dls = [d for d in deadlines(sent.text) if not ctx.doc_year or d.year >= ctx.doc_year]
+                dls = [d for d in (first_deadlines if si == 0 else deadlines(sent.text))
+                       if not ctx.doc_year or d.year >= ctx.doc_year]
                 dls.extend(relative_deadlines(sent.text, ctx.doc_year))
                 if len(dls) > 1:
                     dls.sort(key=lambda d: d.start)
-            inherited = para_deadline or section_year or ctx.horizon
-            items = _sentence_targets(sent, dls, inherited, goal_context or bool(dls) or para_deadline is not None,
-                                      goal_context, ctx, section, trace)
-            found.extend(items)
+            target_context = goal_context or bool(dls) or para_deadline is not None
+            # the first test of a sentence, asked here: most sentences stop at it, and then
+            # cost no call and no scan of their own
+            end = sent.start + len(sent.text)
+            if numbers.within(sent.start, end) or target_context and words.within(sent.start, end):
+                inherited = para_deadline or section_year or ctx.horizon
+                found.extend(_sentence_targets(sent, dls, inherited, target_context, goal_context, ctx, section,
+                                               trace))
             if dls and dls[-1].start <= 6:
                 # 到2025年，…: a deadline that opens a sentence frames the sentences after it;
                 # one inside a clause (…，2027年建成某高铁) belongs to that clause only
                 para_deadline = dls[-1].year
     return _merge_repeats(found)
 
+
+_NO_MARKS = Marks([])   # (shared: a Marks is never changed after it is built)
 
 _ROLE_NAMES = {sections.REVIEW: "回顾/成绩", sections.BACKGROUND: "形势/背景", sections.GOALS: "目标",
                sections.TASKS: "任务", sections.SAFEGUARDS: "保障措施"}
@@ -423,10 +446,13 @@ _LOOK_BACK = regex_cache.compile(r"过去[一二三四五]年|(?:^|[,，])[一�
 _PERIOD_AFTER = regex_cache.compile(r"(?:规划)?(?:时期|期间|以来|[,，]|是)")
 
 
-def _looks_back(first_sentence: str, ctx: DocContext) -> bool:
-    """A paragraph that opens by looking back (2020年，… / "十三五"时期，… / 过去五年) reports results."""
-    if _FIRM.search(first_sentence) or any(not ctx.doc_year or d.year >= ctx.doc_year
-                                           for d in deadlines(first_sentence)):
+def _looks_back(first_sentence: str, ctx: DocContext, first_deadlines: list | None = None) -> bool:
+    """A paragraph that opens by looking back (2020年，… / "十三五"时期，… / 过去五年) reports results.
+    ``first_deadlines``: ``deadlines(first_sentence)`` when the caller has them already."""
+    if first_deadlines is None:
+        first_deadlines = deadlines(first_sentence)
+    if "力争" in first_sentence or "确保" in first_sentence or any(  # (= _FIRM.search)
+            not ctx.doc_year or d.year >= ctx.doc_year for d in first_deadlines):
         return False
     head = first_sentence[:40]
     if _LOOK_BACK.search(head):
@@ -446,8 +472,8 @@ def _looks_back(first_sentence: str, ctx: DocContext) -> bool:
 def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | None) -> bool:
     a, b = para
     end = phrases.SENTENCE_END.search(clean, a, b)
-    first = clean[a:end.start() if end else b]
-    if _GOAL_WORDS.search(first):
+    # (searched in place: the pattern is plain words, without anchors or look-arounds)
+    if _GOAL_WORDS.search(clean, a, end.start() if end else b):
         return True
     return bool(heading and ("目标" in heading.title or "指标" in heading.title))
 
@@ -460,11 +486,39 @@ def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | Non
 # words of relative, trend and milestone targets.
 # (written so that every alternative starts with a literal: the engine then skips to
 # candidate characters instead of trying every alternative at every position)
+# Both are derived from the rules' own vocabularies, never from example words: a digit; any
+# Chinese numeral + unit the quantity grammar reads (numbers.CHINESE_BODY_REST: 三处, 十款,
+# 三百家, 三亿元); 倍/翻番 (multiples); 亿 (every scale word of the scale classes: 万亿, 千亿,
+# 百亿, 十亿, 3亿); and, in a sentence that sets goals, the comparison words of relative
+# targets, the verbs of trends and the verbs of milestones.
 _MAY_HAVE_NUMBERS = regex_cache.compile(
-    "|".join("0123456789") + r"|倍|翻[一两三]?番|"
-    + "|".join(f"{c}(?:个|家|项|户|件|名|所|座|条|倍)" for c in "一二两三四五六七八九十") + "|千亿|百亿|百分之")
-_MAY_HAVE_WORDS = regex_cache.compile(r"高于|超过|达到|不低于|低于|赶上|接近|领先|走在|位居|保持|位于|上升|提高|提升|增长|增加|下降|降低|"
-                             r"减少|扩大|建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
+    "|".join("0123456789") + r"|倍|翻[一两三]?番|亿|"
+    + "|".join(f"{c}{CHINESE_BODY_REST}" for c in CN_QUANTITY_START))
+_MAY_HAVE_WORDS = regex_cache.compile("|".join(dict.fromkeys(
+    [*_RELATIVE_COMPARATORS, *_TREND_VERBS, *_MILESTONE_VERBS])))
+
+
+class _NextMatch:
+    """Where the next match of a plain pattern (alternatives of literal words: no anchors, no
+    look-arounds, no match holding 。!? or a line break) starts in ``clean[…:end]``, asked for
+    spans that move forward through a paragraph.
+
+    ``within(a, b)`` is ``pattern.search(clean[a:b]) is not None`` — a match of such a
+    pattern inside a sentence is a match inside its paragraph and back — but the paragraph
+    is scanned once however many sentences it has: a search from ``a`` that found its match
+    at ``at`` also says that none starts in ``[a, at)``."""
+
+    __slots__ = ("_search", "_clean", "_end", "_from", "_at")
+
+    def __init__(self, pattern, clean: str, end: int) -> None:
+        self._search, self._clean, self._end = pattern.search, clean, end
+        self._from = self._at = -1   # searched from ``_from``; the next match starts at ``_at`` (``end``: none)
+
+    def within(self, a: int, b: int) -> bool:
+        if a < self._from or self._at < a:
+            m = self._search(self._clean, a, self._end)
+            self._from, self._at = a, (m.start() if m else self._end)
+        return self._at < b
 
 
 def _may_hold_target(clean: str, a: int, b: int) -> bool:
@@ -477,27 +531,43 @@ def _may_hold_target(clean: str, a: int, b: int) -> bool:
 def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_context: bool,
                       goal_context: bool, ctx: DocContext, section: str | None,
                       trace: list | None = None) -> list[Found]:
-    text = sent.text
-    if not _MAY_HAVE_NUMBERS.search(text) and not (target_context and _MAY_HAVE_WORDS.search(text)):
-        return []
+    text = sent.text   # (the caller has asked the first test: a number, or a comparison word in a goal)
     # what any rule could take; a sentence with none of it costs no further work
     # at most MAX_PER_SENTENCE quantities are read in one sentence: a real sentence holds a
     # handful; 250,000 of them in one unpunctuated line is hostile input, not a plan
     quantities = list(islice(find_quantities(text), MAX_PER_SENTENCE))
-    if not (quantities or "倍" in text or "翻" in text or _RANK_HINT.search(text) or (target_context and (
-            _RELATIVE_HINT.search(text) or _MILESTONE_HINT.search(text) or _TREND_RE.search(text)))):
-        return []
+    # the hints of the rules without quantities, each searched at most once (None: not yet asked)
+    rank_hint = relative_hint = milestone_hint = trend_hint = None
+    # (亿: the scale classes, 千亿产业集群, hold no quantity of their own)
+    if not (quantities or "倍" in text or "翻" in text or "亿" in text):
+        rank_hint = _RANK_HINT.search(text) is not None
+        if not rank_hint:
+            if not target_context:
+                return []
+            relative_hint = _RELATIVE_HINT.search(text) is not None
+            if not relative_hint:
+                milestone_hint = _MILESTONE_HINT.search(text) is not None
+                if not milestone_hint:
+                    trend_hint = _TREND_RE.search(text) is not None
+                    if not trend_hint:
+                        return []
     if ctx.doc_year:
         dls = [d for d in dls if d.year >= ctx.doc_year]  # an earlier year is a review, not a deadline
-    firm = Marks([(m.start(), m.group(0)) for m in _FIRM.finditer(text)])
+    # (most sentences say neither 力争 nor 确保 and set no deadline of their own)
+    firm = Marks([(m.start(), m.group(0)) for m in _FIRM.finditer(text)]) if (
+        "力争" in text or "确保" in text) else _NO_MARKS
     scan = SentenceScan(text)
     past: list = []   # the look-back segments, read on the first candidate target only
-    deadline = Marks([(d.start, d.year) for d in dls])
-    written = [d for d in dls if d.text not in _RELATIVE_WORDS]
+    if dls:
+        deadline = Marks([(d.start, d.year) for d in dls])
+        written = [d for d in dls if d.text not in _RELATIVE_WORDS]
+        leading_deadline_end = next((d.end for d in dls if d.start == 0), None)
+    else:
+        deadline, written, leading_deadline_end = _NO_MARKS, [], None
     # one written deadline covers the whole sentence (…达到500家，到2025年); 今年/明年 only what follows
     single_year = written[0].year if written and len({d.year for d in written}) == 1 else None
-    base = baseline_year(text)
-    leading_deadline_end = next((d.end for d in dls if d.start == 0), None)
+    # (a quantity opened by “ is a code; a sentence without “ has none)
+    may_open_quote = "“" in text
     vision = "远景" in text or "展望" in text
 
     def year_at(pos: int) -> int | None:
@@ -567,9 +637,11 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if scan.fully_taken(m.start("scale"), m.end()) or scan.quoted(*m.span()):
             continue
         name = _AND_LIST3.split(m.group("name"))[-1]
+        plural = any(w in name for w in _PLURAL_MEASURES)
         _, name = phrases.trim_indicator(name)
         value, unit = _scale_value(m.group("scale"))
-        if value is None or not name:
+        if value is None or not name or plural:
+            # 一批…万亿产业集群 names a class of clusters (how many is open), not one cluster's size
             continue
         add(f"{name}{m.group('noun')}规模", "number", value, unit, "=", m.start(), m.start("name"), m.end(),
             scope=ctx.default_scope)
@@ -606,7 +678,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         scan.take(clause_start, m.end())
 
     # 3. ranks (全省前3位 → a `le` target on the rank), ratios (2.1∶1) and index values without a unit
-    if _RANK_HINT.search(text) and (target_context or firm):
+    if (rank_hint if rank_hint is not None else _RANK_HINT.search(text)) and (target_context or firm):
         _ranks_ratios_indices(scan, add, goal_context or bool(firm) or bool(dls))
 
     # 4. quantities
@@ -620,25 +692,26 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         ms, me = m.start(), m.end()
         if scan.taken(ms, me):
             continue
-        num_start = m.start("num")
-        if scan.quoted(num_start, m.end("unit")) or _quote_open_before(text, num_start):
+        body = m.body   # (the groups after the comparator, read straight from the match)
+        num_start = body.start("num")
+        if scan.quoted(num_start, body.end("unit")) or may_open_quote and _quote_open_before(text, num_start):
             continue
-        if ms > 0 and text[ms - 1] in _ORDINAL_CHARS and not m.group("pre"):
+        pre = m.pre
+        if ms > 0 and text[ms - 1] in _ORDINAL_CHARS and not pre:
             continue
         after = text[me:me + 40]
-        unit_word = m.group("unit")
-        if _NOT_AFTER_UNIT.match(after) or _qualifier_unit(unit_word, after, m.group("num")):
+        num, unit_word = body.group("num", "unit")
+        if _NOT_AFTER_UNIT.match(after) or _qualifier_unit(unit_word, after, num):
             continue
         if num_start > 0 and (text[num_start - 1].isdigit() or text[num_start - 1] == "."):
             continue
-        value = parse_number(m.group("num"))
+        value = parse_number(num)
         if value is None:
             continue
-        chinese_numeral = not m.group("num")[0].isdigit()
-        pre = m.group("pre") or ""
-        post = m.group("post") or ""
-        approx = m.group("approx")
-        unit = (m.group("mag") or "") + unit_word
+        chinese_numeral = not num[0].isdigit()
+        post, approx, mag = body.group("post", "approx", "mag")
+        post = post or ""
+        unit = (mag or "") + unit_word
 
         # the subject: from the clause start (or the end of the previous quantity) to the verb
         clause_start = scan.clause_start(ms)
@@ -771,8 +844,11 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if kind == "multiple":
             b = baseline_year(text[max(0, ms - 40):ms])
             baseline = b[0] if b else (ctx.plan_start - 1 if ctx.plan_start else None)
+        elif kind == "growth" and basis == "cumulative":
+            base = baseline_year(text)   # (read for cumulative growth only: the rest never asks)
+            baseline = base[0] if base else None
         else:
-            baseline = base[0] if base and kind == "growth" and basis == "cumulative" else None
+            baseline = None
         before = len(out)
         why = _why(pre, post, approx, verb_opening, paired, firm.any_before(ms),
                    deadline.any_before(ms), goal_context)
@@ -790,10 +866,11 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
 
     # 5. relative, trend and milestone targets (no numbers) where the sentence sets goals
     if target_context:
-        if _RELATIVE_HINT.search(text):
+        if relative_hint if relative_hint is not None else _RELATIVE_HINT.search(text):
             _relative(scan, add)
-        _trend(scan, add)
-        if _MILESTONE_HINT.search(text):
+        if trend_hint is not False:   # (False: _TREND_RE was searched above and is not in the sentence)
+            _trend(scan, add)
+        if milestone_hint if milestone_hint is not None else _MILESTONE_HINT.search(text):
             _milestones(scan, add)
     return out
 
@@ -1023,7 +1100,7 @@ def _count_unit(text: str) -> str:
 
 def _relative(scan: SentenceScan, out_add) -> None:
     text = scan.text
-    for m in _RELATIVE_RE.finditer(text):
+    for m in matches_from(_RELATIVE_START, _RELATIVE_RE, text):
         if scan.taken(*m.span()):
             continue
         clause_start = scan.clause_start(m.start())
@@ -1091,7 +1168,7 @@ def _milestones(scan: SentenceScan, out_add) -> None:
         if scan.taken(*m.span()) or _NUMBER_IN.search(m.group("obj")[:3]):
             continue
         obj = m.group("obj")
-        if QUANTITY_RE.search(obj) or obj.startswith(("一批", "一个", "一支", "一流", "了")):
+        if has_quantity(obj) or obj.startswith(("一批", "一个", "一支", "一流", "了")):
             continue
         note = (m.group("adv") or "") + m.group("verb")
         clause_start = scan.clause_start(m.start())
