@@ -36,11 +36,7 @@ from sqlalchemy.orm import Session
 from innodrive.errors import InputError, Problem, ValidationFailed
 from innodrive.indicators import units
 from innodrive.indicators.batch import ADD, REVISE, SOURCE, ValueBatch
-from innodrive.indicators.observations import (
-    Change,
-    NewValue,
-    clean,
-)
+from innodrive.indicators.observations import Change, NewValue
 from innodrive.indicators.periods import looks_like_period, parse_period
 from innodrive.store import Store, audit
 from innodrive.store.bulk import deferred_indexes
@@ -535,7 +531,7 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
                 converted = x * f
             scaled = np.flatnonzero(f != 1.0)
             if len(scaled):
-                converted[scaled] = [clean(v) for v in converted[scaled].tolist()]
+                converted[scaled] = units.clean_many(converted[scaled])
             out_of_range = ~np.isfinite(converted) | (np.abs(converted) > MAX_ABS_VALUE)
             for j in np.flatnonzero(out_of_range).tolist():
                 k = int(idx[j])
