@@ -776,6 +776,9 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
 
     b = parsed.batch
 
+    # foreign keys checked once per region instead of per row (a large batch on SQLite)
+    by_writer = len(b) >= FOREIGN_KEYS_BY_WRITER_MIN
+
     def work(session: Session) -> ImportResult:
         from innodrive.documents import paused_gc
 
@@ -794,6 +797,8 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
                               changes=cmp.changes(b, limit=PREVIEW_CHANGES), sourced=sourced, kept=cmp.kept)
         if dry_run or not result.changed:
             return result
+        if by_writer and not _regions_exist(session, b.regions.items):
+            raise _RegionMissing  # written the plain way instead, which SQLite refuses as before
         batch_row = ImportBatchRow(file_name=parsed.file, sha256=parsed.sha256, layout=parsed.layout,
                                    imported_at=utcnow(), imported_by=actor, rows=parsed.rows, added=added,
                                    revised=revised, unchanged=result.unchanged)
@@ -812,7 +817,35 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
                             "derived": result.derived})
         return result
 
+    if by_writer:
+        from innodrive.indicators.bulk import foreign_keys_checked_by_writer
+
+        try:
+            with foreign_keys_checked_by_writer(store.engine) as unchecked:
+                by_writer = unchecked
+                return store.run(work)
+        except _RegionMissing:
+            by_writer = False
     return store.run(work)
+
+
+FOREIGN_KEYS_BY_WRITER_MIN = 10_000  # values in a batch from which its foreign keys are checked once per region
+
+
+class _RegionMissing(Exception):
+    """A region of the batch is not in the store's regions table (an older ``init``)."""
+
+
+def _regions_exist(session: Session, codes: list[str]) -> bool:
+    """Whether every one of ``codes`` is in the regions table (the observations' foreign key)."""
+    from innodrive.store.schema import RegionRow
+
+    wanted = set(codes)
+    found: set[str] = set()
+    listed = sorted(wanted)
+    for s in range(0, len(listed), 500):
+        found.update(session.scalars(select(RegionRow.code).where(RegionRow.code.in_(listed[s:s + 500]))))
+    return found == wanted
 
 
 def default_dataset() -> Path:
