@@ -515,11 +515,15 @@ def _store_part(session: Session, batch: ValueBatch, code: str, pairs: np.ndarra
     t = ObservationRow.__table__.c
     wanted = ~known  # the pairs to fill (``pairs`` is sorted and distinct)
     regions = sorted(batch.regions.items[r] for r in _sorted_unique(pairs[wanted] // npr).tolist())
+    # only the periods some wanted pair has (a partial last year: one period, not all of them)
+    periods = sorted(batch.periods.items[p] for p in _sorted_unique(pairs[wanted] % npr).tolist())
     r_index, p_index = batch.regions.index, batch.periods.index
     found_origin: dict[int, str] = {}
     for s in range(0, len(regions), 500):
         q = (select(t.region_code, t.period, t.value, t.revision, t.origin).where(t.is_current.is_(True))
              .where(t.indicator_code == code).where(t.region_code.in_(regions[s:s + 500])))
+        if len(periods) <= 500:
+            q = q.where(t.period.in_(periods))
         rows = session.execute(q).all()
         if not rows:
             continue

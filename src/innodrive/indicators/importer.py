@@ -391,6 +391,8 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
     c_factor: list[float] = []
     c_unit: list[int] = []
     c_bad: list[bool] = []
+    c_arrays: tuple = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0),
+                       np.zeros(0, dtype=np.int32), np.zeros(0, dtype=bool))
     c_problems: list[tuple] = []
 
     def new_combo(key: tuple) -> int:
@@ -457,7 +459,11 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
             order = np.argsort(combo_keys, kind="stable")
             combo_keys, combo_ids = combo_keys[order], combo_ids[order]
         cids = ids[codes] if n else np.zeros(0, dtype=np.int32)
-        bad = np.asarray(c_bad, dtype=bool)[cids]
+        if len(c_arrays[0]) != len(c_region):  # the combinations' results as arrays, again only when new ones came
+            c_arrays = (np.asarray(c_region, dtype=np.int32), np.asarray(c_ind, dtype=np.int32),
+                        np.asarray(c_factor, dtype=np.float64), np.asarray(c_unit, dtype=np.int32),
+                        np.asarray(c_bad, dtype=bool))
+        bad = c_arrays[4][cids]
         for k in np.flatnonzero(bad).tolist():
             for order, (msg, fld) in enumerate(c_problems[cids[k]]):
                 note_problem(chunk_of[k], 0, nums[k], order, Problem(msg, file=file, row=nums[k], field=fld))
@@ -475,10 +481,7 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
                                   dtype=np.int32)[n_codes]
         else:
             note_ids = np.full(n, -1, dtype=np.int32)
-        region_ids = np.asarray(c_region, dtype=np.int32)[cids]
-        ind_ids = np.asarray(c_ind, dtype=np.int32)[cids]
-        factors = np.asarray(c_factor, dtype=np.float64)[cids]
-        unit_ids = np.asarray(c_unit, dtype=np.int32)[cids]
+        region_ids, ind_ids, factors, unit_ids = (a[cids] for a in c_arrays[:4])
         row_nums = np.asarray(nums, dtype=np.int32)
         if i_period is not None:
             p_codes, p_uniques = _distinct(cols[i_period], is_csv)
