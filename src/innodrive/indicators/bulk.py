@@ -162,14 +162,18 @@ _TEXT_COLUMNS = ((0, "region"), (1, "indicator"), (2, "period"), (5, "unit"), (7
 
 def _chunk_literals(rows: Rows, sel: np.ndarray, text_literals: list[str | None]) -> list[str | None]:
     """For each column of ``VARYING``: the SQLite literal of its one value in the
-    entries ``sel``, or ``None`` where the values differ. Numbers are always bound
-    (a literal would be parsed back from text), except a column that is NULL throughout."""
+    entries ``sel``, or ``None`` where the values differ. Numbers are bound (a float
+    literal would be parsed back from text), except a column that is NULL throughout
+    and a revision number that is the same throughout (an integer is exact as text)."""
     same: list[str | None] = [None] * len(VARYING)
     for pos, name in _TEXT_COLUMNS:
         ids = rows.text_ids(getattr(rows, name), sel)
         first = ids[0]
         if (ids == first).all():
             same[pos] = text_literals[first]  # index -1: the appended NULL
+    revision = rows.revision[sel]
+    if (revision == revision[0]).all():  # an integer literal is exact (a new key's first revision)
+        same[3] = str(int(revision[0]))
     if np.isnan(rows.value_as_written[sel]).all():  # derived values: no value as written
         same[6] = "NULL"
     return same
