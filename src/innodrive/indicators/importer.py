@@ -332,10 +332,11 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
     texts = batch.texts
     text_id = texts.id
 
-    def resolve_combo(region_text: str, code_text: str, ind_text: str, unit: str) -> tuple:
+    def resolve_region(region_text: str, code_text: str) -> tuple:
+        """(region id or -1, problems) of a region cell and a code cell."""
         found: list[tuple[str, str]] = []  # (message, field)
         ref = code_text or region_text
-        region_id = code = factor = None
+        region_id = -1
         if not ref:
             found.append(("地区为空", f_region))
         else:
@@ -344,6 +345,12 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
                 found.append((msg, f_code if code_text else f_region))
             else:
                 region_id = batch.regions.id(region_code)
+        return region_id, tuple(found)
+
+    def resolve_indicator(ind_text: str, unit: str) -> tuple:
+        """(indicator id or -1, factor, unit text id, problems) of an indicator cell and a unit cell."""
+        found: list[tuple[str, str]] = []
+        code = factor = None
         if not ind_text:
             found.append(("指标为空", hdr[i_ind]))
         else:
@@ -356,11 +363,11 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
             factor, msg = res.factor(unit, code)
             if msg:
                 found.append((msg, hdr[i_unit]))
-        ind_id = None
+        ind_id = -1
         if code is not None:
             ind_id = batch.indicators.id(code)
             batch.units[ind_id] = catalogue_units[code]
-        return region_id, ind_id, factor, text_id(unit) if unit else -1, tuple(found), code
+        return ind_id, 1.0 if factor is None else factor, text_id(unit) if unit else -1, tuple(found)
 
     import heapq
 
@@ -384,27 +391,10 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
             heapq.heapreplace(found, item)
 
     is_csv = table.kind == "csv"
-    # each distinct (region, code, indicator, unit) resolved once; its results as columns by combination number
-    cindex: dict[tuple, int] = {}
-    c_region: list[int] = []
-    c_ind: list[int] = []
-    c_factor: list[float] = []
-    c_unit: list[int] = []
-    c_bad: list[bool] = []
-    c_arrays: tuple = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0),
-                       np.zeros(0, dtype=np.int32), np.zeros(0, dtype=bool))
-    c_problems: list[tuple] = []
-
-    def new_combo(key: tuple) -> int:
-        region_id, ind_id, factor, unit_id, found_, _code = resolve_combo(*key)
-        cindex[key] = len(c_region)
-        c_region.append(-1 if region_id is None else region_id)
-        c_ind.append(-1 if ind_id is None else ind_id)
-        c_factor.append(1.0 if factor is None else factor)
-        c_unit.append(unit_id)
-        c_bad.append(bool(found_))
-        c_problems.append(found_)
-        return cindex[key]
+    # each distinct (region, code) and (indicator, unit) pair resolved once, in order of first
+    # appearance; their results as columns by pair number (a row's problems: its region's, then
+    # its indicator's and unit's, as one row-by-row check finds them)
+    parts = [_Resolved((np.int32,)), _Resolved((np.int32, np.float64, np.int32))]
     pcache: dict[object, tuple[int | None, str | None]] = {}
 
     def stripped(values: list) -> list[str]:
@@ -422,50 +412,27 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
 
     cells_of = [_Numbered(is_csv) for _ in range(4)]  # region, code, indicator, unit cells
     pairs_of = [_Numbered(True), _Numbered(True)]  # (region, code) and (indicator, unit) pairs
-    # a pair of pairs (int64, sorted) → its combination number
-    combo_keys, combo_ids = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
     positions = sorted({i for i in (i_region, i_code, i_ind, i_unit, i_source, i_note, i_period,
                                     *(c[1] for c in value_cols)) if i is not None})
     nrows = 0
     for nums, chunk_of, cols in _column_chunks(table, positions, READ_BLOCK, CHUNK):
         n = len(nums)
         nrows += n
-        # the combination of each row, numbered for the whole table: each distinct cell of the
-        # chunk, pair of cells and combination is hashed once (a chunk has thousands of rows,
-        # a table a few thousand regions and a handful of indicators and units)
+        # the pairs of each row, numbered for the whole table: each distinct cell and pair of
+        # cells of the chunk is hashed once (a chunk has thousands of rows, a table a few
+        # thousand regions and a handful of indicators and units)
         g = [cells_of[j].ids(cols, i, n) for j, i in enumerate((i_region, i_code, i_ind, i_unit))]
         rc = pairs_of[0].ids_of(g[0] << 32 | g[1])
         iu = pairs_of[1].ids_of(g[2] << 32 | g[3])
-        codes, uniques = _factorize_ints(rc << 32 | iu)
-        # the chunk's combinations met before, found by sorted search (a chunk repeats
-        # thousands of them); only new ones are resolved, in order of first appearance
-        ids = np.zeros(len(uniques), dtype=np.int32)
-        seen = np.zeros(len(uniques), dtype=bool)
-        if len(combo_keys):
-            pos = np.minimum(np.searchsorted(combo_keys, uniques), len(combo_keys) - 1)
-            seen = combo_keys[pos] == uniques
-            ids[seen] = combo_ids[pos[seen]]
-        fresh = np.flatnonzero(~seen)
-        for j in fresh.tolist():
-            u = int(uniques[j])
-            rc_, iu_ = pairs_of[0].items[u >> 32], pairs_of[1].items[u & 0xFFFFFFFF]
-            r_, c_, i_, u_ = rc_ >> 32, rc_ & 0xFFFFFFFF, iu_ >> 32, iu_ & 0xFFFFFFFF
-            key = tuple(stripped([cells_of[0].value(r_), cells_of[1].value(c_), cells_of[2].value(i_),
-                                  cells_of[3].value(u_)]))
-            ids[j] = cindex[key] if key in cindex else new_combo(key)
-        if len(fresh):
-            combo_keys = np.concatenate([combo_keys, uniques[fresh]])
-            combo_ids = np.concatenate([combo_ids, ids[fresh]])
-            order = np.argsort(combo_keys, kind="stable")
-            combo_keys, combo_ids = combo_keys[order], combo_ids[order]
-        cids = ids[codes] if n else np.zeros(0, dtype=np.int32)
-        if len(c_arrays[0]) != len(c_region):  # the combinations' results as arrays, again only when new ones came
-            c_arrays = (np.asarray(c_region, dtype=np.int32), np.asarray(c_ind, dtype=np.int32),
-                        np.asarray(c_factor, dtype=np.float64), np.asarray(c_unit, dtype=np.int32),
-                        np.asarray(c_bad, dtype=bool))
-        bad = c_arrays[4][cids]
+        for part, pairs, cells, resolve in ((parts[0], pairs_of[0], (cells_of[0], cells_of[1]), resolve_region),
+                                            (parts[1], pairs_of[1], (cells_of[2], cells_of[3]), resolve_indicator)):
+            for u in pairs.items[len(part):]:  # pairs first met in this chunk
+                key = tuple(stripped([cells[0].value(u >> 32), cells[1].value(u & 0xFFFFFFFF)]))
+                part.add(key, resolve)
+        (r_ids, r_bad, r_problems), (i_ids, i_factor, u_ids, i_bad, i_problems) = parts[0].arrays(), parts[1].arrays()
+        bad = r_bad[rc] | i_bad[iu]
         for k in np.flatnonzero(bad).tolist():
-            for order, (msg, fld) in enumerate(c_problems[cids[k]]):
+            for order, (msg, fld) in enumerate(r_problems[rc[k]] + i_problems[iu[k]]):
                 note_problem(chunk_of[k], 0, nums[k], order, Problem(msg, file=file, row=nums[k], field=fld))
         s_codes, s_uniques = text_column(cols, i_source, n)
         empty = np.asarray([not v for v in s_uniques], dtype=bool)[s_codes]
@@ -481,7 +448,7 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
                                   dtype=np.int32)[n_codes]
         else:
             note_ids = np.full(n, -1, dtype=np.int32)
-        region_ids, ind_ids, factors, unit_ids = (a[cids] for a in c_arrays[:4])
+        region_ids, ind_ids, factors, unit_ids = r_ids[rc], i_ids[iu], i_factor[iu], u_ids[iu]
         row_nums = np.asarray(nums, dtype=np.int32)
         if i_period is not None:
             p_codes, p_uniques = _distinct(cols[i_period], is_csv)
@@ -633,6 +600,39 @@ def _factorize_ints(x):
 
     codes, uniques = pd.factorize(x)
     return codes.astype("int64"), uniques
+
+
+class _Resolved:
+    """The results of resolving distinct pairs of cells, by pair number; pairs that strip
+    to the same texts share one resolution."""
+
+    def __init__(self, dtypes: tuple) -> None:
+        self.dtypes = dtypes  # of the result fields before the problems
+        self.by_text: dict[tuple, tuple] = {}
+        self.results: list[tuple] = []
+        self._arrays: tuple | None = None
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def add(self, key: tuple, resolve) -> None:
+        hit = self.by_text.get(key)
+        if hit is None:
+            hit = self.by_text[key] = resolve(*key)
+        self.results.append(hit)
+        self._arrays = None
+
+    def arrays(self) -> tuple:
+        """Each result field as an array (problems: a list), rebuilt only after new pairs,
+        and ``bad``: whether a pair has problems, before the problems."""
+        import numpy as np
+
+        if self._arrays is None:
+            fields = list(zip(*self.results, strict=True)) if self.results else [()] * (len(self.dtypes) + 1)
+            *values, problems = fields
+            self._arrays = (*(np.asarray(v, dtype=t) for v, t in zip(values, self.dtypes, strict=True)),
+                            np.asarray([bool(p) for p in problems], dtype=bool), list(problems))
+        return self._arrays
 
 
 class _Numbered:
