@@ -395,7 +395,7 @@ def derive(session: Session, batch: ValueBatch, cmp: Compared, *, actor: str, ba
     """
     from innodrive.indicators.derivation import _derived_indicators
     from innodrive.indicators.derived import ratio_value
-    from innodrive.indicators.observations import clean
+    from innodrive.indicators.units import clean_many
 
     cat, derived = _derived_indicators()
     n = len(batch)
@@ -438,21 +438,17 @@ def derive(session: Session, batch: ValueBatch, cmp: Compared, *, actor: str, ba
         sel = np.flatnonzero(ok)
         p_ids = (pairs[sel] % npr).astype(np.int32)
         # one source text per (period, numerator revision, denominator revision), numbered once
-        texts_of: dict[tuple[int, int, int], int] = {}
-        src_ids = []
-        for key in zip(p_ids.tolist(), nr[sel].tolist(), dr[sel].tolist(), strict=True):
-            sid = texts_of.get(key)
-            if sid is None:
-                period = batch.periods.items[key[0]]
-                sid = texts_of[key] = out.texts.id(
-                    f"派生：{num_name}（{period}，第 {int(key[1])} 版）÷ {den_name}（{period}，第 {int(key[2])} 版），"
-                    f"公式 {formula}")
-            src_ids.append(sid)
+        # (in order of first appearance: the distinct triples found in C, not row by row)
+        triples, first = _distinct_triples(p_ids, nr[sel], dr[sel])
+        numbers = np.asarray([out.texts.id(
+            f"派生：{num_name}（{batch.periods.items[p]}，第 {int(a)} 版）÷ {den_name}（{batch.periods.items[p]}，"
+            f"第 {int(b)} 版），公式 {formula}") for p, a, b in first], dtype=np.int32)
+        src_ids = numbers[triples] if len(first) else np.zeros(0, dtype=np.int32)
         m = len(sel)
         out.r.frombytes((pairs[sel] // npr).astype(np.int32).tobytes())
         out.i.frombytes(np.full(m, d_id, dtype=np.int32).tobytes())
         out.p.frombytes(p_ids.tobytes())
-        out.value.frombytes(np.asarray([clean(v) for v in values[sel].tolist()], dtype=np.float64).tobytes())
+        out.value.frombytes(np.ascontiguousarray(clean_many(values[sel]), dtype=np.float64).tobytes())
         out.written.frombytes(np.full(m, np.nan).tobytes())
         out.source.frombytes(np.asarray(src_ids, dtype=np.int32).tobytes())
         for name in ("unit_w", "note"):
@@ -464,6 +460,23 @@ def derive(session: Session, batch: ValueBatch, cmp: Compared, *, actor: str, ba
     dcmp = compare(session, out, origin="derived")
     write(session, out, dcmp, origin="derived", actor=actor, batch_id=batch_id)
     return dcmp.count(ADD) + dcmp.count(REVISE)
+
+
+def _distinct_triples(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, int]]]:
+    """(number per entry, the distinct ``(a, b, c)`` in order of first appearance) of three
+    columns of non-negative integers: what numbering the triples one by one in a dict gives."""
+    import pandas as pd
+
+    a, b, c = (np.asarray(x, dtype=np.int64) for x in (a, b, c))
+    if not len(a):
+        return np.zeros(0, dtype=np.intp), []
+    nb, nc = int(b.max()) + 1, int(c.max()) + 1
+    if int(a.max()) + 1 > (1 << 62) // (nb * nc):  # a key would not fit in int64: one by one
+        index: dict[tuple[int, int, int], int] = {}
+        codes = [index.setdefault(t, len(index)) for t in zip(a.tolist(), b.tolist(), c.tolist(), strict=True)]
+        return np.asarray(codes, dtype=np.intp), list(index)
+    codes, uniques = pd.factorize((a * nb + b) * nc + c)
+    return codes, [(int(u // (nb * nc)), int(u // nc % nb), int(u % nc)) for u in uniques.tolist()]
 
 
 def _sorted_unique(x: np.ndarray) -> np.ndarray:
@@ -502,11 +515,15 @@ def _store_part(session: Session, batch: ValueBatch, code: str, pairs: np.ndarra
     t = ObservationRow.__table__.c
     wanted = ~known  # the pairs to fill (``pairs`` is sorted and distinct)
     regions = sorted(batch.regions.items[r] for r in _sorted_unique(pairs[wanted] // npr).tolist())
+    # only the periods some wanted pair has (a partial last year: one period, not all of them)
+    periods = sorted(batch.periods.items[p] for p in _sorted_unique(pairs[wanted] % npr).tolist())
     r_index, p_index = batch.regions.index, batch.periods.index
     found_origin: dict[int, str] = {}
     for s in range(0, len(regions), 500):
         q = (select(t.region_code, t.period, t.value, t.revision, t.origin).where(t.is_current.is_(True))
              .where(t.indicator_code == code).where(t.region_code.in_(regions[s:s + 500])))
+        if len(periods) <= 500:
+            q = q.where(t.period.in_(periods))
         rows = session.execute(q).all()
         if not rows:
             continue

@@ -22,7 +22,9 @@ A blank value cell is an unknown value and is skipped (never read as 0).
 
 from __future__ import annotations
 
+import threading
 import unicodedata
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,11 +38,7 @@ from sqlalchemy.orm import Session
 from innodrive.errors import InputError, Problem, ValidationFailed
 from innodrive.indicators import units
 from innodrive.indicators.batch import ADD, REVISE, SOURCE, ValueBatch
-from innodrive.indicators.observations import (
-    Change,
-    NewValue,
-    clean,
-)
+from innodrive.indicators.observations import Change, NewValue
 from innodrive.indicators.periods import looks_like_period, parse_period
 from innodrive.store import Store, audit
 from innodrive.store.bulk import deferred_indexes
@@ -280,6 +278,10 @@ def parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> Pa
     """
     from innodrive.documents import paused_gc
 
+    try:
+        _parsed_last.table = weakref.ref(table)
+    except TypeError:  # a table that cannot be referred to weakly: collected in full after use
+        _parsed_last.table = None
     with paused_gc():
         return _parse_table(table, remembered=remembered)
 
@@ -330,10 +332,11 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
     texts = batch.texts
     text_id = texts.id
 
-    def resolve_combo(region_text: str, code_text: str, ind_text: str, unit: str) -> tuple:
+    def resolve_region(region_text: str, code_text: str) -> tuple:
+        """(region id or -1, problems) of a region cell and a code cell."""
         found: list[tuple[str, str]] = []  # (message, field)
         ref = code_text or region_text
-        region_id = code = factor = None
+        region_id = -1
         if not ref:
             found.append(("地区为空", f_region))
         else:
@@ -342,6 +345,12 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
                 found.append((msg, f_code if code_text else f_region))
             else:
                 region_id = batch.regions.id(region_code)
+        return region_id, tuple(found)
+
+    def resolve_indicator(ind_text: str, unit: str) -> tuple:
+        """(indicator id or -1, factor, unit text id, problems) of an indicator cell and a unit cell."""
+        found: list[tuple[str, str]] = []
+        code = factor = None
         if not ind_text:
             found.append(("指标为空", hdr[i_ind]))
         else:
@@ -354,11 +363,11 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
             factor, msg = res.factor(unit, code)
             if msg:
                 found.append((msg, hdr[i_unit]))
-        ind_id = None
+        ind_id = -1
         if code is not None:
             ind_id = batch.indicators.id(code)
             batch.units[ind_id] = catalogue_units[code]
-        return region_id, ind_id, factor, text_id(unit) if unit else -1, tuple(found), code
+        return ind_id, 1.0 if factor is None else factor, text_id(unit) if unit else -1, tuple(found)
 
     import heapq
 
@@ -382,25 +391,10 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
             heapq.heapreplace(found, item)
 
     is_csv = table.kind == "csv"
-    # each distinct (region, code, indicator, unit) resolved once; its results as columns by combination number
-    cindex: dict[tuple, int] = {}
-    c_region: list[int] = []
-    c_ind: list[int] = []
-    c_factor: list[float] = []
-    c_unit: list[int] = []
-    c_bad: list[bool] = []
-    c_problems: list[tuple] = []
-
-    def new_combo(key: tuple) -> int:
-        region_id, ind_id, factor, unit_id, found_, _code = resolve_combo(*key)
-        cindex[key] = len(c_region)
-        c_region.append(-1 if region_id is None else region_id)
-        c_ind.append(-1 if ind_id is None else ind_id)
-        c_factor.append(1.0 if factor is None else factor)
-        c_unit.append(unit_id)
-        c_bad.append(bool(found_))
-        c_problems.append(found_)
-        return cindex[key]
+    # each distinct (region, code) and (indicator, unit) pair resolved once, in order of first
+    # appearance; their results as columns by pair number (a row's problems: its region's, then
+    # its indicator's and unit's, as one row-by-row check finds them)
+    parts = [_Resolved((np.int32,)), _Resolved((np.int32, np.float64, np.int32))]
     pcache: dict[object, tuple[int | None, str | None]] = {}
 
     def stripped(values: list) -> list[str]:
@@ -418,46 +412,27 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
 
     cells_of = [_Numbered(is_csv) for _ in range(4)]  # region, code, indicator, unit cells
     pairs_of = [_Numbered(True), _Numbered(True)]  # (region, code) and (indicator, unit) pairs
-    # a pair of pairs (int64, sorted) → its combination number
-    combo_keys, combo_ids = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
     positions = sorted({i for i in (i_region, i_code, i_ind, i_unit, i_source, i_note, i_period,
                                     *(c[1] for c in value_cols)) if i is not None})
     nrows = 0
     for nums, chunk_of, cols in _column_chunks(table, positions, READ_BLOCK, CHUNK):
         n = len(nums)
         nrows += n
-        # the combination of each row, numbered for the whole table: each distinct cell of the
-        # chunk, pair of cells and combination is hashed once (a chunk has thousands of rows,
-        # a table a few thousand regions and a handful of indicators and units)
+        # the pairs of each row, numbered for the whole table: each distinct cell and pair of
+        # cells of the chunk is hashed once (a chunk has thousands of rows, a table a few
+        # thousand regions and a handful of indicators and units)
         g = [cells_of[j].ids(cols, i, n) for j, i in enumerate((i_region, i_code, i_ind, i_unit))]
         rc = pairs_of[0].ids_of(g[0] << 32 | g[1])
         iu = pairs_of[1].ids_of(g[2] << 32 | g[3])
-        codes, uniques = _factorize_ints(rc << 32 | iu)
-        # the chunk's combinations met before, found by sorted search (a chunk repeats
-        # thousands of them); only new ones are resolved, in order of first appearance
-        ids = np.zeros(len(uniques), dtype=np.int32)
-        seen = np.zeros(len(uniques), dtype=bool)
-        if len(combo_keys):
-            pos = np.minimum(np.searchsorted(combo_keys, uniques), len(combo_keys) - 1)
-            seen = combo_keys[pos] == uniques
-            ids[seen] = combo_ids[pos[seen]]
-        fresh = np.flatnonzero(~seen)
-        for j in fresh.tolist():
-            u = int(uniques[j])
-            rc_, iu_ = pairs_of[0].items[u >> 32], pairs_of[1].items[u & 0xFFFFFFFF]
-            r_, c_, i_, u_ = rc_ >> 32, rc_ & 0xFFFFFFFF, iu_ >> 32, iu_ & 0xFFFFFFFF
-            key = tuple(stripped([cells_of[0].value(r_), cells_of[1].value(c_), cells_of[2].value(i_),
-                                  cells_of[3].value(u_)]))
-            ids[j] = cindex[key] if key in cindex else new_combo(key)
-        if len(fresh):
-            combo_keys = np.concatenate([combo_keys, uniques[fresh]])
-            combo_ids = np.concatenate([combo_ids, ids[fresh]])
-            order = np.argsort(combo_keys, kind="stable")
-            combo_keys, combo_ids = combo_keys[order], combo_ids[order]
-        cids = ids[codes] if n else np.zeros(0, dtype=np.int32)
-        bad = np.asarray(c_bad, dtype=bool)[cids]
+        for part, pairs, cells, resolve in ((parts[0], pairs_of[0], (cells_of[0], cells_of[1]), resolve_region),
+                                            (parts[1], pairs_of[1], (cells_of[2], cells_of[3]), resolve_indicator)):
+            for u in pairs.items[len(part):]:  # pairs first met in this chunk
+                key = tuple(stripped([cells[0].value(u >> 32), cells[1].value(u & 0xFFFFFFFF)]))
+                part.add(key, resolve)
+        (r_ids, r_bad, r_problems), (i_ids, i_factor, u_ids, i_bad, i_problems) = parts[0].arrays(), parts[1].arrays()
+        bad = r_bad[rc] | i_bad[iu]
         for k in np.flatnonzero(bad).tolist():
-            for order, (msg, fld) in enumerate(c_problems[cids[k]]):
+            for order, (msg, fld) in enumerate(r_problems[rc[k]] + i_problems[iu[k]]):
                 note_problem(chunk_of[k], 0, nums[k], order, Problem(msg, file=file, row=nums[k], field=fld))
         s_codes, s_uniques = text_column(cols, i_source, n)
         empty = np.asarray([not v for v in s_uniques], dtype=bool)[s_codes]
@@ -473,10 +448,7 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
                                   dtype=np.int32)[n_codes]
         else:
             note_ids = np.full(n, -1, dtype=np.int32)
-        region_ids = np.asarray(c_region, dtype=np.int32)[cids]
-        ind_ids = np.asarray(c_ind, dtype=np.int32)[cids]
-        factors = np.asarray(c_factor, dtype=np.float64)[cids]
-        unit_ids = np.asarray(c_unit, dtype=np.int32)[cids]
+        region_ids, ind_ids, factors, unit_ids = r_ids[rc], i_ids[iu], i_factor[iu], u_ids[iu]
         row_nums = np.asarray(nums, dtype=np.int32)
         if i_period is not None:
             p_codes, p_uniques = _distinct(cols[i_period], is_csv)
@@ -535,7 +507,7 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
                 converted = x * f
             scaled = np.flatnonzero(f != 1.0)
             if len(scaled):
-                converted[scaled] = [clean(v) for v in converted[scaled].tolist()]
+                converted[scaled] = units.clean_many(converted[scaled])
             out_of_range = ~np.isfinite(converted) | (np.abs(converted) > MAX_ABS_VALUE)
             for j in np.flatnonzero(out_of_range).tolist():
                 k = int(idx[j])
@@ -628,6 +600,39 @@ def _factorize_ints(x):
 
     codes, uniques = pd.factorize(x)
     return codes.astype("int64"), uniques
+
+
+class _Resolved:
+    """The results of resolving distinct pairs of cells, by pair number; pairs that strip
+    to the same texts share one resolution."""
+
+    def __init__(self, dtypes: tuple) -> None:
+        self.dtypes = dtypes  # of the result fields before the problems
+        self.by_text: dict[tuple, tuple] = {}
+        self.results: list[tuple] = []
+        self._arrays: tuple | None = None
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def add(self, key: tuple, resolve) -> None:
+        hit = self.by_text.get(key)
+        if hit is None:
+            hit = self.by_text[key] = resolve(*key)
+        self.results.append(hit)
+        self._arrays = None
+
+    def arrays(self) -> tuple:
+        """Each result field as an array (problems: a list), rebuilt only after new pairs,
+        and ``bad``: whether a pair has problems, before the problems."""
+        import numpy as np
+
+        if self._arrays is None:
+            fields = list(zip(*self.results, strict=True)) if self.results else [()] * (len(self.dtypes) + 1)
+            *values, problems = fields
+            self._arrays = (*(np.asarray(v, dtype=t) for v, t in zip(values, self.dtypes, strict=True)),
+                            np.asarray([bool(p) for p in problems], dtype=bool), list(problems))
+        return self._arrays
 
 
 class _Numbered:
@@ -739,10 +744,20 @@ def release_read_table() -> None:
 
     An open table and its readers refer to each other (a reference cycle), so only the
     cyclic collector frees them — and it is paused during the bulk phases. One
-    collection here returns a million-row file's bytes (80 MB) before the write starts."""
+    collection here returns a million-row file's bytes (80 MB) before the write starts.
+    The table is young (made just before the paused parse), so a collection of the
+    young generations finds it without walking every object of the program (a tenth of
+    the time); only if the table parsed last is still there is the whole heap collected."""
     import gc
 
-    gc.collect()
+    gc.collect(1)
+    ref = getattr(_parsed_last, "table", None)
+    if ref is None or ref() is not None:
+        gc.collect()
+    _parsed_last.table = None
+
+
+_parsed_last = threading.local()  # .table: a weak reference to the table this thread parsed last
 
 
 def _remembered(store: Store) -> dict[str, str]:
@@ -780,6 +795,9 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
 
     b = parsed.batch
 
+    # foreign keys checked once per region instead of per row (a large batch on SQLite)
+    by_writer = len(b) >= FOREIGN_KEYS_BY_WRITER_MIN
+
     def work(session: Session) -> ImportResult:
         from innodrive.documents import paused_gc
 
@@ -798,6 +816,8 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
                               changes=cmp.changes(b, limit=PREVIEW_CHANGES), sourced=sourced, kept=cmp.kept)
         if dry_run or not result.changed:
             return result
+        if by_writer and not _regions_exist(session, b.regions.items):
+            raise _RegionMissing  # written the plain way instead, which SQLite refuses as before
         batch_row = ImportBatchRow(file_name=parsed.file, sha256=parsed.sha256, layout=parsed.layout,
                                    imported_at=utcnow(), imported_by=actor, rows=parsed.rows, added=added,
                                    revised=revised, unchanged=result.unchanged)
@@ -816,7 +836,35 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
                             "derived": result.derived})
         return result
 
+    if by_writer:
+        from innodrive.indicators.bulk import foreign_keys_checked_by_writer
+
+        try:
+            with foreign_keys_checked_by_writer(store.engine) as unchecked:
+                by_writer = unchecked
+                return store.run(work)
+        except _RegionMissing:
+            by_writer = False
     return store.run(work)
+
+
+FOREIGN_KEYS_BY_WRITER_MIN = 10_000  # values in a batch from which its foreign keys are checked once per region
+
+
+class _RegionMissing(Exception):
+    """A region of the batch is not in the store's regions table (an older ``init``)."""
+
+
+def _regions_exist(session: Session, codes: list[str]) -> bool:
+    """Whether every one of ``codes`` is in the regions table (the observations' foreign key)."""
+    from innodrive.store.schema import RegionRow
+
+    wanted = set(codes)
+    found: set[str] = set()
+    listed = sorted(wanted)
+    for s in range(0, len(listed), 500):
+        found.update(session.scalars(select(RegionRow.code).where(RegionRow.code.in_(listed[s:s + 500]))))
+    return found == wanted
 
 
 def default_dataset() -> Path:
