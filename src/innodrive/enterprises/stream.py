@@ -108,7 +108,7 @@ def raw_frames(source: bytes | IO[bytes], *, name: str, chunk_rows: int = CHUNK,
     yielded = False
     few = [i for i in text if coded and (spec := _header_to_field(header[i])) is not None
            and spec.kind in ("flag", "date", "choice")]
-    for block in table.frames(chunk_rows, columns=keep, text=text, coded=few):
+    for block in table.frames(chunk_rows, columns=keep, text=text, coded=few, arrow=True):
         frame = block.frame
         frame.columns = [header[i] for i in keep]
         position = {h: i for i, h in reversed(list(names.items()))}
