@@ -190,6 +190,9 @@ class Frame:
     numbers: np.ndarray
     frame: pd.DataFrame
     _text: Callable[[int, int], object] | None = field(default=None, repr=False)
+    # rows with filled cells beyond the header's last column (row number -> cells in the row):
+    # the frame holds the header's columns only, so a reader must report these rows
+    wide: dict[int, int] = field(default_factory=dict)
 
     def text(self, i: int, column: int) -> object:
         """The cell of row ``i`` (position in the block) and ``column`` as read."""
@@ -206,7 +209,8 @@ def _frames_from_chunks(chunks, cols: list[int], width: int) -> Iterator[Frame]:
         block = [[(r[i] if i < len(r) else None) for i in cols] for r in rows]
         frame = pd.DataFrame(block, columns=cols, dtype=object) if block else pd.DataFrame(
             {c: pd.Series([], dtype=object) for c in cols})
-        yield Frame(np.asarray(nums, dtype=np.int64), frame)
+        wide = {n: len(r) for n, r in zip(nums, rows, strict=True) if len(r) > width and not is_blank_row(r[width:])}
+        yield Frame(np.asarray(nums, dtype=np.int64), frame, wide=wide)
 
 
 def column_letter(index: int) -> str:

@@ -85,11 +85,19 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def read_table_bytes(data: bytes, *, name: str) -> pd.DataFrame:
-    """The raw cells of CSV or XLSX bytes (``name`` gives the kind and is used in messages)."""
-    from innodrive.enterprises.stream import raw_chunks
+    """The raw cells of CSV or XLSX bytes (``name`` gives the kind and is used in messages);
+    ``attrs["wide_rows"]``: rows (by position) with filled cells beyond the header."""
+    from innodrive.enterprises.stream import raw_frames
 
-    parts = [frame for frame, _ in raw_chunks(data, name=name)]
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+    parts, wide, at = [], {}, 0
+    for block in raw_frames(data, name=name):
+        parts.append(block.frame)
+        position = {int(n): at + i for i, n in enumerate(block.numbers.tolist())} if block.wide else {}
+        wide.update({position[n]: w for n, w in block.wide.items() if n in position})
+        at += len(block.frame)
+    raw = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+    raw.attrs["wide_rows"] = wide  # position -> (cells in the row, columns in the header)
+    return raw
 
 
 _BLANKS = frozenset(["", "nan", "NaN", "None", "NaT", "-", "—"])
@@ -424,9 +432,12 @@ class RowChecker:
         self.first_row: dict[str, int] = {}
 
     def check(self, raw: pd.DataFrame, first_row: int | np.ndarray,
-              shown: Callable[[int, object], object] | None = None) -> tuple[pd.DataFrame, np.ndarray, list[Problem]]:
+              shown: Callable[[int, object], object] | None = None,
+              wide: dict[int, tuple[int, int]] | None = None) -> tuple[pd.DataFrame, np.ndarray, list[Problem]]:
         """``first_row``: the spreadsheet row of the first row, or every row's number;
-        ``shown(i, column)``: a cell as written (for messages about numbers read as float64)."""
+        ``shown(i, column)``: a cell as written (for messages about numbers read as float64);
+        ``wide``: rows (by number) with filled cells beyond the header, as (cells in the row,
+        columns in the header) — each is reported and left out."""
         file = self.file
         numbers = (np.asarray(first_row, dtype=np.int64) if isinstance(first_row, np.ndarray)
                    else np.arange(len(raw), dtype=np.int64) + int(first_row))
@@ -472,6 +483,10 @@ class RowChecker:
         if blank_row.any():
             found = [f for f in found if not blank_row[f[0]]]
             bad_mask |= blank_row
+        if wide:
+            for pos in np.flatnonzero(np.isin(numbers, np.fromiter(wide, dtype=np.int64, count=len(wide)))):
+                found.append((int(pos), -1, "整行", _wide_message(*wide[int(numbers[pos])])))
+                bad_mask[pos] = True
         found.sort(key=lambda f: (f[0], f[1]))
         problems = [Problem(message=m, file=file, row=int(numbers[pos]), field=h) for pos, _, h, m in found]
         good = frame[~bad_mask].reset_index(drop=True)
@@ -511,6 +526,15 @@ class RowChecker:
         return normalised, bad
 
 
+def _wide_message(cells: int, columns: int) -> str:
+    """A row with filled cells beyond the header's last column: its values cannot be matched
+    to fields (a comma inside a name without quotes shifts every later cell)."""
+    from innodrive.tabular import column_letter
+
+    return (f"该行有 {cells} 个单元格，表头只有 {columns} 列（多出 {cells - columns} 个，从第 {column_letter(columns)} 列起"
+            f"没有表头），无法确定各值对应的字段，整行未评价；请检查该行是否有未加引号的逗号")
+
+
 def _strip_upper(codes: np.ndarray) -> np.ndarray:
     """``pd.Series(codes).str.strip().str.upper()`` as an object array: for text cells with
     nothing to strip, one ``upper`` over the joined cells (upper-casing is per character)
@@ -536,8 +560,10 @@ def check_table(raw: pd.DataFrame, *, file: str | None = None, today: dt.date | 
     checker = RowChecker(header.mapping, file=file, today=today)
     n = len(raw)
     parts, numbers, problems = [], [], []
+    wide = raw.attrs.get("wide_rows") or {}
     for start in range(0, max(n, 1), CHUNK):
-        good, rows, probs = checker.check(raw.iloc[start:start + CHUNK], start + 2)
+        good, rows, probs = checker.check(raw.iloc[start:start + CHUNK], start + 2,
+                                          wide={p + 2: w for p, w in wide.items() if start <= p < start + CHUNK})
         parts.append(good)
         numbers.append(rows)
         problems.extend(probs)

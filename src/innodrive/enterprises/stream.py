@@ -20,7 +20,7 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from operator import is_, itemgetter
 from typing import IO
@@ -69,6 +69,9 @@ class RawBlock:
     frame: pd.DataFrame
     numbers: np.ndarray
     text: Callable[[int, object], object]
+    # rows with filled cells beyond the header (row number -> (cells in the row, columns in
+    # the header)): their cells cannot be matched to fields, so the checks report them
+    wide: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 def open_registry(source: bytes, *, name: str):
@@ -113,7 +116,8 @@ def raw_frames(source: bytes | IO[bytes], *, name: str, chunk_rows: int = CHUNK,
         frame.columns = [header[i] for i in keep]
         position = {h: i for i, h in reversed(list(names.items()))}
         yielded = True
-        yield RawBlock(frame, block.numbers, lambda i, h, _b=block, _p=position: _b.text(i, _p[h]))
+        yield RawBlock(frame, block.numbers, lambda i, h, _b=block, _p=position: _b.text(i, _p[h]),
+                       {n: (found, len(header)) for n, found in block.wide.items()})
     if not yielded:  # a header and no rows is still a (valid, empty) table
         empty = pd.DataFrame({h: pd.Series([], dtype=object) for h in (header[i] for i in keep)})
         yield RawBlock(empty, np.asarray([], dtype=np.int64), lambda i, h: None)
@@ -500,7 +504,7 @@ def screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[
                             coded=True):
         raw = block.frame
         total += len(raw)
-        good, rows, probs = checker.check(raw, block.numbers, block.text)
+        good, rows, probs = checker.check(raw, block.numbers, block.text, wide=block.wide)
         problems.extend(probs)
         bad_rows.update(p.row for p in probs if p.row is not None)
         if len(good):
