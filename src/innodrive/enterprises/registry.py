@@ -318,7 +318,7 @@ def _parse_cells(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[np.nd
         return out.to_numpy(), err.to_numpy(), blank.to_numpy()
     cells = raw[present]
     if spec.kind == "flag":
-        text = cells.astype(str).str.strip().str.lower()
+        text = _texts(cells).str.strip().str.lower()
         out[present & raw.index.isin(text[text.isin(_TRUE)].index)] = 1.0
         out[present & raw.index.isin(text[text.isin(_FALSE)].index)] = 0.0
         bad = text[~text.isin(_TRUE | _FALSE)]
@@ -329,7 +329,7 @@ def _parse_cells(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[np.nd
         names = spec.choice_names()
         lookup = {**{k: float(v) for k, v in codes.items()}, **{str(c): float(c) for c in names},
                   **{f"{c}.0": float(c) for c in names}}
-        text = cells.astype(str).str.strip().str.replace(" ", "", regex=False)
+        text = _texts(cells).str.strip().str.replace(" ", "", regex=False)
         mapped = text.map(lookup)
         out[mapped.index] = mapped.astype(np.float64)
         bad = mapped[mapped.isna()]
@@ -355,7 +355,7 @@ def _parse_cells(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[np.nd
     is_pct = pd.Series(False, index=cells.index)
     special = num.isna()
     if special.any():
-        text = cells[special].astype(str).str.strip().str.replace(",", "", regex=False).str.replace("，", "", regex=False)
+        text = _texts(cells[special]).str.strip().str.replace(",", "", regex=False).str.replace("，", "", regex=False)
         pct = text.str.endswith("%") | text.str.endswith("％")
         is_pct[pct.index] = pct
         num[text.index] = pd.to_numeric(text.str.rstrip("%％"), errors="coerce").astype(np.float64)
@@ -398,6 +398,17 @@ def _parse_cells(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[np.nd
     out[num.index] = num.astype(np.float64)
     out[err.notna()] = np.nan
     return out.to_numpy(), err.to_numpy(), blank.to_numpy()
+
+
+def _texts(cells: pd.Series) -> pd.Series:
+    """Cells as text in a Series of Python strings (``str`` of a non-text cell), so that the
+    string steps after it are Python's own (``str.strip``'s spaces, ``str.lower``) and
+    ``pd.to_numeric`` reads them with pandas' converter, whichever storage pandas would
+    pick for ``astype(str)`` (with pyarrow installed, Arrow's kernels: slower here, and
+    they strip and convert by other rules)."""
+    out = np.empty(len(cells), dtype=object)
+    out[:] = [v if isinstance(v, str) else str(v) for v in cells.tolist()]
+    return pd.Series(out, index=cells.index, dtype=object)
 
 
 def _to_date(v) -> dt.date | None:
@@ -459,20 +470,19 @@ class RowChecker:
             if bad.any():
                 found.extend((int(pos), order, spec.header, err[pos]) for pos in np.flatnonzero(bad))
                 bad_mask |= bad
-        frame = pd.DataFrame(cols, index=raw.index)
         order = len(self.mapping)
         for name in ("credit_code", "name"):
-            empty = pd.isna(frame[name].to_numpy())
+            empty = pd.isna(cols[name])
             order += 1
             found.extend((int(pos), order, FIELDS[name].header, "必填项为空") for pos in np.flatnonzero(empty))
             bad_mask |= empty
         order += 1
-        normalised, code_bad = self._codes(frame["credit_code"].to_numpy(), numbers, found, order)
+        normalised, code_bad = self._codes(cols["credit_code"], numbers, found, order)
         bad_mask |= code_bad
-        frame["credit_code"] = normalised
+        cols["credit_code"] = normalised
         for spec in FIELDS.values():
-            if spec.not_above and spec.name in frame and spec.not_above in frame:
-                part, whole = frame[spec.name].to_numpy(), frame[spec.not_above].to_numpy()
+            if spec.not_above and spec.name in cols and spec.not_above in cols:
+                part, whole = cols[spec.name], cols[spec.not_above]
                 with np.errstate(invalid="ignore"):
                     over = part > whole * (1 + 1e-12)
                 order += 1
@@ -489,8 +499,12 @@ class RowChecker:
                 bad_mask[pos] = True
         found.sort(key=lambda f: (f[0], f[1]))
         problems = [Problem(message=m, file=file, row=int(numbers[pos]), field=h) for pos, _, h, m in found]
-        good = frame[~bad_mask].reset_index(drop=True)
-        rows = numbers[~bad_mask]
+        # the good rows taken column by column and framed without copying them again (building
+        # a frame of every row, then taking its good rows, copied every cell twice)
+        keep = ~bad_mask
+        whole = bool(keep.all())
+        good = pd.DataFrame({k: (v if whole else v[keep]) for k, v in cols.items()}, copy=False)
+        rows = numbers[keep]
         return good, rows, problems
 
     def _codes(self, codes: np.ndarray, numbers: np.ndarray, found: list, order: int) -> tuple[np.ndarray, np.ndarray]:
