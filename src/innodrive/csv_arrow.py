@@ -73,7 +73,7 @@ class SlabReader:
         return _frame(table, self.width, self.text, self.coded)
 
     def _parse(self, start: int, end: int):
-        return _parse(self.data[start:end], self.width, self.delimiter, self.coded)
+        return _parse(self.data, self.width, self.delimiter, self.coded, start, end)
 
     def close(self) -> None:
         for pending in self._pending.values():
@@ -92,14 +92,18 @@ def read_slab(slab: bytes, *, width: int, nlines: int, delimiter: str, text: set
     return _frame(table, width, set(text), set(coded))
 
 
-def _parse(slab: bytes, width: int, delimiter: str, coded: set[int]):
-    """The slab as an Arrow table of text (dictionary-coded for ``coded``), or ``None``."""
+def _parse(data: bytes, width: int, delimiter: str, coded: set[int], start: int = 0, end: int | None = None):
+    """The slab ``data[start:end]`` as an Arrow table of text (dictionary-coded for
+    ``coded``), or ``None`` (the slab is not copied)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    if (b'"' in slab or b"\n\n" in slab or b"\n\r\n" in slab or slab.startswith((b"\n", b"\r\n"))
-            or slab.count(b"\r") != slab.count(b"\r\n")):
+    end = len(data) if end is None else end
+    if (data.find(b'"', start, end) >= 0 or data.find(b"\n\n", start, end) >= 0
+            or data.find(b"\n\r\n", start, end) >= 0 or data.startswith((b"\n", b"\r\n"), start, end)
+            or data.count(b"\r", start, end) != data.count(b"\r\n", start, end)):
         return None
+    slab = memoryview(data)[start:end]
     names = [str(i) for i in range(width)]
     dictionary = pa.dictionary(pa.int32(), pa.string())
     types = {names[i]: dictionary if i in coded else pa.string() for i in range(width)}
