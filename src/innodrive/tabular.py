@@ -159,7 +159,7 @@ class Table:
         return _batched(self.rows(), size)
 
     def frames(self, size: int = 65_536, *, columns: Iterable[int] | None = None,
-               text: Iterable[int] = (), coded: Iterable[int] = ()) -> Iterator[Frame]:
+               text: Iterable[int] = (), coded: Iterable[int] = (), arrow: bool = False) -> Iterator[Frame]:
         """The data rows as :class:`Frame` blocks of up to about ``size`` rows, blank rows
         left out, with the columns at the header positions ``columns`` (default: all),
         named by position. A column arrives as float64 when every cell of the block is a
@@ -169,14 +169,15 @@ class Table:
         a pandas Categorical of the same cells (codes and the distinct cells, each cell's
         text exactly as written): a column of a few distinct words (是/否) is then never
         made into a Python string per cell. The same rows, numbers, limits and messages
-        as :meth:`rows`."""
+        as :meth:`rows`. ``arrow``: CSV slabs are read by Apache Arrow where it gives the
+        same frame (:mod:`innodrive.csv_arrow`), on every core."""
         if self._consumed:
             raise RuntimeError("Table.frames() is a stream and can be read once")
         width = len(self.header)
         cols = list(range(width)) if columns is None else list(columns)
         if self._frames is not None:
             self._consumed = True
-            return self._frames(size, cols, set(text), set(coded))
+            return self._frames(size, cols, set(text), set(coded), arrow)
         return _frames_from_chunks(self.chunks(size), cols, width)
 
 
@@ -189,6 +190,9 @@ class Frame:
     numbers: np.ndarray
     frame: pd.DataFrame
     _text: Callable[[int, int], object] | None = field(default=None, repr=False)
+    # rows with filled cells beyond the header's last column (row number -> cells in the row):
+    # the frame holds the header's columns only, so a reader must report these rows
+    wide: dict[int, int] = field(default_factory=dict)
 
     def text(self, i: int, column: int) -> object:
         """The cell of row ``i`` (position in the block) and ``column`` as read."""
@@ -205,7 +209,8 @@ def _frames_from_chunks(chunks, cols: list[int], width: int) -> Iterator[Frame]:
         block = [[(r[i] if i < len(r) else None) for i in cols] for r in rows]
         frame = pd.DataFrame(block, columns=cols, dtype=object) if block else pd.DataFrame(
             {c: pd.Series([], dtype=object) for c in cols})
-        yield Frame(np.asarray(nums, dtype=np.int64), frame)
+        wide = {n: len(r) for n, r in zip(nums, rows, strict=True) if len(r) > width and not is_blank_row(r[width:])}
+        yield Frame(np.asarray(nums, dtype=np.int64), frame, wide=wide)
 
 
 def column_letter(index: int) -> str:
@@ -410,12 +415,13 @@ def _open_csv(data: bytes, name: str, delimiter: str | None, wanted: set[str] | 
 
     table._chunks = chunks
 
-    def frames(size: int, cols: list[int], text: set[int], coded: set[int] = frozenset()) -> Iterator[Frame]:
+    def frames(size: int, cols: list[int], text: set[int], coded: set[int] = frozenset(),
+               arrow: bool = False) -> Iterator[Frame]:
         if not _fast_csv_possible(data, encoding, table, limits):
             yield from _frames_from_chunks(chunks(size), cols, len(table.header))
             return
         table._consumed = True
-        yield from _csv_frames(data, encoding, delimiter, table, size, cols, text, coded & text)
+        yield from _csv_frames(data, encoding, delimiter, table, size, cols, text, coded & text, arrow)
 
     table._frames = frames
     return table
@@ -457,14 +463,14 @@ def _has_long_line(data: bytes, longest: int) -> bool:
 
 
 def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: int, cols: list[int],
-                text: set[int], coded: set[int] = frozenset()) -> Iterator[Frame]:
-    """:meth:`Table.frames` for CSV: slabs of whole lines through pandas' C parser."""
-    import numpy as np
-    import pandas as pd
+                text: set[int], coded: set[int] = frozenset(), arrow: bool = False) -> Iterator[Frame]:
+    """:meth:`Table.frames` for CSV: slabs of whole lines through pandas' C parser (or
+    Arrow's reader, ``arrow``, where it gives the same frame)."""
+    from innodrive import csv_arrow
+
+    arrow = arrow and encoding == "utf-8-sig" and csv_arrow.available()
 
     width = len(table.header)
-    limits = table.limits
-    name = table.name
     at = 0
     for _ in range(table.header_row):  # past the header line (the header never spans lines here)
         at = data.find(b"\n", at) + 1
@@ -474,17 +480,41 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
     sample = data[at:at + (1 << 20)]
     per_line = max(16, len(sample) // max(1, sample.count(b"\n")))
     slab_bytes = max(1 << 20, size * per_line)
-    cells = 0
     pd_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
     coded = {i for i in coded if i in cols}
     # coded columns read as object cells from the start: those whose categories the C parser
     # would turn into numbers or booleans (a choice written as codes 1–5), found on the
     # first lines and on every slab that needed them read again
     plain = _numeric_categories(data, at, width, delimiter, pd_encoding, coded)
+    bounds = []  # (start, end) of each slab
     while at < len(data):
         end = _slab_end(data, at, slab_bytes)
-        slab = data[at:end]
+        bounds.append((at, end))
         at = end
+    # Arrow reads the next slab in a worker thread while this one is checked and screened
+    reader = csv_arrow.SlabReader(data, width=width, delimiter=delimiter, text=text, coded=coded) if arrow else None
+    try:
+        yield from _csv_slabs(data, bounds, reader, encoding, delimiter, table, cols, text, coded, plain, line)
+    finally:
+        if reader is not None:
+            reader.close()
+
+
+def _csv_slabs(data: bytes, bounds: list[tuple[int, int]], reader, encoding: str, delimiter: str, table: Table,
+               cols: list[int], text: set[int], coded: set[int], plain: set[int], line: int) -> Iterator[Frame]:
+    """The frames of the slabs ``bounds`` of ``data`` (after line ``line``); see :func:`_csv_frames`."""
+    import numpy as np
+    import pandas as pd
+
+    width = len(table.header)
+    limits = table.limits
+    name = table.name
+    cells = 0
+    pd_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
+    for k, (at, end) in enumerate(bounds):
+        if reader is not None and k + 1 < len(bounds):
+            reader.prefetch(*bounds[k + 1])
+        slab = data[at:end]
         first_line = line + 1
         nlines = slab.count(b"\n") + (0 if slab.endswith(b"\n") else 1)
         line += nlines
@@ -492,11 +522,14 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
         if b"\r" not in slab or slab.count(b"\r") == slab.count(b"\r\n"):
             dtypes: dict[int, object] = {i: object for i in text}
             dtypes.update({i: "category" for i in coded - plain})
-            try:
-                frame = pd.read_csv(io.BytesIO(slab), names=list(range(width)), dtype=dtypes, sep=delimiter,
-                                    encoding=pd_encoding, **_PANDAS_CSV)
-            except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OverflowError):
-                frame = None  # a row wider than the header, or a cell the C parser reads otherwise
+            if reader is not None:
+                frame = reader.frame(at, end, nlines)
+            if frame is None:
+                try:
+                    frame = pd.read_csv(io.BytesIO(slab), names=list(range(width)), dtype=dtypes, sep=delimiter,
+                                        encoding=pd_encoding, **_PANDAS_CSV)
+                except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OverflowError):
+                    frame = None  # a row wider than the header, or a cell the C parser reads otherwise
             if frame is not None and (len(frame) != nlines or _has_booleans(frame)):
                 frame = None  # a quoted line break (row numbers would shift), or "TRUE" read as a boolean
             if frame is not None and coded - plain:

@@ -85,11 +85,19 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def read_table_bytes(data: bytes, *, name: str) -> pd.DataFrame:
-    """The raw cells of CSV or XLSX bytes (``name`` gives the kind and is used in messages)."""
-    from innodrive.enterprises.stream import raw_chunks
+    """The raw cells of CSV or XLSX bytes (``name`` gives the kind and is used in messages);
+    ``attrs["wide_rows"]``: rows (by position) with filled cells beyond the header."""
+    from innodrive.enterprises.stream import raw_frames
 
-    parts = [frame for frame, _ in raw_chunks(data, name=name)]
-    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+    parts, wide, at = [], {}, 0
+    for block in raw_frames(data, name=name):
+        parts.append(block.frame)
+        position = {int(n): at + i for i, n in enumerate(block.numbers.tolist())} if block.wide else {}
+        wide.update({position[n]: w for n, w in block.wide.items() if n in position})
+        at += len(block.frame)
+    raw = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+    raw.attrs["wide_rows"] = wide  # position -> (cells in the row, columns in the header)
+    return raw
 
 
 _BLANKS = frozenset(["", "nan", "NaN", "None", "NaT", "-", "—"])
@@ -310,7 +318,7 @@ def _parse_cells(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[np.nd
         return out.to_numpy(), err.to_numpy(), blank.to_numpy()
     cells = raw[present]
     if spec.kind == "flag":
-        text = cells.astype(str).str.strip().str.lower()
+        text = _texts(cells).str.strip().str.lower()
         out[present & raw.index.isin(text[text.isin(_TRUE)].index)] = 1.0
         out[present & raw.index.isin(text[text.isin(_FALSE)].index)] = 0.0
         bad = text[~text.isin(_TRUE | _FALSE)]
@@ -321,7 +329,7 @@ def _parse_cells(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[np.nd
         names = spec.choice_names()
         lookup = {**{k: float(v) for k, v in codes.items()}, **{str(c): float(c) for c in names},
                   **{f"{c}.0": float(c) for c in names}}
-        text = cells.astype(str).str.strip().str.replace(" ", "", regex=False)
+        text = _texts(cells).str.strip().str.replace(" ", "", regex=False)
         mapped = text.map(lookup)
         out[mapped.index] = mapped.astype(np.float64)
         bad = mapped[mapped.isna()]
@@ -347,7 +355,7 @@ def _parse_cells(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[np.nd
     is_pct = pd.Series(False, index=cells.index)
     special = num.isna()
     if special.any():
-        text = cells[special].astype(str).str.strip().str.replace(",", "", regex=False).str.replace("，", "", regex=False)
+        text = _texts(cells[special]).str.strip().str.replace(",", "", regex=False).str.replace("，", "", regex=False)
         pct = text.str.endswith("%") | text.str.endswith("％")
         is_pct[pct.index] = pct
         num[text.index] = pd.to_numeric(text.str.rstrip("%％"), errors="coerce").astype(np.float64)
@@ -392,6 +400,17 @@ def _parse_cells(spec: FieldSpec, raw: pd.Series, today: dt.date) -> tuple[np.nd
     return out.to_numpy(), err.to_numpy(), blank.to_numpy()
 
 
+def _texts(cells: pd.Series) -> pd.Series:
+    """Cells as text in a Series of Python strings (``str`` of a non-text cell), so that the
+    string steps after it are Python's own (``str.strip``'s spaces, ``str.lower``) and
+    ``pd.to_numeric`` reads them with pandas' converter, whichever storage pandas would
+    pick for ``astype(str)`` (with pyarrow installed, Arrow's kernels: slower here, and
+    they strip and convert by other rules)."""
+    out = np.empty(len(cells), dtype=object)
+    out[:] = [v if isinstance(v, str) else str(v) for v in cells.tolist()]
+    return pd.Series(out, index=cells.index, dtype=object)
+
+
 def _to_date(v) -> dt.date | None:
     if isinstance(v, dt.datetime):
         return v.date()
@@ -424,9 +443,12 @@ class RowChecker:
         self.first_row: dict[str, int] = {}
 
     def check(self, raw: pd.DataFrame, first_row: int | np.ndarray,
-              shown: Callable[[int, object], object] | None = None) -> tuple[pd.DataFrame, np.ndarray, list[Problem]]:
+              shown: Callable[[int, object], object] | None = None,
+              wide: dict[int, tuple[int, int]] | None = None) -> tuple[pd.DataFrame, np.ndarray, list[Problem]]:
         """``first_row``: the spreadsheet row of the first row, or every row's number;
-        ``shown(i, column)``: a cell as written (for messages about numbers read as float64)."""
+        ``shown(i, column)``: a cell as written (for messages about numbers read as float64);
+        ``wide``: rows (by number) with filled cells beyond the header, as (cells in the row,
+        columns in the header) — each is reported and left out."""
         file = self.file
         numbers = (np.asarray(first_row, dtype=np.int64) if isinstance(first_row, np.ndarray)
                    else np.arange(len(raw), dtype=np.int64) + int(first_row))
@@ -448,20 +470,19 @@ class RowChecker:
             if bad.any():
                 found.extend((int(pos), order, spec.header, err[pos]) for pos in np.flatnonzero(bad))
                 bad_mask |= bad
-        frame = pd.DataFrame(cols, index=raw.index)
         order = len(self.mapping)
         for name in ("credit_code", "name"):
-            empty = pd.isna(frame[name].to_numpy())
+            empty = pd.isna(cols[name])
             order += 1
             found.extend((int(pos), order, FIELDS[name].header, "必填项为空") for pos in np.flatnonzero(empty))
             bad_mask |= empty
         order += 1
-        normalised, code_bad = self._codes(frame["credit_code"].to_numpy(), numbers, found, order)
+        normalised, code_bad = self._codes(cols["credit_code"], numbers, found, order)
         bad_mask |= code_bad
-        frame["credit_code"] = normalised
+        cols["credit_code"] = normalised
         for spec in FIELDS.values():
-            if spec.not_above and spec.name in frame and spec.not_above in frame:
-                part, whole = frame[spec.name].to_numpy(), frame[spec.not_above].to_numpy()
+            if spec.not_above and spec.name in cols and spec.not_above in cols:
+                part, whole = cols[spec.name], cols[spec.not_above]
                 with np.errstate(invalid="ignore"):
                     over = part > whole * (1 + 1e-12)
                 order += 1
@@ -472,10 +493,18 @@ class RowChecker:
         if blank_row.any():
             found = [f for f in found if not blank_row[f[0]]]
             bad_mask |= blank_row
+        if wide:
+            for pos in np.flatnonzero(np.isin(numbers, np.fromiter(wide, dtype=np.int64, count=len(wide)))):
+                found.append((int(pos), -1, "整行", _wide_message(*wide[int(numbers[pos])])))
+                bad_mask[pos] = True
         found.sort(key=lambda f: (f[0], f[1]))
         problems = [Problem(message=m, file=file, row=int(numbers[pos]), field=h) for pos, _, h, m in found]
-        good = frame[~bad_mask].reset_index(drop=True)
-        rows = numbers[~bad_mask]
+        # the good rows taken column by column and framed without copying them again (building
+        # a frame of every row, then taking its good rows, copied every cell twice)
+        keep = ~bad_mask
+        whole = bool(keep.all())
+        good = pd.DataFrame({k: (v if whole else v[keep]) for k, v in cols.items()}, copy=False)
+        rows = numbers[keep]
         return good, rows, problems
 
     def _codes(self, codes: np.ndarray, numbers: np.ndarray, found: list, order: int) -> tuple[np.ndarray, np.ndarray]:
@@ -511,6 +540,15 @@ class RowChecker:
         return normalised, bad
 
 
+def _wide_message(cells: int, columns: int) -> str:
+    """A row with filled cells beyond the header's last column: its values cannot be matched
+    to fields (a comma inside a name without quotes shifts every later cell)."""
+    from innodrive.tabular import column_letter
+
+    return (f"该行有 {cells} 个单元格，表头只有 {columns} 列（多出 {cells - columns} 个，从第 {column_letter(columns)} 列起"
+            f"没有表头），无法确定各值对应的字段，整行未评价；请检查该行是否有未加引号的逗号")
+
+
 def _strip_upper(codes: np.ndarray) -> np.ndarray:
     """``pd.Series(codes).str.strip().str.upper()`` as an object array: for text cells with
     nothing to strip, one ``upper`` over the joined cells (upper-casing is per character)
@@ -536,8 +574,10 @@ def check_table(raw: pd.DataFrame, *, file: str | None = None, today: dt.date | 
     checker = RowChecker(header.mapping, file=file, today=today)
     n = len(raw)
     parts, numbers, problems = [], [], []
+    wide = raw.attrs.get("wide_rows") or {}
     for start in range(0, max(n, 1), CHUNK):
-        good, rows, probs = checker.check(raw.iloc[start:start + CHUNK], start + 2)
+        good, rows, probs = checker.check(raw.iloc[start:start + CHUNK], start + 2,
+                                          wide={p + 2: w for p, w in wide.items() if start <= p < start + CHUNK})
         parts.append(good)
         numbers.append(rows)
         problems.extend(probs)

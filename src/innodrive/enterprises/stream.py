@@ -20,7 +20,7 @@ import io
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import repeat
 from operator import is_, itemgetter
 from typing import IO
@@ -69,6 +69,9 @@ class RawBlock:
     frame: pd.DataFrame
     numbers: np.ndarray
     text: Callable[[int, object], object]
+    # rows with filled cells beyond the header (row number -> (cells in the row, columns in
+    # the header)): their cells cannot be matched to fields, so the checks report them
+    wide: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 def open_registry(source: bytes, *, name: str):
@@ -108,12 +111,13 @@ def raw_frames(source: bytes | IO[bytes], *, name: str, chunk_rows: int = CHUNK,
     yielded = False
     few = [i for i in text if coded and (spec := _header_to_field(header[i])) is not None
            and spec.kind in ("flag", "date", "choice")]
-    for block in table.frames(chunk_rows, columns=keep, text=text, coded=few):
+    for block in table.frames(chunk_rows, columns=keep, text=text, coded=few, arrow=True):
         frame = block.frame
         frame.columns = [header[i] for i in keep]
         position = {h: i for i, h in reversed(list(names.items()))}
         yielded = True
-        yield RawBlock(frame, block.numbers, lambda i, h, _b=block, _p=position: _b.text(i, _p[h]))
+        yield RawBlock(frame, block.numbers, lambda i, h, _b=block, _p=position: _b.text(i, _p[h]),
+                       {n: (found, len(header)) for n, found in block.wide.items()})
     if not yielded:  # a header and no rows is still a (valid, empty) table
         empty = pd.DataFrame({h: pd.Series([], dtype=object) for h in (header[i] for i in keep)})
         yield RawBlock(empty, np.asarray([], dtype=np.int64), lambda i, h: None)
@@ -475,7 +479,19 @@ def needed_fields(rule_sets) -> set[str]:
 def screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[bytes] | None, fmt: str = "xlsx",
                   programmes: list[str] | None = None, with_gaps: bool = True, keep_rows: int = 200,
                   progress: Progress | None = None, today: dt.date | None = None, chunk_rows: int = CHUNK):
-    """Read, check, screen and write a registry chunk by chunk; return the summary view."""
+    """Read, check, screen and write a registry chunk by chunk; return the summary view.
+
+    pandas 3 keeps text in Arrow arrays whenever pyarrow is installed (it is: the reader uses
+    it); converting every text column of every block to Arrow and back cost about 1.3 s of
+    CPU per 100,000 rows here, so the screening runs with pandas' Python string storage."""
+    with pd.option_context("mode.string_storage", "python"):
+        return _screen_stream(source, name=name, on=on, out=out, fmt=fmt, programmes=programmes, with_gaps=with_gaps,
+                              keep_rows=keep_rows, progress=progress, today=today, chunk_rows=chunk_rows)
+
+
+def _screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[bytes] | None, fmt: str,
+                   programmes: list[str] | None, with_gaps: bool, keep_rows: int, progress: Progress | None,
+                   today: dt.date | None, chunk_rows: int):
     from innodrive.enterprises.registry import RowChecker
     from innodrive.enterprises.rules import rules_in_force
     from innodrive.enterprises.screening import screen_block
@@ -500,7 +516,7 @@ def screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[
                             coded=True):
         raw = block.frame
         total += len(raw)
-        good, rows, probs = checker.check(raw, block.numbers, block.text)
+        good, rows, probs = checker.check(raw, block.numbers, block.text, wide=block.wide)
         problems.extend(probs)
         bad_rows.update(p.row for p in probs if p.row is not None)
         if len(good):
