@@ -20,6 +20,7 @@ blocking instead.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -179,8 +180,8 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
     m = len(idx)
     memo: dict = {"ctx": E.context_for(on)}
     if arrays is not None:  # the evaluation's own conditions and scores, for the failing rows
-        base_conds = {cid: v[idx] for cid, v in arrays.conditions.items()}
-        base_scores = {sid: (lo[idx], hi[idx], miss[idx]) for sid, (lo, hi, miss) in arrays.scores.items()}
+        base_conds = _AtRows(arrays.conditions, idx)
+        base_scores = _AtRows(arrays.scores, idx)
     else:
         walk = _VWalker(rs, sub, m, memo)
         walk.cond(rs.verdict)
@@ -246,7 +247,10 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
         shortfalls = np.full(k, "", dtype=object)
         fixes: list[list[str]] | None = [[] for _ in range(k)] if with_fixes else None
         for c in tests:
-            turned = np.flatnonzero((base_conds[c.id][cand] == FAIL) & (after_conds[c.id] != FAIL))
+            after = after_conds.get(c.id)
+            if after is None:  # a condition the lever does not move (see _Stepper.evaluate): none turned
+                continue
+            turned = np.flatnonzero((base_conds[c.id][cand] == FAIL) & (after != FAIL))
             if not len(turned):
                 continue
             if fixes is not None:
@@ -282,6 +286,32 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
         if reach is not None:
             result.within_reach[idx[cand][delta <= reach]] = True
     return result
+
+
+class _AtRows(Mapping):
+    """Arrays of a whole evaluation (conditions, or scores as (lo, hi, missing)) taken
+    at the rows ``idx``, each on first use: a gap search reads a few of a programme's
+    conditions and scores, and gathering all of them for every failing row was a
+    tenth of the search."""
+
+    def __init__(self, source: dict, idx: np.ndarray) -> None:
+        self.source, self.idx, self.taken = source, idx, {}
+
+    def __getitem__(self, key):
+        hit = self.taken.get(key)
+        if hit is None:
+            v = self.source[key]
+            hit = self.taken[key] = tuple(a[self.idx] for a in v) if isinstance(v, tuple) else v[self.idx]
+        return hit
+
+    def __contains__(self, key) -> bool:
+        return key in self.source
+
+    def __iter__(self):
+        return iter(self.source)
+
+    def __len__(self) -> int:
+        return len(self.source)
 
 
 def _node_fields(rs: RuleSet) -> dict[int, frozenset[str]]:
@@ -336,13 +366,14 @@ class _Stepper:
         for c in rs.verdict.walk():
             conds.setdefault(c.id, c)
         # every condition and score the verdict reaches was evaluated (all of them are walked)
-        self.fixed_conds = {cid: base_conds[cid] for cid, c in conds.items() if cid in base_conds and not cdep(c)}
+        self.base_conds, self.base_scores = base_conds, base_scores
+        self.fixed_conds = {cid for cid, c in conds.items() if cid in base_conds and not cdep(c)}
         scores = {s.id: s for s in rs.scores.values()}
         for c in conds.values():
             if c.kind == "score":
                 for s in c.score.walk():
                     scores.setdefault(s.id, s)
-        self.fixed_scores = {sid: base_scores[sid] for sid, s in scores.items() if sid in base_scores and not sdep(s)}
+        self.fixed_scores = {sid for sid, s in scores.items() if sid in base_scores and not sdep(s)}
         # fields the moving part of the tree reads directly: the moved ones, and what a
         # moving score takes as given
         self.fields = list(self.moved)
@@ -395,15 +426,13 @@ class _Stepper:
         return self._walk(k, rows)[1] >= MANUAL
 
     def evaluate(self, k: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """The states of ``rows`` after ``k`` steps and of every condition the verdict
-        reaches — what a whole evaluation of the moved rows gives. A condition under a
-        fixed one was not walked: it is fixed too, and gathered."""
+        """The states of ``rows`` after ``k`` steps and of the conditions the walk
+        evaluated — what a whole evaluation of the moved rows gives for them. A
+        condition left out is one the lever does not move (:attr:`fixed_conds`): its
+        states are those before the change (``base_conds`` at ``rows``), so it turns
+        nothing and is not gathered."""
         w, state = self._walk(k, rows)
-        conds = dict(w.conds)
-        for cid, base in self.fixed_conds.items():
-            if cid not in conds:
-                conds[cid] = base[rows]
-        return state, conds
+        return state, dict(w.conds)
 
 
 class _StepWalker(_VWalker):
@@ -414,20 +443,19 @@ class _StepWalker(_VWalker):
         self.stepper, self.rows = stepper, rows
 
     def cond(self, c: Condition) -> np.ndarray:
-        base = self.stepper.fixed_conds.get(c.id)
-        if base is None:
+        if c.id not in self.stepper.fixed_conds:
             return super().cond(c)
         hit = self.conds.get(c.id)
         if hit is None:
-            hit = self.conds[c.id] = base[self.rows]
+            hit = self.conds[c.id] = self.stepper.base_conds[c.id][self.rows]
         return hit
 
     def score(self, s):
-        base = self.stepper.fixed_scores.get(s.id)
-        if base is None:
+        if s.id not in self.stepper.fixed_scores:
             return super().score(s)
         hit = self.scores.get(s.id)
         if hit is None:
+            base = self.stepper.base_scores[s.id]
             lo = base[0][self.rows]
             hi = lo if base[1] is base[0] else base[1][self.rows]
             hit = self.scores[s.id] = (lo, hi, base[2][self.rows])
