@@ -58,6 +58,14 @@ def _required_leaves(c: Condition) -> list[Condition]:
     return [c]
 
 
+def _required_nodes(c: Condition) -> list[Condition]:
+    """``c`` and every condition reached from it through "all of" nodes only (a choice of
+    routes counts as one node): each must hold for ``c`` to hold."""
+    if c.kind == "all":
+        return [c, *(x for k in c.children for x in _required_nodes(k))]
+    return [c]
+
+
 def _blocking_conditions(rs: RuleSet) -> list[Condition]:
     """Required test conditions no lever can satisfy: their inputs are untouched by every
     lever, or they are upper caps (levers only add): failing one cannot be fixed by
@@ -220,6 +228,8 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
             passes = stepper.passes
 
         cand = np.flatnonzero(usable)
+        if stepper is not None and len(cand):  # rows a condition the lever cannot move keeps failing
+            cand = cand[~stepper.hopeless()[cand]]
         if len(cand) == 0:
             continue
         feasible = passes(k_max[cand], cand)
@@ -336,7 +346,7 @@ class _Stepper:
 
     def __init__(self, rs: RuleSet, sub: dict[str, np.ndarray], m: int, lv, memo: dict,
                  base_conds: dict[str, np.ndarray], base_scores: dict[str, tuple]) -> None:
-        self.rs, self.sub, self.lv, self.ctx = rs, sub, lv, memo["ctx"]
+        self.rs, self.sub, self.m, self.lv, self.ctx = rs, sub, m, lv, memo["ctx"]
         self.moved = [f for f in dict.fromkeys((lv.field, *lv.also)) if f in sub]
         moved = set(self.moved)
         reads = _node_fields(rs)
@@ -408,6 +418,18 @@ class _Stepper:
                 visit(s.x)
         self.frontier = [(key, E.vector(node, sub, m, memo)) for key, node in frontier.items()
                          if not isinstance(node, E.Const | E.Ctx)]
+
+    def hopeless(self) -> np.ndarray:
+        """Per candidate row, whether a condition every route requires (reached from the
+        verdict through "all of" only) fails and reads nothing the lever moves: the
+        verdict is the least of those conditions, so no change of the lever makes the row
+        pass, and its search would only confirm that (the rows are left out; the plain
+        search, ``reference=True``, tries them and finds the same)."""
+        out = np.zeros(self.m, dtype=bool)
+        for c in _required_nodes(self.rs.verdict):
+            if c.id in self.fixed_conds:
+                out |= self.base_conds[c.id] == FAIL
+        return out
 
     def _walk(self, k: np.ndarray, rows: np.ndarray) -> tuple[_StepWalker, np.ndarray]:
         delta = k.astype(np.float64) * self.lv.step
