@@ -214,7 +214,8 @@ def evaluate_arrays(cols: dict[str, np.ndarray], n: int, rule_sets: list[RuleSet
             if m == n:  # one block: its arrays are the results (copying them was a fifth of the time)
                 pa.state = w.cond(rs.verdict).copy()
                 if keep_details:
-                    pa.conditions, pa.scores = dict(w.conds), dict(w.scores)
+                    pa.conditions.update(w.conds)
+                    pa.scores.update(w.scores)
                 continue
             pa.state[start:stop] = w.cond(rs.verdict)
             if keep_details:
