@@ -109,3 +109,27 @@ def test_hopeless_rows_are_those_whose_search_never_passes():
                 after = evaluate_arrays(moved, len(hopeless), [rs], on=on)[rs.programme].state
                 assert not (after >= MANUAL).any(), (rs.key, lv.field, k)
     assert seen > 100, seen
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_column_of_texts_only_is_written_as_csv_writer_writes(seed):
+    """A column with a text in every cell (names, credit codes: mostly distinct) is
+    encoded in one piece without grouping equal cells: the bytes ``csv.writer`` writes
+    for its :func:`safe_column` cells, edge texts (formulas, quotes, commas, line
+    breaks, control characters, overlong cells) among plain ones included."""
+    import csv
+    import io
+
+    from tests.enterprises.test_fast_paths import EDGE_TEXTS
+
+    from innodrive.enterprises.stream import csv_column, safe_column
+
+    rng = np.random.default_rng(seed)
+    plain = [f"企业{i}号{'甲乙丙'[i % 3]}" for i in rng.integers(0, 10**6, 2000).tolist()]
+    risky = [EDGE_TEXTS[i] for i in rng.integers(0, len(EDGE_TEXTS), int(rng.integers(0, 6)))]
+    cells = plain + risky
+    rng.shuffle(cells)
+    values = np.array(cells, dtype=object)
+    buf = io.StringIO()
+    csv.writer(buf).writerows([[v, "x"] for v in safe_column(values).tolist()])
+    assert "".join(f"{g.decode()},x\r\n" for g in csv_column(values)) == buf.getvalue()

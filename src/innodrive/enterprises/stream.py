@@ -285,6 +285,11 @@ def csv_column(values) -> list[bytes]:
         return texts[codes].tolist()
     if arr.dtype.kind in "iu":  # decimal digits, as str() writes them
         return arr.astype(np.bytes_).tolist()
+    if arr.dtype == object:
+        cells = arr.tolist()
+        if all(map(isinstance, cells, repeat(str))) and max(map(len, cells)) <= XLSX_MAX_CELL:
+            # texts only (names, codes: mostly distinct): encoded in one piece, no hashing
+            return _encoded_fields(cells)
     if arr.dtype == object and pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
         codes, uniques = pd.factorize(arr, use_na_sentinel=True)
         ulist = uniques.tolist()
