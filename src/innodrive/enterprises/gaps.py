@@ -66,6 +66,12 @@ def _required_nodes(c: Condition) -> list[Condition]:
     return [c]
 
 
+def _unmovable_tests(rs: RuleSet) -> list[Condition]:
+    """Required tests (see :func:`_required_leaves`) that read no field any lever moves."""
+    movable = _lever_fields(rs)
+    return [c for c in _required_leaves(rs.verdict) if c.kind == "test" and not (E.fields_of(c.cmp) & movable)]
+
+
 def _blocking_conditions(rs: RuleSet) -> list[Condition]:
     """Required test conditions no lever can satisfy: their inputs are untouched by every
     lever, or they are upper caps (levers only add): failing one cannot be fixed by
@@ -184,13 +190,14 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
     result = GapArrays(levers=[], blocking=[], within_reach=np.zeros(n, dtype=bool))
     if len(idx) == 0:
         return result
-    sub = {k: cols[k][idx] for k in _gap_fields(rs) if k in cols}
     m = len(idx)
     memo: dict = {"ctx": E.context_for(on)}
+    sub: dict[str, np.ndarray] | None = None
     if arrays is not None:  # the evaluation's own conditions and scores, for the failing rows
         base_conds = _AtRows(arrays.conditions, idx)
         base_scores = _AtRows(arrays.scores, idx)
     else:
+        sub = {k: cols[k][idx] for k in _gap_fields(rs) if k in cols}
         walk = _VWalker(rs, sub, m, memo)
         walk.cond(rs.verdict)
         base_conds, base_scores = walk.conds, walk.scores
@@ -199,6 +206,20 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
         failed = np.flatnonzero(base_conds[c.id] == FAIL)
         if len(failed):
             result.blocking.append((c.label, idx[failed]))
+    if arrays is not None and not reference:
+        # a row failing a required test that reads nothing any lever moves can never
+        # pass (see _Stepper.hopeless): the levers search the other rows only
+        stuck = np.zeros(m, dtype=bool)
+        for c in _unmovable_tests(rs):
+            stuck |= base_conds[c.id] == FAIL
+        if stuck.any():
+            idx = idx[~stuck]
+            m = len(idx)
+            base_conds, base_scores = _AtRows(arrays.conditions, idx), _AtRows(arrays.scores, idx)
+    if sub is None:
+        sub = {k: cols[k][idx] for k in _gap_fields(rs) if k in cols}
+    if m == 0:
+        return result
     tests = [c for c in rs.conditions.values() if c.kind in ("test", "score")]
     # each lever -----------------------------------------------------------------------------
     for lv in rs.levers:
