@@ -277,11 +277,7 @@ def csv_column(values) -> list[bytes]:
     if n == 0:
         return []
     if arr.dtype.kind == "f":
-        col = arr.astype(np.float64)
-        nan = np.isnan(col)
-        codes, uniques = pd.factorize(col.view(np.int64))  # by bits: -0.0 and 0.0 stay apart
-        texts = np.array([repr(x).encode() for x in uniques.view(np.float64).tolist()] + [b""], dtype=object)
-        codes = np.where(nan, len(texts) - 1, codes)
+        codes, texts = _float_fields(arr)
         return texts[codes].tolist()
     if arr.dtype.kind in "iu":  # decimal digits, as str() writes them
         return arr.astype(np.bytes_).tolist()
@@ -309,21 +305,120 @@ def csv_column(values) -> list[bytes]:
     return [_csv_field(v).encode() for v in cells.tolist()]
 
 
+def _float_fields(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A column of numbers as (code per row, CSV fields): each distinct value written once
+    (by ``repr``, as ``csv.writer`` does), NaN as an empty field."""
+    col = arr.astype(np.float64)
+    nan = np.isnan(col)
+    codes, uniques = pd.factorize(col.view(np.int64))  # by bits: -0.0 and 0.0 stay apart
+    texts = np.array([repr(x).encode() for x in uniques.view(np.float64).tolist()] + [b""], dtype=object)
+    return np.where(nan, len(texts) - 1, codes), texts
+
+
+def coded_fields(texts: np.ndarray | None, fields: np.ndarray | None = None) -> np.ndarray | None:
+    """The CSV fields (bytes) of a coded column's texts, each made safe, quoted and encoded
+    once; ``None`` when a text is not plain text within a cell's length (such a column is
+    written cell by cell)."""
+    from innodrive.safeio import XLSX_MAX_CELL
+
+    if fields is not None:
+        return fields
+    tlist = np.asarray(texts, dtype=object).tolist()
+    if not (all(map(isinstance, tlist, repeat(str))) and max(map(len, tlist), default=0) <= XLSX_MAX_CELL):
+        return None
+    encoded = np.empty(len(tlist), dtype=object)
+    encoded[:] = _encoded_fields(tlist)
+    return encoded
+
+
 def csv_coded(codes: np.ndarray, texts: np.ndarray | None, fields: np.ndarray | None = None) -> list[bytes]:
     """``csv_column(texts[codes])`` for a column given as a code per row and its texts:
     each text is made safe, quoted and encoded once, with no hashing of the rows' cells.
     ``fields``, when given, are the texts' CSV fields already made (``texts`` may then
     be ``None``)."""
-    from innodrive.safeio import XLSX_MAX_CELL
-
-    if fields is not None:
-        return fields[np.asarray(codes)].tolist()
-    tlist = np.asarray(texts, dtype=object).tolist()
-    if not (all(map(isinstance, tlist, repeat(str))) and max(map(len, tlist), default=0) <= XLSX_MAX_CELL):
+    encoded = coded_fields(texts, fields)
+    if encoded is None:
         return csv_column(np.asarray(texts, dtype=object)[codes])
-    encoded = np.empty(len(tlist), dtype=object)
-    encoded[:] = _encoded_fields(tlist)
     return encoded[np.asarray(codes)].tolist()
+
+
+def column_parts(column: np.ndarray | tuple) -> tuple[np.ndarray | None, np.ndarray | list[bytes]]:
+    """A result column as (code per row, CSV fields), or (``None``, a field per row):
+    what :func:`csv_column` / :func:`csv_coded` write, before the fields are spread."""
+    if isinstance(column, tuple):
+        encoded = coded_fields(*column[1:])
+        if encoded is not None:
+            return np.asarray(column[0]), encoded
+        return None, csv_column(np.asarray(column[1], dtype=object)[column[0]])
+    arr = np.asarray(column)
+    if arr.dtype.kind == "f" and len(arr):
+        return _float_fields(arr)
+    return None, csv_column(arr)
+
+
+def _arrow():
+    """``(pyarrow, pyarrow.compute)``, or ``None`` when pyarrow cannot be imported (a broken
+    install): the lines are then joined in Python, the same bytes more slowly."""
+    try:
+        import pyarrow
+        import pyarrow.compute
+    except (ImportError, OSError):
+        return None
+    return pyarrow, pyarrow.compute
+
+
+_ARROW_MAX = 2**31 - 1  # bytes one Arrow binary array holds (32-bit offsets)
+
+
+def _python_lines(parts, start: int, stop: int) -> list[bytes]:
+    """Rows ``start:stop`` of the columns' parts as CSV lines, each with its end."""
+    fields = [(f[c[start:stop]].tolist() if c is not None else f[start:stop]) for c, f in parts]
+    fields[-1] = list(map(bytes.__add__, fields[-1], repeat(b"\r\n")))
+    return list(map(b",".join, zip(*fields, strict=True)))
+
+
+class _ArrowLines:
+    """The lines of a block assembled by Arrow: each coded column's fields become one
+    Arrow array (the last column's with the line end) spread by ``take``, and the
+    columns are joined element-wise with commas — the bytes :func:`_python_lines`
+    makes, in one buffer, without a Python object per cell or per line."""
+
+    def __init__(self, parts, pa, pc) -> None:
+        self.pa, self.pc = pa, pc
+        self.parts = []
+        last = len(parts) - 1
+        for j, (codes, fields) in enumerate(parts):
+            if codes is None:
+                self.parts.append((None, fields, j == last, 0))
+                continue
+            flist = fields.tolist() if isinstance(fields, np.ndarray) else list(fields)
+            if j == last:
+                flist = [f + b"\r\n" for f in flist]
+            if codes.dtype.kind == "i" and len(codes) and codes.min() < 0:  # as NumPy reads a negative code
+                codes = np.where(codes < 0, codes + len(flist), codes)
+            self.parts.append((codes, pa.array(flist, pa.binary()), False, max(map(len, flist), default=0)))
+
+    def join(self, start: int, stop: int) -> memoryview | None:
+        pa = self.pa
+        arrays, size = [], stop - start  # the commas and line ends
+        for codes, fields, last, longest in self.parts:
+            if codes is None:
+                piece = fields[start:stop]
+                if last:
+                    piece = list(map(bytes.__add__, piece, repeat(b"\r\n")))
+                size += sum(map(len, piece))
+                if size > _ARROW_MAX:
+                    return None
+                arrays.append(pa.array(piece, pa.binary()))
+            else:
+                size += longest * (stop - start)
+                if size > _ARROW_MAX:
+                    return None
+                arrays.append(fields.take(pa.array(codes[start:stop])))
+        joined = self.pc.binary_join_element_wise(*arrays, b",")
+        _, offsets, data = joined.buffers()
+        ends = np.frombuffer(offsets, dtype=np.int32, count=len(joined) + 1, offset=4 * joined.offset)
+        return memoryview(data)[int(ends[0]):int(ends[-1])]
 
 
 class CsvSink:
@@ -357,13 +452,32 @@ class CsvSink:
             head = io.StringIO()
             csv.writer(head).writerow([safe_cell(h) for h in self.header])
             self.out.write(head.getvalue().encode("utf-8-sig"))
-        fields = [csv_coded(*v) if isinstance(v, tuple) else csv_column(v) for v in map(columns.__getitem__, self.header)]
-        if not fields or not fields[0]:
+        parts = [column_parts(v) for v in map(columns.__getitem__, self.header)]
+        n = len(parts[0][1] if parts[0][0] is None else parts[0][0]) if parts else 0
+        if not n:
             return
-        fields[-1] = list(map(bytes.__add__, fields[-1], repeat(b"\r\n")))  # each line with its end
-        n = len(fields[0])
+        arrow = _arrow()
+        if arrow is not None:
+            lines = _ArrowLines(parts, *arrow)
+            for start in range(0, n, self.BATCH):
+                block = lines.join(start, min(n, start + self.BATCH))
+                if block is None:  # more than one Arrow array holds: joined in Python
+                    self._lines(_python_lines(parts, start, min(n, start + self.BATCH)))
+                else:
+                    self._buffer(block)
+            return
         for start in range(0, n, self.BATCH):
-            self._lines(list(map(b",".join, zip(*(c[start:start + self.BATCH] for c in fields), strict=True))))
+            self._lines(_python_lines(parts, start, min(n, start + self.BATCH)))
+
+    def _buffer(self, data: memoryview) -> None:
+        """Write a block of whole lines held in one buffer, without copying it."""
+        fd = self._fileno()
+        if fd is None:
+            self.out.write(data)
+            return
+        self.out.flush()  # the header, still in the buffer, comes first
+        while data:
+            data = data[os.write(fd, data):]
 
     def _lines(self, lines: list[bytes]) -> None:
         """Write whole lines. To a file, straight from the lines (``os.writev``, a thousand
