@@ -357,14 +357,13 @@ def column_parts(column: np.ndarray | tuple) -> tuple[np.ndarray | None, np.ndar
 
 
 def _arrow():
-    """``(pyarrow, pyarrow.compute)``, or ``None`` when pyarrow cannot be imported (a broken
-    install): the lines are then joined in Python, the same bytes more slowly."""
+    """``pyarrow``, or ``None`` when it cannot be imported (a broken install): the lines
+    are then joined in Python, the same bytes more slowly."""
     try:
         import pyarrow
-        import pyarrow.compute
     except (ImportError, OSError):
         return None
-    return pyarrow, pyarrow.compute
+    return pyarrow
 
 
 _ARROW_MAX = 2**31 - 1  # bytes one Arrow binary array holds (32-bit offsets)
@@ -378,46 +377,52 @@ def _python_lines(parts, start: int, stop: int) -> list[bytes]:
 
 
 class _ArrowLines:
-    """The lines of a block assembled by Arrow: each coded column's fields become one
-    Arrow array (the last column's with the line end) spread by ``take``, and the
-    columns are joined element-wise with commas — the bytes :func:`_python_lines`
-    makes, in one buffer, without a Python object per cell or per line."""
+    """The lines of a block assembled by Arrow in one ``take``: every field a column can
+    write (a coded column's texts, a plain column's cells) goes once, with the comma
+    after it (the last column's with the line end), into one Arrow array; a row is the
+    positions of its fields in that array, and taking the rows' positions in order lays
+    the lines out in the result's one buffer — the bytes :func:`_python_lines` makes,
+    without a Python object per cell or per line, copied once."""
 
-    def __init__(self, parts, pa, pc) -> None:
-        self.pa, self.pc = pa, pc
-        self.parts = []
-        last = len(parts) - 1
-        for j, (codes, fields) in enumerate(parts):
-            if codes is None:
-                self.parts.append((None, fields, j == last, 0))
-                continue
-            flist = fields.tolist() if isinstance(fields, np.ndarray) else list(fields)
-            if j == last:
-                flist = [f + b"\r\n" for f in flist]
-            if codes.dtype.kind == "i" and len(codes) and codes.min() < 0:  # as NumPy reads a negative code
-                codes = np.where(codes < 0, codes + len(flist), codes)
-            self.parts.append((codes, pa.array(flist, pa.binary()), False, max(map(len, flist), default=0)))
+    def __init__(self, parts, pa) -> None:
+        self.pa = pa
+        pieces, lengths, self.starts, self.longest = [], [], [], []
+        last, count = len(parts) - 1, 0
+        for j, (_, fields) in enumerate(parts):
+            end = b"\r\n" if j == last else b","
+            flist = fields.tolist() if isinstance(fields, np.ndarray) else fields
+            if flist:
+                pieces += [end.join(flist), end]
+            sizes = np.fromiter(map(len, flist), dtype=np.int64, count=len(flist)) + len(end)
+            lengths.append(sizes)
+            self.starts.append(count)
+            self.longest.append(int(sizes.max(initial=0)))
+            count += len(flist)
+        self.parts = parts
+        sizes = np.concatenate(lengths)
+        offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        self.fields = None
+        if offsets[-1] <= _ARROW_MAX:  # else the lines are joined in Python
+            self.fields = pa.Array.from_buffers(pa.binary(), len(sizes), [
+                None, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(b"".join(pieces))])
 
     def join(self, start: int, stop: int) -> memoryview | None:
-        pa = self.pa
-        arrays, size = [], stop - start  # the commas and line ends
-        for codes, fields, last, longest in self.parts:
+        """Rows ``start:stop`` as lines in one buffer, or ``None`` when they may be more
+        than one Arrow array holds."""
+        rows = stop - start
+        if self.fields is None or sum(self.longest) * rows > _ARROW_MAX:
+            return None
+        at = np.empty((rows, len(self.parts)), dtype=np.int32)  # a row's fields, in order
+        for j, (codes, fields) in enumerate(self.parts):
             if codes is None:
-                piece = fields[start:stop]
-                if last:
-                    piece = list(map(bytes.__add__, piece, repeat(b"\r\n")))
-                size += sum(map(len, piece))
-                if size > _ARROW_MAX:
-                    return None
-                arrays.append(pa.array(piece, pa.binary()))
+                at[:, j] = np.arange(self.starts[j] + start, self.starts[j] + stop)
             else:
-                size += longest * (stop - start)
-                if size > _ARROW_MAX:
-                    return None
-                arrays.append(fields.take(pa.array(codes[start:stop])))
-        joined = self.pc.binary_join_element_wise(*arrays, b",")
-        _, offsets, data = joined.buffers()
-        ends = np.frombuffer(offsets, dtype=np.int32, count=len(joined) + 1, offset=4 * joined.offset)
+                c = codes[start:stop].astype(np.int64)
+                at[:, j] = self.starts[j] + np.where(c < 0, c + len(fields), c)  # as NumPy reads a negative code
+        lines = self.fields.take(self.pa.array(at.ravel()))
+        _, offsets, data = lines.buffers()
+        ends = np.frombuffer(offsets, dtype=np.int32, count=len(lines) + 1, offset=4 * lines.offset)
         return memoryview(data)[int(ends[0]):int(ends[-1])]
 
 
@@ -458,7 +463,7 @@ class CsvSink:
             return
         arrow = _arrow()
         if arrow is not None:
-            lines = _ArrowLines(parts, *arrow)
+            lines = _ArrowLines(parts, arrow)
             for start in range(0, n, self.BATCH):
                 block = lines.join(start, min(n, start + self.BATCH))
                 if block is None:  # more than one Arrow array holds: joined in Python
