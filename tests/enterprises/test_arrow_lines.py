@@ -119,6 +119,7 @@ def test_arrow_lines_written_to_a_file_survive_short_writes(tmp_path, monkeypatc
     blocks = [_columns(rng, 1000), _columns(rng, 700)]
     want = _written(blocks)
     real = os.write
+    monkeypatch.setattr(stream, "WRITE_STEP", 1000)  # many calls per batch
     monkeypatch.setattr(os, "write", lambda fd, data: real(fd, data[:max(1, len(data) // 3)]))
     path = tmp_path / "out.csv"
     with open(path, "wb") as f:
