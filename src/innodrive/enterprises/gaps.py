@@ -20,6 +20,7 @@ blocking instead.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,6 +56,20 @@ def _required_leaves(c: Condition) -> list[Condition]:
     if c.kind == "any":
         return []
     return [c]
+
+
+def _required_nodes(c: Condition) -> list[Condition]:
+    """``c`` and every condition reached from it through "all of" nodes only (a choice of
+    routes counts as one node): each must hold for ``c`` to hold."""
+    if c.kind == "all":
+        return [c, *(x for k in c.children for x in _required_nodes(k))]
+    return [c]
+
+
+def _unmovable_tests(rs: RuleSet) -> list[Condition]:
+    """Required tests (see :func:`_required_leaves`) that read no field any lever moves."""
+    movable = _lever_fields(rs)
+    return [c for c in _required_leaves(rs.verdict) if c.kind == "test" and not (E.fields_of(c.cmp) & movable)]
 
 
 def _blocking_conditions(rs: RuleSet) -> list[Condition]:
@@ -175,13 +190,14 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
     result = GapArrays(levers=[], blocking=[], within_reach=np.zeros(n, dtype=bool))
     if len(idx) == 0:
         return result
-    sub = {k: cols[k][idx] for k in _gap_fields(rs) if k in cols}
     m = len(idx)
     memo: dict = {"ctx": E.context_for(on)}
+    sub: dict[str, np.ndarray] | None = None
     if arrays is not None:  # the evaluation's own conditions and scores, for the failing rows
-        base_conds = {cid: v[idx] for cid, v in arrays.conditions.items()}
-        base_scores = {sid: (lo[idx], hi[idx], miss[idx]) for sid, (lo, hi, miss) in arrays.scores.items()}
+        base_conds = _AtRows(arrays.conditions, idx)
+        base_scores = _AtRows(arrays.scores, idx)
     else:
+        sub = {k: cols[k][idx] for k in _gap_fields(rs) if k in cols}
         walk = _VWalker(rs, sub, m, memo)
         walk.cond(rs.verdict)
         base_conds, base_scores = walk.conds, walk.scores
@@ -190,6 +206,20 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
         failed = np.flatnonzero(base_conds[c.id] == FAIL)
         if len(failed):
             result.blocking.append((c.label, idx[failed]))
+    if arrays is not None and not reference:
+        # a row failing a required test that reads nothing any lever moves can never
+        # pass (see _Stepper.hopeless): the levers search the other rows only
+        stuck = np.zeros(m, dtype=bool)
+        for c in _unmovable_tests(rs):
+            stuck |= base_conds[c.id] == FAIL
+        if stuck.any():
+            idx = idx[~stuck]
+            m = len(idx)
+            base_conds, base_scores = _AtRows(arrays.conditions, idx), _AtRows(arrays.scores, idx)
+    if sub is None:
+        sub = {k: cols[k][idx] for k in _gap_fields(rs) if k in cols}
+    if m == 0:
+        return result
     tests = [c for c in rs.conditions.values() if c.kind in ("test", "score")]
     # each lever -----------------------------------------------------------------------------
     for lv in rs.levers:
@@ -219,6 +249,8 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
             passes = stepper.passes
 
         cand = np.flatnonzero(usable)
+        if stepper is not None and len(cand):  # rows a condition the lever cannot move keeps failing
+            cand = cand[~stepper.hopeless()[cand]]
         if len(cand) == 0:
             continue
         feasible = passes(k_max[cand], cand)
@@ -246,7 +278,10 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
         shortfalls = np.full(k, "", dtype=object)
         fixes: list[list[str]] | None = [[] for _ in range(k)] if with_fixes else None
         for c in tests:
-            turned = np.flatnonzero((base_conds[c.id][cand] == FAIL) & (after_conds[c.id] != FAIL))
+            after = after_conds.get(c.id)
+            if after is None:  # a condition the lever does not move (see _Stepper.evaluate): none turned
+                continue
+            turned = np.flatnonzero((base_conds[c.id][cand] == FAIL) & (after != FAIL))
             if not len(turned):
                 continue
             if fixes is not None:
@@ -284,6 +319,32 @@ def search(cols: dict[str, np.ndarray], n: int, rs: RuleSet, *, on: dt.date, sta
     return result
 
 
+class _AtRows(Mapping):
+    """Arrays of a whole evaluation (conditions, or scores as (lo, hi, missing)) taken
+    at the rows ``idx``, each on first use: a gap search reads a few of a programme's
+    conditions and scores, and gathering all of them for every failing row was a
+    tenth of the search."""
+
+    def __init__(self, source: dict, idx: np.ndarray) -> None:
+        self.source, self.idx, self.taken = source, idx, {}
+
+    def __getitem__(self, key):
+        hit = self.taken.get(key)
+        if hit is None:
+            v = self.source[key]
+            hit = self.taken[key] = tuple(a[self.idx] for a in v) if isinstance(v, tuple) else v[self.idx]
+        return hit
+
+    def __contains__(self, key) -> bool:
+        return key in self.source
+
+    def __iter__(self):
+        return iter(self.source)
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+
 def _node_fields(rs: RuleSet) -> dict[int, frozenset[str]]:
     """The fields each formula node of ``rs`` reads, by node identity (kept on the rule
     set, whose nodes live as long as it does)."""
@@ -306,7 +367,7 @@ class _Stepper:
 
     def __init__(self, rs: RuleSet, sub: dict[str, np.ndarray], m: int, lv, memo: dict,
                  base_conds: dict[str, np.ndarray], base_scores: dict[str, tuple]) -> None:
-        self.rs, self.sub, self.lv, self.ctx = rs, sub, lv, memo["ctx"]
+        self.rs, self.sub, self.m, self.lv, self.ctx = rs, sub, m, lv, memo["ctx"]
         self.moved = [f for f in dict.fromkeys((lv.field, *lv.also)) if f in sub]
         moved = set(self.moved)
         reads = _node_fields(rs)
@@ -336,13 +397,14 @@ class _Stepper:
         for c in rs.verdict.walk():
             conds.setdefault(c.id, c)
         # every condition and score the verdict reaches was evaluated (all of them are walked)
-        self.fixed_conds = {cid: base_conds[cid] for cid, c in conds.items() if cid in base_conds and not cdep(c)}
+        self.base_conds, self.base_scores = base_conds, base_scores
+        self.fixed_conds = {cid for cid, c in conds.items() if cid in base_conds and not cdep(c)}
         scores = {s.id: s for s in rs.scores.values()}
         for c in conds.values():
             if c.kind == "score":
                 for s in c.score.walk():
                     scores.setdefault(s.id, s)
-        self.fixed_scores = {sid: base_scores[sid] for sid, s in scores.items() if sid in base_scores and not sdep(s)}
+        self.fixed_scores = {sid for sid, s in scores.items() if sid in base_scores and not sdep(s)}
         # fields the moving part of the tree reads directly: the moved ones, and what a
         # moving score takes as given
         self.fields = list(self.moved)
@@ -378,6 +440,18 @@ class _Stepper:
         self.frontier = [(key, E.vector(node, sub, m, memo)) for key, node in frontier.items()
                          if not isinstance(node, E.Const | E.Ctx)]
 
+    def hopeless(self) -> np.ndarray:
+        """Per candidate row, whether a condition every route requires (reached from the
+        verdict through "all of" only) fails and reads nothing the lever moves: the
+        verdict is the least of those conditions, so no change of the lever makes the row
+        pass, and its search would only confirm that (the rows are left out; the plain
+        search, ``reference=True``, tries them and finds the same)."""
+        out = np.zeros(self.m, dtype=bool)
+        for c in _required_nodes(self.rs.verdict):
+            if c.id in self.fixed_conds:
+                out |= self.base_conds[c.id] == FAIL
+        return out
+
     def _walk(self, k: np.ndarray, rows: np.ndarray) -> tuple[_StepWalker, np.ndarray]:
         delta = k.astype(np.float64) * self.lv.step
         cols = {f: self.sub[f][rows] for f in self.fields}
@@ -395,15 +469,13 @@ class _Stepper:
         return self._walk(k, rows)[1] >= MANUAL
 
     def evaluate(self, k: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """The states of ``rows`` after ``k`` steps and of every condition the verdict
-        reaches — what a whole evaluation of the moved rows gives. A condition under a
-        fixed one was not walked: it is fixed too, and gathered."""
+        """The states of ``rows`` after ``k`` steps and of the conditions the walk
+        evaluated — what a whole evaluation of the moved rows gives for them. A
+        condition left out is one the lever does not move (:attr:`fixed_conds`): its
+        states are those before the change (``base_conds`` at ``rows``), so it turns
+        nothing and is not gathered."""
         w, state = self._walk(k, rows)
-        conds = dict(w.conds)
-        for cid, base in self.fixed_conds.items():
-            if cid not in conds:
-                conds[cid] = base[rows]
-        return state, conds
+        return state, dict(w.conds)
 
 
 class _StepWalker(_VWalker):
@@ -414,20 +486,19 @@ class _StepWalker(_VWalker):
         self.stepper, self.rows = stepper, rows
 
     def cond(self, c: Condition) -> np.ndarray:
-        base = self.stepper.fixed_conds.get(c.id)
-        if base is None:
+        if c.id not in self.stepper.fixed_conds:
             return super().cond(c)
         hit = self.conds.get(c.id)
         if hit is None:
-            hit = self.conds[c.id] = base[self.rows]
+            hit = self.conds[c.id] = self.stepper.base_conds[c.id][self.rows]
         return hit
 
     def score(self, s):
-        base = self.stepper.fixed_scores.get(s.id)
-        if base is None:
+        if s.id not in self.stepper.fixed_scores:
             return super().score(s)
         hit = self.scores.get(s.id)
         if hit is None:
+            base = self.stepper.base_scores[s.id]
             lo = base[0][self.rows]
             hi = lo if base[1] is base[0] else base[1][self.rows]
             hit = self.scores[s.id] = (lo, hi, base[2][self.rows])

@@ -211,6 +211,12 @@ def evaluate_arrays(cols: dict[str, np.ndarray], n: int, rule_sets: list[RuleSet
         for rs in rule_sets:
             w = _VWalker(rs, block, m, memo)
             pa = out[rs.programme]
+            if m == n:  # one block: its arrays are the results (copying them was a fifth of the time)
+                pa.state = w.cond(rs.verdict).copy()
+                if keep_details:
+                    pa.conditions.update(w.conds)
+                    pa.scores.update(w.scores)
+                continue
             pa.state[start:stop] = w.cond(rs.verdict)
             if keep_details:
                 for cid, arr in w.conds.items():
