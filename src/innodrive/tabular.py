@@ -159,7 +159,7 @@ class Table:
         return _batched(self.rows(), size)
 
     def frames(self, size: int = 65_536, *, columns: Iterable[int] | None = None,
-               text: Iterable[int] = (), coded: Iterable[int] = (), arrow: bool = False) -> Iterator[Frame]:
+               text: Iterable[int] = (), coded: Iterable[int] = ()) -> Iterator[Frame]:
         """The data rows as :class:`Frame` blocks of up to about ``size`` rows, blank rows
         left out, with the columns at the header positions ``columns`` (default: all),
         named by position. A column arrives as float64 when every cell of the block is a
@@ -169,15 +169,14 @@ class Table:
         a pandas Categorical of the same cells (codes and the distinct cells, each cell's
         text exactly as written): a column of a few distinct words (是/否) is then never
         made into a Python string per cell. The same rows, numbers, limits and messages
-        as :meth:`rows`. ``arrow``: CSV slabs are read by Apache Arrow where it gives the
-        same frame (:mod:`innodrive.csv_arrow`), on every core."""
+        as :meth:`rows`."""
         if self._consumed:
             raise RuntimeError("Table.frames() is a stream and can be read once")
         width = len(self.header)
         cols = list(range(width)) if columns is None else list(columns)
         if self._frames is not None:
             self._consumed = True
-            return self._frames(size, cols, set(text), set(coded), arrow)
+            return self._frames(size, cols, set(text), set(coded))
         return _frames_from_chunks(self.chunks(size), cols, width)
 
 
@@ -415,13 +414,12 @@ def _open_csv(data: bytes, name: str, delimiter: str | None, wanted: set[str] | 
 
     table._chunks = chunks
 
-    def frames(size: int, cols: list[int], text: set[int], coded: set[int] = frozenset(),
-               arrow: bool = False) -> Iterator[Frame]:
+    def frames(size: int, cols: list[int], text: set[int], coded: set[int] = frozenset()) -> Iterator[Frame]:
         if not _fast_csv_possible(data, encoding, table, limits):
             yield from _frames_from_chunks(chunks(size), cols, len(table.header))
             return
         table._consumed = True
-        yield from _csv_frames(data, encoding, delimiter, table, size, cols, text, coded & text, arrow)
+        yield from _csv_frames(data, encoding, delimiter, table, size, cols, text, coded & text)
 
     table._frames = frames
     return table
@@ -463,13 +461,8 @@ def _has_long_line(data: bytes, longest: int) -> bool:
 
 
 def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: int, cols: list[int],
-                text: set[int], coded: set[int] = frozenset(), arrow: bool = False) -> Iterator[Frame]:
-    """:meth:`Table.frames` for CSV: slabs of whole lines through pandas' C parser (or
-    Arrow's reader, ``arrow``, where it gives the same frame)."""
-    from innodrive import csv_arrow
-
-    arrow = arrow and encoding == "utf-8-sig" and csv_arrow.available()
-
+                text: set[int], coded: set[int] = frozenset()) -> Iterator[Frame]:
+    """:meth:`Table.frames` for CSV: slabs of whole lines through pandas' C parser."""
     width = len(table.header)
     at = 0
     for _ in range(table.header_row):  # past the header line (the header never spans lines here)
@@ -491,16 +484,10 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
         end = _slab_end(data, at, slab_bytes)
         bounds.append((at, end))
         at = end
-    # Arrow reads the next slab in a worker thread while this one is checked and screened
-    reader = csv_arrow.SlabReader(data, width=width, delimiter=delimiter, text=text, coded=coded) if arrow else None
-    try:
-        yield from _csv_slabs(data, bounds, reader, encoding, delimiter, table, cols, text, coded, plain, line)
-    finally:
-        if reader is not None:
-            reader.close()
+    yield from _csv_slabs(data, bounds, encoding, delimiter, table, cols, text, coded, plain, line)
 
 
-def _csv_slabs(data: bytes, bounds: list[tuple[int, int]], reader, encoding: str, delimiter: str, table: Table,
+def _csv_slabs(data: bytes, bounds: list[tuple[int, int]], encoding: str, delimiter: str, table: Table,
                cols: list[int], text: set[int], coded: set[int], plain: set[int], line: int) -> Iterator[Frame]:
     """The frames of the slabs ``bounds`` of ``data`` (after line ``line``); see :func:`_csv_frames`."""
     import numpy as np
@@ -511,9 +498,7 @@ def _csv_slabs(data: bytes, bounds: list[tuple[int, int]], reader, encoding: str
     name = table.name
     cells = 0
     pd_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
-    for k, (at, end) in enumerate(bounds):
-        if reader is not None and k + 1 < len(bounds):
-            reader.prefetch(*bounds[k + 1])
+    for at, end in bounds:
         slab = data[at:end]
         first_line = line + 1
         nlines = slab.count(b"\n") + (0 if slab.endswith(b"\n") else 1)
@@ -522,14 +507,11 @@ def _csv_slabs(data: bytes, bounds: list[tuple[int, int]], reader, encoding: str
         if b"\r" not in slab or slab.count(b"\r") == slab.count(b"\r\n"):
             dtypes: dict[int, object] = {i: object for i in text}
             dtypes.update({i: "category" for i in coded - plain})
-            if reader is not None:
-                frame = reader.frame(at, end, nlines)
-            if frame is None:
-                try:
-                    frame = pd.read_csv(io.BytesIO(slab), names=list(range(width)), dtype=dtypes, sep=delimiter,
-                                        encoding=pd_encoding, **_PANDAS_CSV)
-                except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OverflowError):
-                    frame = None  # a row wider than the header, or a cell the C parser reads otherwise
+            try:
+                frame = pd.read_csv(io.BytesIO(slab), names=list(range(width)), dtype=dtypes, sep=delimiter,
+                                    encoding=pd_encoding, **_PANDAS_CSV)
+            except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OverflowError):
+                frame = None  # a row wider than the header, or a cell the C parser reads otherwise
             if frame is not None and (len(frame) != nlines or _has_booleans(frame)):
                 frame = None  # a quoted line break (row numbers would shift), or "TRUE" read as a boolean
             if frame is not None and coded - plain:

@@ -34,7 +34,6 @@ from innodrive.errors import InputError, Problem
 Progress = Callable[[str, int, int], None]
 CHUNK = 65_536
 XLSX_MAX_ROWS = 1_048_576  # Excel's own limit: a result sheet holds at most this many rows
-WRITE_STEP = 1 << 20  # bytes per os.write: one call of tens of megabytes cost the system three times as much
 IOV_MAX = 1024  # buffers one os.writev call may take (POSIX allows at least 16; Linux 1024)
 
 
@@ -112,7 +111,7 @@ def raw_frames(source: bytes | IO[bytes], *, name: str, chunk_rows: int = CHUNK,
     yielded = False
     few = [i for i in text if coded and (spec := _header_to_field(header[i])) is not None
            and spec.kind in ("flag", "date", "choice")]
-    for block in table.frames(chunk_rows, columns=keep, text=text, coded=few, arrow=True):
+    for block in table.frames(chunk_rows, columns=keep, text=text, coded=few):
         frame = block.frame
         frame.columns = [header[i] for i in keep]
         position = {h: i for i, h in reversed(list(names.items()))}
@@ -361,19 +360,6 @@ def column_parts(column: np.ndarray | tuple) -> tuple[np.ndarray | None, np.ndar
     return None, csv_column(arr)
 
 
-def _arrow():
-    """``pyarrow``, or ``None`` when it cannot be imported (a broken install): the lines
-    are then joined in Python, the same bytes more slowly."""
-    try:
-        import pyarrow
-    except (ImportError, OSError):
-        return None
-    return pyarrow
-
-
-_ARROW_MAX = 2**31 - 1  # bytes one Arrow binary array holds (32-bit offsets)
-
-
 def _python_lines(parts, start: int, stop: int) -> list[bytes]:
     """Rows ``start:stop`` of the columns' parts as CSV lines, each with its end."""
     fields = [(f[c[start:stop]].tolist() if c is not None else f[start:stop]) for c, f in parts]
@@ -381,63 +367,12 @@ def _python_lines(parts, start: int, stop: int) -> list[bytes]:
     return list(map(b",".join, zip(*fields, strict=True)))
 
 
-class _ArrowLines:
-    """The lines of a block assembled by Arrow in one ``take``: every field a column can
-    write (a coded column's texts, a plain column's cells) goes once, with the comma
-    after it (the last column's with the line end), into one Arrow array; a row is the
-    positions of its fields in that array, and taking the rows' positions in order lays
-    the lines out in the result's one buffer — the bytes :func:`_python_lines` makes,
-    without a Python object per cell or per line, copied once."""
-
-    def __init__(self, parts, pa) -> None:
-        self.pa = pa
-        pieces, lengths, self.starts, self.longest = [], [], [], []
-        last, count = len(parts) - 1, 0
-        for j, (_, fields) in enumerate(parts):
-            end = b"\r\n" if j == last else b","
-            flist = fields.tolist() if isinstance(fields, np.ndarray) else fields
-            if flist:
-                pieces += [end.join(flist), end]
-            sizes = np.fromiter(map(len, flist), dtype=np.int64, count=len(flist)) + len(end)
-            lengths.append(sizes)
-            self.starts.append(count)
-            self.longest.append(int(sizes.max(initial=0)))
-            count += len(flist)
-        self.parts = parts
-        sizes = np.concatenate(lengths)
-        offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=offsets[1:])
-        self.fields = None
-        if offsets[-1] <= _ARROW_MAX:  # else the lines are joined in Python
-            self.fields = pa.Array.from_buffers(pa.binary(), len(sizes), [
-                None, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(b"".join(pieces))])
-
-    def join(self, start: int, stop: int) -> memoryview | None:
-        """Rows ``start:stop`` as lines in one buffer, or ``None`` when they may be more
-        than one Arrow array holds."""
-        rows = stop - start
-        if self.fields is None or sum(self.longest) * rows > _ARROW_MAX:
-            return None
-        at = np.empty((rows, len(self.parts)), dtype=np.int32)  # a row's fields, in order
-        for j, (codes, fields) in enumerate(self.parts):
-            if codes is None:
-                at[:, j] = np.arange(self.starts[j] + start, self.starts[j] + stop)
-            else:
-                c = codes[start:stop].astype(np.int64)
-                at[:, j] = self.starts[j] + np.where(c < 0, c + len(fields), c)  # as NumPy reads a negative code
-        lines = self.fields.take(self.pa.array(at.ravel()))
-        _, offsets, data = lines.buffers()
-        ends = np.frombuffer(offsets, dtype=np.int32, count=len(lines) + 1, offset=4 * lines.offset)
-        return memoryview(data)[int(ends[0]):int(ends[-1])]
-
-
 class CsvSink:
     """Result rows as UTF-8 CSV with a byte-order mark (Excel opens it as UTF-8).
 
     Written a block of rows at a time from whole columns (:func:`column_parts`): the same
     bytes as ``csv.writer`` over :func:`safe_column` cells, without a Python step per cell.
-    The lines are laid out by Arrow (:class:`_ArrowLines`) and written from its buffer;
-    joined in Python when pyarrow cannot be imported or a batch is too big for Arrow."""
+    The lines of a batch are joined per line and written without joining them again."""
 
     BATCH = 4_096  # rows joined at a time: bounds the bytes held in memory (10 MB of lines; 16,384 held 60 MB more at peak)
 
@@ -468,31 +403,8 @@ class CsvSink:
         n = len(parts[0][1] if parts[0][0] is None else parts[0][0]) if parts else 0
         if not n:
             return
-        arrow = _arrow()
-        if arrow is not None:
-            lines = _ArrowLines(parts, arrow)
-            for start in range(0, n, self.BATCH):
-                block = lines.join(start, min(n, start + self.BATCH))
-                if block is None:  # more than one Arrow array holds: joined in Python
-                    self._lines(_python_lines(parts, start, min(n, start + self.BATCH)))
-                else:
-                    self._buffer(block)
-            return
         for start in range(0, n, self.BATCH):
             self._lines(_python_lines(parts, start, min(n, start + self.BATCH)))
-
-    def _buffer(self, data: memoryview) -> None:
-        """Write a block of whole lines held in one buffer, without copying it (a
-        megabyte per call: measured, far cheaper for the system than one huge write)."""
-        fd = self._fileno()
-        if fd is None:
-            self.out.write(data)
-            return
-        self.out.flush()  # the header, still in the buffer, comes first
-        for at in range(0, len(data), WRITE_STEP):
-            part = data[at:at + WRITE_STEP]
-            while part:
-                part = part[os.write(fd, part):]
 
     def _lines(self, lines: list[bytes]) -> None:
         """Write whole lines. To a file, straight from the lines (``os.writev``, a thousand
@@ -611,9 +523,10 @@ def screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[
                   progress: Progress | None = None, today: dt.date | None = None, chunk_rows: int = CHUNK):
     """Read, check, screen and write a registry chunk by chunk; return the summary view.
 
-    pandas 3 keeps text in Arrow arrays whenever pyarrow is installed (it is: the reader uses
-    it); converting every text column of every block to Arrow and back cost about 1.3 s of
-    CPU per 100,000 rows here, so the screening runs with pandas' Python string storage."""
+    pandas 3 keeps text in Arrow arrays whenever pyarrow is installed (innodrive does not need
+    it, but another package may bring it); converting every text column of every block to
+    Arrow and back cost about 1.3 s of CPU per 100,000 rows here, so the screening runs with
+    pandas' Python string storage."""
     with pd.option_context("mode.string_storage", "python"):
         return _screen_stream(source, name=name, on=on, out=out, fmt=fmt, programmes=programmes, with_gaps=with_gaps,
                               keep_rows=keep_rows, progress=progress, today=today, chunk_rows=chunk_rows)

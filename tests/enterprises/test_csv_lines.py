@@ -1,20 +1,17 @@
-"""Result CSV lines laid out by Arrow against ``csv.writer`` over ``safe_cell``: random
+"""Result CSV lines written from columns against ``csv.writer`` over ``safe_cell``: random
 hostile texts (quotes, commas, line breaks, formula leads, empty, non-BMP characters,
 cells longer than a spreadsheet holds), coded and plain columns, numbers with holes —
-with pyarrow, with pyarrow unimportable (a broken install), with blocks too big for one
-Arrow array, and to a file when the system writes only part of what it is given."""
+in several batches per block, and to a file when the system writes only part of what it
+is given."""
 
 from __future__ import annotations
 
 import csv
 import io
 import os
-import sys
 
 import numpy as np
-import pytest
 
-from innodrive.enterprises import stream
 from innodrive.enterprises.stream import CsvSink, safe_column
 from innodrive.safeio import XLSX_MAX_CELL, safe_cell
 
@@ -71,56 +68,26 @@ def _written(blocks: list[dict[str, object]]) -> bytes:
     return out.getvalue()
 
 
-def test_arrow_lines_are_csv_writer_over_safe_cells(monkeypatch):
-    pytest.importorskip("pyarrow")
-    assert stream._arrow() is not None
+def test_lines_are_csv_writer_over_safe_cells(monkeypatch):
     monkeypatch.setattr(CsvSink, "BATCH", 700)  # several batches per block, the last one short
-    taken = []
-    real = stream._ArrowLines.join
-    monkeypatch.setattr(stream._ArrowLines, "join", lambda self, a, b: taken.append(b - a) or real(self, a, b))
     for seed in range(6):
         rng = np.random.default_rng(seed)
         n = int(rng.integers(1, 2500))
         columns = _columns(rng, n)
         assert _written([columns]) == _expected(columns), seed
-    assert sum(taken) > 6
-
-
-def test_without_pyarrow_the_lines_are_joined_in_python(monkeypatch):
-    rng = np.random.default_rng(11)
-    columns = _columns(rng, 1800)
-    with_arrow = _written([columns])
-    monkeypatch.setitem(sys.modules, "pyarrow", None)  # a broken install: import fails
-    assert stream._arrow() is None
-    monkeypatch.setattr(stream, "_ArrowLines", None)  # and is never reached
-    assert _written([columns]) == with_arrow == _expected(columns)
-
-
-def test_blocks_too_big_for_one_arrow_array_are_joined_in_python(monkeypatch):
-    pytest.importorskip("pyarrow")
     rng = np.random.default_rng(12)
     blocks = [_columns(rng, 900), _columns(rng, 1300)]
-    want = _written(blocks)
-    monkeypatch.setattr(CsvSink, "BATCH", 500)
-    real = stream._ArrowLines.join
-    for limit, whole in ((10_000, False), (20_000_000, True)):  # every field of a block / a batch's lines over it
-        monkeypatch.setattr(stream, "_ARROW_MAX", limit)
-        results = []
-        monkeypatch.setattr(stream._ArrowLines, "join", lambda self, a, b, _r=results: _r.append(
-            (self.fields is not None, real(self, a, b))) or _r[-1][1])
-        assert _written(blocks) == want
-        assert {f for f, _ in results} == {whole} and None in {r for _, r in results}
-    assert want.startswith(_expected(blocks[0]))
+    assert _written(blocks).startswith(_expected(blocks[0]))
 
 
-def test_arrow_lines_written_to_a_file_survive_short_writes(tmp_path, monkeypatch):
-    pytest.importorskip("pyarrow")
+def test_lines_written_to_a_file_survive_short_writes(tmp_path, monkeypatch):
     rng = np.random.default_rng(13)
     blocks = [_columns(rng, 1000), _columns(rng, 700)]
     want = _written(blocks)
-    real = os.write
-    monkeypatch.setattr(stream, "WRITE_STEP", 1000)  # many calls per batch
-    monkeypatch.setattr(os, "write", lambda fd, data: real(fd, data[:max(1, len(data) // 3)]))
+    real_write, real_writev = os.write, os.writev
+    short = []
+    monkeypatch.setattr(os, "writev", lambda fd, bufs: short.append(1) or real_writev(fd, [bufs[0][:max(1, len(bufs[0]) // 3)]]))
+    monkeypatch.setattr(os, "write", lambda fd, data: real_write(fd, data[:max(1, len(data) // 3)]))
     path = tmp_path / "out.csv"
     with open(path, "wb") as f:
         sink = CsvSink(f)
@@ -128,4 +95,5 @@ def test_arrow_lines_written_to_a_file_survive_short_writes(tmp_path, monkeypatc
         for b in blocks:
             sink._write(b)
         sink.finish(None)
+    assert short  # the lines went through writev, cut short every time
     assert path.read_bytes() == want
