@@ -340,10 +340,8 @@ def csv_coded(codes: np.ndarray, texts: np.ndarray | None, fields: np.ndarray | 
     each text is made safe, quoted and encoded once, with no hashing of the rows' cells.
     ``fields``, when given, are the texts' CSV fields already made (``texts`` may then
     be ``None``)."""
-    encoded = coded_fields(texts, fields)
-    if encoded is None:
-        return csv_column(np.asarray(texts, dtype=object)[codes])
-    return encoded[np.asarray(codes)].tolist()
+    codes, encoded = column_parts((codes, texts, fields))
+    return encoded if codes is None else encoded[codes].tolist()
 
 
 def column_parts(column: np.ndarray | tuple) -> tuple[np.ndarray | None, np.ndarray | list[bytes]]:
