@@ -463,6 +463,9 @@ def _has_long_line(data: bytes, longest: int) -> bool:
 def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: int, cols: list[int],
                 text: set[int], coded: set[int] = frozenset()) -> Iterator[Frame]:
     """:meth:`Table.frames` for CSV: slabs of whole lines through pandas' C parser."""
+    import numpy as np
+    import pandas as pd
+
     width = len(table.header)
     at = 0
     for _ in range(table.header_row):  # past the header line (the header never spans lines here)
@@ -479,27 +482,13 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
     # would turn into numbers or booleans (a choice written as codes 1–5), found on the
     # first lines and on every slab that needed them read again
     plain = _numeric_categories(data, at, width, delimiter, pd_encoding, coded)
-    bounds = []  # (start, end) of each slab
-    while at < len(data):
-        end = _slab_end(data, at, slab_bytes)
-        bounds.append((at, end))
-        at = end
-    yield from _csv_slabs(data, bounds, encoding, delimiter, table, cols, text, coded, plain, line)
-
-
-def _csv_slabs(data: bytes, bounds: list[tuple[int, int]], encoding: str, delimiter: str, table: Table,
-               cols: list[int], text: set[int], coded: set[int], plain: set[int], line: int) -> Iterator[Frame]:
-    """The frames of the slabs ``bounds`` of ``data`` (after line ``line``); see :func:`_csv_frames`."""
-    import numpy as np
-    import pandas as pd
-
-    width = len(table.header)
     limits = table.limits
     name = table.name
     cells = 0
-    pd_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
-    for at, end in bounds:
+    while at < len(data):
+        end = _slab_end(data, at, slab_bytes)
         slab = data[at:end]
+        at = end
         first_line = line + 1
         nlines = slab.count(b"\n") + (0 if slab.endswith(b"\n") else 1)
         line += nlines
