@@ -46,7 +46,7 @@ def test_workers_give_the_results_of_one_process_in_input_order(pool_always, tmp
         got = list(b.results())
     assert _children() == before  # every worker reaped
     assert [i for i, _ in got] == list(range(len(paths)))
-    for path, (_, (plan, message, data)) in zip(paths, got):
+    for path, (_, (plan, message, data)) in zip(paths, got, strict=True):
         if path in (missing, binary):
             with pytest.raises(Exception) as exc:
                 run_path(path)
@@ -100,7 +100,7 @@ def test_a_worker_that_dies_ends_the_batch_with_a_message_naming_its_file(pool_a
     before = _children()
     got = []
     with pytest.raises(BatchFailed) as exc, Batch(EXAMPLES, jobs=2) as b:
-        for i, result in b.results():
+        for i, _ in b.results():
             got.append(i)
     assert _children() == before
     assert got == list(range(len(got))) and 2 not in got  # the files before it, in order
@@ -123,6 +123,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
                           env={**os.environ, "COLUMNS": "200"})
 
 
+@pytest.mark.slow
 def test_extract_on_all_cores_prints_and_writes_the_bytes_of_one_process(tmp_path):
     """The real command on the real reports (above the pool's threshold), ``--jobs 2``
     against ``--jobs 1``: console, ``-v``, JSON and the files of ``--out``."""

@@ -85,6 +85,7 @@ class Batch:
         is then handed file numbers one at a time (a fast worker takes more files)."""
         import gc
 
+        _warm()
         gc.collect()
         gc.freeze()  # the inherited objects stay out of the children's collections (no copy-on-write)
         try:
@@ -299,6 +300,22 @@ def contract_bytes(plan) -> bytes:
     import json
 
     return json.dumps(plan.to_contract(), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+# a CONSTRUCTED notice, only to run the extraction once before forking (see _warm)
+_WARM_TEXT = ("关于印发某市2026年科技创新工作要点的通知\n一、总体目标\n（一）创新能力\n"
+              "到2026年，全市高新技术企业达到500家，研发经费投入强度提高到3%左右。\n"
+              "二、重点任务\n1. 实施科技创新提升工程。牵头单位：市科技局，2026年底前完成。\n")
+
+
+def _warm() -> None:
+    """Import the pipeline and run it once here, so that the workers inherit the imported
+    modules, compiled patterns and loaded tables instead of each building them again
+    (about 0.1 s of CPU per worker)."""
+    from innodrive.documents import read_document
+    from innodrive.extraction.pipeline import run
+
+    run(read_document(_WARM_TEXT.encode("utf-8"), "warm.txt"), explain=True)
 
 
 def _fork_is_safe() -> bool:
