@@ -54,12 +54,12 @@ def try_run(args: list[str]) -> int | None:
     files = [a for a in args[1:] if a != "--json"]
     if not files or any(a.startswith("-") for a in files) or args[1:].count("--json") != 1:
         return None
-    from innodrive.extraction.batch import Batch, BatchFailed
+    from innodrive.extraction.batch import BatchFailed, extract_files
 
     payload = []
     failures = 0
     try:
-        with Batch(files) as batch:  # many files: on all cores, results in input order
+        with extract_files(files) as batch:  # many files: on all cores, results in input order
             for _, (plan, message, _data) in batch.results():
                 if message is not None:
                     failures += 1

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from innodrive.extraction import batch
-from innodrive.extraction.batch import Batch, BatchFailed, run_paths
+from innodrive.extraction.batch import BatchFailed, extract_files, run_paths
 from innodrive.extraction.pipeline import run_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,7 +41,7 @@ def test_workers_give_the_results_of_one_process_in_input_order(pool_always, tmp
     binary.write_bytes(b"\x00\x01\x02 not a pdf")
     paths = [*REAL[:3], missing, *EXAMPLES, binary, REAL[3]]
     before = _children()
-    with Batch(paths, explain=True, jobs=2, contract_json=True) as b:
+    with extract_files(paths, explain=True, jobs=2, contract_json=True) as b:
         assert b.workers == 2
         got = list(b.results())
     assert _children() == before  # every worker reaped
@@ -61,24 +61,24 @@ def test_workers_give_the_results_of_one_process_in_input_order(pool_always, tmp
 
 def test_progress_counts_every_finished_file(pool_always):
     seen: list[tuple[int, str]] = []
-    with Batch(EXAMPLES, jobs=2) as b:
+    with extract_files(EXAMPLES, jobs=2) as b:
         list(b.results(lambda n, name: seen.append((n, name))))
     assert [n for n, _ in seen] == list(range(1, len(EXAMPLES) + 1))
     assert sorted(name for _, name in seen) == sorted(p.name for p in EXAMPLES)
 
 
 def test_one_file_jobs_one_small_batches_and_threaded_callers_stay_in_process(monkeypatch):
-    assert Batch(EXAMPLES[:1], jobs=4).workers == 1
-    assert Batch(EXAMPLES, jobs=1).workers == 1
+    assert extract_files(EXAMPLES[:1], jobs=4).workers == 1
+    assert extract_files(EXAMPLES, jobs=1).workers == 1
     assert sum(p.stat().st_size for p in EXAMPLES) < batch.MIN_POOL_BYTES
-    assert Batch(EXAMPLES, jobs=4).workers == 1  # under the threshold: forking costs more than it gains
+    assert extract_files(EXAMPLES, jobs=4).workers == 1  # under the threshold: forking costs more than it gains
     monkeypatch.setattr(batch, "MIN_POOL_BYTES", 0)
-    assert Batch(EXAMPLES, jobs=3).workers == 3
+    assert extract_files(EXAMPLES, jobs=3).workers == 3
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:  # another thread runs (a web server, a progress bar): forking is unsafe
-        assert Batch(EXAMPLES, jobs=3).workers == 1
+        assert extract_files(EXAMPLES, jobs=3).workers == 1
     finally:
         stop.set()
         thread.join()
@@ -99,7 +99,7 @@ def test_a_worker_that_dies_ends_the_batch_with_a_message_naming_its_file(pool_a
     monkeypatch.setattr(batch, "_one", dies_on_victim)
     before = _children()
     got = []
-    with pytest.raises(BatchFailed) as exc, Batch(EXAMPLES, jobs=2) as b:
+    with pytest.raises(BatchFailed) as exc, extract_files(EXAMPLES, jobs=2) as b:
         for i, _ in b.results():
             got.append(i)
     assert _children() == before

@@ -34,7 +34,7 @@ def extract_command(
           innodrive extract 政府工作报告.txt -v
     """
     from innodrive.errors import InnodriveError
-    from innodrive.extraction.batch import Batch
+    from innodrive.extraction.batch import extract_files
     from innodrive.launch import NO_TARGETS, write_json
     from innodrive.safeio import atomic_write
 
@@ -63,7 +63,7 @@ def extract_command(
         return plan
 
     # the workers start here, before the progress bar's thread (see innodrive.extraction.batch)
-    with Batch(files, explain=verbose, jobs=jobs, contract_json=out_dir is not None) as batch:
+    with extract_files(files, explain=verbose, jobs=jobs, contract_json=out_dir is not None) as batch:
         if out_dir is not None and len(files) > 1:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

@@ -1,5 +1,5 @@
-"""Many documents on all cores: :func:`run_paths` extracts files on worker processes and
-hands the results back in input order.
+"""Many documents on all cores: :class:`Batch` extracts files (:func:`extract_files`) or
+uploads on worker processes and hands the results back in input order.
 
 Extraction is pure Python and single-threaded, so a folder of reports waited for one core.
 Documents are independent (nothing carries from one file to the next), so each file is
@@ -57,44 +57,42 @@ def default_jobs() -> int:
 
 
 class Batch:
-    """The files of one command, extracted in input order; on worker processes when that pays.
+    """Items of one command (files, uploads) extracted one by one, results in input order;
+    on worker processes when that pays.
 
-    Creating the batch starts its workers and hands them the files (do it before starting
-    a progress bar's thread); :meth:`results` yields ``(index, result)`` in input order,
-    each result ``(plan, None, data)`` or ``(None, message, None)`` for a file that
-    cannot be read (the :class:`InnodriveError`'s text, as one process prints it). ``data``
-    is the plan's contract as ``extract --out`` writes it when ``contract_json``, rendered
-    where the plan was extracted. Use it as a context manager: leaving early (Ctrl-C, an
-    error) stops the workers."""
+    ``work(i)`` extracts item ``i`` and returns a picklable result; it must not raise
+    (return the error) and must not touch a database. ``size`` is the bytes of input in
+    all. Creating the batch forks the workers and sets them to work (do it before starting
+    a progress bar's thread, or any other); :meth:`results` yields ``(index, result)`` in
+    input order. Use it as a context manager: leaving early (Ctrl-C, an error) stops the
+    workers."""
 
-    def __init__(self, paths: Sequence[str | os.PathLike], *, explain: bool = False, jobs: int | None = None,
-                 contract_json: bool = False) -> None:
-        self.paths = [os.fspath(p) for p in paths]
-        self.explain = explain
-        self.contract_json = contract_json
+    def __init__(self, work: Callable[[int], object], names: Sequence[str], *, size: int,
+                 jobs: int | None = None) -> None:
+        self.work = work
+        self.names = list(names)
         jobs = default_jobs() if jobs is None else max(1, jobs)
-        self.workers = min(jobs, len(self.paths))
-        if self.workers > 1 and (_total_bytes(self.paths) < MIN_POOL_BYTES or not _fork_is_safe()):
+        self.workers = min(jobs, len(self.names))
+        if self.workers > 1 and (size < MIN_POOL_BYTES or not _fork_is_safe()):
             self.workers = 1
         self._pool: _ForkPool | None = None
+        self._tasks = iter(range(len(self.names)))
         if self.workers > 1:
             self._start()
 
     def _start(self) -> None:
-        """Fork the workers now: each inherits the imported modules and the file list, and
-        is then handed file numbers one at a time (a fast worker takes more files)."""
+        """Fork the workers now: each inherits the imported modules and the items, and is
+        then handed item numbers one at a time (a fast worker takes more items)."""
         import gc
 
         _warm()
         gc.collect()
         gc.freeze()  # the inherited objects stay out of the children's collections (no copy-on-write)
         try:
-            self._pool = _ForkPool(self.workers, self._work)
+            self._pool = _ForkPool(self.workers, self.work)
         finally:
             gc.unfreeze()
-
-    def _work(self, i: int):
-        return _one(self.paths[i], self.explain, self.contract_json)
+        self._pool.feed(self._tasks)
 
     def __enter__(self) -> Batch:
         return self
@@ -104,28 +102,38 @@ class Batch:
             self._pool.close(kill=exc_type is not None)
 
     def results(self, done: Callable[[int, str], None] | None = None):
-        """``(index, result)`` in input order; ``done(finished, name)`` each time a file is
-        finished (in this process, for a progress bar: with workers, files finish out of order)."""
+        """``(index, result)`` in input order; ``done(finished, name)`` each time an item is
+        finished (in this process, for a progress bar: with workers, items finish out of order)."""
         if self._pool is None:
-            for i, p in enumerate(self.paths):
-                result = _one(p, self.explain, self.contract_json)
+            for i, name in enumerate(self.names):
+                result = self.work(i)
                 if done is not None:
-                    done(i + 1, _name(p))
+                    done(i + 1, name)
                 yield i, result
             return
         ready: dict[int, object] = {}
         next_i = finished = 0
-        tasks = iter(range(len(self.paths)))
-        self._pool.feed(tasks)
-        while next_i < len(self.paths):
-            for i, result in self._pool.collect(tasks, self.paths):
+        while next_i < len(self.names):
+            for i, result in self._pool.collect(self._tasks, self.names):
                 ready[i] = result
                 finished += 1
                 if done is not None:
-                    done(finished, _name(self.paths[i]))
+                    done(finished, self.names[i])
             while next_i in ready:
                 yield next_i, ready.pop(next_i)
                 next_i += 1
+
+
+def extract_files(paths: Sequence[str | os.PathLike], *, explain: bool = False, jobs: int | None = None,
+                  contract_json: bool = False) -> Batch:
+    """A :class:`Batch` reading and extracting files. Each result is ``(plan, None, data)``,
+    or ``(None, message, None)`` for a file that cannot be read (the
+    :class:`InnodriveError`'s text, as one process prints it). ``data`` is the plan's
+    contract as ``extract --out`` writes it when ``contract_json``, rendered where the plan
+    was extracted."""
+    paths = [os.fspath(p) for p in paths]
+    return Batch(lambda i: _one(paths[i], explain, contract_json), [_name(p) for p in paths],
+                 size=_total_bytes(paths), jobs=jobs)
 
 
 class _ForkPool:
@@ -137,7 +145,7 @@ class _ForkPool:
         import selectors
 
         self.selector = selectors.DefaultSelector()
-        self.workers: list[list] = []  # [pid, task fd, result fd, file being extracted or None]
+        self.workers: list[list] = []  # [pid, task fd, result fd, item being extracted or None]
         try:
             for _ in range(workers):
                 task_r, task_w = os.pipe()
@@ -173,7 +181,7 @@ class _ForkPool:
         if i is not None:
             os.write(worker[1], _LENGTH.pack(i))
 
-    def collect(self, tasks, paths):
+    def collect(self, tasks, names):
         """The results that have arrived (waiting for at least one), handing each worker
         that finished its next file."""
         for key, _ in self.selector.select():
@@ -185,7 +193,7 @@ class _ForkPool:
                 status = self._reap(worker)
                 raise BatchFailed(f"抽取工作进程意外退出（{_exit_reason(status)}，可能内存不足或被系统终止），"
                                   "本批未完成；可用 --jobs 1 在单个进程中重试",
-                                  file=_name(paths[failed]) if failed is not None else None)
+                                  file=names[failed] if failed is not None else None)
             i, ok, result = message
             if not ok:  # a bug in innodrive, raised in the worker: raise it here as one process would
                 raise result
@@ -280,8 +288,8 @@ def _exit_reason(status: int | None) -> str:
 
 def run_paths(paths: Sequence[str | os.PathLike], *, explain: bool = False, jobs: int | None = None,
               contract_json: bool = False) -> list[tuple[PlanRecord | None, str | None, bytes | None]]:
-    """Every file's result (see :class:`Batch`) in input order."""
-    with Batch(paths, explain=explain, jobs=jobs, contract_json=contract_json) as batch:
+    """Every file's result (see :func:`extract_files`) in input order."""
+    with extract_files(paths, explain=explain, jobs=jobs, contract_json=contract_json) as batch:
         return [result for _, result in batch.results()]
 
 
