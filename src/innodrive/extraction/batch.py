@@ -32,9 +32,10 @@ if TYPE_CHECKING:
 
     from innodrive.extraction.records import PlanRecord
 
-# Below this many bytes of input in all, a batch is extracted in this process: measured on
-# 2 cores (bench/extract.py), forking two workers and collecting their results costs about
-# 25 ms, the time one core extracts about 80 KB; under ~256 KB the pool gains nothing.
+# Below this many bytes of input in all, a batch is extracted in this process. Forking two
+# workers and collecting their results cost about 35 ms of CPU (two small documents: 17.6 ms
+# in one process, 52.7 ms on two workers, best of 5, 2 cores); one core extracts about 120 KB
+# in that time (3.5 MB/s), and two cores save half the work: under ~250 KB the pool gains nothing.
 MIN_POOL_BYTES = 256 * 1024
 
 
