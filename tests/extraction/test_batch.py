@@ -146,3 +146,24 @@ def test_extract_on_all_cores_prints_and_writes_the_bytes_of_one_process(tmp_pat
     assert written1 == written2 and len(written2) == len(files)
     progress = out2.stderr.decode().splitlines()[0]
     assert f"{len(files)}/{len(files)}" in progress and Path(files[-1]).name in progress
+
+
+def test_extract_json_fast_path_reports_a_dead_worker_in_chinese(pool_always, monkeypatch, capsys):
+    from innodrive import launch
+
+    victim = EXAMPLES[1]
+    real_one = batch._one
+
+    def dies_on_victim(path, explain, contract_json):
+        if path == str(victim):
+            os._exit(1)
+        return real_one(path, explain, contract_json)
+
+    monkeypatch.setattr(batch, "_one", dies_on_victim)
+    monkeypatch.setattr(batch, "default_jobs", lambda: 2)
+    before = _children()
+    status = launch.try_run(["extract", *map(str, EXAMPLES), "--json"])
+    captured = capsys.readouterr()
+    assert status == 1 and captured.out == ""
+    assert captured.err.startswith("错误：") and victim.name in captured.err and "Traceback" not in captured.err
+    assert _children() == before
