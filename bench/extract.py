@@ -11,7 +11,13 @@ seconds and its peak resident memory, so each row shows its own peak:
 - growth: CPU time of 20 MB ÷ 10 MB of such text (2.0 = linear);
 - ``innodrive extract FILE --json`` on a 10 KB document, process start-up included (wall,
   best of 7, after one run that has written the bytecode and the compiled-regex cache);
-- peak memory and time of one 50 MB SYNTHETIC file.
+- peak memory and time of one 50 MB SYNTHETIC file;
+- many documents on all cores: ``innodrive extract FILE… --out DIR`` as a process on the
+  development corpus and on the 10 MB synthetic text split into documents of 50–100 KB
+  (the size of real reports), with ``--jobs 1`` and with the default (all cores): wall,
+  CPU of the process and its workers, and peak memory summed over the processes (their
+  resident sizes sampled every 10 ms and added: ``ru_maxrss`` of the children is the
+  largest one's, not the sum).
 
 Times depend on the machine's load; the load average is printed with the figures.
 ``--quick`` measures only the start-up row and the development corpus.
@@ -107,6 +113,93 @@ def startup(doc: Path, runs: int = 7) -> tuple[float, float, float]:
     return best_wall, best_cpu, peak
 
 
+def split_documents(source: Path, folder: Path, seed: int = 11) -> list[Path]:
+    """The SYNTHETIC file cut at paragraph ends into documents of 50–100 KB, the size of real reports."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.txt"):
+        old.unlink()
+    paragraphs = source.read_text(encoding="utf-8").split("\n")
+    paths, part, size, goal = [], [], 0, rng.randint(50, 100) * 1024
+    for n, para in enumerate(paragraphs, 1):
+        part.append(para)
+        size += len(para.encode("utf-8")) + 1
+        if size >= goal or n == len(paragraphs):
+            path = folder / f"synthetic_{len(paths) + 1:04d}.txt"
+            path.write_text("\n".join(part), encoding="utf-8")
+            paths.append(path)
+            part, size, goal = [], 0, rng.randint(50, 100) * 1024
+    return paths
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc (KB)."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/status", encoding="ascii", errors="replace") as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{p}/task/{p}/children", encoding="ascii") as f:
+                todo.extend(int(c) for c in f.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def many_documents(paths: list[Path], jobs: int | None, runs: int = 1) -> dict:
+    """``innodrive extract PATHS --out DIR [--jobs N]`` as a process: best wall, its CPU (the
+    process and its workers) in that run, and the peak of the summed resident sizes."""
+    import threading
+
+    cmd = [str(Path(sys.executable).with_name("innodrive")), "extract", *map(str, paths), "--out", str(WORK / "many_out")]
+    if jobs is not None:
+        cmd += ["--jobs", str(jobs)]
+    best = {"wall": float("inf")}
+    for _ in range(runs):
+        peak = [0]
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stop = threading.Event()
+
+        def sample(pid=proc.pid, peak=peak, stop=stop):
+            while not stop.is_set():
+                peak[0] = max(peak[0], _tree_rss_kb(pid))
+                stop.wait(0.01)
+
+        sampler = threading.Thread(target=sample)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)  # CPU of the process and the workers it reaped
+        wall = time.perf_counter() - start
+        stop.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{cmd[:2]} exited {proc.returncode}")
+        if wall < best["wall"]:
+            best = {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": peak[0] / 1024}
+    best["mb"] = sum(p.stat().st_size for p in paths) / MB
+    best["files"] = len(paths)
+    return best
+
+
+def many_rows(sets: list[tuple[str, list[Path], int]]) -> list[tuple[str, str, str]]:
+    """One row per document set and ``--jobs``: ``--jobs 1`` (one core) and the default (all cores)."""
+    from innodrive.extraction.batch import default_jobs
+
+    cores = default_jobs()
+    rows = []
+    for label, paths, runs in sets:
+        for jobs in (1, None):
+            m = many_documents(paths, jobs, runs)
+            how = "`--jobs 1`, one process" if jobs == 1 else f"default `--jobs` = {cores} cores"
+            rows.append((f"`innodrive extract … --out DIR`, {label} ({m['files']} files, {m['mb']:.2f} MB), {how}, "
+                         f"process included{' (best of ' + str(runs) + ')' if runs > 1 else ''}",
+                         f"{m['mb'] / m['wall']:.2f} MB/s wall ({m['wall']:.2f} s), {m['cpu']:.2f} s CPU, "
+                         f"peak {m['peak_mb']:.0f} MB summed over the processes", "≥ 10 MB/s"))
+    return rows
+
+
 def ten_kb_document() -> Path:
     """The first 10 KB of a real report, cut at a paragraph end."""
     text = (REAL / "2026_江苏省_政府工作报告.txt").read_bytes()[:10 * 1024].decode("utf-8", "ignore")
@@ -139,6 +232,9 @@ def run() -> list[tuple[str, str, str]]:
                  "≈ 2"))
     rows.append(("`innodrive extract` one 10 KB document `--json`, process included (best of 7)",
                  f"{wall:.3f} s wall, {cpu:.3f} s CPU, peak {peak:.0f} MB", "< 0.15 s"))
+    rows += many_rows([("the development corpus", corpus(), 3),
+                       ("the 10 MB synthetic text split into 50–100 KB documents",
+                        split_documents(ten, WORK / "synthetic_documents"), 1)])
     fifty = synthetic(WORK / "synthetic_distinct_50mb.txt", 50, seed=9)
     m50 = measure([fifty], passes=1)
     rows.append(("one 50 MB file of distinct paragraphs (synthetic), separate process",
@@ -158,6 +254,7 @@ def quick() -> list[tuple[str, str, str]]:
              f"{dev['bytes'] / MB / dev['cpu']:.2f} MB/s (wall {dev['bytes'] / MB / dev['wall']:.2f} MB/s)", "≥ 10 MB/s"),
             ("`innodrive extract` one 10 KB document `--json`, process included (best of 7)",
              f"{wall:.3f} s wall, {cpu:.3f} s CPU, peak {peak:.0f} MB", "< 0.15 s"),
+            *many_rows([("the development corpus", corpus(), 3)]),
             ("load average of the machine while measuring (2 cores shared)", f"{load:.1f}", "—")]
 
 

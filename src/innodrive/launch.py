@@ -54,21 +54,23 @@ def try_run(args: list[str]) -> int | None:
     files = [a for a in args[1:] if a != "--json"]
     if not files or any(a.startswith("-") for a in files) or args[1:].count("--json") != 1:
         return None
-    from innodrive.errors import InnodriveError
-    from innodrive.extraction.pipeline import run_path
+    from innodrive.extraction.batch import BatchFailed, extract_files
 
     payload = []
     failures = 0
-    for f in files:
-        try:
-            plan = run_path(f)
-        except InnodriveError as exc:
-            failures += 1
-            print_error(str(exc))
-            continue
-        payload.append(plan.to_contract())
-        if NO_TARGETS in plan.warnings:
-            print_warning(f"{plan.source.file}：{NO_TARGETS}")
+    try:
+        with extract_files(files) as batch:  # many files: on all cores, results in input order
+            for _, (plan, message, _data) in batch.results():
+                if message is not None:
+                    failures += 1
+                    print_error(message)
+                    continue
+                payload.append(plan.to_contract())
+                if NO_TARGETS in plan.warnings:
+                    print_warning(f"{plan.source.file}：{NO_TARGETS}")
+    except BatchFailed as exc:
+        print_error(str(exc))
+        return exc.status
     write_json(payload[0] if len(files) == 1 and payload else payload)
     return 2 if failures else 0
 

@@ -22,17 +22,21 @@ def extract_command(
     out_dir: Path | None = typer.Option(None, "--out", help="将每个文件的结果写入 DIR/<文件名>.json"),
     verbose: bool = typer.Option(False, "-v", "--verbose",
                                  help="逐条说明每个分句为何被抽取为目标或被跳过（所在章节、回顾内容、触发词等）"),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, show_default=False,
+                                    help="同时抽取的进程数（默认为本机可用的 CPU 核数；1 = 逐个文件在一个进程中抽取）。"
+                                         "文件较少或较小时总在一个进程中抽取"),
 ) -> None:
     """抽取政策文件中的计划：目标（含数值、期限、基期）、提纲、重点工程及文件信息。
 
     示例：innodrive extract examples/documents/*.txt
           innodrive extract 决定.docx --json
-          innodrive extract 文件夹/*.txt --out out/
+          innodrive extract 文件夹/*.txt --out out/ --jobs 4
           innodrive extract 政府工作报告.txt -v
     """
     from innodrive.errors import InnodriveError
-    from innodrive.extraction.pipeline import run_path
+    from innodrive.extraction.batch import extract_files
     from innodrive.launch import NO_TARGETS, write_json
+    from innodrive.safeio import atomic_write
 
     plans = []
     failures = 0
@@ -44,30 +48,37 @@ def extract_command(
 
             raise InputError(f"无法创建输出目录（{exc.strerror or exc}）", file=str(out_dir)) from exc
 
-    def handle(path: Path):
+    def handle(path: Path, result):
         nonlocal failures
-        try:
-            plan = run_path(path, explain=verbose)
-            if out_dir is not None:
-                _write_plan(plan, out_dir / f"{path.name}.json")
-        except InnodriveError as exc:
+        plan, message, data = result
+        if message is None and out_dir is not None:
+            try:  # one result file, written whole or not at all (never through a symlink)
+                atomic_write(out_dir / f"{path.name}.json", data, what="抽取结果")
+            except InnodriveError as exc:
+                message = str(exc)
+        if message is not None:
             failures += 1
-            error(str(exc))
+            error(message)
             return None
         return plan
 
-    if out_dir is not None and len(files) > 1:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    # the workers start here, before the progress bar's thread (see innodrive.extraction.batch)
+    with extract_files(files, explain=verbose, jobs=jobs, contract_json=out_dir is not None) as batch:
+        if out_dir is not None and len(files) > 1:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        with Progress(TextColumn("抽取中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      TextColumn("{task.description}"), console=err, transient=False) as progress:
-            task = progress.add_task("", total=len(files))
-            for path in files:
-                progress.update(task, description=escape(path.name))
-                plans.append((path, handle(path)))
-                progress.advance(task)
-    else:
-        plans = [(path, handle(path)) for path in files]
+            with Progress(TextColumn("抽取中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          TextColumn("{task.description}"), console=err, transient=False) as progress:
+                task = progress.add_task("", total=len(files))
+
+                def finished(count: int, _name: str) -> None:  # files finish out of order on workers
+                    progress.update(task, completed=count)
+
+                for i, result in batch.results(finished):
+                    progress.update(task, description=escape(files[i].name))
+                    plans.append((files[i], handle(files[i], result)))
+        else:
+            plans = [(files[i], handle(files[i], result)) for i, result in batch.results()]
 
     good = [(p, plan) for p, plan in plans if plan is not None]
     if as_json:
@@ -87,14 +98,6 @@ def extract_command(
                 warn(escape(f"{plan.source.file}：{w}"))
     if failures:
         raise typer.Exit(2)
-
-
-def _write_plan(plan, target: Path) -> None:
-    """One result file, written whole or not at all (never through a symlink)."""
-    from innodrive.safeio import atomic_write
-
-    data = json.dumps(plan.to_contract(), ensure_ascii=False, indent=1).encode("utf-8")
-    atomic_write(target, data, what="抽取结果")
 
 
 def _print_decisions(plan) -> None:

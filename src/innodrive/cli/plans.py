@@ -82,6 +82,8 @@ def plan_add_command(
     files: list[Path] = typer.Argument(..., help="政策文件（.txt/.docx/.pdf/.html），可多个", show_default=False),
     plan: int | None = typer.Option(None, "--plan", help="作为该编号计划的新版本（标题有改动的修订稿）"),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", min=1, show_default=False,
+                                    help="同时抽取的进程数（默认为本机可用的 CPU 核数；1 = 在一个进程中逐个抽取）"),
 ) -> None:
     """抽取政策文件并存为计划：新文件成为新计划；已有计划的修改稿成为其新版本（列出差异）；相同文件不重复保存。
 
@@ -106,14 +108,19 @@ def plan_add_command(
         if len(uploads) > 1:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            with Progress(TextColumn("添加计划"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                          TextColumn("{task.description}"), console=err, transient=True) as bar:
-                job = bar.add_task("", total=len(uploads))
+            bar = Progress(TextColumn("添加计划"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                           TextColumn("{task.description}"), console=err, transient=True)
+            job = bar.add_task("", total=len(uploads))
 
-                def progress(name: str, done: int, total: int) -> None:
-                    bar.update(job, completed=done, description=name)
+            def progress(name: str, done: int, total: int) -> None:
+                if not bar.live.is_started:  # only now: the extraction workers are forked before its thread
+                    bar.start()
+                bar.update(job, completed=done, description=name)
 
-                batch = plan_service.add_documents(store, who, uploads, plan_id=plan, progress=progress)
+            try:
+                batch = plan_service.add_documents(store, who, uploads, plan_id=plan, progress=progress, jobs=jobs)
+            finally:
+                bar.stop()
         else:
             batch = plan_service.add_documents(store, who, uploads, plan_id=plan) if uploads else None
     finally:

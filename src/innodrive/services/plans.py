@@ -177,10 +177,14 @@ def _plan_scope(actor: Actor, p: PlanView | object, permission: str = "plans.rea
 
 
 def add_documents(store: Store, actor: Actor, files: list[Upload], *, plan_id: int | None = None,
-                  progress: Callable[[str, int, int], None] | None = None) -> AddBatch:
-    """Extract and store each file as a plan or a new version; failures are per file."""
-    from innodrive.documents import read_document
-    from innodrive.extraction import extract
+                  progress: Callable[[str, int, int], None] | None = None,
+                  jobs: int | None = None) -> AddBatch:
+    """Extract and store each file as a plan or a new version; failures are per file.
+
+    Many files are extracted on ``jobs`` worker processes (default: all cores; see
+    :mod:`innodrive.extraction.batch`, which keeps small batches and threaded callers such
+    as the web server in this process); storing stays here, in input order."""
+    from innodrive.extraction.batch import Batch
     from innodrive.plans.links import catalogue_linker
     from innodrive.plans.storage import add_plan, region_code_for
 
@@ -191,34 +195,51 @@ def add_documents(store: Store, actor: Actor, files: list[Upload], *, plan_id: i
                 what=f"计划 #{plan_id}")
     linker = catalogue_linker()
     outcomes: list[FileOutcome] = []
-    for i, upload in enumerate(files):
-        name = upload.safe_name
-        if progress is not None:
-            progress(name, i, len(files))
-        try:
-            check_extension(upload.data, name)
-            doc = read_document(upload.data, name)
-            plan = extract(doc)
-            region = region_code_for(plan.document.region)
-            require(actor, "plans.write", region_code=region, check_region=region is not None,
-                    what=f"{plan.document.region or ''}的计划")
-            r = add_plan(store, plan, actor=actor.username, plan_id=plan_id, linker=linker, text=doc.original)
-        except InnodriveError as exc:
-            outcomes.append(FileOutcome(file=name, outcome="failed", error=exc.message))
-            continue
-        out = FileOutcome(file=r.file, outcome=r.outcome, plan_id=r.plan_id, plan_title=r.plan_title,
-                          version_number=r.version_number, targets=r.targets, linked_targets=r.linked_targets,
-                          unlinked=r.unlinked, tasks=r.tasks, diff_lines=r.diff_lines)
-        if r.outcome != "unchanged":
-            out.warnings = duplicate_warnings(store, r.plan_id)
-        if r.outcome == "new_version":  # a person's corrections of earlier versions carry over
-            from innodrive.services.corrections import reapply
+    extracted = Batch(lambda i: _extract_upload(files[i]), [u.safe_name for u in files],
+                      size=sum(len(u.data) for u in files), jobs=jobs)
+    with extracted:
+        for i, (plan, original, message) in extracted.results():
+            name = files[i].safe_name
+            if progress is not None:
+                progress(name, i, len(files))
+            if message is not None:
+                outcomes.append(FileOutcome(file=name, outcome="failed", error=message))
+                continue
+            try:
+                region = region_code_for(plan.document.region)
+                require(actor, "plans.write", region_code=region, check_region=region is not None,
+                        what=f"{plan.document.region or ''}的计划")
+                r = add_plan(store, plan, actor=actor.username, plan_id=plan_id, linker=linker, text=original)
+            except InnodriveError as exc:
+                outcomes.append(FileOutcome(file=name, outcome="failed", error=exc.message))
+                continue
+            out = FileOutcome(file=r.file, outcome=r.outcome, plan_id=r.plan_id, plan_title=r.plan_title,
+                              version_number=r.version_number, targets=r.targets, linked_targets=r.linked_targets,
+                              unlinked=r.unlinked, tasks=r.tasks, diff_lines=r.diff_lines)
+            if r.outcome != "unchanged":
+                out.warnings = duplicate_warnings(store, r.plan_id)
+            if r.outcome == "new_version":  # a person's corrections of earlier versions carry over
+                from innodrive.services.corrections import reapply
 
-            out.warnings += reapply(store, actor, r.plan_id).not_found
-        outcomes.append(out)
+                out.warnings += reapply(store, actor, r.plan_id).not_found
+            outcomes.append(out)
     if progress is not None:
         progress("", len(files), len(files))
     return AddBatch(files=outcomes)
+
+
+def _extract_upload(upload: Upload) -> tuple:
+    """``(plan, original text, None)``, or ``(None, None, message)`` for a file that cannot
+    be read. Runs on a worker process for large batches: reads bytes, opens no database."""
+    from innodrive.documents import read_document
+    from innodrive.extraction import extract
+
+    try:
+        check_extension(upload.data, upload.safe_name)
+        doc = read_document(upload.data, upload.safe_name)
+        return extract(doc), doc.original, None
+    except InnodriveError as exc:
+        return None, None, exc.message
 
 
 def duplicate_warnings(store: Store, plan_id: int) -> list[str]:
