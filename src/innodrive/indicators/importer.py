@@ -868,19 +868,24 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
                             "derived": result.derived})
         return result
 
-    if by_writer:
-        from innodrive.indicators.bulk import foreign_keys_checked_by_writer
+    from contextlib import nullcontext
 
-        try:
-            with foreign_keys_checked_by_writer(store.engine) as unchecked:
-                by_writer = unchecked
-                return store.run(work)
-        except _RegionMissing:
-            by_writer = False
-    return store.run(work)
+    from innodrive.indicators.bulk import foreign_keys_checked_by_writer, written_once
+
+    # a large batch on SQLite: its pages written once, through a rollback journal, when it can
+    with written_once(store.engine) if len(b) >= WRITTEN_ONCE_MIN and not dry_run else nullcontext():
+        if by_writer:
+            try:
+                with foreign_keys_checked_by_writer(store.engine) as unchecked:
+                    by_writer = unchecked
+                    return store.run(work)
+            except _RegionMissing:
+                by_writer = False
+        return store.run(work)
 
 
 FOREIGN_KEYS_BY_WRITER_MIN = 10_000  # values in a batch from which its foreign keys are checked once per region
+WRITTEN_ONCE_MIN = 100_000  # values in a batch from which it is written through a rollback journal (SQLite)
 
 
 class _RegionMissing(Exception):
