@@ -64,6 +64,17 @@ def snapshot(store) -> tuple:
         return obs, s.scalars(select(ImportBatchRow.id)).all(), s.scalars(select(AuditRow.id)).all()
 
 
+def kill_while_writing(script: str, db_url: str, path) -> None:
+    """Run ``script`` importing ``path`` into ``db_url`` and SIGKILL it once it says it is writing."""
+    child = subprocess.Popen([sys.executable, "-c", script, db_url, str(path)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    line = child.stdout.readline()
+    assert line.startswith("WRITING"), child.stderr.read()
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+
+
 def test_a_killed_import_leaves_the_database_as_it_was(db_url, tmp_path):
     store = open_store(db_url)
     importer.import_default(store, actor="innodrive")  # some data that must survive untouched
@@ -71,13 +82,7 @@ def test_a_killed_import_leaves_the_database_as_it_was(db_url, tmp_path):
     assert before[0]
     big = tmp_path / "synthetic.csv"
     synthetic_csv(big, rows=12_000)
-    child = subprocess.Popen([sys.executable, "-c", CHILD, db_url, str(big)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    line = child.stdout.readline()
-    assert line.startswith("WRITING"), child.stderr.read()
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=30)
-    assert child.returncode == -signal.SIGKILL
+    kill_while_writing(CHILD, db_url, big)
     store.close()
     store = open_store(db_url)  # a new process's view, after recovery
     assert snapshot(store) == before
@@ -196,12 +201,7 @@ def test_a_killed_import_through_the_rollback_journal_leaves_the_database_as_it_
         store.close()
         big = tmp_path / "synthetic.csv"
         synthetic_csv(big, rows=30_000)
-        child = subprocess.Popen([sys.executable, "-c", CHILD_ROLLBACK, db_url, str(big)], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
-        line = child.stdout.readline()
-        assert line.startswith("WRITING"), child.stderr.read()
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=30)
+        kill_while_writing(CHILD_ROLLBACK, db_url, big)
         assert os.path.getsize(database + "-journal") > 0  # a hot journal: the path under test was taken
         store = open_store(db_url)
         assert snapshot(store) == before
