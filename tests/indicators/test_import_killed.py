@@ -64,6 +64,17 @@ def snapshot(store) -> tuple:
         return obs, s.scalars(select(ImportBatchRow.id)).all(), s.scalars(select(AuditRow.id)).all()
 
 
+def kill_while_writing(script: str, db_url: str, path) -> None:
+    """Run ``script`` importing ``path`` into ``db_url`` and SIGKILL it once it says it is writing."""
+    child = subprocess.Popen([sys.executable, "-c", script, db_url, str(path)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    line = child.stdout.readline()
+    assert line.startswith("WRITING"), child.stderr.read()
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+
+
 def test_a_killed_import_leaves_the_database_as_it_was(db_url, tmp_path):
     store = open_store(db_url)
     importer.import_default(store, actor="innodrive")  # some data that must survive untouched
@@ -71,13 +82,7 @@ def test_a_killed_import_leaves_the_database_as_it_was(db_url, tmp_path):
     assert before[0]
     big = tmp_path / "synthetic.csv"
     synthetic_csv(big, rows=12_000)
-    child = subprocess.Popen([sys.executable, "-c", CHILD, db_url, str(big)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
-    line = child.stdout.readline()
-    assert line.startswith("WRITING"), child.stderr.read()
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=30)
-    assert child.returncode == -signal.SIGKILL
+    kill_while_writing(CHILD, db_url, big)
     store.close()
     store = open_store(db_url)  # a new process's view, after recovery
     assert snapshot(store) == before
@@ -158,3 +163,77 @@ def test_ctrl_c_after_the_commit_says_how_many_rows_were_imported(tmp_path, monk
     with store.read() as s:
         assert s.scalars(select(ImportBatchRow)).first() is not None
     store.close()
+
+
+# A large import on SQLite writes through a rollback journal (indicators.bulk.written_once);
+# here the threshold is lowered and the page cache made tiny, so that pages of the import
+# are already in the database file (and the original ones in the journal) when the kill lands.
+CHILD_ROLLBACK = textwrap.dedent("""
+    import sys, time
+    from sqlalchemy import event
+    from innodrive.store import open_store
+    from innodrive.indicators import importer
+
+    def progress(stage, done, total):
+        if stage == "write" and done < total and done >= 10_000:
+            print("WRITING", done, total, flush=True)
+            time.sleep(120)
+
+    importer.WRITTEN_ONCE_MIN = 1_000
+    store = open_store(sys.argv[1])
+    event.listen(store.engine, "connect", lambda c, _r: c.execute("PRAGMA cache_size=20"))
+    store.engine.dispose()
+    importer.import_file(store, sys.argv[2], actor="被中断的导入", progress=progress)
+    print("FINISHED", flush=True)
+""")
+
+
+def test_a_killed_import_through_the_rollback_journal_leaves_the_database_as_it_was(tmp_path):
+    from sqlalchemy import text
+
+    from innodrive.store.testing import initialised_database
+
+    with initialised_database("sqlite", tmp_path) as db_url:
+        database = db_url.removeprefix("sqlite:///")
+        store = open_store(db_url)
+        importer.import_default(store, actor="innodrive")
+        before = snapshot(store)
+        store.close()
+        big = tmp_path / "synthetic.csv"
+        synthetic_csv(big, rows=30_000)
+        kill_while_writing(CHILD_ROLLBACK, db_url, big)
+        assert os.path.getsize(database + "-journal") > 0  # a hot journal: the path under test was taken
+        store = open_store(db_url)
+        assert snapshot(store) == before
+        assert not os.path.exists(database + "-journal")
+        r = importer.import_file(store, big, actor="统计员")
+        assert r.added == 30_000
+        with store.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        store.close()
+
+
+def test_a_large_import_goes_through_the_wal_when_another_connection_has_the_database_open(tmp_path, monkeypatch):
+    """The switch to a rollback journal needs the database to itself: with a reader open
+    (a running workbench) the import writes through the WAL as before, and the reader keeps
+    reading without waiting."""
+    import sqlite3
+
+    from innodrive.store.testing import initialised_database
+
+    monkeypatch.setattr(importer, "WRITTEN_ONCE_MIN", 1_000)
+    with initialised_database("sqlite", tmp_path) as db_url:
+        database = db_url.removeprefix("sqlite:///")
+        data = tmp_path / "synthetic.csv"
+        synthetic_csv(data, rows=5_000)
+        reader = sqlite3.connect(database, isolation_level=None)
+        reader.execute("BEGIN")
+        assert reader.execute("SELECT count(*) FROM observations").fetchone() == (0,)
+        store = open_store(db_url)
+        assert importer.import_file(store, data, actor="统计员").added == 5_000
+        assert reader.execute("SELECT count(*) FROM observations").fetchone() == (0,)  # its snapshot, at once
+        reader.execute("COMMIT")
+        assert reader.execute("SELECT count(*) FROM observations").fetchone() == (5_000,)
+        assert reader.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        reader.close()
+        store.close()

@@ -44,7 +44,7 @@ from innodrive.store import Store, audit
 from innodrive.store.bulk import deferred_indexes
 from innodrive.store.reference import resolve_region
 from innodrive.store.schema import ImportBatchRow, IndicatorLinkRow, utcnow
-from innodrive.tabular import Table, cell_text, norm_header, open_table
+from innodrive.tabular import Table, cell_text, is_blank_row, norm_header, open_table
 
 Layout = Literal["long", "wide"]
 Progress = Callable[[str, int, int], None]
@@ -415,9 +415,17 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
     positions = sorted({i for i in (i_region, i_code, i_ind, i_unit, i_source, i_note, i_period,
                                     *(c[1] for c in value_cols)) if i is not None})
     nrows = 0
-    for nums, chunk_of, cols in _column_chunks(table, positions, READ_BLOCK, CHUNK):
+    width = len(table.header)
+    for nums, chunk_of, cols, wide in _column_chunks(table, positions, READ_BLOCK, CHUNK):
         n = len(nums)
         nrows += n
+        if wide:  # reported as a whole row; the cells it has under the header would be read shifted
+            skip = np.isin(np.asarray(nums, dtype=np.int64), np.fromiter(wide, dtype=np.int64, count=len(wide)))
+            for k in np.flatnonzero(skip).tolist():
+                note_problem(chunk_of[k], -1, nums[k], 0, Problem(wide_row_message(wide[nums[k]], width), file=file,
+                                                                  row=nums[k], field="整行"))
+        else:
+            skip = None
         # the pairs of each row, numbered for the whole table: each distinct cell and pair of
         # cells of the chunk is hashed once (a chunk has thousands of rows, a table a few
         # thousand regions and a handful of indicators and units)
@@ -431,16 +439,22 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
                 part.add(key, resolve)
         (r_ids, r_bad, r_problems), (i_ids, i_factor, u_ids, i_bad, i_problems) = parts[0].arrays(), parts[1].arrays()
         bad = r_bad[rc] | i_bad[iu]
+        if skip is not None:  # a wide row's one problem is that it is wide
+            bad &= ~skip
         for k in np.flatnonzero(bad).tolist():
             for order, (msg, fld) in enumerate(r_problems[rc[k]] + i_problems[iu[k]]):
                 note_problem(chunk_of[k], 0, nums[k], order, Problem(msg, file=file, row=nums[k], field=fld))
         s_codes, s_uniques = text_column(cols, i_source, n)
         empty = np.asarray([not v for v in s_uniques], dtype=bool)[s_codes]
+        if skip is not None:
+            empty &= ~skip
         for k in np.flatnonzero(empty).tolist():
             bad[k] = True
             note_problem(chunk_of[k], 1, nums[k], 5, Problem(
                 "来源为空：每个数值都必须注明出处（发布机关、文件名称、日期或网址）",
                 file=file, row=nums[k], field=hdr[i_source]))
+        if skip is not None:
+            bad |= skip
         src_ids = np.asarray([tindex[v] if v in tindex else text_id(v) for v in s_uniques], dtype=np.int32)[s_codes]
         if i_note is not None:
             n_codes, n_uniques = text_column(cols, i_note, n)
@@ -467,7 +481,7 @@ def _parse_table(table: Table, *, remembered: dict[str, str] | None = None) -> P
             else:
                 blanks = np.asarray([v is None or (type(v) is str and v.strip() in _BLANKS) for v in raw], dtype=bool)
             blank += int(blanks.sum())
-            ok = ~blanks
+            ok = ~blanks if skip is None else ~blanks & ~skip
             if period is None:
                 pids = p_ids[p_codes]
                 for k in np.flatnonzero(ok & (pids < 0)).tolist():
@@ -552,12 +566,15 @@ READ_BLOCK = 20_000  # rows read and validated at a time
 
 
 def _column_chunks(table: Table, positions: list[int], size: int, chunk: int):
-    """The data rows as columns: ``(row numbers, chunk index per row, {position: cells})``.
+    """The data rows as columns: ``(row numbers, chunk index per row, {position: cells},
+    {row number: cells in the row} of the rows with filled cells beyond the header)``.
 
     CSV goes through the C parser (:meth:`Table.frames`), every cell as the text
     :mod:`csv` reads (an empty cell: ``""``); XLSX through the row reader, cells as
     the workbook holds them (``None`` for a missing one). The chunk index is the
-    row's block of ``chunk`` rows in the row-by-row reading, which orders the problems."""
+    row's block of ``chunk`` rows in the row-by-row reading, which orders the problems.
+    The wide rows are the reader's (:attr:`Frame.wide`): their cells beyond the header
+    are not in the columns, so the caller must report them rather than import the rest."""
 
     if table.kind == "csv":
         first = table.header_row + 1
@@ -565,14 +582,29 @@ def _column_chunks(table: Table, positions: list[int], size: int, chunk: int):
             # an empty cell is NaN here (None where a line was read by csv): "" where it matters
             # (_distinct, _as_text), not in a pass over every cell
             cols = {c: block.frame[c].to_numpy(dtype=object) for c in positions}
-            yield block.numbers.tolist(), ((block.numbers - first) // chunk).tolist(), cols
+            yield block.numbers.tolist(), ((block.numbers - first) // chunk).tolist(), cols, block.wide
         return
     width = max(positions) + 1
+    header = len(table.header)
     for k, (nums, rows) in enumerate(table.chunks(chunk)):
+        wide = {}
+        if max(map(len, rows)) > header:  # (the XLSX reader cuts rows to the header: kept as a guard)
+            wide = {n: len(r) for n, r in zip(nums, rows, strict=True)
+                    if len(r) > header and not is_blank_row(r[header:])}
         if min(map(len, rows)) < width:
             rows = [r if len(r) >= width else list(r) + [None] * (width - len(r)) for r in rows]
         cols = list(zip(*rows))  # noqa: B905 - every row has at least ``width`` cells; columns beyond are unused
-        yield nums, [k] * len(nums), {c: cols[c] for c in positions}
+        yield nums, [k] * len(nums), {c: cols[c] for c in positions}, wide
+
+
+def wide_row_message(cells: int, columns: int) -> str:
+    """A row with filled cells beyond the header's last column: which value belongs to which
+    column cannot be told (a comma inside a name without quotes shifts every later cell),
+    so the row is reported instead of imported without its last cells."""
+    from innodrive.tabular import column_letter
+
+    return (f"该行有 {cells} 个单元格，表头只有 {columns} 列（多出 {cells - columns} 个，从第 {column_letter(columns)} 列起"
+            f"没有表头），无法确定各值对应的列；请检查该行是否有未加引号的逗号，或为多出的列补上表头")
 
 
 def _distinct(values, is_csv: bool):
@@ -836,19 +868,24 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
                             "derived": result.derived})
         return result
 
-    if by_writer:
-        from innodrive.indicators.bulk import foreign_keys_checked_by_writer
+    from contextlib import nullcontext
 
-        try:
-            with foreign_keys_checked_by_writer(store.engine) as unchecked:
-                by_writer = unchecked
-                return store.run(work)
-        except _RegionMissing:
-            by_writer = False
-    return store.run(work)
+    from innodrive.indicators.bulk import foreign_keys_checked_by_writer, written_once
+
+    # a large batch on SQLite: its pages written once, through a rollback journal, when it can
+    with written_once(store.engine) if len(b) >= WRITTEN_ONCE_MIN and not dry_run else nullcontext():
+        if by_writer:
+            try:
+                with foreign_keys_checked_by_writer(store.engine) as unchecked:
+                    by_writer = unchecked
+                    return store.run(work)
+            except _RegionMissing:
+                by_writer = False
+        return store.run(work)
 
 
 FOREIGN_KEYS_BY_WRITER_MIN = 10_000  # values in a batch from which its foreign keys are checked once per region
+WRITTEN_ONCE_MIN = 100_000  # values in a batch from which it is written through a rollback journal (SQLite)
 
 
 class _RegionMissing(Exception):
