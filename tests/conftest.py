@@ -45,3 +45,28 @@ def initialised_store(initialised_db_url):
     store = open_store(initialised_db_url)
     yield store
     store.close()
+
+
+# ---------------------------------------------------------------- running on every core
+# ``make test`` runs the suite with pytest-xdist, ``-n auto --dist loadfile``: each test file
+# is one unit of work (its module-scoped fixtures are built once). The browser folders are
+# one unit each, because their session fixtures (a demo database built with ``innodrive``
+# commands and a live ``innodrive serve``) cost many seconds and would otherwise be built
+# once per worker. Test ids stay as they are (no ``@group`` suffix).
+BROWSER_FOLDERS = ("tests/web/browser/", "tests/projects/browser/", "tests/talent/browser/")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FileOrBrowserFolder(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for folder in BROWSER_FOLDERS:
+                if nodeid.startswith(folder):
+                    return folder
+            return super()._split_scope(nodeid)
+
+    return FileOrBrowserFolder(config, log)
