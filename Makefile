@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint bench fuzz clean
+.PHONY: install demo test test-quick lint bench fuzz clean
 
 install: $(STAMP)
 
@@ -25,8 +25,16 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 
+# make test: lint, then the whole suite on every core (pytest-xdist; TEST_WORKERS=1 runs it in one
+# process). CI runs everything; locally `make test-quick` skips the slow, browser and PostgreSQL tests.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+
 test: lint
-	$(BIN)/python -m pytest -q
+	$(PYTEST)
+
+test-quick: lint
+	$(PYTEST) -m "not slow and not browser and not postgres"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -4,6 +4,8 @@ see ``.ci/postgres.sh``)."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from innodrive.store.testing import initialised_database, postgres_url, scratch_database
@@ -45,3 +47,47 @@ def initialised_store(initialised_db_url):
     store = open_store(initialised_db_url)
     yield store
     store.close()
+
+
+# ---------------------------------------------------------------- running on every core
+# ``make test`` runs the suite with pytest-xdist, ``-n auto --dist loadfile``: each test file
+# is one unit of work (its module-scoped fixtures are built once). The browser folders are
+# one unit each, because their session fixtures (a demo database built with ``innodrive``
+# commands and a live ``innodrive serve``) cost many seconds and would otherwise be built
+# once per worker. Test ids stay as they are (no ``@group`` suffix).
+BROWSER_FOLDERS = ("tests/web/browser/", "tests/projects/browser/", "tests/talent/browser/")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """Tell each worker the terminal width setting the run was started with."""
+    node.workerinput["innodrive_columns"] = os.environ.get("COLUMNS")
+
+
+def pytest_configure(config):
+    # An xdist worker is started with COLUMNS=80 in its environment; the CLI's shared Rich
+    # consoles would fix their width from it when imported, so CLI tests that set their own
+    # COLUMNS would see 80-column tables in a worker and not in one process. Give the worker
+    # the COLUMNS of the run itself.
+    given = getattr(config, "workerinput", {})
+    if "innodrive_columns" in given:
+        if given["innodrive_columns"] is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = given["innodrive_columns"]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class FileOrBrowserFolder(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for folder in BROWSER_FOLDERS:
+                if nodeid.startswith(folder):
+                    return folder
+            return super()._split_scope(nodeid)
+
+    return FileOrBrowserFolder(config, log)

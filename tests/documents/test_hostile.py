@@ -224,7 +224,13 @@ def _cpu_and_rss(data: bytes, tmp_path: Path) -> tuple[float, float]:
         "from innodrive.extraction.pipeline import run\n"
         "t = time.process_time()\n"
         "try:\n    run(read_path(sys.argv[1]))\nexcept UnreadableDocument:\n    pass\n"
-        "print(time.process_time() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n")
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        # Linux carries ru_maxrss over from the process that started this one (an xdist worker
+        # holding a GB); VmHWM is the peak of this program's own memory since it started
+        "try:\n"
+        "    peak = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
+        "except (OSError, StopIteration):\n    pass\n"
+        "print(time.process_time() - t, peak / 1024)\n")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
     path.unlink()
     cpu, rss = out.stdout.split()

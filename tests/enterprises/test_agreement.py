@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -106,20 +108,40 @@ def _random_frame(n: int, seed: int) -> pd.DataFrame:
     return frame
 
 
-def _check_agreement(frame: pd.DataFrame, on: dt.date, engine=None, rows_to_explain: int | None = None) -> int:
+@contextmanager
+def _loaded(engine, frame: pd.DataFrame) -> Iterator[str]:
+    """``frame`` written into a new table of ``engine`` (dropped afterwards); yields its name."""
+    from sqlalchemy import text
+
+    table = f"ent_agree_{uuid.uuid4().hex[:10]}"
+    load_registry(engine, frame, table)
+    try:
+        yield table
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP TABLE IF EXISTS "{table}"'))
+
+
+def _rows(frame: pd.DataFrame, n: int | None = None) -> list[dict]:
+    """The first ``n`` rows as the row-wise evaluator reads them (all rows without ``n``)."""
+    return [row_dict(frame, i) for i in range(len(frame) if n is None else min(n, len(frame)))]
+
+
+def _check_agreement(frame: pd.DataFrame, on: dt.date, engine=None, rows_to_explain: int | None = None,
+                     table: str | None = None, rows: list[dict] | None = None) -> int:
+    """Compare the three evaluators on ``frame`` at ``on``. With ``engine``, the SQL evaluator
+    screens ``table`` (``frame`` already loaded, e.g. once for several dates) or, without it,
+    a table loaded here for this call. ``rows`` are :func:`_rows` of ``frame`` when the caller
+    already has them (the same for every date)."""
     rule_sets = rules_in_force(on)
     vec = evaluate_frame(frame, rule_sets, on=on)
     compared = 0
     if engine is not None:
-        table = f"ent_agree_{uuid.uuid4().hex[:10]}"
-        load_registry(engine, frame, table)
-        try:
+        if table is None:
+            with _loaded(engine, frame) as own:
+                sql = screen_in_database(engine, rule_sets, on=on, table=own, details=True)
+        else:
             sql = screen_in_database(engine, rule_sets, on=on, table=table, details=True)
-        finally:
-            from sqlalchemy import text
-
-            with engine.begin() as conn:
-                conn.execute(text(f'DROP TABLE IF EXISTS "{table}"'))
         sql = sql.set_index("credit_code").loc[frame["credit_code"]]
         for rs in rule_sets:
             p = rs.programme
@@ -127,9 +149,10 @@ def _check_agreement(frame: pd.DataFrame, on: dt.date, engine=None, rows_to_expl
             for cid in rs.conditions:
                 assert np.array_equal(sql[f"{p}__{cid}"].to_numpy(), vec[p].conditions[cid]), f"{p}.{cid} differs"
             compared += len(frame)
-    n = len(frame) if rows_to_explain is None else min(rows_to_explain, len(frame))
-    for i in range(n):
-        row = row_dict(frame, i)
+    if rows is None:
+        rows = _rows(frame, rows_to_explain)
+    assert len(rows) == (len(frame) if rows_to_explain is None else min(rows_to_explain, len(frame)))
+    for i, row in enumerate(rows):
         for rs in rule_sets:
             v = explain(row, rs, on=on)
             assert v.state == STATE_NAMES[int(vec[rs.programme].state[i])], (rs.programme, i)
@@ -154,8 +177,11 @@ def test_three_evaluators_agree_on_sqlite(records, on, sqlite_engine):
 
 def test_random_registry_agrees_on_sqlite(sqlite_engine):
     frame = _random_frame(3000, seed=7)
-    for on in ON_DATES:
-        assert _check_agreement(frame, on, sqlite_engine, rows_to_explain=300) == 3000 * len(rules_in_force(on))
+    rows = _rows(frame, 300)
+    with _loaded(sqlite_engine, frame) as table:  # loaded once, screened on every date
+        for on in ON_DATES:
+            assert _check_agreement(frame, on, sqlite_engine, rows_to_explain=300, table=table,
+                                    rows=rows) == 3000 * len(rules_in_force(on))
     # the draw reaches every state of every programme, so agreement is not vacuous
     vec = evaluate_frame(frame, rules_in_force(ON_DATES[1]), on=ON_DATES[1])
     seen = {p: set(np.unique(a.state).tolist()) for p, a in vec.items()}
@@ -169,8 +195,11 @@ def test_three_evaluators_agree_on_postgresql(pg_url):
     engine = create_engine(pg_url)
     try:
         frame = _random_frame(2000, seed=11)
-        for on in ON_DATES:
-            _check_agreement(frame, on, engine, rows_to_explain=100)
+        rows = _rows(frame, 100)
+        with _loaded(engine, frame) as table:  # loaded once, screened on every date
+            for on in ON_DATES:
+                assert _check_agreement(frame, on, engine, rows_to_explain=100, table=table,
+                                        rows=rows) == 2000 * len(rules_in_force(on))
     finally:
         engine.dispose()
 

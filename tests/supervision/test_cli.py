@@ -1,12 +1,19 @@
 """``innodrive duban``, ``evaluate-sample``, ``publish`` and ``report tongbao|evaluation|npc`` end
-to end, as an office runs them (real processes, a real SQLite file, registered accounts)."""
+to end, as an office runs them (a real SQLite file, registered accounts).
+
+The commands run in the test's process through :func:`innodrive.cli.main` — the function the
+``innodrive`` program calls, returning the status the program exits with — because one new
+Python process per command cost a second each. A refusal and the integrity check still run as
+real ``python -m innodrive`` processes, so the exit statuses are also seen from outside."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 
@@ -16,13 +23,28 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def cli(tmp_path):
-    env = {**os.environ, "INNODRIVE_HOME": str(tmp_path / "home"), "COLUMNS": "250", "INNODRIVE_USER": "办公室"}
-    env.pop("INNODRIVE_DATABASE_URL", None)
+def cli(tmp_path, monkeypatch, capsys):
+    env = {"INNODRIVE_HOME": str(tmp_path / "home"), "COLUMNS": "250", "INNODRIVE_USER": "办公室"}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("INNODRIVE_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    from innodrive.cli import main, output
 
-    def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-        r = subprocess.run([sys.executable, "-m", "innodrive", *args], capture_output=True, text=True, env=env,
-                           cwd=tmp_path, timeout=180, input=stdin)
+    # the shared consoles read COLUMNS when they were made: give them the width a process would have
+    monkeypatch.setattr(output.out, "_width", 250)
+    monkeypatch.setattr(output.err, "_width", 250)
+
+    def run(*args: str, stdin: str | None = None, process: bool = False):
+        if process:  # the real program in its own process
+            r = subprocess.run([sys.executable, "-m", "innodrive", *args], capture_output=True, text=True,
+                               env={**os.environ}, cwd=tmp_path, timeout=180, input=stdin)
+        else:
+            capsys.readouterr()
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin or ""))
+            code = main(list(args))
+            captured = capsys.readouterr()
+            r = SimpleNamespace(returncode=code, stdout=captured.out, stderr=captured.err)
         assert "Traceback" not in r.stderr, r.stderr
         return r
 
@@ -49,7 +71,7 @@ def test_a_quarter_of_supervision_from_the_command_line(cli, tmp_path):
     assert mine.returncode == 0 and mine.stdout.count("督办〔2024〕") == 1 and "市经信局" in mine.stdout
     own = re.search(r"#(\d+) 督办", mine.stdout)[1]
     other = next(i for i in ("1", "2", "3") if i != own)
-    refused = cli("duban", "show", other, "--by", "ls-jxj")
+    refused = cli("duban", "show", other, "--by", "ls-jxj", process=True)
     assert refused.returncode == 5 and "只能处理本单位（市经信局）的事项" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
     evidence = tmp_path / "开工报告.pdf"
@@ -90,7 +112,7 @@ def test_a_quarter_of_supervision_from_the_command_line(cli, tmp_path):
     db = next((tmp_path / "home").glob("*.sqlite*"))
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE publication_snapshots SET content = content || ' ' WHERE id = ?", (int(snap),))
-    tampered = cli("publish", "verify")
+    tampered = cli("publish", "verify", process=True)
     assert tampered.returncode == 4 and "未通过完整性校验" in tampered.stderr
 
 
