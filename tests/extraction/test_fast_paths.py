@@ -342,3 +342,34 @@ def test_place_names_looked_up_from_pairs_that_can_open_one_are_all_found(texts)
 
     for text in samples:
         assert looked_for(metadata._first_pair_re(), text) == looked_for(every_pair, text)
+
+
+def test_place_mentions_counted_at_pair_positions_equal_a_plain_count_of_every_name(texts):
+    """_place_counts tests each name only where its first pair occurs: the counts, and the
+    order of the places, are those of scanning the text for every name (a longer name
+    taking its occurrences from the shorter names inside it)."""
+    import random
+    from collections import Counter
+
+    metadata = importlib.import_module("innodrive.extraction.metadata")
+    names = metadata._places()[1]
+
+    def plain(text):
+        counts = Counter()
+        # names in the order their first pair first occurs (a stable sort: the table's order within a pair)
+        for n in sorted(names, key=lambda n: text.find(n[:2]) if n[:2] in text else len(text)):
+            longer = metadata._overlapping(n)
+            own = sum(1 for pos in range(len(text)) if text.startswith(n, pos)
+                      and not any(text.startswith(w, pos - off) for w, off in longer if pos >= off))
+            if own:
+                counts[names[n]] += own
+        return counts
+
+    rng = random.Random(16)
+    pool = sorted(names) + ["市", "省", "林", "的", "\n", "，"]
+    samples = [t[:3000] for t in texts] + ["".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
+                                           for _ in range(300)]
+    for text in samples:
+        got, want = metadata._place_counts(text), plain(text)
+        assert got == want, text[:80]
+        assert [code for code in got] == [code for code in want if code in got], text[:80]

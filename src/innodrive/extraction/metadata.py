@@ -276,40 +276,57 @@ def _first_pair_re():
 def _place_counts(text: str, only: frozenset[str] | None = None) -> Counter[str]:
     """Mentions of provinces and prefectures (full or short name) in ``text``, by code.
 
-    Counted with ``str.count`` per name that may occur, a longer name taking its occurrences
-    from the shorter names inside it (吉林市 is not also a mention of 吉林), as one
+    Counted at the positions where a name may start (or, for the few names of ``only``, with
+    ``str.count``), a longer name taking its occurrences from the shorter names inside it (吉林市 is not also a mention of 吉林), as one
     leftmost-longest alternation of all 700 names would — without compiling it, which
     costs more than extracting a small document. ``only`` limits the count to some regions."""
     names = _places()[1]
+    counts: Counter[str] = Counter()
     if only is not None:
         by_code = _names_by_code()
-        found = [n for code in sorted(only) for n in by_code.get(code, ())]
-    else:
-        # only names whose first two characters occur are looked for: the distinct pairs
-        # are found by one regex in C (testing every name with ``in`` scanned the text 600 times).
-        # They are taken in the order of their first occurrence (not a set's, which follows the
-        # process's hash seed): the counter then lists places in reading order, and a tie in
-        # :func:`find_region` goes to the place named first, the same in every run.
-        by_pair = _names_by_first_pair()
-        found = [n for pair in dict.fromkeys(_first_pair_re().findall(text)) for n in by_pair.get(pair, ())]
-    counts: Counter[str] = Counter()
-    if not found:
+        for n in (n for code in sorted(only) for n in by_code.get(code, ())):
+            if not _overlapping(n) and not _self_overlapping(n):
+                if c := text.count(n):  # one scan: the count says whether it occurs
+                    counts[names[n]] += c
+            else:
+                _add_mentions(counts, names[n], n, text, _occurrences(text, n))
         return counts
-    for n in found:
-        longer = _overlapping(n)
-        if not longer and not _self_overlapping(n):
-            if c := text.count(n):  # one scan: the count says whether it occurs
-                counts[names[n]] += c
-            continue
-        own = 0
-        pos = text.find(n)
-        while pos != -1:
-            if not any(text.startswith(w, pos - off) for w, off in longer if pos >= off):
-                own += 1
-            pos = text.find(n, pos + 1)
-        if own:
-            counts[names[n]] += own
+    # Every name starts with a pair of characters that the regex finds at each position
+    # (overlapping, in C): the positions of the pairs, a few hundred in 20,000 characters,
+    # are all the places a name can start, so each name is tested only there (testing every
+    # name with ``str.count`` scanned the whole text once per name: most of the region
+    # search's time on a report). Pairs are taken in the order of their first occurrence
+    # (not a set's, which follows the process's hash seed): the counter then lists places in
+    # reading order, and a tie in :func:`find_region` goes to the place named first, the
+    # same in every run.
+    starts: dict[str, list[int]] = {}
+    for m in _first_pair_re().finditer(text):
+        starts.setdefault(m.group(1), []).append(m.start())
+    by_pair = _names_by_first_pair()
+    for pair, at in starts.items():
+        for n in by_pair.get(pair, ()):
+            _add_mentions(counts, names[n], n, text, at if n == pair else [p for p in at if text.startswith(n, p)])
     return counts
+
+
+def _occurrences(text: str, name: str) -> list[int]:
+    """Every position where ``name`` starts in ``text`` (overlapping ones included)."""
+    out = []
+    pos = text.find(name)
+    while pos != -1:
+        out.append(pos)
+        pos = text.find(name, pos + 1)
+    return out
+
+
+def _add_mentions(counts: Counter[str], code: str, name: str, text: str, at: list[int]) -> None:
+    """Count the occurrences of ``name`` at ``at`` that are not inside a longer name
+    (吉林 inside 吉林市 is a mention of the city, not of the province)."""
+    longer = _overlapping(name)
+    own = sum(1 for pos in at if not any(text.startswith(w, pos - off) for w, off in longer if pos >= off)) \
+        if longer else len(at)
+    if own:
+        counts[code] += own
 
 
 @cache
