@@ -27,8 +27,10 @@ lint: $(STAMP)
 
 # make test: lint, then the whole suite on every core (pytest-xdist; TEST_WORKERS=1 runs it in one
 # process). CI runs everything; locally `make test-quick` skips the slow, browser and PostgreSQL tests.
+# A worker that dies (a test killed its own process) fails the run instead of being replaced:
+# after a replaced worker the run has been seen to hang.
 TEST_WORKERS ?= auto
-PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --max-worker-restart 0
 
 test: lint
 	$(PYTEST)

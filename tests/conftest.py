@@ -5,6 +5,9 @@ see ``.ci/postgres.sh``)."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import threading
 
 import pytest
 
@@ -77,6 +80,12 @@ def pytest_configure(config):
             os.environ["COLUMNS"] = given["innodrive_columns"]
 
 
+def pytest_collection_modifyitems(config, items):
+    """The browser folders first (each file's own order kept): they are the longest units,
+    and started last they would run alone on one core at the end of the run."""
+    items.sort(key=lambda item: not item.nodeid.startswith(BROWSER_FOLDERS))
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     if config.getvalue("dist") != "loadfile":
@@ -91,3 +100,23 @@ def pytest_xdist_make_scheduler(config, log):
             return super()._split_scope(nodeid)
 
     return FileOrBrowserFolder(config, log)
+
+
+# ---------------------------------------------------------------- code that forks
+# innodrive forks worker processes only from a process that runs no other thread (a lock
+# another thread holds would stay locked in the child). An xdist worker always runs
+# execnet's threads, so a test marked ``forks`` (it needs the pool to fork, or a worker to
+# die) runs in a pytest process of its own there: the same test, the same assertions, its
+# result reported here.
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    if pyfuncitem.get_closest_marker("forks") is None or threading.active_count() == 1:
+        return None
+    root = str(pyfuncitem.config.rootpath)
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:xdist", "-p", "no:cacheprovider",
+                          "-o", "addopts=", pyfuncitem.nodeid], cwd=root, capture_output=True, text=True,
+                         timeout=600)
+    if run.returncode != 0:
+        pytest.fail(f"{pyfuncitem.nodeid} in a process of its own (exit {run.returncode}):\n"
+                    f"{run.stdout[-6000:]}{run.stderr[-2000:]}", pytrace=False)
+    return True

@@ -35,6 +35,7 @@ def _children() -> set[int]:
     return {int(p) for p in path.read_text().split()} if path.exists() else set()
 
 
+@pytest.mark.forks
 def test_workers_give_the_results_of_one_process_in_input_order(pool_always, tmp_path):
     missing = tmp_path / "不存在.txt"
     binary = tmp_path / "坏文件.pdf"
@@ -59,6 +60,7 @@ def test_workers_give_the_results_of_one_process_in_input_order(pool_always, tmp
         assert data == json.dumps(one.to_contract(), ensure_ascii=False, indent=1).encode("utf-8")
 
 
+@pytest.mark.forks
 def test_progress_counts_every_finished_file(pool_always):
     seen: list[tuple[int, str]] = []
     with extract_files(EXAMPLES, jobs=2) as b:
@@ -67,6 +69,7 @@ def test_progress_counts_every_finished_file(pool_always):
     assert sorted(name for _, name in seen) == sorted(p.name for p in EXAMPLES)
 
 
+@pytest.mark.forks
 def test_one_file_jobs_one_small_batches_and_threaded_callers_stay_in_process(monkeypatch):
     assert extract_files(EXAMPLES[:1], jobs=4).workers == 1
     assert extract_files(EXAMPLES, jobs=1).workers == 1
@@ -84,6 +87,7 @@ def test_one_file_jobs_one_small_batches_and_threaded_callers_stay_in_process(mo
         thread.join()
 
 
+@pytest.mark.forks
 @pytest.mark.parametrize("how", ["exit", "kill"])
 def test_a_worker_that_dies_ends_the_batch_with_a_message_naming_its_file(pool_always, monkeypatch, how):
     victim = EXAMPLES[2]
@@ -109,6 +113,7 @@ def test_a_worker_that_dies_ends_the_batch_with_a_message_naming_its_file(pool_a
     assert ("退出码 3" if how == "exit" else f"信号 {signal.SIGKILL}") in message
 
 
+@pytest.mark.forks
 def test_a_bug_in_a_worker_is_raised_as_in_one_process(pool_always, monkeypatch):
     def broken(path, explain, contract_json):
         raise ZeroDivisionError("division by zero")
@@ -148,6 +153,7 @@ def test_extract_on_all_cores_prints_and_writes_the_bytes_of_one_process(tmp_pat
     assert f"{len(files)}/{len(files)}" in progress and Path(files[-1]).name in progress
 
 
+@pytest.mark.forks
 def test_extract_json_fast_path_reports_a_dead_worker_in_chinese(pool_always, monkeypatch, capsys):
     from innodrive import launch
 

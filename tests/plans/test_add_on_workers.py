@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from innodrive.blobs import Upload
 from innodrive.extraction import batch
 from innodrive.plans import storage
@@ -32,6 +34,7 @@ def _added(store, jobs: int, calls: list) -> tuple[list[dict], list]:
     return [f.model_dump() for f in result.files], targets
 
 
+@pytest.mark.forks
 def test_plans_added_on_workers_are_those_added_in_one_process(store, tmp_path, monkeypatch):
     monkeypatch.setattr(batch, "MIN_POOL_BYTES", 0)
     pools: list[int] = []
