@@ -212,6 +212,13 @@ def _frames_from_chunks(chunks, cols: list[int], width: int) -> Iterator[Frame]:
         yield Frame(np.asarray(nums, dtype=np.int64), frame, wide=wide)
 
 
+def wide_row_head(cells: int, columns: int) -> str:
+    """The opening of the problem of a row with filled cells beyond the header's last column
+    (:attr:`Frame.wide`); each reader adds what it does with such a row."""
+    return (f"该行有 {cells} 个单元格，表头只有 {columns} 列（多出 {cells - columns} 个，从第 {column_letter(columns)} 列起"
+            f"没有表头）")
+
+
 def column_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA."""
     letters = ""

@@ -543,10 +543,9 @@ class RowChecker:
 def _wide_message(cells: int, columns: int) -> str:
     """A row with filled cells beyond the header's last column: its values cannot be matched
     to fields (a comma inside a name without quotes shifts every later cell)."""
-    from innodrive.tabular import column_letter
+    from innodrive.tabular import wide_row_head
 
-    return (f"该行有 {cells} 个单元格，表头只有 {columns} 列（多出 {cells - columns} 个，从第 {column_letter(columns)} 列起"
-            f"没有表头），无法确定各值对应的字段，整行未评价；请检查该行是否有未加引号的逗号")
+    return wide_row_head(cells, columns) + "，无法确定各值对应的字段，整行未评价；请检查该行是否有未加引号的逗号"
 
 
 def _strip_upper(codes: np.ndarray) -> np.ndarray:

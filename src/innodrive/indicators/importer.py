@@ -601,10 +601,9 @@ def wide_row_message(cells: int, columns: int) -> str:
     """A row with filled cells beyond the header's last column: which value belongs to which
     column cannot be told (a comma inside a name without quotes shifts every later cell),
     so the row is reported instead of imported without its last cells."""
-    from innodrive.tabular import column_letter
+    from innodrive.tabular import wide_row_head
 
-    return (f"该行有 {cells} 个单元格，表头只有 {columns} 列（多出 {cells - columns} 个，从第 {column_letter(columns)} 列起"
-            f"没有表头），无法确定各值对应的列；请检查该行是否有未加引号的逗号，或为多出的列补上表头")
+    return wide_row_head(cells, columns) + "，无法确定各值对应的列；请检查该行是否有未加引号的逗号，或为多出的列补上表头"
 
 
 def _distinct(values, is_csv: bool):
