@@ -57,7 +57,7 @@ class DocContext:
     genre: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Found:
     """A target before it becomes a pydantic :class:`Target` (clean offsets)."""
 
@@ -171,6 +171,11 @@ MAX_PER_SENTENCE = 400
 _RELATIVE_WORDS = frozenset({"今年", "年内", "全年", "本年度", "明年"})
 _RANGE_DASH = regex_cache.compile(r"\s*[—\-–~～]{1,2}\s*|\s*至\s*")
 _RANGE_LOW = regex_cache.compile(r"(?<![\d.])(?P<low>\d{1,9}(?:\.\d{1,6})?)\s*[—\-–~～]{1,2}\s*$")
+_RANGE_DASHES = "—-–~～"   # the dashes of _RANGE_LOW: every match holds one
+
+
+def _has_dash(text: str) -> bool:
+    return "—" in text or "-" in text or "–" in text or "~" in text or "～" in text
 _FROM = regex_cache.compile(r"(?:从|由)(?:每人每月|每人每年|每月|每年|原来的|现在的)?$")
 _TO_VERBS = frozenset({"提高到", "提高至", "提升到", "提升至", "增长到", "增至", "增加到", "增加至", "降低到", "降低至",
                        "下降到", "下降至", "降到", "降至", "扩大到", "扩大至"})
@@ -284,6 +289,7 @@ _PLURAL_MEASURES = ("一批", "一系列", "若干", "一些", "多个", "数个
 _PAIRED_LIST = regex_cache.compile(r"、|和|及")
 _ACHIEVE = regex_cache.compile(r"(?:力争|确保)?实现")
 _EACH_END = regex_cache.compile(r"(?:均|都)(?:将|要)?$")
+_EACH_END_WORDS = ("均", "都", "均将", "均要", "都将", "都要")   # what _EACH_END matches (a test checks)
 _RATIO_VERB = regex_cache.compile(r"(?:达到|保持在|稳定在|提高到|不低于|为)$")
 _YEAR_IN = regex_cache.compile(r"(2(?<!\d2)0\d\d)年")  # = (?<!\d)(20\d\d)年, starting from a literal
 _DECLINE_END = regex_cache.compile(r"(下降|降低|减少|压减)$")
@@ -724,14 +730,17 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         subject = text[region_start:ms].lstrip("、和及 ")
         subject_start = ms - len(subject)
         end = me
-        low = _RANGE_LOW.search(subject)
+        # (a lower end is followed by one of the dashes of _RANGE_LOW: without one the
+        # engine's search, tried at every position behind its look-behind, finds nothing)
+        low = _RANGE_LOW.search(subject) if _has_dash(subject) else None
         if low:  # 4.5—5%: the lower end, written without its unit
             value = parse_number(low.group("low")) or value
             subject = subject[:low.start()]
 
         # 从A提高到B: A (and A2 in 从A1、A2提高到B1、B2) is the baseline; B takes A's subject
-        if _FROM.search(subject) or (carried is not None and chained and pre not in _TO_VERBS):
-            if _FROM.search(subject):
+        from_start = _FROM.search(subject) is not None
+        if from_start or (carried is not None and chained and pre not in _TO_VERBS):
+            if from_start:
                 carried = _FROM.sub("", subject)
             prev_end = me
             why_not(m, "跳过：“从…提高到…”的起点（基期值）")
@@ -760,7 +769,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         # number before the noun: 新建5个省级重点实验室, 改建2000张认知障碍照护床位
         opening = _without_quotes(subject)
         if after.startswith("“") or _NAMED_AFTER.match(after) or _MARGIN_BEFORE.search(subject) or (
-                _CONSEQUENCE.search(opening.strip()) or _COVERAGE_AFTER.match(after) or (
+                _CONSEQUENCE.search(opening.strip()) or "全覆盖" in after and _COVERAGE_AFTER.match(after) or (
                     unit.endswith("元") and _GRANT_BEFORE.search(opening.strip()))):
             prev_end = me
             why_not(m, "跳过：命名的项目包、比平均水平高出的幅度、受益或覆盖范围、奖补金额")
@@ -854,7 +863,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
                    deadline.any_before(ms), goal_context)
         # A、B均增长6% / A、B服务率达到66%: each item reaches the value; a count of a list
         # (新认证绿色、有机农产品1000个) is one total
-        each = bool(_EACH_END.search(indicator.strip())) or unit in ("%", "个百分点", "‰")
+        # (_EACH_END.search on a stripped text, which cannot end with a line break)
+        each = indicator.strip().endswith(_EACH_END_WORDS) or unit in ("%", "个百分点", "‰")
         items = distribute(indicator) if each and not (number_first or paired) else [indicator]
         for item in items:
             add(item, kind, tidy_number(value), unit, comparator, ms, subject_start, end,
@@ -937,26 +947,30 @@ def _past_segments(text: str, dls, ctx: DocContext, goal_context: bool = False) 
     when it has a past marker (同比, 累计, 截至 …) or names an earlier year, and sets no
     deadline and says no 力争/确保; a segment without a time of its own continues the one
     before it. Returns the look-back flag by position."""
-    marks: list[tuple[int, object]] = []
+    starts: list[int] = []
+    flags: list[bool] = []
     pos = 0
     previous = False
-    dl_starts = sorted(d.start for d in dls)
+    dl_starts = sorted([d.start for d in dls]) if dls else []
+    past = _PAST_IN_GOALS if goal_context else _PAST
     for piece in text.split(";"):
         a, b = pos, pos + len(piece)
         pos = b + 1
         i = bisect_left(dl_starts, a)
-        sets_goal = (i < len(dl_starts) and dl_starts[i] < b) or bool(_FIRM.search(piece))
-        years = [int(y) for y in _YEAR_IN.findall(piece)]
+        # ("力争" in piece or "确保" in piece: = _FIRM.search(piece), without the engine's scan)
+        sets_goal = (i < len(dl_starts) and dl_starts[i] < b) or "力争" in piece or "确保" in piece
+        # (every year _YEAR_IN finds ends with 年)
+        years = [int(y) for y in _YEAR_IN.findall(piece)] if "年" in piece else []
         if sets_goal:
             looks_back = False
-        elif (_PAST_IN_GOALS if goal_context else _PAST).search(piece) or (
-                ctx.doc_year and any(y < ctx.doc_year for y in years)):
+        elif past.search(piece) or (ctx.doc_year and any(y < ctx.doc_year for y in years)):
             looks_back = True
         else:
             looks_back = previous if not years else False
-        marks.append((a, looks_back))
+        starts.append(a)
+        flags.append(looks_back)
         previous = looks_back
-    return Marks(marks)
+    return Marks.ascending(starts, flags)
 
 
 _RATE_OF_CHANGE = regex_cache.compile(r"(?:年均增速|年均增长率|年均增长|增速|增长率|增幅|年均增幅|涨幅|上涨|增长)$")
