@@ -120,3 +120,17 @@ def test_marks_are_the_last_value_at_or_before_a_position():
         assert bool(marks) == bool(items)
         ascending = Marks.ascending([p for p, _ in ordered], [v for _, v in ordered])
         assert all(ascending.at(pos) == marks.at(pos) for pos in range(-1, 32))
+
+
+def test_place_name_pairs_are_found_where_the_look_ahead_pairs_are(sentences):
+    """_place_counts finds the pairs that may open a place name with a pattern that matches
+    their first character: the same positions and pairs as the look-ahead pattern."""
+    from innodrive.extraction import metadata
+
+    names = sorted(metadata._places()[1])
+    texts = ["".join(sentences[i:i + 40]) for i in range(0, len(sentences), 40)]
+    texts += _random_strings([*names, *(n[:1] for n in names), "市", "的", "\n", "，", "1"], n=3000)
+    for text in texts:
+        want = [(m.start(), m.group(1)) for m in metadata._first_pair_re().finditer(text)]
+        got = [(m.start(), text[m.start():m.start() + 2]) for m in metadata._pair_start_re().finditer(text)]
+        assert got == want, text
