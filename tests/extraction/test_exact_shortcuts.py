@@ -94,6 +94,23 @@ def test_literal_prefilters_never_skip_a_match(sentences):
         assert stripped.endswith(targets._EACH_END_WORDS) == bool(targets._EACH_END.search(stripped)), text
 
 
+def test_literal_words_before_the_end_are_endswith(sentences):
+    """``(?:w1|w2…)$`` searched in a stripped text is ``endswith((w1, w2, …))``; in any text,
+    one ending with a line break aside (where the caller asks the regex)."""
+    from innodrive.extraction import targets
+
+    pairs = [(targets._CONSEQUENCE_WORDS, targets._CONSEQUENCE), (targets._SCOPE_VERB_WORDS, targets._SCOPE_VERB),
+             (targets._GRANT_BEFORE_WORDS, targets._GRANT_BEFORE),
+             (targets._TARGET_VERB_BEFORE_WORDS, targets._TARGET_VERB_BEFORE)]
+    words = [w for ws, _ in pairs for w in ws]
+    pieces = [*words, *{w[:1] for w in words}, *{w[1:] for w in words}, "字", " ", "\n", ",", "“"]
+    for text in _prefixes(sentences) + _random_strings(pieces):
+        for ws, rx in pairs:
+            assert text.strip().endswith(ws) == bool(rx.search(text.strip())), (text, rx.pattern)
+            if not text.endswith("\n"):
+                assert text.endswith(ws) == bool(rx.search(text)), (text, rx.pattern)
+
+
 def test_past_segments_ask_the_words_they_stand_for(sentences):
     """_past_segments tests 力争/确保 with ``in`` and reads years only where 年 is: the
     regexes they stand for find nothing more."""
