@@ -151,3 +151,13 @@ def test_place_name_pairs_are_found_where_the_look_ahead_pairs_are(sentences):
         want = [(m.start(), m.group(1)) for m in metadata._first_pair_re().finditer(text)]
         got = [(m.start(), text[m.start():m.start() + 2]) for m in metadata._pair_start_re().finditer(text)]
         assert got == want, text
+
+
+def test_deadlines_need_nian_or_wu(sentences):
+    """find_targets asks for a sentence's deadlines only when it holds 年 or 五."""
+    from innodrive.extraction import timeframe
+
+    pieces = ["到", "2025", "年", "今年", "明年", "全年", "十四五", "“十五五”", "末", "底", "前", "五", "字", ","]
+    for text in sentences + _random_strings(pieces):
+        if "年" not in text and "五" not in text:
+            assert timeframe.deadlines(text) == [] and timeframe.relative_deadlines(text, 2025) == [], text

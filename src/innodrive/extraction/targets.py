@@ -370,7 +370,9 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
         dated = clean.find("年", a, b) != -1 or clean.find("五", a, b) != -1
         for si, sent in enumerate(sentences):
             dls = []
-            if dated:
+            # (deadlines and relative deadlines are all written with 年 or 五: a sentence
+            # without them has none, and costs neither call)
+            if dated and ("年" in sent.text or "五" in sent.text):
                 dls = [d for d in (first_deadlines if si == 0 else deadlines(sent.text))
                        if not ctx.doc_year or d.year >= ctx.doc_year]
                 dls.extend(relative_deadlines(sent.text, ctx.doc_year))
