@@ -182,6 +182,8 @@ _RANGE_DASHES = "—-–~～"   # the dashes of _RANGE_LOW: every match holds on
 
 def _has_dash(text: str) -> bool:
     return "—" in text or "-" in text or "–" in text or "~" in text or "～" in text
+
+
 _FROM = regex_cache.compile(r"(?:从|由)(?:每人每月|每人每年|每月|每年|原来的|现在的)?$")
 _TO_VERBS = frozenset({"提高到", "提高至", "提升到", "提升至", "增长到", "增至", "增加到", "增加至", "降低到", "降低至",
                        "下降到", "下降至", "降到", "降至", "扩大到", "扩大至"})
