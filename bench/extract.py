@@ -20,7 +20,8 @@ seconds and its peak resident memory, so each row shows its own peak:
   largest one's, not the sum).
 
 Times depend on the machine's load; the load average is printed with the figures.
-``--quick`` measures only the start-up row and the development corpus.
+``--quick`` measures only the start-up row and the development corpus; ``--sizes`` the CPU
+time per MB of synthetic files of 1, 2.5, 5 and 10 MB (flat when extraction is linear).
 """
 
 from __future__ import annotations
@@ -258,6 +259,46 @@ def quick() -> list[tuple[str, str, str]]:
             ("load average of the machine while measuring (2 cores shared)", f"{load:.1f}", "—")]
 
 
+_STAGES = """
+import json, resource, sys, time
+from pathlib import Path
+from innodrive.documents import read_document
+from innodrive.extraction.pipeline import run
+warm = Path(sys.argv[1]).read_bytes()[:20000].decode("utf-8", "ignore")
+run(read_document(warm[: warm.rfind("\\n")].encode("utf-8"), "warm.txt"))  # imports, tables, compiled patterns
+data = Path(sys.argv[2]).read_bytes()
+c = time.process_time()
+doc = read_document(data, "x.txt")
+r = time.process_time() - c
+run(doc)
+print(json.dumps({"bytes": len(data), "read": r, "cpu": time.process_time() - c,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def sizes(megabytes=(1, 2.5, 5, 10)) -> list[tuple[str, str, str]]:
+    """CPU seconds per MB of one SYNTHETIC file of each size (a prefix of the same text: one
+    seed), each in a fresh process: flat when the cost is linear in the document. For
+    instruction counts run the same under ``valgrind --tool=cachegrind``; CPU time on a
+    shared machine drifts by ±15 % from run to run."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for mb in megabytes:
+        path = synthetic(WORK / f"synthetic_distinct_{mb}mb_seed7.txt", mb, seed=7)
+        out = subprocess.run([sys.executable, "-c", _STAGES, str(path), str(path)], check=True,
+                             capture_output=True, text=True, cwd=ROOT)
+        m = json.loads(out.stdout)
+        size = m["bytes"] / MB
+        rows.append((f"one {size:.1f} MB file of distinct paragraphs (synthetic), one core, CPU time",
+                     f"{m['cpu'] / size:.3f} s/MB ({size / m['cpu']:.2f} MB/s; reading {m['read'] / size:.3f} s/MB), "
+                     f"peak {m['rss_mb']:.0f} MB", "flat"))
+    return rows
+
+
 if __name__ == "__main__":
-    for row in (quick() if "--quick" in sys.argv[1:] else run()):
-        print(" | ".join(row))
+    if "--sizes" in sys.argv[1:]:
+        for row in sizes():
+            print(" | ".join(row))
+    else:
+        for row in (quick() if "--quick" in sys.argv[1:] else run()):
+            print(" | ".join(row))

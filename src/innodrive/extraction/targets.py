@@ -57,7 +57,7 @@ class DocContext:
     genre: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Found:
     """A target before it becomes a pydantic :class:`Target` (clean offsets)."""
 
@@ -87,7 +87,8 @@ class Found:
 # before the number (新增5家, 获批…平台5家, 引进…项目6个).
 _TARGET_VERBS = regex_cache.compile(r"^(?:新增|新建|新认定|重新认定|新创建|创建|培育|引进|引育|建成|打造|获批|入库|备案|"
                            r"实现|完成|争取|达到|新培育|新引进|新落地|认定|建设|设立|组建|布局建设)")
-_TARGET_VERB_BEFORE = regex_cache.compile(r"(?:新增|新建|新认定|培育|引进|建成|打造|获批|认定|入库|创建)$")
+_TARGET_VERB_BEFORE_WORDS = ("新增", "新建", "新认定", "培育", "引进", "建成", "打造", "获批", "认定", "入库", "创建")
+_TARGET_VERB_BEFORE = regex_cache.compile("(?:" + "|".join(_TARGET_VERB_BEFORE_WORDS) + ")$")
 # (every alternative starts with a literal, so that the engine skips to candidate characters)
 _PAST_REPORTS = "同比|比上年|较上年|比去年|较去年|"
 _PAST_TOTALS = "累计认定|累计培育|累计完成|"
@@ -104,7 +105,8 @@ _FIRM = regex_cache.compile(r"力争|确保")
 _WORK_ITEMS = regex_cache.compile(r"^(?:重点)?(?:任务|工作|举措|措施|方面|领域|环节|原则|要求|意见|政策|文件|会议|讲话|精神|民生实事|实事|类)"
                          r"|(?:方案|举措|措施|政策|文件|实事|任务|清单|主要指标|大类)$")
 # the consequence of the work beside it, not a commitment: 惠及超3万名学生, 带动就业2万人
-_CONSEQUENCE = regex_cache.compile(r"(?:惠及|带动|受益|辐射)$")
+_CONSEQUENCE_WORDS = ("惠及", "带动", "受益", "辐射")
+_CONSEQUENCE = regex_cache.compile("(?:" + "|".join(_CONSEQUENCE_WORDS) + ")$")
 # a bare work verb before "N + unit + noun": 改建2000张认知障碍照护床位, 抓好550个省重大项目
 _WORK_VERB_ONLY = regex_cache.compile(
     r"(?:全年|年内|今年|再|新|累计|共|力争|确保|计划|争取|着力|加快|持续|继续|深入|全面|分别)*"
@@ -127,9 +129,13 @@ _MARGIN_BEFORE = regex_cache.compile(r"(?:高于|快于|超过|领先)(?:全国|
 _COVERAGE_AFTER = regex_cache.compile(r"^[^。;,]{0,60}?(?:实现|达到)?全覆盖")
 _HAN_START = regex_cache.compile(r"[^\W\d_a-zA-Z]")
 _COUNTED_BODIES = regex_cache.compile(r"^(?:部门|单位|成员单位|厅局|委办局|市直部门|省直部门)")
-_SCOPE_VERB = regex_cache.compile(r"(?:支持|推动|指导|帮助|鼓励|引导|覆盖|涉及|包括|惠及)$")
+_SCOPE_VERB_WORDS = ("支持", "推动", "指导", "帮助", "鼓励", "引导", "覆盖", "涉及", "包括", "惠及")
+_SCOPE_VERB = regex_cache.compile("(?:" + "|".join(_SCOPE_VERB_WORDS) + ")$")
 _AREA_NOUN = regex_cache.compile(r"^[^\W\d_a-zA-Z]{0,4}?(?:县域|县|地市|市州|区县|乡镇|地区|片区|省份|城市|村)")
-_GRANT_BEFORE = regex_cache.compile(r"(?:给予|奖励|补助|补贴|资助|一次性)$")
+_GRANT_BEFORE_WORDS = ("给予", "奖励", "补助", "补贴", "资助", "一次性")
+_GRANT_BEFORE = regex_cache.compile("(?:" + "|".join(_GRANT_BEFORE_WORDS) + ")$")
+# (these patterns are literal words before ``$``: on a stripped text, which cannot end with
+# the line break ``$`` also matches before, ``str.endswith`` of the words gives their answer)
 
 
 _TAIL_START = regex_cache.compile(r"支持|用于|占|基层|规范|平均|人均|覆盖|投资|增加值|产值|营业收入|营收|收入|规模|数量|"
@@ -171,6 +177,13 @@ MAX_PER_SENTENCE = 400
 _RELATIVE_WORDS = frozenset({"今年", "年内", "全年", "本年度", "明年"})
 _RANGE_DASH = regex_cache.compile(r"\s*[—\-–~～]{1,2}\s*|\s*至\s*")
 _RANGE_LOW = regex_cache.compile(r"(?<![\d.])(?P<low>\d{1,9}(?:\.\d{1,6})?)\s*[—\-–~～]{1,2}\s*$")
+_RANGE_DASHES = "—-–~～"   # the dashes of _RANGE_LOW: every match holds one
+
+
+def _has_dash(text: str) -> bool:
+    return "—" in text or "-" in text or "–" in text or "~" in text or "～" in text
+
+
 _FROM = regex_cache.compile(r"(?:从|由)(?:每人每月|每人每年|每月|每年|原来的|现在的)?$")
 _TO_VERBS = frozenset({"提高到", "提高至", "提升到", "提升至", "增长到", "增至", "增加到", "增加至", "降低到", "降低至",
                        "下降到", "下降至", "降到", "降至", "扩大到", "扩大至"})
@@ -284,6 +297,7 @@ _PLURAL_MEASURES = ("一批", "一系列", "若干", "一些", "多个", "数个
 _PAIRED_LIST = regex_cache.compile(r"、|和|及")
 _ACHIEVE = regex_cache.compile(r"(?:力争|确保)?实现")
 _EACH_END = regex_cache.compile(r"(?:均|都)(?:将|要)?$")
+_EACH_END_WORDS = ("均", "都", "均将", "均要", "都将", "都要")   # what _EACH_END matches (a test checks)
 _RATIO_VERB = regex_cache.compile(r"(?:达到|保持在|稳定在|提高到|不低于|为)$")
 _YEAR_IN = regex_cache.compile(r"(2(?<!\d2)0\d\d)年")  # = (?<!\d)(20\d\d)年, starting from a literal
 _DECLINE_END = regex_cache.compile(r"(下降|降低|减少|压减)$")
@@ -358,7 +372,9 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
         dated = clean.find("年", a, b) != -1 or clean.find("五", a, b) != -1
         for si, sent in enumerate(sentences):
             dls = []
-            if dated:
+            # (deadlines and relative deadlines are all written with 年 or 五: a sentence
+            # without them has none, and costs neither call)
+            if dated and ("年" in sent.text or "五" in sent.text):
                 dls = [d for d in (first_deadlines if si == 0 else deadlines(sent.text))
                        if not ctx.doc_year or d.year >= ctx.doc_year]
                 dls.extend(relative_deadlines(sent.text, ctx.doc_year))
@@ -724,14 +740,17 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         subject = text[region_start:ms].lstrip("、和及 ")
         subject_start = ms - len(subject)
         end = me
-        low = _RANGE_LOW.search(subject)
+        # (a lower end is followed by one of the dashes of _RANGE_LOW: without one the
+        # engine's search, tried at every position behind its look-behind, finds nothing)
+        low = _RANGE_LOW.search(subject) if _has_dash(subject) else None
         if low:  # 4.5—5%: the lower end, written without its unit
             value = parse_number(low.group("low")) or value
             subject = subject[:low.start()]
 
         # 从A提高到B: A (and A2 in 从A1、A2提高到B1、B2) is the baseline; B takes A's subject
-        if _FROM.search(subject) or (carried is not None and chained and pre not in _TO_VERBS):
-            if _FROM.search(subject):
+        from_start = _FROM.search(subject) is not None
+        if from_start or (carried is not None and chained and pre not in _TO_VERBS):
+            if from_start:
                 carried = _FROM.sub("", subject)
             prev_end = me
             why_not(m, "跳过：“从…提高到…”的起点（基期值）")
@@ -759,9 +778,10 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
 
         # number before the noun: 新建5个省级重点实验室, 改建2000张认知障碍照护床位
         opening = _without_quotes(subject)
+        opening_s = opening.strip()
         if after.startswith("“") or _NAMED_AFTER.match(after) or _MARGIN_BEFORE.search(subject) or (
-                _CONSEQUENCE.search(opening.strip()) or _COVERAGE_AFTER.match(after) or (
-                    unit.endswith("元") and _GRANT_BEFORE.search(opening.strip()))):
+                opening_s.endswith(_CONSEQUENCE_WORDS) or "全覆盖" in after and _COVERAGE_AFTER.match(after) or (
+                    unit.endswith("元") and opening_s.endswith(_GRANT_BEFORE_WORDS))):
             prev_end = me
             why_not(m, "跳过：命名的项目包、比平均水平高出的幅度、受益或覆盖范围、奖补金额")
             continue
@@ -771,12 +791,13 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             continue
         following = _noun_after(after) if not post or post in ("以上", "及以上", "左右") else ""
         if following and (_COUNTED_BODIES.match(following) or (
-                _SCOPE_VERB.search(opening.strip()) and _AREA_NOUN.match(following))):
+                opening_s.endswith(_SCOPE_VERB_WORDS) and _AREA_NOUN.match(following))):
             prev_end = me
             why_not(m, "跳过：部门或地区的个数是范围，不是目标")
             continue
+        unfirm = _strip_firm(opening_s)   # (asked again below: the verb that opens the clause)
         if following and _WORK_ITEMS.search(following) or (
-                _REFERENCE_VERBS.match(_strip_firm(opening.strip())) and not (pre or post)):
+                _REFERENCE_VERBS.match(unfirm) and not (pre or post)):
             prev_end = me
             why_not(m, "跳过：计数的是文件自身的条目或引述的事物")
             continue
@@ -819,15 +840,15 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
 
         # is it a target at all?
         _, plain = phrases.trim_indicator(_without_quotes(indicator))
-        verb_opening = bool(_TARGET_VERBS.match(_strip_firm(opening.strip()))) or bool(
-            _TARGET_VERB_BEFORE.search(opening)) or bool(number_first)
+        verb_opening = bool(_TARGET_VERBS.match(unfirm)) or opening.endswith(_TARGET_VERB_BEFORE_WORDS) or (
+            opening.endswith("\n") and _TARGET_VERB_BEFORE.search(opening) is not None) or bool(number_first)
         trigger = bool(pre or post or approx) or verb_opening or paired
         if ctx.genre in _RULE_GENRES and not goal_context:
             trigger = False  # 资助金额不超过50万元 in a 管理办法 is a rule, not a goal
         trigger = trigger or firm.any_before(ms) or deadline.any_before(ms)
         if not trigger and goal_context and not chinese_numeral and 2 <= len(plain) <= 30:
             trigger = True  # in a goals paragraph, "indicator + number" is a target
-        if chinese_numeral and (value == 1 or not (pre or post or _TARGET_VERBS.match(_strip_firm(opening.strip())))):
+        if chinese_numeral and (value == 1 or not (pre or post or _TARGET_VERBS.match(unfirm))):
             trigger = False  # 一支队伍, 一张蓝图: an article, not a count; 三大工程: a name
         if not trigger:
             prev_end = me
@@ -854,7 +875,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
                    deadline.any_before(ms), goal_context)
         # A、B均增长6% / A、B服务率达到66%: each item reaches the value; a count of a list
         # (新认证绿色、有机农产品1000个) is one total
-        each = bool(_EACH_END.search(indicator.strip())) or unit in ("%", "个百分点", "‰")
+        # (_EACH_END.search on a stripped text, which cannot end with a line break)
+        each = indicator.strip().endswith(_EACH_END_WORDS) or unit in ("%", "个百分点", "‰")
         items = distribute(indicator) if each and not (number_first or paired) else [indicator]
         for item in items:
             add(item, kind, tidy_number(value), unit, comparator, ms, subject_start, end,
@@ -937,26 +959,30 @@ def _past_segments(text: str, dls, ctx: DocContext, goal_context: bool = False) 
     when it has a past marker (同比, 累计, 截至 …) or names an earlier year, and sets no
     deadline and says no 力争/确保; a segment without a time of its own continues the one
     before it. Returns the look-back flag by position."""
-    marks: list[tuple[int, object]] = []
+    starts: list[int] = []
+    flags: list[bool] = []
     pos = 0
     previous = False
-    dl_starts = sorted(d.start for d in dls)
+    dl_starts = sorted([d.start for d in dls]) if dls else []
+    past = _PAST_IN_GOALS if goal_context else _PAST
     for piece in text.split(";"):
         a, b = pos, pos + len(piece)
         pos = b + 1
         i = bisect_left(dl_starts, a)
-        sets_goal = (i < len(dl_starts) and dl_starts[i] < b) or bool(_FIRM.search(piece))
-        years = [int(y) for y in _YEAR_IN.findall(piece)]
+        # ("力争" in piece or "确保" in piece: = _FIRM.search(piece), without the engine's scan)
+        sets_goal = (i < len(dl_starts) and dl_starts[i] < b) or "力争" in piece or "确保" in piece
+        # (every year _YEAR_IN finds ends with 年)
+        years = [int(y) for y in _YEAR_IN.findall(piece)] if "年" in piece else []
         if sets_goal:
             looks_back = False
-        elif (_PAST_IN_GOALS if goal_context else _PAST).search(piece) or (
-                ctx.doc_year and any(y < ctx.doc_year for y in years)):
+        elif past.search(piece) or (ctx.doc_year and any(y < ctx.doc_year for y in years)):
             looks_back = True
         else:
             looks_back = previous if not years else False
-        marks.append((a, looks_back))
+        starts.append(a)
+        flags.append(looks_back)
         previous = looks_back
-    return Marks(marks)
+    return Marks.ascending(starts, flags)
 
 
 _RATE_OF_CHANGE = regex_cache.compile(r"(?:年均增速|年均增长率|年均增长|增速|增长率|增幅|年均增幅|涨幅|上涨|增长)$")
