@@ -588,7 +588,7 @@ def _column_chunks(table: Table, positions: list[int], size: int, chunk: int):
     header = len(table.header)
     for k, (nums, rows) in enumerate(table.chunks(chunk)):
         wide = {}
-        if max(map(len, rows)) > header:  # (the XLSX reader cuts rows to the header: kept as a guard)
+        if max(map(len, rows)) > header:  # the XLSX reader keeps a row's filled cells beyond the header
             wide = {n: len(r) for n, r in zip(nums, rows, strict=True)
                     if len(r) > header and not is_blank_row(r[header:])}
         if min(map(len, rows)) < width:
