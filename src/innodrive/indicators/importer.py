@@ -869,7 +869,7 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
 
     from contextlib import nullcontext
 
-    from innodrive.indicators.bulk import foreign_keys_checked_by_writer, written_once
+    from innodrive.store.bulk import foreign_keys_checked_by_writer, written_once
 
     # a large batch on SQLite: its pages written once, through a rollback journal, when it can
     with written_once(store.engine) if len(b) >= WRITTEN_ONCE_MIN and not dry_run else nullcontext():
