@@ -190,19 +190,15 @@ def _sqlite_literal(v: object) -> str | None:
     return None
 
 
-def _copy_text(v: str) -> str:
-    """A text field of PostgreSQL's COPY text format."""
-    return v.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def _copy_writer(conn, rows: Rows, *, origin, batch_id, now, actor):
+    from innodrive.store.bulk import copy_text
     from innodrive.store.schema import ObservationRow
 
     table = ObservationRow.__table__
-    tail = "\t".join([_copy_text(origin), "t", "\\N" if batch_id is None else str(int(batch_id)),
-                      _copy_text(now.isoformat()), _copy_text(actor)])
+    tail = "\t".join([copy_text(origin), "t", "\\N" if batch_id is None else str(int(batch_id)),
+                      copy_text(now.isoformat()), copy_text(actor)])
     sql = f"COPY {table.name} ({', '.join(VARYING + CONSTANT)}) FROM STDIN"
-    texts = np.asarray([_copy_text(t) for t in rows.texts] + ["\\N"], dtype=object)
+    texts = np.asarray([copy_text(t) for t in rows.texts] + ["\\N"], dtype=object)
     cursor = conn.connection.dbapi_connection.cursor()
 
     def write(idx: np.ndarray) -> None:

@@ -2,7 +2,8 @@
 (:func:`deferred_indexes`), foreign keys checked by the writer instead of row by row
 (:func:`foreign_keys_checked_by_writer`), and a large transaction's pages written once,
 through a rollback journal (:func:`written_once`) — switches of one transaction or of the
-one pooled connection that carries it, never of the store as a whole.
+one pooled connection that carries it, never of the store as a whole — and the text format
+of PostgreSQL's ``COPY … FROM STDIN`` (:func:`copy_text`), which bulk writers stream rows in.
 
 Inserting a million rows into ``observations`` maintains three B-tree indexes row by
 row; much of that time is spent walking the two secondary ones. When an import
@@ -51,6 +52,14 @@ def deferred_indexes(session: Session, table: str, *, rows: int) -> Iterator[boo
     yield True
     for _name, sql in indexes:
         conn.exec_driver_sql(sql)
+
+
+# --------------------------------------------------------------------- PostgreSQL COPY
+
+
+def copy_text(v: str) -> str:
+    """A text field of PostgreSQL's COPY text format (``\\N`` is NULL, so a backslash is doubled)."""
+    return v.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 # --------------------------------------------------------------------- foreign keys
