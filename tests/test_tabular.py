@@ -215,3 +215,23 @@ def test_coded_columns_of_numbers_are_read_once_and_as_written(monkeypatch, layo
         assert col.astype(object).where(col.notna(), None).tolist() == b.frame[0].where(b.frame[0].notna(), None).tolist()
         assert a.numbers.tolist() == b.numbers.tolist()
     assert again == ([] if layout == "codes-first" else [0])  # read again at most once, in the slab that needed it
+
+
+def test_xlsx_rows_keep_filled_cells_beyond_the_header_and_drop_empty_ones():
+    """As a CSV row keeps all its cells, an Excel row keeps those up to its last filled one past
+    the header (a reader reports it); None and spaces there are dropped; limits still apply."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for r in (["a", "b"], [1, 2, None, " ", "x"], [3, 4, None, "\u3000"], [None, None, None, None, None, 9],
+              [5, None]):
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    t = open_table(buf.getvalue(), name="w.xlsx")
+    assert list(t.rows()) == [(2, [1, 2, None, " ", "x"]), (3, [3, 4]), (4, [None] * 5 + [9]), (5, [5, None])]
+    t = open_table(buf.getvalue(), name="w.xlsx")
+    assert [b.wide for b in t.frames()] == [{2: 5, 4: 6}]
+    with pytest.raises(InputError, match="第 2 行有 5 列，超过 4 列的上限"):
+        rows(open_table(buf.getvalue(), name="w.xlsx", limits=Limits(max_columns=4)))

@@ -11,6 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# What a command says when Ctrl-C stops it (exit status 130): output files are written through
+# a temporary file renamed at the end (innodrive.safeio.atomic_write) and database changes in
+# one transaction, so an interrupted write leaves nothing behind.
+INTERRUPTED = "已中断：未完成的写入均已撤销，没有留下写了一半的文件或数据。"
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -33,7 +33,9 @@ def main() -> None:
     try:
         status = try_run(args)
     except KeyboardInterrupt:
-        print_error("已中断")
+        from innodrive.errors import INTERRUPTED
+
+        sys.stderr.write(INTERRUPTED + "\n")
         sys.exit(130)
     except Exception:  # noqa: BLE001  — a bug on the fast path: the full CLI reports it properly
         status = None

@@ -104,7 +104,9 @@ def _save() -> None:
             f.write(marshal.dumps({"tag": _TAG, "patterns": _cache}))
         os.chmod(tmp, 0o644)  # readable like the .pyc files beside it
         os.replace(tmp, _FILE)
-    except (OSError, ValueError):
+    except BaseException as exc:  # (Ctrl-C while writing too: no temporary file left behind)
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+        if not isinstance(exc, OSError | ValueError):
+            raise

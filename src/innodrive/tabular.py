@@ -840,9 +840,9 @@ def _open_xlsx(data: bytes, name: str, sheet: str | None, wanted: set[str] | Non
         raise InputError(f"工作表声明了 {declared_rows:,} 行，超过 {limits.max_rows:,} 行的上限，拒绝读取", file=where)
     scan_cols = min(declared_cols or limits.max_columns, limits.max_columns)
 
-    def rows_from(min_row: int, max_col: int) -> Iterator[tuple[int, list[object]]]:
+    def rows_from(min_row: int, max_col: int, beyond: Limits | None = None) -> Iterator[tuple[int, list[object]]]:
         try:
-            for i, row in _present_rows(ws, min_row, max_col):
+            for i, row in _present_rows(ws, min_row, max_col, beyond=beyond, where=where):
                 yield i, list(row)
         except InputError:
             raise
@@ -855,7 +855,8 @@ def _open_xlsx(data: bytes, name: str, sheet: str | None, wanted: set[str] | Non
 
     def after(header_row: int, width: int) -> Iterator[tuple[int, list[object]]]:
         try:
-            yield from rows_from(header_row + 1, width)
+            # rows keep filled cells beyond the header (as CSV rows do), so readers can report them
+            yield from rows_from(header_row + 1, width, limits)
         finally:
             wb.close()
 
@@ -867,13 +868,21 @@ def _open_xlsx(data: bytes, name: str, sheet: str | None, wanted: set[str] | Non
         raise
 
 
-def _present_rows(ws, min_row: int, max_col: int) -> Iterator[tuple[int, tuple]]:
+def _present_rows(ws, min_row: int, max_col: int, *, beyond: Limits | None = None,
+                  where: str = "") -> Iterator[tuple[int, tuple]]:
     """The rows a sheet actually contains, with their numbers, cut to ``max_col`` columns.
 
     openpyxl's ``iter_rows`` pads every missing row with an empty one, so a single
     ``<row r="20000000">`` costs twenty million iterations before any limit can see
     it; here a missing row costs nothing and the row number is checked at once. The
     parser is openpyxl's own (the one ``iter_rows`` uses).
+
+    With ``beyond`` (the table's limits), a row with a filled cell past ``max_col`` keeps
+    its cells up to the last filled one, as a CSV row keeps all its cells: a reader must
+    see such a row (:attr:`Frame.wide`) rather than import it without its last values.
+    Empty cells there (``None`` or spaces, which Excel often leaves) are dropped, so an
+    ordinary row is exactly ``max_col`` cells either way. A row filled beyond
+    ``beyond.max_columns`` is refused as a CSV line that wide is.
     """
     try:
         from openpyxl.worksheet._reader import WorkSheetParser
@@ -886,6 +895,15 @@ def _present_rows(ws, min_row: int, max_col: int) -> Iterator[tuple[int, tuple]]
                                  date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
         for idx, cells in parser.parse():
             if idx < min_row:
+                continue
+            # cells come in column order (openpyxl's own _get_row relies on it too)
+            if beyond is not None and cells and cells[-1]["column"] > max_col:
+                last = max((c["column"] for c in cells if c["column"] > max_col
+                            and not (c["value"] is None or (isinstance(c["value"], str) and not c["value"].strip()))),
+                           default=max_col)
+                if last > beyond.max_columns:
+                    raise InputError(f"第 {idx} 行有 {last} 列，超过 {beyond.max_columns} 列的上限", file=where, row=idx)
+                yield idx, ws._get_row(cells, 1, last, True)
                 continue
             yield idx, ws._get_row(cells, 1, max_col, True)
 

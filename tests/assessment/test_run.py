@@ -107,6 +107,30 @@ def test_xlsx_input_and_output(fw_file, tmp_path):
     assert "idx 综合指数" in wide.columns and "tech_contract_turnover:排名" in wide.columns
 
 
+def test_a_row_with_a_value_beyond_the_header_is_refused_in_csv_and_xlsx(fw_file, tmp_path):
+    """A value in a column without a header (a shifted row) is not dropped unseen from an Excel
+    sheet any more than from a CSV file; empty cells there (Excel leaves them) are no problem."""
+    want = ("该行有 6 个单元格，表头只有 5 列（多出 1 个，从第 F 列起没有表头），无法确定各值对应的列；"
+            "请检查该行是否有未加引号的逗号，或为多出的列补上表头")
+    shifted = WIDE.replace("乙县,县域,1.5,40,8", "乙县,县域,1.5,40,8,9")
+    with pytest.raises(InputError) as e:
+        assess(fw_file, write(tmp_path, "d.csv", shifted))
+    assert (e.value.file, e.value.row) == ("d.csv", 3) and want in e.value.message
+    book = openpyxl.Workbook()
+    ws = book.active
+    for line in shifted.splitlines():
+        ws.append([c or None for c in line.split(",")])
+    ws.cell(row=2, column=7, value="  ")  # spaces beyond the header: not a problem
+    src = tmp_path / "d.xlsx"
+    book.save(src)
+    with pytest.raises(InputError) as e:
+        assess(fw_file, src)
+    assert (e.value.file, e.value.row) == ("d.xlsx", 3) and want in e.value.message
+    ws.cell(row=3, column=6).value = None
+    book.save(src)
+    assert assess(fw_file, src, uncertainty=0) is not None
+
+
 def test_bad_value_names_file_row_and_column(fw_file, tmp_path):
     bad = WIDE.replace("乙县,县域,1.5,40,8", "乙县,县域,1.5,约40,8")
     with pytest.raises(ValidationFailed) as e:

@@ -75,3 +75,39 @@ def test_every_encoding_and_line_end_reads_the_same():
         results.append(([(p.row, p.field, p.message) for p in view.problems], view.evaluated_rows,
                         [c.model_dump() for c in view.counts]))
     assert all(r == results[0] for r in results[1:])
+
+
+def _registry_xlsx(path, header: list[str], rows: list[list[object]], title: str | None) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    if title:
+        ws.append([title])
+    for r in (header, *rows):
+        ws.append(r)
+    wb.save(path)
+    return path.read_bytes()
+
+
+def test_an_xlsx_row_with_a_filled_cell_beyond_the_header_is_reported_not_cut(tmp_path):
+    """Excel rows are read to their last filled cell, as CSV rows are: the row is named as Excel
+    numbers it (a title row above the header counts) and not evaluated; cells beyond the header
+    that are empty or only spaces (Excel leaves them) are no problem."""
+    header = [c.header for c in COLUMNS]
+    good = [100, -5, 10, 3, 0.5, 2020, 5, 1, "是", "2020-01-02", "工业"]
+    body = [_row(i, good) for i in range(5)]
+    body[1] = body[1] + [None, None, "多出的值"]  # a value three columns past the header: reported
+    body[3] = body[3] + [None, "  ", None]       # only empty cells beyond it: not reported
+    width = len(header)
+    want = (f"该行有 {width + 3} 个单元格，表头只有 {width} 列（多出 3 个，从第 N 列起没有表头），"
+            "无法确定各值对应的字段，整行未评价；请检查该行是否有未加引号的逗号")
+    data = _registry_xlsx(tmp_path / "名录.xlsx", header, body, "2024年企业名录（构造数据）")
+    view = screen_stream(data, name="名录.xlsx", on=TODAY, out=None, today=TODAY)
+    assert [(p.file, p.row, p.field, p.message) for p in view.problems] == [("名录.xlsx", 4, "整行", want)]
+    assert (view.total_rows, view.evaluated_rows, view.bad_rows) == (5, 4, 1)
+    path = tmp_path / "无标题.xlsx"
+    _registry_xlsx(path, header, body, None)
+    reg = R.read_registry(path, today=TODAY)
+    assert [(p.row, p.field, p.message) for p in reg.problems] == [(3, "整行", want)]
+    assert reg.row_numbers.tolist() == [2, 4, 5, 6]

@@ -5,7 +5,7 @@
 - the derived sources numbered by distinct triple (:func:`batch._distinct_triples`)
   against numbering the triples one by one;
 - a large SQLite import checking its foreign keys once per region
-  (:func:`bulk.foreign_keys_checked_by_writer`) against the row-by-row checks: the same
+  (:func:`store.bulk.foreign_keys_checked_by_writer`) against the row-by-row checks: the same
   stored rows, the same refusal when a region is missing, and no connection of the
   pool left without its checks;
 - the read table freed by a young-generation collection (:func:`importer.release_read_table`).
@@ -175,9 +175,7 @@ def test_the_writer_path_is_sqlite_only(tmp_path):
         class dialect:  # noqa: N801 - mimics SQLAlchemy's attribute
             name = "postgresql"
 
-    from innodrive.indicators import bulk
-
-    with bulk.foreign_keys_checked_by_writer(Engine()) as unchecked:
+    with store_bulk.foreign_keys_checked_by_writer(Engine()) as unchecked:
         assert unchecked is False
 
 

@@ -165,7 +165,7 @@ def test_ctrl_c_after_the_commit_says_how_many_rows_were_imported(tmp_path, monk
     store.close()
 
 
-# A large import on SQLite writes through a rollback journal (indicators.bulk.written_once);
+# A large import on SQLite writes through a rollback journal (store.bulk.written_once);
 # here the threshold is lowered and the page cache made tiny, so that pages of the import
 # are already in the database file (and the original ones in the journal) when the kill lands.
 CHILD_ROLLBACK = textwrap.dedent("""

@@ -110,3 +110,61 @@ def test_the_cli_names_the_wide_row_and_exits_with_status_2(tmp_path):
     assert "无任何变化" not in cli("data", "import", str(path), "--dry-run").stdout
     path.write_text(table([GOOD[0]]), encoding="utf-8")
     assert "新增 1 个数值" in cli("data", "import", str(path)).stdout  # the failed import left nothing behind
+
+
+def _xlsx(path, rows: list[list[object]], *, title: str | None = None) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "2022年"
+    if title:
+        ws.append([title])
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+
+
+XLSX_HEADER = HEADER.split(",")
+XLSX_GOOD = [["乐山市", "地区生产总值", 2021, 2205.2, "亿元", "构造的测试来源"],
+             ["乐山市", "常住人口", 2021, 316, "万人", "构造的测试来源"]]
+
+
+def test_an_xlsx_row_with_a_filled_cell_beyond_the_header_is_reported_and_nothing_is_imported(initialised_store,
+                                                                                              tmp_path):
+    """Excel rows are not cut to the header: a value in a column without a header names the row
+    as Excel numbers it (a title row above the header counts), and nothing is imported; cells
+    beyond the header that are empty or spaces (Excel leaves them) are no problem."""
+    store = initialised_store
+    before = snapshot(store)
+    path = tmp_path / "统计.xlsx"
+    trailing = ["绵阳市", "地区生产总值", 2022, 3350.3, "亿元", "构造的测试来源", None, "  "]
+    wide = ["乐山市", "地区生产总值", 2022, 2305.2, "亿元", "构造的测试来源", None, "备注写错了列"]
+    _xlsx(path, [XLSX_HEADER, XLSX_GOOD[0], trailing, wide, XLSX_GOOD[1]], title="2022年科技统计表（构造）")
+    with pytest.raises(ValidationFailed) as err:
+        importer.import_file(store, path, actor="统计员")
+    want = ("该行有 8 个单元格，表头只有 6 列（多出 2 个，从第 G 列起没有表头），无法确定各值对应的列；"
+            "请检查该行是否有未加引号的逗号，或为多出的列补上表头")
+    assert [(p.file, p.row, p.field, p.message) for p in err.value.problems] == [("统计.xlsx（工作表“2022年”）", 5, "整行", want)]
+    assert "有 1 处问题，未导入任何数据" in err.value.message
+    assert snapshot(store) == before
+    # without the wide row the same sheet imports, its trailing empty cells ignored
+    _xlsx(path, [XLSX_HEADER, XLSX_GOOD[0], trailing, XLSX_GOOD[1]], title="2022年科技统计表（构造）")
+    assert importer.import_file(store, path, actor="统计员").added == 3
+
+
+def test_the_cli_names_the_wide_xlsx_row_and_changes_nothing(tmp_path, monkeypatch, capsys):
+    from innodrive.cli import main
+
+    monkeypatch.delenv("INNODRIVE_DATABASE_URL", raising=False)
+    monkeypatch.setenv("COLUMNS", "250")
+    path = tmp_path / "统计.xlsx"
+    _xlsx(path, [XLSX_HEADER, XLSX_GOOD[0], [*XLSX_GOOD[1], 7]])
+    assert main(["init", "--no-data"]) == 0
+    capsys.readouterr()
+    assert main(["data", "import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "第 3 行" in err and "该行有 7 个单元格，表头只有 6 列（多出 1 个，从第 G 列起没有表头）" in err, err
+    _xlsx(path, [XLSX_HEADER, XLSX_GOOD[0]])
+    assert main(["data", "import", str(path)]) == 0
+    assert "新增 1 个数值" in capsys.readouterr().out  # the failed import left nothing behind

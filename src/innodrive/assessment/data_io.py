@@ -99,7 +99,7 @@ def read_table_bytes(data: bytes, name: str) -> pd.DataFrame:
     Cells stay as written (text or the workbook's numbers); ``df.attrs["rows"]`` holds
     each row's number as a spreadsheet shows it, for messages.
     """
-    from innodrive.tabular import Limits, is_blank_row, open_table
+    from innodrive.tabular import Limits, is_blank_row, open_table, wide_row_head
 
     suffix = Path(name).suffix.lower()
     if suffix not in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm"):
@@ -117,7 +117,9 @@ def read_table_bytes(data: bytes, name: str) -> pd.DataFrame:
     rows, numbers = [], []
     for rownum, cells in table.rows():
         if len(cells) > width and not is_blank_row(cells[width:]):
-            raise InputError(f"CSV 格式错误：该行有 {len(cells)} 列，多于表头的 {width} 列", file=name, row=rownum)
+            # (an Excel row keeps its filled cells beyond the header too: no value is dropped unseen)
+            raise InputError(wide_row_head(len(cells), width) + "，无法确定各值对应的列；请检查该行是否有未加引号的逗号，"
+                             "或为多出的列补上表头", file=name, row=rownum)
         rows.append([("" if c is None else c) for c in list(cells[:width]) + [None] * (width - len(cells))])
         numbers.append(rownum)
     df = pd.DataFrame(rows, columns=header, dtype=object)

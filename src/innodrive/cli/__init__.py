@@ -13,7 +13,7 @@ import importlib
 import sys
 
 import innodrive.cli.app as _app_module  # the shared Typer app: every command needs it
-from innodrive.errors import InnodriveError
+from innodrive.errors import INTERRUPTED, InnodriveError
 
 # ``innodrive.cli.app`` is the Typer application (``from innodrive.cli import app``), not
 # the submodule the import above bound to this name: :func:`__getattr__` gives it,
@@ -66,8 +66,8 @@ def _print_problems(exc: InnodriveError) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     from innodrive import settings
-    from innodrive.cli.app import app
-    from innodrive.cli.output import error
+    from innodrive.cli.app import Interrupted, app
+    from innodrive.cli.output import err, error
 
     register(sys.argv[1:] if argv is None else argv)
     if argv is None and not sys.warnoptions and not settings.debug():
@@ -90,8 +90,8 @@ def main(argv: list[str] | None = None) -> int:
         if argv is None:
             sys.exit(exc.status)
         return exc.status
-    except KeyboardInterrupt:
-        error("已中断（未完成的写入均已撤销）")
+    except (KeyboardInterrupt, Interrupted):  # every command's Ctrl-C (see innodrive.cli.app._Group)
+        err.print(INTERRUPTED, markup=False, highlight=False)
         if argv is None:
             sys.exit(130)
         return 130

@@ -214,10 +214,12 @@ def _store_places(data, stamp: tuple, built) -> None:
                                    "names": built[1], "counties": built[2]}))
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
-    except (OSError, ValueError):
+    except BaseException as exc:  # (Ctrl-C while writing too: no temporary file left behind)
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+        if not isinstance(exc, OSError | ValueError):
+            raise
 
 
 def _read_places(data) -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:

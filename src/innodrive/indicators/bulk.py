@@ -20,18 +20,16 @@ chunk of Python objects at a time. The rows are exactly what a row-by-row insert
 would store; only the order of their ids differs (ids carry no meaning).
 
 On SQLite a large import also checks its foreign keys once per distinct value instead
-of once per row (:func:`foreign_keys_checked_by_writer`): every observation names its
-region and its batch, and SQLite looked both up again for each of a million rows
-(a quarter of the writing time).
+of once per row (:func:`innodrive.store.bulk.foreign_keys_checked_by_writer`): every
+observation names its region and its batch, and SQLite looked both up again for each of
+a million rows (a quarter of the writing time).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -192,19 +190,15 @@ def _sqlite_literal(v: object) -> str | None:
     return None
 
 
-def _copy_text(v: str) -> str:
-    """A text field of PostgreSQL's COPY text format."""
-    return v.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def _copy_writer(conn, rows: Rows, *, origin, batch_id, now, actor):
+    from innodrive.store.bulk import copy_text
     from innodrive.store.schema import ObservationRow
 
     table = ObservationRow.__table__
-    tail = "\t".join([_copy_text(origin), "t", "\\N" if batch_id is None else str(int(batch_id)),
-                      _copy_text(now.isoformat()), _copy_text(actor)])
+    tail = "\t".join([copy_text(origin), "t", "\\N" if batch_id is None else str(int(batch_id)),
+                      copy_text(now.isoformat()), copy_text(actor)])
     sql = f"COPY {table.name} ({', '.join(VARYING + CONSTANT)}) FROM STDIN"
-    texts = np.asarray([_copy_text(t) for t in rows.texts] + ["\\N"], dtype=object)
+    texts = np.asarray([copy_text(t) for t in rows.texts] + ["\\N"], dtype=object)
     cursor = conn.connection.dbapi_connection.cursor()
 
     def write(idx: np.ndarray) -> None:
@@ -219,127 +213,3 @@ def _copy_writer(conn, rows: Rows, *, origin, batch_id, now, actor):
         cursor.execute(sql, stream=io.BytesIO(buf.getvalue().encode("utf-8")))
 
     return write
-
-
-# --------------------------------------------------------------------- foreign keys
-
-_UNCHECKED: ContextVar[bool] = ContextVar("innodrive_foreign_keys_unchecked", default=False)
-_OFF = "innodrive_foreign_keys_off"  # marks a pooled connection whose checks are off until it returns
-
-
-@contextmanager
-def foreign_keys_checked_by_writer(engine) -> Iterator[bool]:
-    """Within: the SQLite connection the caller checks out next does not check foreign
-    keys row by row (yields whether that is so: never on other databases).
-
-    SQLite's ``PRAGMA foreign_keys`` can only change outside a transaction, so it is
-    switched off as the connection leaves the pool (before its ``BEGIN``) and on again
-    as it returns (after its ``COMMIT`` or ``ROLLBACK``); no other use of the connection
-    ever sees it off. The caller must itself check, inside its transaction, every
-    foreign key it writes (an import: that each region it names exists; its batch and
-    the observations it adds sources to are read or written in that same transaction)."""
-    if engine.dialect.name != "sqlite":
-        yield False
-        return
-    _listen(engine)
-    token = _UNCHECKED.set(True)
-    try:
-        yield True
-    finally:
-        _UNCHECKED.reset(token)
-
-
-def _listen(engine) -> None:
-    from sqlalchemy import event
-
-    if not event.contains(engine, "checkout", _checkout):
-        event.listen(engine, "checkout", _checkout)
-        event.listen(engine, "checkin", _checkin)
-
-
-def _checkout(dbapi_connection, record, _proxy) -> None:
-    if _UNCHECKED.get():
-        dbapi_connection.execute("PRAGMA foreign_keys=OFF")
-        record.info[_OFF] = True
-    if _ROLLBACK.get() and _journal_to_rollback(dbapi_connection):
-        record.info[_JOURNAL] = True
-
-
-def _checkin(dbapi_connection, record) -> None:
-    if dbapi_connection is None:
-        record.info.pop(_OFF, None)
-        record.info.pop(_JOURNAL, None)
-        return
-    if record.info.pop(_OFF, False):
-        dbapi_connection.execute("PRAGMA foreign_keys=ON")
-    if record.info.pop(_JOURNAL, False):
-        _journal_to_wal(dbapi_connection)
-
-
-# --------------------------------------------------------------------- journal
-
-_ROLLBACK: ContextVar[bool] = ContextVar("innodrive_rollback_journal", default=False)
-_JOURNAL = "innodrive_rollback_journal"  # marks a pooled connection writing through a rollback journal
-
-
-@contextmanager
-def written_once(engine) -> Iterator[None]:
-    """Within: the SQLite connection the caller checks out next writes its transaction
-    through a rollback journal instead of the write-ahead log — if nothing else has the
-    database open at that moment; otherwise nothing changes.
-
-    In WAL mode every page of a large import is written twice: into the WAL during the
-    transaction, and into the database by the checkpoint after the commit (a million
-    rows: about 800 MB instead of 400 MB, and a fifth of the writing time). With a
-    rollback journal the new pages go straight into the database file, and only the
-    pages that already existed are copied into the journal first. It stays all or
-    nothing: a killed import leaves a hot journal that the next connection rolls back
-    (the pages are synced as in ``synchronous=FULL`` meanwhile, the setting SQLite
-    requires for a rollback journal to survive a power cut).
-
-    Leaving WAL mode needs the database to itself, so the switch is tried without
-    waiting and simply not made when another connection has it open (a running web
-    workbench keeps its connections: its readers then go on reading the old rows as
-    before). A connection opened during such an import waits for the commit, as in
-    any rollback-journal database. The connection returns to WAL mode (and
-    ``synchronous=NORMAL``) as it goes back to the pool, after its commit or rollback.
-    Never on other databases."""
-    if engine.dialect.name != "sqlite":
-        yield
-        return
-    _listen(engine)
-    token = _ROLLBACK.set(True)
-    try:
-        yield
-    finally:
-        _ROLLBACK.reset(token)
-
-
-def _journal_to_rollback(dbapi_connection) -> bool:
-    """Switch an idle connection's database from WAL to a rollback journal, without waiting
-    for other connections (whether it did)."""
-    import sqlite3
-
-    from innodrive.store.engine import BUSY_TIMEOUT_MS
-
-    dbapi_connection.execute("PRAGMA busy_timeout=0")
-    try:
-        mode = dbapi_connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
-    except sqlite3.OperationalError:  # another connection has the database open
-        return False
-    finally:
-        dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    if str(mode).lower() != "delete":
-        return False
-    dbapi_connection.execute("PRAGMA synchronous=FULL")
-    return True
-
-
-def _journal_to_wal(dbapi_connection) -> None:
-    """Back to the store's own settings (:mod:`innodrive.store.engine`)."""
-    import sqlite3
-    from contextlib import suppress
-
-    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
-    with suppress(sqlite3.OperationalError):  # a connection opened meanwhile holds it: that one sets WAL on connecting
-        dbapi_connection.execute("PRAGMA journal_mode=WAL").fetchone()

@@ -588,7 +588,7 @@ def _column_chunks(table: Table, positions: list[int], size: int, chunk: int):
     header = len(table.header)
     for k, (nums, rows) in enumerate(table.chunks(chunk)):
         wide = {}
-        if max(map(len, rows)) > header:  # (the XLSX reader cuts rows to the header: kept as a guard)
+        if max(map(len, rows)) > header:  # the XLSX reader keeps a row's filled cells beyond the header
             wide = {n: len(r) for n, r in zip(nums, rows, strict=True)
                     if len(r) > header and not is_blank_row(r[header:])}
         if min(map(len, rows)) < width:
@@ -869,7 +869,7 @@ def import_parsed(store: Store, parsed: Parsed, *, actor: str, dry_run: bool = F
 
     from contextlib import nullcontext
 
-    from innodrive.indicators.bulk import foreign_keys_checked_by_writer, written_once
+    from innodrive.store.bulk import foreign_keys_checked_by_writer, written_once
 
     # a large batch on SQLite: its pages written once, through a rollback journal, when it can
     with written_once(store.engine) if len(b) >= WRITTEN_ONCE_MIN and not dry_run else nullcontext():
