@@ -65,6 +65,7 @@ def read_ledger(path: str | Path, *, today: dt.date | None = None) -> list[Stage
 def read_ledger_bytes(data: bytes, *, name: str, today: dt.date | None = None) -> list[StageRecord]:
     """Stage records from the bytes of a ledger (CSV or XLSX named ``name``)."""
     from innodrive.enterprises.registry import _to_date, read_table_bytes
+    from innodrive.tabular import wide_row_head
 
     raw = read_table_bytes(data, name=name)
     today = today or dt.date.today()
@@ -72,10 +73,16 @@ def read_ledger_bytes(data: bytes, *, name: str, today: dt.date | None = None) -
     missing = [h for h, f in LEDGER_HEADERS.items() if f in ("credit_code", "stage", "date") and f not in cols.values()]
     if missing:
         raise InputError(f"培育台账缺少列：{'、'.join(missing)}", file=name)
+    lines = raw.attrs["row_numbers"].tolist()
+    wide = raw.attrs["wide_rows"]
     raw = raw.rename(columns=cols)
     out, problems = [], []
     for i, rec in enumerate(raw.to_dict("records")):
-        row = i + 2
+        row = lines[i]
+        if row in wide:
+            problems.append(Problem(wide_row_head(*wide[row]) + "，无法确定各值对应的列，整行未导入；"
+                                    "请检查该行是否有未加引号的逗号", file=name, row=row))
+            continue
         code = str(rec.get("credit_code") or "").strip()
         msg = cc.problem(code) if code else "必填项为空"
         if msg:
@@ -98,9 +105,9 @@ def read_ledger_bytes(data: bytes, *, name: str, today: dt.date | None = None) -
         if why:
             problems.append(Problem(why, file=name, row=row, field="所属地区"))
             continue
-        name = rec.get("name")
+        enterprise = rec.get("name")
         out.append(StageRecord(credit_code=cc.normalise(code), stage=stage, date=d, region_code=code_r,
-                               name=None if name in (None, "") else str(name)))
+                               name=None if enterprise in (None, "") else str(enterprise)))
     if problems:
         raise ValidationFailed(f"培育台账有 {len(problems)} 处问题，未导入任何记录：{problems[0]}",
                                file=name, problems=problems)

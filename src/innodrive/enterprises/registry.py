@@ -86,17 +86,19 @@ def read_table(path: Path) -> pd.DataFrame:
 
 def read_table_bytes(data: bytes, *, name: str) -> pd.DataFrame:
     """The raw cells of CSV or XLSX bytes (``name`` gives the kind and is used in messages);
-    ``attrs["wide_rows"]``: rows (by position) with filled cells beyond the header."""
+    ``attrs["row_numbers"]``: each row's line in the file as the user sees it (a title row or
+    a blank line above a row counts); ``attrs["wide_rows"]``: rows (by that number) with filled
+    cells beyond the header."""
     from innodrive.enterprises.stream import raw_frames
 
-    parts, wide, at = [], {}, 0
+    parts, numbers, wide = [], [], {}
     for block in raw_frames(data, name=name):
         parts.append(block.frame)
-        position = {int(n): at + i for i, n in enumerate(block.numbers.tolist())} if block.wide else {}
-        wide.update({position[n]: w for n, w in block.wide.items() if n in position})
-        at += len(block.frame)
+        numbers.append(np.asarray(block.numbers, dtype=np.int64))
+        wide.update(block.wide)
     raw = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
-    raw.attrs["wide_rows"] = wide  # position -> (cells in the row, columns in the header)
+    raw.attrs["row_numbers"] = np.concatenate(numbers)  # each row's line in the file (title rows counted)
+    raw.attrs["wide_rows"] = wide  # row number -> (cells in the row, columns in the header)
     return raw
 
 
@@ -574,9 +576,16 @@ def check_table(raw: pd.DataFrame, *, file: str | None = None, today: dt.date | 
     n = len(raw)
     parts, numbers, problems = [], [], []
     wide = raw.attrs.get("wide_rows") or {}
+    # the rows' lines as the reader counted them (a title row or a blank line above a row
+    # shifts it); a frame built in memory has none, and its rows follow a one-line header
+    lines = raw.attrs.get("row_numbers")
+    if lines is None or len(lines) != n:
+        lines = np.arange(n, dtype=np.int64) + 2
     for start in range(0, max(n, 1), CHUNK):
-        good, rows, probs = checker.check(raw.iloc[start:start + CHUNK], start + 2,
-                                          wide={p + 2: w for p, w in wide.items() if start <= p < start + CHUNK})
+        block_lines = lines[start:start + CHUNK]
+        first, last = (int(block_lines[0]), int(block_lines[-1])) if len(block_lines) else (0, -1)
+        good, rows, probs = checker.check(raw.iloc[start:start + CHUNK], block_lines,
+                                          wide={r: w for r, w in wide.items() if first <= r <= last})
         parts.append(good)
         numbers.append(rows)
         problems.extend(probs)
