@@ -43,6 +43,19 @@ def initialised_db_url(request, tmp_path):
         yield url
 
 
+@pytest.fixture(params=BACKENDS)
+def accounts_db_url(request, tmp_path):
+    """A fresh database as ``innodrive init`` leaves it with one test account per role
+    (``tests/web/conftest.py``: ``ACCOUNTS``, ``PASSWORD``). The accounts are made once per
+    process in a template that each test gets a copy of: their Argon2 hashes are slow on
+    purpose (about a tenth of a second each)."""
+    from web.conftest import make_accounts
+
+    _need(request.param)
+    with initialised_database(request.param, tmp_path, prepared=("web-accounts", make_accounts)) as url:
+        yield url
+
+
 @pytest.fixture
 def initialised_store(initialised_db_url):
     from innodrive.store import open_store
