@@ -122,6 +122,11 @@ UNIT_SECONDS = {
     "tests/publication/test_npc.py": 60,
     "tests/indicators/test_import_bulk.py": 60,
     "tests/assessment/test_hostile.py": 60,
+    # from the run after the above (a load of 5-7): units with few tests that take long
+    "tests/plans/test_cli_new_user.py": 245,
+    "tests/plans/test_cli.py": 150,
+    "tests/extraction/test_batch.py": 80,
+    "tests/tracking/test_robustness.py": 75,
 }
 
 
