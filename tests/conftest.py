@@ -48,8 +48,8 @@ def initialised_db_url(request, tmp_path):
 def accounts_db_url(request, tmp_path):
     """A fresh database as ``innodrive init`` leaves it with one test account per role
     (``tests/web/conftest.py``: ``ACCOUNTS``, ``PASSWORD``). The accounts are made once per
-    process in a template that each test gets a copy of: their Argon2 hashes are slow on
-    purpose (about a tenth of a second each)."""
+    process in a template that each test gets a copy of: each account costs an Argon2
+    hash (slow on purpose) and a write with its audit entry."""
     from web.conftest import make_accounts
 
     _need(request.param)
