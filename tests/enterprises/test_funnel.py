@@ -56,13 +56,14 @@ def test_pure_funnel_counts_and_targets():
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def store(request, tmp_path):
-    from innodrive.store import initialise
-    from innodrive.store.testing import postgres_url, scratch_database
+    """A database as ``innodrive init`` leaves it (a copy of the process's initialised template)."""
+    from innodrive.store import open_store
+    from innodrive.store.testing import initialised_database, postgres_url
 
     if request.param == "postgresql" and not postgres_url():
         pytest.skip("INNODRIVE_TEST_POSTGRES_URL not set")
-    with scratch_database(request.param, tmp_path) as url:
-        s = initialise(url)
+    with initialised_database(request.param, tmp_path) as url:
+        s = open_store(url)
         try:
             yield s
         finally:

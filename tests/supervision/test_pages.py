@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 import pytest
-from tests.web.conftest import Web, make_accounts
+from tests.web.conftest import Web
 
 from innodrive.services.actor import Role
 
@@ -17,14 +17,13 @@ TODAY = dt.date.today()
 
 
 @pytest.fixture
-def site(initialised_db_url):
+def site(accounts_db_url):
     from innodrive.store import open_store
 
-    store = open_store(initialised_db_url)
-    make_accounts(store)
+    store = open_store(accounts_db_url)  # the test accounts are there (web/conftest.py: make_accounts)
     tasks = build_world(store)
     store.close()
-    w = Web(initialised_db_url)
+    w = Web(accounts_db_url)
     yield w, tasks
     w.close()
 

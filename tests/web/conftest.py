@@ -67,12 +67,7 @@ class Web:
 
 
 @pytest.fixture
-def web(initialised_db_url):
-    from innodrive.store import open_store
-
-    store = open_store(initialised_db_url)
-    make_accounts(store)
-    store.close()
-    w = Web(initialised_db_url)
+def web(accounts_db_url):
+    w = Web(accounts_db_url)
     yield w
     w.close()

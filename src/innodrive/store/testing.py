@@ -12,7 +12,7 @@ import atexit
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,34 +68,43 @@ def _postgres_scratch(template: str | None = None) -> Iterator[str]:
         admin.dispose()
 
 
-_templates: dict[str, str] = {}
+_templates: dict[tuple[str, str], str] = {}
 
 
-def _template(backend: str) -> str:
-    """A database initialised once per process (schema at head, regions loaded),
-    copied for each test: building the schema and loading 3,000 regions costs more
-    than copying the result."""
-    if backend in _templates:
-        return _templates[backend]
-    from innodrive.store import initialise
+def _template(backend: str, prepared: tuple[str, Callable] | None = None) -> str:
+    """A database initialised once per process (schema at head, regions loaded), copied
+    for each test: building the schema and loading 3,000 regions costs more than copying
+    the result. ``prepared`` (a name and a function of an open store) is a second template
+    copied from the first with what many tests start from added once (the web tests'
+    accounts: seven Argon2 hashes, slow on purpose, would otherwise be computed per test)."""
+    key = (backend, prepared[0] if prepared else "")
+    if key in _templates:
+        return _templates[key]
+    from innodrive.store import initialise, open_store
 
+    base = _template(backend) if prepared else None
     if backend == "sqlite":
         folder = tempfile.mkdtemp(prefix="innodrive-template-")
         atexit.register(shutil.rmtree, folder, True)
-        url = "sqlite:///" + str(Path(folder) / "template.sqlite")
-        store = initialise(url)
+        path = Path(folder) / "template.sqlite"
+        if base is None:
+            store = initialise("sqlite:///" + str(path))
+        else:
+            shutil.copyfile(base, path)
+            store = open_store("sqlite:///" + str(path))
+            prepared[1](store)
         with store.engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
-        _templates[backend] = str(Path(folder) / "template.sqlite")
-        return _templates[backend]
+        _templates[key] = str(path)
+        return _templates[key]
     server = postgres_url()
     if not server:
         raise RuntimeError(f"{POSTGRES_ENV} is not set")
     name = f"innodrive_template_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{base}"' if base else "")))
     admin.dispose()
 
     def drop() -> None:
@@ -105,17 +114,25 @@ def _template(backend: str) -> str:
         eng.dispose()
 
     atexit.register(drop)
-    store = initialise(make_url(server).set(database=name).render_as_string(hide_password=False))
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    store = initialise(url) if base is None else open_store(url)
+    if prepared:
+        prepared[1](store)
     store.close()
-    _templates[backend] = name
+    _templates[key] = name
     return name
 
 
 @contextmanager
-def initialised_database(backend: str, folder: Path) -> Iterator[str]:
+def initialised_database(backend: str, folder: Path, *,
+                         prepared: tuple[str, Callable] | None = None) -> Iterator[str]:
     """Yield the URL of a new database already brought to the newest schema with the
-    regions loaded (as ``innodrive init`` leaves it); remove it afterwards."""
-    template = _template(backend)
+    regions loaded (as ``innodrive init`` leaves it); remove it afterwards.
+
+    :param prepared: ``(name, prepare)``: the database also holds what ``prepare(store)``
+        adds to a fresh one (run once per process and name, then copied like the rest).
+    """
+    template = _template(backend, prepared)
     if backend == "sqlite":
         path = Path(folder) / f"scratch-{uuid.uuid4().hex[:8]}.sqlite"
         shutil.copyfile(template, path)

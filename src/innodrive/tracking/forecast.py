@@ -74,6 +74,15 @@ def _fmt_years(years: Sequence[int]) -> str:
     return f"{years[0]}—{years[-1]}年" if len(years) > 1 else f"{years[0]}年"
 
 
+def _exp(z: float) -> float:
+    """``exp`` that overflows to infinity (as NumPy's did before the plain-float rewrite)
+    instead of raising: a log-linear trend of extreme values is beyond any target, not an error."""
+    try:
+        return math.exp(z)
+    except OverflowError:
+        return math.inf
+
+
 def forecast(points: Sequence[tuple[int, float]], *, year: int, target: float | None, direction: str,
              model: Model, level: float = 0.8, floor: float | None = None) -> Forecast:
     """Project annual ``points`` (year, value) to ``year``.
@@ -96,7 +105,7 @@ def forecast(points: Sequence[tuple[int, float]], *, year: int, target: float | 
     x = [float(a) for a in years]
     v = [float(p[1]) for p in pts]
     y = [math.log(a) for a in v] if model == "loglinear" else v
-    back = math.exp if model == "loglinear" else (lambda z: z)
+    back = _exp if model == "loglinear" else (lambda z: z)
 
     if n == 2:
         slope = (y[1] - y[0]) / (x[1] - x[0])

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[3]
 SHOTS = ROOT / "out" / "screenshots"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CONSTRUCTED = "构造的测试数据（非真实统计）"
+STARTUP_SECONDS = 240
 AS_OF = "2025-06-30"  # journeys look at the board on a fixed day, whatever the machine's date
 
 
@@ -78,7 +79,9 @@ class Server:
         env.pop("INNODRIVE_DATABASE_URL", None)
         self.process = subprocess.Popen([sys.executable, "-m", "innodrive", "serve", "--port", str(self.port)],
                                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 60
+        # a guard against a server that never answers: on a loaded machine (two cores shared by
+        # several test runs) the server and its two workers have taken 84 s to answer
+        deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"innodrive serve exited: {self.process.stderr.read().decode()[-2000:]}")
@@ -88,7 +91,8 @@ class Server:
                         return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError("innodrive serve did not answer within 60 s")
+        self.stop()  # not left running after the run
+        raise RuntimeError(f"innodrive serve did not answer within {STARTUP_SECONDS} s")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
