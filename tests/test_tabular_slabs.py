@@ -87,3 +87,20 @@ def test_slabs_of_short_rows_with_a_coded_column_read_as_the_rows(small_slabs, a
     frames = _frames(data, text=[0, 1, 3, 4], coded=[3, 4])
     assert _cells(frames) == _rows(data)
     assert not any(f.wide for f in frames)
+
+
+@pytest.mark.parametrize("minimum", [1 << 20, 20, 40, 60])
+def test_row_numbers_after_a_lone_cr_in_a_quoted_cell_do_not_depend_on_the_slabs(monkeypatch, minimum):
+    """csv.reader (the row path) ends a line at a lone CR, also inside a quoted cell: every
+    slab after the one holding it numbers its rows on from there, not from the LF count
+    (which gave two rows one number where a slab ended after the CR)."""
+    monkeypatch.setattr(tabular, "_MIN_SLAB_BYTES", minimum)
+    rows = [_good(i) for i in range(8)]
+    rows[2] = 'C0002,"企业\r二",2,是,3'
+    rows[5] = 'C0005,"企业\r\r五",5,否,1'
+    data = _data(rows)
+    want = [n for n, _ in open_table(data, name="表.csv").rows()]
+    assert want == [2, 3, 5, 6, 7, 10, 11, 12]
+    frames = _frames(data)
+    assert [n for f in frames for n in f.numbers.tolist()] == want
+    assert [c for _, c in _cells(frames)] == [c for _, c in _rows(data)]

@@ -504,7 +504,9 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
         at = end
         first_line = line + 1
         nlines = slab.count(b"\n") + (0 if slab.endswith(b"\n") else 1)
-        line += nlines
+        # a lone CR (not before LF) ends a line for csv.reader, whose line numbers the row path
+        # gives (such a slab is read row by row): the next slab starts after those lines too
+        line += nlines + (slab.count(b"\r") - slab.count(b"\r\n") if b"\r" in slab else 0)
         frame = None
         if b"\r" not in slab or slab.count(b"\r") == slab.count(b"\r\n"):
             dtypes: dict[int, object] = {i: object for i in text}
