@@ -37,6 +37,7 @@ import csv
 import hashlib
 import io
 import unicodedata
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -441,6 +442,11 @@ _PANDAS_CSV = dict(header=None, keep_default_na=False, na_values=[""], skip_blan
                    skipinitialspace=False, engine="c", low_memory=False)
 
 
+# the smallest slab the C parser reads at once (tests make it small to put a given row at
+# the start of a slab)
+_MIN_SLAB_BYTES = 1 << 20
+
+
 def _fast_csv_possible(data: bytes, encoding: str, table: Table, limits: Limits) -> bool:
     """Whether the whole table is within the limits that the row path checks per row, so
     the C parser may read it (else every row goes through :mod:`csv`, which reports the
@@ -482,7 +488,7 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
     line = table.header_row  # the last line read
     sample = data[at:at + (1 << 20)]
     per_line = max(16, len(sample) // max(1, sample.count(b"\n")))
-    slab_bytes = max(1 << 20, size * per_line)
+    slab_bytes = max(_MIN_SLAB_BYTES, size * per_line)
     pd_encoding = "utf-8" if encoding == "utf-8-sig" else encoding
     coded = {i for i in coded if i in cols}
     # coded columns read as object cells from the start: those whose categories the C parser
@@ -498,15 +504,21 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
         at = end
         first_line = line + 1
         nlines = slab.count(b"\n") + (0 if slab.endswith(b"\n") else 1)
-        line += nlines
+        # a lone CR (not before LF) ends a line for csv.reader, whose line numbers the row path
+        # gives (such a slab is read row by row): the next slab starts after those lines too
+        line += nlines + (slab.count(b"\r") - slab.count(b"\r\n") if b"\r" in slab else 0)
         frame = None
         if b"\r" not in slab or slab.count(b"\r") == slab.count(b"\r\n"):
             dtypes: dict[int, object] = {i: object for i in text}
             dtypes.update({i: "category" for i in coded - plain})
             try:
-                frame = pd.read_csv(io.BytesIO(slab), names=list(range(width)), dtype=dtypes, sep=delimiter,
-                                    encoding=pd_encoding, **_PANDAS_CSV)
-            except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OverflowError):
+                with warnings.catch_warnings():
+                    # a first line wider than the header: the C parser drops its extra cells
+                    # with only this warning (a later wide line is an error); read row by row
+                    warnings.simplefilter("error", pd.errors.ParserWarning)
+                    frame = pd.read_csv(io.BytesIO(slab), names=list(range(width)), dtype=dtypes, sep=delimiter,
+                                        encoding=pd_encoding, **_PANDAS_CSV)
+            except (pd.errors.ParserError, pd.errors.ParserWarning, UnicodeDecodeError, ValueError, OverflowError):
                 frame = None  # a row wider than the header, or a cell the C parser reads otherwise
             if frame is not None and (len(frame) != nlines or _has_booleans(frame)):
                 frame = None  # a quoted line break (row numbers would shift), or "TRUE" read as a boolean
@@ -541,13 +553,10 @@ def _cells_as_written(frame, slab: bytes, width: int, delimiter: str, encoding: 
     The C parser turns the categories of a column that holds only numbers or TRUE/FALSE
     into numbers or booleans ("1" and "1.0" become one category): such columns are read
     again as object cells, as written."""
-    import pandas as pd
-
     redo = _not_text(frame, coded)
     if not redo:
         return frame, set()
-    again = pd.read_csv(io.BytesIO(slab), names=list(range(width)), usecols=redo, dtype=dict.fromkeys(redo, object),
-                        sep=delimiter, encoding=encoding, **_PANDAS_CSV)
+    again = _read_columns(slab, width, redo, object, delimiter, encoding)
     for c in redo:
         frame[c] = again[c].to_numpy(dtype=object)
     return frame, set(redo)
@@ -573,11 +582,30 @@ def _numeric_categories(data: bytes, at: int, width: int, delimiter: str, encodi
         return set()
     end = _slab_end(data, at, 1 << 18)
     try:
-        head = pd.read_csv(io.BytesIO(data[at:end]), names=list(range(width)), usecols=sorted(coded),
-                           dtype=dict.fromkeys(coded, "category"), sep=delimiter, encoding=encoding, **_PANDAS_CSV)
+        head = _read_columns(data[at:end], width, sorted(coded), "category", delimiter, encoding)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OverflowError):
         return set()
     return {c for c in _not_text(head, coded) if head[c].notna().any()}
+
+
+def _read_columns(slab: bytes, width: int, columns: list[int], dtype: object, delimiter: str, encoding: str):
+    """The ``columns`` of ``slab`` read by the C parser as ``dtype``.
+    With a column selection the C parser refuses a slab whose every line is shorter than
+    the header ("Too many columns specified": a last column left empty without its
+    separator); the whole width is then read (short lines padded with missing cells, as
+    the first reading of the slab did) and the columns taken from it."""
+    import pandas as pd
+
+    options = dict(names=list(range(width)), dtype=dict.fromkeys(columns, dtype), sep=delimiter, encoding=encoding,
+                   **_PANDAS_CSV)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)  # a wide first line: found by the first reading
+        try:
+            return pd.read_csv(io.BytesIO(slab), usecols=columns, **options)
+        except pd.errors.ParserError as exc:
+            if "Too many columns specified" not in str(exc):
+                raise
+            return pd.read_csv(io.BytesIO(slab), **options)[columns]
 
 
 def _has_booleans(frame) -> bool:

@@ -111,3 +111,38 @@ def test_an_xlsx_row_with_a_filled_cell_beyond_the_header_is_reported_not_cut(tm
     reg = R.read_registry(path, today=TODAY)
     assert [(p.row, p.field, p.message) for p in reg.problems] == [(3, "整行", want)]
     assert reg.row_numbers.tolist() == [2, 4, 5, 6]
+
+
+def test_a_wide_row_starting_a_slab_of_the_c_parser_is_reported(monkeypatch):
+    """The first data row, and a row that starts a later slab: pandas' C parser takes a slab's
+    shape from its first line and would drop the extra cells there with only a warning."""
+    from innodrive import tabular
+
+    header = [c.header for c in COLUMNS]
+    good = ["100", "-5", "10", "3", "0.5", "2020", "5", "1", "是", "2020-01-02", "工业"]
+    body = [_row(i, good) for i in range(12)]
+    width = len(header)
+    want = (f"该行有 {width + 2} 个单元格，表头只有 {width} 列（多出 2 个，从第 N 列起没有表头），"
+            "无法确定各值对应的字段，整行未评价；请检查该行是否有未加引号的逗号")
+    body[0] = body[0] + ["多出的值", "再多一个"]
+    view = screen_stream(_csv(header, body), name="名录.csv", on=TODAY, out=None, today=TODAY)
+    assert [(p.row, p.field, p.message) for p in view.problems] == [(2, "整行", want)]
+    assert (view.total_rows, view.evaluated_rows, view.bad_rows) == (12, 11, 1)
+
+    monkeypatch.setattr(tabular, "_MIN_SLAB_BYTES", 300)  # a few rows a slab
+    body = [_row(i, good) for i in range(12)]
+    data = _csv(header, body)
+    starts = []  # rows that start a slab: the first after a slab's end
+    at = data.find(b"\n") + 1
+    line = 2
+    while at < len(data):
+        starts.append(line)
+        end = tabular._slab_end(data, at, 300)
+        line += data.count(b"\n", at, end)
+        at = end
+    assert len(starts) >= 3
+    wide = starts[1]
+    body[wide - 2] = body[wide - 2] + ["多出的值", "再多一个"]
+    view = screen_stream(_csv(header, body), name="名录.csv", on=TODAY, out=None, today=TODAY, chunk_rows=2)
+    assert [(p.row, p.field, p.message) for p in view.problems] == [(wide, "整行", want)]
+    assert (view.total_rows, view.evaluated_rows, view.bad_rows) == (12, 11, 1)

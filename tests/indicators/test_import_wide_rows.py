@@ -168,3 +168,18 @@ def test_the_cli_names_the_wide_xlsx_row_and_changes_nothing(tmp_path, monkeypat
     _xlsx(path, [XLSX_HEADER, XLSX_GOOD[0]])
     assert main(["data", "import", str(path)]) == 0
     assert "新增 1 个数值" in capsys.readouterr().out  # the failed import left nothing behind
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_a_wide_first_data_row_is_reported_and_nothing_is_imported(initialised_store, tmp_path, encoding):
+    """The first line of a slab of the C parser (here the file's first data row): pandas would
+    drop the cells beyond the header there with only a warning."""
+    store = initialised_store
+    before = snapshot(store)
+    path = tmp_path / "统计.csv"
+    # no wider line later in the slab (that one would make the C parser refuse the slab)
+    path.write_bytes(table([SHIFTED, *GOOD]).encode(encoding))
+    with pytest.raises(ValidationFailed) as err:
+        importer.import_file(store, path, actor="统计员")
+    assert [(p.file, p.row, p.field, p.message) for p in err.value.problems] == [("统计.csv", 2, "整行", WANT)]
+    assert snapshot(store) == before

@@ -1,0 +1,106 @@
+"""The C parser's slabs of a CSV read exactly as the row path reads the file, whatever row
+starts a slab: a row wider than the header there is reported (pandas drops its extra cells
+with only a warning), and a slab whose every line is shorter than the header is read, not
+refused, when a coded column must be read again (CONSTRUCTED data)."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from innodrive import tabular
+from innodrive.tabular import open_table
+
+HEADER = ["代码", "名称", "数量", "是否", "类别"]
+
+
+def _data(rows: list[str]) -> bytes:
+    return ("\n".join([",".join(HEADER), *rows]) + "\n").encode("utf-8-sig")
+
+
+def _frames(data: bytes, **kwargs):
+    table = open_table(data, name="表.csv")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no pandas warning may reach the user's terminal
+        return list(table.frames(4, **kwargs))
+
+
+def _rows(data: bytes) -> list[tuple[int, list[object]]]:
+    """The row path's rows, padded to the header (what frames give as cells)."""
+    out = []
+    for n, r in open_table(data, name="表.csv").rows():
+        cells = [r[i] if i < len(r) and r[i] != "" else None for i in range(len(HEADER))]
+        out.append((n, cells))
+    return out
+
+
+def _cells(frames) -> list[tuple[int, list[object]]]:
+    out = []
+    for f in frames:
+        for i, n in enumerate(f.numbers.tolist()):
+            row = [f.text(i, c) for c in range(len(HEADER))]
+            out.append((n, [None if v is None or v != v or v == "" else v for v in row]))
+    return out
+
+
+@pytest.fixture
+def small_slabs(monkeypatch):
+    """Slabs of about 60 bytes, a few rows each, so that a chosen row starts a slab."""
+    monkeypatch.setattr(tabular, "_MIN_SLAB_BYTES", 60)
+
+
+def _good(i: int) -> str:
+    return f"C{i:04d},企业{i},{i},是,{1 + i % 3}"
+
+
+@pytest.mark.parametrize("at", [0, 1, 2, 3, 4, 5, 6, 7])
+def test_a_wide_row_is_reported_wherever_it_falls_in_the_slabs(small_slabs, at):
+    rows = [_good(i) for i in range(8)]
+    rows[at] += ",多出的值,再多一个"
+    frames = _frames(_data(rows))
+    assert {n: w for f in frames for n, w in f.wide.items()} == {at + 2: 7}
+    assert sorted(n for f in frames for n in f.numbers.tolist()) == list(range(2, 10))
+
+
+def test_a_wide_first_data_row_is_reported_in_a_file_of_one_slab():
+    rows = [_good(i) for i in range(3)]
+    rows[0] += ",多出的值"
+    frames = _frames(_data(rows), text=[0, 1, 3, 4], coded=[3, 4])
+    assert {n: w for f in frames for n, w in f.wide.items()} == {2: 6}
+    rows[0] += ",,"  # only empty cells beyond the header besides: the row is still wide
+    assert {n: w for f in _frames(_data(rows)) for n, w in f.wide.items()} == {2: 8}
+    rows[0] = _good(0) + ",, "  # only empty cells beyond the header: nothing lost, nothing reported
+    frames = _frames(_data(rows))
+    assert not any(f.wide for f in frames)
+    assert _cells(frames) == _rows(_data(rows))
+
+
+@pytest.mark.parametrize("at", [None, 0, 3])
+def test_slabs_of_short_rows_with_a_coded_column_read_as_the_rows(small_slabs, at):
+    """A last column left out of every row of a slab (no trailing separator) and a coded
+    column of numbers read again as text: the cells are the row path's, no traceback."""
+    rows = [f"C{i:04d},企业{i},{i},{1 + i % 2}" for i in range(8)]  # the 类别 column never written
+    if at is not None:
+        rows[at] = f"C{at:04d},企业{at}"  # a shorter row still, starting the data or a slab
+    data = _data(rows)
+    frames = _frames(data, text=[0, 1, 3, 4], coded=[3, 4])
+    assert _cells(frames) == _rows(data)
+    assert not any(f.wide for f in frames)
+
+
+@pytest.mark.parametrize("minimum", [1 << 20, 20, 40, 60])
+def test_row_numbers_after_a_lone_cr_in_a_quoted_cell_do_not_depend_on_the_slabs(monkeypatch, minimum):
+    """csv.reader (the row path) ends a line at a lone CR, also inside a quoted cell: every
+    slab after the one holding it numbers its rows on from there, not from the LF count
+    (which gave two rows one number where a slab ended after the CR)."""
+    monkeypatch.setattr(tabular, "_MIN_SLAB_BYTES", minimum)
+    rows = [_good(i) for i in range(8)]
+    rows[2] = 'C0002,"企业\r二",2,是,3'
+    rows[5] = 'C0005,"企业\r\r五",5,否,1'
+    data = _data(rows)
+    want = [n for n, _ in open_table(data, name="表.csv").rows()]
+    assert want == [2, 3, 5, 6, 7, 10, 11, 12]
+    frames = _frames(data)
+    assert [n for f in frames for n in f.numbers.tolist()] == want
+    assert [c for _, c in _cells(frames)] == [c for _, c in _rows(data)]
