@@ -105,8 +105,7 @@ _FIRM = regex_cache.compile(r"力争|确保")
 _WORK_ITEMS = regex_cache.compile(r"^(?:重点)?(?:任务|工作|举措|措施|方面|领域|环节|原则|要求|意见|政策|文件|会议|讲话|精神|民生实事|实事|类)"
                          r"|(?:方案|举措|措施|政策|文件|实事|任务|清单|主要指标|大类)$")
 # the consequence of the work beside it, not a commitment: 惠及超3万名学生, 带动就业2万人
-_CONSEQUENCE_WORDS = ("惠及", "带动", "受益", "辐射")
-_CONSEQUENCE = regex_cache.compile("(?:" + "|".join(_CONSEQUENCE_WORDS) + ")$")
+_CONSEQUENCE_WORDS = ("惠及", "带动", "受益", "辐射")   # (asked with str.endswith, see below)
 # a bare work verb before "N + unit + noun": 改建2000张认知障碍照护床位, 抓好550个省重大项目
 _WORK_VERB_ONLY = regex_cache.compile(
     r"(?:全年|年内|今年|再|新|累计|共|力争|确保|计划|争取|着力|加快|持续|继续|深入|全面|分别)*"
@@ -130,12 +129,11 @@ _COVERAGE_AFTER = regex_cache.compile(r"^[^。;,]{0,60}?(?:实现|达到)?全覆
 _HAN_START = regex_cache.compile(r"[^\W\d_a-zA-Z]")
 _COUNTED_BODIES = regex_cache.compile(r"^(?:部门|单位|成员单位|厅局|委办局|市直部门|省直部门)")
 _SCOPE_VERB_WORDS = ("支持", "推动", "指导", "帮助", "鼓励", "引导", "覆盖", "涉及", "包括", "惠及")
-_SCOPE_VERB = regex_cache.compile("(?:" + "|".join(_SCOPE_VERB_WORDS) + ")$")
 _AREA_NOUN = regex_cache.compile(r"^[^\W\d_a-zA-Z]{0,4}?(?:县域|县|地市|市州|区县|乡镇|地区|片区|省份|城市|村)")
 _GRANT_BEFORE_WORDS = ("给予", "奖励", "补助", "补贴", "资助", "一次性")
-_GRANT_BEFORE = regex_cache.compile("(?:" + "|".join(_GRANT_BEFORE_WORDS) + ")$")
-# (these patterns are literal words before ``$``: on a stripped text, which cannot end with
-# the line break ``$`` also matches before, ``str.endswith`` of the words gives their answer)
+# (these word lists are asked of a stripped text with ``str.endswith``: the answer of
+# ``(?:w1|w2…)$``, since a stripped text cannot end with the line break ``$`` also matches
+# before; tests/extraction/test_exact_shortcuts.py checks it)
 
 
 _TAIL_START = regex_cache.compile(r"支持|用于|占|基层|规范|平均|人均|覆盖|投资|增加值|产值|营业收入|营收|收入|规模|数量|"
@@ -296,8 +294,7 @@ _AND_LIST3 = regex_cache.compile(r"和|、|及")
 _PLURAL_MEASURES = ("一批", "一系列", "若干", "一些", "多个", "数个", "几个")
 _PAIRED_LIST = regex_cache.compile(r"、|和|及")
 _ACHIEVE = regex_cache.compile(r"(?:力争|确保)?实现")
-_EACH_END = regex_cache.compile(r"(?:均|都)(?:将|要)?$")
-_EACH_END_WORDS = ("均", "都", "均将", "均要", "都将", "都要")   # what _EACH_END matches (a test checks)
+_EACH_END_WORDS = ("均", "都", "均将", "均要", "都将", "都要")   # = (?:均|都)(?:将|要)?$ (a test checks)
 _RATIO_VERB = regex_cache.compile(r"(?:达到|保持在|稳定在|提高到|不低于|为)$")
 _YEAR_IN = regex_cache.compile(r"(2(?<!\d2)0\d\d)年")  # = (?<!\d)(20\d\d)年, starting from a literal
 _DECLINE_END = regex_cache.compile(r"(下降|降低|减少|压减)$")
@@ -875,7 +872,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
                    deadline.any_before(ms), goal_context)
         # A、B均增长6% / A、B服务率达到66%: each item reaches the value; a count of a list
         # (新认证绿色、有机农产品1000个) is one total
-        # (_EACH_END.search on a stripped text, which cannot end with a line break)
+        # (endswith on a stripped text, which cannot end with a line break: the words' ``…$``)
         each = indicator.strip().endswith(_EACH_END_WORDS) or unit in ("%", "个百分点", "‰")
         items = distribute(indicator) if each and not (number_first or paired) else [indicator]
         for item in items:
