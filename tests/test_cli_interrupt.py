@@ -120,3 +120,36 @@ def test_every_command_reports_ctrl_c_in_one_place(tmp_path, monkeypatch, capsys
     err = capsys.readouterr().err
     assert INTERRUPTED in err and "Traceback" not in err and "内部错误" not in err
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "innodrive-home") == ["文件.csv"]
+
+
+_INTERRUPT_WHILE_IMPORTING = """
+import sys
+from importlib.abc import MetaPathFinder
+
+class CtrlC(MetaPathFinder):  # the user's Ctrl-C arrives while {module} is being imported
+    def find_spec(self, name, path=None, target=None):
+        if name == {module!r}:
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["innodrive", *{args!r}]
+from innodrive.launch import main
+main()
+"""
+
+
+@pytest.mark.parametrize(("module", "args"), [
+    ("innodrive.cli.app", ["plans"]),            # the full CLI, before its commands' own handler exists
+    ("innodrive.cli", ["--help"]),
+    ("innodrive.extraction.batch", ["extract", "a.txt", "--json"]),  # the fast path
+])
+def test_ctrl_c_while_the_cli_is_still_starting_says_so_without_a_traceback(tmp_path, module, args):
+    env = {**os.environ, "INNODRIVE_HOME": str(tmp_path / "home")}
+    env.pop("INNODRIVE_DATABASE_URL", None)
+    r = subprocess.run([sys.executable, "-c", _INTERRUPT_WHILE_IMPORTING.format(module=module, args=args)],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 130, r.stderr
+    assert r.stderr.strip() == INTERRUPTED
+    assert "Traceback" not in r.stderr and r.stdout == ""
+    assert not (tmp_path / "home").exists()  # nothing was created

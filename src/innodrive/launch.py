@@ -29,14 +29,24 @@ NO_TARGETS = "文中未找到量化目标"
 
 
 def main() -> None:
-    args = sys.argv[1:]
+    """Run the command line. A Ctrl-C at any moment — on the fast path, or while the full
+    CLI's modules are still being imported (half a second in which the commands' own
+    handler, :class:`innodrive.cli.app._Group`, does not exist yet) — ends with the one
+    message and status 130, never a traceback."""
     try:
-        status = try_run(args)
+        _main(sys.argv[1:])
     except KeyboardInterrupt:
         from innodrive.errors import INTERRUPTED
 
         sys.stderr.write(INTERRUPTED + "\n")
         sys.exit(130)
+
+
+def _main(args: list[str]) -> None:
+    try:
+        status = try_run(args)
+    except KeyboardInterrupt:
+        raise
     except Exception:  # noqa: BLE001  — a bug on the fast path: the full CLI reports it properly
         status = None
     if status is not None:
