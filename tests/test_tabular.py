@@ -235,3 +235,15 @@ def test_xlsx_rows_keep_filled_cells_beyond_the_header_and_drop_empty_ones():
     assert [b.wide for b in t.frames()] == [{2: 5, 4: 6}]
     with pytest.raises(InputError, match="第 2 行有 5 列，超过 4 列的上限"):
         rows(open_table(buf.getvalue(), name="w.xlsx", limits=Limits(max_columns=4)))
+
+
+@pytest.mark.parametrize("end", ["\r\n", "\n"])
+def test_chunks_number_rows_like_rows_after_line_breaks_inside_quoted_cells(end):
+    """A quoted cell may hold LF, CR LF or a lone CR; the text stream splits lines at each, so
+    the row path counts each as a line. chunks() (the importer's path) must give the same
+    row numbers — it counted only LF, and every row after a lone CR was one line short."""
+    lines = ["指标,值", '甲,"一\r二"', '乙,"三\n四"', '丙,"五\r\n六"', '丁,"七\r\r八"', "戊,9"]
+    data = end.join(lines).encode() + end.encode()
+    by_rows = [n for n, _ in open_table(data, name="t.csv", expected=["指标", "值"]).rows()]
+    by_chunks = [n for nums, _ in open_table(data, name="t.csv", expected=["指标", "值"]).chunks(2) for n in nums]
+    assert by_rows == by_chunks == [3, 5, 7, 10, 11]

@@ -391,10 +391,11 @@ def _open_csv(data: bytes, name: str, delimiter: str | None, wanted: set[str] | 
                 end = rows.line_num
                 if end - start == len(chunk):
                     nums = list(range(start + 1, end + 1))
-                else:  # quoted cells spanning lines: count the lines each record took
+                else:  # quoted cells spanning lines: count the lines each record took, a line
+                    # break being LF, CR LF or a lone CR, as the text stream splits lines for csv.reader
                     nums, at = [], start
                     for r in chunk:
-                        at += 1 + sum(c.count("\n") for c in r)
+                        at += 1 + sum(c.count("\n") + c.count("\r") - c.count("\r\n") for c in r)
                         nums.append(at)
                 if end - table.header_row > limits.max_rows:
                     raise InputError(f"表格超过 {limits.max_rows:,} 行数据的上限，未导入", file=name, row=end)
