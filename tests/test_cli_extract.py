@@ -91,3 +91,34 @@ def test_evaluate_reports_bad_gold_without_traceback(tmp_path):
     bad.write_text("{not json", encoding="utf-8")
     r = cli("evaluate", str(bad), str(tmp_path))
     assert r.returncode == 2 and "不是有效的 JSON" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_extract_and_evaluate_register_only_their_module_and_print_what_the_full_app_prints(tmp_path):
+    """``innodrive extract``/``evaluate`` load only ``innodrive.cli.extract`` (start-up of
+    scripts run over folders); the output, the files written and the exit status are those
+    of the application with every command registered."""
+    docs = sorted(str(p) for p in EXAMPLES.glob("*.txt"))
+    run = ("import sys; from innodrive import cli\n"
+           "if sys.argv[1] == 'full': cli.register()\n"
+           "code = cli.main(sys.argv[2:])\n"
+           "print('PLANS-LOADED' if 'innodrive.cli.plans' in sys.modules else 'ALONE', file=sys.stderr)\n"
+           "sys.exit(code)")
+    cases = [["extract", *docs, "--out", "{out}", "--jobs", "1"], ["extract", docs[0], "-v"], ["extract", "--help"],
+             ["extract", str(tmp_path / "missing.txt"), "--out", "{out}"], ["extract", docs[0], "--jobs", "0"],
+             ["evaluate", str(GOLD), "{out}"]]
+    for case in cases:
+        results = {}
+        for mode in ("solo", "full"):  # (names of one length: the table centres the folder)
+            out = tmp_path / mode
+            args = [a.replace("{out}", str(out)) for a in case]
+            r = subprocess.run([sys.executable, "-c", run, mode, *args], capture_output=True, text=True,
+                               env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(ROOT)})
+            files = {p.name: p.read_bytes() for p in sorted(out.glob("*"))} if out.exists() else {}
+            # (the folder named in a table title may be wrapped across lines: its last part is its mode)
+            results[mode] = (r.returncode, r.stdout.replace(str(out), "OUT").replace(mode, "MODE"),
+                             r.stderr.replace(str(out), "OUT").replace(mode, "MODE"), files)
+        alone, full = results["solo"], results["full"]
+        assert alone[2].endswith("ALONE\n") and full[2].endswith("PLANS-LOADED\n"), case
+        assert alone[0] == full[0] and alone[1] == full[1] and alone[3] == full[3], case
+        assert alone[2].replace("ALONE", "") == full[2].replace("PLANS-LOADED", ""), case
+    assert results["full"][0] == 0 and "F1" in results["full"][1]  # evaluate scored the files extract wrote
