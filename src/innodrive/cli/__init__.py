@@ -49,22 +49,11 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-_MAX_PROBLEMS = 50
-
-
 def _print_problems(exc: InnodriveError) -> None:
-    """Every located problem of a bulk check (bad rows, bad framework entries), one line
-    each. A single problem is already the message itself, so it is not repeated."""
-    from innodrive.cli.output import err, escape
+    """Every located problem of a bulk check, one line each (:func:`innodrive.console.print_problems`)."""
+    from innodrive.console import print_problems
 
-    if not exc.problems:
-        return
-    if len(exc.problems) == 1 and str(exc.problems[0].message) in exc.message:
-        return  # the message already is the one problem
-    for p in exc.problems[:_MAX_PROBLEMS]:
-        err.print(f"  [red]✗[/red] {escape(str(p))}")
-    if len(exc.problems) > _MAX_PROBLEMS:
-        err.print(f"  …… 其余 {len(exc.problems) - _MAX_PROBLEMS} 处问题未列出")
+    print_problems(exc)
 
 
 def main(argv: list[str] | None = None) -> int:
