@@ -91,3 +91,101 @@ def test_evaluate_reports_bad_gold_without_traceback(tmp_path):
     bad.write_text("{not json", encoding="utf-8")
     r = cli("evaluate", str(bad), str(tmp_path))
     assert r.returncode == 2 and "不是有效的 JSON" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_extract_and_evaluate_register_only_their_module_and_print_what_the_full_app_prints(tmp_path):
+    """``innodrive extract``/``evaluate`` load only ``innodrive.cli.extract`` (start-up of
+    scripts run over folders); the output, the files written and the exit status are those
+    of the application with every command registered."""
+    docs = sorted(str(p) for p in EXAMPLES.glob("*.txt"))
+    run = ("import sys; from innodrive import cli\n"
+           "if sys.argv[1] == 'full': cli.register()\n"
+           "code = cli.main(sys.argv[2:])\n"
+           "print('PLANS-LOADED' if 'innodrive.cli.plans' in sys.modules else 'ALONE', file=sys.stderr)\n"
+           "sys.exit(code)")
+    cases = [["extract", *docs, "--out", "{out}", "--jobs", "1"], ["extract", docs[0], "-v"], ["extract", "--help"],
+             ["extract", str(tmp_path / "missing.txt"), "--out", "{out}"], ["extract", docs[0], "--jobs", "0"],
+             ["evaluate", str(GOLD), "{out}"]]
+    for case in cases:
+        results = {}
+        for mode in ("solo", "full"):  # (names of one length: the table centres the folder)
+            out = tmp_path / mode
+            args = [a.replace("{out}", str(out)) for a in case]
+            r = subprocess.run([sys.executable, "-c", run, mode, *args], capture_output=True, text=True,
+                               env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(ROOT)})
+            files = {p.name: p.read_bytes() for p in sorted(out.glob("*"))} if out.exists() else {}
+            # (the folder named in a table title may be wrapped across lines: its last part is its mode)
+            results[mode] = (r.returncode, r.stdout.replace(str(out), "OUT").replace(mode, "MODE"),
+                             r.stderr.replace(str(out), "OUT").replace(mode, "MODE"), files)
+        alone, full = results["solo"], results["full"]
+        assert alone[2].endswith("ALONE\n") and full[2].endswith("PLANS-LOADED\n"), case
+        assert alone[0] == full[0] and alone[1] == full[1] and alone[3] == full[3], case
+        assert alone[2].replace("ALONE", "") == full[2].replace("PLANS-LOADED", ""), case
+    assert results["full"][0] == 0 and "F1" in results["full"][1]  # evaluate scored the files extract wrote
+
+
+_FAST = ("import sys; from innodrive import launch\n"
+         "code = launch.try_run(sys.argv[1:])\n"
+         "print('TYPER' if 'typer' in sys.modules else 'NO-TYPER', file=sys.stderr)\n"
+         "sys.exit(99 if code is None else code)")
+_FULL = ("import sys; from innodrive import cli\n"
+         "code = cli.main(sys.argv[1:])\n"
+         "print('TYPER' if 'typer' in sys.modules else 'NO-TYPER', file=sys.stderr)\n"
+         "sys.exit(code)")
+
+
+def _run_both(tmp_path: Path, args: list[str]):
+    """(fast path, full CLI) runs of ``innodrive extract ARGS`` ({out} a folder of one name
+    length per run): exit status, stdout, stderr (elapsed times blanked), files written."""
+    import re
+
+    results = []
+    for mode, code in (("fast", _FAST), ("full", _FULL)):
+        out = tmp_path / mode
+        argv = [a.replace("{out}", str(out)) for a in args]
+        r = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
+                           env={"COLUMNS": "200", "PATH": "/usr/bin:/bin", "HOME": str(ROOT)})
+
+        def norm(text, out=out, mode=mode):
+            return re.sub(r"\d+:\d\d:\d\d", "T", text.replace(str(out), "OUT").replace(mode, "MODE"))
+
+        files = {p.name: p.read_bytes() for p in sorted(out.glob("*"))} if out.is_dir() else {}
+        results.append((r.returncode, norm(r.stdout), norm(r.stderr), files))
+    return results
+
+
+def test_extract_out_without_typer_prints_and_writes_what_the_full_cli_does(tmp_path):
+    """``extract FILE… --out DIR [--jobs N]`` runs without Typer (start-up of scripts over
+    folders); the exit status, stdout, stderr and the files are the full command's, for
+    one file, many, a file that cannot be read, a folder that cannot be made, names with
+    markup, a document without targets, and on worker processes."""
+    docs = sorted(str(p) for p in EXAMPLES.glob("*.txt"))
+    real = sorted(str(p) for p in (ROOT / "tests" / "data" / "real").glob("*.txt"))
+    odd = tmp_path / "[bold]名单[red].txt"
+    odd.write_text("关于召开会议的通知\n请各单位按时参加。\n", encoding="utf-8")
+    blocker = tmp_path / "a_file"
+    blocker.write_text("x", encoding="utf-8")
+    cases = [["extract", *docs, "--out", "{out}"], ["extract", docs[0], "--out", "{out}"],
+             ["extract", "--out", "{out}", "-j", "1", *docs[:2]],
+             ["extract", docs[0], str(tmp_path / "missing.txt"), "--out", "{out}", "--jobs", "1"],
+             ["extract", docs[0], "--out", str(blocker / "sub")], ["extract", str(odd), docs[1], "--out", "{out}"],
+             ["extract", *real, *docs, "--out", "{out}", "--jobs", "2"]]
+    for case in cases:
+        (fast_code, *fast), (full_code, *full) = _run_both(tmp_path, case)
+        assert fast[1].endswith("NO-TYPER\n") and full[1].endswith("TYPER\n"), (case, fast[1][-300:])
+        assert fast_code == full_code, case
+        assert fast[0] == full[0] and fast[2] == full[2], case
+        assert fast[1].replace("NO-TYPER\n", "") == full[1].replace("TYPER\n", ""), case
+
+
+def test_other_extract_command_lines_are_left_to_the_full_cli():
+    from innodrive.launch import _extract_out_shape
+
+    assert _extract_out_shape(["a.txt", "--out", "d"]) == (["a.txt"], "d", None)
+    assert _extract_out_shape(["--jobs", "3", "a.txt", "b.txt", "--out", "d"]) == (["a.txt", "b.txt"], "d", 3)
+    for args in (["a.txt"], ["a.txt", "--out"], ["a.txt", "--out", "d", "--out", "e"], ["a.txt", "--out", "-d"],
+                 ["a.txt", "--out", "d", "-v"], ["a.txt", "--out=d"], ["a.txt", "--out", "d", "--jobs", "0"],
+                 ["a.txt", "--out", "d", "--jobs", "01"], ["a.txt", "--out", "d", "-j", "２"],
+                 ["a.txt", "--out", "d", "--jobs", "1", "-j", "2"], ["--out", "d"], ["a.txt", "--", "--out", "d"],
+                 ["a.txt", "--out", "d", "--help"]):
+        assert _extract_out_shape(args) is None, args

@@ -1,5 +1,5 @@
-"""The ``innodrive`` console script: fast paths for ``extract FILE… --json`` and a stored
-``status`` board, else the full CLI.
+"""The ``innodrive`` console script: fast paths for ``extract FILE… --json``, ``extract
+FILE… --out DIR [--jobs N]`` and a stored ``status`` board, else the full CLI.
 
 Scripts call ``extract --json`` once per document; importing Typer (~0.15 s) and
 pydantic (~0.2 s) would cost more than reading and extracting a 10 KB document. When
@@ -7,7 +7,10 @@ the command line is exactly that shape (files and ``--json``, nothing else),
 :func:`try_run` does the whole job with the plain-record pipeline and returns the exit
 status; for anything else (``--help``, other options, other commands) it returns
 ``None`` and the full Typer application (:func:`innodrive.cli.main`) runs. Both paths
-print the same JSON (:func:`write_json`) and the same one-line messages.
+print the same JSON (:func:`write_json`) and the same one-line messages. ``extract FILE…
+--out DIR`` (a script extracting a folder) runs the command's own body
+(:func:`innodrive.extract_command.run`) without Typer, which builds its options through
+pydantic: about a quarter of the instructions of the process on the development corpus.
 
 ``status`` is run every morning and usually finds its board stored
 (:mod:`innodrive.status_snapshot`); :func:`try_status` prints that board's stored
@@ -57,10 +60,14 @@ def _main(args: list[str]) -> None:
 
 
 def try_run(args: list[str]) -> int | None:
-    """Run ``extract FILE… --json`` when ``args`` have exactly that shape, or print a
-    stored ``status`` board (:func:`try_status`); else ``None``."""
+    """Run ``extract FILE… --json`` or ``extract FILE… --out DIR [--jobs N]`` when ``args``
+    have exactly that shape, or print a stored ``status`` board (:func:`try_status`); else
+    ``None``."""
     if args[:1] == ["status"]:
         return try_status(args[1:])
+    if args[:1] == ["extract"] and "--json" not in args:
+        shape = _extract_out_shape(args[1:])
+        return _extract_out(*shape) if shape is not None else None
     if len(args) < 3 or args[0] != "extract" or "--json" not in args[1:]:
         return None
     files = [a for a in args[1:] if a != "--json"]
@@ -86,6 +93,64 @@ def try_run(args: list[str]) -> int | None:
     write_json(payload[0] if len(files) == 1 and payload else payload)
     return 2 if failures else 0
 
+
+
+def _extract_out_shape(args: list[str]) -> tuple[list[str], str, int | None] | None:
+    """(files, folder, jobs) when ``args`` (after ``extract``) are exactly files, one
+    ``--out DIR`` and at most one ``--jobs N`` / ``-j N`` (N a plain positive number), in
+    any order; else ``None`` (the full CLI then parses them, and reports what is wrong)."""
+    files: list[str] = []
+    out_dir: str | None = None
+    jobs: int | None = None
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ("--out", "--jobs", "-j"):
+            if i + 1 == len(args) or args[i + 1].startswith("-"):
+                return None
+            value = args[i + 1]
+            if a == "--out":
+                if out_dir is not None:
+                    return None
+                out_dir = value
+            else:
+                if jobs is not None or not (value.isascii() and value.isdigit()) or value.startswith("0"):
+                    return None
+                jobs = int(value)
+            i += 2
+        elif a.startswith("-"):
+            return None
+        else:
+            files.append(a)
+            i += 1
+    if not files or out_dir is None:
+        return None
+    return files, out_dir, jobs
+
+
+def _extract_out(files: list[str], out_dir: str, jobs: int | None) -> int:
+    """``innodrive extract FILE… --out DIR [--jobs N]`` without Typer: the command's own
+    :func:`innodrive.extract_command.run`, and errors reported as :func:`innodrive.cli.main`
+    reports them (the same lines, the same exit status)."""
+    from pathlib import Path
+
+    from innodrive import settings
+    from innodrive.errors import InnodriveError
+
+    if not sys.warnoptions and not settings.debug():
+        import warnings
+
+        warnings.simplefilter("ignore")  # as innodrive.cli.main: a user sees innodrive's own messages only
+    from innodrive.extract_command import run
+
+    try:
+        return run([Path(f) for f in files], out_dir=Path(out_dir), jobs=jobs)
+    except InnodriveError as exc:
+        from innodrive.console import error, print_problems
+
+        print_problems(exc)
+        error(str(exc))
+        return exc.status
 
 # the options of ``innodrive status`` a stored board answers (``--plan`` and ``--out`` never are)
 STATUS_OPTIONS = {"--region": "region", "--as-of": "as_of", "--rules": "rules"}

@@ -178,3 +178,106 @@ def test_notable_characters_by_set_and_by_the_regex_are_the_same_set():
     normalise_mod._notable_re()
     by_regex = [normalise_mod.notable_chars(t) for t in texts]
     assert by_set == by_regex == [set(t) & normalise_mod._notable() for t in texts]
+
+
+def _plain_drop_repeats(paragraphs):
+    """:func:`drop_repeats` as it was written before the comparison was cut to a few C
+    calls: ``.text`` read per candidate, the common prefix found by binary search on slices."""
+    from rapidfuzz import fuzz
+
+    def common_prefix(a, b):
+        n = min(len(a), len(b))
+        if a[:n] == b[:n]:
+            return n
+        lo, hi = 0, n
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if a[:mid] == b[:mid]:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    n = normalise_mod
+    kept, dropped, exact, by_head, by_tail = [], [], set(), {}, {}
+    for p in paragraphs:
+        key = p.text
+        if len(key) < n._DUP_MIN:
+            kept.append(p)
+            continue
+        if key in exact:
+            dropped.append(p)
+            continue
+        head, tail = key[:n._KEY], key[-n._KEY:]
+        duplicate = False
+        for j in {*by_head.get(head, ())[-n._CANDIDATES:], *by_tail.get(tail, ())[-n._CANDIDATES:]}:
+            q = kept[j]
+            if q is None:
+                continue
+            other = q.text
+            if len(key) <= len(other):
+                if len(key) >= n._FRAGMENT_MIN and (key in other or (
+                        key[:n._FRAGMENT_MIN] == other[:n._FRAGMENT_MIN]
+                        and common_prefix(key, other) >= 0.9 * len(key))):
+                    duplicate = True
+                    break
+                if len(key) > 0.9 * len(other) and fuzz.ratio(key, other) >= 92:
+                    duplicate = True
+                    break
+            elif len(other) >= n._FRAGMENT_MIN and other in key:
+                dropped.append(q)
+                kept[j] = None
+        if duplicate:
+            dropped.append(p)
+            continue
+        exact.add(key)
+        idx = len(kept)
+        kept.append(p)
+        by_head.setdefault(head, []).append(idx)
+        by_tail.setdefault(tail, []).append(idx)
+    return [p for p in kept if p is not None], dropped
+
+
+def _repeat_cases(seed: int) -> list[list[str]]:
+    """Paragraph lists where repeats are found: the corpus, the corpus with its paragraphs
+    shuffled and repeated (exact, truncated, cut at the 90 % boundary, a fragment inside a
+    fuller copy, a character changed), and many paragraphs opening or ending alike."""
+    rng = random.Random(seed)
+    paras = [p for _, data in _documents() for p in data.decode("utf-8-sig").split("\n") if p.strip()]
+    cases = [paras]
+    mixed = []
+    for _ in range(3000):
+        p = rng.choice(paras)
+        how = rng.randrange(7)
+        if how == 0 and len(p) > 2:                       # truncated copy
+            p = p[:rng.randint(len(p) // 2, len(p))]
+        elif how == 1:                                    # the 90 % boundary of the common prefix
+            k = max(int(0.9 * len(p)) + rng.choice((-1, 0, 1)), 0)
+            p = p[:k] + "某" * (len(p) - k)
+        elif how == 2 and len(p) > 60:                    # a fragment of a fuller copy
+            a = rng.randint(0, len(p) - 45)
+            p = p[a:a + rng.randint(40, len(p) - a)]
+        elif how == 3 and p:                              # one character changed (near-equal)
+            i = rng.randrange(len(p))
+            p = p[:i] + "变" + p[i + 1:]
+        elif how == 4:                                    # a fuller copy of an earlier paragraph
+            p = rng.choice(paras)[:20] + p + "。"
+        mixed.append(p)
+    cases.append(mixed)
+    # more than _CANDIDATES paragraphs opening alike and ending alike, of lengths around 40
+    opening, ending = "全会提出，要坚持科技创新引领发展，", "，确保各项任务落到实处。"
+    cases.append([opening + "".join(rng.choice("创新发展产业科技人才") for _ in range(rng.randint(0, 30))) + ending
+                  for _ in range(400)])
+    cases.append([opening[: rng.randint(10, len(opening))] for _ in range(100)] + ["", "短", opening * 3])
+    return cases
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_drop_repeats_equals_its_plain_form(seed):
+    MText = offsets_mod.MText
+    for texts in _repeat_cases(seed):
+        paragraphs = [MText(t, ((0, i * 1000),)) for i, t in enumerate(texts)]
+        fast_kept, fast_dropped = normalise_mod.drop_repeats(paragraphs)
+        plain_kept, plain_dropped = _plain_drop_repeats(paragraphs)
+        assert [id(p) for p in fast_kept] == [id(p) for p in plain_kept]
+        assert [id(p) for p in fast_dropped] == [id(p) for p in plain_dropped]

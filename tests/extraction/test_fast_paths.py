@@ -373,3 +373,67 @@ def test_place_mentions_counted_at_pair_positions_equal_a_plain_count_of_every_n
         got, want = metadata._place_counts(text), plain(text)
         assert got == want, text[:80]
         assert [code for code in got] == [code for code in want if code in got], text[:80]
+
+
+def _plain_parts_from_digits(code, counted, after):
+    """``programmes._parts_from_digits`` as it was before the index: every phrase after ``after`` read."""
+    digits = [int(c) for c in code if c.isdigit()]
+    if len(digits) < 2:
+        return []
+    parts, k = [], 0
+    for pos, n, text in counted:
+        if pos < after or k >= len(digits):
+            continue
+        if n == digits[k] and text not in parts:
+            parts.append(text)
+            k += 1
+    return parts if k == len(digits) else []
+
+
+def test_programme_parts_found_through_the_index_are_those_of_the_plain_scan(texts):
+    import random
+
+    programmes = importlib.import_module("innodrive.extraction.programmes")
+    rng = random.Random(5)
+    numerals = "一二两三四五六七八九十"
+    cases = []
+    for t in texts:  # the corpus's own counted phrases and codes
+        counted = [(m.start(), int(programmes.parse_number(m.group("n")) or 0), m.group(0).strip("“”"))
+                   for m in programmes._COUNTED_RE.finditer(t)]
+        codes = [(m.group("code"), m.start()) for m in programmes._CODE_RE.finditer(t)]
+        cases.append((counted, codes + [("5553", 0), ("135", len(t) // 2)]))
+    for _ in range(300):  # random phrases, repeated texts among them, codes with 0 and digits no phrase reads
+        counted, pos = [], 0
+        for _ in range(rng.randint(0, 40)):
+            pos += rng.randint(0, 30)
+            c = rng.choice(numerals)
+            counted.append((pos, int(programmes.parse_number(c) or 0), f"{c}{rng.choice('个项大')}{rng.choice('中心平台基地')}"))
+        codes = [("".join(rng.choice("0123456789") for _ in range(rng.randint(1, 6))), rng.randint(-5, pos + 5))
+                 for _ in range(20)]
+        cases.append((counted, codes))
+    taken = 0
+    for counted, codes in cases:
+        index = programmes._counted_index(counted)
+        for code, after in codes:
+            plain = _plain_parts_from_digits(code, counted, after)
+            assert programmes._parts_from_digits(code, counted, after, index) == plain, (code, after)
+            assert programmes._parts_from_digits(code, counted, after) == plain
+            taken += bool(plain)
+    assert taken > 50  # the cases do find parts, not only misses
+
+
+def test_number_codes_found_with_the_curly_quote_pattern_are_the_matches_of_the_pattern(texts):
+    import random
+
+    programmes = importlib.import_module("innodrive.extraction.programmes")
+    rng = random.Random(9)
+    pieces = ["“", "”", '"', "5553", "135", "3+N", "1+2+3", "12", "7", "的", "行动计划", "工作思路", "发展格局", "体系",
+              "“5553”行动计划", '"135"工作思路', "“2+2”工程", "实施", "，", "。", "\n"]
+    samples = list(texts) + [t.replace("“", '"', 3) for t in texts]
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(2000)]
+    found = 0
+    for text in samples:
+        expected = [(m.span(), m.groups(), m.groupdict()) for m in programmes._CODE_RE.finditer(text)]
+        assert [(m.span(), m.groups(), m.groupdict()) for m in programmes.code_matches(text)] == expected, text
+        found += len(expected)
+    assert found > 100

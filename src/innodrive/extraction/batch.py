@@ -305,10 +305,12 @@ def _one(path: str, explain: bool, contract_json: bool):
 
 
 def contract_bytes(plan) -> bytes:
-    """The plan's contract as ``extract --out`` writes it."""
-    import json
+    """The plan's contract as ``extract --out`` writes it: ``json.dumps(…, ensure_ascii=False,
+    indent=1)``, written by :func:`~innodrive.extraction.jsontext.dumps_indented` (the same
+    text, twice as fast: json's encoder is pure Python when it indents)."""
+    from innodrive.extraction.jsontext import dumps_indented
 
-    return json.dumps(plan.to_contract(), ensure_ascii=False, indent=1).encode("utf-8")
+    return dumps_indented(plan.to_contract(), 1).encode("utf-8")
 
 
 # a CONSTRUCTED notice, only to run the extraction once before forking (see _warm)
