@@ -7,7 +7,7 @@ second core they can run while the main thread does the Python work: the next bl
 read (and its rows checked) while this one is screened, and the lines of this one are
 written while the next is built. Python work in two threads still takes turns on the GIL,
 so the gain is the GIL-free part plus the balance of the two threads' Python work. On one
-core the threads only take turns (the same work plus switches: about 2 s more CPU at 1M
+core the threads only take turns (the same work plus switches: 1-2 s more CPU at 1M
 rows), so :func:`~innodrive.enterprises.stream.screen_stream` uses them only when the
 process may run on more than one core.
 
