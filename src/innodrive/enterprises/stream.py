@@ -554,12 +554,11 @@ def screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[
                   background: bool | None = None):
     """Read, check, screen and write a registry chunk by chunk; return the summary view.
 
-    ``background``: the next block is read and checked (:class:`~innodrive.enterprises.registry.RowChecker`, in order, in
-    that one thread), and the lines of a CSV result written, in background threads while
-    the main thread screens
-    (:mod:`innodrive.enterprises.pipeline`); ``None`` (the default) does so when the
-    process may run on more than one core. The result is the same either way (tested);
-    every thread is joined before this returns or raises.
+    ``background``: the next block is read and its rows checked (in order, in that one
+    thread), and the lines of a CSV result written, in background threads while the main
+    thread screens (:mod:`innodrive.enterprises.pipeline`); ``None`` (the default) does so
+    when the process may run on more than one core. The result is the same either way
+    (tested); every thread is joined before this returns or raises.
 
     pandas 3 keeps text in Arrow arrays whenever pyarrow is installed (innodrive does not need
     it, but another package may bring it); converting every text column of every block to
@@ -582,6 +581,7 @@ def _cores() -> int:
 def _screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[bytes] | None, fmt: str,
                    programmes: list[str] | None, with_gaps: bool, keep_rows: int, progress: Progress | None,
                    today: dt.date | None, chunk_rows: int, background: bool):
+    from innodrive.enterprises.pipeline import read_ahead
     from innodrive.enterprises.registry import RowChecker
     from innodrive.enterprises.rules import rules_in_force
     from innodrive.enterprises.screening import screen_block
@@ -602,7 +602,6 @@ def _screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO
     shown: list = []
     total = evaluated = 0
     bad_rows: set[int] = set()
-    from innodrive.enterprises.pipeline import read_ahead
 
     def checked():
         """Blocks read and checked: (rows read, (good rows, their row numbers, problems)). In
