@@ -247,3 +247,37 @@ def test_chunks_number_rows_like_rows_after_line_breaks_inside_quoted_cells(end)
     by_rows = [n for n, _ in open_table(data, name="t.csv", expected=["指标", "值"]).rows()]
     by_chunks = [n for nums, _ in open_table(data, name="t.csv", expected=["指标", "值"]).chunks(2) for n in nums]
     assert by_rows == by_chunks == [3, 5, 7, 10, 11]
+
+
+def test_the_encoding_found_piece_by_piece_is_the_whole_file_s():
+    """``detect_encoding`` decodes in 32 KB pieces: a character cut by a piece's edge, a bad
+    byte far into the file, a truncated last character, GB18030 text and text that is both
+    are judged as decoding the whole file at once judges them (CONSTRUCTED bytes)."""
+    from innodrive.errors import InputError
+    from innodrive.tabular import detect_encoding
+
+    def whole(data: bytes) -> str | None:
+        for encoding, name in (("utf-8", "utf-8-sig"), ("gb18030", "gb18030")):
+            try:
+                data.decode(encoding)
+                return name
+            except UnicodeDecodeError:
+                continue
+        return None
+
+    line = "统一社会信用代码,企业名称,甲乙丙\n".encode()
+    body = line * (3 * (1 << 15) // len(line) + 7)
+    cases = [body, b"a" + body, b"ab" + body]  # the 3-byte characters fall across every edge
+    step = 1 << 15
+    for at in (step - 1, step, step + 1, 2 * step - 2, len(body) - 1):
+        cases.append(body[:at] + b"\xff" + body[at:])  # a byte no UTF-8 or GB18030 text holds
+        cases.append(body[:at] + b"\xe4" + body[at:])  # a lone lead byte
+        cases.append(body[:at] + b"\xed\xa0\x80" + body[at:])  # a surrogate, refused by UTF-8
+    cases += [body[:-1], body[:-2], "企业名称,甲\n".encode("gb18030") * 5000, b"abc,def\n" * 9000]
+    for data in cases:
+        want = whole(data)
+        if want is None:
+            with pytest.raises(InputError):
+                detect_encoding(data, "表.csv")
+        else:
+            assert detect_encoding(data, "表.csv") == want

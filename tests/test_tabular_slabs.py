@@ -104,3 +104,46 @@ def test_row_numbers_after_a_lone_cr_in_a_quoted_cell_do_not_depend_on_the_slabs
     frames = _frames(data)
     assert [n for f in frames for n in f.numbers.tolist()] == want
     assert [c for _, c in _cells(frames)] == [c for _, c in _rows(data)]
+
+
+def _read_slab_with_the_warning(slab: bytes, width: int, dtypes: dict) -> object:
+    """The slab reading before it was made safe in a thread (reference): a first line wider
+    than the header caught by turning pandas' ParserWarning into an error."""
+    import io
+
+    import pandas as pd
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(io.BytesIO(slab), names=list(range(width)), dtype=dtypes, sep=",", encoding="utf-8",
+                               **tabular._PANDAS_CSV)
+    except (pd.errors.ParserError, pd.errors.ParserWarning, UnicodeDecodeError, ValueError, OverflowError):
+        return None
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_slab_reads_as_it_did_with_the_warning_caught(seed):
+    """:func:`tabular._read_slab` finds a wide first line without ``warnings.catch_warnings``
+    (not safe while another thread runs): on random slabs (CONSTRUCTED: rows narrower and
+    wider than the header, empty and quoted cells, quoted commas and line breaks, CRLF,
+    columns as text, categories or inferred) it gives what the warning-catching reading
+    gave, frame for frame, and raises no warning."""
+    import random
+
+    rnd = random.Random(seed)
+    cells = ["", "1", "2.5", "甲", "是", '"x,y"', '"q""q"', '"l\nm"', " ", "TRUE", '""', "-", '"a"b']
+    for _ in range(1500):
+        width = rnd.randint(1, 5)
+        lines = [",".join(rnd.choice(cells) for _ in range(max(0, rnd.choice([0, 1, width, width, width - 1,
+                                                                                 width + 1, width + 2]))))
+                 for _ in range(rnd.randint(1, 6))]
+        slab = ("\n".join(lines) + rnd.choice(["", "\n", "\r\n"])).encode()
+        dtypes = {i: rnd.choice([object, "category"]) for i in range(width) if rnd.random() < 0.6}
+        want = _read_slab_with_the_warning(slab, width, dtypes)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            got = tabular._read_slab(slab, width, dtypes, ",", "utf-8")
+        assert (got is None) == (want is None), slab
+        if want is not None:
+            assert got.equals(want) and list(got.dtypes) == list(want.dtypes), slab
