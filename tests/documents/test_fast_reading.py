@@ -281,3 +281,40 @@ def test_drop_repeats_equals_its_plain_form(seed):
         plain_kept, plain_dropped = _plain_drop_repeats(paragraphs)
         assert [id(p) for p in fast_kept] == [id(p) for p in plain_kept]
         assert [id(p) for p in fast_dropped] == [id(p) for p in plain_dropped]
+
+
+def _plain_with_text_of_slice(source, text: str, start: int):
+    """``MText.with_text_of_slice`` as it was before the one-run short cut: every run looked up."""
+    from bisect import bisect_right
+
+    MText = offsets_mod.MText
+    if not text:
+        return MText("")
+    end = start + len(text)
+    runs = source.runs
+    new_runs = [(0, source.orig(start))]
+    k = bisect_right(runs, (start, float("inf")))
+    while k < len(runs) and runs[k][0] < end:
+        new_runs.append((runs[k][0] - start, runs[k][1]))
+        k += 1
+    return MText(text, tuple(new_runs))
+
+
+def test_a_slice_of_text_mapped_in_one_run_equals_the_slice_looked_up_run_by_run():
+    """Plain text is mapped in one run, and each of its lines is cut from it with the short
+    cut: the same runs as the general lookup, wherever the run starts (before, inside, at the
+    end of or after the slice), on random sources and on every line of the corpus."""
+    MText = offsets_mod.MText
+    rng = random.Random(9)
+    for _ in range(20000):
+        n = rng.randint(1, 30)
+        source = MText("x" * n, ((rng.randint(0, n + 2), rng.randint(0, 50)),))
+        start = rng.randint(0, n)
+        text = "x" * rng.randint(0, n - start)
+        fast, plain = source.with_text_of_slice(text, start), _plain_with_text_of_slice(source, text, start)
+        assert fast == plain and fast.runs == plain.runs, (source.runs, start, len(text))
+    readers = importlib.import_module("innodrive.documents.readers")
+    for name, data in _documents():
+        source = readers.read_bytes(data, name).text
+        for start, line in normalise_mod._lines(source.text):
+            assert source.with_text_of_slice(line, start) == _plain_with_text_of_slice(source, line, start)

@@ -57,9 +57,15 @@ class MText:
         end = start + len(text)
         if not text:
             return MText("")
-        new_runs: list[tuple[int, int]] = [(0, self.orig(start))]
-        k = bisect_right(self.runs, (start, float("inf")))
         runs = self.runs
+        if len(runs) == 1:
+            # (plain text is mapped in one run: the piece is that run moved to ``start``,
+            # what the general case below gives when the run does not start inside the piece)
+            c0, o0 = runs[0]
+            if c0 <= start or c0 >= end:
+                return MText(text, ((0, o0 + (start - c0)),))
+        new_runs: list[tuple[int, int]] = [(0, self.orig(start))]
+        k = bisect_right(runs, (start, float("inf")))
         while k < len(runs) and runs[k][0] < end:
             new_runs.append((runs[k][0] - start, runs[k][1]))
             k += 1
