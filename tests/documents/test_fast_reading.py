@@ -318,3 +318,41 @@ def test_a_slice_of_text_mapped_in_one_run_equals_the_slice_looked_up_run_by_run
         source = readers.read_bytes(data, name).text
         for start, line in normalise_mod._lines(source.text):
             assert source.with_text_of_slice(line, start) == _plain_with_text_of_slice(source, line, start)
+
+
+def _plain_span(m, start: int, end: int) -> tuple[int, int]:
+    """``OffsetMap.span`` as it was written before :meth:`orig` was inlined into it."""
+    if m.length == 0:
+        return 0, 0
+    start = min(max(start, 0), m.length - 1)
+    end = min(max(end, start + 1), m.length)
+    return m.orig(start), m.orig(end - 1) + 1
+
+
+def test_spans_equal_the_two_lookups_of_orig():
+    """``OffsetMap.span`` looks both ends up itself: the same spans as :meth:`orig` of each
+    end, for spans inside, across, before and after the text and empty ones, on random
+    maps (an empty map included) and on the maps of the corpus's documents."""
+    documents = importlib.import_module("innodrive.documents")
+    OffsetMap = offsets_mod.OffsetMap
+    rng = random.Random(5)
+    maps = []
+    for _ in range(400):
+        length = rng.randint(0, 60)
+        runs, pos, orig = [], rng.randint(0, 3), rng.randint(0, 9)
+        while pos < length or not runs and rng.random() < 0.5:
+            runs.append((pos, orig))
+            step = rng.randint(1, 8)
+            pos, orig = pos + step, orig + step + rng.randint(0, 4)
+        maps.append(OffsetMap(runs, length))
+    maps += [OffsetMap([], 0), OffsetMap([], 5)]
+    for m in maps:
+        for _ in range(60):
+            a, b = rng.randint(-5, m.length + 5), rng.randint(-5, m.length + 5)
+            assert m.span(a, b) == _plain_span(m, a, b), (m._clean, m._orig, m.length, a, b)
+    for name, data in _documents():
+        doc = documents.read_document(data, name)
+        n = len(doc.clean)
+        for a in range(-2, n + 2, 97):
+            for b in (a - 1, a, a + 1, a + 40, n + 3):
+                assert doc.offsets.span(a, b) == _plain_span(doc.offsets, a, b)

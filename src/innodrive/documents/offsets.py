@@ -172,11 +172,28 @@ class OffsetMap:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``[a, b)`` for the clean span ``[start, end)``."""
-        if self.length == 0:
+        n = self.length
+        if n == 0:
             return 0, 0
-        start = min(max(start, 0), self.length - 1)
-        end = min(max(end, start + 1), self.length)
-        return self.orig(start), self.orig(end - 1) + 1
+        # (:meth:`orig` of both ends written out: a document's records ask for thousands of spans)
+        if start < 0:
+            start = 0
+        elif start > n - 1:
+            start = n - 1
+        last = (end if end > start + 1 else start + 1) - 1
+        if last > n - 1:
+            last = n - 1
+        clean = self._clean
+        if not clean:
+            return 0, 1
+        orig = self._orig
+        k = bisect_right(clean, start) - 1
+        if k < 0:
+            k = 0
+        j = bisect_right(clean, last) - 1
+        if j < 0:
+            j = 0
+        return orig[k] + (start - clean[k]), orig[j] + (last - clean[j]) + 1
 
     def compose(self, inner: OffsetMap) -> OffsetMap:
         """This map followed by ``inner`` (clean → intermediate → original).
