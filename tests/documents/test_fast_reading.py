@@ -172,10 +172,10 @@ def test_notable_characters_by_set_and_by_the_regex_are_the_same_set():
     from the regex: both ways give the same set."""
     texts = ["２０２５年（一）發展個體\x1b[2J\r\n\u3000會議 ABC，。", "", "這是一個繁體字的會議決議" * 100,
              (REAL / "2026_江苏省_政府工作报告.txt").read_text("utf-8")[:8000]]
-    normalise_mod._notable_re.cache_clear()
+    normalise_mod._notable_split.cache_clear()
     by_set = [normalise_mod.notable_chars(t) for t in texts]
-    assert normalise_mod._notable_re.cache_info().currsize == 0  # (short texts: the class was not built)
-    normalise_mod._notable_re()
+    assert normalise_mod._notable_split.cache_info().currsize == 0  # (short texts: the class was not built)
+    normalise_mod._notable_split()
     by_regex = [normalise_mod.notable_chars(t) for t in texts]
     assert by_set == by_regex == [set(t) & normalise_mod._notable() for t in texts]
 
@@ -356,3 +356,20 @@ def test_spans_equal_the_two_lookups_of_orig():
         for a in range(-2, n + 2, 97):
             for b in (a - 1, a, a + 1, a + 40, n + 3):
                 assert doc.offsets.span(a, b) == _plain_span(doc.offsets, a, b)
+
+
+def test_notable_characters_with_the_frequent_ones_split_off_are_those_of_the_whole_class():
+    """notable_chars finds the frequent full-width punctuation with ``in`` and the rest with
+    the class without them: the same set as the whole class's matches and as ``set()``, on
+    the corpus and on random text made mostly of those characters and their neighbours."""
+    n = normalise_mod
+    rare, frequent = n._notable_split()
+    assert set(frequent) | set(rare.findall("".join(sorted(n._notable())))) == set(n._notable())
+    assert not set(frequent) & set(rare.findall(frequent))
+    readers = importlib.import_module("innodrive.documents.readers")
+    texts = [readers.read_bytes(data, name).text.text for name, data in _documents()]
+    rng = random.Random(12)
+    pool = list(n._FREQUENT_NOTABLE) + list(",();:!?") + ["發", "发", "\x1b", "\u3000", "Ａ", "a", "。", "\n"]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in texts:
+        assert n.notable_chars(text) == set(n._notable_re().findall(text)) == set(text) & n._notable(), text[:40]
