@@ -172,10 +172,10 @@ def test_notable_characters_by_set_and_by_the_regex_are_the_same_set():
     from the regex: both ways give the same set."""
     texts = ["２０２５年（一）發展個體\x1b[2J\r\n\u3000會議 ABC，。", "", "這是一個繁體字的會議決議" * 100,
              (REAL / "2026_江苏省_政府工作报告.txt").read_text("utf-8")[:8000]]
-    normalise_mod._notable_re.cache_clear()
+    normalise_mod._notable_split.cache_clear()
     by_set = [normalise_mod.notable_chars(t) for t in texts]
-    assert normalise_mod._notable_re.cache_info().currsize == 0  # (short texts: the class was not built)
-    normalise_mod._notable_re()
+    assert normalise_mod._notable_split.cache_info().currsize == 0  # (short texts: the class was not built)
+    normalise_mod._notable_split()
     by_regex = [normalise_mod.notable_chars(t) for t in texts]
     assert by_set == by_regex == [set(t) & normalise_mod._notable() for t in texts]
 
@@ -281,3 +281,95 @@ def test_drop_repeats_equals_its_plain_form(seed):
         plain_kept, plain_dropped = _plain_drop_repeats(paragraphs)
         assert [id(p) for p in fast_kept] == [id(p) for p in plain_kept]
         assert [id(p) for p in fast_dropped] == [id(p) for p in plain_dropped]
+
+
+def _plain_with_text_of_slice(source, text: str, start: int):
+    """``MText.with_text_of_slice`` as it was before the one-run short cut: every run looked up."""
+    from bisect import bisect_right
+
+    MText = offsets_mod.MText
+    if not text:
+        return MText("")
+    end = start + len(text)
+    runs = source.runs
+    new_runs = [(0, source.orig(start))]
+    k = bisect_right(runs, (start, float("inf")))
+    while k < len(runs) and runs[k][0] < end:
+        new_runs.append((runs[k][0] - start, runs[k][1]))
+        k += 1
+    return MText(text, tuple(new_runs))
+
+
+def test_a_slice_of_text_mapped_in_one_run_equals_the_slice_looked_up_run_by_run():
+    """Plain text is mapped in one run, and each of its lines is cut from it with the short
+    cut: the same runs as the general lookup, wherever the run starts (before, inside, at the
+    end of or after the slice), on random sources and on every line of the corpus."""
+    MText = offsets_mod.MText
+    rng = random.Random(9)
+    for _ in range(20000):
+        n = rng.randint(1, 30)
+        source = MText("x" * n, ((rng.randint(0, n + 2), rng.randint(0, 50)),))
+        start = rng.randint(0, n)
+        text = "x" * rng.randint(0, n - start)
+        fast, plain = source.with_text_of_slice(text, start), _plain_with_text_of_slice(source, text, start)
+        assert fast == plain and fast.runs == plain.runs, (source.runs, start, len(text))
+    readers = importlib.import_module("innodrive.documents.readers")
+    for name, data in _documents():
+        source = readers.read_bytes(data, name).text
+        for start, line in normalise_mod._lines(source.text):
+            assert source.with_text_of_slice(line, start) == _plain_with_text_of_slice(source, line, start)
+
+
+def _plain_span(m, start: int, end: int) -> tuple[int, int]:
+    """``OffsetMap.span`` as it was written before :meth:`orig` was inlined into it."""
+    if m.length == 0:
+        return 0, 0
+    start = min(max(start, 0), m.length - 1)
+    end = min(max(end, start + 1), m.length)
+    return m.orig(start), m.orig(end - 1) + 1
+
+
+def test_spans_equal_the_two_lookups_of_orig():
+    """``OffsetMap.span`` looks both ends up itself: the same spans as :meth:`orig` of each
+    end, for spans inside, across, before and after the text and empty ones, on random
+    maps (an empty map included) and on the maps of the corpus's documents."""
+    documents = importlib.import_module("innodrive.documents")
+    OffsetMap = offsets_mod.OffsetMap
+    rng = random.Random(5)
+    maps = []
+    for _ in range(400):
+        length = rng.randint(0, 60)
+        runs, pos, orig = [], rng.randint(0, 3), rng.randint(0, 9)
+        while pos < length or not runs and rng.random() < 0.5:
+            runs.append((pos, orig))
+            step = rng.randint(1, 8)
+            pos, orig = pos + step, orig + step + rng.randint(0, 4)
+        maps.append(OffsetMap(runs, length))
+    maps += [OffsetMap([], 0), OffsetMap([], 5)]
+    for m in maps:
+        for _ in range(60):
+            a, b = rng.randint(-5, m.length + 5), rng.randint(-5, m.length + 5)
+            assert m.span(a, b) == _plain_span(m, a, b), (m._clean, m._orig, m.length, a, b)
+    for name, data in _documents():
+        doc = documents.read_document(data, name)
+        n = len(doc.clean)
+        for a in range(-2, n + 2, 97):
+            for b in (a - 1, a, a + 1, a + 40, n + 3):
+                assert doc.offsets.span(a, b) == _plain_span(doc.offsets, a, b)
+
+
+def test_notable_characters_with_the_frequent_ones_split_off_are_those_of_the_whole_class():
+    """notable_chars finds the frequent full-width punctuation with ``in`` and the rest with
+    the class without them: the same set as the whole class's matches and as ``set()``, on
+    the corpus and on random text made mostly of those characters and their neighbours."""
+    n = normalise_mod
+    rare, frequent = n._notable_split()
+    assert set(frequent) | set(rare.findall("".join(sorted(n._notable())))) == set(n._notable())
+    assert not set(frequent) & set(rare.findall(frequent))
+    readers = importlib.import_module("innodrive.documents.readers")
+    texts = [readers.read_bytes(data, name).text.text for name, data in _documents()]
+    rng = random.Random(12)
+    pool = list(n._FREQUENT_NOTABLE) + list(",();:!?") + ["發", "发", "\x1b", "\u3000", "Ａ", "a", "。", "\n"]
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    for text in texts:
+        assert n.notable_chars(text) == set(n._notable_re().findall(text)) == set(text) & n._notable(), text[:40]

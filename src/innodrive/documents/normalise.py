@@ -124,6 +124,22 @@ def _notable_re():
     return regex_cache.compile("[" + re.escape("".join(sorted(_notable()))) + "]")
 
 
+# The full-width forms of the ASCII punctuation Chinese prose writes in full width (，（）；：！？):
+# one in twenty characters of a report, they are most of what the class below would find.
+_FREQUENT_NOTABLE = "".join(chr(ord(c) + 0xFEE0) for c in ",();:!?")
+
+
+@cache
+def _notable_split():
+    """(:func:`_notable_re` without the characters of ``_FREQUENT_NOTABLE``, those of them
+    that are notable). The regex then returns a few hundred matches instead of ten thousand
+    one-character strings, and each frequent one is found by one ``in`` (a C scan): the
+    union is the same set, whichever characters are split off."""
+    frequent = "".join(c for c in _FREQUENT_NOTABLE if c in _notable())
+    rest = "".join(sorted(_notable() - set(frequent)))
+    return regex_cache.compile("[" + re.escape(rest) + "]"), frequent
+
+
 _NOTABLE_BY_SET = 20_000  # characters: below this, set() is cheaper than building the regex
 
 
@@ -135,11 +151,14 @@ def notable_chars(text: str) -> set[str]:
     several times faster than ``set()`` on Chinese text. A short text (one ``extract
     --json`` of a small file) is cheaper with ``set()`` than sorting and loading the
     4,000-character class."""
-    if len(text) < _NOTABLE_BY_SET and not _notable_re.cache_info().currsize:
+    if len(text) < _NOTABLE_BY_SET and not _notable_split.cache_info().currsize:
         return set(text) & _notable()
     # (once the class is built, by a long text or an earlier document of this process,
     # the regex is the cheaper way for every text)
-    return set(_notable_re().findall(text))
+    rare, frequent = _notable_split()
+    found = set(rare.findall(text))
+    found.update(c for c in frequent if c in text)
+    return found
 
 
 def detect_script(text: str, *, sample: int = 100_000, chars: set[str] | None = None) -> str:

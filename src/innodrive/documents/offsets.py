@@ -57,9 +57,15 @@ class MText:
         end = start + len(text)
         if not text:
             return MText("")
-        new_runs: list[tuple[int, int]] = [(0, self.orig(start))]
-        k = bisect_right(self.runs, (start, float("inf")))
         runs = self.runs
+        if len(runs) == 1:
+            # (plain text is mapped in one run: the piece is that run moved to ``start``,
+            # what the general case below gives when the run does not start inside the piece)
+            c0, o0 = runs[0]
+            if c0 <= start or c0 >= end:
+                return MText(text, ((0, o0 + (start - c0)),))
+        new_runs: list[tuple[int, int]] = [(0, self.orig(start))]
+        k = bisect_right(runs, (start, float("inf")))
         while k < len(runs) and runs[k][0] < end:
             new_runs.append((runs[k][0] - start, runs[k][1]))
             k += 1
@@ -166,11 +172,28 @@ class OffsetMap:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``[a, b)`` for the clean span ``[start, end)``."""
-        if self.length == 0:
+        n = self.length
+        if n == 0:
             return 0, 0
-        start = min(max(start, 0), self.length - 1)
-        end = min(max(end, start + 1), self.length)
-        return self.orig(start), self.orig(end - 1) + 1
+        # (:meth:`orig` of both ends written out: a document's records ask for thousands of spans)
+        if start < 0:
+            start = 0
+        elif start > n - 1:
+            start = n - 1
+        last = (end if end > start + 1 else start + 1) - 1
+        if last > n - 1:
+            last = n - 1
+        clean = self._clean
+        if not clean:
+            return 0, 1
+        orig = self._orig
+        k = bisect_right(clean, start) - 1
+        if k < 0:
+            k = 0
+        j = bisect_right(clean, last) - 1
+        if j < 0:
+            j = 0
+        return orig[k] + (start - clean[k]), orig[j] + (last - clean[j]) + 1
 
     def compose(self, inner: OffsetMap) -> OffsetMap:
         """This map followed by ``inner`` (clean → intermediate → original).

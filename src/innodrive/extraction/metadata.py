@@ -318,11 +318,15 @@ def _place_counts(text: str, only: frozenset[str] | None = None) -> Counter[str]
     # (not a set's, which follows the process's hash seed): the counter then lists places in
     # reading order, and a tie in :func:`find_region` goes to the place named first, the
     # same in every run.
+    # (most pairs the regex finds open no name, 深化 or 文化: only the others are kept; the
+    # order of the ones kept is unchanged)
+    by_pair = _names_by_first_pair()
     starts: dict[str, list[int]] = {}
     for m in _pair_start_re().finditer(text):
         at = m.start()
-        starts.setdefault(text[at:at + 2], []).append(at)
-    by_pair = _names_by_first_pair()
+        pair = text[at:at + 2]
+        if pair in by_pair:
+            starts.setdefault(pair, []).append(at)
     for pair, at in starts.items():
         for n in by_pair.get(pair, ()):
             _add_mentions(counts, names[n], n, text, at if n == pair else [p for p in at if text.startswith(n, p)])
