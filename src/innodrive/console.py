@@ -33,6 +33,28 @@ def escape(text: str) -> str:
     return _escape(printable(text))
 
 
+def hide_python_warnings() -> None:
+    """Python's warnings (a NumPy overflow on an absurd amount, a library's deprecation) are
+    for developers and quote source lines; a user gets innodrive's own messages only.
+    ``python -W …`` or INNODRIVE_DEBUG shows them again."""
+    import sys
+
+    from innodrive import settings
+
+    if not sys.warnoptions and not settings.debug():
+        import warnings
+
+        warnings.simplefilter("ignore")
+
+
+def report(exc) -> int:
+    """An :class:`~innodrive.errors.InnodriveError` as every face of the command line
+    reports it: its located problems, then its own line; returns its exit status."""
+    print_problems(exc)
+    error(str(exc))
+    return exc.status
+
+
 def print_problems(exc, limit: int = 50) -> None:
     """Every located problem of a bulk check (bad rows, bad framework entries), one line
     each, before the error's own line. A single problem is already the message itself,

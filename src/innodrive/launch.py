@@ -134,23 +134,16 @@ def _extract_out(files: list[str], out_dir: str, jobs: int | None) -> int:
     reports them (the same lines, the same exit status)."""
     from pathlib import Path
 
-    from innodrive import settings
+    from innodrive.console import hide_python_warnings, report
     from innodrive.errors import InnodriveError
-
-    if not sys.warnoptions and not settings.debug():
-        import warnings
-
-        warnings.simplefilter("ignore")  # as innodrive.cli.main: a user sees innodrive's own messages only
     from innodrive.extract_command import run
 
+    hide_python_warnings()
     try:
         return run([Path(f) for f in files], out_dir=Path(out_dir), jobs=jobs)
     except InnodriveError as exc:
-        from innodrive.console import error, print_problems
+        return report(exc)
 
-        print_problems(exc)
-        error(str(exc))
-        return exc.status
 
 # the options of ``innodrive status`` a stored board answers (``--plan`` and ``--out`` never are)
 STATUS_OPTIONS = {"--region": "region", "--as-of": "as_of", "--rules": "rules"}

@@ -50,26 +50,14 @@ def __getattr__(name: str):
     raise AttributeError(name)
 
 
-def _print_problems(exc: InnodriveError) -> None:
-    """Every located problem of a bulk check, one line each (:func:`innodrive.console.print_problems`)."""
-    from innodrive.console import print_problems
-
-    print_problems(exc)
-
-
 def main(argv: list[str] | None = None) -> int:
     from innodrive import settings
     from innodrive.cli.app import Interrupted, app
-    from innodrive.cli.output import err, error
+    from innodrive.console import err, error, hide_python_warnings, report
 
     register(sys.argv[1:] if argv is None else argv)
-    if argv is None and not sys.warnoptions and not settings.debug():
-        # Python's warnings (a NumPy overflow on an absurd amount, a library's deprecation) are
-        # for developers and quote source lines; a user gets innodrive's own messages only.
-        # ``python -W …`` or INNODRIVE_DEBUG shows them again.
-        import warnings
-
-        warnings.simplefilter("ignore")
+    if argv is None:
+        hide_python_warnings()
     try:
         app(args=argv, prog_name="innodrive", standalone_mode=True)
     except SystemExit as exc:  # click/typer exit with a status
@@ -78,11 +66,10 @@ def main(argv: list[str] | None = None) -> int:
             sys.exit(code)
         return code
     except InnodriveError as exc:
-        _print_problems(exc)
-        error(str(exc))
+        status = report(exc)
         if argv is None:
-            sys.exit(exc.status)
-        return exc.status
+            sys.exit(status)
+        return status
     except (KeyboardInterrupt, Interrupted):  # every command's Ctrl-C (see innodrive.cli.app._Group)
         err.print(INTERRUPTED, markup=False, highlight=False)
         if argv is None:

@@ -117,13 +117,6 @@ def _notable() -> frozenset[str]:
     return frozenset(_WIDTH_CHARS | traditional_chars() | set(_CONTROL_CHARS))
 
 
-@cache
-def _notable_re():
-    """:func:`_notable` as one character class."""
-    # re.escape of the joined string escapes character by character: the same class, one call
-    return regex_cache.compile("[" + re.escape("".join(sorted(_notable()))) + "]")
-
-
 # The full-width forms of the ASCII punctuation Chinese prose writes in full width (，（）；：！？):
 # one in twenty characters of a report, they are most of what the class below would find.
 _FREQUENT_NOTABLE = "".join(chr(ord(c) + 0xFEE0) for c in ",();:!?")
@@ -131,10 +124,11 @@ _FREQUENT_NOTABLE = "".join(chr(ord(c) + 0xFEE0) for c in ",();:!?")
 
 @cache
 def _notable_split():
-    """(:func:`_notable_re` without the characters of ``_FREQUENT_NOTABLE``, those of them
-    that are notable). The regex then returns a few hundred matches instead of ten thousand
+    """(:func:`_notable` as one character class without the characters of
+    ``_FREQUENT_NOTABLE``, those of them that are notable). The regex then returns a few hundred matches instead of ten thousand
     one-character strings, and each frequent one is found by one ``in`` (a C scan): the
     union is the same set, whichever characters are split off."""
+    # (re.escape of the joined string escapes character by character: the same class, one call)
     frequent = "".join(c for c in _FREQUENT_NOTABLE if c in _notable())
     rest = "".join(sorted(_notable() - set(frequent)))
     return regex_cache.compile("[" + re.escape(rest) + "]"), frequent
@@ -405,14 +399,8 @@ def drop_repeats(paragraphs: list[MText]) -> tuple[list[MText], list[MText]]:
         idx = len(kept)
         kept.append(p)
         texts.append(key)
-        if heads is None:
-            by_head[head] = [idx]
-        else:
-            heads.append(idx)
-        if tails is None:
-            by_tail[tail] = [idx]
-        else:
-            tails.append(idx)
+        by_head.setdefault(head, []).append(idx)
+        by_tail.setdefault(tail, []).append(idx)
     return [p for p in kept if p is not None], dropped
 
 
