@@ -99,3 +99,34 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
     with pytest.raises(InputError, match="No space left"):
         atomic_write(tmp_path / "x.xlsx", boom)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_leaves_nothing_when_ctrl_c_arrives_as_the_temporary_file_is_made(tmp_path, monkeypatch):
+    """The interrupt lands right after the temporary file came into being, before its name
+    was known to the caller (CI once found such a file after a Ctrl-C of `extract --out`)."""
+    real_open = os.open
+
+    def open_then_interrupt(*args, **kwargs):
+        real_open(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "open", open_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(tmp_path / "结果.json", b"{}")
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_write_draws_another_name_when_its_temporary_name_is_taken(tmp_path, monkeypatch):
+    import secrets
+
+    names = iter(["aaaaaaaa", "aaaaaaaa", "bbbbbbbb"])
+    monkeypatch.setattr(secrets, "token_hex", lambda n: next(names))
+    taken = tmp_path / ".r.json.aaaaaaaa.tmp"
+    taken.write_bytes(b"another writer's")
+    atomic_write(tmp_path / "r.json", b"{}")
+    assert taken.read_bytes() == b"another writer's"  # left alone
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".r.json.aaaaaaaa.tmp", "r.json"]
+    monkeypatch.undo()
+    with pytest.raises(InputError, match="目录不存在"):
+        atomic_write(tmp_path / "missing" / "r.json", b"{}")

@@ -216,6 +216,14 @@ def safe_row(values) -> list:
     return [safe_cell(v) for v in values]
 
 
+def _remove(path) -> None:
+    """Remove a temporary file if it is there (a folder that is not one, or has gone, holds none)."""
+    import contextlib
+
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
 def atomic_write(path: str | Path, data: bytes | Callable[[IO[bytes]], None], *, what: str = "输出文件") -> Path:
     """Write ``data`` (bytes, or a function writing to a binary file) to ``path``
     through a temporary file in the same folder, then rename it over ``path``.
@@ -223,18 +231,26 @@ def atomic_write(path: str | Path, data: bytes | Callable[[IO[bytes]], None], *,
     A rename replaces a symlink at ``path`` instead of writing through it, and a full
     disk or a read-only folder leaves no half-written or empty file behind.
     """
-    import tempfile
+    import secrets
     from pathlib import Path
 
     p = Path(path)
     folder = p.parent if str(p.parent) else Path(".")
+    # The temporary file's name is chosen before it is created, and it is created inside the
+    # ``try`` that removes it: a Ctrl-C arriving just after the file came into being (inside
+    # ``tempfile.mkstemp``, before it returned the name) left it behind.
+    tmp = folder / f".{p.name}.{secrets.token_hex(4)}.tmp"
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
-    except FileNotFoundError:
-        raise InputError(f"{what}的目录不存在", file=str(folder)) from None
-    except OSError as exc:
-        raise InputError(f"无法在该目录写入{what}：{exc.strerror or exc}", file=str(folder)) from None
-    try:
+        while True:
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+                break
+            except FileExistsError:  # another writer's name (one in four billion): draw again
+                tmp = folder / f".{p.name}.{secrets.token_hex(4)}.tmp"
+            except FileNotFoundError:
+                raise InputError(f"{what}的目录不存在", file=str(folder)) from None
+            except OSError as exc:
+                raise InputError(f"无法在该目录写入{what}：{exc.strerror or exc}", file=str(folder)) from None
         with os.fdopen(fd, "wb") as f:
             if callable(data):
                 data(f)
@@ -244,9 +260,9 @@ def atomic_write(path: str | Path, data: bytes | Callable[[IO[bytes]], None], *,
             os.fsync(f.fileno())
         os.replace(tmp, p)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        _remove(tmp)
         raise InputError(f"无法写入{what}：{exc.strerror or exc}", file=str(p)) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+    except BaseException:  # a Ctrl-C, an error of ``data``, or the folder refused the file
+        _remove(tmp)
         raise
     return p

@@ -310,8 +310,6 @@ def test_a_full_disk_leaves_no_empty_result_file(tmp_path, monkeypatch, capsys):
 
 
 def test_a_read_only_output_folder_gives_a_message(tmp_path, monkeypatch, capsys):
-    import tempfile
-
     from innodrive.cli import main
 
     doc = tmp_path / "plan.txt"
@@ -319,10 +317,14 @@ def test_a_read_only_output_folder_gives_a_message(tmp_path, monkeypatch, capsys
     out = tmp_path / "out"
     out.mkdir()
 
-    def read_only(*a, **k):
-        raise OSError(errno.EROFS, "Read-only file system")
+    real_open = os.open
 
-    monkeypatch.setattr(tempfile, "mkstemp", read_only)  # what atomic_write creates its file with
+    def read_only(path, flags, *a, **k):  # creating a file fails, reading works
+        if flags & os.O_CREAT:
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_open(path, flags, *a, **k)
+
+    monkeypatch.setattr(os, "open", read_only)  # what atomic_write creates its file with
     status = main(["extract", str(doc), "--out", str(out)])
     assert status == 2 and list(out.iterdir()) == []
     assert "Read-only" in capsys.readouterr().err
