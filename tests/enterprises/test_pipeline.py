@@ -202,22 +202,64 @@ def test_ctrl_c_mid_stream_stops_the_threads(tmp_path, fmt):
     gc.collect()
 
 
-def test_a_write_error_reaches_the_caller_and_no_thread_is_left(tmp_path, monkeypatch):
+@pytest.mark.parametrize("direct", [True, False], ids=["direct", "page-cache"])
+@pytest.mark.parametrize("background", [True, False], ids=["threads", "sequential"])
+def test_a_write_error_reaches_the_caller_and_no_thread_is_left(tmp_path, monkeypatch, direct, background):
+    """A full disk while the result is written (by direct I/O from aligned buffers, or by
+    ``os.writev`` through the page cache) is raised to the caller, with no thread left."""
+    import os
+
+    from innodrive import directio
+
     data = _registry_csv(300, 9)
     threads = threading.active_count()
     calls = []
-    real = stream.CsvSink._writev
+    real_write, real_writev = os.write, os.writev
+    if not direct:
+        monkeypatch.setattr(directio.DirectWriter, "start", classmethod(lambda cls, fd, size=0: None))
+    else:
+        monkeypatch.setattr(directio.DirectWriter, "start",
+                            classmethod(lambda cls, fd, size=0, _s=directio.DirectWriter.start.__func__:
+                                        _s(cls, fd, 64 * 1024)))  # many buffers for 300 rows
 
-    def writev(fd, lines):
-        calls.append(len(lines))
-        if len(calls) == 3:
-            raise OSError(28, "No space left on device")
-        real(fd, lines)
+    def failing(real):
+        def call(fd, data):
+            calls.append(fd)
+            if len(calls) == 3:
+                raise OSError(28, "No space left on device")
+            return real(fd, data)
+        return call
 
-    monkeypatch.setattr(stream.CsvSink, "_writev", staticmethod(writev))
+    monkeypatch.setattr(os, "write", failing(real_write))
+    monkeypatch.setattr(os, "writev", failing(real_writev))
     with pytest.raises(OSError, match="No space left"):
-        _run(data, "csv", True, tmp_path, 10)
-    assert threading.active_count() == threads
+        _run(data, "csv", background, tmp_path, 10)
+    assert len(calls) == 3 and threading.active_count() == threads
+
+
+@pytest.mark.parametrize("background", [True, False], ids=["threads", "sequential"])
+def test_direct_io_and_the_page_cache_write_the_same_result(tmp_path, monkeypatch, background):
+    """The result file is the same bytes whether it goes to the disk by direct I/O (small
+    buffers here, so that lines straddle many of them) or through the page cache."""
+    from innodrive import directio
+
+    data = _registry_csv(400, 12)
+    expected = directio.supported(tmp_path)
+    started = []
+    real = directio.DirectWriter.start.__func__
+
+    def small(cls, fd, size=0):
+        w = real(cls, fd, 8192)
+        started.append(w is not None)
+        return w
+
+    monkeypatch.setattr(directio.DirectWriter, "start", classmethod(small))
+    view_d, direct = _run(data, "csv", background, tmp_path, 25)
+    monkeypatch.setattr(directio.DirectWriter, "start", classmethod(lambda cls, fd, size=0: None))
+    view_p, cached = _run(data, "csv", background, tmp_path, 25)
+    assert started == [expected]
+    assert direct == cached and len(direct) > 16 * 8192
+    assert _summary(view_d) == _summary(view_p)
 
 
 def test_progress_is_reported_per_block_as_before(tmp_path):

@@ -9,7 +9,8 @@ written while the next is built. Python work in two threads still takes turns on
 so the gain is the GIL-free part plus the balance of the two threads' Python work. On one
 core the threads only take turns (the same work plus switches: 1-2 s more CPU at 1M
 rows), so :func:`~innodrive.enterprises.stream.screen_stream` uses them only when the
-process may run on more than one core. Measured at 1M rows: 14.5-15.2 s wall against
+process may run on more than one core, except the writer of a result written by direct
+I/O, which mostly waits for the disk. Measured at 1M rows: 14.5-15.2 s wall against
 18.7-21.6 s sequential with the second core mostly free; but with a CPU-bound process
 on one of the two cores the threads lost (24-27 s against 19-22 s): a thread that holds
 the GIL when the system preempts it stalls the other.
