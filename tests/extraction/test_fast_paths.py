@@ -474,28 +474,3 @@ def test_scale_clusters_tried_only_before_each_yi_are_the_matches_of_the_pattern
     for text in [*texts, *sentences, *noise]:
         assert _spans(targets._SCALE_ONE_RE, text) == [
             (m.span(), m.groups()) for m in targets._scale_one_matches(text)], text
-
-
-def test_sentence_end_found_with_find_is_the_start_of_the_pattern_match(texts):
-    """phrases.sentence_end against SENTENCE_END.search(clean, a, b) on every paragraph of
-    the corpus and on random strings of the three ends and look-alikes, for every range."""
-    import random
-
-    phrases = importlib.import_module("innodrive.extraction.phrases")
-    rng = random.Random(31)
-
-    def plain(clean, a, b):
-        m = phrases.SENTENCE_END.search(clean, a, b)
-        return m.start() if m else b
-
-    for t in texts:
-        pos = 0
-        for line in t.split("\n"):
-            assert phrases.sentence_end(t, pos, pos + len(line)) == plain(t, pos, pos + len(line))
-            pos += len(line) + 1
-    pieces = ["。", "!", "?", "！", "？", ".", ";", "目标", "a", "\n", "。。", "!?"]
-    for _ in range(3000):
-        s = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
-        for a in range(len(s) + 1):
-            for b in range(a, len(s) + 1):
-                assert phrases.sentence_end(s, a, b) == plain(s, a, b), (s, a, b)

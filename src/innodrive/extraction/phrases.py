@@ -50,23 +50,6 @@ def split_sentences(clean: str, para: tuple[int, int], index: int) -> list[Sente
 _tuple_new = tuple.__new__
 
 
-def sentence_end(clean: str, a: int, b: int) -> int:
-    """Where the first sentence of ``clean[a:b]`` ends: the start of
-    ``SENTENCE_END.search(clean, a, b)``, or ``b`` when there is none.
-
-    Found with ``str.find`` (a scan in C that skips to the character) instead of the
-    engine, which tests the character class at every position: 。 first, then ! and ?
-    only before it (they are rare, and an earlier one is the end)."""
-    end = clean.find("。", a, b)
-    if end == -1:
-        end = b
-    i = clean.find("!", a, end)
-    if i != -1:
-        end = i
-    i = clean.find("?", a, end)
-    return end if i == -1 else i
-
-
 _QUOTES = regex_cache.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"|《[^》]{0,80}》|「[^」]{0,40}」|‘[^’]{0,40}’")
 
 

@@ -515,8 +515,9 @@ def _looks_back(first_sentence: str, ctx: DocContext, first_deadlines: list | No
 
 def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | None) -> bool:
     a, b = para
+    end = phrases.SENTENCE_END.search(clean, a, b)
     # (searched in place: the pattern is plain words, without anchors or look-arounds)
-    if _GOAL_WORDS.search(clean, a, phrases.sentence_end(clean, a, b)):
+    if _GOAL_WORDS.search(clean, a, end.start() if end else b):
         return True
     return bool(heading and ("目标" in heading.title or "指标" in heading.title))
 
