@@ -474,29 +474,3 @@ def test_scale_clusters_tried_only_before_each_yi_are_the_matches_of_the_pattern
     for text in [*texts, *sentences, *noise]:
         assert _spans(targets._SCALE_ONE_RE, text) == [
             (m.span(), m.groups()) for m in targets._scale_one_matches(text)], text
-
-
-def test_quoted_name_patterns_tried_at_each_opening_quote_are_the_matches_of_the_patterns(texts):
-    """find_programmes tries its patterns that open with “ only at the positions of “
-    (found once): the same matches, in the same order, as finditer over the whole text, on
-    the corpus and on random text of the patterns' pieces (quotes nested, unclosed,
-    adjacent, matches that end where the next “ stands)."""
-    import random
-
-    programmes = importlib.import_module("innodrive.extraction.programmes")
-    rng = random.Random(41)
-    patterns = [programmes._COUNTED_RE, programmes._COMPOSITE_RE, programmes._PLUS_RE, programmes._BIG_RE,
-                programmes._CODE_CURLY_RE]
-    for rx in patterns:
-        assert rx.pattern.startswith("“")   # (what matches_at relies on: every match opens with “)
-    pieces = ["“", "”", "\"", "五", "三", "十", "个", "项", "大", "条", "中心", "基地", "区块", "工程", "+", "孵化器", "加速器",
-              "产业园", "体系", "5553", "1", "35", "+N", "行动计划", "的", "、", "，", "。", "a", "\n"]
-    samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(20000)]
-    samples += ["“五大工程”“三大工程”", "““五大工程”", "“5553”“135”工作思路", "“", ""]
-    for text in samples:
-        quotes = programmes.opening_quotes(text)
-        assert quotes == [i for i, c in enumerate(text) if c == "“"]
-        for rx in patterns:
-            assert [(m.span(), m.groups()) for m in programmes.matches_at(rx, text, quotes)] == _spans(rx, text), (
-                rx.pattern, text)
-        assert [(m.span(), m.groups()) for m in programmes.code_matches(text, quotes)] == _spans(programmes._CODE_RE, text)

@@ -38,39 +38,11 @@ _BARE_NOUNS = ("行动计划", "工作思路", "工程", "战略")
 _BARE_NOUN_RE = regex_cache.compile("|".join(_BARE_NOUNS))   # = r"行动计划|工作思路|工程|战略"
 
 
-def code_matches(clean: str, quotes: list[int] | None = None):
+def code_matches(clean: str):
     """The matches of ``_CODE_RE.finditer(clean)`` (the same groups), found with the
     pattern that opens with “ when the text holds no straight quote (policy documents
-    write “”; a straight one is rare), tried at ``quotes`` (:func:`opening_quotes`) when given."""
-    if '"' in clean:
-        return _CODE_RE.finditer(clean)
-    return matches_at(_CODE_CURLY_RE, clean, quotes) if quotes is not None else _CODE_CURLY_RE.finditer(clean)
-
-
-def opening_quotes(clean: str) -> list[int]:
-    """The positions of “ in ``clean``, in order (found with ``str.find``, in C)."""
-    out: list[int] = []
-    find = clean.find
-    i = find("“")
-    while i != -1:
-        out.append(i)
-        i = find("“", i + 1)
-    return out
-
-
-def matches_at(pattern, text: str, starts: list[int]):
-    """The matches of ``pattern.finditer(text)`` for a pattern whose matches are never empty
-    and always begin at one of ``starts`` (sorted positions): the pattern is tried there
-    only, from the end of the previous match as ``finditer`` goes on.
-
-    The patterns of the document's quoted names (“五大工程”, “5553”…) open with “: five
-    of them each scanned the whole document for it; the positions are found once."""
-    pos = 0
-    match = pattern.match
-    for start in starts:
-        if start >= pos and (m := match(text, start)) is not None:
-            yield m
-            pos = m.end()
+    write “”; a straight one is rare)."""
+    return (_CODE_RE if '"' in clean else _CODE_CURLY_RE).finditer(clean)
 
 
 def _bare_noun_starts(clean: str) -> list[int]:
@@ -143,17 +115,14 @@ def _strip_verbs(text: str) -> str:
 
 def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[FoundProgramme]:
     out: list[FoundProgramme] = []
-    # (every pattern below but the bare codes opens with “: tried only where one stands)
-    quotes = opening_quotes(clean)
-    counted = [(m.start(), int(parse_number(m.group("n")) or 0), m.group(0).strip("“”"))
-               for m in matches_at(_COUNTED_RE, clean, quotes)]
+    counted = [(m.start(), int(parse_number(m.group("n")) or 0), m.group(0).strip("“”")) for m in _COUNTED_RE.finditer(clean)]
     index = _counted_index(counted)
 
     seen_codes: set[str] = set()
     # a real document names a few dozen programmes; a hostile one could name thousands of
     # distinct codes, each compared with every counted phrase — the work is capped
     # 1. number codes: “5553”行动计划, “135”的工作思路
-    for m in code_matches(clean, quotes):
+    for m in code_matches(clean):
         code = m.group("code")
         if code + m.group("noun") in seen_codes or len(seen_codes) >= _MAX_PROGRAMMES:
             continue
@@ -177,7 +146,7 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
 
     # 2. composite count names: “一中心两基地三区块”
     seen_composite: set[str] = set()
-    for m in matches_at(_COMPOSITE_RE, clean, quotes):
+    for m in _COMPOSITE_RE.finditer(clean):
         if m.group("name") in seen_composite or len(seen_composite) >= _MAX_PROGRAMMES:
             continue
         seen_composite.add(m.group("name"))
@@ -189,7 +158,7 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
             out.append(FoundProgramme(m.group("name"), parts, m.start(), m.end()))
 
     # 3. joined names: “创业苗圃+孵化器+加速器+产业园”阶梯式孵化体系
-    for m in matches_at(_PLUS_RE, clean, quotes):
+    for m in _PLUS_RE.finditer(clean):
         after = m.group("after")
         if not _PROGRAMME_AFTER.search(after):
             continue
@@ -199,7 +168,7 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
 
     # 4. “五大工程”: parts named one by one, usually in headings
     seen_big: set[str] = set()
-    for m in matches_at(_BIG_RE, clean, quotes):
+    for m in _BIG_RE.finditer(clean):
         if m.group("name") in seen_big or len(seen_big) >= _MAX_PROGRAMMES:
             continue
         seen_big.add(m.group("name"))
