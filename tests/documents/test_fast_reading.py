@@ -270,7 +270,44 @@ def _repeat_cases(seed: int) -> list[list[str]]:
     cases.append([opening + "".join(rng.choice("创新发展产业科技人才") for _ in range(rng.randint(0, 30))) + ending
                   for _ in range(400)])
     cases.append([opening[: rng.randint(10, len(opening))] for _ in range(100)] + ["", "短", opening * 3])
+    cases.append(_sentence_pool_case(rng, paras))
     return cases
+
+
+def _sentence_pool_case(rng: random.Random, paras: list[str]) -> list[str]:
+    """Paragraphs built from a small pool of sentences (as the benchmark's SYNTHETIC text
+    is), so that many share an opening or an ending, and made hostile for the short cut
+    that looks for the two ends of the shorter text before the containment itself: a
+    paragraph whose opening or ending occurs again inside it, a fragment cut from the
+    middle of a fuller copy (neither end of it at an end of the fuller one), a fuller copy
+    that wraps an earlier paragraph, copies at the 90 % boundary and near-equal copies."""
+    sentences = [x for p in paras for x in re.split(r"(?<=。)", p) if len(x) > 10][:60]
+    out: list[str] = []
+    for _ in range(1500):
+        para = "".join(rng.choice(sentences) for _ in range(rng.randint(1, 5)))
+        how = rng.randrange(9)
+        if how == 0:                                   # the opening again inside the paragraph
+            para = para + para[:rng.randint(16, 30)] + rng.choice(sentences)
+        elif how == 1:                                 # the ending again inside the paragraph
+            para = rng.choice(sentences) + para[-rng.randint(16, 30):] + para
+        elif how == 2 and out:                         # a fragment from the middle of an earlier one
+            q = rng.choice(out)
+            if len(q) > 60:
+                a = rng.randint(1, len(q) - 50)
+                para = q[a:rng.randint(a + 40, len(q) - 1)]
+        elif how == 3 and out:                         # a fuller copy around an earlier one
+            para = rng.choice(sentences) + rng.choice(out) + rng.choice(sentences)
+        elif how == 4 and out:                         # an exact or truncated copy
+            q = rng.choice(out)
+            para = q[:rng.randint(max(len(q) * 9 // 10 - 1, 1), len(q))]
+        elif how == 5 and out:                         # one character changed
+            q = rng.choice(out)
+            i = rng.randrange(len(q))
+            para = q[:i] + "改" + q[i + 1:]
+        elif how == 6:                                 # numbers changed, as in the SYNTHETIC text
+            para = re.sub(r"\d+", lambda m: str(rng.randint(1, 99)), para)
+        out.append(para)
+    return out
 
 
 @pytest.mark.parametrize("seed", range(3))

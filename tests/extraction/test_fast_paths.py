@@ -209,6 +209,15 @@ def test_bare_codes_found_from_their_nouns_are_the_matches_of_the_pattern(texts)
     for text in samples:
         expected = [(m.span(), m.groups()) for m in programmes._BARE_CODE_RE.finditer(text)]
         assert [(m.span(), m.groups()) for m in programmes.bare_codes(text)] == expected, text
+        assert programmes._bare_noun_starts(text) == [m.start() for m in programmes._BARE_NOUN_RE.finditer(text)], text
+    # what _bare_noun_starts relies on: no noun begins with an end of one (itself included)
+    # or holds another, so that occurrences never overlap
+    nouns = programmes._BARE_NOUNS
+    assert programmes._BARE_NOUN_RE.pattern == "|".join(nouns)
+    for a in nouns:
+        for b in nouns:
+            assert a == b or a not in b
+            assert not any(b.startswith(a[k:]) for k in range(1, len(a))), (a, b)
 
 
 def test_word_prefilters_skip_only_texts_the_patterns_cannot_match(sentences, texts):
@@ -444,3 +453,24 @@ def _notable_re():
     the answer of."""
     notable = importlib.import_module("innodrive.documents.normalise")._notable()
     return re.compile("[" + re.escape("".join(sorted(notable))) + "]")
+
+
+def test_scale_clusters_tried_only_before_each_yi_are_the_matches_of_the_pattern(sentences, texts):
+    """_scale_one_matches tries _SCALE_ONE_RE only at the starts 3–23 characters before
+    each 亿: the same matches, in the same order, as finditer over the whole text, on the
+    corpus and on random strings of the pattern's own pieces (names of every length, each
+    form of scale, look-behind digits and points, curly quotes, several 亿 close together)."""
+    import random
+
+    targets = importlib.import_module("innodrive.extraction.targets")
+    rng = random.Random(23)
+    pieces = ["光电信息", "先进材料", "绿色化工", "新一代", "电子", "打造", "一个", "“", "”", "万亿", "千亿", "百亿", "十亿", "亿",
+              "亿元", "元", "级", "产业集群", "产业链", "集群", "产业", "1", "23", "456789", "1234567", ".", "5", ".25", "。",
+              "，", "、", "a", "B", "_", " ", "亿亿", "3亿", "100亿元级", "千亿级", "9.9999亿"]
+    noise = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(30000)]
+    noise += ["名" * k + "亿" * j + "万亿产业集群" for k in range(0, 30) for j in range(3)]
+    noise += ["名" * k + "1" * d + frac + "亿集群" for k in range(0, 16) for d in range(0, 9)
+              for frac in ("", ".5", ".1234", ".12345")]
+    for text in [*texts, *sentences, *noise]:
+        assert _spans(targets._SCALE_ONE_RE, text) == [
+            (m.span(), m.groups()) for m in targets._scale_one_matches(text)], text

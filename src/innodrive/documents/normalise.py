@@ -338,11 +338,20 @@ def drop_repeats(paragraphs: list[MText]) -> tuple[list[MText], list[MText]]:
     is kept to a few C calls: the texts are held in a list of their own, and "the common
     prefix covers 90 %" is one ``startswith`` of a prefix cut once per paragraph (tests
     compare it with the binary search on slices it replaced).
+
+    Containment (``key in other``, ``other in key``) is asked last, after the two ends of
+    the shorter text were found in the longer: a containment holds both ends, and a search
+    for 16 characters scans the paragraph without first preparing a table for the whole
+    needle of some hundred characters, which CPython's search does on every call. Most
+    candidates share only an opening or an ending (the same first sentence), so the end
+    they do not share is absent and the long search is never made (tests compare with the
+    plain containment, on hostile texts too).
     """
     fuzz = None  # rapidfuzz, imported only when two paragraphs need a fuzzy comparison
 
     kept: list[MText | None] = []
     texts: list[str | None] = []   # kept[j].text, None once kept[j] is dropped
+    ends: list[tuple[str, str] | None] = []   # (head, tail) of texts[j]
     dropped: list[MText] = []
     exact: set[str] = set()
     by_head: dict[str, list[int]] = {}
@@ -353,6 +362,7 @@ def drop_repeats(paragraphs: list[MText]) -> tuple[list[MText], list[MText]]:
         if n < _DUP_MIN:
             kept.append(p)
             texts.append(None)   # (never a candidate: not listed by its head or tail)
+            ends.append(None)
             continue
         if key in exact:
             dropped.append(p)
@@ -375,7 +385,7 @@ def drop_repeats(paragraphs: list[MText]) -> tuple[list[MText], list[MText]]:
                 if n <= m:
                     # a later copy: contained in, a truncated start of, or nearly equal to the earlier one
                     if n >= _FRAGMENT_MIN:
-                        if key in other:
+                        if tail in other and head in other and key in other:
                             duplicate = True
                             break
                         if prefix is None:
@@ -389,7 +399,7 @@ def drop_repeats(paragraphs: list[MText]) -> tuple[list[MText], list[MText]]:
                         if fuzz.ratio(key, other) >= 92:
                             duplicate = True
                             break
-                elif m >= _FRAGMENT_MIN and other in key:
+                elif m >= _FRAGMENT_MIN and (e := ends[j])[1] in key and e[0] in key and other in key:
                     dropped.append(kept[j])       # an earlier fragment of this fuller paragraph
                     kept[j] = texts[j] = None
         if duplicate:
@@ -399,6 +409,7 @@ def drop_repeats(paragraphs: list[MText]) -> tuple[list[MText], list[MText]]:
         idx = len(kept)
         kept.append(p)
         texts.append(key)
+        ends.append((head, tail))
         by_head.setdefault(head, []).append(idx)
         by_tail.setdefault(tail, []).append(idx)
     return [p for p in kept if p is not None], dropped

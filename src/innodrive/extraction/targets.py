@@ -244,6 +244,37 @@ _SCALE_ONE_RE = regex_cache.compile(
     r"(?P<name>(?:[^\W\d_a-zA-Z]|[“”]){2,12}?)(?P<scale>万亿|千亿|百亿|(?<![\d.])\d{1,6}(?:\.\d{1,4})?亿)(?:元)?(?:级)?"
     r"(?P<noun>产业集群|产业链|集群)"
 )
+
+
+def _scale_one_matches(text: str):
+    """The matches of ``_SCALE_ONE_RE.finditer(text)``, found by trying the pattern only
+    where a match can start.
+
+    The pattern opens with 2–12 characters of a class, so ``finditer`` tries it at every
+    position of the sentence, and at each it extends the name one character at a time and
+    tries the scale after each (a few thousand steps for one long sentence). Every match
+    holds 亿 3 to 23 characters after its start (a name of 2–12 characters, then a scale of
+    at most 11 before its 亿: ``\\d{1,6}(?:\\.\\d{1,4})?亿``), so only the starts in
+    ``[q - 23, q - 3]`` of each 亿 at ``q`` can match. They are tried in order with
+    ``match``, from the end of the previous match as ``finditer`` goes on (``match`` at a
+    position is the attempt ``finditer`` makes there: the look-behind sees the text before
+    it in both), so the matches are the same (a test compares them on random text)."""
+    match = _SCALE_ONE_RE.match
+    pos = 0          # where finditer would search from: the end of the previous match
+    q = text.find("亿", 3)
+    while q != -1:
+        i = max(pos, q - 23)
+        while i <= q - 3:
+            m = match(text, i)
+            if m is None:
+                i += 1
+                continue
+            yield m
+            pos = i = m.end()
+        pos = max(pos, q - 2)   # (every start up to q - 3 has been tried)
+        q = text.find("亿", q + 1)
+
+
 _RELATIVE_HINT = regex_cache.compile(r"平均|水平|前列|方阵")
 _MILESTONE_HINT = regex_cache.compile(r"建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
 _RELATIVE_ADVERBS = ("大幅", "明显", "显著", "持续", "稳步", "始终", "继续", "均")
@@ -646,7 +677,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
                 m.start(), clause_start, m.end())
         scan.take(clause_start, m.end())
     # (the pattern ends with 产业集群|产业链|集群: without those words it cannot match)
-    for m in (_SCALE_ONE_RE.finditer(text) if "亿" in text and ("集群" in text or "产业链" in text) else ()):
+    for m in (_scale_one_matches(text) if "亿" in text and ("集群" in text or "产业链" in text) else ()):
         if scan.fully_taken(m.start("scale"), m.end()) or scan.quoted(*m.span()):
             continue
         name = _AND_LIST3.split(m.group("name"))[-1]
