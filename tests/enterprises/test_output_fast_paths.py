@@ -11,6 +11,7 @@ import io
 
 import numpy as np
 import pandas as pd
+import pytest
 from tests.enterprises.ent_helpers import holey_registry
 from tests.enterprises.ent_helpers import synthetic_registry as _synthetic
 
@@ -195,3 +196,25 @@ def test_a_block_written_to_a_file_is_the_block_written_to_memory(tmp_path, monk
                 sink.block(b)
             sink.finish(None)
         assert path.read_bytes() == memory.getvalue(), short
+
+
+@pytest.mark.parametrize("background", [True, False])
+def test_blocks_written_before_and_inside_writing_keep_their_order(tmp_path, background):
+    """A block written before :meth:`CsvSink.writing` (the header and its lines at an offset
+    direct I/O cannot start from) and blocks written inside it: the file is the bytes
+    written to memory, in order, whichever way the later lines went."""
+    blocks = [_screened(700, 11, dt.date(2024, 6, 30)), _screened(900, 12, dt.date(2024, 6, 30)),
+              _screened(300, 13, dt.date(2024, 6, 30))]
+    memory = io.BytesIO()
+    sink = CsvSink(memory)
+    for b in blocks:
+        sink.block(b)
+    path = tmp_path / "out.csv"
+    with open(path, "wb") as f:
+        sink = CsvSink(f)
+        sink.block(blocks[0])
+        with sink.writing(background):
+            sink.block(blocks[1])
+            sink.block(blocks[2])
+        sink.finish(None)
+    assert path.read_bytes() == memory.getvalue()

@@ -36,7 +36,6 @@ from innodrive.errors import InputError, Problem
 Progress = Callable[[str, int, int], None]
 CHUNK = 65_536
 XLSX_MAX_ROWS = 1_048_576  # Excel's own limit: a result sheet holds at most this many rows
-WRITER_THREAD = False
 IOV_MAX = 1024  # buffers one os.writev call may take (POSIX allows at least 16; Linux 1024)
 
 
@@ -401,9 +400,9 @@ class CsvSink:
 
         fd = self._fileno()
         direct = None
-        if fd is not None and self.header is None:
-            self.out.flush()
-            direct = DirectWriter.start(fd)
+        if fd is not None:
+            self.out.flush()  # what was written before (a header) comes first
+            direct = DirectWriter.start(fd)  # (None unless the file's offset is aligned)
         if direct is None and (fd is None or not background):
             yield self
             return
