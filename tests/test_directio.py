@@ -145,3 +145,25 @@ def test_without_o_direct_nothing_starts(tmp_path, monkeypatch):
         assert directio.supported(tmp_path) is False
     finally:
         os.close(fd)
+
+
+@needs_direct
+def test_a_full_disk_at_close_is_raised_and_the_flags_are_given_back(tmp_path, monkeypatch):
+    if not supported(tmp_path):
+        pytest.skip("this file system refuses direct I/O")
+    fd = os.open(tmp_path / "out.bin", os.O_WRONLY | os.O_CREAT)
+    try:
+        before = _flags(fd)
+        writer = DirectWriter.start(fd, 4 * ALIGN)
+        writer.write([b"y" * (2 * ALIGN + 5)])  # gathered, not yet written
+
+        def full(fd, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(os, "write", full)
+        with pytest.raises(OSError, match="No space"):
+            writer.close()
+        monkeypatch.undo()
+        assert _flags(fd) == before
+    finally:
+        os.close(fd)

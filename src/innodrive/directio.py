@@ -96,7 +96,7 @@ class DirectWriter:
 
     def close(self) -> None:
         """Write what is gathered (the aligned part directly, the rest after switching
-        direct I/O off) and give the descriptor its flags back."""
+        direct I/O off) and give the descriptor its flags back (also when a write fails)."""
         try:
             used = self._buf.tell()
             whole = used - used % ALIGN
@@ -108,7 +108,10 @@ class DirectWriter:
                 self._write_all(self._view[:used])
                 self._buf.seek(0)
         finally:
-            self._release()
+            try:
+                self._off()
+            finally:
+                self._release()
 
     def abandon(self) -> None:
         """Give the descriptor its flags back without writing what is gathered."""
