@@ -101,12 +101,9 @@ class DirectWriter:
             used = self._buf.tell()
             whole = used - used % ALIGN
             if whole:
-                self._flush(whole, keep=used - whole)
+                self._flush(whole)
             self._off()
-            used = self._buf.tell()
-            if used:
-                self._write_all(self._view[:used])
-                self._buf.seek(0)
+            self._write_all(self._view[whole:used])
         finally:
             try:
                 self._off()
@@ -120,9 +117,9 @@ class DirectWriter:
         finally:
             self._release()
 
-    def _flush(self, n: int, keep: int = 0) -> None:
-        """Write the first ``n`` bytes of the buffer (``n`` aligned while direct) and move
-        the ``keep`` bytes after them to its start."""
+    def _flush(self, n: int) -> None:
+        """Write the first ``n`` bytes of the buffer (``n`` aligned while direct); the next
+        bytes go to its start."""
         data = self._view[:n]
         if self._direct:
             try:
@@ -137,9 +134,7 @@ class DirectWriter:
                 self._write_all(data[done:])
         else:
             self._write_all(data)
-        if keep:
-            self._view[:keep] = self._view[n:n + keep]
-        self._buf.seek(keep)
+        self._buf.seek(0)
 
     def _write_all(self, data: memoryview) -> None:
         while len(data):

@@ -16,10 +16,9 @@ from innodrive.cli.app import app
 def default_workers() -> int:
     """One worker per processor core (at most 8): a page is CPU work in Python, and one
     process uses one core."""
-    import os
+    from innodrive import cores
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(8, cores))
+    return min(8, cores.usable())
 
 
 @app.command("serve")

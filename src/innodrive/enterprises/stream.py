@@ -29,6 +29,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+from innodrive import cores
 from innodrive.directio import DirectWriter
 from innodrive.enterprises.fields import FIELDS, FieldSpec
 from innodrive.errors import InputError, Problem
@@ -590,15 +591,7 @@ def screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[
     with pd.option_context("mode.string_storage", "python"):
         return _screen_stream(source, name=name, on=on, out=out, fmt=fmt, programmes=programmes, with_gaps=with_gaps,
                               keep_rows=keep_rows, progress=progress, today=today, chunk_rows=chunk_rows,
-                              background=_cores() > 1 if background is None else background)
-
-
-def _cores() -> int:
-    """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # not on Linux
-        return os.cpu_count() or 1
+                              background=cores.usable() > 1 if background is None else background)
 
 
 def _screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[bytes] | None, fmt: str,

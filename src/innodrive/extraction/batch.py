@@ -51,10 +51,9 @@ class BatchFailed(InnodriveError):
 
 def default_jobs() -> int:
     """The cores this process may run on (its CPU affinity), at least 1."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
+    from innodrive import cores
+
+    return cores.usable()
 
 
 class Batch:
