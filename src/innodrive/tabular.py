@@ -119,6 +119,7 @@ class Table:
     _rows: Callable[[], Iterator[tuple[int, list[object]]]] | None = field(default=None, repr=False)
     _chunks: Callable[[int], Iterator[tuple[list[int], list[list[object]]]]] | None = field(default=None, repr=False)
     _frames: Callable[..., Iterator[Frame]] | None = field(default=None, repr=False)
+    _splittable: Callable[[], bool] | None = field(default=None, repr=False)
     _consumed: bool = field(default=False, repr=False)
 
     @property
@@ -159,7 +160,8 @@ class Table:
         return _batched(self.rows(), size)
 
     def frames(self, size: int = 65_536, *, columns: Iterable[int] | None = None,
-               text: Iterable[int] = (), coded: Iterable[int] = ()) -> Iterator[Frame]:
+               text: Iterable[int] = (), coded: Iterable[int] = (),
+               only: Callable[[int], bool] | None = None) -> Iterator[Frame]:
         """The data rows as :class:`Frame` blocks of up to about ``size`` rows, blank rows
         left out, with the columns at the header positions ``columns`` (default: all),
         named by position. A column arrives as float64 when every cell of the block is a
@@ -169,15 +171,30 @@ class Table:
         a pandas Categorical of the same cells (codes and the distinct cells, each cell's
         text exactly as written): a column of a few distinct words (是/否) is then never
         made into a Python string per cell. The same rows, numbers, limits and messages
-        as :meth:`rows`."""
+        as :meth:`rows`.
+
+        ``only`` (for a table whose :meth:`splittable` is true): read only the slabs whose
+        index it accepts, skipping the others unparsed. The slabs, their row numbers and
+        their frames are the same as a whole reading's (each :class:`Frame` carries its
+        slab's index), so processes that each read every n-th slab together read the
+        table exactly once."""
         if self._consumed:
             raise RuntimeError("Table.frames() is a stream and can be read once")
         width = len(self.header)
         cols = list(range(width)) if columns is None else list(columns)
+        if only is not None and not self.splittable():
+            raise ValueError("Table.frames(only=...) needs a table that can be split into slabs")
         if self._frames is not None:
             self._consumed = True
-            return self._frames(size, cols, set(text), set(coded))
+            return self._frames(size, cols, set(text), set(coded), only)
         return _frames_from_chunks(self.chunks(size), cols, width)
+
+    def splittable(self) -> bool:
+        """Whether :meth:`frames` may read parts of the table independently (``only``): a
+        CSV read by slabs through the C parser. The limit on cells is then checked against
+        the cells of the slabs read (each :class:`Frame` gives its slab's count), so a
+        reader of parts must add them up in slab order to apply it."""
+        return self._splittable is not None and self._splittable()
 
 
 @dataclass
@@ -192,6 +209,8 @@ class Frame:
     # rows with filled cells beyond the header's last column (row number -> cells in the row):
     # the frame holds the header's columns only, so a reader must report these rows
     wide: dict[int, int] = field(default_factory=dict)
+    slab: int = -1  # the index of the slab it was read from (CSV read by slabs), else -1
+    cells: int = 0  # the cells of its slab counted against the table's limit (CSV read by slabs)
 
     def text(self, i: int, column: int) -> object:
         """The cell of row ``i`` (position in the block) and ``column`` as read."""
@@ -424,14 +443,23 @@ def _open_csv(data: bytes, name: str, delimiter: str | None, wanted: set[str] | 
 
     table._chunks = chunks
 
-    def frames(size: int, cols: list[int], text: set[int], coded: set[int] = frozenset()) -> Iterator[Frame]:
-        if not _fast_csv_possible(data, encoding, table, limits):
+    def frames(size: int, cols: list[int], text: set[int], coded: set[int] = frozenset(),
+               only: Callable[[int], bool] | None = None) -> Iterator[Frame]:
+        if not splittable():
             yield from _frames_from_chunks(chunks(size), cols, len(table.header))
             return
         table._consumed = True
-        yield from _csv_frames(data, encoding, delimiter, table, size, cols, text, coded & text)
+        yield from _csv_frames(data, encoding, delimiter, table, size, cols, text, coded & text, only)
+
+    fast: list[bool] = []
+
+    def splittable() -> bool:
+        if not fast:
+            fast.append(_fast_csv_possible(data, encoding, table, limits))
+        return fast[0]
 
     table._frames = frames
+    table._splittable = splittable
     return table
 
 
@@ -476,8 +504,10 @@ def _has_long_line(data: bytes, longest: int) -> bool:
 
 
 def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: int, cols: list[int],
-                text: set[int], coded: set[int] = frozenset()) -> Iterator[Frame]:
-    """:meth:`Table.frames` for CSV: slabs of whole lines through pandas' C parser."""
+                text: set[int], coded: set[int] = frozenset(), only: Callable[[int], bool] | None = None
+                ) -> Iterator[Frame]:
+    """:meth:`Table.frames` for CSV: slabs of whole lines through pandas' C parser; with
+    ``only``, the slabs it does not accept are skipped (their lines counted, nothing parsed)."""
     import numpy as np
     import pandas as pd
 
@@ -500,8 +530,17 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
     limits = table.limits
     name = table.name
     cells = 0
+    index = -1
     while at < len(data):
         end = _slab_end(data, at, slab_bytes)
+        index += 1
+        if only is not None and not only(index):  # another reader's slab: its lines counted only
+            nlines = data.count(b"\n", at, end) + (0 if data[end - 1] == 10 else 1)
+            if data.find(b"\r", at, end) >= 0:
+                nlines += data.count(b"\r", at, end) - data.count(b"\r\n", at, end)
+            line += nlines
+            at = end
+            continue
         slab = data[at:end]
         at = end
         first_line = line + 1
@@ -520,7 +559,9 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
                 frame, redone = _cells_as_written(frame, slab, width, delimiter, pd_encoding, coded - plain)
                 plain |= redone
         if frame is None:
-            yield from _slab_rows(slab, encoding, delimiter, first_line, table, cols, cells)
+            for rows in _slab_rows(slab, encoding, delimiter, first_line, table, cols, cells):
+                rows.slab = index
+                yield rows
             continue
         numbers = np.arange(first_line, first_line + nlines, dtype=np.int64)
         keep = ~_blank_rows(frame)
@@ -538,7 +579,8 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
                 pass  # text categories (checked by _cells_as_written)
             elif not (isinstance(dtype, np.dtype) and dtype.kind in "fO"):
                 frame[c] = frame[c].astype(object)  # pandas' own string dtype: plain objects, as the row path
-        yield Frame(numbers, frame, _slab_cell(slab, encoding, delimiter, first_line, numbers))
+        yield Frame(numbers, frame, _slab_cell(slab, encoding, delimiter, first_line, numbers), slab=index,
+                    cells=len(frame) * width)
 
 
 def _read_slab(slab: bytes, width: int, dtypes: dict[int, object], delimiter: str, encoding: str):
@@ -722,6 +764,7 @@ def _slab_rows(slab: bytes, encoding: str, delimiter: str, first_line: int, tabl
     csv.field_size_limit(limits.max_field_chars)
     nums: list[int] = []
     out: list[list[object]] = []
+    before = cells
     try:
         for row in rows:
             n = first_line - 1 + rows.line_num
@@ -739,7 +782,9 @@ def _slab_rows(slab: bytes, encoding: str, delimiter: str, first_line: int, tabl
     finally:
         csv.field_size_limit(old_limit)
     if out:
-        yield from _frames_from_chunks([(nums, out)], cols, width)
+        for frame in _frames_from_chunks([(nums, out)], cols, width):
+            frame.cells = cells - before
+            yield frame
 
 
 def _slab_cell(slab: bytes, encoding: str, delimiter: str, first_line: int, numbers):

@@ -107,12 +107,14 @@ def check_command(
         fmt = target.suffix.lower().lstrip(".")
         if fmt not in ("xlsx", "csv"):
             raise InputError("结果文件名应以 .xlsx 或 .csv 结尾", file=str(target))
+        # refreshed at each step, without Rich's refresh thread: a large CSV result is screened
+        # by forked worker processes, which only a process without other threads may start
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} 行"),
-                      TimeElapsedColumn(), console=err, transient=True) as bar:
+                      TimeElapsedColumn(), console=err, transient=True, auto_refresh=False) as bar:
             task = bar.add_task("读取、评价与写出", total=None)
 
             def step(stage: str, done: int, total: int) -> None:
-                bar.update(task, completed=done)
+                bar.update(task, completed=done, refresh=True)
 
             holder = {}
 

@@ -75,6 +75,8 @@ class RawBlock:
     # rows with filled cells beyond the header (row number -> (cells in the row, columns in
     # the header)): their cells cannot be matched to fields, so the checks report them
     wide: dict[int, tuple[int, int]] = field(default_factory=dict)
+    slab: int = -1  # the slab of the table it was read from (see :meth:`innodrive.tabular.Table.frames`)
+    cells: int = 0  # the cells of that slab, counted against the reader's limit
 
 
 def open_registry(source: bytes, *, name: str):
@@ -88,7 +90,8 @@ def open_registry(source: bytes, *, name: str):
 
 
 def raw_frames(source: bytes | IO[bytes], *, name: str, chunk_rows: int = CHUNK,
-               usecols: Callable[[str], bool] | None = None, table=None, coded: bool = False) -> Iterator[RawBlock]:
+               usecols: Callable[[str], bool] | None = None, table=None, coded: bool = False,
+               only: Callable[[int], bool] | None = None) -> Iterator[RawBlock]:
     """The cells of a registry (CSV or XLSX bytes) through the one table reader
     (:func:`innodrive.tabular.open_table`: encodings, a title row above the header,
     limits on what is decompressed and parsed, hostile XML refused) in blocks of about
@@ -98,8 +101,9 @@ def raw_frames(source: bytes | IO[bytes], *, name: str, chunk_rows: int = CHUNK,
     ``usecols`` keeps only the columns it accepts by header; ``table``, the registry
     already opened by :func:`open_registry` from the same bytes; ``coded``: columns of
     是/否, dates and choices may arrive as pandas Categoricals of their cells (the
-    checks parse each distinct cell once; no Python string per cell). This is the only
-    function that turns bytes into cells."""
+    checks parse each distinct cell once; no Python string per cell); ``only``, the slabs
+    of a splittable table to read (:meth:`~innodrive.tabular.Table.frames`). This is the
+    only function that turns bytes into cells."""
     from innodrive.enterprises.registry import NUMBER_KINDS, _header_to_field
 
     if table is None:
@@ -114,14 +118,14 @@ def raw_frames(source: bytes | IO[bytes], *, name: str, chunk_rows: int = CHUNK,
     yielded = False
     few = [i for i in text if coded and (spec := _header_to_field(header[i])) is not None
            and spec.kind in ("flag", "date", "choice")]
-    for block in table.frames(chunk_rows, columns=keep, text=text, coded=few):
+    for block in table.frames(chunk_rows, columns=keep, text=text, coded=few, only=only):
         frame = block.frame
         frame.columns = [header[i] for i in keep]
         position = {h: i for i, h in reversed(list(names.items()))}
         yielded = True
         yield RawBlock(frame, block.numbers, lambda i, h, _b=block, _p=position: _b.text(i, _p[h]),
-                       {n: (found, len(header)) for n, found in block.wide.items()})
-    if not yielded:  # a header and no rows is still a (valid, empty) table
+                       {n: (found, len(header)) for n, found in block.wide.items()}, block.slab, block.cells)
+    if not yielded and only is None:  # a header and no rows is still a (valid, empty) table
         empty = pd.DataFrame({h: pd.Series([], dtype=object) for h in (header[i] for i in keep)})
         yield RawBlock(empty, np.asarray([], dtype=np.int64), lambda i, h: None)
 
@@ -368,6 +372,25 @@ def _python_lines(parts, start: int, stop: int) -> list[bytes]:
     return list(map(b",".join, zip(*fields, strict=True)))
 
 
+def csv_header(header: list[str]) -> bytes:
+    """The first line of a CSV result: the byte-order mark and the column names."""
+    from innodrive.safeio import safe_cell
+
+    head = io.StringIO()
+    csv.writer(head).writerow([safe_cell(h) for h in header])
+    return head.getvalue().encode("utf-8-sig")
+
+
+def csv_lines(columns: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]], header: list[str],
+              batch: int) -> Iterator[list[bytes]]:
+    """The rows of ``columns`` (cells per row, or (code per row, texts)) as CSV lines in the
+    order of ``header``, ``batch`` rows at a time, each line with its end."""
+    parts = [column_parts(v) for v in map(columns.__getitem__, header)]
+    n = len(parts[0][1] if parts[0][0] is None else parts[0][0]) if parts else 0
+    for start in range(0, n, batch):
+        yield _python_lines(parts, start, min(n, start + batch))
+
+
 class CsvSink:
     """Result rows as UTF-8 CSV with a byte-order mark (Excel opens it as UTF-8).
 
@@ -433,22 +456,14 @@ class CsvSink:
 
     def _write(self, columns: dict[str, np.ndarray | tuple[np.ndarray, np.ndarray]]) -> None:
         """Write columns given as cells per row or as (code per row, texts)."""
-        from innodrive.safeio import safe_cell
-
         if self.header is None:
             self.header = list(columns)
-            head = io.StringIO()
-            csv.writer(head).writerow([safe_cell(h) for h in self.header])
             if self._behind is not None:  # the header goes the lines' way (maybe by direct I/O)
-                self._lines([head.getvalue().encode("utf-8-sig")])
+                self._lines([csv_header(self.header)])
             else:
-                self.out.write(head.getvalue().encode("utf-8-sig"))
-        parts = [column_parts(v) for v in map(columns.__getitem__, self.header)]
-        n = len(parts[0][1] if parts[0][0] is None else parts[0][0]) if parts else 0
-        if not n:
-            return
-        for start in range(0, n, self.BATCH):
-            self._lines(_python_lines(parts, start, min(n, start + self.BATCH)))
+                self.out.write(csv_header(self.header))
+        for lines in csv_lines(columns, self.header, self.BATCH):
+            self._lines(lines)
 
     def _lines(self, lines: list[bytes]) -> None:
         """Write whole lines. To a file, straight from the lines (``os.writev``, a thousand
@@ -597,10 +612,9 @@ def screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[
 def _screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[bytes] | None, fmt: str,
                    programmes: list[str] | None, with_gaps: bool, keep_rows: int, progress: Progress | None,
                    today: dt.date | None, chunk_rows: int, background: bool):
-    from innodrive.enterprises.pipeline import read_ahead
+    from innodrive.enterprises import parallel
     from innodrive.enterprises.registry import RowChecker
     from innodrive.enterprises.rules import rules_in_force
-    from innodrive.enterprises.screening import screen_block
     from innodrive.enterprises.states import STATE_LABELS, STATE_NAMES
     from innodrive.services import enterprises as views
 
@@ -612,43 +626,45 @@ def _screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO
     keep = set(header.mapping)
     checker = RowChecker(header.mapping, file=name, today=today)
     sink = None if out is None else (CsvSink(out) if fmt == "csv" else XlsxSink(out))
-    counts = {rs.programme: np.zeros(4, dtype=np.int64) for rs in rule_sets}
-    reach = {rs.programme: 0 for rs in rule_sets}
-    problems: list[Problem] = []
-    shown: list = []
-    total = evaluated = 0
-    bad_rows: set[int] = set()
+    tally = parallel.SlabTally(-1, counts={rs.programme: np.zeros(4, dtype=np.int64) for rs in rule_sets},
+                               reach={rs.programme: 0 for rs in rule_sets})
+    problems: list[Problem] = tally.problems
+    shown: list = tally.shown
 
-    def checked():
-        """Blocks read and checked: (rows read, (good rows, their row numbers, problems)). In
-        the reader thread when ``background``: the checks are Python as much as the screening
-        is, so splitting them from it halves the main thread's share of the GIL-holding work
-        (measured: 19.5-20.9 s against 24.3-26.0 s wall at 1M rows on two shared cores)."""
-        for block in raw_frames(source, name=name, chunk_rows=chunk_rows, usecols=lambda h: h in keep, table=table,
-                                coded=True):
-            yield len(block.frame), checker.check(block.frame, block.numbers, block.text, wide=block.wide)
+    def show(block, limit: int) -> list:
+        return _view_rows(block, rule_sets, limit, with_gaps, views, STATE_LABELS, STATE_NAMES)
 
-    blocks = checked()
-    with (read_ahead(blocks) if background else contextlib.nullcontext(blocks)) as blocks, \
-            (sink.writing(background) if isinstance(sink, CsvSink) else contextlib.nullcontext()):
-        for n, (good, rows, probs) in blocks:
-            total += n
-            problems.extend(probs)
-            bad_rows.update(p.row for p in probs if p.row is not None)
-            if len(good):
-                block = screen_block(good, rows, rule_sets, on=on, with_gaps=with_gaps)
-                evaluated += len(good)
-                for rs in rule_sets:
-                    counts[rs.programme] += np.bincount(block.states[rs.programme], minlength=4)[:4]
-                    reach[rs.programme] += int(block.within_reach[rs.programme].sum())
-                if sink is not None:
-                    sink.block(block)
-                if len(shown) < keep_rows:
-                    shown.extend(_view_rows(block, rule_sets, keep_rows - len(shown), with_gaps, views,
-                                            STATE_LABELS, STATE_NAMES))
-                del block  # freed before the next block is read (60 MB at the peak of 1M rows)
-            if progress:
-                progress("读取、评价与写出", total, 0)
+    workers = parallel.workers_for(source, table, out, fmt) if isinstance(sink, CsvSink) else 1
+    slabs = None
+    if workers > 1:  # several processes, each writing its slabs' lines at their place
+        out.flush()
+        base = out.tell()
+        job = parallel.Job(source=source, name=name, table=table, keep=keep, mapping=header.mapping, today=today,
+                           rule_sets=rule_sets, on=on, with_gaps=with_gaps, keep_rows=keep_rows,
+                           chunk_rows=chunk_rows, fd=out.fileno(), base=base, batch=CsvSink.BATCH,
+                           view_rows=show)
+        slabs = parallel.run(job, workers, None if progress is None else
+                             (lambda rows: progress("读取、评价与写出", rows, 0)), limit=table.limits.max_cells)
+        if slabs is None:  # a worker found an error in the file: which error comes first is what one
+            out.seek(base)  # reading finds, so the registry is read again the usual way, which raises it
+            out.truncate()
+            table = open_registry(source, name=name)
+    if slabs is not None:
+        slabs, end = slabs
+        out.seek(end)
+        for t in slabs:
+            tally.rows += t.rows
+            tally.evaluated += t.evaluated
+            problems.extend(t.problems)
+            for rs in rule_sets:
+                tally.counts[rs.programme] += t.counts.get(rs.programme, 0)
+                tally.reach[rs.programme] += t.reach.get(rs.programme, 0)
+            shown.extend(t.shown[:keep_rows - len(shown)])
+    else:
+        _screen_here(source, name, table, keep, checker, sink, rule_sets, on, with_gaps, keep_rows, chunk_rows,
+                     background, progress, tally, show)
+    total, evaluated, counts, reach = tally.rows, tally.evaluated, tally.counts, tally.reach
+    bad_rows = {p.row for p in problems if p.row is not None}
     problems.sort(key=lambda p: (p.row or 0))
     view = views.ScreeningView(
         file=name, on=on, total_rows=total, evaluated_rows=evaluated, bad_rows=len(bad_rows),
@@ -663,6 +679,40 @@ def _screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO
     if sink is not None:
         sink.finish(view)
     return view
+
+
+def _screen_here(source, name, table, keep, checker, sink, rule_sets, on, with_gaps, keep_rows, chunk_rows,
+                 background, progress, tally, show) -> None:
+    """Screen in this process (reading ahead and writing behind in threads with ``background``),
+    adding every block to ``tally``."""
+    from innodrive.enterprises.pipeline import read_ahead
+    from innodrive.enterprises.screening import screen_block
+
+    def checked():
+        """Blocks read and checked: (rows read, (good rows, their row numbers, problems)). In
+        the reader thread when ``background``: the checks are Python as much as the screening
+        is, so splitting them from it halves the main thread's share of the GIL-holding work
+        (measured: 19.5-20.9 s against 24.3-26.0 s wall at 1M rows on two shared cores)."""
+        for block in raw_frames(source, name=name, chunk_rows=chunk_rows, usecols=lambda h: h in keep, table=table,
+                                coded=True):
+            yield len(block.frame), checker.check(block.frame, block.numbers, block.text, wide=block.wide)
+
+    blocks = checked()
+    with (read_ahead(blocks) if background else contextlib.nullcontext(blocks)) as blocks, \
+            (sink.writing(background) if isinstance(sink, CsvSink) else contextlib.nullcontext()):
+        for n, (good, rows, probs) in blocks:
+            tally.rows += n
+            tally.problems.extend(probs)
+            if len(good):
+                block = screen_block(good, rows, rule_sets, on=on, with_gaps=with_gaps)
+                tally.add(block, rule_sets, len(good))
+                if sink is not None:
+                    sink.block(block)
+                if len(tally.shown) < keep_rows:
+                    tally.shown.extend(show(block, keep_rows - len(tally.shown)))
+                del block  # freed before the next block is read (60 MB at the peak of 1M rows)
+            if progress:
+                progress("读取、评价与写出", tally.rows, 0)
 
 
 def _view_rows(block, rule_sets, limit, with_gaps, views, labels, names) -> list:

@@ -1,0 +1,296 @@
+"""Screening a registry in several processes (:mod:`innodrive.enterprises.parallel`) writes
+the same result file, byte for byte, and the same summary as one process; an error in the
+file is the one a single reading reports; a fault or Ctrl-C leaves no process behind
+(SYNTHETIC and CONSTRUCTED registries).
+
+The registries here are small, read in slabs of a few dozen rows, so that every case
+crosses many slabs and every worker: a duplicate credit code whose first row another
+worker read, a first slab without a single good row (the header then comes with a later
+slab), slabs of blank lines only, a quoted line break (a slab read row by row), rows
+wider than the header."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import multiprocessing
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from innodrive import tabular
+from innodrive.enterprises import parallel, stream
+from innodrive.enterprises.stream import screen_stream
+from innodrive.errors import InputError
+
+from .test_pipeline import _registry_csv, _summary
+
+ON = dt.date(2024, 6, 30)
+
+
+@pytest.fixture(autouse=True)
+def forking_allowed(monkeypatch):
+    """Small registries in small slabs, and workers allowed in this test process (pytest-xdist
+    runs a thread of its own, which would otherwise keep screening in one process)."""
+    monkeypatch.setattr(tabular, "_MIN_SLAB_BYTES", 64)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "_alone", lambda: True)
+
+
+def _workers(monkeypatch, n: int) -> None:
+    monkeypatch.setattr(parallel.cores, "usable", lambda: n)
+
+
+def _hard_registry(n: int = 900, seed: int = 5) -> bytes:
+    """CONSTRUCTED from a SYNTHETIC registry: the first 60 rows without a credit code (no good
+    row in the first slabs), later rows repeating the codes of rows far before them, a run of
+    blank lines, a name with a quoted line break, every 7th row failing a check, wide rows."""
+    lines = _registry_csv(n, seed, problems=True, wide=True).decode("utf-8-sig").split("\n")
+    head, rows = lines[0], lines[1:-1]
+    for i in range(60):
+        rows[i] = "," + rows[i].split(",", 1)[1]
+    for later, earlier in ((400, 100), (401, 100), (650, 300), (880, 120), (881, 381)):
+        if later < len(rows):
+            rows[later] = rows[earlier].split(",", 1)[0] + "," + rows[later].split(",", 1)[1]
+    if len(rows) > 333:
+        rows[333] = rows[333].split(",", 2)[0] + ',"合成\n企业",' + rows[333].split(",", 2)[2]
+    width = head.count(",")
+    at = min(500, len(rows) // 2)
+    rows[at:at] = [""] * 120 + ["," * width] * 150
+    return ("\n".join([head, *rows]) + "\n").encode("utf-8-sig")
+
+
+def _screen(data: bytes, tmp_path, tag: str, chunk_rows: int = 40, **kw):
+    path = tmp_path / f"out-{tag}.csv"
+    with open(path, "wb") as out:
+        view = screen_stream(data, name="名录.csv", on=ON, out=out, fmt="csv", chunk_rows=chunk_rows, today=ON, **kw)
+    return view, path.read_bytes()
+
+
+def _spy_runs(monkeypatch) -> list[int]:
+    runs: list[int] = []
+    real = parallel.run
+
+    def run(job, n, *a, **kw):
+        runs.append(n)
+        return real(job, n, *a, **kw)
+
+    monkeypatch.setattr(parallel, "run", run)
+    return runs
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_workers_write_what_one_process_writes(tmp_path, monkeypatch, workers):
+    data = _hard_registry()
+    _workers(monkeypatch, 1)
+    one_view, one = _screen(data, tmp_path, "one", background=False)
+    _workers(monkeypatch, workers)
+    runs = _spy_runs(monkeypatch)
+    view, got = _screen(data, tmp_path, f"w{workers}", keep_rows=50)
+    assert runs == [workers]  # the workers did the screening
+    assert got == one
+    one_view = screen_stream(data, name="名录.csv", on=ON, out=None, fmt="csv", chunk_rows=40, today=ON, keep_rows=50,
+                             background=False)
+    assert _summary(view) == _summary(one_view)
+    assert [r.model_dump() for r in view.rows] == [r.model_dump() for r in one_view.rows]
+    messages = [p.message for p in view.problems]
+    assert any("与第" in m and "重复" in m for m in messages)  # duplicates across slabs were found
+    assert any("整行未评价" in m for m in messages)
+    assert multiprocessing.active_children() == []
+
+
+def test_every_slab_of_one_worker_empty_and_a_registry_without_good_rows(tmp_path, monkeypatch):
+    data = _hard_registry(300)
+    lines = data.decode("utf-8-sig").split("\n")
+    no_codes = "\n".join([lines[0], *("," + x.split(",", 1)[1] if x else x for x in lines[1:])]).encode("utf-8-sig")
+    for registry in (no_codes, data[:data.index(b"\n") + 1]):
+        _workers(monkeypatch, 1)
+        one_view, one = _screen(registry, tmp_path, "one", background=False)
+        _workers(monkeypatch, 2)
+        view, got = _screen(registry, tmp_path, "two")
+        assert got == one and _summary(view) == _summary(one_view)
+
+
+def test_direct_io_refused_writes_the_same_bytes(tmp_path, monkeypatch):
+    data = _hard_registry()
+    _workers(monkeypatch, 2)
+    _, direct = _screen(data, tmp_path, "direct", chunk_rows=120)
+    monkeypatch.setattr(parallel, "_own_descriptor", lambda fd: None)
+    _, cached = _screen(data, tmp_path, "cached", chunk_rows=120)
+    assert direct == cached
+
+
+def test_a_result_after_earlier_bytes_starts_where_the_file_stood(tmp_path, monkeypatch):
+    data = _hard_registry()
+    _workers(monkeypatch, 1)
+    _, one = _screen(data, tmp_path, "one", background=False)
+    _workers(monkeypatch, 2)
+    path = tmp_path / "after.csv"
+    with open(path, "wb") as out:
+        out.write(b"x" * 5000)
+        screen_stream(data, name="名录.csv", on=ON, out=out, fmt="csv", chunk_rows=40, today=ON)
+        out.write(b"END")
+    assert path.read_bytes() == b"x" * 5000 + one + b"END"
+
+
+def _wide_limit(monkeypatch, columns: int) -> None:
+    real = stream._limits
+
+    def limits():
+        got = real()
+        return tabular.Limits(max_rows=got.max_rows, max_columns=columns, max_cells=got.max_cells,
+                              max_decompressed=got.max_decompressed, max_field_chars=got.max_field_chars)
+
+    monkeypatch.setattr(stream, "_limits", limits)
+
+
+def test_the_first_error_in_the_file_is_the_one_reported(tmp_path, monkeypatch):
+    """Rows with more columns than allowed in two slabs of different workers: the error names
+    the first, as one reading does, whichever worker found its own first."""
+    lines = _hard_registry().split(b"\n")
+    width = lines[0].count(b",") + 1
+    _wide_limit(monkeypatch, width + 3)
+    for at in (185, 150):  # the second in the slab after the first one's
+        lines[at] = lines[at] + b",x" * 10
+    data = b"\n".join(lines)
+    real = tabular._slab_rows
+
+    def slow_first(slab, encoding, delimiter, first_line, *a):  # the later error is found first
+        if first_line <= 151 < first_line + slab.count(b"\n"):
+            time.sleep(1.0)
+        return real(slab, encoding, delimiter, first_line, *a)
+
+    monkeypatch.setattr(tabular, "_slab_rows", slow_first)
+    errors = {}
+    for n in (1, 2, 3):
+        _workers(monkeypatch, n)
+        with pytest.raises(InputError) as err:
+            _screen(data, tmp_path, f"err{n}", background=False)
+        errors[n] = (str(err.value), err.value.row)
+    assert errors[1][1] == 151
+    assert errors[2] == errors[1] and errors[3] == errors[1]
+    assert multiprocessing.active_children() == []
+
+
+def test_the_limit_on_cells_counts_every_workers_cells(tmp_path, monkeypatch):
+    """Rows wider than the header (read row by row) hold more cells than the lines times the
+    header's width: each worker's own cells stay below the limit, all of them together do
+    not, and the error is the one a single reading raises."""
+    lines = _registry_csv(600, 9).split(b"\n")
+    width = lines[0].count(b",") + 1
+    for at in range(596, 601):  # the last slab (one reading adds the cells of the earlier slabs to its own)
+        lines[at] += b",x" * 1850
+    data = b"\n".join(lines)
+    slabs = [(f.slab, f.cells, f.cells != len(f.frame) * width)
+             for f in stream.open_registry(data, name="名录.csv").frames(40)]
+    fast = 0  # what one reading counts: the cells of the slabs read whole so far, plus a slab read row by row
+    one_reading = 0
+    for _, cells, by_rows in slabs:
+        one_reading = max(one_reading, fast + cells)
+        fast += 0 if by_rows else cells
+    per_worker = max(sum(c for k, c, _ in slabs if k % 2 == w) for w in (0, 1))
+    lowest = max(per_worker, (data.count(b"\n") + 1) * width)  # below the lines times the width: never split
+    assert lowest < one_reading
+    monkeypatch.setattr(stream, "REGISTRY_LIMITS_CELLS", lowest)
+    errors = {}
+    for n in (1, 2):
+        _workers(monkeypatch, n)
+        runs = _spy_runs(monkeypatch)
+        with pytest.raises(InputError) as err:
+            _screen(data, tmp_path, f"cells{n}", background=False)
+        errors[n] = (str(err.value), err.value.row)
+        assert runs == ([] if n == 1 else [2])
+    assert "单元格的上限" in errors[1][0]
+    assert errors[2] == errors[1]
+
+
+def test_a_fault_in_a_worker_is_raised_and_no_process_is_left(tmp_path, monkeypatch):
+    from innodrive.enterprises import screening
+
+    real = screening.screen_block
+    def faulty(good, rows, *a, **kw):
+        if int(rows[0]) > 500:
+            raise ZeroDivisionError("a fault of the screening")
+        return real(good, rows, *a, **kw)
+
+    monkeypatch.setattr(screening, "screen_block", faulty)
+    _workers(monkeypatch, 2)
+    with pytest.raises(ZeroDivisionError, match="a fault of the screening"):
+        _screen(_hard_registry(), tmp_path, "fault")
+    assert multiprocessing.active_children() == []
+
+
+def test_ctrl_c_in_the_parent_ends_the_workers(tmp_path, monkeypatch):
+    _workers(monkeypatch, 2)
+
+    def progress(stage, done, total):
+        if done > 200:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _screen(_hard_registry(), tmp_path, "stop", progress=progress)
+    assert multiprocessing.active_children() == []
+
+
+def test_workers_are_used_only_where_they_are_safe(tmp_path, monkeypatch):
+    data = _hard_registry(200)
+    _workers(monkeypatch, 2)
+    table = stream.open_registry(data, name="名录.csv")
+    with open(tmp_path / "a.csv", "wb") as f:
+        assert parallel.workers_for(data, table, f, "csv") == 2
+        assert parallel.workers_for(data, table, f, "xlsx") == 1
+        monkeypatch.setattr(parallel, "_alone", lambda: False)  # another thread runs: no fork
+        assert parallel.workers_for(data, table, f, "csv") == 1
+    monkeypatch.setattr(parallel, "_alone", lambda: True)
+    assert parallel.workers_for(data, table, io.BytesIO(), "csv") == 1
+    with open(tmp_path / "a.csv", "ab") as f:  # buffered, a plain file: appending works by position too
+        assert parallel.workers_for(data, table, f, "csv") == 2
+    monkeypatch.setattr(parallel, "MIN_BYTES", len(data) + 1)
+    with open(tmp_path / "b.csv", "wb") as f:
+        assert parallel.workers_for(data, table, f, "csv") == 1
+    _workers(monkeypatch, 1)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    with open(tmp_path / "b.csv", "wb") as f:
+        assert parallel.workers_for(data, table, f, "csv") == 1
+    quoted_cr = data.replace(b"\n", b"\r", 3)  # a lone CR: the whole table is read row by row
+    with open(tmp_path / "c.csv", "wb") as f:
+        _workers(monkeypatch, 2)
+        t = stream.open_registry(quoted_cr, name="名录.csv")
+        assert parallel.workers_for(quoted_cr, t, f, "csv") == (2 if t.splittable() else 1)
+
+
+def test_the_command_screens_in_workers(tmp_path):
+    """``innodrive enterprises check`` (its progress display without a thread of its own) lets
+    the screening fork: run in a fresh process, with the size threshold lowered."""
+    data = _hard_registry()
+    (tmp_path / "名录.csv").write_bytes(data)
+    script = textwrap.dedent(f"""
+        import sys
+        from innodrive.enterprises import parallel
+        from innodrive import tabular
+        parallel.MIN_BYTES = 0
+        parallel.cores.usable = lambda: 2
+        tabular._MIN_SLAB_BYTES = 64
+        runs = []
+        real = parallel.run
+        def run(job, n, *a, **kw):
+            runs.append(n)
+            return real(job, n, *a, **kw)
+        parallel.run = run
+        from innodrive.cli import main
+        sys.argv = ["innodrive", "enterprises", "check", {str(tmp_path / "名录.csv")!r}, "--out",
+                    {str(tmp_path / "结果.csv")!r}, "--on", "2024-06-30"]
+        try:
+            main()
+        except SystemExit as e:
+            assert not e.code, e.code
+        print("RUNS", runs)
+    """)
+    env = {"INNODRIVE_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "RUNS [2]" in done.stdout
+    assert (tmp_path / "结果.csv").read_bytes().startswith("\ufeff行号".encode())
