@@ -63,7 +63,7 @@ def _hard_registry(n: int = 900, seed: int = 5) -> bytes:
     return ("\n".join([head, *rows]) + "\n").encode("utf-8-sig")
 
 
-def _screen(data: bytes, tmp_path, tag: str, chunk_rows: int = 40, **kw):
+def _screen(data: bytes, tmp_path, tag: str, chunk_rows: int = 80, **kw):
     path = tmp_path / f"out-{tag}.csv"
     with open(path, "wb") as out:
         view = screen_stream(data, name="名录.csv", on=ON, out=out, fmt="csv", chunk_rows=chunk_rows, today=ON, **kw)
@@ -92,7 +92,7 @@ def test_workers_write_what_one_process_writes(tmp_path, monkeypatch, workers):
     view, got = _screen(data, tmp_path, f"w{workers}", keep_rows=50)
     assert runs == [workers]  # the workers did the screening
     assert got == one
-    one_view = screen_stream(data, name="名录.csv", on=ON, out=None, fmt="csv", chunk_rows=40, today=ON, keep_rows=50,
+    one_view = screen_stream(data, name="名录.csv", on=ON, out=None, fmt="csv", chunk_rows=80, today=ON, keep_rows=50,
                              background=False)
     assert _summary(view) == _summary(one_view)
     assert [r.model_dump() for r in view.rows] == [r.model_dump() for r in one_view.rows]
@@ -200,7 +200,7 @@ def test_the_limit_on_cells_counts_every_workers_cells(tmp_path, monkeypatch):
         _workers(monkeypatch, n)
         runs = _spy_runs(monkeypatch)
         with pytest.raises(InputError) as err:
-            _screen(data, tmp_path, f"cells{n}", background=False)
+            _screen(data, tmp_path, f"cells{n}", chunk_rows=40 * n, background=False)  # slabs of 40 rows either way
         errors[n] = (str(err.value), err.value.row)
         assert runs == ([] if n == 1 else [2])
     assert "单元格的上限" in errors[1][0]

@@ -265,6 +265,7 @@ def _screen_share(w: int, n: int, job: Job, peers: _Peers, results) -> int | Non
     """Worker ``w``'s slabs: read, check, screen, write; returns the end offset of the
     result (``None`` from a worker that screened no rows while another did: it does not
     know the header's length)."""
+    from innodrive.enterprises.pipeline import write_behind
     from innodrive.enterprises.registry import RowChecker
     from innodrive.enterprises.screening import screen_block
     from innodrive.enterprises.stream import csv_header, csv_lines, raw_frames
@@ -301,7 +302,7 @@ def _screen_share(w: int, n: int, job: Job, peers: _Peers, results) -> int | Non
                 offset += len(state["header"])
             else:  # the first slab with rows carries the header
                 lines = [state["header"], *lines]
-        _write_at(job.fd, direct_fd, lines, offset)
+        writer.submit((lines, offset))
 
     def finish(slab: int, tally: SlabTally, lines: list[bytes], count: int) -> None:
         if slab % n == w and slab > state["done"]:
@@ -322,35 +323,39 @@ def _screen_share(w: int, n: int, job: Job, peers: _Peers, results) -> int | Non
         return k % n == w
 
     own_sizes: dict[int, tuple[int, int]] = {}
-    for raw in raw_frames(job.source, name=job.name, chunk_rows=job.chunk_rows, usecols=lambda h: h in job.keep,
-                          table=job.table, coded=True, only=only):
-        slab = raw.slab
-        if slab <= state["done"]:
-            raise RuntimeError(f"slab {slab} gave a second block")  # the reader gives one block per slab
-        take_codes(slab)
-        before = len(seen)
-        good, rows, probs = checker.check(raw.frame, raw.numbers, raw.text, wide=raw.wide)
-        new = list(itertools.islice(reversed(seen.items()), len(seen) - before))[::-1]
-        peers.tell(("codes", slab, ("\n".join(c for c, _ in new), np.fromiter((r for _, r in new), dtype=np.int64,
-                                                                              count=len(new))) if new else None))
-        state["taken"] = slab + 1
-        tally = SlabTally(slab, rows=len(raw.frame), cells=raw.cells, problems=probs)
-        lines: list[bytes] = []
-        if len(good):
-            block = screen_block(good, rows, job.rule_sets, on=job.on, with_gaps=job.with_gaps)
-            tally.add(block, job.rule_sets, len(good))
-            if state["shown"] < job.keep_rows:  # rows for display: only while the earlier ones may be too few
-                tally.shown = job.view_rows(block, job.keep_rows)
-                state["shown"] += len(good)
-            if state["header"] is None:
-                state["header"] = csv_header(list(block.columns))
-            header = list(block.columns)
-            for part in csv_lines(block.columns, header, job.batch):
-                lines.extend(part)
-            del block
-        finish(slab, tally, lines, len(good))
-        del lines
-    empty_until(state["last"] + 1)
+    # the lines of a slab are written by a thread while the next slab is screened: a direct
+    # write waits for the disk (about a second per worker at 1M rows) and releases the GIL
+    with write_behind(lambda item: _write_at(job.fd, direct_fd, *item), depth=1,
+                      name="innodrive-screen-write") as writer:
+        for raw in raw_frames(job.source, name=job.name, chunk_rows=job.chunk_rows, usecols=lambda h: h in job.keep,
+                              table=job.table, coded=True, only=only):
+            slab = raw.slab
+            if slab <= state["done"]:
+                raise RuntimeError(f"slab {slab} gave a second block")  # the reader gives one block per slab
+            take_codes(slab)
+            before = len(seen)
+            good, rows, probs = checker.check(raw.frame, raw.numbers, raw.text, wide=raw.wide)
+            new = list(itertools.islice(reversed(seen.items()), len(seen) - before))[::-1]
+            peers.tell(("codes", slab, ("\n".join(c for c, _ in new),
+                                        np.fromiter((r for _, r in new), dtype=np.int64, count=len(new)))
+                        if new else None))
+            state["taken"] = slab + 1
+            tally = SlabTally(slab, rows=len(raw.frame), cells=raw.cells, problems=probs)
+            lines: list[bytes] = []
+            if len(good):
+                block = screen_block(good, rows, job.rule_sets, on=job.on, with_gaps=job.with_gaps)
+                tally.add(block, job.rule_sets, len(good))
+                if state["shown"] < job.keep_rows:  # rows for display: only while the earlier ones may be too few
+                    tally.shown = job.view_rows(block, job.keep_rows)
+                    state["shown"] += len(good)
+                if state["header"] is None:
+                    state["header"] = csv_header(list(block.columns))
+                for part in csv_lines(block.columns, list(block.columns), job.batch):
+                    lines.extend(part)
+                del block
+            finish(slab, tally, lines, len(good))
+            del lines
+        empty_until(state["last"] + 1)
     total, any_rows = job.base, False
     for j in range(state["last"] + 1):
         b, r = peers.size_of(j) if j % n != w else own_sizes[j]
