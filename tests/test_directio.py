@@ -167,3 +167,33 @@ def test_a_full_disk_at_close_is_raised_and_the_flags_are_given_back(tmp_path, m
         assert _flags(fd) == before
     finally:
         os.close(fd)
+
+
+@needs_direct
+def test_a_buffer_of_the_callers_serves_one_writer_after_another(tmp_path):
+    """Writers at aligned offsets of one file, each gathering in the caller's buffer (left as
+    the last writer filled it: the next one starts at its beginning), write what fresh
+    buffers write; the buffer stays open for the next writer."""
+    import mmap
+
+    if not supported(tmp_path):
+        pytest.skip("this file system refuses direct I/O")
+    size = 4 * ALIGN
+    buffer = mmap.mmap(-1, size)
+    parts = [_pieces(seed, size) for seed in range(3)]
+    path = tmp_path / "out.bin"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT)
+    expected = b""
+    try:
+        for pieces in parts:
+            os.lseek(fd, -(-len(expected) // ALIGN) * ALIGN, os.SEEK_SET)
+            expected = expected.ljust(-(-len(expected) // ALIGN) * ALIGN, b"\0") + b"".join(pieces)
+            writer = DirectWriter.start(fd, size, buffer=buffer)
+            assert writer is not None
+            writer.write(pieces)
+            writer.close()
+            assert not buffer.closed
+        assert DirectWriter.start(fd, 2 * size, buffer=buffer) is None  # a buffer smaller than asked for
+    finally:
+        os.close(fd)
+    assert path.read_bytes() == expected

@@ -38,6 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import mmap
 import os
 import queue
 import signal
@@ -50,7 +51,7 @@ from typing import IO
 import numpy as np
 
 from innodrive import cores
-from innodrive.directio import ALIGN, DirectWriter
+from innodrive.directio import ALIGN, BUFFER, DirectWriter
 
 MIN_BYTES = 32 << 20  # a smaller registry is screened in one process: starting workers costs more than it saves
 MAX_WORKERS = 4  # each worker holds one slab's lines (about 80 MB) besides its share of the work
@@ -251,6 +252,7 @@ class _Peers:
 
 def _worker(w: int, n: int, job: Job, inboxes, results, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the workers
+    _keep_freed_memory()
     try:
         end = _screen_share(w, n, job, _Peers(w, n, inboxes, parent), results)
         results.put(("done", end))
@@ -259,6 +261,28 @@ def _worker(w: int, n: int, job: Job, inboxes, results, parent: int) -> None:
             results.put(("error", exc))
         except Exception:  # an exception that cannot be pickled: its text
             results.put(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+
+
+def _keep_freed_memory() -> None:
+    """Let this worker's C allocator keep the memory it frees for its next block.
+
+    Each block allocates the same few hundred megabytes again (pandas' columns, the lines);
+    glibc hands large freed blocks back to the system (``munmap``, trimming the heap), and
+    every page of the next block's memory is then a fresh page fault, each costly on a
+    virtual machine. Measured at 1M rows on 2 cores: 1.11M page faults and 2.85 s of system
+    time against 0.81M and 2.4 s with the memory kept; the peak is the same (the next block
+    reuses what the last one freed). Only in a worker, which ends when the screening does;
+    elsewhere than glibc, nothing changes."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3
+    mallopt(m_trim_threshold, 1 << 30)  # never trim the heap below a gigabyte of free memory
+    mallopt(m_top_pad, 64 << 20)  # grow the heap 64 MB at a time
+    mallopt(m_mmap_threshold, 32 << 20)  # blocks below 32 MB (glibc's largest) come from the heap
 
 
 def _screen_share(w: int, n: int, job: Job, peers: _Peers, results) -> int | None:
@@ -381,6 +405,9 @@ def _own_descriptor(fd: int) -> int | None:
         return None
 
 
+_BUFFER: list = []  # a worker's one aligned buffer for direct writes, made at its first
+
+
 def _write_at(fd: int, direct_fd: int | None, lines: list[bytes], offset: int) -> None:
     """Write ``lines`` at ``offset``: the part from the first page boundary on by direct
     I/O where it can be, the rest (and everything where it cannot) with ``pwrite``."""
@@ -394,7 +421,9 @@ def _write_at(fd: int, direct_fd: int | None, lines: list[bytes], offset: int) -
     head, rest = _split(lines, start - offset)
     _pwrite(fd, head, offset)
     os.lseek(direct_fd, start, os.SEEK_SET)
-    writer = DirectWriter.start(direct_fd)
+    if not _BUFFER:
+        _BUFFER.append(mmap.mmap(-1, BUFFER))
+    writer = DirectWriter.start(direct_fd, buffer=_BUFFER[0])
     if writer is None:
         _pwrite(fd, rest, start)
         return
