@@ -12,6 +12,7 @@ lower bound, within the memory one sampling interval's work allocates).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from pathlib import Path
@@ -20,10 +21,8 @@ from pathlib import Path
 def _children(pid: int) -> list[int]:
     out = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError, ValueError):
             out += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, ValueError):
-            pass
     return out
 
 

@@ -1,7 +1,6 @@
 """Benchmark: ``innodrive enterprises check REG.csv --out RES.csv`` of a SYNTHETIC registry,
 as a user runs it — a separate process, start-up, reading, checking, screening, reasons,
-gaps, incentives and writing included — measured by wall time and the process's peak
-resident memory (``ru_maxrss`` of the child).
+gaps, incentives and writing included — measured by wall time, CPU time and peak memory.
 
 Set INNODRIVE_BENCH_CHECK_ROWS to change the size (default 1,000,000). The registry is
 written once per size into the system's temporary folder (every column of the template
@@ -12,11 +11,15 @@ its rows break a part-not-above-whole check; a registry an office screens is mos
 consistent. Here the sub-counts are capped at the total, and one row in 200 is made
 wrong on purpose (科技人员数 above 职工总数) so that the problem path is measured too.
 
-Rows: the command pinned to one core (the screening then runs sequentially), the same
-command free to use both cores (the next block is read in a background thread:
-:mod:`innodrive.enterprises.pipeline`), each with its wall time, CPU time (user + system,
-from ``wait4`` of that child) and peak resident memory; and two "floors": the machine's
-own cost of writing that many bytes.
+Rows: the command pinned to one core (the screening then runs in one process, the result
+written from a background thread: :mod:`innodrive.enterprises.pipeline`), the same command
+free to use every core (worker processes, each screening every n-th block and writing its
+lines at their place in the result: :mod:`innodrive.enterprises.parallel`), each with its
+wall time and CPU time (user + system, from ``wait4`` of the command, which waits for its
+workers); peak memory is measured in a second run of each, as the highest sum of the
+proportional set sizes of the command and its workers (``bench/_memory.py``: pages the
+workers share with the parent count once), next to the largest single process
+(``ru_maxrss``); and two "floors": the machine's own cost of writing that many bytes.
 
 The floors. The result is 2.4 GB of CSV. Written through the page cache, on this VM that
 cost 2.6 s per GB of kernel time when the memory was not touched recently (the balloon
@@ -155,6 +158,9 @@ def _floor(folder: Path, size: int, name: str, direct: bool) -> tuple[float, flo
 
 
 def run() -> list[tuple[str, str, str]]:
+    # bytecode written first, as an installed package has it (PYTHONDONTWRITEBYTECODE may be set here)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(__file__).resolve().parents[1] / "src")],
+                   capture_output=True)
     reg = _registry(N)
     size_mb = reg.stat().st_size / 1048576
     env = {**os.environ, "INNODRIVE_MAX_INPUT_MB": str(int(size_mb) + 64)}

@@ -1,5 +1,9 @@
 """Reading ahead and writing behind a stream in background threads.
 
+(A large CSV registry written to a CSV file on more than one core is screened by worker
+processes instead, :mod:`innodrive.enterprises.parallel`; each worker writes from a thread
+made here. What follows is the one-process path: one core, an XLSX result, the web.)
+
 Why: screening a registry is reading (pandas' C tokenizer), Python work (checks, verdicts,
 reasons, CSV lines) and writing (``os.writev`` of gigabytes, mostly the kernel's page
 cache). The tokenizer and the write system call release the GIL, so on a machine with a

@@ -591,7 +591,10 @@ def screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO[
                   background: bool | None = None):
     """Read, check, screen and write a registry chunk by chunk; return the summary view.
 
-    ``background``: the next block is read and its rows checked (in order, in that one
+    A large CSV registry screened into a CSV file, by a process that may use more than one
+    core and runs no other thread, is screened by worker processes instead, each writing its
+    blocks' lines at their place (:mod:`innodrive.enterprises.parallel`; the same bytes).
+    Otherwise, ``background``: the next block is read and its rows checked (in order, in that one
     thread), and the lines of a CSV result written, in background threads while the main
     thread screens (:mod:`innodrive.enterprises.pipeline`); ``None`` (the default) does so
     when the process may run on more than one core. A CSV result written by direct I/O
