@@ -294,3 +294,26 @@ def test_the_command_screens_in_workers(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "RUNS [2]" in done.stdout
     assert (tmp_path / "结果.csv").read_bytes().startswith("\ufeff行号".encode())
+
+
+def test_a_worker_killed_from_outside_is_a_message_not_a_hang(tmp_path, monkeypatch):
+    """The out-of-memory killer or a signal ends a worker: the parent notices, ends the others
+    and says so in one line (no result is claimed)."""
+    import os
+    import signal
+
+    from innodrive.enterprises import screening
+    from innodrive.errors import InnodriveError
+
+    real = screening.screen_block
+
+    def killed(good, rows, *a, **kw):
+        if int(rows[0]) > 500:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(good, rows, *a, **kw)
+
+    monkeypatch.setattr(screening, "screen_block", killed)
+    _workers(monkeypatch, 2)
+    with pytest.raises(InnodriveError, match="筛选子进程意外退出"):
+        _screen(_hard_registry(), tmp_path, "killed")
+    assert multiprocessing.active_children() == []

@@ -163,8 +163,9 @@ def run(job: Job, n: int, progress: Callable[[int], None] | None = None, *,
                 msg = results.get(timeout=_POLL)
             except queue.Empty:
                 dead = [p for p in procs if p.exitcode is not None and p.exitcode != 0]
-                if dead:
-                    raise RuntimeError(f"screening worker {dead[0].name} ended with status {dead[0].exitcode}") from None
+                if dead:  # killed from outside (the system's out-of-memory killer, a signal)
+                    raise InnodriveError(f"筛选子进程意外退出（退出码 {dead[0].exitcode}，可能是内存不足或被终止），"
+                                         "结果文件未写出；可用 taskset -c 0 在单个进程中运行") from None
                 continue
             if msg[0] == "slab":
                 tallies[msg[1].slab] = msg[1]

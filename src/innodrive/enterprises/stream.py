@@ -642,7 +642,8 @@ def _screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO
     if workers > 1:  # several processes, each writing its slabs' lines at their place
         out.flush()
         base = out.tell()
-        job = parallel.Job(source=source, name=name, table=table, keep=keep, mapping=header.mapping, today=today,
+        job = parallel.Job(source=source, name=name, table=table, keep=keep, mapping=header.mapping,
+                           today=checker.today,  # one date for every worker, as for one process
                            rule_sets=rule_sets, on=on, with_gaps=with_gaps, keep_rows=keep_rows,
                            # each worker holds a block and its lines: blocks of 1/n the rows keep the
                            # memory of all of them near one process's (1M rows on 2 cores: 1.7 GB summed
