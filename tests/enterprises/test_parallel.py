@@ -44,7 +44,7 @@ def _workers(monkeypatch, n: int) -> None:
     monkeypatch.setattr(parallel.cores, "usable", lambda: n)
 
 
-def _hard_registry(n: int = 900, seed: int = 5) -> bytes:
+def _hard_registry(n: int = 900, seed: int = 5, *, encoding: str = "utf-8-sig", crlf: bool = False) -> bytes:
     """CONSTRUCTED from a SYNTHETIC registry: the first 60 rows without a credit code (no good
     row in the first slabs), later rows repeating the codes of rows far before them, a run of
     blank lines, a name with a quoted line break, every 7th row failing a check, wide rows."""
@@ -60,7 +60,8 @@ def _hard_registry(n: int = 900, seed: int = 5) -> bytes:
     width = head.count(",")
     at = min(500, len(rows) // 2)
     rows[at:at] = [""] * 120 + ["," * width] * 150
-    return ("\n".join([head, *rows]) + "\n").encode("utf-8-sig")
+    text = "\n".join([head, *rows]) + "\n"
+    return (text.replace("\n", "\r\n") if crlf else text).encode(encoding)
 
 
 def _screen(data: bytes, tmp_path, tag: str, chunk_rows: int = 80, **kw):
@@ -100,6 +101,19 @@ def test_workers_write_what_one_process_writes(tmp_path, monkeypatch, workers):
     assert any("与第" in m and "重复" in m for m in messages)  # duplicates across slabs were found
     assert any("整行未评价" in m for m in messages)
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.parametrize(("encoding", "crlf"), [("gb18030", False), ("utf-8-sig", True), ("utf-8", False)],
+                         ids=["gb18030", "crlf", "no-bom"])
+def test_other_encodings_and_line_ends_too(tmp_path, monkeypatch, encoding, crlf):
+    data = _hard_registry(500, 6, encoding=encoding, crlf=crlf)
+    _workers(monkeypatch, 1)
+    one_view, one = _screen(data, tmp_path, "one", background=False)
+    _workers(monkeypatch, 2)
+    runs = _spy_runs(monkeypatch)
+    view, got = _screen(data, tmp_path, "two")
+    assert runs == [2]
+    assert got == one and _summary(view) == _summary(one_view)
 
 
 def test_every_slab_of_one_worker_empty_and_a_registry_without_good_rows(tmp_path, monkeypatch):
