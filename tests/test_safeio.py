@@ -130,3 +130,59 @@ def test_atomic_write_draws_another_name_when_its_temporary_name_is_taken(tmp_pa
     monkeypatch.undo()
     with pytest.raises(InputError, match="目录不存在"):
         atomic_write(tmp_path / "missing" / "r.json", b"{}")
+
+
+def test_atomic_files_appear_only_at_commit_each_whole(tmp_path):
+    from innodrive.safeio import AtomicFiles
+
+    (tmp_path / "b.json").write_bytes(b"old")
+    with AtomicFiles(what="抽取结果") as files:
+        files.write(tmp_path / "a.json", b"A" * 100_000)
+        files.write(tmp_path / "b.json", b"B")
+        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["b.json"]
+        assert (tmp_path / "b.json").read_bytes() == b"old"  # the old file until the new one is synced
+        assert files.commit() == []
+    assert (tmp_path / "a.json").read_bytes() == b"A" * 100_000 and (tmp_path / "b.json").read_bytes() == b"B"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]  # no temporary file left
+
+
+def test_atomic_files_left_by_an_exception_leave_no_file(tmp_path):
+    from innodrive.safeio import AtomicFiles
+
+    with pytest.raises(KeyboardInterrupt), AtomicFiles() as files:
+        files.write(tmp_path / "a.json", b"A")
+        raise KeyboardInterrupt
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_files_a_failed_sync_is_that_files_error_only(tmp_path, monkeypatch):
+    import os
+
+    from innodrive.errors import InputError
+    from innodrive.safeio import AtomicFiles
+
+    real = os.fsync
+    calls = []
+
+    def fsync(fd):
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(fd)
+
+    with AtomicFiles(what="抽取结果") as files:
+        for name in ("a", "b", "c"):
+            files.write(tmp_path / f"{name}.json", name.encode())
+        monkeypatch.setattr(os, "fsync", fsync)
+        failed = files.commit()
+    assert [(p.name, type(e)) for p, e in failed] == [("b.json", InputError)]
+    assert "No space left on device" in str(failed[0][1])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "c.json"]
+
+
+def test_atomic_files_a_folder_that_refuses_is_an_error_at_write(tmp_path):
+    from innodrive.errors import InputError
+    from innodrive.safeio import AtomicFiles
+
+    with AtomicFiles(what="抽取结果") as files, pytest.raises(InputError, match="目录不存在"):
+        files.write(tmp_path / "missing" / "a.json", b"A")

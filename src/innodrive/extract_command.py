@@ -9,6 +9,8 @@ parses the full command line and calls the same :func:`run`; tests compare the t
 
 from __future__ import annotations
 
+import contextlib
+import time
 from pathlib import Path
 
 from innodrive.console import err, error, escape, out, warn
@@ -27,7 +29,7 @@ def run(files: list[Path], *, as_json: bool = False, out_dir: Path | None = None
     from innodrive.errors import InnodriveError
     from innodrive.extraction.batch import extract_files
     from innodrive.launch import NO_TARGETS, write_json
-    from innodrive.safeio import atomic_write
+    from innodrive.safeio import AtomicFiles
 
     plans = []
     failures = 0
@@ -39,14 +41,26 @@ def run(files: list[Path], *, as_json: bool = False, out_dir: Path | None = None
 
             raise InputError(f"无法创建输出目录（{exc.strerror or exc}）", file=str(out_dir)) from exc
 
+    # result files are synced and renamed in batches (one wait for the disk per batch, not per
+    # file): every COMMIT_SECONDS, at the end, and at Ctrl-C (the results finished by then are whole)
+    files_out = AtomicFiles(what="抽取结果")
+    lost: dict[str, InnodriveError] = {}
+    last_commit = [time.monotonic()]
+
+    def commit() -> None:
+        lost.update((str(path), exc) for path, exc in files_out.commit())
+        last_commit[0] = time.monotonic()
+
     def handle(path: Path, result):
         nonlocal failures
         plan, message, data = result
         if message is None and out_dir is not None:
             try:  # one result file, written whole or not at all (never through a symlink)
-                atomic_write(out_dir / f"{path.name}.json", data, what="抽取结果")
+                files_out.write(out_dir / f"{path.name}.json", data)
             except InnodriveError as exc:
                 message = str(exc)
+            if time.monotonic() - last_commit[0] >= COMMIT_SECONDS:
+                commit()
         if message is not None:
             failures += 1
             error(message)
@@ -54,7 +68,8 @@ def run(files: list[Path], *, as_json: bool = False, out_dir: Path | None = None
         return plan
 
     # the workers start here, before the progress bar's thread (see innodrive.extraction.batch)
-    with extract_files(files, explain=verbose, jobs=jobs, contract_json=out_dir is not None) as batch:
+    with files_out, extract_files(files, explain=verbose, jobs=jobs, contract_json=out_dir is not None) as batch, \
+            _commit_on_interrupt(commit):
         if out_dir is not None and len(files) > 1:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -70,6 +85,17 @@ def run(files: list[Path], *, as_json: bool = False, out_dir: Path | None = None
                     plans.append((files[i], handle(files[i], result)))
         else:
             plans = [(files[i], handle(files[i], result)) for i, result in batch.results()]
+        commit()  # a sync or rename that fails: that file's error, as a failed write
+    if lost:
+        kept = []
+        for p, plan in plans:
+            exc = lost.get(str(out_dir / f"{p.name}.json")) if plan is not None else None
+            if exc is not None:
+                failures += 1
+                error(str(exc))
+                plan = None
+            kept.append((p, plan))
+        plans = kept
 
     good = [(p, plan) for p, plan in plans if plan is not None]
     if as_json:
@@ -90,6 +116,20 @@ def run(files: list[Path], *, as_json: bool = False, out_dir: Path | None = None
     if failures:
         return 2
     return 0
+
+
+COMMIT_SECONDS = 0.5  # result files wait at most this long to be synced and renamed
+
+
+@contextlib.contextmanager
+def _commit_on_interrupt(commit):
+    """On Ctrl-C, the result files already written (whole) are synced and renamed before the
+    interrupt goes on: stopping a long batch keeps what it finished."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        commit()
+        raise
 
 
 def _print_decisions(plan) -> None:

@@ -224,17 +224,74 @@ def _remove(path) -> None:
         os.unlink(path)
 
 
-def atomic_write(path: str | Path, data: bytes | Callable[[IO[bytes]], None], *, what: str = "输出文件") -> Path:
-    """Write ``data`` (bytes, or a function writing to a binary file) to ``path``
-    through a temporary file in the same folder, then rename it over ``path``.
+class AtomicFiles:
+    """Many output files, each written as :func:`atomic_write` writes one, waiting for the
+    disk once instead of once per file.
 
-    A rename replaces a symlink at ``path`` instead of writing through it, and a full
-    disk or a read-only folder leaves no half-written or empty file behind.
+    Why: :func:`atomic_write` syncs each file before renaming it, and each sync commits the
+    file system's journal: a batch of 139 extracted documents waited for the disk 139 times
+    (about 3.4 ms each here). Here :meth:`write` writes a file's temporary file at once (a
+    full disk or a refused folder is an error then, for that file alone), and :meth:`commit`
+    syncs every temporary file — the first sync commits the journal that holds all of them,
+    so the later ones find their data on the disk — and only then renames each over its
+    name. A file is never visible half-written; leaving the ``with`` block by an exception
+    (Ctrl-C, an error) removes every temporary file not yet renamed.
     """
+
+    def __init__(self, *, what: str = "输出文件") -> None:
+        self.what = what
+        self._pending: list[tuple[Path, Path]] = []  # (temporary file, final name)
+
+    def __enter__(self) -> AtomicFiles:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        for tmp, _ in self._pending:
+            _remove(tmp)
+        self._pending.clear()
+
+    def write(self, path: str | Path, data: bytes) -> None:
+        """Write ``data`` to a temporary file beside ``path`` (renamed by :meth:`commit`)."""
+        from pathlib import Path
+
+        p = Path(path)
+        _write_temporary(p, lambda f: f.write(data), self.what, sync=False,
+                         then=lambda tmp: self._pending.append((tmp, p)))
+
+    def commit(self) -> list[tuple[Path, InputError]]:
+        """Sync every file written, then rename each; the files that failed (their temporary
+        file removed) with their error, in the order written."""
+        failed: list[tuple[Path, InputError]] = []
+        synced = []
+        for tmp, p in self._pending:
+            try:
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+                synced.append((tmp, p))
+            except OSError as exc:
+                _remove(tmp)
+                failed.append((p, InputError(f"无法写入{self.what}：{exc.strerror or exc}", file=str(p))))
+        for tmp, p in synced:
+            try:
+                os.replace(tmp, p)
+            except OSError as exc:
+                _remove(tmp)
+                failed.append((p, InputError(f"无法写入{self.what}：{exc.strerror or exc}", file=str(p))))
+        self._pending.clear()
+        return failed
+
+
+def _write_temporary(p: Path, write: Callable[[IO[bytes]], None], what: str, *, sync: bool,
+                     then: Callable[[Path], None]) -> None:
+    """A new temporary file beside ``p`` holding what ``write`` wrote (synced with ``sync``),
+    handed to ``then`` (which renames it, or keeps it for later); removed again if anything
+    before or in ``then`` fails."""
     import secrets
     from pathlib import Path
 
-    p = Path(path)
     folder = p.parent if str(p.parent) else Path(".")
     # The temporary file's name is chosen before it is created, and it is created inside the
     # ``try`` that removes it: a Ctrl-C arriving just after the file came into being (inside
@@ -252,17 +309,29 @@ def atomic_write(path: str | Path, data: bytes | Callable[[IO[bytes]], None], *,
             except OSError as exc:
                 raise InputError(f"无法在该目录写入{what}：{exc.strerror or exc}", file=str(folder)) from None
         with os.fdopen(fd, "wb") as f:
-            if callable(data):
-                data(f)
-            else:
-                f.write(data)
+            write(f)
             f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, p)
+            if sync:
+                os.fsync(f.fileno())
+        then(tmp)
     except OSError as exc:
         _remove(tmp)
         raise InputError(f"无法写入{what}：{exc.strerror or exc}", file=str(p)) from None
-    except BaseException:  # a Ctrl-C, an error of ``data``, or the folder refused the file
+    except BaseException:  # a Ctrl-C, an error of ``write``, or the folder refused the file
         _remove(tmp)
         raise
+
+
+def atomic_write(path: str | Path, data: bytes | Callable[[IO[bytes]], None], *, what: str = "输出文件") -> Path:
+    """Write ``data`` (bytes, or a function writing to a binary file) to ``path``
+    through a temporary file in the same folder, then rename it over ``path``.
+
+    A rename replaces a symlink at ``path`` instead of writing through it, and a full
+    disk or a read-only folder leaves no half-written or empty file behind.
+    """
+    from pathlib import Path
+
+    p = Path(path)
+    _write_temporary(p, data if callable(data) else (lambda f: f.write(data)), what, sync=True,
+                     then=lambda tmp: os.replace(tmp, p))
     return p
