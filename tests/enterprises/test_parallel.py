@@ -38,6 +38,7 @@ def forking_allowed(monkeypatch):
     monkeypatch.setattr(tabular, "_MIN_SLAB_BYTES", 64)
     monkeypatch.setattr(parallel, "MIN_BYTES", 0)
     monkeypatch.setattr(parallel, "_alone", lambda: True)
+    monkeypatch.setattr(parallel, "MAX_WORKERS", 4)  # three workers too: the protocol is for any number
 
 
 def _workers(monkeypatch, n: int) -> None:
@@ -251,6 +252,10 @@ def test_ctrl_c_in_the_parent_ends_the_workers(tmp_path, monkeypatch):
 
 def test_workers_are_used_only_where_they_are_safe(tmp_path, monkeypatch):
     data = _hard_registry(200)
+    _workers(monkeypatch, 8)
+    monkeypatch.setattr(parallel, "MAX_WORKERS", 2)
+    with open(tmp_path / "a.csv", "wb") as f:
+        assert parallel.workers_for(data, stream.open_registry(data, name="名录.csv"), f, "csv") == 2  # the cap
     _workers(monkeypatch, 2)
     table = stream.open_registry(data, name="名录.csv")
     with open(tmp_path / "a.csv", "wb") as f:
