@@ -336,3 +336,30 @@ def test_a_worker_killed_from_outside_is_a_message_not_a_hang(tmp_path, monkeypa
     with pytest.raises(InnodriveError, match="筛选子进程意外退出"):
         _screen(_hard_registry(), tmp_path, "killed")
     assert multiprocessing.active_children() == []
+
+
+def test_an_exception_that_cannot_be_pickled_still_reaches_the_parent(tmp_path, monkeypatch):
+    from innodrive.enterprises import screening
+
+    class Unpicklable(Exception):
+        def __init__(self, lock):
+            super().__init__("a fault carrying a lock")
+            self.lock = lock
+
+        def __reduce__(self):
+            raise TypeError("cannot pickle this")
+
+    real = screening.screen_block
+
+    def faulty(good, rows, *a, **kw):
+        if int(rows[0]) > 500:
+            import threading
+
+            raise Unpicklable(threading.Lock())
+        return real(good, rows, *a, **kw)
+
+    monkeypatch.setattr(screening, "screen_block", faulty)
+    _workers(monkeypatch, 2)
+    with pytest.raises(RuntimeError, match="Unpicklable: a fault carrying a lock"):
+        _screen(_hard_registry(), tmp_path, "unpicklable")
+    assert multiprocessing.active_children() == []

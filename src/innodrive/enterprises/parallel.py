@@ -40,6 +40,7 @@ import io
 import itertools
 import mmap
 import os
+import pickle
 import queue
 import signal
 import sys
@@ -152,7 +153,7 @@ def run(job: Job, n: int, progress: Callable[[int], None] | None = None, *,
     procs = [ctx.Process(target=_worker, args=(w, n, job, inboxes, results, parent), daemon=True,
                          name=f"innodrive-screen-{w}") for w in range(n)]
     tallies: dict[int, SlabTally] = {}
-    ends: list[int | None] = []
+    ends: dict[int, int | None] = {}  # worker -> the end offset it reported with "done"
     import gc
 
     gc.collect()
@@ -166,8 +167,10 @@ def run(job: Job, n: int, progress: Callable[[int], None] | None = None, *,
             try:
                 msg = results.get(timeout=_POLL)
             except queue.Empty:
-                dead = [p for p in procs if p.exitcode is not None and p.exitcode != 0]
-                if dead:  # killed from outside (the system's out-of-memory killer, a signal)
+                # a worker sends everything before it ends, so one that has ended while nothing
+                # is waiting, without saying "done", was killed (the out-of-memory killer, a signal)
+                dead = [p for w, p in enumerate(procs) if p.exitcode is not None and w not in ends]
+                if dead:
                     raise InnodriveError(f"筛选子进程意外退出（退出码 {dead[0].exitcode}，可能是内存不足或被终止），"
                                          "结果文件未写出；可用 taskset -c 0 在单个进程中运行") from None
                 continue
@@ -177,15 +180,16 @@ def run(job: Job, n: int, progress: Callable[[int], None] | None = None, *,
                 if progress:
                     progress(rows)
             elif msg[0] == "done":
-                ends.append(msg[1])
+                ends[msg[1]] = msg[2]
             elif isinstance(msg[1], InnodriveError):  # ("error", exception): about the file
                 return None
             else:  # a fault of innodrive's own
                 raise msg[1]
         for p in procs:
             p.join()
-        known = [e for e in ends if e is not None]
+        known = [e for e in ends.values() if e is not None]
     finally:
+        gc.unfreeze()
         for p in procs:
             if p.is_alive():
                 p.terminate()
@@ -260,12 +264,13 @@ def _worker(w: int, n: int, job: Job, inboxes, results, parent: int) -> None:
     _keep_freed_memory()
     try:
         end = _screen_share(w, n, job, _Peers(w, n, inboxes, parent), results)
-        results.put(("done", end))
+        results.put(("done", w, end))
     except BaseException as exc:  # noqa: BLE001 - every failure goes to the parent, which raises it
-        try:
-            results.put(("error", exc))
-        except Exception:  # an exception that cannot be pickled: its text
-            results.put(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+        try:  # pickled here: the queue pickles in a thread of its own, where a failure would be lost
+            pickle.dumps(exc)
+        except Exception:  # noqa: BLE001 - an exception that cannot be pickled: its text
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+        results.put(("error", exc))
 
 
 def _keep_freed_memory() -> None:
