@@ -222,16 +222,26 @@ def test_the_limit_on_cells_counts_every_workers_cells(tmp_path, monkeypatch):
     assert errors[2] == errors[1]
 
 
-def test_a_fault_in_a_worker_is_raised_and_no_process_is_left(tmp_path, monkeypatch):
+def _screening_fails_after(monkeypatch, row: int, fail) -> None:
+    """``screen_block`` calls ``fail()`` for a block starting after ``row`` (the workers inherit
+    the patch by the fork)."""
     from innodrive.enterprises import screening
 
     real = screening.screen_block
-    def faulty(good, rows, *a, **kw):
-        if int(rows[0]) > 500:
-            raise ZeroDivisionError("a fault of the screening")
+
+    def screen_block(good, rows, *a, **kw):
+        if int(rows[0]) > row:
+            fail()
         return real(good, rows, *a, **kw)
 
-    monkeypatch.setattr(screening, "screen_block", faulty)
+    monkeypatch.setattr(screening, "screen_block", screen_block)
+
+
+def test_a_fault_in_a_worker_is_raised_and_no_process_is_left(tmp_path, monkeypatch):
+    def fault():
+        raise ZeroDivisionError("a fault of the screening")
+
+    _screening_fails_after(monkeypatch, 500, fault)
     _workers(monkeypatch, 2)
     with pytest.raises(ZeroDivisionError, match="a fault of the screening"):
         _screen(_hard_registry(), tmp_path, "fault")
@@ -321,17 +331,9 @@ def test_a_worker_killed_from_outside_is_a_message_not_a_hang(tmp_path, monkeypa
     import os
     import signal
 
-    from innodrive.enterprises import screening
     from innodrive.errors import InnodriveError
 
-    real = screening.screen_block
-
-    def killed(good, rows, *a, **kw):
-        if int(rows[0]) > 500:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(good, rows, *a, **kw)
-
-    monkeypatch.setattr(screening, "screen_block", killed)
+    _screening_fails_after(monkeypatch, 500, lambda: os.kill(os.getpid(), signal.SIGKILL))
     _workers(monkeypatch, 2)
     with pytest.raises(InnodriveError, match="筛选子进程意外退出"):
         _screen(_hard_registry(), tmp_path, "killed")
@@ -339,7 +341,7 @@ def test_a_worker_killed_from_outside_is_a_message_not_a_hang(tmp_path, monkeypa
 
 
 def test_an_exception_that_cannot_be_pickled_still_reaches_the_parent(tmp_path, monkeypatch):
-    from innodrive.enterprises import screening
+    import threading
 
     class Unpicklable(Exception):
         def __init__(self, lock):
@@ -349,16 +351,10 @@ def test_an_exception_that_cannot_be_pickled_still_reaches_the_parent(tmp_path, 
         def __reduce__(self):
             raise TypeError("cannot pickle this")
 
-    real = screening.screen_block
+    def fault():
+        raise Unpicklable(threading.Lock())
 
-    def faulty(good, rows, *a, **kw):
-        if int(rows[0]) > 500:
-            import threading
-
-            raise Unpicklable(threading.Lock())
-        return real(good, rows, *a, **kw)
-
-    monkeypatch.setattr(screening, "screen_block", faulty)
+    _screening_fails_after(monkeypatch, 500, fault)
     _workers(monkeypatch, 2)
     with pytest.raises(RuntimeError, match="Unpicklable: a fault carrying a lock"):
         _screen(_hard_registry(), tmp_path, "unpicklable")
