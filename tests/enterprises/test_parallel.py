@@ -359,3 +359,19 @@ def test_an_exception_that_cannot_be_pickled_still_reaches_the_parent(tmp_path, 
     with pytest.raises(RuntimeError, match="Unpicklable: a fault carrying a lock"):
         _screen(_hard_registry(), tmp_path, "unpicklable")
     assert multiprocessing.active_children() == []
+
+
+def test_a_title_row_above_the_header_some_programmes_and_no_advice(tmp_path, monkeypatch):
+    data = _hard_registry(500, 8)
+    data = "某市企业登记表（2024年）\n".encode("utf-8-sig") + data.removeprefix(b"\xef\xbb\xbf")
+    kw = {"programmes": ["hnte", "tech_sme"], "with_gaps": False}
+    _workers(monkeypatch, 1)
+    one_view, one = _screen(data, tmp_path, "one", background=False, **kw)
+    _workers(monkeypatch, 2)
+    runs = _spy_runs(monkeypatch)
+    view, got = _screen(data, tmp_path, "two", **kw)
+    assert runs == [2]
+    assert got == one and _summary(view) == _summary(one_view)
+    assert [c.programme for c in view.counts] == ["hnte", "tech_sme"]
+    assert b"\xe5\x9f\xb9\xe8\x82\xb2\xe5\xbb\xba\xe8\xae\xae" not in got.split(b"\n", 1)[0]  # no 培育建议 column
+    assert view.problems[0].row > 2  # rows numbered under the title row
