@@ -133,8 +133,8 @@ class ExtractedPlan(BaseModel):
     @classmethod
     def from_record(cls, record) -> ExtractedPlan:
         """The validated model of a :class:`~innodrive.extraction.records.PlanRecord`."""
-        from dataclasses import asdict
+        from innodrive.extraction.records import plain
 
-        data = asdict(record)
+        data = plain(record)
         data.pop("decisions", None)
         return cls.model_validate(data)
