@@ -14,9 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import multiprocessing
+import os
+import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
@@ -24,7 +27,7 @@ import pytest
 from innodrive import tabular
 from innodrive.enterprises import parallel, stream
 from innodrive.enterprises.stream import screen_stream
-from innodrive.errors import InputError
+from innodrive.errors import InnodriveError, InputError
 
 from .test_pipeline import _registry_csv, _summary
 
@@ -237,17 +240,6 @@ def _screening_fails_after(monkeypatch, row: int, fail) -> None:
     monkeypatch.setattr(screening, "screen_block", screen_block)
 
 
-def test_a_fault_in_a_worker_is_raised_and_no_process_is_left(tmp_path, monkeypatch):
-    def fault():
-        raise ZeroDivisionError("a fault of the screening")
-
-    _screening_fails_after(monkeypatch, 500, fault)
-    _workers(monkeypatch, 2)
-    with pytest.raises(ZeroDivisionError, match="a fault of the screening"):
-        _screen(_hard_registry(), tmp_path, "fault")
-    assert multiprocessing.active_children() == []
-
-
 def test_ctrl_c_in_the_parent_ends_the_workers(tmp_path, monkeypatch):
     _workers(monkeypatch, 2)
 
@@ -325,39 +317,39 @@ def test_the_command_screens_in_workers(tmp_path):
     assert (tmp_path / "结果.csv").read_bytes().startswith("\ufeff行号".encode())
 
 
-def test_a_worker_killed_from_outside_is_a_message_not_a_hang(tmp_path, monkeypatch):
-    """The out-of-memory killer or a signal ends a worker: the parent notices, ends the others
-    and says so in one line (no result is claimed)."""
-    import os
-    import signal
+class _Unpicklable(Exception):
+    def __init__(self, lock):
+        super().__init__("a fault carrying a lock")
+        self.lock = lock
 
-    from innodrive.errors import InnodriveError
+    def __reduce__(self):
+        raise TypeError("cannot pickle this")
 
-    _screening_fails_after(monkeypatch, 500, lambda: os.kill(os.getpid(), signal.SIGKILL))
+
+def _raise_fault():
+    raise ZeroDivisionError("a fault of the screening")
+
+
+def _kill_worker():  # the out-of-memory killer or a signal
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _raise_unpicklable():
+    raise _Unpicklable(threading.Lock())
+
+
+@pytest.mark.parametrize(("fail", "raised", "match"), [
+    (_raise_fault, ZeroDivisionError, "a fault of the screening"),  # innodrive's fault: raised as is
+    (_kill_worker, InnodriveError, "筛选子进程意外退出"),  # one Chinese line, not a hang
+    (_raise_unpicklable, RuntimeError, "_Unpicklable: a fault carrying a lock"),  # its text reaches the parent
+], ids=["fault", "killed", "unpicklable"])
+def test_a_failing_worker_reaches_the_parent_and_no_process_is_left(tmp_path, monkeypatch, fail, raised, match):
+    """A worker fails in the middle of the registry: the parent ends the others and raises
+    (no result is claimed)."""
+    _screening_fails_after(monkeypatch, 500, fail)
     _workers(monkeypatch, 2)
-    with pytest.raises(InnodriveError, match="筛选子进程意外退出"):
-        _screen(_hard_registry(), tmp_path, "killed")
-    assert multiprocessing.active_children() == []
-
-
-def test_an_exception_that_cannot_be_pickled_still_reaches_the_parent(tmp_path, monkeypatch):
-    import threading
-
-    class Unpicklable(Exception):
-        def __init__(self, lock):
-            super().__init__("a fault carrying a lock")
-            self.lock = lock
-
-        def __reduce__(self):
-            raise TypeError("cannot pickle this")
-
-    def fault():
-        raise Unpicklable(threading.Lock())
-
-    _screening_fails_after(monkeypatch, 500, fault)
-    _workers(monkeypatch, 2)
-    with pytest.raises(RuntimeError, match="Unpicklable: a fault carrying a lock"):
-        _screen(_hard_registry(), tmp_path, "unpicklable")
+    with pytest.raises(raised, match=match):
+        _screen(_hard_registry(), tmp_path, "failing")
     assert multiprocessing.active_children() == []
 
 

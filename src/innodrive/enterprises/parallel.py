@@ -61,7 +61,6 @@ MIN_BYTES = 32 << 20  # a smaller registry is screened in one process: starting 
 # cross the 2 GB target. Raising it needs the codes passed between workers stored compactly.
 MAX_WORKERS = 2
 _POLL = 0.5  # seconds between checks, while waiting, that the other side is still alive
-IOV_MAX = 1024
 
 
 @dataclass
@@ -319,6 +318,11 @@ def _screen_share(w: int, n: int, job: Job, peers: _Peers, results) -> int | Non
                     seen.update(zip(text.split("\n"), rows.tolist(), strict=True))
         state["taken"] = max(state["taken"], slab)
 
+    def before(k: int) -> tuple[int, int]:
+        """The bytes of the lines of the slabs before ``k`` and their rows (header not counted)."""
+        sizes = [peers.size_of(j) if j % n != w else own_sizes[j] for j in range(k)]
+        return sum(b for b, _ in sizes), sum(r for _, r in sizes)
+
     def place(slab: int, lines: list[bytes], count: int) -> None:
         """Tell the size of ``slab``'s lines, then write them where they go."""
         size = sum(map(len, lines))
@@ -326,11 +330,8 @@ def _screen_share(w: int, n: int, job: Job, peers: _Peers, results) -> int | Non
         own_sizes[slab] = (size, count)
         if not size:
             return
-        offset, earlier_rows = job.base, 0
-        for j in range(slab):
-            b, r = peers.size_of(j) if j % n != w else own_sizes[j]
-            offset += b
-            earlier_rows += r
+        offset, earlier_rows = before(slab)
+        offset += job.base
         if count and state["header"] is not None:
             if earlier_rows:
                 offset += len(state["header"])
@@ -359,7 +360,8 @@ def _screen_share(w: int, n: int, job: Job, peers: _Peers, results) -> int | Non
     own_sizes: dict[int, tuple[int, int]] = {}
     # the lines of a slab are written by a thread while the next slab is screened: a direct
     # write waits for the disk (about a second per worker at 1M rows) and releases the GIL
-    with write_behind(lambda item: _write_at(job.fd, direct_fd, *item), depth=1,
+    buffer = mmap.mmap(-1, BUFFER) if direct_fd is not None else None  # one aligned buffer for every direct write
+    with write_behind(lambda item: _write_at(job.fd, direct_fd, buffer, *item), depth=1,
                       name="innodrive-screen-write") as writer:
         for raw in raw_frames(job.source, name=job.name, chunk_rows=job.chunk_rows, usecols=lambda h: h in job.keep,
                               table=job.table, coded=True, only=only):
@@ -367,9 +369,9 @@ def _screen_share(w: int, n: int, job: Job, peers: _Peers, results) -> int | Non
             if slab <= state["done"]:
                 raise RuntimeError(f"slab {slab} gave a second block")  # the reader gives one block per slab
             take_codes(slab)
-            before = len(seen)
+            known = len(seen)
             good, rows, probs = checker.check(raw.frame, raw.numbers, raw.text, wide=raw.wide)
-            new = list(itertools.islice(reversed(seen.items()), len(seen) - before))[::-1]
+            new = list(itertools.islice(reversed(seen.items()), len(seen) - known))[::-1]
             peers.tell(("codes", slab, ("\n".join(c for c, _ in new),
                                         np.fromiter((r for _, r in new), dtype=np.int64, count=len(new)))
                         if new else None))
@@ -390,17 +392,13 @@ def _screen_share(w: int, n: int, job: Job, peers: _Peers, results) -> int | Non
             finish(slab, tally, lines, len(good))
             del lines
         empty_until(state["last"] + 1)
-    total, any_rows = job.base, False
-    for j in range(state["last"] + 1):
-        b, r = peers.size_of(j) if j % n != w else own_sizes[j]
-        total += b
-        any_rows = any_rows or bool(r)
+    total, rows_written = before(state["last"] + 1)
     peers.finish()
     if direct_fd is not None:
         os.close(direct_fd)
-    if any_rows:  # the header's length is known to a worker that screened rows
-        return None if state["header"] is None else total + len(state["header"])
-    return total
+    if rows_written:  # the header's length is known to a worker that screened rows
+        return None if state["header"] is None else job.base + total + len(state["header"])
+    return job.base + total
 
 
 # ------------------------------------------------------------------------------- writing
@@ -415,12 +413,10 @@ def _own_descriptor(fd: int) -> int | None:
         return None
 
 
-_BUFFER: list = []  # a worker's one aligned buffer for direct writes, made at its first
-
-
-def _write_at(fd: int, direct_fd: int | None, lines: list[bytes], offset: int) -> None:
+def _write_at(fd: int, direct_fd: int | None, buffer: mmap.mmap | None, lines: list[bytes], offset: int) -> None:
     """Write ``lines`` at ``offset``: the part from the first page boundary on by direct
-    I/O where it can be, the rest (and everything where it cannot) with ``pwrite``."""
+    I/O (gathered in ``buffer``) where it can be, the rest (and everything where it
+    cannot) with ``pwrite``."""
     size = sum(map(len, lines))
     if not size:
         return
@@ -431,9 +427,7 @@ def _write_at(fd: int, direct_fd: int | None, lines: list[bytes], offset: int) -
     head, rest = _split(lines, start - offset)
     _pwrite(fd, head, offset)
     os.lseek(direct_fd, start, os.SEEK_SET)
-    if not _BUFFER:
-        _BUFFER.append(mmap.mmap(-1, BUFFER))
-    writer = DirectWriter.start(direct_fd, buffer=_BUFFER[0])
+    writer = DirectWriter.start(direct_fd, buffer=buffer)
     if writer is None:
         _pwrite(fd, rest, start)
         return
@@ -457,7 +451,10 @@ def _split(lines: list[bytes], cut: int) -> tuple[list[bytes], list[bytes]]:
 
 
 def _pwrite(fd: int, pieces: list[bytes], offset: int) -> None:
-    """Write ``pieces`` at ``offset`` (``IOV_MAX`` at a time; a short write finished)."""
+    """Write ``pieces`` at ``offset`` (``IOV_MAX`` at a time; a short write finished): the
+    positional form of :meth:`~innodrive.enterprises.stream.CsvSink._writev`."""
+    from innodrive.enterprises.stream import IOV_MAX
+
     for start in range(0, len(pieces), IOV_MAX):
         part = [p for p in pieces[start:start + IOV_MAX] if p]
         if not part:
