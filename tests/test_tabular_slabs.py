@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
 import pytest
 
 from innodrive import tabular
@@ -147,3 +148,15 @@ def test_a_slab_reads_as_it_did_with_the_warning_caught(seed):
         assert (got is None) == (want is None), slab
         if want is not None:
             assert got.equals(want) and list(got.dtypes) == list(want.dtypes), slab
+
+
+@pytest.mark.parametrize("start,end", [(0, None), (0, 1), (3, 9 << 20), (1 << 22, (1 << 22) + 7), (5, 5),
+                                       ((9 << 20) - 3, 9 << 20), (100, 50), (0, 1 << 30)])
+def test_count_byte_counts_as_bytes_count(start, end):
+    """The vectorised count equals ``bytes.count`` over a span of several NumPy pieces,
+    at their edges, for empty and reversed spans and an end past the data."""
+    rng = np.random.default_rng(5)
+    data = rng.choice(np.frombuffer(b"a,\n\r\"", dtype=np.uint8), size=9 << 20).tobytes()
+    for byte in (b"\n", b"\r", b'"'):
+        expected = data.count(byte, start, len(data) if end is None else end)
+        assert tabular.count_byte(data, byte, start, end) == expected

