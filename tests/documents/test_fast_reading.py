@@ -412,3 +412,23 @@ def test_notable_characters_with_the_frequent_ones_split_off_are_those_of_the_wh
     texts += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
     for text in texts:
         assert n.notable_chars(text) == set(whole.findall(text)) == set(text) & n._notable(), text[:40]
+
+
+def test_furniture_lines_are_the_lines_the_whole_line_patterns_cover():
+    """is_furniture_line asks the patterns of chrome that may stand anywhere in a line
+    (``.*(?:words).*``) only of lines holding one of their words: the answer is the full
+    match of every pattern in one alternation, as before, on real lines and random ones
+    made of the words, the buttons and line breaks."""
+    furniture = importlib.import_module("innodrive.documents.furniture")
+    plain = re.compile("|".join(f"(?:{p})" for p in furniture._LINE_PATTERNS)
+                       + "|" + "|".join(f"(?:.*(?:{p}).*)" for p in furniture._ANYWHERE))
+    lines = [line.strip() for p in [*sorted(REAL.glob("*.txt")), *sorted(EXAMPLES.glob("*.txt"))]
+             for line in p.read_text(encoding="utf-8").split("\n")]
+    rng = random.Random(9)
+    pieces = ["技术支持", "：", ":", " ", "\n", "大", "中", "小", "【", "字", "号", "体", "放大", "缩小", "~", "扫一扫",
+              "在手机打开", "手机", "x", "天气预报", "版", "第", "1", "日报社", "出版", "ICP备", "版权所有"]
+    lines += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))) for _ in range(20000)]
+    lines += ["大 中 小", "大中小 ", "大中小\n", "字号：大", "~~~", "~~", "技术支持\n：x", "a\n扫一扫", "【 字体"]
+    for line in lines:
+        if line and len(line) <= furniture._MAX_FURNITURE_LEN:
+            assert furniture.is_furniture_line(line) == (plain.fullmatch(line) is not None), repr(line)

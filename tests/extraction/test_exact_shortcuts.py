@@ -169,3 +169,15 @@ def test_deadlines_need_nian_or_wu(sentences):
     for text in sentences + _random_strings(pieces):
         if "年" not in text and "五" not in text:
             assert timeframe.deadlines(text) == [] and timeframe.relative_deadlines(text, 2025) == [], text
+
+
+def test_look_back_words_are_the_look_back_pattern(sentences):
+    """The opening 五年来 asked apart from the other look-back words: the answer of the one pattern."""
+    from innodrive.extraction import targets
+
+    plain = re.compile(r"过去[一二三四五]年|(?:^|[,，])[一二三四五]年来|这[一二三四五]年|回顾|回望|"
+                       r"取得了(?:显著|明显|重大|积极)?成效|已取得")
+    texts = [s[:40] for s in sentences] + _random_strings(["五", "一", "六", "年来", "年", "来", ",", "，", "过去", "这",
+                                                          "回顾", "取得了", "显著", "成效", "已取得", "字", "\n"])
+    for text in texts:
+        assert targets._looks_back_words(text) == (plain.search(text) is not None), text

@@ -9,6 +9,7 @@ development corpus (and on edge cases), so a later edit cannot drift from it unn
 from __future__ import annotations
 
 import importlib
+import random
 import re
 from pathlib import Path
 
@@ -74,6 +75,12 @@ def test_rewritten_patterns_match_their_plain_forms(sentences, texts):
                             r"(?P<scale>万亿|千亿|百亿|十亿|\d{1,6}(?:\.\d{1,4})?亿)(?:元)?(?:级)?"
                             r"(?P<noun>产业集群|产业链|产业|企业|园区|集群|项目)")
     extra = ["光电信息、先进材料3个千亿产业集群", "打造12个百亿级产业链", "1.5个千亿产业", "1234个千亿企业", "三个百亿园区"]
+    # numbers of every length, with separators and points, before units, magnitudes and years
+    # (the body's digits are one atomic group behind a look-ahead at what follows them)
+    rng = random.Random(17)
+    pieces = ["1", "23", "2025", "123456789012", ",", ",000", ".", ".5", "十", "三", "万", "十万", "亿", "多", "余",
+              "年", "个", "个百分点", "百分点", "%", "元/人", "元", "千瓦", "千瓦时", "以上", "٣", "点五", "两"]
+    extra += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
     for t in [*texts, *sentences, *extra]:
         assert _spans(numbers._BODY_RE, t) == _spans(body, t)
         assert _spans(programmes._BARE_CODE_RE, t) == _spans(bare, t)

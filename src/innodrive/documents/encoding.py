@@ -85,8 +85,8 @@ def plausibility(text: str) -> float:
 
 def _looks_utf16(sample: bytes) -> str | None:
     """BOM-less UTF-16: ASCII characters put a NUL in every other byte."""
-    if len(sample) < 4:
-        return None
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None  # (without a NUL neither half has one: one memchr instead of two copies)
     even = sample[0::2].count(0)
     odd = sample[1::2].count(0)
     half = len(sample) / 2

@@ -32,9 +32,7 @@ _LINE_PATTERNS = [
     r"(本报)?记者\s*[^\W\d_a-zA-Z]{2,4}(\s+[^\W\d_a-zA-Z]{2,4}){0,3}\s*(摄|报道|文/图|图/文|通讯员.*)?",
     r"(图片|图|摄影|摄)\s*[/／:：]\s*[^\W\d_a-zA-Z]{2,4}.*",
     r".{0,12}天气预报\s*[:：].*",
-    # web page chrome
-    r".*(扫一扫|在手机打开|分享到|打印本页|关闭窗口|加入收藏|设为首页|网站地图|联系我们|ICP备|版权所有|技术支持\s*[:：]).*",
-    r".*(【\s*字[号体]|字[号体]\s*[:：]\s*[大中小]|放大\s*缩小|[大中小]\s*[大中小]\s*[大中小]\s*$).*",
+    # web page chrome (and the lines that hold it anywhere: _ANYWHERE below)
     r"(当前位置|您的位置|所在位置)\s*[:：].*",
     # the buttons of a saved article page, one per line: 下载 / 打印 / 全屏 / 收藏 / 加大 / 还原 / 减小 / 】
     r"下载|打印|全屏|收藏|分享|加大|还原|减小|关闭|大|中|小|[【】]|相关报道\s*[:：]?",
@@ -45,10 +43,26 @@ _LINE_PATTERNS = [
     # PDF page numbers
     r"[-—－\s]*[0-9]{1,4}[-—－\s]*",
     r"第\s*[0-9]{1,4}\s*页(\s*[,，/]?\s*共\s*[0-9]{1,4}\s*页)?",
-    # list separators of e-paper navigation blocks
-    r".*~{3,}.*",
+]
+# Lines that are furniture wherever these words stand in them: web page chrome, and the
+# list separators of e-paper navigation blocks. A line is one of them when ``.*(?:words).*``
+# covers it.
+_ANYWHERE = [
+    r"扫一扫|在手机打开|分享到|打印本页|关闭窗口|加入收藏|设为首页|网站地图|联系我们|ICP备|版权所有|技术支持\s*[:：]",
+    r"【\s*字[号体]|字[号体]\s*[:：]\s*[大中小]|放大\s*缩小|[大中小]\s*[大中小]\s*[大中小]\s*$",
+    r"~{3,}",
 ]
 _LINE_RE = regex_cache.compile("|".join(f"(?:{p})" for p in _LINE_PATTERNS))
+# ``.*(?:words).*`` as one whole-line pattern, and the words alone: a line is asked the first
+# only when the second finds the words in it (a full match holds them). The whole-line form
+# tried ``.*`` back from every position of every line, most of the furniture test's time.
+_ANYWHERE_LINE_RE = regex_cache.compile(".*(?:" + "|".join(_ANYWHERE) + ").*")
+# Words one of which a line that _ANYWHERE_LINE_RE covers holds (in the order of _ANYWHERE:
+# 技术支持 of 技术支持：, 手机打开 of 在手机打开, 【 字号 字体 放大 of the font buttons, ~~~),
+# unless it ends with 大, 中 or 小 (the three buttons 大 中 小): found in one scan that
+# starts from rarer characters than the patterns do (在, 大, 中 are everywhere).
+_ANYWHERE_WORDS = regex_cache.compile("扫一扫|手机打开|分享到|打印本页|关闭窗口|加入收藏|设为首页|网站地图|联系我们|ICP备|版权所有|"
+                                      "技术支持|【|字号|字体|放大|~~~")
 
 _MAX_FURNITURE_LEN = 100
 
@@ -65,7 +79,9 @@ def is_furniture_line(line: str) -> bool:
         return False
     if len(line) > _MAX_FURNITURE_LEN:  # furniture is short; body paragraphs are not
         return "~~~" in line
-    return _LINE_RE.fullmatch(line) is not None
+    return _LINE_RE.fullmatch(line) is not None or (
+        (_ANYWHERE_WORDS.search(line) is not None or line.rstrip()[-1:] in ("大", "中", "小"))
+        and _ANYWHERE_LINE_RE.fullmatch(line) is not None)
 
 
 def inline_furniture(line: str) -> list[tuple[int, int]]:

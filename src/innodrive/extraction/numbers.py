@@ -21,7 +21,8 @@ _CN_START = "一二两三四五六七八九十"
 _NOT_INSIDE_NUMBER = r"(?<![\d.,])"
 ARABIC = _NOT_INSIDE_NUMBER + r"\d{1,12}(?:,\d{3}){0,4}(?:\.\d{1,6})?"
 CHINESE = rf"[{_CN_START}][{CN_NUM_CHARS}]*(?:点[{CN_DIGITS}]+)?"
-MAGNITUDE = r"(?:万亿|千亿|百亿|亿|千万|百万|十万|万|千)"
+_MAGNITUDE_WORDS = "万亿|千亿|百亿|亿|千万|百万|十万|万|千"
+MAGNITUDE = f"(?:{_MAGNITUDE_WORDS})"
 
 # Units that make a number a measurable quantity. 批/次 (一批, 一次性) and 年/月 (dates)
 # are left out on purpose: they are almost never the unit of a target.
@@ -68,10 +69,25 @@ QUANTITY_RE = regex_cache.compile(
 # The number's first character is matched on its own so that the pattern starts with one
 # character class (the engine then skips to digits and numerals); the rest of each
 # alternative follows, as in ARABIC and CHINESE:
-_BODY_NUM = (rf"[\d{_CN_START}](?:(?<=\d)\d{{0,11}}(?:,\d{{3}}){{0,4}}(?:\.\d{{1,6}})?"
+# The Arabic digits are an atomic group: giving digits back cannot help, since what follows
+# a number (多, 余, a magnitude, a unit) never starts with a digit, a comma or a point, and
+# every shorter number ends before one of those. Without it, each 2025年 (the most common
+# number of all) was tried again with 202, 20 and 2 before it failed.
+_BODY_NUM = (rf"[\d{_CN_START}](?:(?<=\d)(?>\d{{0,11}}(?:,\d{{3}}){{0,4}}(?:\.\d{{1,6}})?)"
              rf"|(?<=[{_CN_START}])[{CN_NUM_CHARS}]*(?:点[{CN_DIGITS}]+)?)")
+
+
+def _first_chars(*alternations: str) -> str:
+    """A character class of the characters that the words of ``alternations`` (``a|b|…``) start with."""
+    return "[" + re.escape("".join(sorted({w[0] for alt in alternations for w in alt.split("|")}))) + "]"
+
+
+# What follows the number must start 多/余, a magnitude or a unit: one look-ahead at that
+# character fails a number followed by anything else (年, 月, 日 …) at once, where the engine
+# otherwise tried the seventy alternatives of the unit one by one.
+_AFTER_NUM = "(?=" + _first_chars("多|余", _MAGNITUDE_WORDS, UNIT_ALTERNATION) + ")"
 _BODY_RE = regex_cache.compile(
-    rf"(?P<num>{_BODY_NUM})"
+    rf"(?P<num>{_BODY_NUM}){_AFTER_NUM}"
     r"(?P<approx>多|余)?"
     rf"(?P<mag>{MAGNITUDE})?"
     rf"(?P<unit>{UNIT_ALTERNATION})"

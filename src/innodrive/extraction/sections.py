@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from innodrive import regex_cache
-from innodrive.extraction.timeframe import FIVE_YEAR_RE, five_year_plan
+from innodrive.extraction.timeframe import plan_periods
 
 REVIEW, BACKGROUND, GOALS, TASKS, SAFEGUARDS = "review", "background", "goals", "tasks", "safeguards"
 
@@ -95,8 +95,7 @@ def title_year(title: str, doc_year: int | None) -> int | None:
     future = [y for y in years if doc_year is None or y >= doc_year]
     if future:
         return max(future)
-    for m in FIVE_YEAR_RE.finditer(title):
-        start, end = five_year_plan(m.group(1))
+    for _, end in plan_periods(title):
         if doc_year is None or end >= doc_year:
             return end
     if doc_year and _THIS_YEAR.search(title):
@@ -113,8 +112,7 @@ def _past_year_named(title: str, doc_year: int | None) -> int | None:
     for y in _YEAR.findall(title):
         if int(y) < doc_year:
             return int(y)
-    for m in FIVE_YEAR_RE.finditer(title):
-        start, end = five_year_plan(m.group(1))
+    for _, end in plan_periods(title):
         if end < doc_year:
             return end
     return None
@@ -125,7 +123,7 @@ def _future_named(title: str, doc_year: int | None) -> bool:
         return False
     if any(int(y) >= doc_year for y in _YEAR.findall(title)):
         return True
-    return any(five_year_plan(m.group(1))[1] >= doc_year for m in FIVE_YEAR_RE.finditer(title)) or bool(
+    return any(end >= doc_year for _, end in plan_periods(title)) or bool(
         _THIS_YEAR.search(title) or _NEXT_YEAR.search(title))
 
 

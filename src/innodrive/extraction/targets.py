@@ -483,8 +483,16 @@ def _section_deadlines(clean: str, paragraphs, headings: list[Heading]) -> dict[
     return out
 
 
-_LOOK_BACK = regex_cache.compile(r"过去[一二三四五]年|(?:^|[,，])[一二三四五]年来|这[一二三四五]年|回顾|回望|"
+# = 过去[一二三四五]年|(?:^|[,，])[一二三四五]年来|这[一二三四五]年|…, less the opening 五年来, which
+# _looks_back_words asks apart: with ``^`` among them the alternatives do not all start
+# with a literal, and the engine tried the whole pattern at every position of the head
+_LOOK_BACK = regex_cache.compile(r"过去[一二三四五]年|[,，][一二三四五]年来|这[一二三四五]年|回顾|回望|"
                         r"取得了(?:显著|明显|重大|积极)?成效|已取得")
+
+
+def _looks_back_words(head: str) -> bool:
+    """Whether ``head`` holds the words of a look-back (过去五年, 五年来 at its start or after a comma …)."""
+    return (head[1:3] == "年来" and head[0] in "一二三四五") or _LOOK_BACK.search(head) is not None
 
 
 _PERIOD_AFTER = regex_cache.compile(r"(?:规划)?(?:时期|期间|以来|[,，]|是)")
@@ -499,7 +507,7 @@ def _looks_back(first_sentence: str, ctx: DocContext, first_deadlines: list | No
             not ctx.doc_year or d.year >= ctx.doc_year for d in first_deadlines):
         return False
     head = first_sentence[:40]
-    if _LOOK_BACK.search(head):
+    if _looks_back_words(head):
         return True
     for m in (timeframe.FIVE_YEAR_RE.finditer(head) if "十" in head else ()):  # (十X五 needs 十)
         start, end = timeframe.five_year_plan(m.group(1))
