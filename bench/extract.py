@@ -5,7 +5,9 @@ seconds and its peak resident memory, so each row shows its own peak:
 
 - throughput on *distinct* text: the development corpus (the ten real 2026 work reports in
   ``tests/data/real`` and the five bundled examples, 0.69 MB), each document read and
-  extracted from its bytes, best of 7 passes; and one 10 MB SYNTHETIC file of distinct
+  extracted from its bytes, best of 7 passes, each in a fresh process that has read only a
+  short CONSTRUCTED text before (the extractor keeps caches of phrases it has seen: a second
+  pass over the same text in one process is not distinct text); and one 10 MB SYNTHETIC file of distinct
   paragraphs (the corpus's sentences shuffled, every number changed, so the reprint
   detector cannot shortcut);
 - growth: CPU time of 20 MB ÷ 10 MB of such text (2.0 = linear);
@@ -64,6 +66,13 @@ def synthetic(path: Path, megabytes: float, seed: int = 7) -> Path:
     return path
 
 
+# Text the process reads before measuring, so that imports, tables and compiled patterns are
+# ready: written for the bench (CONSTRUCTED), in none of the measured documents, so that no
+# cache keyed by a document's text holds anything of what is measured.
+WARM_TEXT = ("关于加快建设创新型城市的实施方案\n一、总体要求\n到2030年，全社会研发经费投入强度达到3.2%，"
+             "高新技术企业超过500家，技术合同成交额突破80亿元。\n二、重点任务\n（一）实施创新主体培育行动。"
+             "每年新增科技型中小企业200家以上。\n")
+
 _IN_PROCESS = """
 import json, resource, sys, time
 from pathlib import Path
@@ -71,24 +80,29 @@ from innodrive.documents import read_document
 from innodrive.extraction.pipeline import run
 paths = [Path(p) for p in sys.argv[2:]]
 docs = [(p.name, p.read_bytes()) for p in paths]
-passes = int(sys.argv[1])
-run(read_document(docs[0][1], docs[0][0]))  # warm: imports, tables, compiled patterns
-best_cpu = best_wall = float("inf")
-for _ in range(passes):
-    c, w = time.process_time(), time.perf_counter()
-    for name, data in docs:
-        run(read_document(data, name))
-    best_cpu = min(best_cpu, time.process_time() - c)
-    best_wall = min(best_wall, time.perf_counter() - w)
-print(json.dumps({"bytes": sum(len(d) for _, d in docs), "cpu": best_cpu, "wall": best_wall,
+run(read_document(sys.argv[1].encode("utf-8"), "warm.txt"))  # imports, tables, compiled patterns
+c, w = time.process_time(), time.perf_counter()
+for name, data in docs:
+    run(read_document(data, name))
+cpu, wall = time.process_time() - c, time.perf_counter() - w
+print(json.dumps({"bytes": sum(len(d) for _, d in docs), "cpu": cpu, "wall": wall,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
 def measure(paths: list[Path], passes: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", _IN_PROCESS, str(passes), *map(str, paths)], check=True,
-                         capture_output=True, text=True, cwd=ROOT)
-    return json.loads(out.stdout)
+    """One pass over ``paths`` in a fresh process, ``passes`` times: the best CPU and wall
+    time, the highest peak. Each pass is the process's first sight of the text (a second
+    pass in the same process found the extractor's caches of phrases already filled and
+    measured 15 % fewer instructions: not distinct text any more)."""
+    best: dict = {}
+    for _ in range(passes):
+        out = subprocess.run([sys.executable, "-c", _IN_PROCESS, WARM_TEXT, *map(str, paths)], check=True,
+                             capture_output=True, text=True, cwd=ROOT)
+        m = json.loads(out.stdout)
+        best = m if not best else {"bytes": m["bytes"], "cpu": min(best["cpu"], m["cpu"]),
+                                   "wall": min(best["wall"], m["wall"]), "rss_mb": max(best["rss_mb"], m["rss_mb"])}
+    return best
 
 
 def startup(doc: Path, runs: int = 7) -> tuple[float, float, float]:
@@ -219,7 +233,7 @@ def run() -> list[tuple[str, str, str]]:
     wall, cpu, peak = startup(ten_kb_document())
     dev = measure(corpus(), passes=7)
     rows.append((f"throughput on distinct text: the development corpus ({dev['bytes'] / MB:.2f} MB, 15 real "
-                 "documents), one core, CPU time, best of 7",
+                 "documents), one core, CPU time, best of 7 fresh processes",
                  f"{dev['bytes'] / MB / dev['cpu']:.2f} MB/s (wall {dev['bytes'] / MB / dev['wall']:.2f} MB/s), "
                  f"peak {dev['rss_mb']:.0f} MB", "≥ 10 MB/s"))
     ten = synthetic(WORK / "synthetic_distinct_10mb.txt", 10, seed=7)
@@ -251,7 +265,7 @@ def quick() -> list[tuple[str, str, str]]:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     wall, cpu, peak = startup(ten_kb_document())
     dev = measure(corpus(), passes=7)
-    return [("throughput on distinct text: the development corpus, one core, CPU time, best of 7",
+    return [("throughput on distinct text: the development corpus, one core, CPU time, best of 7 fresh processes",
              f"{dev['bytes'] / MB / dev['cpu']:.2f} MB/s (wall {dev['bytes'] / MB / dev['wall']:.2f} MB/s)", "≥ 10 MB/s"),
             ("`innodrive extract` one 10 KB document `--json`, process included (best of 7)",
              f"{wall:.3f} s wall, {cpu:.3f} s CPU, peak {peak:.0f} MB", "< 0.15 s"),
