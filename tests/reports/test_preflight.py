@@ -35,8 +35,10 @@ def test_text_in_the_margin_is_reported():
     assert any("版心以外有内容" in p for p in report.problems)
 
 
-def test_a_font_poppler_cannot_draw_is_reported():
-    """reportlab's built-in STSong-Light: poppler finds neither text nor ink."""
+def test_a_font_left_out_of_the_pdf_is_reported():
+    """reportlab's built-in STSong-Light is named, not embedded: reported whatever this
+    machine's poppler makes of it. Without poppler's CJK data (poppler-data) poppler finds
+    neither text nor ink, and says so; with it, it draws a substitute."""
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -49,8 +51,25 @@ def test_a_font_poppler_cannot_draw_is_reported():
             c.drawString(40 * mm, (240 - 12 * i) * mm, f"创新驱动发展考核结果通报第{i}行")
 
     report = check_pdf(_pdf(draw), expect=["创新驱动发展考核结果通报"])
-    assert "PDF 文本中找不到“创新驱动发展考核结果通报”" in report.problems
-    assert "第 1 页没有可提取的文字（字体无法显示或未嵌入）" in report.problems
+    assert "字体“STSong-Light”未嵌入 PDF（其他电脑上可能无法显示或被替换）" in report.problems
+    if "创新驱动发展考核结果通报" not in report.all_text:
+        assert "PDF 文本中找不到“创新驱动发展考核结果通报”" in report.problems
+        assert "第 1 页没有可提取的文字（字体无法显示或未嵌入）" in report.problems
+
+
+def test_embedded_fonts_and_the_standard_ones_are_not_reported():
+    """The report font (embedded, subset) and Helvetica (a standard font) pass."""
+    from reportlab.lib.units import mm
+
+    from innodrive.reports.preflight import fonts_not_embedded
+
+    def draw(c, font):
+        c.setFont(font, 16)
+        c.drawString(40 * mm, 200 * mm, "版心之内的正文")
+        c.setFont("Helvetica", 10)
+        c.drawString(40 * mm, 180 * mm, "page 1")
+
+    assert fonts_not_embedded(_pdf(draw)) == []
 
 
 def test_a_missing_expected_string_is_reported():

@@ -9,7 +9,11 @@ and each word's box) and ``pdftoppm`` (each page as an image) from poppler-utils
   text; every page has text (poppler shows no text at all for reportlab's built-in
   STSong-Light); no replacement characters; every character has a glyph in the embedded font;
   the page image has ink where the text layer says there are words (a font that
-  poppler cannot draw may leave text without ink);
+  poppler cannot draw may leave text without ink); every font is embedded (``pdffonts``),
+  except the fourteen standard PDF fonts every viewer has: a font left out is drawn, if at
+  all, by whatever the reader's machine substitutes (poppler with its CJK data draws
+  STSong-Light with a system font, without them nothing), so the document is not the same
+  on every desk;
 * **nothing off the page** — no word box and no ink outside the 版心 (except the page
   number below it, and one closing punctuation mark hanging at the end of a line, as
   Word's default 允许标点溢出边界 does), so a long table or a wide number cannot run
@@ -28,7 +32,7 @@ from pathlib import Path
 from innodrive.errors import InputError
 from innodrive.reports import layout as L
 
-POPPLER_MESSAGE = "检查 PDF 需要 poppler-utils（pdftotext、pdftoppm）：Debian/Ubuntu 上运行 apt-get install poppler-utils"
+POPPLER_MESSAGE = "检查 PDF 需要 poppler-utils（pdftotext、pdftoppm、pdffonts）：Debian/Ubuntu 上运行 apt-get install poppler-utils"
 TOLERANCE_MM = 1.0
 MAX_RUN_SECONDS = 120
 
@@ -104,6 +108,38 @@ def extract_words(pdf: bytes) -> tuple[list[tuple[float, float]], list[Word]]:
     return sizes, words
 
 
+# The standard fonts a PDF may name without embedding them (ISO 32000-1, 9.6.2.2)
+_STANDARD_FONTS = frozenset({
+    "Times-Roman", "Times-Bold", "Times-Italic", "Times-BoldItalic", "Helvetica", "Helvetica-Bold",
+    "Helvetica-Oblique", "Helvetica-BoldOblique", "Courier", "Courier-Bold", "Courier-Oblique",
+    "Courier-BoldOblique", "Symbol", "ZapfDingbats"})
+
+
+def fonts_not_embedded(pdf: bytes) -> list[str]:
+    """The names of the fonts ``pdffonts`` lists as not embedded, other than the standard ones.
+    Its table's columns are found from the line of dashes under the header (a name may be long)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "doc.pdf"
+        path.write_bytes(pdf)
+        out = _run([_tool("pdffonts"), str(path)]).decode("utf-8", "replace").splitlines()
+    if len(out) < 2:
+        return []
+    spans, at = [], 0
+    for dashes in out[1].split(" "):
+        spans.append((at, at + len(dashes)))
+        at += len(dashes) + 1
+    if len(spans) < 4:
+        return []
+    name, emb = spans[0], spans[3]
+    missing = []
+    for line in out[2:]:
+        font = line[name[0]:name[1]].strip()
+        base = font.split("+", 1)[-1]  # a subset's tag (ABCDEF+Name) is not part of its name
+        if line[emb[0]:emb[1]].strip() == "no" and base not in _STANDARD_FONTS and font not in missing:
+            missing.append(font)
+    return missing
+
+
 def page_images(pdf: bytes, *, dpi: int = 50) -> list:
     """Each page as a greyscale NumPy array (0 = black, 255 = white) from ``pdftoppm``."""
     import io
@@ -140,6 +176,8 @@ def check_pdf(pdf: bytes, *, expect: list[str] | None = None, dpi: int = 50) -> 
     missing = _missing_glyphs(flat)
     if missing:
         report.problems.append(f"嵌入字体缺少这些字的字形：{''.join(sorted(missing)[:20])}")
+    for font in fonts_not_embedded(pdf):
+        report.problems.append(f"字体“{font}”未嵌入 PDF（其他电脑上可能无法显示或被替换）")
     for i in range(len(sizes)):
         if not any(w.page == i + 1 for w in words):
             report.problems.append(f"第 {i + 1} 页没有可提取的文字（字体无法显示或未嵌入）")
@@ -224,4 +262,5 @@ def _ink_problems(page: int, img, size: tuple[float, float], words: list[Word], 
     return problems
 
 
-__all__ = ["POPPLER_MESSAGE", "Preflight", "Word", "check_pdf", "extract_text", "extract_words", "page_images"]
+__all__ = ["POPPLER_MESSAGE", "Preflight", "Word", "check_pdf", "extract_text", "extract_words", "fonts_not_embedded",
+           "page_images"]
