@@ -160,3 +160,26 @@ def test_count_byte_counts_as_bytes_count(start, end):
     for byte in (b"\n", b"\r", b'"'):
         expected = data.count(byte, start, len(data) if end is None else end)
         assert tabular.count_byte(data, byte, start, end) == expected
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_first_filled_cell_is_the_one_first_valid_index_finds(seed):
+    """:func:`tabular._first_valid` judges a column's cells in growing pieces from the start:
+    it finds the cell that ``first_valid_index`` finds, wherever that is (CONSTRUCTED:
+    columns of missing cells of every kind before a text, a number or a boolean, across the
+    pieces' ends, and columns with no filled cell)."""
+    import random
+
+    import pandas as pd
+
+    rnd = random.Random(seed)
+    for length in [0, 1, 63, 64, 65, 319, 320, 321, 1400, 5000]:
+        for _ in range(20):
+            cells = np.asarray([rnd.choice([None, np.nan, pd.NA, pd.NaT]) for _ in range(length)]
+                               + [rnd.choice(["甲", True, False, 0.0, 7, "", None])
+                                  for _ in range(rnd.randint(0, 3))], dtype=object)
+            col = pd.Series(cells, dtype=object)
+            first = col.first_valid_index()
+            want = None if first is None else col.at[first]
+            got = tabular._first_valid(cells)
+            assert type(got) is type(want) and (got is want or got == want), (length, cells[length:])

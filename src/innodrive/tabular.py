@@ -720,11 +720,27 @@ def _has_booleans(frame) -> bool:
         col = frame[c]
         if col.dtype.kind == "b":
             return True
-        if col.dtype == object:
-            first = col.first_valid_index()
-            if first is not None and isinstance(col.at[first], bool):
-                return True
+        if col.dtype == object and isinstance(_first_valid(col.to_numpy()), bool):
+            return True
     return False
+
+
+def _first_valid(cells):
+    """The first cell of an object array that is not missing (``None`` if there is none):
+    what ``first_valid_index`` finds, judging the cells from the start in growing pieces
+    instead of every cell of the column (which took almost half as long as reading the
+    slab, for a column whose first cell is filled)."""
+    import numpy as np
+    import pandas as pd
+
+    start, step = 0, 64
+    while start < len(cells):
+        part = cells[start:start + step]
+        filled = np.flatnonzero(pd.notna(part))
+        if len(filled):
+            return part[filled[0]]
+        start, step = start + step, step * 4
+    return None
 
 
 def _slab_end(data: bytes, start: int, want: int) -> int:

@@ -249,3 +249,35 @@ def test_comparing_with_many_stored_texts_equals_the_reference(backend, known, t
     assert fast == ref
     assert results[1].total_changes == 0 and results[1].unchanged == 130
     assert results[2].sourced > 0 and results[2].revised > 0
+
+
+@pytest.mark.parametrize("per_statement", [1, 5, 200])
+def test_a_row_refused_half_way_through_a_statement_leaves_the_store_as_it_was(per_statement, tmp_path, monkeypatch):
+    """SQLite takes the rows many to a statement, each statement ``INSERT OR FAIL`` (the rows
+    before a refused one stay until the transaction rolls back: no statement journal to
+    write): a row refused in the middle of one (here a key whose revision 1 is already
+    stored, not current, so the import numbers its value revision 1 again) fails the
+    import with the store's own message and leaves every row, batch and index as it was."""
+    from innodrive.errors import InnodriveError
+    from innodrive.indicators import bulk as rows_bulk
+    from innodrive.store.schema import AuditRow, ImportBatchRow, utcnow
+
+    monkeypatch.setattr(rows_bulk, "ROWS_PER_STATEMENT", per_statement)
+    monkeypatch.setattr(bulk, "MIN_ROWS", 1)  # the deferred indexes too
+    path = write_csv(tmp_path / "first.csv", first_file())
+    with initialised_database("sqlite", tmp_path) as url:
+        store = open_store(url)
+        try:
+            with store.write() as s:
+                s.add(ObservationRow(region_code="510700", indicator_code="gdp", period="2018", origin="reported",
+                                     revision=1, is_current=False, value=1.0, unit="亿元", source="旧（合成）",
+                                     recorded_at=utcnow(), recorded_by="统计员"))
+            before = contents(store)
+            with pytest.raises(InnodriveError, match="UNIQUE constraint failed: observations.region_code"):
+                importer.import_file(store, path, actor="统计员")
+            assert contents(store) == before
+            with store.read() as s:
+                assert s.scalars(select(ImportBatchRow)).all() == []
+                assert s.scalars(select(AuditRow)).all() == []
+        finally:
+            store.close()
