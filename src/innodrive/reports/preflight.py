@@ -117,25 +117,21 @@ _STANDARD_FONTS = frozenset({
 
 def fonts_not_embedded(pdf: bytes) -> list[str]:
     """The names of the fonts ``pdffonts`` lists as not embedded, other than the standard ones.
-    Its table's columns are found from the line of dashes under the header (a name may be long)."""
+    A row of its table is read from both ends: the name first, and from the right the object
+    number and generation, then uni, sub and emb (the type between may hold spaces, and a name
+    longer than its column pushes the others along)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "doc.pdf"
         path.write_bytes(pdf)
         out = _run([_tool("pdffonts"), str(path)]).decode("utf-8", "replace").splitlines()
-    if len(out) < 2:
-        return []
-    spans, at = [], 0
-    for dashes in out[1].split(" "):
-        spans.append((at, at + len(dashes)))
-        at += len(dashes) + 1
-    if len(spans) < 4:
-        return []
-    name, emb = spans[0], spans[3]
     missing = []
-    for line in out[2:]:
-        font = line[name[0]:name[1]].strip()
+    for line in out[2:]:  # under the header and its line of dashes
+        cells = line.split()
+        if len(cells) < 7:
+            continue
+        font, emb = cells[0], cells[-5]
         base = font.split("+", 1)[-1]  # a subset's tag (ABCDEF+Name) is not part of its name
-        if line[emb[0]:emb[1]].strip() == "no" and base not in _STANDARD_FONTS and font not in missing:
+        if emb == "no" and base not in _STANDARD_FONTS and font not in missing:
             missing.append(font)
     return missing
 
