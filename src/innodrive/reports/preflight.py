@@ -22,10 +22,12 @@ and each word's box) and ``pdftoppm`` (each page as an image) from poppler-utils
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,11 +82,19 @@ def _run(args: list[str]) -> bytes:
     return done.stdout
 
 
-def extract_text(pdf: bytes) -> list[str]:
-    """The text of each page (``pdftotext -layout``)."""
+@contextlib.contextmanager
+def _pdf_file(pdf: bytes) -> Iterator[Path]:
+    """``pdf`` as a file in a folder of its own (poppler's tools read files and write pages
+    beside them), removed afterwards."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "doc.pdf"
         path.write_bytes(pdf)
+        yield path
+
+
+def extract_text(pdf: bytes) -> list[str]:
+    """The text of each page (``pdftotext -layout``)."""
+    with _pdf_file(pdf) as path:
         out = _run([_tool("pdftotext"), "-enc", "UTF-8", "-layout", str(path), "-"]).decode("utf-8")
     pages = out.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
@@ -92,9 +102,7 @@ def extract_text(pdf: bytes) -> list[str]:
 
 def extract_words(pdf: bytes) -> tuple[list[tuple[float, float]], list[Word]]:
     """(page sizes in pt, every word with its box in pt, origin top-left)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "doc.pdf"
-        path.write_bytes(pdf)
+    with _pdf_file(pdf) as path:
         out = _run([_tool("pdftotext"), "-enc", "UTF-8", "-bbox", str(path), "-"])
     root = ET.fromstring(out)
     ns = {"h": "http://www.w3.org/1999/xhtml"}
@@ -120,9 +128,7 @@ def fonts_not_embedded(pdf: bytes) -> list[str]:
     A row of its table is read from both ends: the name first, and from the right the object
     number and generation, then uni, sub and emb (the type between may hold spaces, and a name
     longer than its column pushes the others along)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "doc.pdf"
-        path.write_bytes(pdf)
+    with _pdf_file(pdf) as path:
         out = _run([_tool("pdffonts"), str(path)]).decode("utf-8", "replace").splitlines()
     missing = []
     for line in out[2:]:  # under the header and its line of dashes
@@ -143,11 +149,9 @@ def page_images(pdf: bytes, *, dpi: int = 50) -> list:
     import numpy as np
     from PIL import Image
 
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "doc.pdf"
-        path.write_bytes(pdf)
-        _run([_tool("pdftoppm"), "-r", str(dpi), "-gray", "-png", str(path), str(Path(tmp) / "page")])
-        files = sorted(Path(tmp).glob("page-*.png"), key=lambda p: int(p.stem.split("-")[-1]))
+    with _pdf_file(pdf) as path:
+        _run([_tool("pdftoppm"), "-r", str(dpi), "-gray", "-png", str(path), str(path.parent / "page")])
+        files = sorted(path.parent.glob("page-*.png"), key=lambda p: int(p.stem.split("-")[-1]))
         return [np.asarray(Image.open(io.BytesIO(f.read_bytes())).convert("L")) for f in files]
 
 
