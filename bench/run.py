@@ -4,6 +4,8 @@ Each benchmark is a module ``bench/<name>.py`` exposing ``run() -> list[Result]`
 (``Result`` = (metric, value, target) strings). Modules run in separate processes so
 that peak-memory figures of one do not leak into another. The table between the
 ``<!-- bench:start -->`` and ``<!-- bench:end -->`` markers of README.md is replaced.
+Each benchmark's rows end with the host's speed just before and after it (``_host``): this
+shared VM's speed changes several-fold between hours.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import platform
 import subprocess
 import sys
 from pathlib import Path
+
+from _host import ADDITIONS, loop_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -40,11 +44,18 @@ def run_one(name: str) -> list[list[str]]:
     return json.loads(line[len("@@RESULT@@"):])
 
 
+def host_row(before: float, after: float) -> list[str]:
+    return [f"host speed while measuring: a fixed Python loop ({ADDITIONS / 1e6:.0f}M additions, best of 3), before / after",
+            f"{before:.2f} s / {after:.2f} s", "— (lower is a faster host)"]
+
+
 def main() -> None:
     rows: list[tuple[str, list[str]]] = []
     for name in discover():
         print(f"[bench] {name} …", flush=True)
-        for r in run_one(name):
+        before = loop_seconds()
+        results = run_one(name)
+        for r in [*results, host_row(before, loop_seconds())]:
             rows.append((name, r))
             print("   ", " | ".join(r), flush=True)
     cpu = platform.processor() or platform.machine()
