@@ -391,6 +391,15 @@ def test_place_mentions_counted_at_pair_positions_equal_a_plain_count_of_every_n
         assert [code for code in got] == [code for code in want if code in got], text[:80]
 
 
+def test_longer_names_looked_for_among_those_sharing_a_character_are_those_of_every_name():
+    """_overlapping looks for the longer names holding a name among the names that hold its
+    first character: the same names, offsets and order as a scan of every place name."""
+    metadata = importlib.import_module("innodrive.extraction.metadata")
+    names = metadata._places()[1]
+    for name in names:
+        assert metadata._overlapping(name) == tuple((n, n.find(name)) for n in names if name in n and n != name)
+
+
 def _plain_parts_from_digits(code, counted, after):
     """``programmes._parts_from_digits`` as it was before the index: every phrase after ``after`` read."""
     digits = [int(c) for c in code if c.isdigit()]

@@ -369,8 +369,20 @@ def _names_by_code() -> dict[str, tuple[str, ...]]:
 
 @cache
 def _overlapping(name: str) -> tuple[tuple[str, int], ...]:
-    """Longer names that contain ``name``, with its offset in them (吉林 → (吉林市, 0), (吉林省, 0))."""
-    return tuple((n, n.find(name)) for n in _places()[1] if name in n and n != name)
+    """Longer names that contain ``name``, with its offset in them (吉林 → (吉林市, 0), (吉林省, 0)).
+    (Looked for among the names holding its first character, in the same order: a few
+    dozen instead of all 700, for each name a document mentions.)"""
+    return tuple((n, n.find(name)) for n in _names_with_char().get(name[0], ()) if name in n and n != name)
+
+
+@cache
+def _names_with_char() -> dict[str, tuple[str, ...]]:
+    """The place names holding each character, in the order of :func:`_places`."""
+    out: dict[str, list[str]] = {}
+    for n in _places()[1]:
+        for c in dict.fromkeys(n):
+            out.setdefault(c, []).append(n)
+    return {c: tuple(v) for c, v in out.items()}
 
 
 @cache
