@@ -412,10 +412,11 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             # the first test of a sentence, asked here: most sentences stop at it, and then
             # cost no call and no scan of their own
             end = sent.start + len(sent.text)
-            if numbers.within(sent.start, end) or target_context and words.within(sent.start, end):
+            has_words = target_context and words.within(sent.start, end)
+            if has_words or numbers.within(sent.start, end):
                 inherited = para_deadline or section_year or ctx.horizon
                 found.extend(_sentence_targets(sent, dls, inherited, target_context, goal_context, ctx, section,
-                                               trace))
+                                               trace, has_words=has_words))
             if dls and dls[-1].start <= 6:
                 # 到2025年，…: a deadline that opens a sentence frames the sentences after it;
                 # one inside a clause (…，2027年建成某高铁) belongs to that clause only
@@ -582,14 +583,18 @@ def _may_hold_target(clean: str, a: int, b: int) -> bool:
 
 def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_context: bool,
                       goal_context: bool, ctx: DocContext, section: str | None,
-                      trace: list | None = None) -> list[Found]:
+                      trace: list | None = None, *, has_words: bool = True) -> list[Found]:
+    """``has_words``: False when the caller found none of _MAY_HAVE_WORDS in the sentence,
+    so that neither the verbs of trends nor those of milestones need to be looked for."""
     text = sent.text   # (the caller has asked the first test: a number, or a comparison word in a goal)
     # what any rule could take; a sentence with none of it costs no further work
     # at most MAX_PER_SENTENCE quantities are read in one sentence: a real sentence holds a
     # handful; 250,000 of them in one unpunctuated line is hostile input, not a plan
     quantities = list(islice(find_quantities(text), MAX_PER_SENTENCE))
     # the hints of the rules without quantities, each searched at most once (None: not yet asked)
-    rank_hint = relative_hint = milestone_hint = trend_hint = None
+    rank_hint = relative_hint = None
+    # (every verb of a trend or a milestone is one of _MAY_HAVE_WORDS)
+    milestone_hint = trend_hint = None if has_words else False
     # (亿: the scale classes, 千亿产业集群, hold no quantity of their own)
     if not (quantities or "倍" in text or "翻" in text or "亿" in text):
         rank_hint = _RANK_HINT.search(text) is not None
@@ -598,9 +603,11 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
                 return []
             relative_hint = _RELATIVE_HINT.search(text) is not None
             if not relative_hint:
-                milestone_hint = _MILESTONE_HINT.search(text) is not None
+                if milestone_hint is None:
+                    milestone_hint = _MILESTONE_HINT.search(text) is not None
                 if not milestone_hint:
-                    trend_hint = _TREND_RE.search(text) is not None
+                    if trend_hint is None:
+                        trend_hint = _TREND_RE.search(text) is not None
                     if not trend_hint:
                         return []
     if ctx.doc_year:
