@@ -391,6 +391,40 @@ def test_place_mentions_counted_at_pair_positions_equal_a_plain_count_of_every_n
         assert [code for code in got] == [code for code in want if code in got], text[:80]
 
 
+def test_mentions_of_some_regions_counted_at_their_pairs_equal_a_count_of_each_name(texts):
+    """_place_counts with ``only`` tests each name where its first pair occurs: the counts,
+    and the order of the places (the regions' order, each at its first name found), are
+    those of counting each name of those regions on its own."""
+    import random
+    from collections import Counter
+
+    metadata = importlib.import_module("innodrive.extraction.metadata")
+    names = metadata._places()[1]
+    by_code = metadata._names_by_code()
+
+    def plain(text, only):
+        counts = Counter()
+        for n in (n for code in sorted(only) for n in by_code.get(code, ())):
+            longer = metadata._overlapping(n)
+            own = sum(1 for pos in range(len(text)) if text.startswith(n, pos)
+                      and not any(text.startswith(w, pos - off) for w, off in longer if pos >= off))
+            if own:
+                counts[names[n]] += own
+        return counts
+
+    rng = random.Random(17)
+    codes = sorted(by_code)
+    pool = sorted(names) + ["市", "省", "林", "的", "\n", "，"]
+    samples = [t[:3000] for t in texts] + ["".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
+                                           for _ in range(300)]
+    for text in samples:
+        present = [names[n] for n in names if n in text]
+        for only in (frozenset(present), frozenset(rng.sample(codes, 20)), metadata._related(frozenset(present[:2]))):
+            got, want = metadata._place_counts(text, only), plain(text, only)
+            assert got == want, text[:80]
+            assert list(got) == list(want), text[:80]
+
+
 def test_longer_names_looked_for_among_those_sharing_a_character_are_those_of_every_name():
     """_overlapping looks for the longer names holding a name among the names that hold its
     first character: the same names, offsets and order as a scan of every place name."""

@@ -295,20 +295,24 @@ def _pair_start_re():
 def _place_counts(text: str, only: frozenset[str] | None = None) -> Counter[str]:
     """Mentions of provinces and prefectures (full or short name) in ``text``, by code.
 
-    Counted at the positions where a name may start (or, for the few names of ``only``, with
-    ``str.count``), a longer name taking its occurrences from the shorter names inside it (吉林市 is not also a mention of 吉林), as one
+    Counted at the positions where a name may start (or, for the few names of ``only``, where
+    its first two characters occur), a longer name taking its occurrences from the shorter names inside it (吉林市 is not also a mention of 吉林), as one
     leftmost-longest alternation of all 700 names would — without compiling it, which
     costs more than extracting a small document. ``only`` limits the count to some regions."""
     names = _places()[1]
     counts: Counter[str] = Counter()
     if only is not None:
         by_code = _names_by_code()
+        # (a region's full and short names open alike, 合肥市 and 合肥: the text is scanned
+        # once for their first pair, and each name is tested where it occurs)
+        at_pair: dict[str, list[int]] = {}
         for n in (n for code in sorted(only) for n in by_code.get(code, ())):
-            if not _overlapping(n) and not _self_overlapping(n):
-                if c := text.count(n):  # one scan: the count says whether it occurs
-                    counts[names[n]] += c
-            else:
-                _add_mentions(counts, names[n], n, text, _occurrences(text, n))
+            pair = n[:2]
+            at = at_pair.get(pair)
+            if at is None:
+                at = at_pair[pair] = _occurrences(text, pair)
+            if at:
+                _add_mentions(counts, names[n], n, text, at if n == pair else [p for p in at if text.startswith(n, p)])
         return counts
     # Every name starts with a pair of characters that the regex finds at each position
     # (overlapping, in C): the positions of the pairs, a few hundred in 20,000 characters,
@@ -351,12 +355,6 @@ def _add_mentions(counts: Counter[str], code: str, name: str, text: str, at: lis
         if longer else len(at)
     if own:
         counts[code] += own
-
-
-@cache
-def _self_overlapping(name: str) -> bool:
-    """Whether occurrences of ``name`` can overlap (then ``str.count`` would miss some)."""
-    return any(name.startswith(name[k:]) for k in range(1, len(name)))
 
 
 @cache
