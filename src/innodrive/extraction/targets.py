@@ -585,23 +585,26 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
                       goal_context: bool, ctx: DocContext, section: str | None,
                       trace: list | None = None, *, has_words: bool = True) -> list[Found]:
     """``has_words``: False when the caller found none of _MAY_HAVE_WORDS in the sentence,
-    so that neither the verbs of trends nor those of milestones need to be looked for."""
+    so that no relative target (its comparison word), trend or milestone (their verbs)
+    need be looked for."""
     text = sent.text   # (the caller has asked the first test: a number, or a comparison word in a goal)
     # what any rule could take; a sentence with none of it costs no further work
     # at most MAX_PER_SENTENCE quantities are read in one sentence: a real sentence holds a
     # handful; 250,000 of them in one unpunctuated line is hostile input, not a plan
     quantities = list(islice(find_quantities(text), MAX_PER_SENTENCE))
     # the hints of the rules without quantities, each searched at most once (None: not yet asked)
-    rank_hint = relative_hint = None
-    # (every verb of a trend or a milestone is one of _MAY_HAVE_WORDS)
-    milestone_hint = trend_hint = None if has_words else False
+    rank_hint = None
+    # (every comparison word of a relative target and every verb of a trend or a milestone
+    # is one of _MAY_HAVE_WORDS)
+    relative_hint = milestone_hint = trend_hint = None if has_words else False
     # (亿: the scale classes, 千亿产业集群, hold no quantity of their own)
     if not (quantities or "倍" in text or "翻" in text or "亿" in text):
         rank_hint = _RANK_HINT.search(text) is not None
         if not rank_hint:
             if not target_context:
                 return []
-            relative_hint = _RELATIVE_HINT.search(text) is not None
+            if relative_hint is None:
+                relative_hint = _RELATIVE_HINT.search(text) is not None
             if not relative_hint:
                 if milestone_hint is None:
                     milestone_hint = _MILESTONE_HINT.search(text) is not None
@@ -737,7 +740,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         scan.take(clause_start, m.end())
 
     # 3. ranks (全省前3位 → a `le` target on the rank), ratios (2.1∶1) and index values without a unit
-    if (rank_hint if rank_hint is not None else _RANK_HINT.search(text)) and (target_context or firm):
+    if (target_context or firm) and (rank_hint if rank_hint is not None else _RANK_HINT.search(text)):
         _ranks_ratios_indices(scan, add, goal_context or bool(firm) or bool(dls))
 
     # 4. quantities
