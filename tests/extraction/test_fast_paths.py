@@ -87,6 +87,30 @@ def test_rewritten_patterns_match_their_plain_forms(sentences, texts):
         assert _spans(targets._SCALE_LIST_RE, t) == _spans(scale_list, t)
 
 
+def test_patterns_rewritten_to_open_with_literals_match_their_plain_forms(sentences, texts):
+    """The year, review and look-back patterns, rewritten so that every alternative opens
+    with a literal (a look-behind moved after the first digit, a class split into
+    alternatives): the same matches and groups as the plain forms, on the corpus and on
+    random strings of digits, years and the words around them."""
+    sections = importlib.import_module("innodrive.extraction.sections")
+    targets = importlib.import_module("innodrive.extraction.targets")
+    plain = {
+        sections._YEAR: r"(?<!\d)((?:19|20)\d\d)\s*年",
+        sections._YEAR_RANGE: r"(?<!\d)((?:19|20)\d\d)\s*[—\-–~至到]+\s*((?:19|20)\d\d)\s*年",
+        sections._REVIEW: sections._REVIEW.pattern.replace("一年来|二年来|三年来|四年来|五年来", "[一二三四五]年来"),
+        targets._LOOK_BACK: targets._LOOK_BACK.pattern.replace(",[一二三四五]年来|，[一二三四五]年来", "[,，][一二三四五]年来"),
+    }
+    rng = random.Random(19)
+    pieces = ["1", "2", "19", "20", "2025", "1999", "٢٠٢٥", "年", " ", "—", "-", "至", "到", "~", "过去", "五", "三",
+              "年来", ",", "，", "这", "回顾", "取得了", "显著", "成效", "工作", "总结", "十"]
+    extra = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
+    for fast, slow in plain.items():
+        assert fast.pattern != slow
+        slow_rx = re.compile(slow)
+        for t in [*texts, *sentences, *extra]:
+            assert _spans(fast, t) == _spans(slow_rx, t), (slow, t[:40])
+
+
 def test_deadline_prefilters_skip_only_sentences_without_deadlines(sentences):
     timeframe = importlib.import_module("innodrive.extraction.timeframe")
     for s in sentences:

@@ -485,9 +485,10 @@ def _section_deadlines(clean: str, paragraphs, headings: list[Heading]) -> dict[
 
 
 # = 过去[一二三四五]年|(?:^|[,，])[一二三四五]年来|这[一二三四五]年|…, less the opening 五年来, which
-# _looks_back_words asks apart: with ``^`` among them the alternatives do not all start
-# with a literal, and the engine tried the whole pattern at every position of the head
-_LOOK_BACK = regex_cache.compile(r"过去[一二三四五]年|[,，][一二三四五]年来|这[一二三四五]年|回顾|回望|"
+# _looks_back_words asks apart, and with [,，] written as two alternatives: with ``^`` or a
+# class among them the alternatives do not all start with a literal, and the engine tried
+# the whole pattern at every position of the head
+_LOOK_BACK = regex_cache.compile(r"过去[一二三四五]年|,[一二三四五]年来|，[一二三四五]年来|这[一二三四五]年|回顾|回望|"
                         r"取得了(?:显著|明显|重大|积极)?成效|已取得")
 
 
