@@ -88,13 +88,15 @@ def test_rewritten_patterns_match_their_plain_forms(sentences, texts):
 
 
 def test_patterns_rewritten_to_open_with_literals_match_their_plain_forms(sentences, texts):
-    """The year, review and look-back patterns, rewritten so that every alternative opens
-    with a literal (a look-behind moved after the first digit, a class split into
-    alternatives): the same matches and groups as the plain forms, on the corpus and on
-    random strings of digits, years and the words around them."""
+    """The year, review, look-back and space patterns, rewritten so that every alternative
+    opens with a literal or a class (a look-behind moved after the first digit, a class split
+    into alternatives, X+ written XX*): the same matches and groups as the plain forms, on
+    the corpus and on random strings of digits, years, spaces and the words around them."""
     sections = importlib.import_module("innodrive.extraction.sections")
     targets = importlib.import_module("innodrive.extraction.targets")
+    normalise = importlib.import_module("innodrive.documents.normalise")
     plain = {
+        normalise._SPACES_RE: r"[ \u2000-\u200a]+",
         sections._YEAR: r"(?<!\d)((?:19|20)\d\d)\s*年",
         sections._YEAR_RANGE: r"(?<!\d)((?:19|20)\d\d)\s*[—\-–~至到]+\s*((?:19|20)\d\d)\s*年",
         sections._REVIEW: sections._REVIEW.pattern.replace("一年来|二年来|三年来|四年来|五年来", "[一二三四五]年来"),
@@ -102,7 +104,7 @@ def test_patterns_rewritten_to_open_with_literals_match_their_plain_forms(senten
     }
     rng = random.Random(19)
     pieces = ["1", "2", "19", "20", "2025", "1999", "٢٠٢٥", "年", " ", "—", "-", "至", "到", "~", "过去", "五", "三",
-              "年来", ",", "，", "这", "回顾", "取得了", "显著", "成效", "工作", "总结", "十"]
+              "年来", ",", "，", "这", "回顾", "取得了", "显著", "成效", "工作", "总结", "十", "  ", "\u2003", "\u200a"]
     extra = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
     for fast, slow in plain.items():
         assert fast.pattern != slow

@@ -229,7 +229,7 @@ _TONE = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
 # (the bracket first, the look-behind after it: the engine then skips to brackets instead of
 # trying the look-behind at every position; = (?<=[^\W\d_a-zA-Z])\(…)
 _PINYIN_RE = regex_cache.compile(r"\((?<=[^\W\d_a-zA-Z]\()\s*([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}(?:\s+[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}){0,3}|[a-z]{1,6}[1-5])\s*\)")
-_SPACES_RE = regex_cache.compile(r"[ \u2000-\u200a]+")
+_SPACES_RE = regex_cache.compile(r"[ \u2000-\u200a][ \u2000-\u200a]*")  # (= […]+, opening with the class: the engine skips to it)
 _CJKISH = regex_cache.compile(r"[^\W\d_a-zA-Z]|[\u3000-\u303f\uff00-\uffef“”‘’《》「」『』【】〔〕、。·—…]")
 
 
