@@ -113,6 +113,32 @@ def test_patterns_rewritten_to_open_with_literals_match_their_plain_forms(senten
             assert _spans(fast, t) == _spans(slow_rx, t), (slow, t[:40])
 
 
+def test_suffix_patterns_match_only_texts_ending_with_their_last_characters(sentences, texts):
+    """The patterns anchored with ``$`` are searched only in texts whose last character (or
+    the one before a final line break) ends one of their matches: every match, on the
+    corpus's sentences and their every prefix, and on random strings of the patterns' own
+    words, ends with a character of the set."""
+    targets = importlib.import_module("innodrive.extraction.targets")
+    phrases = importlib.import_module("innodrive.extraction.phrases")
+    pairs = [(targets._SCOPE_TAIL, targets._SCOPE_TAIL_LAST), (targets._FROM, targets._FROM_LAST),
+             (targets._MARGIN_BEFORE, targets._MARGIN_BEFORE_LAST), (targets._EACH_TAIL, targets._EACH_TAIL_LAST),
+             (targets._DECLINE_END, targets._DECLINE_END_LAST), (targets._RATE_OF_CHANGE, targets._RATE_OF_CHANGE_LAST),
+             (phrases._TRAIL_RE, phrases._TRAIL_LAST)]
+    rng = random.Random(23)
+    for rx, last in pairs:
+        assert "\n" in last
+        words = re.findall(r"[^\W\d_a-zA-Z]+", rx.pattern)
+        samples = [s[:k] for s in sentences[::7] for k in range(1, len(s) + 1)]
+        samples += ["".join(rng.choice([*words, "\n", "的", "1", " "]) for _ in range(rng.randint(1, 5)))
+                    for _ in range(3000)]
+        found = 0
+        for text in samples:
+            if rx.search(text):
+                found += 1
+                assert text[-1:] in last, (rx.pattern, text[-20:])
+        assert found > 50, rx.pattern
+
+
 def test_deadline_prefilters_skip_only_sentences_without_deadlines(sentences):
     timeframe = importlib.import_module("innodrive.extraction.timeframe")
     for s in sentences:

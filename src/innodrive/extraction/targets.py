@@ -120,10 +120,15 @@ _VERB_HEAD = regex_cache.compile(r"^(?P<verb>" + _WORK_VERB_ONLY.pattern.split("
 _VERB_TAIL = regex_cache.compile(r"(?P<verb>" + _WORK_VERB_ONLY.pattern.split(")*", 1)[1].split("(?:了)?")[0] + r"|强化|深化|加强|"
                         r"优化|完善|扩大|支持|选送|建好|用好|加密建设|高质量建设|重点建设)$")
 _SCOPE_TAIL = regex_cache.compile(r"(?:全省|全市|全区|全县|全州|省内|市内|区内|县内|全国|本省|本市|我省|我市|各地|各市|各县)$")
+# The last characters of the matches of some patterns anchored with ``$``, and the line break
+# before which ``$`` also matches: a text ending with none of them cannot match, and is not
+# searched (the engine would scan it whole for a suffix). A test checks each set.
+_SCOPE_TAIL_LAST = "省市区县州内国地\n"
 # N个“一件事”, 3个“100”: a named package, counted by the document itself
 _NAMED_AFTER = regex_cache.compile(r"^(?:论坛|峰会|大会|俱乐部|计划|工程\b)")
 # 增速高于全省平均2个百分点: a margin over an average is a relative target, not a value
 _MARGIN_BEFORE = regex_cache.compile(r"(?:高于|快于|超过|领先)(?:全国|全省|全市|全区|同期|经济)?(?:平均|增速|水平)(?:水平)?$")
+_MARGIN_BEFORE_LAST = "均速平\n"
 # 全省320家…食堂、40家…单位实现全覆盖: the scope of a coverage goal
 _COVERAGE_AFTER = regex_cache.compile(r"^[^。;,]{0,60}?(?:实现|达到)?全覆盖")
 _HAN_START = regex_cache.compile(r"[^\W\d_a-zA-Z]")
@@ -143,7 +148,9 @@ _TAIL_START = regex_cache.compile(r"支持|用于|占|基层|规范|平均|人�
 def distribute(subject: str) -> list[str]:
     """A、B、C均增长6% / A、B服务率达到66%: one indicator per listed item, each with the
     shared tail of the last item (2型糖尿病患者|基层规范管理服务率)."""
-    s = _EACH_TAIL.sub("", subject.strip(phrases._PUNCT_EDGE))
+    s = subject.strip(phrases._PUNCT_EDGE)
+    if s[-1:] in _EACH_TAIL_LAST:
+        s = _EACH_TAIL.sub("", s)
     if "、" not in s:
         return [subject]
     parts = [x.strip(phrases._PUNCT_EDGE) for x in _LIST_LAST_AND.split(s)]
@@ -183,6 +190,7 @@ def _has_dash(text: str) -> bool:
 
 
 _FROM = regex_cache.compile(r"(?:从|由)(?:每人每月|每人每年|每月|每年|原来的|现在的)?$")
+_FROM_LAST = "从由月年的\n"
 _TO_VERBS = frozenset({"提高到", "提高至", "提升到", "提升至", "增长到", "增至", "增加到", "增加至", "降低到", "降低至",
                        "下降到", "下降至", "降到", "降至", "扩大到", "扩大至"})
 
@@ -314,6 +322,7 @@ _NUMBER_IN = regex_cache.compile(r"\d")
 
 # patterns used inline by the rules below, compiled once
 _EACH_TAIL = regex_cache.compile(r"(?:均|都|均将|都将|也)$")
+_EACH_TAIL_LAST = "均都将也\n"
 _LIST_LAST_AND = regex_cache.compile(r"、|和(?=[^、]*$)")
 _VERB_JOINERS = regex_cache.compile(r"和|、|及|并")
 _CLAUSE_MARKS = regex_cache.compile(r"[,;:]")
@@ -329,6 +338,7 @@ _EACH_END_WORDS = ("均", "都", "均将", "均要", "都将", "都要")   # = (
 _RATIO_VERB = regex_cache.compile(r"(?:达到|保持在|稳定在|提高到|不低于|为)$")
 _YEAR_IN = regex_cache.compile(r"(2(?<!\d2)0\d\d)年")  # = (?<!\d)(20\d\d)年, starting from a literal
 _DECLINE_END = regex_cache.compile(r"(下降|降低|减少|压减)$")
+_DECLINE_END_LAST = "降低少减\n"
 _QUOTED_NAME = regex_cache.compile(r"“[^”]*”|《[^》]*》")
 _FIRM_SCOPE_LEAD = regex_cache.compile(r"^(?:力争|确保|努力|争取)?(?:全年|年内)?(?:全市|全省|全区|全县)?")
 _NOUN_START = regex_cache.compile(r"\d{0,6}[^\W\d_a-zA-Z]")
@@ -795,7 +805,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             subject = subject[:low.start()]
 
         # 从A提高到B: A (and A2 in 从A1、A2提高到B1、B2) is the baseline; B takes A's subject
-        from_start = _FROM.search(subject) is not None
+        from_start = subject[-1:] in _FROM_LAST and _FROM.search(subject) is not None
         if from_start or (carried is not None and chained and pre not in _TO_VERBS):
             if from_start:
                 carried = _FROM.sub("", subject)
@@ -826,7 +836,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         # number before the noun: 新建5个省级重点实验室, 改建2000张认知障碍照护床位
         opening = _without_quotes(subject)
         opening_s = opening.strip()
-        if after.startswith("“") or _NAMED_AFTER.match(after) or _MARGIN_BEFORE.search(subject) or (
+        if after.startswith("“") or _NAMED_AFTER.match(after) or subject[-1:] in _MARGIN_BEFORE_LAST and (
+                _MARGIN_BEFORE.search(subject)) or (
                 opening_s.endswith(_CONSEQUENCE_WORDS) or "全覆盖" in after and _COVERAGE_AFTER.match(after) or (
                     unit.endswith("元") and opening_s.endswith(_GRANT_BEFORE_WORDS))):
             prev_end = me
@@ -849,7 +860,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             why_not(m, "跳过：计数的是文件自身的条目或引述的事物")
             continue
         _, trimmed = phrases.trim_indicator(subject)
-        trimmed = _SCOPE_TAIL.sub("", trimmed)  # 动员全省超8000名…: the scope is not the thing counted
+        if trimmed[-1:] in _SCOPE_TAIL_LAST:
+            trimmed = _SCOPE_TAIL.sub("", trimmed)  # 动员全省超8000名…: the scope is not the thing counted
         original_subject = subject
         if pre in CHANGE_VERBS and following and unit_word in COUNT_UNITS and trimmed and (
                 _VERB_TAIL.search(trimmed) or len(trimmed) <= 2):
@@ -1033,6 +1045,7 @@ def _past_segments(text: str, dls, ctx: DocContext, goal_context: bool = False) 
 
 
 _RATE_OF_CHANGE = regex_cache.compile(r"(?:年均增速|年均增长率|年均增长|增速|增长率|增幅|年均增幅|涨幅|上涨|增长)$")
+_RATE_OF_CHANGE_LAST = "速率长幅涨\n"
 _PRICE_LEVEL = regex_cache.compile(r"消费价格|物价|CPI|价格指数|价格涨幅")
 
 
@@ -1048,7 +1061,7 @@ def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
         comparator = "="
     direction = "le" if comparator in ("<=", "<") or pre in ("下降", "降低", "减少", "降到", "降至", "下降到",
                                                               "下降至", "降低到", "降低至") else "ge"
-    if _DECLINE_END.search(subject):
+    if subject[-1:] in _DECLINE_END_LAST and _DECLINE_END.search(subject):
         direction = "le"
     if _PRICE_LEVEL.search(subject) or unit == "位":
         direction = "le"  # a price rise (CPI) is a ceiling; a rank is better when smaller
@@ -1056,7 +1069,7 @@ def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
     kind = "number"
     if unit.endswith("倍"):
         kind = "multiple"
-    elif pre in CHANGE_VERBS or _RATE_OF_CHANGE.search(subject):
+    elif pre in CHANGE_VERBS or subject[-1:] in _RATE_OF_CHANGE_LAST and _RATE_OF_CHANGE.search(subject):
         if unit in ("%", "个百分点", "百分点"):
             kind = "growth"
             basis = "points" if "百分点" in unit else (
