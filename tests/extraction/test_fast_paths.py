@@ -139,6 +139,23 @@ def test_suffix_patterns_match_only_texts_ending_with_their_last_characters(sent
         assert found > 50, rx.pattern
 
 
+def test_rank_hint_and_quote_gate_by_single_characters_answer_as_their_patterns(sentences, texts):
+    """_rank_hint looks for the characters the rank pattern's alternatives open with before
+    searching it, and SentenceScan for the quote openers with ``in``: the same answers as
+    the patterns, on the corpus and on random strings of their characters."""
+    targets = importlib.import_module("innodrive.extraction.targets")
+    phrases = importlib.import_module("innodrive.extraction.phrases")
+    scan = importlib.import_module("innodrive.extraction.scan")
+    rng = random.Random(29)
+    pieces = ["前", "第", "“", "保", "∶", ":", " ", "1", "3", "指数", "得分", "评分", "分值", "分", "指", "位", "的",
+              "\"", "《", "」", "「", "‘", "”"]
+    samples = [*sentences, *texts, *("".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(5000))]
+    for text in samples:
+        assert targets._rank_hint(text) == (targets._RANK_HINT.search(text) is not None), text[:40]
+        quoted = scan.SentenceScan(text)._quoted is not None
+        assert quoted == bool(phrases.QUOTE_OPENERS.search(text) and phrases.quoted_spans(text)), text[:40]
+
+
 def test_deadline_prefilters_skip_only_sentences_without_deadlines(sentences):
     timeframe = importlib.import_module("innodrive.extraction.timeframe")
     for s in sentences:

@@ -610,7 +610,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     relative_hint = milestone_hint = trend_hint = None if has_words else False
     # (亿: the scale classes, 千亿产业集群, hold no quantity of their own)
     if not (quantities or "倍" in text or "翻" in text or "亿" in text):
-        rank_hint = _RANK_HINT.search(text) is not None
+        rank_hint = _rank_hint(text)
         if not rank_hint:
             if not target_context:
                 return []
@@ -751,7 +751,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         scan.take(clause_start, m.end())
 
     # 3. ranks (全省前3位 → a `le` target on the rank), ratios (2.1∶1) and index values without a unit
-    if (target_context or firm) and (rank_hint if rank_hint is not None else _RANK_HINT.search(text)):
+    if (target_context or firm) and (rank_hint if rank_hint is not None else _rank_hint(text)):
         _ranks_ratios_indices(scan, add, goal_context or bool(firm) or bool(dls))
 
     # 4. quantities
@@ -962,6 +962,14 @@ _RANK_RE = regex_cache.compile(
     r"(?:(?P<kind>前|第)(?P<n>\d{1,3})(?P<unit>位|名)?|“保(?P<keep>\d{1,3})争(?P<aim>\d{1,3})”)"
     r"(?![\d.%])")
 _RANK_HINT = regex_cache.compile(r"前\d|第\d|“保\d|∶\s*1|:\s*1|指数|得分|评分|分值")  # literal starts (see _MAY_HAVE_NUMBERS)
+
+
+def _rank_hint(text: str) -> bool:
+    """``_RANK_HINT.search(text) is not None``, searched only in a text holding one of the
+    characters its alternatives open with (指 of 指数, 分 of 得分 评分 分值): single
+    characters are found in C far faster than the class is tested at each position."""
+    return ("前" in text or "第" in text or "“" in text or "∶" in text or ":" in text or "指" in text
+            or "分" in text) and _RANK_HINT.search(text) is not None
 _RANK_WORDS = regex_cache.compile(r"(?:排名|位次|排位|名次)$")
 _RATIO_RE = regex_cache.compile(r"(?<![\d.])(?P<num>\d{1,4}(?:\.\d{1,3})?)\s*[∶:]\s*1(?![\d.])")
 _INDEX_RE = regex_cache.compile(
