@@ -141,9 +141,10 @@ def test_suffix_patterns_match_only_texts_ending_with_their_last_characters(sent
 
 def test_hints_and_quote_gate_by_single_characters_answer_as_their_patterns(sentences, texts):
     """_rank_hint and _relative_hint look for characters every match holds before searching
-    their patterns, _is_goal_paragraph for 标, and SentenceScan for the quote openers with
-    ``in``: the same answers as the patterns, on the corpus and on random strings of their
-    characters."""
+    their patterns, _is_goal_paragraph for 标, _classify for 价 or CPI, the modifier rules
+    for 的, _without_quotes for the opening marks, and SentenceScan for the quote openers
+    with ``in``: the same answers as the patterns, on the corpus and on random strings of
+    their characters."""
     targets = importlib.import_module("innodrive.extraction.targets")
     phrases = importlib.import_module("innodrive.extraction.phrases")
     scan = importlib.import_module("innodrive.extraction.scan")
@@ -151,12 +152,17 @@ def test_hints_and_quote_gate_by_single_characters_answer_as_their_patterns(sent
     pieces = ["前", "第", "“", "保", "∶", ":", " ", "1", "3", "指数", "得分", "评分", "分值", "分", "指", "位", "的",
               "\"", "《", "」", "「", "‘", "”"]
     samples = [*sentences, *texts, *("".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(5000))]
-    pieces += ["平均", "水平", "前列", "方阵", "平", "列", "阵", "目标", "主要", "指标", "标", "年度", "任务"]
+    pieces += ["平均", "水平", "前列", "方阵", "平", "列", "阵", "目标", "主要", "指标", "标", "年度", "任务", "物价", "CPI",
+               "价格", "涨幅", "指数", "消费", "《", "》", "具有", "特色", "的", "乐山"]
+    assert targets._MODIFIER.pattern == importlib.import_module("innodrive.extraction.programmes")._MODIFIER.pattern
     samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(5000)]
     for text in samples:
         assert targets._rank_hint(text) == (targets._RANK_HINT.search(text) is not None), text[:40]
         assert targets._relative_hint(text) == (targets._RELATIVE_HINT.search(text) is not None), text[:40]
         assert "标" in text or not targets._GOAL_WORDS.search(text), text[:40]
+        assert "价" in text or "CPI" in text or not targets._PRICE_LEVEL.search(text), text[:40]
+        assert targets._without_quotes(text) == targets._QUOTED_NAME.sub("", text), text[:40]
+        assert "的" in text or not targets._MODIFIER.search(text), text[:40]
         quoted = scan.SentenceScan(text)._quoted is not None
         assert quoted == bool(phrases.QUOTE_OPENERS.search(text) and phrases.quoted_spans(text)), text[:40]
 

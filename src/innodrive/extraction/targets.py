@@ -1080,7 +1080,8 @@ def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
                                                               "下降至", "降低到", "降低至") else "ge"
     if subject[-1:] in _DECLINE_END_LAST and _DECLINE_END.search(subject):
         direction = "le"
-    if _PRICE_LEVEL.search(subject) or unit == "位":
+    # (every price word holds 价 or is CPI)
+    if ("价" in subject or "CPI" in subject) and _PRICE_LEVEL.search(subject) or unit == "位":
         direction = "le"  # a price rise (CPI) is a ceiling; a rank is better when smaller
     basis = None
     kind = "number"
@@ -1100,7 +1101,7 @@ def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
 
 @lru_cache(maxsize=4096)
 def _without_quotes(text: str) -> str:
-    return _QUOTED_NAME.sub("", text)
+    return _QUOTED_NAME.sub("", text) if "“" in text or "《" in text else text
 
 
 @lru_cache(maxsize=4096)
@@ -1251,7 +1252,9 @@ def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
     """(object, note) pairs: 获批国家高新区、进入…名单 → the second item keeps its own verb."""
     items = []
     for piece in _MILESTONE_JOINERS.split(obj):
-        piece = _MODIFIER.sub("", piece.strip(phrases._PUNCT_EDGE))
+        piece = piece.strip(phrases._PUNCT_EDGE)
+        if "的" in piece:   # (both of _MODIFIER's forms end with 的)
+            piece = _MODIFIER.sub("", piece)
         item_note, item_verb = note, verb
         own = _ITEM_VERB.match(piece)
         if own and len(piece) > len(own.group(0)) + 2:
