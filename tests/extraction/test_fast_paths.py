@@ -167,6 +167,27 @@ def test_hints_and_quote_gate_by_single_characters_answer_as_their_patterns(sent
         assert quoted == bool(phrases.QUOTE_OPENERS.search(text) and phrases.quoted_spans(text)), text[:40]
 
 
+def test_start_patterns_match_only_texts_opening_with_their_first_characters(sentences):
+    """The patterns matched at the start of a text are tried only on texts opening with a
+    first character of their matches: every match, on the corpus's sentences and their
+    every suffix, and on random strings of the patterns' own words, opens with one."""
+    targets = importlib.import_module("innodrive.extraction.targets")
+    pairs = [(targets._NOT_AFTER_UNIT, targets._NOT_AFTER_UNIT_FIRST), (targets._NAMED_AFTER, targets._NAMED_AFTER_FIRST),
+             (targets._REFERENCE_VERBS, targets._REFERENCE_VERBS_FIRST), (targets._TARGET_VERBS, targets._TARGET_VERBS_FIRST),
+             (targets._YEAR_OPENING, targets._YEAR_OPENING_FIRST)]
+    rng = random.Random(31)
+    for rx, first in pairs:
+        words = re.findall(r"[^\W\d_a-zA-Z]+", rx.pattern) + ["2025", "2025年", "截至2024年", "1", " ", "的", ","]
+        samples = [s[k:] for s in sentences[::7] for k in range(len(s))]
+        samples += ["".join(rng.choice(words) for _ in range(rng.randint(1, 5))) for _ in range(3000)]
+        found = 0
+        for text in samples:
+            if rx.match(text):
+                found += 1
+                assert text[:1] in first, (rx.pattern, text[:20])
+        assert found > 50, rx.pattern
+
+
 def test_deadline_prefilters_skip_only_sentences_without_deadlines(sentences):
     timeframe = importlib.import_module("innodrive.extraction.timeframe")
     for s in sentences:

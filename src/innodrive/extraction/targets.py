@@ -87,6 +87,7 @@ class Found:
 # before the number (新增5家, 获批…平台5家, 引进…项目6个).
 _TARGET_VERBS = regex_cache.compile(r"^(?:新增|新建|新认定|重新认定|新创建|创建|培育|引进|引育|建成|打造|获批|入库|备案|"
                            r"实现|完成|争取|达到|新培育|新引进|新落地|认定|建设|设立|组建|布局建设)")
+_TARGET_VERBS_FIRST = "新重创培引建打获入备实完争达认设组布"   # (the first characters of its matches)
 _TARGET_VERB_BEFORE_WORDS = ("新增", "新建", "新认定", "培育", "引进", "建成", "打造", "获批", "认定", "入库", "创建")
 _TARGET_VERB_BEFORE = regex_cache.compile("(?:" + "|".join(_TARGET_VERB_BEFORE_WORDS) + ")$")
 # (every alternative starts with a literal, so that the engine skips to candidate characters)
@@ -126,6 +127,7 @@ _SCOPE_TAIL = regex_cache.compile(r"(?:全省|全市|全区|全县|全州|省内
 _SCOPE_TAIL_LAST = "省市区县州内国地\n"
 # N个“一件事”, 3个“100”: a named package, counted by the document itself
 _NAMED_AFTER = regex_cache.compile(r"^(?:论坛|峰会|大会|俱乐部|计划|工程\b)")
+_NAMED_AFTER_FIRST = "论峰大俱计工"
 # 增速高于全省平均2个百分点: a margin over an average is a relative target, not a value
 _MARGIN_BEFORE = regex_cache.compile(r"(?:高于|快于|超过|领先)(?:全国|全省|全市|全区|同期|经济)?(?:平均|增速|水平)(?:水平)?$")
 _MARGIN_BEFORE_LAST = "均速平\n"
@@ -233,6 +235,10 @@ def _why(pre, post, approx, verb, paired, firm, deadline, goal) -> str:
     return ""
 _REFERENCE_VERBS = regex_cache.compile(r"^(?:聚焦|围绕|按照|对照|结合|紧扣|瞄准|立足|贯彻|遵循|根据|依据|发挥|依托|利用|用好|借助)")
 _NOT_AFTER_UNIT = regex_cache.compile(r"^(?:之一|周年|届|期|批次|号|年代|以来|左右的|次方|性|制|化|的(?!目标|水平|任务|要求))")
+# The first characters of the matches of some patterns anchored at the start: a text opening
+# otherwise is not matched (each match costs a call that fails on most texts). A test checks them.
+_NOT_AFTER_UNIT_FIRST = "之周届期批号年以左次性制化的"
+_REFERENCE_VERBS_FIRST = "聚围按对结紧瞄立贯遵根依发利用借"
 _ORDINAL_CHARS = frozenset("第前后近约逾")
 _QUOTE_OPEN = "“\"《「‘"
 
@@ -335,6 +341,7 @@ _VERB_JOINERS = regex_cache.compile(r"和|、|及|并")
 _CLAUSE_MARKS = regex_cache.compile(r"[,;:]")
 _NAME_JOINERS = regex_cache.compile(r"、|和|及|与")
 _YEAR_OPENING = regex_cache.compile(r"(?:截至|截止)?(20\d\d)年(?:底|末)?(?:[,，]|是|以来|全年|[^\W\d_a-zA-Z]{0,6}(?:实现|完成))")
+_YEAR_OPENING_FIRST = "截2"   # (the first characters of its matches)
 _AND_LIST = regex_cache.compile(r"、|和")
 _AND_LIST3 = regex_cache.compile(r"和|、|及")
 # measure words of an open number of things: a scale after them qualifies each of them
@@ -534,7 +541,7 @@ def _looks_back(first_sentence: str, ctx: DocContext, first_deadlines: list | No
         if (ctx.doc_year and end < ctx.doc_year or not ctx.doc_year and end <= 2020) and _PERIOD_AFTER.match(tail):
             return True
     if ctx.doc_year:
-        m = _YEAR_OPENING.match(first_sentence)
+        m = _YEAR_OPENING.match(first_sentence) if first_sentence[:1] in _YEAR_OPENING_FIRST else None
         if m and int(m.group(1)) < ctx.doc_year:
             return True
     return False
@@ -783,7 +790,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             continue
         after = text[me:me + 40]
         num, unit_word = body.group("num", "unit")
-        if _NOT_AFTER_UNIT.match(after) or _qualifier_unit(unit_word, after, num):
+        if after[:1] in _NOT_AFTER_UNIT_FIRST and _NOT_AFTER_UNIT.match(after) or _qualifier_unit(unit_word, after, num):
             continue
         if num_start > 0 and (text[num_start - 1].isdigit() or text[num_start - 1] == "."):
             continue
@@ -845,7 +852,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         # number before the noun: 新建5个省级重点实验室, 改建2000张认知障碍照护床位
         opening = _without_quotes(subject)
         opening_s = opening.strip()
-        if after.startswith("“") or _NAMED_AFTER.match(after) or subject[-1:] in _MARGIN_BEFORE_LAST and (
+        if after.startswith("“") or after[:1] in _NAMED_AFTER_FIRST and _NAMED_AFTER.match(after) or subject[-1:] in _MARGIN_BEFORE_LAST and (
                 _MARGIN_BEFORE.search(subject)) or (
                 opening_s.endswith(_CONSEQUENCE_WORDS) or "全覆盖" in after and _COVERAGE_AFTER.match(after) or (
                     unit.endswith("元") and opening_s.endswith(_GRANT_BEFORE_WORDS))):
@@ -864,7 +871,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             continue
         unfirm = _strip_firm(opening_s)   # (asked again below: the verb that opens the clause)
         if following and _WORK_ITEMS.search(following) or (
-                _REFERENCE_VERBS.match(unfirm) and not (pre or post)):
+                unfirm[:1] in _REFERENCE_VERBS_FIRST and _REFERENCE_VERBS.match(unfirm) and not (pre or post)):
             prev_end = me
             why_not(m, "跳过：计数的是文件自身的条目或引述的事物")
             continue
@@ -908,7 +915,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
 
         # is it a target at all?
         _, plain = phrases.trim_indicator(_without_quotes(indicator))
-        verb_opening = bool(_TARGET_VERBS.match(unfirm)) or opening.endswith(_TARGET_VERB_BEFORE_WORDS) or (
+        verb_opening = unfirm[:1] in _TARGET_VERBS_FIRST and bool(_TARGET_VERBS.match(unfirm)) or opening.endswith(_TARGET_VERB_BEFORE_WORDS) or (
             opening.endswith("\n") and _TARGET_VERB_BEFORE.search(opening) is not None) or bool(number_first)
         trigger = bool(pre or post or approx) or verb_opening or paired
         if ctx.genre in _RULE_GENRES and not goal_context:
@@ -916,7 +923,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         trigger = trigger or firm.any_before(ms) or deadline.any_before(ms)
         if not trigger and goal_context and not chinese_numeral and 2 <= len(plain) <= 30:
             trigger = True  # in a goals paragraph, "indicator + number" is a target
-        if chinese_numeral and (value == 1 or not (pre or post or _TARGET_VERBS.match(unfirm))):
+        if chinese_numeral and (value == 1 or not (pre or post or unfirm[:1] in _TARGET_VERBS_FIRST
+                                                   and _TARGET_VERBS.match(unfirm))):
             trigger = False  # 一支队伍, 一张蓝图: an article, not a count; 三大工程: a name
         if not trigger:
             prev_end = me
