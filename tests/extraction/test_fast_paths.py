@@ -140,8 +140,8 @@ def test_suffix_patterns_match_only_texts_ending_with_their_last_characters(sent
 
 
 def test_hints_and_quote_gate_by_single_characters_answer_as_their_patterns(sentences, texts):
-    """_rank_hint, _relative_hint and _may_trend look for characters every match holds before
-    searching their patterns, _is_goal_paragraph for 标, _classify for 价 or CPI, the modifier rules
+    """_rank_hint, _relative_hint, _milestone_hint and _may_trend look for characters every
+    match holds before searching their patterns, _is_goal_paragraph for 标, _classify for 价 or CPI, the modifier rules
     for 的, _without_quotes for the opening marks, and SentenceScan for the quote openers
     with ``in``: the same answers as the patterns, on the corpus and on random strings of
     their characters."""
@@ -154,7 +154,8 @@ def test_hints_and_quote_gate_by_single_characters_answer_as_their_patterns(sent
     samples = [*sentences, *texts, *("".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(5000))]
     pieces += ["平均", "水平", "前列", "方阵", "平", "列", "阵", "目标", "主要", "指标", "标", "年度", "任务", "物价", "CPI",
                "价格", "涨幅", "指数", "消费", "《", "》", "具有", "特色", "的", "乐山", *targets._TREND_VERBS,
-               "持续", "稳步", "大幅", "明显", "显著", "不断", "进一步", "逐年", "稳定", "较快", "快速", "大幅度", ",", ";"]
+               "持续", "稳步", "大幅", "明显", "显著", "不断", "进一步", "逐年", "稳定", "较快", "快速", "大幅度", ",", ";",
+               *targets._MILESTONE_VERBS, "成", "建", "入"]
     assert targets._MODIFIER.pattern == importlib.import_module("innodrive.extraction.programmes")._MODIFIER.pattern
     samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(5000)]
     for text in samples:
@@ -165,6 +166,7 @@ def test_hints_and_quote_gate_by_single_characters_answer_as_their_patterns(sent
         assert targets._without_quotes(text) == targets._QUOTED_NAME.sub("", text), text[:40]
         assert "的" in text or not targets._MODIFIER.search(text), text[:40]
         assert targets._may_trend(text) or not targets._TREND_RE.search(text), text[:40]
+        assert targets._milestone_hint(text) == (targets._MILESTONE_HINT.search(text) is not None), text[:40]
         quoted = scan.SentenceScan(text)._quoted is not None
         assert quoted == bool(phrases.QUOTE_OPENERS.search(text) and phrases.quoted_spans(text)), text[:40]
 

@@ -298,6 +298,13 @@ def _relative_hint(text: str) -> bool:
     each position, and most sentences hold none of them."""
     return ("平" in text or "列" in text or "阵" in text) and _RELATIVE_HINT.search(text) is not None
 _MILESTONE_HINT = regex_cache.compile(r"建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
+
+
+def _milestone_hint(text: str) -> bool:
+    """``_MILESTONE_HINT.search(text) is not None``, searched only in a text holding 成 (建成,
+    创成, 成为, 完成), 建, 批, 入, 身, 除 or 及, one of which every milestone verb holds."""
+    return ("成" in text or "建" in text or "批" in text or "入" in text or "身" in text or "除" in text
+            or "及" in text) and _MILESTONE_HINT.search(text) is not None
 _RELATIVE_ADVERBS = ("大幅", "明显", "显著", "持续", "稳步", "始终", "继续", "均")
 _RELATIVE_COMPARATORS = ("高于", "超过", "达到", "不低于", "低于", "赶上", "接近", "领先", "走在", "位居", "保持在", "位于")
 _RELATIVE_RE = regex_cache.compile(
@@ -645,7 +652,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
                 relative_hint = _relative_hint(text)
             if not relative_hint:
                 if milestone_hint is None:
-                    milestone_hint = _MILESTONE_HINT.search(text) is not None
+                    milestone_hint = _milestone_hint(text)
                 if not milestone_hint:
                     if trend_hint is None:
                         trend_hint = _may_trend(text) and _TREND_RE.search(text) is not None
@@ -979,7 +986,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             _relative(scan, add)
         if trend_hint is not False:   # (False: _TREND_RE was searched above and is not in the sentence)
             _trend(scan, add)
-        if milestone_hint if milestone_hint is not None else _MILESTONE_HINT.search(text):
+        if milestone_hint if milestone_hint is not None else _milestone_hint(text):
             _milestones(scan, add)
     return out
 
