@@ -87,6 +87,111 @@ def test_rewritten_patterns_match_their_plain_forms(sentences, texts):
         assert _spans(targets._SCALE_LIST_RE, t) == _spans(scale_list, t)
 
 
+def test_patterns_rewritten_to_open_with_literals_match_their_plain_forms(sentences, texts):
+    """The year, review, look-back and space patterns, rewritten so that every alternative
+    opens with a literal or a class (a look-behind moved after the first digit, a class split
+    into alternatives, X+ written XX*): the same matches and groups as the plain forms, on
+    the corpus and on random strings of digits, years, spaces and the words around them."""
+    sections = importlib.import_module("innodrive.extraction.sections")
+    targets = importlib.import_module("innodrive.extraction.targets")
+    normalise = importlib.import_module("innodrive.documents.normalise")
+    plain = {
+        normalise._SPACES_RE: r"[ \u2000-\u200a]+",
+        sections._YEAR: r"(?<!\d)((?:19|20)\d\d)\s*年",
+        sections._YEAR_RANGE: r"(?<!\d)((?:19|20)\d\d)\s*[—\-–~至到]+\s*((?:19|20)\d\d)\s*年",
+        sections._REVIEW: sections._REVIEW.pattern.replace("一年来|二年来|三年来|四年来|五年来", "[一二三四五]年来"),
+        targets._LOOK_BACK: targets._LOOK_BACK.pattern.replace(",[一二三四五]年来|，[一二三四五]年来", "[,，][一二三四五]年来"),
+    }
+    rng = random.Random(19)
+    pieces = ["1", "2", "19", "20", "2025", "1999", "٢٠٢٥", "年", " ", "—", "-", "至", "到", "~", "过去", "五", "三",
+              "年来", ",", "，", "这", "回顾", "取得了", "显著", "成效", "工作", "总结", "十", "  ", "\u2003", "\u200a"]
+    extra = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
+    for fast, slow in plain.items():
+        assert fast.pattern != slow
+        slow_rx = re.compile(slow)
+        for t in [*texts, *sentences, *extra]:
+            assert _spans(fast, t) == _spans(slow_rx, t), (slow, t[:40])
+
+
+def test_suffix_patterns_match_only_texts_ending_with_their_last_characters(sentences, texts):
+    """The patterns anchored with ``$`` are searched only in texts whose last character (or
+    the one before a final line break) ends one of their matches: every match, on the
+    corpus's sentences and their every prefix, and on random strings of the patterns' own
+    words, ends with a character of the set."""
+    targets = importlib.import_module("innodrive.extraction.targets")
+    phrases = importlib.import_module("innodrive.extraction.phrases")
+    pairs = [(targets._SCOPE_TAIL, targets._SCOPE_TAIL_LAST), (targets._FROM, targets._FROM_LAST),
+             (targets._MARGIN_BEFORE, targets._MARGIN_BEFORE_LAST), (targets._EACH_TAIL, targets._EACH_TAIL_LAST),
+             (targets._DECLINE_END, targets._DECLINE_END_LAST), (targets._RATE_OF_CHANGE, targets._RATE_OF_CHANGE_LAST),
+             (phrases._TRAIL_RE, phrases._TRAIL_LAST)]
+    rng = random.Random(23)
+    for rx, last in pairs:
+        assert "\n" in last
+        words = re.findall(r"[^\W\d_a-zA-Z]+", rx.pattern)
+        samples = [s[:k] for s in sentences[::7] for k in range(1, len(s) + 1)]
+        samples += ["".join(rng.choice([*words, "\n", "的", "1", " "]) for _ in range(rng.randint(1, 5)))
+                    for _ in range(3000)]
+        found = 0
+        for text in samples:
+            if rx.search(text):
+                found += 1
+                assert text[-1:] in last, (rx.pattern, text[-20:])
+        assert found > 50, rx.pattern
+
+
+def test_hints_and_quote_gate_by_single_characters_answer_as_their_patterns(sentences, texts):
+    """_rank_hint, _relative_hint, _milestone_hint and _may_trend look for characters every
+    match holds before searching their patterns, _is_goal_paragraph for 标, _classify for 价 or CPI, the modifier rules
+    for 的, _without_quotes for the opening marks, and SentenceScan for the quote openers
+    with ``in``: the same answers as the patterns, on the corpus and on random strings of
+    their characters."""
+    targets = importlib.import_module("innodrive.extraction.targets")
+    phrases = importlib.import_module("innodrive.extraction.phrases")
+    scan = importlib.import_module("innodrive.extraction.scan")
+    rng = random.Random(29)
+    pieces = ["前", "第", "“", "保", "∶", ":", " ", "1", "3", "指数", "得分", "评分", "分值", "分", "指", "位", "的",
+              "\"", "《", "」", "「", "‘", "”"]
+    samples = [*sentences, *texts, *("".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(5000))]
+    pieces += ["平均", "水平", "前列", "方阵", "平", "列", "阵", "目标", "主要", "指标", "标", "年度", "任务", "物价", "CPI",
+               "价格", "涨幅", "指数", "消费", "《", "》", "具有", "特色", "的", "乐山", *targets._TREND_VERBS,
+               "持续", "稳步", "大幅", "明显", "显著", "不断", "进一步", "逐年", "稳定", "较快", "快速", "大幅度", ",", ";",
+               *targets._MILESTONE_VERBS, "成", "建", "入"]
+    assert targets._MODIFIER.pattern == importlib.import_module("innodrive.extraction.programmes")._MODIFIER.pattern
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(5000)]
+    for text in samples:
+        assert targets._rank_hint(text) == (targets._RANK_HINT.search(text) is not None), text[:40]
+        assert targets._relative_hint(text) == (targets._RELATIVE_HINT.search(text) is not None), text[:40]
+        assert "标" in text or not targets._GOAL_WORDS.search(text), text[:40]
+        assert "价" in text or "CPI" in text or not targets._PRICE_LEVEL.search(text), text[:40]
+        assert targets._without_quotes(text) == targets._QUOTED_NAME.sub("", text), text[:40]
+        assert "的" in text or not targets._MODIFIER.search(text), text[:40]
+        assert targets._may_trend(text) or not targets._TREND_RE.search(text), text[:40]
+        assert targets._milestone_hint(text) == (targets._MILESTONE_HINT.search(text) is not None), text[:40]
+        quoted = scan.SentenceScan(text)._quoted is not None
+        assert quoted == bool(phrases.QUOTE_OPENERS.search(text) and phrases.quoted_spans(text)), text[:40]
+
+
+def test_start_patterns_match_only_texts_opening_with_their_first_characters(sentences):
+    """The patterns matched at the start of a text are tried only on texts opening with a
+    first character of their matches: every match, on the corpus's sentences and their
+    every suffix, and on random strings of the patterns' own words, opens with one."""
+    targets = importlib.import_module("innodrive.extraction.targets")
+    pairs = [(targets._NOT_AFTER_UNIT, targets._NOT_AFTER_UNIT_FIRST), (targets._NAMED_AFTER, targets._NAMED_AFTER_FIRST),
+             (targets._REFERENCE_VERBS, targets._REFERENCE_VERBS_FIRST), (targets._TARGET_VERBS, targets._TARGET_VERBS_FIRST),
+             (targets._YEAR_OPENING, targets._YEAR_OPENING_FIRST)]
+    rng = random.Random(31)
+    for rx, first in pairs:
+        words = re.findall(r"[^\W\d_a-zA-Z]+", rx.pattern) + ["2025", "2025年", "截至2024年", "1", " ", "的", ","]
+        samples = [s[k:] for s in sentences[::7] for k in range(len(s))]
+        samples += ["".join(rng.choice(words) for _ in range(rng.randint(1, 5))) for _ in range(3000)]
+        found = 0
+        for text in samples:
+            if rx.match(text):
+                found += 1
+                assert text[:1] in first, (rx.pattern, text[:20])
+        assert found > 50, rx.pattern
+
+
 def test_deadline_prefilters_skip_only_sentences_without_deadlines(sentences):
     timeframe = importlib.import_module("innodrive.extraction.timeframe")
     for s in sentences:
@@ -389,6 +494,49 @@ def test_place_mentions_counted_at_pair_positions_equal_a_plain_count_of_every_n
         got, want = metadata._place_counts(text), plain(text)
         assert got == want, text[:80]
         assert [code for code in got] == [code for code in want if code in got], text[:80]
+
+
+def test_mentions_of_some_regions_counted_at_their_pairs_equal_a_count_of_each_name(texts):
+    """_place_counts with ``only`` tests each name where its first pair occurs: the counts,
+    and the order of the places (the regions' order, each at its first name found), are
+    those of counting each name of those regions on its own."""
+    import random
+    from collections import Counter
+
+    metadata = importlib.import_module("innodrive.extraction.metadata")
+    names = metadata._places()[1]
+    by_code = metadata._names_by_code()
+
+    def plain(text, only):
+        counts = Counter()
+        for n in (n for code in sorted(only) for n in by_code.get(code, ())):
+            longer = metadata._overlapping(n)
+            own = sum(1 for pos in range(len(text)) if text.startswith(n, pos)
+                      and not any(text.startswith(w, pos - off) for w, off in longer if pos >= off))
+            if own:
+                counts[names[n]] += own
+        return counts
+
+    rng = random.Random(17)
+    codes = sorted(by_code)
+    pool = sorted(names) + ["市", "省", "林", "的", "\n", "，"]
+    samples = [t[:3000] for t in texts] + ["".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
+                                           for _ in range(300)]
+    for text in samples:
+        present = [names[n] for n in names if n in text]
+        for only in (frozenset(present), frozenset(rng.sample(codes, 20)), metadata._related(frozenset(present[:2]))):
+            got, want = metadata._place_counts(text, only), plain(text, only)
+            assert got == want, text[:80]
+            assert list(got) == list(want), text[:80]
+
+
+def test_longer_names_looked_for_among_those_sharing_a_character_are_those_of_every_name():
+    """_overlapping looks for the longer names holding a name among the names that hold its
+    first character: the same names, offsets and order as a scan of every place name."""
+    metadata = importlib.import_module("innodrive.extraction.metadata")
+    names = metadata._places()[1]
+    for name in names:
+        assert metadata._overlapping(name) == tuple((n, n.find(name)) for n in names if name in n and n != name)
 
 
 def _plain_parts_from_digits(code, counted, after):

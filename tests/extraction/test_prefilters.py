@@ -67,8 +67,10 @@ def _ctx(doc_year: int | None, annual: bool = False):
                               default_scope="全市", annual=annual)
 
 
-def _run(text: str, ctx, goal: bool, para_deadline: int | None, *, plain: bool):
-    """One sentence as find_targets runs it (``plain``: with every prefilter saying yes)."""
+def _run(text: str, ctx, goal: bool, para_deadline: int | None, *, plain: bool, words_open: bool = False):
+    """One sentence as find_targets runs it (``plain``: with every prefilter saying yes;
+    ``words_open``: telling the rules the sentence may hold the words of trends and
+    milestones, whether or not the first test found any)."""
     targets = importlib.import_module("innodrive.extraction.targets")
     from innodrive.extraction.phrases import Sentence
     from innodrive.extraction.timeframe import deadlines, relative_deadlines
@@ -78,10 +80,11 @@ def _run(text: str, ctx, goal: bool, para_deadline: int | None, *, plain: bool):
     dls.sort(key=lambda d: d.start)
     target_context = goal or bool(dls) or para_deadline is not None
     sent = Sentence(text, 0, 0)
-    if not plain and not (targets._MAY_HAVE_NUMBERS.search(text)
-                          or target_context and targets._MAY_HAVE_WORDS.search(text)):
+    has_words = target_context and targets._MAY_HAVE_WORDS.search(text) is not None
+    if not plain and not (targets._MAY_HAVE_NUMBERS.search(text) or has_words):
         return []   # the first test, asked by find_targets before the call
-    return targets._sentence_targets(sent, dls, para_deadline or ctx.horizon, target_context, goal, ctx, "一、目标")
+    return targets._sentence_targets(sent, dls, para_deadline or ctx.horizon, target_context, goal, ctx, "一、目标",
+                                     has_words=has_words or words_open)
 
 
 _FIRST_TEST = ("_MAY_HAVE_NUMBERS", "_MAY_HAVE_WORDS")
@@ -104,7 +107,7 @@ def _differences(sentences: list[str], monkeypatch, opened: tuple[str, ...]) -> 
             fast = _run(text, ctx, goal, para_deadline, plain=False)
             for name in opened:
                 monkeypatch.setattr(targets, name, always)
-            plain = _run(text, ctx, goal, para_deadline, plain="_MAY_HAVE_NUMBERS" in opened)
+            plain = _run(text, ctx, goal, para_deadline, plain="_MAY_HAVE_NUMBERS" in opened, words_open=True)
             if fast != plain:
                 differ.append((text, ctx, goal, para_deadline, [f for f in plain if f not in fast]))
             found += len(fast)

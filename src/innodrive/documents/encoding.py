@@ -102,8 +102,8 @@ _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0B, 0x0
 
 def _is_binary(sample: bytes) -> bool:
     """Control bytes other than tab/newline/form-feed are the mark of a binary file."""
-    if not sample:
-        return False
+    if not sample or not any(b in sample for b in _CONTROL_BYTES):
+        return False  # (text holds none of them: a memchr per byte value says so faster than a copy without them)
     bad = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return bad > max(2, len(sample) // 200)
 

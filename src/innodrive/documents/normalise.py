@@ -80,12 +80,20 @@ def traditional_chars() -> frozenset[str]:
     """The characters OpenCC's t2s conversion changes on their own (個, 會, 發 …), from
     ``innodrive/data/traditional_chars.txt`` (regenerate with
     :func:`write_traditional_table`; a test checks it still matches OpenCC)."""
+    return frozenset(_traditional_text())
+
+
+@cache
+def _traditional_text() -> str:
+    """:func:`traditional_chars` in the order of the file: a character class built from it is
+    the same string in every process (the key of its compiled code) without sorting 4,000
+    characters."""
     import os  # (not pathlib: this runs in every ``extract --json`` process, pathlib's import costs more)
 
     data = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "data")
     with open(os.path.join(data, "traditional_chars.txt"), encoding="utf-8") as f:
         text = f.read()
-    return frozenset(text) - {"\n", " ", "\r"}
+    return text.replace("\n", "").replace(" ", "").replace("\r", "")
 
 
 def compute_traditional_chars() -> str:
@@ -130,7 +138,9 @@ def _notable_split():
     union is the same set, whichever characters are split off."""
     # (re.escape of the joined string escapes character by character: the same class, one call)
     frequent = "".join(c for c in _FREQUENT_NOTABLE if c in _notable())
-    rest = "".join(sorted(_notable() - set(frequent)))
+    # (the few others sorted, the traditional ones in the file's order: a fixed string)
+    others = "".join(sorted(_notable() - traditional_chars() - set(frequent)))
+    rest = others + "".join(c for c in _traditional_text() if c not in frequent)
     return regex_cache.compile("[" + re.escape(rest) + "]"), frequent
 
 
@@ -190,7 +200,7 @@ _SCRIPT_HEAD = 4000  # characters whose hanzi are counted first (see detect_scri
 @cache
 def _traditional_re():
     """:func:`traditional_chars` as one character class."""
-    return regex_cache.compile("[" + re.escape("".join(sorted(traditional_chars()))) + "]")
+    return regex_cache.compile("[" + re.escape(_traditional_text()) + "]")
 
 
 def to_simplified(text: str) -> str:
@@ -219,7 +229,7 @@ _TONE = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
 # (the bracket first, the look-behind after it: the engine then skips to brackets instead of
 # trying the look-behind at every position; = (?<=[^\W\d_a-zA-Z])\(…)
 _PINYIN_RE = regex_cache.compile(r"\((?<=[^\W\d_a-zA-Z]\()\s*([a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}(?:\s+[a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜńňǹḿ]{1,7}){0,3}|[a-z]{1,6}[1-5])\s*\)")
-_SPACES_RE = regex_cache.compile(r"[ \u2000-\u200a]+")
+_SPACES_RE = regex_cache.compile(r"[ \u2000-\u200a][ \u2000-\u200a]*")  # (= […]+, opening with the class: the engine skips to it)
 _CJKISH = regex_cache.compile(r"[^\W\d_a-zA-Z]|[\u3000-\u303f\uff00-\uffef“”‘’《》「」『』【】〔〕、。·—…]")
 
 

@@ -254,7 +254,8 @@ def owners(text: str) -> tuple[list[str], list[str]]:
         lead += split_units(m.group("units"))
     for m in (_CO_RE.finditer(text) if named else ()):
         co += split_units(m.group("units"))
-    for m in _PAREN_LEAD_RE.finditer(text):
+    # (the bracketed form needs 牵头: without it the engine would try the pattern at every bracket)
+    for m in (_PAREN_LEAD_RE.finditer(text) if "牵头" in text else ()):
         lead += split_units(m.group("lead"))
         if m.group("co"):
             co += split_units(m.group("co"))

@@ -82,6 +82,7 @@ _LEAD_WORDS.append(r"\d{1,3}[.、](?!\d)|\(\d{1,3}\)|\([一二三四五六七八
 _LEAD_RE = regex_cache.compile("^(?:" + "|".join(_LEAD_WORDS) + ")")
 _MODIFIER_IN = regex_cache.compile(r"(?:具有|具备|富有)[^,;。的]{1,12}的(?=.)")
 _TRAIL_RE = regex_cache.compile(r"(?:力争|确保|要|将|均|等指标均|等指标|指标|等|的|为|继续|保持|稳定|总体|分别|累计|年均)$")
+_TRAIL_LAST = "争保要将均标等的为续持定体别计\n"   # the last characters of its matches, and the line break ``$`` allows
 _PUNCT_EDGE = " ,:;、和及与并"
 
 
@@ -107,7 +108,9 @@ def trim_indicator(phrase: str) -> tuple[str | None, str]:
         s = _LEAD_RE.sub("", s).strip(_PUNCT_EDGE)
         sc, s = split_scope(s)
         scope = scope or sc
-        s = _TRAIL_RE.sub("", s).strip(_PUNCT_EDGE)
+        if s[-1:] in _TRAIL_LAST:   # (a phrase ending otherwise has no trailing word: not searched)
+            s = _TRAIL_RE.sub("", s)
+        s = s.strip(_PUNCT_EDGE)
         if s == before:
             break
     if "的" in s:

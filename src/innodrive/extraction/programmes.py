@@ -109,7 +109,8 @@ class FoundProgramme:
 def _strip_verbs(text: str) -> str:
     for _ in range(3):
         text = _VERBS.sub("", text)
-    text = _MODIFIER.sub("", text)
+    if "的" in text:   # (both of _MODIFIER's forms end with 的)
+        text = _MODIFIER.sub("", text)
     return text.strip("、,和及与 ")
 
 

@@ -34,15 +34,17 @@ REVIEW, BACKGROUND, GOALS, TASKS, SAFEGUARDS = "review", "background", "goals", 
 _REVIEW = regex_cache.compile(
     r"回顾|回望|发展成就|主要成就|取得(?:的)?(?:显著|重大|历史性)?成就|辉煌成就|主要成绩|取得(?:的)?成绩|工作成绩|"
     r"主要成效|取得(?:的)?成效|工作成效|发展成效|发展基础|现实基础|基础条件|发展现状|基本情况|上年工作|"
-    r"过去一年|过去五年|[一二三四五]年来|工作总结|总结回顾|年度总结")
+    r"过去一年|过去五年|一年来|二年来|三年来|四年来|五年来|工作总结|总结回顾|年度总结")  # (every alternative opens with a literal)
 _BACKGROUND = regex_cache.compile(r"面临(?:的)?形势|形势分析|发展形势|发展环境|机遇和挑战|机遇与挑战|存在(?:的)?问题|问题和不足|"
                          r"困难和问题|问题和挑战|重要意义|必要性|编制依据|背景")
 _GOALS = regex_cache.compile(r"目标|指标")
 _SAFEGUARDS = regex_cache.compile(r"保障措施|保障机制|组织实施|组织领导|组织保障|实施保障|自身建设|政府建设|作风建设|监督检查|"
                          r"考核评估|附则")
 _TASKS = regex_cache.compile(r"任务|工作安排|重点工作|主要工作|工作部署|举措|措施|行动|工程|计划|安排")
-_YEAR = regex_cache.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
-_YEAR_RANGE = regex_cache.compile(r"(?<!\d)((?:19|20)\d\d)\s*[—\-–~至到]+\s*((?:19|20)\d\d)\s*年")
+# = (?<!\d)((?:19|20)\d\d)\s*年 and (?<!\d)((?:19|20)\d\d)\s*[—\-–~至到]+…: the look-behind after the
+# first digit, so that the engine skips to a 1 or a 2 instead of trying the pattern at every position
+_YEAR = regex_cache.compile(r"((?:1(?<!\d1)9|2(?<!\d2)0)\d\d)\s*年")
+_YEAR_RANGE = regex_cache.compile(r"((?:1(?<!\d1)9|2(?<!\d2)0)\d\d)\s*[—\-–~至到]+\s*((?:19|20)\d\d)\s*年")
 _THIS_YEAR = regex_cache.compile(r"今年|本年度|年内|全年")
 _NEXT_YEAR = regex_cache.compile(r"明年")
 # unnumbered lines that name a part of the document (a bold line in the original)

@@ -87,6 +87,7 @@ class Found:
 # before the number (新增5家, 获批…平台5家, 引进…项目6个).
 _TARGET_VERBS = regex_cache.compile(r"^(?:新增|新建|新认定|重新认定|新创建|创建|培育|引进|引育|建成|打造|获批|入库|备案|"
                            r"实现|完成|争取|达到|新培育|新引进|新落地|认定|建设|设立|组建|布局建设)")
+_TARGET_VERBS_FIRST = "新重创培引建打获入备实完争达认设组布"   # (the first characters of its matches)
 _TARGET_VERB_BEFORE_WORDS = ("新增", "新建", "新认定", "培育", "引进", "建成", "打造", "获批", "认定", "入库", "创建")
 _TARGET_VERB_BEFORE = regex_cache.compile("(?:" + "|".join(_TARGET_VERB_BEFORE_WORDS) + ")$")
 # (every alternative starts with a literal, so that the engine skips to candidate characters)
@@ -120,10 +121,16 @@ _VERB_HEAD = regex_cache.compile(r"^(?P<verb>" + _WORK_VERB_ONLY.pattern.split("
 _VERB_TAIL = regex_cache.compile(r"(?P<verb>" + _WORK_VERB_ONLY.pattern.split(")*", 1)[1].split("(?:了)?")[0] + r"|强化|深化|加强|"
                         r"优化|完善|扩大|支持|选送|建好|用好|加密建设|高质量建设|重点建设)$")
 _SCOPE_TAIL = regex_cache.compile(r"(?:全省|全市|全区|全县|全州|省内|市内|区内|县内|全国|本省|本市|我省|我市|各地|各市|各县)$")
+# The last characters of the matches of some patterns anchored with ``$``, and the line break
+# before which ``$`` also matches: a text ending with none of them cannot match, and is not
+# searched (the engine would scan it whole for a suffix). A test checks each set.
+_SCOPE_TAIL_LAST = "省市区县州内国地\n"
 # N个“一件事”, 3个“100”: a named package, counted by the document itself
 _NAMED_AFTER = regex_cache.compile(r"^(?:论坛|峰会|大会|俱乐部|计划|工程\b)")
+_NAMED_AFTER_FIRST = "论峰大俱计工"
 # 增速高于全省平均2个百分点: a margin over an average is a relative target, not a value
 _MARGIN_BEFORE = regex_cache.compile(r"(?:高于|快于|超过|领先)(?:全国|全省|全市|全区|同期|经济)?(?:平均|增速|水平)(?:水平)?$")
+_MARGIN_BEFORE_LAST = "均速平\n"
 # 全省320家…食堂、40家…单位实现全覆盖: the scope of a coverage goal
 _COVERAGE_AFTER = regex_cache.compile(r"^[^。;,]{0,60}?(?:实现|达到)?全覆盖")
 _HAN_START = regex_cache.compile(r"[^\W\d_a-zA-Z]")
@@ -143,7 +150,9 @@ _TAIL_START = regex_cache.compile(r"支持|用于|占|基层|规范|平均|人�
 def distribute(subject: str) -> list[str]:
     """A、B、C均增长6% / A、B服务率达到66%: one indicator per listed item, each with the
     shared tail of the last item (2型糖尿病患者|基层规范管理服务率)."""
-    s = _EACH_TAIL.sub("", subject.strip(phrases._PUNCT_EDGE))
+    s = subject.strip(phrases._PUNCT_EDGE)
+    if s[-1:] in _EACH_TAIL_LAST:
+        s = _EACH_TAIL.sub("", s)
     if "、" not in s:
         return [subject]
     parts = [x.strip(phrases._PUNCT_EDGE) for x in _LIST_LAST_AND.split(s)]
@@ -183,6 +192,7 @@ def _has_dash(text: str) -> bool:
 
 
 _FROM = regex_cache.compile(r"(?:从|由)(?:每人每月|每人每年|每月|每年|原来的|现在的)?$")
+_FROM_LAST = "从由月年的\n"
 _TO_VERBS = frozenset({"提高到", "提高至", "提升到", "提升至", "增长到", "增至", "增加到", "增加至", "降低到", "降低至",
                        "下降到", "下降至", "降到", "降至", "扩大到", "扩大至"})
 
@@ -225,6 +235,10 @@ def _why(pre, post, approx, verb, paired, firm, deadline, goal) -> str:
     return ""
 _REFERENCE_VERBS = regex_cache.compile(r"^(?:聚焦|围绕|按照|对照|结合|紧扣|瞄准|立足|贯彻|遵循|根据|依据|发挥|依托|利用|用好|借助)")
 _NOT_AFTER_UNIT = regex_cache.compile(r"^(?:之一|周年|届|期|批次|号|年代|以来|左右的|次方|性|制|化|的(?!目标|水平|任务|要求))")
+# The first characters of the matches of some patterns anchored at the start: a text opening
+# otherwise is not matched (each match costs a call that fails on most texts). A test checks them.
+_NOT_AFTER_UNIT_FIRST = "之周届期批号年以左次性制化的"
+_REFERENCE_VERBS_FIRST = "聚围按对结紧瞄立贯遵根依发利用借"
 _ORDINAL_CHARS = frozenset("第前后近约逾")
 _QUOTE_OPEN = "“\"《「‘"
 
@@ -276,7 +290,21 @@ def _scale_one_matches(text: str):
 
 
 _RELATIVE_HINT = regex_cache.compile(r"平均|水平|前列|方阵")
+
+
+def _relative_hint(text: str) -> bool:
+    """``_RELATIVE_HINT.search(text) is not None``, searched only in a text holding 平 (平均,
+    水平), 列 or 阵: three scans for one character, cheaper than the class of four tested at
+    each position, and most sentences hold none of them."""
+    return ("平" in text or "列" in text or "阵" in text) and _RELATIVE_HINT.search(text) is not None
 _MILESTONE_HINT = regex_cache.compile(r"建成|创建|创成|获批|进入|成为|跻身|完成|消除|普及")
+
+
+def _milestone_hint(text: str) -> bool:
+    """``_MILESTONE_HINT.search(text) is not None``, searched only in a text holding 成 (建成,
+    创成, 成为, 完成), 建, 批, 入, 身, 除 or 及, one of which every milestone verb holds."""
+    return ("成" in text or "建" in text or "批" in text or "入" in text or "身" in text or "除" in text
+            or "及" in text) and _MILESTONE_HINT.search(text) is not None
 _RELATIVE_ADVERBS = ("大幅", "明显", "显著", "持续", "稳步", "始终", "继续", "均")
 _RELATIVE_COMPARATORS = ("高于", "超过", "达到", "不低于", "低于", "赶上", "接近", "领先", "走在", "位居", "保持在", "位于")
 _RELATIVE_RE = regex_cache.compile(
@@ -293,6 +321,17 @@ _TREND_RE = regex_cache.compile(
     r"(?P<adv>持续|稳步|大幅|明显|显著|不断|进一步|逐年|稳定|较快|快速|大幅度)"
     "(?P<verb>" + "|".join(_TREND_VERBS) + r")(?=[,;:]|$)"
 )
+
+
+def _may_trend(text: str) -> bool:
+    """Whether ``text`` holds a character of one of _TREND_RE's adverbs and one of its verbs,
+    as every match does: single characters are found in C far faster than the pattern's
+    class is tested at each position, and most sentences lack one or the other."""
+    return ("续" in text or "稳" in text or "幅" in text or "显" in text or "断" in text or "步" in text
+            or "逐" in text or "快" in text) and (
+        "升" in text or "高" in text or "增" in text or "降" in text or "减" in text or "扩" in text)
+
+
 _MILESTONE_ADVERBS = ("全面", "基本", "初步", "率先", "高质量", "成功", "力争", "努力", "确保", "尽快")
 _MILESTONE_VERBS = ("建成", "创建", "创成", "获批", "进入", "成为", "跻身", "完成", "消除", "基本普及", "普及")
 _MILESTONE_VERB_FIRST = regex_cache.compile(
@@ -314,11 +353,13 @@ _NUMBER_IN = regex_cache.compile(r"\d")
 
 # patterns used inline by the rules below, compiled once
 _EACH_TAIL = regex_cache.compile(r"(?:均|都|均将|都将|也)$")
+_EACH_TAIL_LAST = "均都将也\n"
 _LIST_LAST_AND = regex_cache.compile(r"、|和(?=[^、]*$)")
 _VERB_JOINERS = regex_cache.compile(r"和|、|及|并")
 _CLAUSE_MARKS = regex_cache.compile(r"[,;:]")
 _NAME_JOINERS = regex_cache.compile(r"、|和|及|与")
 _YEAR_OPENING = regex_cache.compile(r"(?:截至|截止)?(20\d\d)年(?:底|末)?(?:[,，]|是|以来|全年|[^\W\d_a-zA-Z]{0,6}(?:实现|完成))")
+_YEAR_OPENING_FIRST = "截2"   # (the first characters of its matches)
 _AND_LIST = regex_cache.compile(r"、|和")
 _AND_LIST3 = regex_cache.compile(r"和|、|及")
 # measure words of an open number of things: a scale after them qualifies each of them
@@ -329,6 +370,7 @@ _EACH_END_WORDS = ("均", "都", "均将", "均要", "都将", "都要")   # = (
 _RATIO_VERB = regex_cache.compile(r"(?:达到|保持在|稳定在|提高到|不低于|为)$")
 _YEAR_IN = regex_cache.compile(r"(2(?<!\d2)0\d\d)年")  # = (?<!\d)(20\d\d)年, starting from a literal
 _DECLINE_END = regex_cache.compile(r"(下降|降低|减少|压减)$")
+_DECLINE_END_LAST = "降低少减\n"
 _QUOTED_NAME = regex_cache.compile(r"“[^”]*”|《[^》]*》")
 _FIRM_SCOPE_LEAD = regex_cache.compile(r"^(?:力争|确保|努力|争取)?(?:全年|年内)?(?:全市|全省|全区|全县)?")
 _NOUN_START = regex_cache.compile(r"\d{0,6}[^\W\d_a-zA-Z]")
@@ -412,10 +454,11 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             # the first test of a sentence, asked here: most sentences stop at it, and then
             # cost no call and no scan of their own
             end = sent.start + len(sent.text)
-            if numbers.within(sent.start, end) or target_context and words.within(sent.start, end):
+            has_words = target_context and words.within(sent.start, end)
+            if has_words or numbers.within(sent.start, end):
                 inherited = para_deadline or section_year or ctx.horizon
                 found.extend(_sentence_targets(sent, dls, inherited, target_context, goal_context, ctx, section,
-                                               trace))
+                                               trace, has_words=has_words))
             if dls and dls[-1].start <= 6:
                 # 到2025年，…: a deadline that opens a sentence frames the sentences after it;
                 # one inside a clause (…，2027年建成某高铁) belongs to that clause only
@@ -484,9 +527,10 @@ def _section_deadlines(clean: str, paragraphs, headings: list[Heading]) -> dict[
 
 
 # = 过去[一二三四五]年|(?:^|[,，])[一二三四五]年来|这[一二三四五]年|…, less the opening 五年来, which
-# _looks_back_words asks apart: with ``^`` among them the alternatives do not all start
-# with a literal, and the engine tried the whole pattern at every position of the head
-_LOOK_BACK = regex_cache.compile(r"过去[一二三四五]年|[,，][一二三四五]年来|这[一二三四五]年|回顾|回望|"
+# _looks_back_words asks apart, and with [,，] written as two alternatives: with ``^`` or a
+# class among them the alternatives do not all start with a literal, and the engine tried
+# the whole pattern at every position of the head
+_LOOK_BACK = regex_cache.compile(r"过去[一二三四五]年|,[一二三四五]年来|，[一二三四五]年来|这[一二三四五]年|回顾|回望|"
                         r"取得了(?:显著|明显|重大|积极)?成效|已取得")
 
 
@@ -515,7 +559,7 @@ def _looks_back(first_sentence: str, ctx: DocContext, first_deadlines: list | No
         if (ctx.doc_year and end < ctx.doc_year or not ctx.doc_year and end <= 2020) and _PERIOD_AFTER.match(tail):
             return True
     if ctx.doc_year:
-        m = _YEAR_OPENING.match(first_sentence)
+        m = _YEAR_OPENING.match(first_sentence) if first_sentence[:1] in _YEAR_OPENING_FIRST else None
         if m and int(m.group(1)) < ctx.doc_year:
             return True
     return False
@@ -525,7 +569,9 @@ def _is_goal_paragraph(clean: str, para: tuple[int, int], heading: Heading | Non
     a, b = para
     end = phrases.SENTENCE_END.search(clean, a, b)
     # (searched in place: the pattern is plain words, without anchors or look-arounds)
-    if _GOAL_WORDS.search(clean, a, end.start() if end else b):
+    stop = end.start() if end else b
+    # (every alternative holds 标: a paragraph opening without it is not searched)
+    if clean.find("标", a, stop) != -1 and _GOAL_WORDS.search(clean, a, stop):
         return True
     return bool(heading and ("目标" in heading.title or "指标" in heading.title))
 
@@ -582,25 +628,34 @@ def _may_hold_target(clean: str, a: int, b: int) -> bool:
 
 def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_context: bool,
                       goal_context: bool, ctx: DocContext, section: str | None,
-                      trace: list | None = None) -> list[Found]:
+                      trace: list | None = None, *, has_words: bool = True) -> list[Found]:
+    """``has_words``: False when the caller found none of _MAY_HAVE_WORDS in the sentence,
+    so that no relative target (its comparison word), trend or milestone (their verbs)
+    need be looked for."""
     text = sent.text   # (the caller has asked the first test: a number, or a comparison word in a goal)
     # what any rule could take; a sentence with none of it costs no further work
     # at most MAX_PER_SENTENCE quantities are read in one sentence: a real sentence holds a
     # handful; 250,000 of them in one unpunctuated line is hostile input, not a plan
     quantities = list(islice(find_quantities(text), MAX_PER_SENTENCE))
     # the hints of the rules without quantities, each searched at most once (None: not yet asked)
-    rank_hint = relative_hint = milestone_hint = trend_hint = None
+    rank_hint = None
+    # (every comparison word of a relative target and every verb of a trend or a milestone
+    # is one of _MAY_HAVE_WORDS)
+    relative_hint = milestone_hint = trend_hint = None if has_words else False
     # (亿: the scale classes, 千亿产业集群, hold no quantity of their own)
     if not (quantities or "倍" in text or "翻" in text or "亿" in text):
-        rank_hint = _RANK_HINT.search(text) is not None
+        rank_hint = _rank_hint(text)
         if not rank_hint:
             if not target_context:
                 return []
-            relative_hint = _RELATIVE_HINT.search(text) is not None
+            if relative_hint is None:
+                relative_hint = _relative_hint(text)
             if not relative_hint:
-                milestone_hint = _MILESTONE_HINT.search(text) is not None
+                if milestone_hint is None:
+                    milestone_hint = _milestone_hint(text)
                 if not milestone_hint:
-                    trend_hint = _TREND_RE.search(text) is not None
+                    if trend_hint is None:
+                        trend_hint = _may_trend(text) and _TREND_RE.search(text) is not None
                     if not trend_hint:
                         return []
     if ctx.doc_year:
@@ -730,7 +785,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         scan.take(clause_start, m.end())
 
     # 3. ranks (全省前3位 → a `le` target on the rank), ratios (2.1∶1) and index values without a unit
-    if (rank_hint if rank_hint is not None else _RANK_HINT.search(text)) and (target_context or firm):
+    if (target_context or firm) and (rank_hint if rank_hint is not None else _rank_hint(text)):
         _ranks_ratios_indices(scan, add, goal_context or bool(firm) or bool(dls))
 
     # 4. quantities
@@ -753,7 +808,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             continue
         after = text[me:me + 40]
         num, unit_word = body.group("num", "unit")
-        if _NOT_AFTER_UNIT.match(after) or _qualifier_unit(unit_word, after, num):
+        if after[:1] in _NOT_AFTER_UNIT_FIRST and _NOT_AFTER_UNIT.match(after) or _qualifier_unit(unit_word, after, num):
             continue
         if num_start > 0 and (text[num_start - 1].isdigit() or text[num_start - 1] == "."):
             continue
@@ -784,7 +839,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             subject = subject[:low.start()]
 
         # 从A提高到B: A (and A2 in 从A1、A2提高到B1、B2) is the baseline; B takes A's subject
-        from_start = _FROM.search(subject) is not None
+        from_start = subject[-1:] in _FROM_LAST and _FROM.search(subject) is not None
         if from_start or (carried is not None and chained and pre not in _TO_VERBS):
             if from_start:
                 carried = _FROM.sub("", subject)
@@ -815,7 +870,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         # number before the noun: 新建5个省级重点实验室, 改建2000张认知障碍照护床位
         opening = _without_quotes(subject)
         opening_s = opening.strip()
-        if after.startswith("“") or _NAMED_AFTER.match(after) or _MARGIN_BEFORE.search(subject) or (
+        if after.startswith("“") or after[:1] in _NAMED_AFTER_FIRST and _NAMED_AFTER.match(after) or subject[-1:] in _MARGIN_BEFORE_LAST and (
+                _MARGIN_BEFORE.search(subject)) or (
                 opening_s.endswith(_CONSEQUENCE_WORDS) or "全覆盖" in after and _COVERAGE_AFTER.match(after) or (
                     unit.endswith("元") and opening_s.endswith(_GRANT_BEFORE_WORDS))):
             prev_end = me
@@ -833,12 +889,13 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             continue
         unfirm = _strip_firm(opening_s)   # (asked again below: the verb that opens the clause)
         if following and _WORK_ITEMS.search(following) or (
-                _REFERENCE_VERBS.match(unfirm) and not (pre or post)):
+                unfirm[:1] in _REFERENCE_VERBS_FIRST and _REFERENCE_VERBS.match(unfirm) and not (pre or post)):
             prev_end = me
             why_not(m, "跳过：计数的是文件自身的条目或引述的事物")
             continue
         _, trimmed = phrases.trim_indicator(subject)
-        trimmed = _SCOPE_TAIL.sub("", trimmed)  # 动员全省超8000名…: the scope is not the thing counted
+        if trimmed[-1:] in _SCOPE_TAIL_LAST:
+            trimmed = _SCOPE_TAIL.sub("", trimmed)  # 动员全省超8000名…: the scope is not the thing counted
         original_subject = subject
         if pre in CHANGE_VERBS and following and unit_word in COUNT_UNITS and trimmed and (
                 _VERB_TAIL.search(trimmed) or len(trimmed) <= 2):
@@ -876,7 +933,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
 
         # is it a target at all?
         _, plain = phrases.trim_indicator(_without_quotes(indicator))
-        verb_opening = bool(_TARGET_VERBS.match(unfirm)) or opening.endswith(_TARGET_VERB_BEFORE_WORDS) or (
+        verb_opening = unfirm[:1] in _TARGET_VERBS_FIRST and bool(_TARGET_VERBS.match(unfirm)) or opening.endswith(_TARGET_VERB_BEFORE_WORDS) or (
             opening.endswith("\n") and _TARGET_VERB_BEFORE.search(opening) is not None) or bool(number_first)
         trigger = bool(pre or post or approx) or verb_opening or paired
         if ctx.genre in _RULE_GENRES and not goal_context:
@@ -884,7 +941,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         trigger = trigger or firm.any_before(ms) or deadline.any_before(ms)
         if not trigger and goal_context and not chinese_numeral and 2 <= len(plain) <= 30:
             trigger = True  # in a goals paragraph, "indicator + number" is a target
-        if chinese_numeral and (value == 1 or not (pre or post or _TARGET_VERBS.match(unfirm))):
+        if chinese_numeral and (value == 1 or not (pre or post or unfirm[:1] in _TARGET_VERBS_FIRST
+                                                   and _TARGET_VERBS.match(unfirm))):
             trigger = False  # 一支队伍, 一张蓝图: an article, not a count; 三大工程: a name
         if not trigger:
             prev_end = me
@@ -924,11 +982,11 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
 
     # 5. relative, trend and milestone targets (no numbers) where the sentence sets goals
     if target_context:
-        if relative_hint if relative_hint is not None else _RELATIVE_HINT.search(text):
+        if relative_hint if relative_hint is not None else _relative_hint(text):
             _relative(scan, add)
         if trend_hint is not False:   # (False: _TREND_RE was searched above and is not in the sentence)
             _trend(scan, add)
-        if milestone_hint if milestone_hint is not None else _MILESTONE_HINT.search(text):
+        if milestone_hint if milestone_hint is not None else _milestone_hint(text):
             _milestones(scan, add)
     return out
 
@@ -939,6 +997,14 @@ _RANK_RE = regex_cache.compile(
     r"(?:(?P<kind>前|第)(?P<n>\d{1,3})(?P<unit>位|名)?|“保(?P<keep>\d{1,3})争(?P<aim>\d{1,3})”)"
     r"(?![\d.%])")
 _RANK_HINT = regex_cache.compile(r"前\d|第\d|“保\d|∶\s*1|:\s*1|指数|得分|评分|分值")  # literal starts (see _MAY_HAVE_NUMBERS)
+
+
+def _rank_hint(text: str) -> bool:
+    """``_RANK_HINT.search(text) is not None``, searched only in a text holding one of the
+    characters its alternatives open with (指 of 指数, 分 of 得分 评分 分值): single
+    characters are found in C far faster than the class is tested at each position."""
+    return ("前" in text or "第" in text or "“" in text or "∶" in text or ":" in text or "指" in text
+            or "分" in text) and _RANK_HINT.search(text) is not None
 _RANK_WORDS = regex_cache.compile(r"(?:排名|位次|排位|名次)$")
 _RATIO_RE = regex_cache.compile(r"(?<![\d.])(?P<num>\d{1,4}(?:\.\d{1,3})?)\s*[∶:]\s*1(?![\d.])")
 _INDEX_RE = regex_cache.compile(
@@ -1022,6 +1088,7 @@ def _past_segments(text: str, dls, ctx: DocContext, goal_context: bool = False) 
 
 
 _RATE_OF_CHANGE = regex_cache.compile(r"(?:年均增速|年均增长率|年均增长|增速|增长率|增幅|年均增幅|涨幅|上涨|增长)$")
+_RATE_OF_CHANGE_LAST = "速率长幅涨\n"
 _PRICE_LEVEL = regex_cache.compile(r"消费价格|物价|CPI|价格指数|价格涨幅")
 
 
@@ -1037,15 +1104,16 @@ def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
         comparator = "="
     direction = "le" if comparator in ("<=", "<") or pre in ("下降", "降低", "减少", "降到", "降至", "下降到",
                                                               "下降至", "降低到", "降低至") else "ge"
-    if _DECLINE_END.search(subject):
+    if subject[-1:] in _DECLINE_END_LAST and _DECLINE_END.search(subject):
         direction = "le"
-    if _PRICE_LEVEL.search(subject) or unit == "位":
+    # (every price word holds 价 or is CPI)
+    if ("价" in subject or "CPI" in subject) and _PRICE_LEVEL.search(subject) or unit == "位":
         direction = "le"  # a price rise (CPI) is a ceiling; a rank is better when smaller
     basis = None
     kind = "number"
     if unit.endswith("倍"):
         kind = "multiple"
-    elif pre in CHANGE_VERBS or _RATE_OF_CHANGE.search(subject):
+    elif pre in CHANGE_VERBS or subject[-1:] in _RATE_OF_CHANGE_LAST and _RATE_OF_CHANGE.search(subject):
         if unit in ("%", "个百分点", "百分点"):
             kind = "growth"
             basis = "points" if "百分点" in unit else (
@@ -1059,7 +1127,7 @@ def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
 
 @lru_cache(maxsize=4096)
 def _without_quotes(text: str) -> str:
-    return _QUOTED_NAME.sub("", text)
+    return _QUOTED_NAME.sub("", text) if "“" in text or "《" in text else text
 
 
 @lru_cache(maxsize=4096)
@@ -1177,7 +1245,7 @@ def _relative(scan: SentenceScan, out_add) -> None:
 
 def _trend(scan: SentenceScan, out_add) -> None:
     text = scan.text
-    for m in _TREND_RE.finditer(text):
+    for m in (_TREND_RE.finditer(text) if _may_trend(text) else ()):
         if scan.taken(*m.span()):
             continue
         clause_start = scan.clause_start(m.start())
@@ -1210,7 +1278,9 @@ def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
     """(object, note) pairs: 获批国家高新区、进入…名单 → the second item keeps its own verb."""
     items = []
     for piece in _MILESTONE_JOINERS.split(obj):
-        piece = _MODIFIER.sub("", piece.strip(phrases._PUNCT_EDGE))
+        piece = piece.strip(phrases._PUNCT_EDGE)
+        if "的" in piece:   # (both of _MODIFIER's forms end with 的)
+            piece = _MODIFIER.sub("", piece)
         item_note, item_verb = note, verb
         own = _ITEM_VERB.match(piece)
         if own and len(piece) > len(own.group(0)) + 2:
