@@ -113,6 +113,9 @@ def check_command(
         fmt = target.suffix.lower().lstrip(".")
         if fmt not in ("xlsx", "csv"):
             raise InputError("结果文件名应以 .xlsx 或 .csv 结尾", file=str(target))
+        from innodrive.enterprises import stream  # noqa: F401 - imported before freezing (pandas with it)
+
+        _frozen()
         # refreshed at each step, without Rich's refresh thread: a large CSV result is screened
         # by forked worker processes, which only a process without other threads may start
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} 行"),
@@ -160,6 +163,24 @@ def check_command(
         atomic_write(problems_path, _problems_csv(view), what="数据问题文件")
         out.print(f"数据问题已写出：{escape(str(problems_path))}")
     out.print(f"结果已写出：{escape(str(target))}")
+    _frozen()
+
+
+def _frozen() -> None:
+    """Leave the objects alive now to the process's exit, out of the cyclic collector's
+    walks: the command ends when the check does. Called before the screening (every module
+    is imported by then: the full collections during a one-process screening walked them
+    each time, 0.08 s of a 200,000-row check on this host) and at the end, where the
+    interpreter's last collection at shutdown walked every object only for the process to
+    end (0.15-0.22 s from the last exit handler to the end of the process, 0.03-0.04 s
+    with them frozen). Frozen objects are still freed by reference counting, as the
+    modules are torn down; only objects that nothing but a cycle keeps alive stay until the
+    process ends, which Python never promised to finalise at exit anyway. The output is
+    written and closed by then. Only a command may do this, never the library: a server
+    lives on after a screening."""
+    import gc
+
+    gc.freeze()
 
 
 def _problem(p):
