@@ -107,9 +107,6 @@ def check_command(
         fmt = target.suffix.lower().lstrip(".")
         if fmt not in ("xlsx", "csv"):
             raise InputError("结果文件名应以 .xlsx 或 .csv 结尾", file=str(target))
-        from innodrive.enterprises import stream  # noqa: F401 - imported before freezing (pandas with it)
-
-        _frozen()
         # refreshed at each step, without Rich's refresh thread: a large CSV result is screened
         # by forked worker processes, which only a process without other threads may start
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} 行"),
@@ -161,15 +158,13 @@ def check_command(
 
 
 def _frozen() -> None:
-    """Leave the objects alive now to the process's exit, out of the cyclic collector's
-    walks: the command ends when the check does. Called before the screening (every module
-    is imported by then: the full collections during a one-process screening walked them
-    each time, 0.08 s of a 200,000-row check on this host) and at the end, where the
-    interpreter's last collection at shutdown walked every object only for the process to
-    end (0.15-0.22 s from the last exit handler to the end of the process, 0.03-0.04 s
-    with them frozen). Frozen objects are still freed by reference counting, as the
-    modules are torn down; only objects that nothing but a cycle keeps alive stay until the
-    process ends, which Python never promised to finalise at exit anyway. The output is
+    """Leave the objects alive at the end of a check to the process's exit, out of the
+    cyclic collector's walks: at shutdown the interpreter's last collection walked every
+    object (every imported module, the registry's bytes, the summary) only for the process
+    to end (0.15-0.22 s from the last exit handler to the end of the process on this host,
+    0.03-0.04 s with them frozen). Frozen objects are still freed by reference counting as
+    the modules are torn down; only objects that nothing but a cycle keeps alive stay until
+    the process ends, which Python never promised to finalise at exit anyway. The output is
     written and closed by then. Only a command may do this, never the library: a server
     lives on after a screening."""
     import gc
