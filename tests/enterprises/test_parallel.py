@@ -367,3 +367,61 @@ def test_a_title_row_above_the_header_some_programmes_and_no_advice(tmp_path, mo
     assert [c.programme for c in view.counts] == ["hnte", "tech_sme"]
     assert b"\xe5\x9f\xb9\xe8\x82\xb2\xe5\xbb\xba\xe8\xae\xae" not in got.split(b"\n", 1)[0]  # no 培育建议 column
     assert view.problems[0].row > 2  # rows numbered under the title row
+
+
+def _utf8_at_first(n: int = 400, ascii_rows: int = 200) -> bytes:
+    """CONSTRUCTED: a GB18030 registry whose start is also UTF-8 (English headers, the first
+    ``ascii_rows`` rows with their Chinese characters replaced by "?")."""
+    from innodrive.enterprises.fields import FIELDS
+
+    field_of = {f.header: name for name, f in FIELDS.items()}
+    lines = _registry_csv(n, 8, problems=True).decode("utf-8-sig").split("\n")
+    lines[0] = ",".join(field_of.get(h, h) for h in lines[0].split(","))
+    lines[1:ascii_rows + 1] = [x.encode("ascii", "replace").decode() for x in lines[1:ascii_rows + 1]]
+    return "\n".join(lines).encode("gb18030")
+
+
+def test_the_workers_check_the_encoding_of_their_slabs(tmp_path, monkeypatch):
+    """The parent checks only the start of a large registry; each worker checks its slabs.
+    A file that is UTF-8 throughout is screened by the workers without a whole-file check;
+    one that is not is read again whole, in the encoding a whole-file check finds."""
+    monkeypatch.setattr(tabular, "DEFERRED_UTF8_PREFIX", 256)
+    checked: list[int] = []
+    real = tabular._decodes
+
+    def decodes(data, encoding, final=True):
+        checked.append(len(data))
+        return real(data, encoding, final)
+
+    monkeypatch.setattr(tabular, "_decodes", decodes)
+    real_run, done = parallel.run, []
+    monkeypatch.setattr(parallel, "run", lambda *a, **kw: done.append(real_run(*a, **kw)) or done[-1])
+    for data in (_hard_registry(400), _utf8_at_first()):
+        _workers(monkeypatch, 1)
+        one_view, one = _screen(data, tmp_path, "one", background=False)
+        _workers(monkeypatch, 2)
+        done.clear()
+        checked.clear()
+        view, got = _screen(data, tmp_path, "two")
+        assert got == one and _summary(view) == _summary(one_view)
+        if data.startswith(b"\xef\xbb\xbf"):  # UTF-8: the parent checked its first 256 bytes only
+            assert checked == [256] and done[0] is not None
+        else:  # a worker found a slab that is not UTF-8: the file was read again, as GB18030
+            assert done == [None] and max(checked) == len(data)
+
+
+def test_a_table_opened_with_a_deferred_check_checks_each_slab(monkeypatch):
+    monkeypatch.setattr(tabular, "DEFERRED_UTF8_PREFIX", 256)
+    data = _utf8_at_first()
+    assert tabular.open_table(data, name="名录.csv").encoding == "gb18030"
+    table = tabular.open_table(data, name="名录.csv", deferred_utf8=True)
+    assert table.encoding == "utf-8-sig" and table.utf8_unverified
+    with pytest.raises(InputError, match="UTF-8"):
+        for _ in table.frames(80, only=lambda k: True):
+            pass
+    utf8 = _hard_registry(400)
+    table = tabular.open_table(utf8, name="名录.csv", deferred_utf8=True)
+    assert table.utf8_unverified
+    assert sum(len(f.frame) for f in table.frames(80, only=lambda k: True)) > 0
+    small = tabular.open_table(utf8[:200], name="名录.csv", deferred_utf8=True)  # within the prefix: checked whole
+    assert not small.utf8_unverified

@@ -154,6 +154,22 @@ def check_command(
         atomic_write(problems_path, _problems_csv(view), what="数据问题文件")
         out.print(f"数据问题已写出：{escape(str(problems_path))}")
     out.print(f"结果已写出：{escape(str(target))}")
+    _frozen()
+
+
+def _frozen() -> None:
+    """Leave the objects alive at the end of a check to the process's exit, out of the
+    cyclic collector's walks: at shutdown the interpreter's last collection walked every
+    object (every imported module, the registry's bytes, the summary) only for the process
+    to end (0.15-0.22 s from the last exit handler to the end of the process on this host,
+    0.03-0.04 s with them frozen). Frozen objects are still freed by reference counting as
+    the modules are torn down; only objects that nothing but a cycle keeps alive stay until
+    the process ends, which Python never promised to finalise at exit anyway. The output is
+    written and closed by then. Only a command may do this, never the library: a server
+    lives on after a screening."""
+    import gc
+
+    gc.freeze()
 
 
 def _problem(p):

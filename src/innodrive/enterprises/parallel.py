@@ -107,7 +107,8 @@ class Job:
 
 
 def workers_for(source: bytes, table, out: IO[bytes] | None, fmt: str) -> int:
-    """How many processes should screen this registry into ``out`` (1: the usual single process)."""
+    """How many processes should screen this registry into ``out`` (1: the usual single process).
+    ``table`` ``None``: as many as may, if the opened registry turns out splittable."""
     if fmt != "csv" or out is None or len(source) < MIN_BYTES:
         return 1
     if not sys.platform.startswith("linux") or not hasattr(os, "fork") or not hasattr(os, "pwritev"):
@@ -124,7 +125,7 @@ def workers_for(source: bytes, table, out: IO[bytes] | None, fmt: str) -> int:
             return 1
     except (OSError, ValueError):
         return 1
-    return n if table.splittable() else 1
+    return n if table is None or table.splittable() else 1
 
 
 def _alone() -> bool:

@@ -79,14 +79,15 @@ class RawBlock:
     cells: int = 0  # the cells of that slab, counted against the reader's limit
 
 
-def open_registry(source: bytes, *, name: str):
+def open_registry(source: bytes, *, name: str, deferred_utf8: bool = False):
     """The registry as a :class:`innodrive.tabular.Table` (encoding found, header located,
     nothing parsed yet): open once, read its header, then pass it to :func:`raw_frames`
-    (opening checks the whole file's encoding, a fifth of a second per 100,000 rows)."""
+    (opening checks the whole file's encoding, a fifth of a second per 100,000 rows, unless
+    ``deferred_utf8``: see :func:`innodrive.tabular.open_table`)."""
     from innodrive.tabular import open_table
 
     expected = [f.header for f in FIELDS.values()] + list(FIELDS)
-    return open_table(source, name=name, expected=expected, limits=_limits())
+    return open_table(source, name=name, expected=expected, limits=_limits(), deferred_utf8=deferred_utf8)
 
 
 def raw_frames(source: bytes | IO[bytes], *, name: str, chunk_rows: int = CHUNK,
@@ -624,8 +625,13 @@ def _screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO
     if not isinstance(source, bytes):
         source = bytes(source) if isinstance(source, bytearray | memoryview) else source.read()
     rule_sets = rules_in_force(on, programmes)
-    table = open_registry(source, name=name)
-    header = map_header([str(c) for c in table.header], file=name, wanted=needed_fields(rule_sets))
+    # where worker processes may share the reading, each checks the encoding of its own slabs
+    workers = parallel.workers_for(source, None, out, fmt) if out is not None and fmt == "csv" else 1
+    table, header = _opened(source, name, rule_sets, deferred_utf8=workers > 1)
+    if workers > 1 and not table.splittable():
+        workers = 1
+    if table.utf8_unverified and workers == 1:
+        table, header = _opened(source, name, rule_sets)
     keep = set(header.mapping)
     checker = RowChecker(header.mapping, file=name, today=today)
     sink = None if out is None else (CsvSink(out) if fmt == "csv" else XlsxSink(out))
@@ -637,7 +643,6 @@ def _screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO
     def show(block, limit: int) -> list:
         return _view_rows(block, rule_sets, limit, with_gaps, views, STATE_LABELS, STATE_NAMES)
 
-    workers = parallel.workers_for(source, table, out, fmt) if isinstance(sink, CsvSink) else 1
     slabs = None
     if workers > 1:  # several processes, each writing its slabs' lines at their place
         out.flush()
@@ -654,8 +659,10 @@ def _screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO
                              (lambda rows: progress("读取、评价与写出", rows, 0)), limit=table.limits.max_cells)
         if slabs is None:  # a worker found an error in the file: which error comes first is what one
             out.seek(base)  # reading finds, so the registry is read again the usual way, which raises it
-            out.truncate()
-            table = open_registry(source, name=name)
+            out.truncate()  # (or reads it whole, in the encoding a check of the whole file finds)
+            table, header = _opened(source, name, rule_sets)
+            keep = set(header.mapping)
+            checker = RowChecker(header.mapping, file=name, today=checker.today)
     if slabs is not None:
         slabs, end = slabs
         out.seek(end)
@@ -686,6 +693,19 @@ def _screen_stream(source: bytes | IO[bytes], *, name: str, on: dt.date, out: IO
     if sink is not None:
         sink.finish(view)
     return view
+
+
+def _opened(source: bytes, name: str, rule_sets, *, deferred_utf8: bool = False):
+    """The registry opened (:func:`open_registry`) and its header mapped. Opened with
+    ``deferred_utf8``, a file that is UTF-8 only at its start may have been read in the
+    wrong encoding: any error is then left to an opening that checks the whole file."""
+    try:
+        table = open_registry(source, name=name, deferred_utf8=deferred_utf8)
+        return table, map_header([str(c) for c in table.header], file=name, wanted=needed_fields(rule_sets))
+    except InputError:
+        if not deferred_utf8:
+            raise
+    return _opened(source, name, rule_sets)
 
 
 def _screen_here(source, name, table, keep, checker, sink, rule_sets, on, with_gaps, keep_rows, chunk_rows,
