@@ -444,6 +444,13 @@ def test_paragraphs_passed_over_by_their_first_character_cannot_open_a_heading(t
                 assert outline.match_heading(line) is None
 
 
+def _own_mentions(metadata, text: str, name: str) -> int:
+    """Occurrences of ``name`` in ``text`` not inside a longer place name, position by position."""
+    longer = metadata._overlapping(name)
+    return sum(1 for pos in range(len(text)) if text.startswith(name, pos)
+               and not any(text.startswith(w, pos - off) for w, off in longer if pos >= off))
+
+
 def test_place_names_looked_up_from_pairs_that_can_open_one_are_all_found(texts):
     """_place_counts collects only the pairs whose second character is second in some place
     name: the names looked for, and their order, are those from every pair."""
@@ -479,9 +486,7 @@ def test_place_mentions_counted_at_pair_positions_equal_a_plain_count_of_every_n
         counts = Counter()
         # names in the order their first pair first occurs (a stable sort: the table's order within a pair)
         for n in sorted(names, key=lambda n: text.find(n[:2]) if n[:2] in text else len(text)):
-            longer = metadata._overlapping(n)
-            own = sum(1 for pos in range(len(text)) if text.startswith(n, pos)
-                      and not any(text.startswith(w, pos - off) for w, off in longer if pos >= off))
+            own = _own_mentions(metadata, text, n)
             if own:
                 counts[names[n]] += own
         return counts
@@ -510,9 +515,7 @@ def test_mentions_of_some_regions_counted_at_their_pairs_equal_a_count_of_each_n
     def plain(text, only):
         counts = Counter()
         for n in (n for code in sorted(only) for n in by_code.get(code, ())):
-            longer = metadata._overlapping(n)
-            own = sum(1 for pos in range(len(text)) if text.startswith(n, pos)
-                      and not any(text.startswith(w, pos - off) for w, off in longer if pos >= off))
+            own = _own_mentions(metadata, text, n)
             if own:
                 counts[names[n]] += own
         return counts
