@@ -77,6 +77,38 @@ def connect(path: str):
         return None
 
 
+def no_database() -> bool:
+    """Whether the configured database is certainly absent: a plain SQLite file that does
+    not exist, or one that holds no table, view or index at all (never initialised). The
+    store would refuse such a database as "not initialised" (``innodrive init``), so a
+    command that works without one (screening a file) acts as the local operator — and
+    can say so without importing SQLAlchemy and opening an engine (about 0.3 s of a
+    check's serial start), which would also create the empty file and its folder as a
+    side effect. ``False`` means "ask the store": PostgreSQL, a URL with options, a file
+    that cannot be read, any schema object."""
+    import sqlite3
+
+    from innodrive.errors import InnodriveError
+
+    try:
+        path = sqlite_path()
+    except InnodriveError:
+        return False
+    if path is None:
+        return False
+    if not os.path.lexists(path):
+        return True
+    conn = connect(path)
+    if conn is None:
+        return False
+    try:
+        return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 _code_version: str | None = None
 
 

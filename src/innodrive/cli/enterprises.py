@@ -40,11 +40,17 @@ def _store_and_actor(by: str | None, *, need_store: bool):
     """The store (when the database is set up) and the acting person.
 
     Screening a file needs no database: without one the operator acts locally. The
-    funnel reads and writes the store, so there it is required.
+    funnel reads and writes the store, so there it is required. Where the database
+    certainly does not exist (:func:`~innodrive.status_snapshot.no_database`) the store
+    is not opened: it would refuse it the same way.
     """
     from innodrive.errors import InnodriveError
     from innodrive.services.actor import Actor
     from innodrive.services.identity import cli_actor, operator_name
+    from innodrive.status_snapshot import no_database
+
+    if not need_store and no_database():
+        return None, Actor.local_operator(operator_name(by))
     from innodrive.store import open_store
 
     try:
