@@ -632,3 +632,23 @@ def test_scale_clusters_tried_only_before_each_yi_are_the_matches_of_the_pattern
     for text in [*texts, *sentences, *noise]:
         assert _spans(targets._SCALE_ONE_RE, text) == [
             (m.span(), m.groups()) for m in targets._scale_one_matches(text)], text
+
+
+def test_gates_derived_from_the_patterns_equal_the_hand_kept_sets():
+    """edges derives the first and last characters of a pattern's matches: the very sets
+    kept by hand beside the patterns (the step before the hand-kept sets are dropped)."""
+    targets = importlib.import_module("innodrive.extraction.targets")
+    phrases = importlib.import_module("innodrive.extraction.phrases")
+    edges = importlib.import_module("innodrive.extraction.edges")
+    opening = [(targets._TARGET_VERBS, targets._TARGET_VERBS_FIRST), (targets._NAMED_AFTER, targets._NAMED_AFTER_FIRST),
+               (targets._NOT_AFTER_UNIT, targets._NOT_AFTER_UNIT_FIRST),
+               (targets._REFERENCE_VERBS, targets._REFERENCE_VERBS_FIRST),
+               (targets._YEAR_OPENING, targets._YEAR_OPENING_FIRST), (phrases._QUOTES, "“\"《「‘")]
+    closing = [(targets._SCOPE_TAIL, targets._SCOPE_TAIL_LAST), (targets._FROM, targets._FROM_LAST),
+               (targets._MARGIN_BEFORE, targets._MARGIN_BEFORE_LAST), (targets._EACH_TAIL, targets._EACH_TAIL_LAST),
+               (targets._DECLINE_END, targets._DECLINE_END_LAST),
+               (targets._RATE_OF_CHANGE, targets._RATE_OF_CHANGE_LAST), (phrases._TRAIL_RE, phrases._TRAIL_LAST)]
+    for rx, kept in opening:
+        assert edges.opening_chars(rx) == set(kept), rx.pattern
+    for rx, kept in closing:
+        assert edges.closing_chars(rx) == set(kept), rx.pattern
