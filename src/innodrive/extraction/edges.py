@@ -9,12 +9,26 @@ parsed pattern, so that it cannot drift from the pattern's words when they chang
 When a set cannot be bounded (a negated class, ``.``, a category such as ``\\w``, a match
 that may be empty, case-insensitive matching …) the functions say so with ``None``, and the
 gate built from it lets every text through.
+
+Parsing a pattern in Python costs about as much as compiling it, so the sets are kept
+between runs with the compiled patterns (:func:`innodrive.regex_cache.kept`), stamped with
+this file's size and time like a ``.pyc``: ``innodrive extract --json`` does not parse
+them again at each start.
 """
 
 from __future__ import annotations
 
+import os
 from re import _constants as c
 from re import _parser
+
+from innodrive import regex_cache
+
+try:
+    _stat = os.stat(__file__)
+    _STAMP: tuple | None = (_stat.st_mtime_ns, _stat.st_size)
+except OSError:  # pragma: no cover — no source file: derived afresh in each run
+    _STAMP = None
 
 _ZERO_WIDTH = (c.AT, c.ASSERT, c.ASSERT_NOT)
 _REPEATS = (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT)
@@ -78,8 +92,26 @@ def _parsed(pattern):
     return None if parsed.state.flags & (_CASELESS | c.SRE_FLAG_MULTILINE) else list(parsed)
 
 
+def _kept(derive, pattern):
+    if _STAMP is None:
+        return derive(pattern)
+    return regex_cache.kept(("edges", _STAMP, derive.__name__, pattern.pattern, pattern.flags),
+                            lambda: derive(pattern))
+
+
 def opening_chars(pattern) -> frozenset[str] | None:
     """The characters ``pattern.match(text)`` needs ``text`` to open with (None: any)."""
+    return _kept(_opening_chars, pattern)
+
+
+def closing_chars(pattern) -> frozenset[str] | None:
+    """The characters ``pattern.search(text)`` needs ``text`` to close with, for a pattern
+    that ends with ``$`` or ``\\Z`` (None: any, or a pattern anchored otherwise). ``$`` also
+    matches before a final line break: then the line break is one of them."""
+    return _kept(_closing_chars, pattern)
+
+
+def _opening_chars(pattern) -> frozenset[str] | None:
     items = _parsed(pattern)
     if items is None:
         return None
@@ -87,10 +119,7 @@ def opening_chars(pattern) -> frozenset[str] | None:
     return None if chars is None or empty else frozenset(chars)
 
 
-def closing_chars(pattern) -> frozenset[str] | None:
-    """The characters ``pattern.search(text)`` needs ``text`` to close with, for a pattern
-    that ends with ``$`` or ``\\Z`` (None: any, or a pattern anchored otherwise). ``$`` also
-    matches before a final line break: then the line break is one of them."""
+def _closing_chars(pattern) -> frozenset[str] | None:
     items = _parsed(pattern)
     if not items or items[-1] not in ((c.AT, c.AT_END), (c.AT, c.AT_END_STRING)):
         return None

@@ -13,6 +13,7 @@ from collections import namedtuple
 from functools import lru_cache
 
 from innodrive import regex_cache
+from innodrive.extraction import edges
 
 SENTENCE_END = regex_cache.compile(r"[。!?]")
 CLAUSE_SEP = regex_cache.compile(r"[,:;]")
@@ -53,7 +54,8 @@ _tuple_new = tuple.__new__
 _QUOTES = regex_cache.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"|《[^》]{0,80}》|「[^」]{0,40}」|‘[^’]{0,40}’")
 
 
-QUOTE_OPENERS = regex_cache.compile(r"[“\"《「‘]")  # the first characters of _QUOTES' alternatives
+# the characters every quoted span opens with (None: unbounded, then every text is searched)
+QUOTE_OPENERS = edges.opening_chars(_QUOTES)
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -82,7 +84,7 @@ _LEAD_WORDS.append(r"\d{1,3}[.、](?!\d)|\(\d{1,3}\)|\([一二三四五六七八
 _LEAD_RE = regex_cache.compile("^(?:" + "|".join(_LEAD_WORDS) + ")")
 _MODIFIER_IN = regex_cache.compile(r"(?:具有|具备|富有)[^,;。的]{1,12}的(?=.)")
 _TRAIL_RE = regex_cache.compile(r"(?:力争|确保|要|将|均|等指标均|等指标|指标|等|的|为|继续|保持|稳定|总体|分别|累计|年均)$")
-_TRAIL_LAST = "争保要将均标等的为续持定体别计\n"   # the last characters of its matches, and the line break ``$`` allows
+_TRAIL_LAST = edges.closing_gate(_TRAIL_RE)   # the last characters of its matches, and the line break ``$`` allows
 _PUNCT_EDGE = " ,:;、和及与并"
 
 
