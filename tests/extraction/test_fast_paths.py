@@ -587,7 +587,8 @@ def test_number_codes_found_with_the_curly_quote_pattern_are_the_matches_of_the_
 def _notable_re():
     """Every notable character as one character class: the reference ``notable_chars`` gives
     the answer of."""
-    notable = importlib.import_module("innodrive.documents.normalise")._notable()
+    n = importlib.import_module("innodrive.documents.normalise")
+    notable = n._WIDTH_CHARS | n.traditional_chars() | set(n._CONTROL_CHARS)
     return re.compile("[" + re.escape("".join(sorted(notable))) + "]")
 
 
