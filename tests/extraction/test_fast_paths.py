@@ -123,7 +123,9 @@ def test_suffix_patterns_match_only_texts_ending_with_their_last_characters(sent
     pairs = [(targets._SCOPE_TAIL, targets._SCOPE_TAIL_LAST), (targets._FROM, targets._FROM_LAST),
              (targets._MARGIN_BEFORE, targets._MARGIN_BEFORE_LAST), (targets._EACH_TAIL, targets._EACH_TAIL_LAST),
              (targets._DECLINE_END, targets._DECLINE_END_LAST), (targets._RATE_OF_CHANGE, targets._RATE_OF_CHANGE_LAST),
-             (phrases._TRAIL_RE, phrases._TRAIL_LAST)]
+             (phrases._TRAIL_RE, phrases._TRAIL_LAST), (targets._VERB_TAIL, targets._VERB_TAIL_LAST),
+             (targets._MILESTONE_OBJECT, targets._MILESTONE_OBJECT_LAST),
+             (phrases.INDICATOR_NOUNS, phrases._INDICATOR_NOUNS_LAST)]
     rng = random.Random(23)
     for rx, last in pairs:
         assert "\n" in last
@@ -661,7 +663,8 @@ def test_the_gated_patterns_have_bounded_edges():
     gates = [targets._TARGET_VERBS_FIRST, targets._NAMED_AFTER_FIRST, targets._NOT_AFTER_UNIT_FIRST,
              targets._REFERENCE_VERBS_FIRST, targets._YEAR_OPENING_FIRST, targets._SCOPE_TAIL_LAST, targets._FROM_LAST,
              targets._MARGIN_BEFORE_LAST, targets._EACH_TAIL_LAST, targets._DECLINE_END_LAST,
-             targets._RATE_OF_CHANGE_LAST, phrases._TRAIL_LAST]
+             targets._RATE_OF_CHANGE_LAST, phrases._TRAIL_LAST, targets._VERB_TAIL_LAST, targets._MILESTONE_OBJECT_LAST,
+             phrases._INDICATOR_NOUNS_LAST]
     for gate in gates:
-        assert isinstance(gate, frozenset) and 0 < len(gate) < 40, gate
+        assert isinstance(gate, frozenset) and 0 < len(gate) < 80, gate
     assert {alt.lstrip("\\")[0] for alt in phrases._QUOTES.pattern.split("|")} == phrases.QUOTE_OPENERS

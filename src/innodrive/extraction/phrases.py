@@ -156,5 +156,8 @@ INDICATOR_NOUNS = regex_cache.compile(
     r"基地|项目|人才|团队|专利|机构|孵化器|众创空间|园区|实验室|资金|经费|增速|增幅)$")
 
 
+_INDICATOR_NOUNS_LAST = edges.closing_gate(INDICATOR_NOUNS)
+
+
 def looks_like_indicator(phrase: str) -> bool:
-    return bool(phrase) and len(phrase) <= 40 and INDICATOR_NOUNS.search(phrase) is not None
+    return 0 < len(phrase) <= 40 and phrase[-1] in _INDICATOR_NOUNS_LAST and INDICATOR_NOUNS.search(phrase) is not None

@@ -125,6 +125,7 @@ _SCOPE_TAIL = regex_cache.compile(r"(?:全省|全市|全区|全县|全州|省内
 # before which ``$`` also matches (edges.closing_gate): a text ending with none of them cannot
 # match, and is not searched (the engine would scan it whole for a suffix).
 _SCOPE_TAIL_LAST = edges.closing_gate(_SCOPE_TAIL)
+_VERB_TAIL_LAST = edges.closing_gate(_VERB_TAIL)
 # N个“一件事”, 3个“100”: a named package, counted by the document itself
 _NAMED_AFTER = regex_cache.compile(r"^(?:论坛|峰会|大会|俱乐部|计划|工程\b)")
 _NAMED_AFTER_FIRST = edges.opening_gate(_NAMED_AFTER)
@@ -899,7 +900,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             trimmed = _SCOPE_TAIL.sub("", trimmed)  # 动员全省超8000名…: the scope is not the thing counted
         original_subject = subject
         if pre in CHANGE_VERBS and following and unit_word in COUNT_UNITS and trimmed and (
-                _VERB_TAIL.search(trimmed) or len(trimmed) <= 2):
+                trimmed[-1:] in _VERB_TAIL_LAST and _VERB_TAIL.search(trimmed) or len(trimmed) <= 2):
             trimmed, pre = trimmed + pre, ""  # 整合提升1000个…: 提升 belongs to the verb
         number_first = ""
         beneficiary = _beneficiary(after) if subject.rstrip().endswith("为") else None
@@ -907,13 +908,14 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             subject, covered = beneficiary
             number_first = "为"
             end = me + covered
-        elif following and (not trimmed or trimmed in _BARE_VERBS or _VERB_TAIL.search(trimmed)
+        elif following and (not trimmed or trimmed in _BARE_VERBS or trimmed[-1:] in _VERB_TAIL_LAST
+                            and _VERB_TAIL.search(trimmed)
                             or _verb_list(trimmed) or _EXAMPLES_BEFORE.search(subject.strip())):
             if _EXAMPLES_BEFORE.search(subject.strip()):  # 新开工晏城至表白寺等2个项目
                 lead = _VERB_HEAD.match(_strip_firm(subject.strip()))
                 verb = lead.group("verb") if lead else ""
             else:
-                tail = _VERB_TAIL.search(trimmed) if trimmed else None
+                tail = _VERB_TAIL.search(trimmed) if trimmed[-1:] in _VERB_TAIL_LAST else None
                 verb = tail.group("verb") if tail else ""
             if not verb and not trimmed and chained and prev_number_first:
                 verb = prev_number_first if prev_number_first != "+" else ""
@@ -1267,6 +1269,7 @@ def _trend(scan: SentenceScan, out_add) -> None:
 _MILESTONE_OBJECT = regex_cache.compile(
     r"(城市|示范城市|示范市|示范区|试验区|先行区|先导区|创新区|区块|中心|副中心|基地|高地|园区|高新区|名单|标准|"
     r"上市|城|集群|新区|开发区|实验室|创新型县|县|市|平台)$")
+_MILESTONE_OBJECT_LAST = edges.closing_gate(_MILESTONE_OBJECT)
 _NOT_MILESTONE = regex_cache.compile(r"各项|任务|工作|目标|作用|”|“")
 _MODIFIER = regex_cache.compile(r"^(?:具有|具备|富有)[^\W\d_a-zA-Z]{1,10}?的|^[^\W\d_a-zA-Z]{2,8}?特色的")
 _ALWAYS_MILESTONE = ("消除", "基本普及", "普及")
@@ -1287,9 +1290,11 @@ def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
         if own and len(piece) > len(own.group(0)) + 2:
             item_note = item_verb = own.group("verb")
             piece = piece[own.end():]
-        if not _MILESTONE_OBJECT.search(piece[:6]):
+        head = piece[:6]
+        if not (head[-1:] in _MILESTONE_OBJECT_LAST and _MILESTONE_OBJECT.search(head)):
             piece = phrases.trim_indicator(piece)[1]
-        named = _MILESTONE_OBJECT.search(piece) or item_verb.endswith(_ALWAYS_MILESTONE)
+        named = piece[-1:] in _MILESTONE_OBJECT_LAST and _MILESTONE_OBJECT.search(piece) or item_verb.endswith(
+            _ALWAYS_MILESTONE)
         if len(piece) >= 3 and named and not _NOT_MILESTONE.search(_QUOTED.sub("", piece)):
             items.append((piece, item_note))
     return items
