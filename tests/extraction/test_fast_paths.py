@@ -668,3 +668,35 @@ def test_the_gated_patterns_have_bounded_edges():
     for gate in gates:
         assert isinstance(gate, frozenset) and 0 < len(gate) < 80, gate
     assert {alt.lstrip("\\")[0] for alt in phrases._QUOTES.pattern.split("|")} == phrases.QUOTE_OPENERS
+
+
+def test_indicators_trimmed_with_the_lead_words_matched_at_the_start_are_those_of_sub(sentences):
+    """trim_indicator takes the lead words off with one ``match`` at the start (``_LEAD_RE``
+    opens with ``^``, so ``sub`` can replace nothing else): the same scope and indicator as
+    the plain loop with ``sub``, on the corpus's clauses and on random strings of the lead
+    words, the scope words and the trailing words."""
+    phrases = importlib.import_module("innodrive.extraction.phrases")
+
+    def plain(phrase):
+        scope = None
+        s = phrase.strip(phrases._PUNCT_EDGE)
+        for _ in range(8):
+            before = s
+            s = phrases._LEAD_RE.sub("", s).strip(phrases._PUNCT_EDGE)
+            sc, s = phrases.split_scope(s)
+            scope = scope or sc
+            s = phrases._TRAIL_RE.sub("", s).strip(phrases._PUNCT_EDGE)
+            if s == before:
+                break
+        if "的" in s:
+            s = phrases._MODIFIER_IN.sub("", s)
+        return scope, s
+
+    rng = random.Random(37)
+    pieces = ["到2025年", "2025年底", "全年", "力争", "确保", "进一步", "实现", "建成", "在科研、工业等领域", "具有竞争力的",
+              "1.", "(3)", "(二)", "三、", "“十四五”期间", "全市", "各县(市、区)", "高新区", "新增", "高新技术企业",
+              "数量", "指标", "等", "的", "均", "年均", ",", "、", " ", "和", "\n", "5"]
+    samples = [c for s in sentences for c in re.split("[,;:]", s)]
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    for text in samples:
+        assert phrases.trim_indicator.__wrapped__(text) == plain(text), text

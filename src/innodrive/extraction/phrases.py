@@ -107,7 +107,9 @@ def trim_indicator(phrase: str) -> tuple[str | None, str]:
     s = phrase.strip(_PUNCT_EDGE)
     for _ in range(8):
         before = s
-        s = _LEAD_RE.sub("", s).strip(_PUNCT_EDGE)
+        # (= _LEAD_RE.sub("", s): its one possible match opens the text, at ``^``)
+        lead = _LEAD_RE.match(s)
+        s = (s[lead.end():] if lead else s).strip(_PUNCT_EDGE)
         sc, s = split_scope(s)
         scope = scope or sc
         if s[-1:] in _TRAIL_LAST:   # (a phrase ending otherwise has no trailing word: not searched)
