@@ -631,12 +631,15 @@ def test_scale_clusters_tried_only_before_each_yi_are_the_matches_of_the_pattern
     (r"(?i)ab$", None, None), (r"a(?i:b)$", "a", None), (r"(?m)ab$", None, None), (r"(a)\1", "a", None),
     (r"ab", "a", None), (r"a$b", "a", None),
 ])
-def test_edge_characters_derived_from_a_pattern(pattern, opening, closing):
+def test_edge_characters_derived_from_a_pattern(pattern, opening, closing, tmp_path, monkeypatch):
     """edges reads the first and last characters of the matches from the parsed pattern, and
     says None where they are unbounded (a negated class, ``.``, a category, a match that may
     be empty, ignored case, a back-reference) or, for the last ones, where the pattern is
     not anchored at the end (``$`` adds the line break it matches before; ``\\Z`` does not)."""
     edges = importlib.import_module("innodrive.extraction.edges")
+    regex_cache = importlib.import_module("innodrive.regex_cache")
+    monkeypatch.setattr(regex_cache, "_FILE", str(tmp_path / "cache.marshal"))  # (these patterns are not the package's)
+    monkeypatch.setattr(regex_cache, "_cache", None)
     rx = re.compile(pattern)
     assert edges.opening_chars(rx) == (None if opening is None else set(opening))
     assert edges.closing_chars(rx) == (None if closing is None else set(closing))
