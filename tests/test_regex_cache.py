@@ -59,3 +59,25 @@ def test_extract_json_does_not_import_typer_rich_or_pydantic(tmp_path):
             "print('MODULES', sorted(m for m in ('typer', 'rich', 'pydantic', 'click') if m in sys.modules), status)")
     r = subprocess.run([sys.executable, "-c", code, str(doc)], capture_output=True, text=True)
     assert "MODULES [] 0" in r.stdout, r.stdout + r.stderr
+
+
+def test_derived_values_are_kept_between_runs_under_their_key(tmp_path, monkeypatch):
+    """kept() computes a value once, writes it with the compiled patterns, and serves it
+    in the next process without computing it; another key computes afresh."""
+    monkeypatch.setattr(regex_cache, "_FILE", tmp_path / "cache.marshal")
+    monkeypatch.setattr(regex_cache, "_cache", None)
+    calls = []
+
+    def compute(value):
+        calls.append(value)
+        return value
+
+    assert regex_cache.kept(("edges", 1, "ab"), lambda: compute(frozenset("ab"))) == frozenset("ab")
+    assert regex_cache.kept(("edges", 1, "ab"), lambda: compute(None)) == frozenset("ab")
+    regex_cache.compile(r"ab")
+    regex_cache._save()
+    monkeypatch.setattr(regex_cache, "_cache", None)  # a new process: served from the file
+    assert regex_cache.kept(("edges", 1, "ab"), lambda: compute(None)) == frozenset("ab")
+    assert regex_cache.kept(("edges", 2, "ab"), lambda: compute(None)) is None
+    assert calls == [frozenset("ab"), None]
+    assert regex_cache.compile(r"ab").pattern == "ab"

@@ -54,6 +54,22 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern:  # noqa: A001 — mirro
     return _compile_and_remember(pattern, flags, cache)
 
 
+def kept(key: tuple, compute):
+    """``compute()``, kept in the cache file between runs like a compiled pattern: plain data
+    derived from patterns (what :mod:`marshal` writes) that is as slow to derive at start-up
+    as a pattern is to compile. ``key`` must name everything the value depends on (the
+    pattern, its flags, a stamp of the code deriving it)."""
+    global _added
+    cache = _load()
+    full = ("kept", *key)   # (a compiled pattern's key is a pair: the two never meet)
+    if full in cache:
+        return cache[full]
+    value = compute()
+    cache[full] = value
+    _added = True
+    return value
+
+
 def _compile_and_remember(pattern: str, flags: int, cache: dict) -> re.Pattern:
     global _added
     try:

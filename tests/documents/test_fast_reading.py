@@ -75,10 +75,16 @@ def _documents() -> list[tuple[str, bytes]]:
     return [(p.name, p.read_bytes()) for p in paths]
 
 
+def _every_notable() -> frozenset[str]:
+    """Every character normalisation acts on: the width-folded forms, the characters t2s
+    changes and control characters."""
+    return normalise_mod._WIDTH_CHARS | normalise_mod.traditional_chars() | frozenset(normalise_mod._CONTROL_CHARS)
+
+
 def _plain_normalise(text, extra_furniture=frozenset()):
     """:func:`normalise` as it was written before the short cuts: every line cut and joined."""
     n = normalise_mod
-    chars = set(text.text) & n._notable()
+    chars = set(text.text) & _every_notable()
     folded = n.fold_width_chars(text.text, chars)
     script = n.detect_script(folded, chars=chars)
     if script == "traditional":
@@ -178,7 +184,7 @@ def test_notable_characters_by_set_and_by_the_regex_are_the_same_set():
     assert normalise_mod._notable_split.cache_info().currsize == 0  # (short texts: the class was not built)
     normalise_mod._notable_split()
     by_regex = [normalise_mod.notable_chars(t) for t in texts]
-    assert by_set == by_regex == [set(t) & normalise_mod._notable() for t in texts]
+    assert by_set == by_regex == [set(t) & _every_notable() for t in texts]
 
 
 def _plain_drop_repeats(paragraphs):
@@ -402,16 +408,21 @@ def test_notable_characters_with_the_frequent_ones_split_off_are_those_of_the_wh
     the corpus and on random text made mostly of those characters and their neighbours."""
     n = normalise_mod
     rare, frequent = n._notable_split()
-    whole = re.compile("[" + re.escape("".join(sorted(n._notable()))) + "]")  # the whole class
-    assert set(frequent) | set(rare.findall("".join(sorted(n._notable())))) == set(n._notable())
+    whole = re.compile("[" + re.escape("".join(sorted(_every_notable()))) + "]")  # the whole class
+    assert set(frequent) | set(rare.findall("".join(sorted(_every_notable())))) == set(_every_notable())
     assert not set(frequent) & set(rare.findall(frequent))
+    # (the class is the string re.escape gives of all its characters: the table's are not ASCII)
+    assert not any(c.isascii() for c in n._traditional_text())
+    others = sorted(n._PLAIN_NOTABLE - n.traditional_chars() - set(frequent))
+    assert rare.pattern == "[" + re.escape("".join(others) + "".join(
+        c for c in n._traditional_text() if c not in frequent)) + "]"
     readers = importlib.import_module("innodrive.documents.readers")
     texts = [readers.read_bytes(data, name).text.text for name, data in _documents()]
     rng = random.Random(12)
     pool = list(n._FREQUENT_NOTABLE) + list(",();:!?") + ["發", "发", "\x1b", "\u3000", "Ａ", "a", "。", "\n"]
     texts += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
     for text in texts:
-        assert n.notable_chars(text) == set(whole.findall(text)) == set(text) & n._notable(), text[:40]
+        assert n.notable_chars(text) == set(whole.findall(text)) == set(text) & _every_notable(), text[:40]
 
 
 def test_furniture_lines_are_the_lines_the_whole_line_patterns_cover():

@@ -123,7 +123,9 @@ def test_suffix_patterns_match_only_texts_ending_with_their_last_characters(sent
     pairs = [(targets._SCOPE_TAIL, targets._SCOPE_TAIL_LAST), (targets._FROM, targets._FROM_LAST),
              (targets._MARGIN_BEFORE, targets._MARGIN_BEFORE_LAST), (targets._EACH_TAIL, targets._EACH_TAIL_LAST),
              (targets._DECLINE_END, targets._DECLINE_END_LAST), (targets._RATE_OF_CHANGE, targets._RATE_OF_CHANGE_LAST),
-             (phrases._TRAIL_RE, phrases._TRAIL_LAST)]
+             (phrases._TRAIL_RE, phrases._TRAIL_LAST), (targets._VERB_TAIL, targets._VERB_TAIL_LAST),
+             (targets._MILESTONE_OBJECT, targets._MILESTONE_OBJECT_LAST),
+             (phrases.INDICATOR_NOUNS, phrases._INDICATOR_NOUNS_LAST)]
     rng = random.Random(23)
     for rx, last in pairs:
         assert "\n" in last
@@ -168,7 +170,7 @@ def test_hints_and_quote_gate_by_single_characters_answer_as_their_patterns(sent
         assert targets._may_trend(text) or not targets._TREND_RE.search(text), text[:40]
         assert targets._milestone_hint(text) == (targets._MILESTONE_HINT.search(text) is not None), text[:40]
         quoted = scan.SentenceScan(text)._quoted is not None
-        assert quoted == bool(phrases.QUOTE_OPENERS.search(text) and phrases.quoted_spans(text)), text[:40]
+        assert quoted == bool(any(c in text for c in phrases.QUOTE_OPENERS) and phrases.quoted_spans(text)), text[:40]
 
 
 def test_start_patterns_match_only_texts_opening_with_their_first_characters(sentences):
@@ -341,7 +343,7 @@ def test_word_prefilters_skip_only_texts_the_patterns_cannot_match(sentences, te
     for s in sentences + texts:
         if "单位" not in s and "部门" not in s:
             assert not outline._LEAD_RE.search(s) and not outline._CO_RE.search(s)
-        if not phrases.QUOTE_OPENERS.search(s):
+        if not any(c in s for c in phrases.QUOTE_OPENERS):
             assert phrases.quoted_spans(s) == []
         if "建成" not in s and "消除" not in s:
             assert not any(c.endswith(targets._MILESTONE_LAST_ENDS) for _, _, c in targets._clauses(s))
@@ -408,36 +410,14 @@ def test_year_deadlines_tried_before_each_year_are_the_matches_of_the_pattern(se
             (m.span(), m.groups()) for m in timeframe._year_deadline_matches(text)], text
 
 
-def _first_chars(items) -> set[str]:
-    """The characters a parsed pattern's match can begin with (literals, classes, groups,
-    repeats of at least one)."""
-    from re import _constants as c
-
-    op, av = items[0]
-    if op is c.LITERAL:
-        return {chr(av)}
-    if op is c.IN:
-        out: set[str] = set()
-        for kind, value in av:
-            assert kind in (c.LITERAL, c.RANGE), kind  # (no negated or category classes here)
-            out |= {chr(value)} if kind is c.LITERAL else {chr(x) for x in range(value[0], value[1] + 1)}
-        return out
-    if op is c.SUBPATTERN:
-        return _first_chars(av[-1])
-    if op in (c.MAX_REPEAT, c.MIN_REPEAT):
-        assert av[0] >= 1
-        return _first_chars(av[2])
-    raise AssertionError(f"unexpected opening {op}")
-
-
 def test_paragraphs_passed_over_by_their_first_character_cannot_open_a_heading(texts):
     """find_headings skips a paragraph whose first character is not in HEADING_FIRST: no
     heading style can match there."""
-    from re import _parser
-
     outline = importlib.import_module("innodrive.extraction.outline")
+    edges = importlib.import_module("innodrive.extraction.edges")
     for _, rx in outline.STYLES:
-        assert _first_chars(_parser.parse(rx.pattern)) <= outline.HEADING_FIRST, rx.pattern
+        first = edges.opening_chars(rx)
+        assert first is not None and first <= outline.HEADING_FIRST, rx.pattern
     for text in texts:
         for line in text.split("\n"):
             if line and line[0] not in outline.HEADING_FIRST:
@@ -609,7 +589,8 @@ def test_number_codes_found_with_the_curly_quote_pattern_are_the_matches_of_the_
 def _notable_re():
     """Every notable character as one character class: the reference ``notable_chars`` gives
     the answer of."""
-    notable = importlib.import_module("innodrive.documents.normalise")._notable()
+    n = importlib.import_module("innodrive.documents.normalise")
+    notable = n._WIDTH_CHARS | n.traditional_chars() | set(n._CONTROL_CHARS)
     return re.compile("[" + re.escape("".join(sorted(notable))) + "]")
 
 
@@ -632,3 +613,93 @@ def test_scale_clusters_tried_only_before_each_yi_are_the_matches_of_the_pattern
     for text in [*texts, *sentences, *noise]:
         assert _spans(targets._SCALE_ONE_RE, text) == [
             (m.span(), m.groups()) for m in targets._scale_one_matches(text)], text
+
+
+
+@pytest.mark.parametrize(("pattern", "opening", "closing"), [
+    (r"^(?:新增|新建|重新认定)", "新重", None),
+    (r"(?:截至|截止)?(20\d\d)年", "截2", None),
+    (r"(?:甲|乙)?(?:丙|丁)?戊", "甲乙丙丁戊", None),
+    (r"(?<=x)a(?=b)c", "a", None),
+    (r"(?>ab)|c{2,}|d{0}e|[f-h]+?", "acefgh", None),
+    (r"(?:力争|确保)$", "力确", "争保\n"),
+    (r"(?:高于|快于)(?:平均|水平)(?:水平)?$", "高快", "均平\n"),
+    (r"x\Z", "x", "x"),
+    (r"a(?:b|c?)$", "a", "abc\n"),
+    (r"[^a]b", None, None), (r".b$", None, "b\n"), (r"\wb", None, None), (r"b\w$", "b", None),
+    (r"a?", None, None), (r"(?:a|)b$", "ab", "b\n"), (r"b(?:a|)$", "b", "ab\n"), (r"(?:a|)$", None, None),
+    (r"(?i)ab$", None, None), (r"a(?i:b)$", "a", None), (r"(?m)ab$", None, None), (r"(a)\1", "a", None),
+    (r"ab", "a", None), (r"a$b", "a", None),
+])
+def test_edge_characters_derived_from_a_pattern(pattern, opening, closing, tmp_path, monkeypatch):
+    """edges reads the first and last characters of the matches from the parsed pattern, and
+    says None where they are unbounded (a negated class, ``.``, a category, a match that may
+    be empty, ignored case, a back-reference) or, for the last ones, where the pattern is
+    not anchored at the end (``$`` adds the line break it matches before; ``\\Z`` does not)."""
+    edges = importlib.import_module("innodrive.extraction.edges")
+    regex_cache = importlib.import_module("innodrive.regex_cache")
+    monkeypatch.setattr(regex_cache, "_FILE", str(tmp_path / "cache.marshal"))  # (these patterns are not the package's)
+    monkeypatch.setattr(regex_cache, "_cache", None)
+    rx = re.compile(pattern)
+    assert edges.opening_chars(rx) == (None if opening is None else set(opening))
+    assert edges.closing_chars(rx) == (None if closing is None else set(closing))
+    assert (edges.opening_gate(rx) is edges.EVERY) == (opening is None)
+    assert (edges.closing_gate(rx) is edges.EVERY) == (closing is None)
+    assert "x" in edges.EVERY and "" in edges.EVERY
+    rng = random.Random(pattern)
+    alphabet = sorted({*re.findall(r"[^\W\d_]", pattern), "x", "1", "\n", "z"})
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        if rx.match(text):
+            assert text[:1] in edges.opening_gate(rx), (pattern, text)
+        if rx.search(text) and closing is not None:
+            assert text[-1:] in edges.closing_gate(rx), (pattern, text)
+
+
+def test_the_gated_patterns_have_bounded_edges():
+    """Every first- or last-character gate of the rules is a bounded set of characters (a
+    pattern rewritten so that its edge is unbounded would make its gate let everything
+    through: the rule would still be right, but slow), and the quote openers are those of
+    the quoted-span pattern's alternatives."""
+    targets = importlib.import_module("innodrive.extraction.targets")
+    phrases = importlib.import_module("innodrive.extraction.phrases")
+    gates = [targets._TARGET_VERBS_FIRST, targets._NAMED_AFTER_FIRST, targets._NOT_AFTER_UNIT_FIRST,
+             targets._REFERENCE_VERBS_FIRST, targets._YEAR_OPENING_FIRST, targets._SCOPE_TAIL_LAST, targets._FROM_LAST,
+             targets._MARGIN_BEFORE_LAST, targets._EACH_TAIL_LAST, targets._DECLINE_END_LAST,
+             targets._RATE_OF_CHANGE_LAST, phrases._TRAIL_LAST, targets._VERB_TAIL_LAST, targets._MILESTONE_OBJECT_LAST,
+             phrases._INDICATOR_NOUNS_LAST]
+    for gate in gates:
+        assert isinstance(gate, frozenset) and 0 < len(gate) < 80, gate
+    assert {alt.lstrip("\\")[0] for alt in phrases._QUOTES.pattern.split("|")} == phrases.QUOTE_OPENERS
+
+
+def test_indicators_trimmed_with_the_lead_words_matched_at_the_start_are_those_of_sub(sentences):
+    """trim_indicator takes the lead words off with one ``match`` at the start (``_LEAD_RE``
+    opens with ``^``, so ``sub`` can replace nothing else): the same scope and indicator as
+    the plain loop with ``sub``, on the corpus's clauses and on random strings of the lead
+    words, the scope words and the trailing words."""
+    phrases = importlib.import_module("innodrive.extraction.phrases")
+
+    def plain(phrase):
+        scope = None
+        s = phrase.strip(phrases._PUNCT_EDGE)
+        for _ in range(8):
+            before = s
+            s = phrases._LEAD_RE.sub("", s).strip(phrases._PUNCT_EDGE)
+            sc, s = phrases.split_scope(s)
+            scope = scope or sc
+            s = phrases._TRAIL_RE.sub("", s).strip(phrases._PUNCT_EDGE)
+            if s == before:
+                break
+        if "的" in s:
+            s = phrases._MODIFIER_IN.sub("", s)
+        return scope, s
+
+    rng = random.Random(37)
+    pieces = ["到2025年", "2025年底", "全年", "力争", "确保", "进一步", "实现", "建成", "在科研、工业等领域", "具有竞争力的",
+              "1.", "(3)", "(二)", "三、", "“十四五”期间", "全市", "各县(市、区)", "高新区", "新增", "高新技术企业",
+              "数量", "指标", "等", "的", "均", "年均", ",", "、", " ", "和", "\n", "5"]
+    samples = [c for s in sentences for c in re.split("[,;:]", s)]
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    for text in samples:
+        assert phrases.trim_indicator.__wrapped__(text) == plain(text), text

@@ -118,11 +118,10 @@ def write_traditional_table(path=None) -> None:
 _CONTROL_CHARS = "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
 
 
-@cache
-def _notable() -> frozenset[str]:
-    """Every character normalisation acts on: the width-folded forms, the characters t2s
-    changes and control characters."""
-    return frozenset(_WIDTH_CHARS | traditional_chars() | set(_CONTROL_CHARS))
+# Every character normalisation acts on is one of these (the width-folded forms and control
+# characters) or one of traditional_chars(), the characters t2s changes. (Not one set of both:
+# copying the 4,000 traditional characters into it cost more than a small document's reading.)
+_PLAIN_NOTABLE = _WIDTH_CHARS | frozenset(_CONTROL_CHARS)
 
 
 # The full-width forms of the ASCII punctuation Chinese prose writes in full width (，（）；：！？):
@@ -132,23 +131,27 @@ _FREQUENT_NOTABLE = "".join(chr(ord(c) + 0xFEE0) for c in ",();:!?")
 
 @cache
 def _notable_split():
-    """(:func:`_notable` as one character class without the characters of
+    """(Every notable character as one character class without the characters of
     ``_FREQUENT_NOTABLE``, those of them that are notable). The regex then returns a few hundred matches instead of ten thousand
     one-character strings, and each frequent one is found by one ``in`` (a C scan): the
     union is the same set, whichever characters are split off."""
-    # (re.escape of the joined string escapes character by character: the same class, one call)
-    frequent = "".join(c for c in _FREQUENT_NOTABLE if c in _notable())
+    traditional = traditional_chars()
+    frequent = "".join(c for c in _FREQUENT_NOTABLE if c in _PLAIN_NOTABLE or c in traditional)
     # (the few others sorted, the traditional ones in the file's order: a fixed string)
-    others = "".join(sorted(_notable() - traditional_chars() - set(frequent)))
-    rest = others + "".join(c for c in _traditional_text() if c not in frequent)
-    return regex_cache.compile("[" + re.escape(rest) + "]"), frequent
+    others = "".join(sorted(_PLAIN_NOTABLE - traditional - set(frequent)))
+    rest = _traditional_text()
+    for c in frequent:
+        rest = rest.replace(c, "")
+    # (re.escape escapes ASCII characters only: the traditional ones, ideographs all, need
+    # not be passed through it; a test checks that the file holds no ASCII)
+    return regex_cache.compile("[" + re.escape(others) + rest + "]"), frequent
 
 
 _NOTABLE_BY_SET = 20_000  # characters: below this, set() is cheaper than building the regex
 
 
 def notable_chars(text: str) -> set[str]:
-    """The distinct characters of ``text`` that normalisation acts on (see :func:`_notable`).
+    """The distinct characters of ``text`` that normalisation acts on (see ``_PLAIN_NOTABLE``).
 
     Stands in for ``set(text)`` wherever only its intersection with those characters is
     used: the regex scans the text in C without creating a string object per character,
@@ -156,7 +159,8 @@ def notable_chars(text: str) -> set[str]:
     --json`` of a small file) is cheaper with ``set()`` than sorting and loading the
     4,000-character class."""
     if len(text) < _NOTABLE_BY_SET and not _notable_split.cache_info().currsize:
-        return set(text) & _notable()
+        chars = set(text)
+        return (chars & _PLAIN_NOTABLE) | (chars & traditional_chars())
     # (once the class is built, by a long text or an earlier document of this process,
     # the regex is the cheaper way for every text)
     rare, frequent = _notable_split()

@@ -103,6 +103,9 @@ CHINESE_BODY_REST = (rf"[{CN_NUM_CHARS}]*(?:点[{CN_DIGITS}]+)?(?:多|余)?(?:{M
                      rf"(?:{UNIT_ALTERNATION})")
 _PRE_WIDTH = max(len(w) for w in list(PRE_COMPARATORS) + list(CHANGE_VERBS))
 _PRE_WORDS = frozenset(PRE_COMPARATORS) | frozenset(CHANGE_VERBS)   # the alternatives of _PRE
+# the lengths of those words by their last character, longest first
+_PRE_LENGTHS_BY_LAST = {c: tuple(sorted({len(w) for w in _PRE_WORDS if w[-1] == c}, reverse=True))
+                        for c in {w[-1] for w in _PRE_WORDS}}
 
 
 class Quantity:
@@ -166,19 +169,18 @@ def _pre_before(text: str, a: int) -> str:
     ``_PRE_BEFORE_RE.search(text, max(0, a - _PRE_WIDTH), a)`` matches ("" for none).
 
     That search takes the leftmost start whose rest up to ``a`` is one of the words, so
-    the longest suffix of the window that is a word; a few set lookups find it without
-    the engine trying forty alternatives at each position. (``$`` also matches before a
-    final line break: a window holding one is left to the regex.)"""
+    the longest word that ends the window; only the lengths of the words ending with the
+    window's last character are tried, longest first (most numbers follow a character
+    that ends no word: one lookup). (``$`` also matches before a final line break: a
+    window holding one is left to the regex.)"""
     lo = a - _PRE_WIDTH if a > _PRE_WIDTH else 0
-    window = text[lo:a]
-    if "\n" in window:
+    if text.find("\n", lo, a) != -1:
         m = _PRE_BEFORE_RE.search(text, lo, a)
         return m.group(0) if m else ""
-    for k in range(len(window) - 1):
-        if window[k:] in _PRE_WORDS:
-            return window[k:]
-    last = window[-1:]
-    return last if last in _PRE_WORDS else ""
+    for n in _PRE_LENGTHS_BY_LAST.get(text[a - 1], ()):
+        if n <= a - lo and text[a - n:a] in _PRE_WORDS:
+            return text[a - n:a]
+    return ""
 
 
 PERCENT_WORDS_RE = regex_cache.compile(rf"(?P<pre>{_PRE})?百分之(?P<num>{CHINESE}|{ARABIC})(?P<post>{_POST})?")

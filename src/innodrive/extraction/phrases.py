@@ -13,6 +13,7 @@ from collections import namedtuple
 from functools import lru_cache
 
 from innodrive import regex_cache
+from innodrive.extraction import edges
 
 SENTENCE_END = regex_cache.compile(r"[。!?]")
 CLAUSE_SEP = regex_cache.compile(r"[,:;]")
@@ -53,7 +54,8 @@ _tuple_new = tuple.__new__
 _QUOTES = regex_cache.compile(r"“[^”]{0,40}”|\"[^\"]{0,40}\"|《[^》]{0,80}》|「[^」]{0,40}」|‘[^’]{0,40}’")
 
 
-QUOTE_OPENERS = regex_cache.compile(r"[“\"《「‘]")  # the first characters of _QUOTES' alternatives
+# the characters every quoted span opens with (None: unbounded, then every text is searched)
+QUOTE_OPENERS = edges.opening_chars(_QUOTES)
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -82,7 +84,7 @@ _LEAD_WORDS.append(r"\d{1,3}[.、](?!\d)|\(\d{1,3}\)|\([一二三四五六七八
 _LEAD_RE = regex_cache.compile("^(?:" + "|".join(_LEAD_WORDS) + ")")
 _MODIFIER_IN = regex_cache.compile(r"(?:具有|具备|富有)[^,;。的]{1,12}的(?=.)")
 _TRAIL_RE = regex_cache.compile(r"(?:力争|确保|要|将|均|等指标均|等指标|指标|等|的|为|继续|保持|稳定|总体|分别|累计|年均)$")
-_TRAIL_LAST = "争保要将均标等的为续持定体别计\n"   # the last characters of its matches, and the line break ``$`` allows
+_TRAIL_LAST = edges.closing_gate(_TRAIL_RE)   # the last characters of its matches, and the line break ``$`` allows
 _PUNCT_EDGE = " ,:;、和及与并"
 
 
@@ -105,7 +107,9 @@ def trim_indicator(phrase: str) -> tuple[str | None, str]:
     s = phrase.strip(_PUNCT_EDGE)
     for _ in range(8):
         before = s
-        s = _LEAD_RE.sub("", s).strip(_PUNCT_EDGE)
+        # (= _LEAD_RE.sub("", s): its one possible match opens the text, at ``^``)
+        lead = _LEAD_RE.match(s)
+        s = (s[lead.end():] if lead else s).strip(_PUNCT_EDGE)
         sc, s = split_scope(s)
         scope = scope or sc
         if s[-1:] in _TRAIL_LAST:   # (a phrase ending otherwise has no trailing word: not searched)
@@ -154,5 +158,8 @@ INDICATOR_NOUNS = regex_cache.compile(
     r"基地|项目|人才|团队|专利|机构|孵化器|众创空间|园区|实验室|资金|经费|增速|增幅)$")
 
 
+_INDICATOR_NOUNS_LAST = edges.closing_gate(INDICATOR_NOUNS)
+
+
 def looks_like_indicator(phrase: str) -> bool:
-    return bool(phrase) and len(phrase) <= 40 and INDICATOR_NOUNS.search(phrase) is not None
+    return 0 < len(phrase) <= 40 and phrase[-1] in _INDICATOR_NOUNS_LAST and INDICATOR_NOUNS.search(phrase) is not None

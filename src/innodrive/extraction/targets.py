@@ -25,7 +25,7 @@ from functools import lru_cache
 from itertools import islice
 
 from innodrive import regex_cache
-from innodrive.extraction import phrases, sections, timeframe
+from innodrive.extraction import edges, phrases, sections, timeframe
 from innodrive.extraction.numbers import (
     CHANGE_VERBS,
     CHINESE_BODY_REST,
@@ -87,7 +87,7 @@ class Found:
 # before the number (新增5家, 获批…平台5家, 引进…项目6个).
 _TARGET_VERBS = regex_cache.compile(r"^(?:新增|新建|新认定|重新认定|新创建|创建|培育|引进|引育|建成|打造|获批|入库|备案|"
                            r"实现|完成|争取|达到|新培育|新引进|新落地|认定|建设|设立|组建|布局建设)")
-_TARGET_VERBS_FIRST = "新重创培引建打获入备实完争达认设组布"   # (the first characters of its matches)
+_TARGET_VERBS_FIRST = edges.opening_gate(_TARGET_VERBS)
 _TARGET_VERB_BEFORE_WORDS = ("新增", "新建", "新认定", "培育", "引进", "建成", "打造", "获批", "认定", "入库", "创建")
 _TARGET_VERB_BEFORE = regex_cache.compile("(?:" + "|".join(_TARGET_VERB_BEFORE_WORDS) + ")$")
 # (every alternative starts with a literal, so that the engine skips to candidate characters)
@@ -122,15 +122,16 @@ _VERB_TAIL = regex_cache.compile(r"(?P<verb>" + _WORK_VERB_ONLY.pattern.split(")
                         r"优化|完善|扩大|支持|选送|建好|用好|加密建设|高质量建设|重点建设)$")
 _SCOPE_TAIL = regex_cache.compile(r"(?:全省|全市|全区|全县|全州|省内|市内|区内|县内|全国|本省|本市|我省|我市|各地|各市|各县)$")
 # The last characters of the matches of some patterns anchored with ``$``, and the line break
-# before which ``$`` also matches: a text ending with none of them cannot match, and is not
-# searched (the engine would scan it whole for a suffix). A test checks each set.
-_SCOPE_TAIL_LAST = "省市区县州内国地\n"
+# before which ``$`` also matches (edges.closing_gate): a text ending with none of them cannot
+# match, and is not searched (the engine would scan it whole for a suffix).
+_SCOPE_TAIL_LAST = edges.closing_gate(_SCOPE_TAIL)
+_VERB_TAIL_LAST = edges.closing_gate(_VERB_TAIL)
 # N个“一件事”, 3个“100”: a named package, counted by the document itself
 _NAMED_AFTER = regex_cache.compile(r"^(?:论坛|峰会|大会|俱乐部|计划|工程\b)")
-_NAMED_AFTER_FIRST = "论峰大俱计工"
+_NAMED_AFTER_FIRST = edges.opening_gate(_NAMED_AFTER)
 # 增速高于全省平均2个百分点: a margin over an average is a relative target, not a value
 _MARGIN_BEFORE = regex_cache.compile(r"(?:高于|快于|超过|领先)(?:全国|全省|全市|全区|同期|经济)?(?:平均|增速|水平)(?:水平)?$")
-_MARGIN_BEFORE_LAST = "均速平\n"
+_MARGIN_BEFORE_LAST = edges.closing_gate(_MARGIN_BEFORE)
 # 全省320家…食堂、40家…单位实现全覆盖: the scope of a coverage goal
 _COVERAGE_AFTER = regex_cache.compile(r"^[^。;,]{0,60}?(?:实现|达到)?全覆盖")
 _HAN_START = regex_cache.compile(r"[^\W\d_a-zA-Z]")
@@ -192,7 +193,7 @@ def _has_dash(text: str) -> bool:
 
 
 _FROM = regex_cache.compile(r"(?:从|由)(?:每人每月|每人每年|每月|每年|原来的|现在的)?$")
-_FROM_LAST = "从由月年的\n"
+_FROM_LAST = edges.closing_gate(_FROM)
 _TO_VERBS = frozenset({"提高到", "提高至", "提升到", "提升至", "增长到", "增至", "增加到", "增加至", "降低到", "降低至",
                        "下降到", "下降至", "降到", "降至", "扩大到", "扩大至"})
 
@@ -235,10 +236,11 @@ def _why(pre, post, approx, verb, paired, firm, deadline, goal) -> str:
     return ""
 _REFERENCE_VERBS = regex_cache.compile(r"^(?:聚焦|围绕|按照|对照|结合|紧扣|瞄准|立足|贯彻|遵循|根据|依据|发挥|依托|利用|用好|借助)")
 _NOT_AFTER_UNIT = regex_cache.compile(r"^(?:之一|周年|届|期|批次|号|年代|以来|左右的|次方|性|制|化|的(?!目标|水平|任务|要求))")
-# The first characters of the matches of some patterns anchored at the start: a text opening
-# otherwise is not matched (each match costs a call that fails on most texts). A test checks them.
-_NOT_AFTER_UNIT_FIRST = "之周届期批号年以左次性制化的"
-_REFERENCE_VERBS_FIRST = "聚围按对结紧瞄立贯遵根依发利用借"
+# The first characters of the matches of some patterns matched at the start of a text
+# (edges.opening_gate): a text opening otherwise is not matched (each match costs a call that
+# fails on most texts).
+_NOT_AFTER_UNIT_FIRST = edges.opening_gate(_NOT_AFTER_UNIT)
+_REFERENCE_VERBS_FIRST = edges.opening_gate(_REFERENCE_VERBS)
 _ORDINAL_CHARS = frozenset("第前后近约逾")
 _QUOTE_OPEN = "“\"《「‘"
 
@@ -353,13 +355,13 @@ _NUMBER_IN = regex_cache.compile(r"\d")
 
 # patterns used inline by the rules below, compiled once
 _EACH_TAIL = regex_cache.compile(r"(?:均|都|均将|都将|也)$")
-_EACH_TAIL_LAST = "均都将也\n"
+_EACH_TAIL_LAST = edges.closing_gate(_EACH_TAIL)
 _LIST_LAST_AND = regex_cache.compile(r"、|和(?=[^、]*$)")
 _VERB_JOINERS = regex_cache.compile(r"和|、|及|并")
 _CLAUSE_MARKS = regex_cache.compile(r"[,;:]")
 _NAME_JOINERS = regex_cache.compile(r"、|和|及|与")
 _YEAR_OPENING = regex_cache.compile(r"(?:截至|截止)?(20\d\d)年(?:底|末)?(?:[,，]|是|以来|全年|[^\W\d_a-zA-Z]{0,6}(?:实现|完成))")
-_YEAR_OPENING_FIRST = "截2"   # (the first characters of its matches)
+_YEAR_OPENING_FIRST = edges.opening_gate(_YEAR_OPENING)
 _AND_LIST = regex_cache.compile(r"、|和")
 _AND_LIST3 = regex_cache.compile(r"和|、|及")
 # measure words of an open number of things: a scale after them qualifies each of them
@@ -370,7 +372,7 @@ _EACH_END_WORDS = ("均", "都", "均将", "均要", "都将", "都要")   # = (
 _RATIO_VERB = regex_cache.compile(r"(?:达到|保持在|稳定在|提高到|不低于|为)$")
 _YEAR_IN = regex_cache.compile(r"(2(?<!\d2)0\d\d)年")  # = (?<!\d)(20\d\d)年, starting from a literal
 _DECLINE_END = regex_cache.compile(r"(下降|降低|减少|压减)$")
-_DECLINE_END_LAST = "降低少减\n"
+_DECLINE_END_LAST = edges.closing_gate(_DECLINE_END)
 _QUOTED_NAME = regex_cache.compile(r"“[^”]*”|《[^》]*》")
 _FIRM_SCOPE_LEAD = regex_cache.compile(r"^(?:力争|确保|努力|争取)?(?:全年|年内)?(?:全市|全省|全区|全县)?")
 _NOUN_START = regex_cache.compile(r"\d{0,6}[^\W\d_a-zA-Z]")
@@ -898,7 +900,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             trimmed = _SCOPE_TAIL.sub("", trimmed)  # 动员全省超8000名…: the scope is not the thing counted
         original_subject = subject
         if pre in CHANGE_VERBS and following and unit_word in COUNT_UNITS and trimmed and (
-                _VERB_TAIL.search(trimmed) or len(trimmed) <= 2):
+                trimmed[-1:] in _VERB_TAIL_LAST and _VERB_TAIL.search(trimmed) or len(trimmed) <= 2):
             trimmed, pre = trimmed + pre, ""  # 整合提升1000个…: 提升 belongs to the verb
         number_first = ""
         beneficiary = _beneficiary(after) if subject.rstrip().endswith("为") else None
@@ -906,13 +908,14 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             subject, covered = beneficiary
             number_first = "为"
             end = me + covered
-        elif following and (not trimmed or trimmed in _BARE_VERBS or _VERB_TAIL.search(trimmed)
+        elif following and (not trimmed or trimmed in _BARE_VERBS or trimmed[-1:] in _VERB_TAIL_LAST
+                            and _VERB_TAIL.search(trimmed)
                             or _verb_list(trimmed) or _EXAMPLES_BEFORE.search(subject.strip())):
             if _EXAMPLES_BEFORE.search(subject.strip()):  # 新开工晏城至表白寺等2个项目
                 lead = _VERB_HEAD.match(_strip_firm(subject.strip()))
                 verb = lead.group("verb") if lead else ""
             else:
-                tail = _VERB_TAIL.search(trimmed) if trimmed else None
+                tail = _VERB_TAIL.search(trimmed) if trimmed[-1:] in _VERB_TAIL_LAST else None
                 verb = tail.group("verb") if tail else ""
             if not verb and not trimmed and chained and prev_number_first:
                 verb = prev_number_first if prev_number_first != "+" else ""
@@ -1088,7 +1091,7 @@ def _past_segments(text: str, dls, ctx: DocContext, goal_context: bool = False) 
 
 
 _RATE_OF_CHANGE = regex_cache.compile(r"(?:年均增速|年均增长率|年均增长|增速|增长率|增幅|年均增幅|涨幅|上涨|增长)$")
-_RATE_OF_CHANGE_LAST = "速率长幅涨\n"
+_RATE_OF_CHANGE_LAST = edges.closing_gate(_RATE_OF_CHANGE)
 _PRICE_LEVEL = regex_cache.compile(r"消费价格|物价|CPI|价格指数|价格涨幅")
 
 
@@ -1266,6 +1269,7 @@ def _trend(scan: SentenceScan, out_add) -> None:
 _MILESTONE_OBJECT = regex_cache.compile(
     r"(城市|示范城市|示范市|示范区|试验区|先行区|先导区|创新区|区块|中心|副中心|基地|高地|园区|高新区|名单|标准|"
     r"上市|城|集群|新区|开发区|实验室|创新型县|县|市|平台)$")
+_MILESTONE_OBJECT_LAST = edges.closing_gate(_MILESTONE_OBJECT)
 _NOT_MILESTONE = regex_cache.compile(r"各项|任务|工作|目标|作用|”|“")
 _MODIFIER = regex_cache.compile(r"^(?:具有|具备|富有)[^\W\d_a-zA-Z]{1,10}?的|^[^\W\d_a-zA-Z]{2,8}?特色的")
 _ALWAYS_MILESTONE = ("消除", "基本普及", "普及")
@@ -1286,9 +1290,11 @@ def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
         if own and len(piece) > len(own.group(0)) + 2:
             item_note = item_verb = own.group("verb")
             piece = piece[own.end():]
-        if not _MILESTONE_OBJECT.search(piece[:6]):
+        head = piece[:6]
+        if not (head[-1:] in _MILESTONE_OBJECT_LAST and _MILESTONE_OBJECT.search(head)):
             piece = phrases.trim_indicator(piece)[1]
-        named = _MILESTONE_OBJECT.search(piece) or item_verb.endswith(_ALWAYS_MILESTONE)
+        named = piece[-1:] in _MILESTONE_OBJECT_LAST and _MILESTONE_OBJECT.search(piece) or item_verb.endswith(
+            _ALWAYS_MILESTONE)
         if len(piece) >= 3 and named and not _NOT_MILESTONE.search(_QUOTED.sub("", piece)):
             items.append((piece, item_note))
     return items
