@@ -169,7 +169,7 @@ def test_hints_and_quote_gate_by_single_characters_answer_as_their_patterns(sent
         assert "的" in text or not targets._MODIFIER.search(text), text[:40]
         assert targets._may_trend(text) or not targets._TREND_RE.search(text), text[:40]
         assert targets._milestone_hint(text) == (targets._MILESTONE_HINT.search(text) is not None), text[:40]
-        quoted = scan.SentenceScan(text)._quoted is not None
+        quoted = scan.SentenceScan(text)._quote_marks() is not None
         assert quoted == bool(any(c in text for c in phrases.QUOTE_OPENERS) and phrases.quoted_spans(text)), text[:40]
 
 

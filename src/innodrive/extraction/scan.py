@@ -24,22 +24,13 @@ _QUOTE_OPENERS = tuple(sorted(phrases.QUOTE_OPENERS)) if phrases.QUOTE_OPENERS i
 class SentenceScan:
     def __init__(self, text: str) -> None:
         self.text = text
-        n = len(text)
         self._seps: list[int] | None = None   # (found on the first question about clauses)
-        # (every quoted span opens with one of phrases.QUOTE_OPENERS; most sentences have
-        # none: a scan for each mark, in C, is cheaper than the pattern's class tested at
-        # every position)
-        spans = ()
-        for mark in _QUOTE_OPENERS:
-            if mark in text:
-                spans = phrases.quoted_spans(text)
-                break
-        self._quoted: bytearray | None = None   # (most sentences quote nothing)
-        if spans:
-            self._quoted = bytearray(n)
-            for a, b in spans:
-                self._quoted[a:b] = b"\x01" * (b - a)
-        self._taken = bytearray(n)
+        # (the quoted spans are found on the first question about quotes, and the taken
+        # characters are marked from the first take: the rules of most sentences without a
+        # quantity ask neither, and ``None`` answers "nothing taken" as an empty mark would)
+        self._quoted: bytearray | None = None
+        self._quotes_found = False
+        self._taken: bytearray | None = None
         self._taken_ends: list[int] = []
 
     def clause_start(self, pos: int) -> int:
@@ -83,17 +74,38 @@ class SentenceScan:
 
     def quoted(self, a: int, b: int) -> bool:
         """Whether [a, b) lies entirely inside quotation marks or a book title."""
-        return self._quoted is not None and b > a and self._quoted.find(0, a, b) == -1
+        q = self._quoted if self._quotes_found else self._quote_marks()
+        return q is not None and b > a and q.find(0, a, b) == -1
+
+    def _quote_marks(self) -> bytearray | None:
+        """One mark per character inside a quoted span, or None when the sentence quotes
+        nothing (most do not). Every quoted span opens with one of phrases.QUOTE_OPENERS: a
+        scan for each mark, in C, is cheaper than the pattern's class tested at every
+        position."""
+        text = self.text
+        spans = ()
+        for mark in _QUOTE_OPENERS:
+            if mark in text:
+                spans = phrases.quoted_spans(text)
+                break
+        if spans:
+            self._quoted = bytearray(len(text))
+            for a, b in spans:
+                self._quoted[a:b] = b"\x01" * (b - a)
+        self._quotes_found = True
+        return self._quoted
 
     def taken(self, a: int, b: int) -> bool:
         """Whether any character of [a, b) was already taken by a rule."""
-        return b > a and self._taken.find(1, a, b) != -1
+        return self._taken is not None and b > a and self._taken.find(1, a, b) != -1
 
     def fully_taken(self, a: int, b: int) -> bool:
-        return b > a and self._taken.find(0, a, b) == -1
+        return self._taken is not None and b > a and self._taken.find(0, a, b) == -1
 
     def take(self, a: int, b: int) -> None:
         if b > a:
+            if self._taken is None:
+                self._taken = bytearray(len(self.text))
             self._taken[a:b] = b"\x01" * (b - a)
             insort(self._taken_ends, b)
 
