@@ -215,3 +215,44 @@ def test_the_kinds_the_earlier_prefilters_passed_over_are_found(sentence, monkey
     differ, found = _differences([sentence], monkeypatch, (*_FIRST_TEST, *_HINTS))
     assert differ == []
     assert found > 0
+
+
+def _word_skip_differences(sentences: list[str], may_apply) -> tuple[list, int]:
+    """(sentences that find_targets would not pass on under ``may_apply`` although the rules
+    find targets in them, sentences compared): every sentence in which the first test finds
+    words but no number, in a goals paragraph and in a document without a year."""
+    targets = importlib.import_module("innodrive.extraction.targets")
+    from innodrive.extraction.phrases import Sentence
+
+    differ, compared = [], 0
+    for text in sentences:
+        if targets._MAY_HAVE_NUMBERS.search(text) or not targets._MAY_HAVE_WORDS.search(text):
+            continue
+        for ctx in (_ctx(2021), _ctx(None)):
+            compared += 1
+            found = targets._sentence_targets(Sentence(text, 0, 0), [], ctx.horizon, True, True, ctx, "一、目标")
+            if found and not may_apply(text):
+                differ.append((text, found))
+    return differ, compared
+
+
+def test_sentences_with_words_and_no_number_are_skipped_only_when_no_rule_can_read_them(
+        corpus_sentences, random_sentences, monkeypatch):
+    """find_targets passes a sentence whose only first-test match is a word on only where
+    _word_rules_may_apply says a rule may read it: the rules find nothing in the others,
+    on the corpus's sentences, random sentences of the rules' words, and digits of another
+    script (the rank rule reads them). The comparison fails when the test forgets a rule."""
+    targets = importlib.import_module("innodrive.extraction.targets")
+    extra = ["排名达到全国前٣位", "排名保持全国前٣位,投入强度达到全国平均水平", "研发投入强度持续提升",
+             "全面建成国家创新型城市", "绝对贫困全面消除", "高于全省平均水平"]
+    sentences = [*corpus_sentences, *random_sentences, *extra]
+    differ, compared = _word_skip_differences(sentences, targets._word_rules_may_apply)
+    assert differ == []
+    assert compared > 1000
+    # (a test that forgot the trend rule would drop the trend target of a sentence without numbers)
+    differ, _ = _word_skip_differences(sentences, lambda t: targets._relative_hint(t) or targets._milestone_hint(t)
+                                       or targets._NUMBER_IN.search(t) is not None)
+    assert any(f.kind == "trend" for _, found in differ for f in found)
+    differ, _ = _word_skip_differences(extra, lambda t: targets._relative_hint(t) or targets._milestone_hint(t)
+                                       or targets._may_trend(t) and targets._TREND_RE.search(t) is not None)
+    assert {t for t, _ in differ} == {"排名达到全国前٣位"}

@@ -457,7 +457,7 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             # cost no call and no scan of their own
             end = sent.start + len(sent.text)
             has_words = target_context and words.within(sent.start, end)
-            if has_words or numbers.within(sent.start, end):
+            if numbers.within(sent.start, end) or has_words and _word_rules_may_apply(sent.text):
                 inherited = para_deadline or section_year or ctx.horizon
                 found.extend(_sentence_targets(sent, dls, inherited, target_context, goal_context, ctx, section,
                                                trace, has_words=has_words))
@@ -619,6 +619,23 @@ class _NextMatch:
             m = self._search(self._clean, a, self._end)
             self._from, self._at = a, (m.start() if m else self._end)
         return self._at < b
+
+
+def _word_rules_may_apply(text: str) -> bool:
+    """Whether a sentence in which the first test found words but no number may hold a
+    target (the others are not passed to _sentence_targets at all).
+
+    Without a match of _MAY_HAVE_NUMBERS a sentence holds no quantity (the pattern asks for
+    every opening of the quantity grammar's numbers), no 倍/翻…番 of a multiple and no 亿
+    of a scale class; the rank, ratio and index rules read digits (``\\d``). What is left
+    are the relative, trend and milestone rules, and _sentence_targets runs each only where
+    its own hint is found: _relative_hint, _milestone_hint, _TREND_RE. A digit of another
+    script (٣: ``\\d`` matches it, _MAY_HAVE_NUMBERS asks the ASCII ones) still sends the
+    sentence on, as before. Most such sentences hold a bare comparison word or trend verb
+    (达到, 提高) and none of the hints. tests/extraction/test_prefilters.py compares the
+    skip with the rules on the corpus and random sentences."""
+    return (_relative_hint(text) or _milestone_hint(text) or _may_trend(text) and _TREND_RE.search(text) is not None
+            or _NUMBER_IN.search(text) is not None)
 
 
 def _may_hold_target(clean: str, a: int, b: int) -> bool:
