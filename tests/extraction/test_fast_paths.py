@@ -703,3 +703,43 @@ def test_indicators_trimmed_with_the_lead_words_matched_at_the_start_are_those_o
     samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
     for text in samples:
         assert phrases.trim_indicator.__wrapped__(text) == plain(text), text
+
+
+def test_heading_years_and_plan_periods_are_searched_only_in_titles_holding_their_characters(sentences, texts):
+    """sections searches a heading for years (_HOLD_NIAN) only when it holds 年, and for
+    plan periods only when it holds 十: on the corpus's headings and sentences and random
+    strings of the patterns' words, no title without the character has a match, and the
+    roles and years of the corpus's headings are those of the ungated searches."""
+    from innodrive.extraction import sections
+    from innodrive.extraction.outline import find_headings
+    from innodrive.extraction.timeframe import plan_periods
+
+    rng = random.Random(41)
+    pieces = ["2025", "2021", "1998", "年", "—", "至", "到", "今年", "本年度", "年内", "全年", "明年", "十四五", "十三",
+              "五", "“", "”", "时期", "主要目标", "工作回顾", "重点任务", "年度", "十", "今", "明"]
+    titles = [h.title for t in texts for h in find_headings(t, _paragraphs(t))]
+    samples = [*titles, *sentences, *("".join(rng.choice(pieces) for _ in range(rng.randint(0, 10))) for _ in range(4000))]
+    for t in samples:
+        if "年" not in t:
+            assert not any(rx.search(t) for rx in sections._HOLD_NIAN), t[:40]
+        if "十" not in t:
+            assert plan_periods(t) == [], t[:40]
+    plain = {"_years": lambda t: sections._YEAR.findall(t), "_plans": plan_periods}
+    for year in (None, 2020, 2024, 2026):
+        gated = [(sections.title_role(t, year), sections.title_year(t, year)) for t in samples]
+        saved = {n: getattr(sections, n) for n in plain}
+        try:
+            for n, f in plain.items():
+                setattr(sections, n, f)
+            assert gated == [(sections.title_role(t, year), sections.title_year(t, year)) for t in samples]
+        finally:
+            for n, f in saved.items():
+                setattr(sections, n, f)
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out

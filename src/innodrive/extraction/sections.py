@@ -90,31 +90,50 @@ def title_role(title: str, doc_year: int | None) -> tuple[str | None, str]:
 def title_year(title: str, doc_year: int | None) -> int | None:
     """The year a heading sets for its section: 2026年重点工作 → 2026; “十五五”时期 → 2030;
     2026—2030年 → 2030; 今年 → the document's year; 明年 → the year after."""
-    m = _YEAR_RANGE.search(title)
+    dated = "年" in title   # (see _HOLD_NIAN)
+    m = _YEAR_RANGE.search(title) if dated else None
     if m:
         return int(m.group(2))
-    years = [int(y) for y in _YEAR.findall(title)]
+    years = [int(y) for y in _YEAR.findall(title)] if dated else []
     future = [y for y in years if doc_year is None or y >= doc_year]
     if future:
         return max(future)
-    for _, end in plan_periods(title):
+    for _, end in _plans(title):
         if doc_year is None or end >= doc_year:
             return end
-    if doc_year and _THIS_YEAR.search(title):
+    if doc_year and dated and _THIS_YEAR.search(title):
         return doc_year
-    if doc_year and _NEXT_YEAR.search(title):
+    if doc_year and dated and _NEXT_YEAR.search(title):
         return doc_year + 1
     return None
+
+
+# Every match of _YEAR, _YEAR_RANGE, _THIS_YEAR and _NEXT_YEAR holds 年, and every plan
+# period is written 十X五: a heading without the character (most of them) is not searched
+# for them — each search is a call and a scan, asked up to three times a heading by
+# section_roles (title_role, title_year, _future_named). tests/extraction/test_fast_paths.py
+# checks the characters against the patterns.
+_HOLD_NIAN = (_YEAR, _YEAR_RANGE, _THIS_YEAR, _NEXT_YEAR)
+
+
+def _years(title: str) -> list[str]:
+    """``_YEAR.findall(title)``."""
+    return _YEAR.findall(title) if "年" in title else []
+
+
+def _plans(title: str) -> list[tuple[int, int]]:
+    """``plan_periods(title)``."""
+    return plan_periods(title) if "十" in title else []
 
 
 def _past_year_named(title: str, doc_year: int | None) -> int | None:
     """A year (or finished five-year plan) named in a heading that is before the document's year."""
     if not doc_year:
         return None
-    for y in _YEAR.findall(title):
+    for y in _years(title):
         if int(y) < doc_year:
             return int(y)
-    for _, end in plan_periods(title):
+    for _, end in _plans(title):
         if end < doc_year:
             return end
     return None
@@ -123,9 +142,9 @@ def _past_year_named(title: str, doc_year: int | None) -> int | None:
 def _future_named(title: str, doc_year: int | None) -> bool:
     if not doc_year:
         return False
-    if any(int(y) >= doc_year for y in _YEAR.findall(title)):
+    if any(int(y) >= doc_year for y in _years(title)):
         return True
-    return any(end >= doc_year for _, end in plan_periods(title)) or bool(
+    return any(end >= doc_year for _, end in _plans(title)) or "年" in title and bool(
         _THIS_YEAR.search(title) or _NEXT_YEAR.search(title))
 
 
