@@ -1376,7 +1376,7 @@ def _merge_repeats(found: list[Found]) -> list[Found]:
         key = (f.kind, f.year, _value_key(f))
         duplicate = exact.get((key, f.indicator))
         bucket = buckets.setdefault(key, [])
-        if duplicate is None:
+        if duplicate is None and bucket:   # (most targets open a bucket of their own: nothing to compare)
             duplicate = next((k for k in bucket[-_WINDOW:] if _same_value(k, f) and restated(k.indicator, f.indicator)),
                              None)
         if duplicate is not None:
