@@ -743,3 +743,35 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
         out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
+
+
+def _plain_noun_after(after: str) -> str:
+    targets = importlib.import_module("innodrive.extraction.targets")
+    after = targets._ALTERNATIVE.sub("", after)
+    m = targets._LIST_WITH_ETC.match(after)
+    if m:
+        return m.group(0)
+    m = targets._NOUN_AFTER.match(after)
+    if not m:
+        return ""
+    noun = m.group(0)
+    return noun if targets._NOUN_START.match(noun) else ""
+
+
+def test_noun_after_a_quantity_gated_by_its_words_is_the_noun_of_the_plain_matches(sentences, texts):
+    """_noun_after matches the bracketed alternative only after an opening bracket and the
+    list closed by 等 only in a text holding 、 and 等: on every 40 characters after a
+    position of the corpus and on random strings of the patterns' pieces, the noun is that
+    of the plain matches (and no text without the characters has a match)."""
+    targets = importlib.import_module("innodrive.extraction.targets")
+    rng = random.Random(23)
+    pieces = ["(", ")", "个", "项", "、", "等", ",", ";", "。", "以上", "“", "”", "高新技术企业", "平台", "12", "和", "活动",
+              "专题教育", "家长课堂"]
+    samples = [t[i:i + 40] for t in texts for i in range(0, len(t), 7)] + sentences
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(5000)]
+    for after in samples:
+        assert targets._noun_after.__wrapped__(after) == _plain_noun_after(after), after
+        if "、" not in after or "等" not in after:
+            assert not targets._LIST_WITH_ETC.match(targets._ALTERNATIVE.sub("", after)), after
+        if after[:1] != "(":
+            assert targets._ALTERNATIVE.sub("", after) == after, after

@@ -1170,8 +1170,10 @@ _LIST_WITH_ETC = regex_cache.compile(r"^[^,;:。]{1,30}?、[^,;:。]{1,30}?等[\
 def _noun_after(after: str) -> str:
     """The noun a "verb + N + unit" quantity counts: 改建2000张|认知障碍照护床位; a list
     closed by 等 is one noun (超5000场次|专题教育、家长课堂等活动)."""
-    after = _ALTERNATIVE.sub("", after)
-    m = _LIST_WITH_ETC.match(after)
+    after = _ALTERNATIVE.sub("", after) if after[:1] == "(" else after   # (the pattern opens with ^\()
+    # (every match of _LIST_WITH_ETC holds 、 and then 等: without them the engine would try
+    # each 、 with each later position, hundreds of steps, to find nothing)
+    m = _LIST_WITH_ETC.match(after) if "、" in after and "等" in after else None
     if m:
         return m.group(0)
     m = _NOUN_AFTER.match(after)
