@@ -775,3 +775,29 @@ def test_noun_after_a_quantity_gated_by_its_words_is_the_noun_of_the_plain_match
             assert not targets._LIST_WITH_ETC.match(targets._ALTERNATIVE.sub("", after)), after
         if after[:1] != "(":
             assert targets._ALTERNATIVE.sub("", after) == after, after
+
+
+def _unnamed_kept(targets, samples, may_name) -> list:
+    """The (object, verb) pairs that ``may_name`` rules out although _milestone_items keeps an item."""
+    return [(obj, verb) for obj, verb in samples
+            if not may_name(obj, verb) and targets._milestone_items(obj, verb, verb)]
+
+
+def test_milestone_objects_ruled_out_before_their_items_give_no_item(sentences, texts):
+    """_milestones asks _may_name_milestones before _milestone_items: on the objects after
+    every milestone verb of the corpus and on random objects made of the pieces of the
+    rules (object words, 消除/普及, modifiers, joiners, line breaks), no object it rules out
+    has an item — and a gate that forgot 消除/普及 would lose some."""
+    targets = importlib.import_module("innodrive.extraction.targets")
+    rng = random.Random(53)
+    samples = [(m.group("obj"), m.group("verb")) for t in [*texts, *sentences]
+               for m in targets._MILESTONE_VERB_FIRST.finditer(t)]
+    pieces = ["示范区", "城市", "中心", "名单", "平台", "县", "市", "集群", "高新区", "消除", "普及", "基本普及", "建成", "获批",
+              "全面", "具有", "特色的", "的", "、", "和", "“", "”", "\n", "国家", "创新型", "任务", "贫困", "教育", "水平",
+              "全省", "力争", "一流"]
+    verbs = list(targets._MILESTONE_VERBS)
+    samples += [("".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))), rng.choice(verbs)) for _ in range(6000)]
+    assert len(samples) > 6200
+    assert _unnamed_kept(targets, samples, targets._may_name_milestones) == []
+    ends = targets._MILESTONE_OBJECT_ENDS
+    assert _unnamed_kept(targets, samples, lambda obj, verb: not ends.isdisjoint(obj))

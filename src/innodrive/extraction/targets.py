@@ -1319,6 +1319,25 @@ def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
     return items
 
 
+# the characters a match of _MILESTONE_OBJECT can end the text with (None: any)
+_MILESTONE_OBJECT_ENDS = edges.closing_chars(_MILESTONE_OBJECT)
+
+
+def _may_name_milestones(obj: str, verb: str) -> bool:
+    """False only where ``_milestone_items(obj, verb, …)`` keeps no item, asked before it
+    (about half of the objects after a milestone verb name no place or body: 完成各项任务).
+
+    An item is kept only when it ends with one of _MILESTONE_OBJECT's words or its verb
+    ends with 消除 or 普及 (_ALWAYS_MILESTONE). Every item is ``obj`` with characters taken
+    away (split, strip, _MODIFIER, its own verb, trim_indicator: none adds one), so it ends
+    with a character of ``obj``; an item's own verb (_ITEM_VERB at the start of a piece)
+    is a substring of ``obj``. tests/extraction/test_fast_paths.py compares with
+    _milestone_items on the corpus and random strings."""
+    ends = _MILESTONE_OBJECT_ENDS
+    return (ends is None or not ends.isdisjoint(obj) or verb.endswith(_ALWAYS_MILESTONE) or "消除" in obj
+            or "普及" in obj)
+
+
 def _milestones(scan: SentenceScan, out_add) -> None:
     text = scan.text
     for m in matches_from(_MILESTONE_START, _MILESTONE_VERB_FIRST, text):
@@ -1327,10 +1346,12 @@ def _milestones(scan: SentenceScan, out_add) -> None:
         obj = m.group("obj")
         if has_quantity(obj) or obj.startswith(("一批", "一个", "一支", "一流", "了")):
             continue
-        note = (m.group("adv") or "") + m.group("verb")
-        clause_start = scan.clause_start(m.start())
-        for item, item_note in _milestone_items(obj, m.group("verb"), note):
-            out_add(item, "milestone", None, None, None, m.start(), clause_start, m.end(), note=item_note, trim=False)
+        if _may_name_milestones(obj, m.group("verb")):
+            note = (m.group("adv") or "") + m.group("verb")
+            clause_start = scan.clause_start(m.start())
+            for item, item_note in _milestone_items(obj, m.group("verb"), note):
+                out_add(item, "milestone", None, None, None, m.start(), clause_start, m.end(), note=item_note,
+                        trim=False)
         scan.take(*m.span())
     # (a clause that ends with 建成 or 消除 needs the word in the sentence)
     for a, b, c in (_clauses(text) if "建成" in text or "消除" in text else ()):
