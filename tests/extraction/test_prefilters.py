@@ -81,7 +81,7 @@ def _run(text: str, ctx, goal: bool, para_deadline: int | None, *, plain: bool, 
     target_context = goal or bool(dls) or para_deadline is not None
     sent = Sentence(text, 0, 0)
     has_words = target_context and targets._MAY_HAVE_WORDS.search(text) is not None
-    if not plain and not (targets._MAY_HAVE_NUMBERS.search(text) or has_words):
+    if not plain and not (targets._MAY_HAVE_NUMBERS.search(text) or has_words and targets._word_rules_may_apply(text)):
         return []   # the first test, asked by find_targets before the call
     return targets._sentence_targets(sent, dls, para_deadline or ctx.horizon, target_context, goal, ctx, "一、目标",
                                      has_words=has_words or words_open)
