@@ -169,9 +169,21 @@ def test_script_detection_decides_as_counting_every_hanzi():
         texts.append("".join(chars))
     texts += [(p.read_text("utf-8")) for p in sorted(REAL.glob("*.txt"))[:3]]
     texts += ["這" + "的" * 19 + "x" * 5000, "這" + "的" * 20 + "x" * 5000, "這" * 3 + "x" * 5000 + "的" * 57]
+    # the opening of forty characters per changed one, short of hanzi or just enough; a share of
+    # the characters (not of the hanzi) just over or at 5 %
+    texts += ["這" + "x" * 21 + "的" * 19 + "x" * 100, "這" + "x" * 20 + "的" * 20 + "x" * 100,
+              "這這" + "x" * 60 + "的" * 40 + "x" * 5000, "x" * 39 + "這" + "的" * 19, "這" + "的" * 19,
+              "這" * 5 + "x" * 95, "這" * 5 + "x" * 94, "這" * 5 + "x" * 96 + "的" * 3]
     for text in texts:
         assert normalise_mod.detect_script(text) == _plain_script(text)
         assert normalise_mod.detect_script(text, chars=set(text)) == _plain_script(text)
+
+
+def test_every_character_t2s_changes_is_a_hanzi_of_the_script_count():
+    """detect_script decides "traditional" from the share of changed characters among all
+    the characters of the sample: that holds because each of them is counted as a hanzi."""
+    assert sum(map(len, normalise_mod._HAN_RUN.findall(normalise_mod._traditional_text()))) == len(
+        normalise_mod.traditional_chars())
 
 
 def test_notable_characters_by_set_and_by_the_regex_are_the_same_set():
