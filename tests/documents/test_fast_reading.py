@@ -455,3 +455,25 @@ def test_furniture_lines_are_the_lines_the_whole_line_patterns_cover():
     for line in lines:
         if line and len(line) <= furniture._MAX_FURNITURE_LEN:
             assert furniture.is_furniture_line(line) == (plain.fullmatch(line) is not None), repr(line)
+
+
+def test_mtext_made_through_its_slots_is_the_frozen_dataclass_the_generated_init_makes():
+    """MText sets its two slots directly instead of through ``object.__setattr__``: the
+    object is the same as the generated ``__init__`` of a frozen dataclass makes, and stays frozen."""
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Plain:
+        text: str
+        runs: tuple[tuple[int, int], ...] = ()
+
+    MText = offsets_mod.MText
+    for args in [("ab", ((0, 3),)), ("", ()), ("x",), ("全市科技", ((0, 7), (2, 12)))]:
+        m, p = MText(*args), Plain(*args)
+        assert (m.text, m.runs) == (p.text, p.runs)
+        assert m == MText(*args) and hash(m) == hash(MText(*args))
+        assert repr(m).partition("(")[2] == repr(p).partition("(")[2]
+        assert dataclasses.astuple(m) == dataclasses.astuple(p)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            m.text = "changed"
+    assert MText(text="ab", runs=((0, 1),)).runs == ((0, 1),)

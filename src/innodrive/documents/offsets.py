@@ -21,12 +21,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class MText:
     """A piece of clean text and the original offsets of its characters."""
 
     text: str
     runs: tuple[tuple[int, int], ...] = field(default=())
+
+    def __init__(self, text: str, runs: tuple[tuple[int, int], ...] = ()) -> None:
+        # (what the generated __init__ does, through the slots' own setters: a frozen
+        # dataclass's goes through object.__setattr__ for each field, some 4,000 instructions
+        # an object, and reading makes a few for every line of a document)
+        _set_text(self, text)
+        _set_runs(self, runs)
 
     @classmethod
     def at(cls, text: str, orig_start: int) -> MText:
@@ -101,6 +108,10 @@ class MText:
         if a == 0 and b == len(text):
             return self
         return self.slice(a, b)
+
+
+_set_text = MText.text.__set__
+_set_runs = MText.runs.__set__
 
 
 def concat(pieces: Iterable[MText], sep: str = "", sep_orig: int | None = None) -> MText:
