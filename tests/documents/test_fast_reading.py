@@ -289,6 +289,10 @@ def _repeat_cases(seed: int) -> list[list[str]]:
                   for _ in range(400)])
     cases.append([opening[: rng.randint(10, len(opening))] for _ in range(100)] + ["", "短", opening * 3])
     cases.append(_sentence_pool_case(rng, paras))
+    # paragraphs that share no opening and no ending; then later ones that share only the
+    # ending (a fragment of an earlier one) or only the opening (a truncated copy) with one
+    whole = list(dict.fromkeys(p for p in paras if len(p) > 80))[:60]
+    cases += [whole, whole + [p[len(p) // 2:] for p in whole[::3]], whole + [p[:len(p) * 2 // 3] for p in whole[::3]]]
     return cases
 
 
