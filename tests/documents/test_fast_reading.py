@@ -132,7 +132,11 @@ def test_documents_read_with_the_short_cuts_map_every_character_as_before():
         text = data.decode("utf-8-sig")
         variants = [text, s2t.convert(text),
                     "\r\n".join(line[i:i + 28] for line in text.split("\n") for i in range(0, max(len(line), 1), 28)),
-                    "\n".join("\u3000\u3000" + line + "  " for line in text.split("\n"))]
+                    "\n".join("\u3000\u3000" + line + "  " for line in text.split("\n")),
+                    # markdown bold, markers of continued pages and long separator lines (what a
+                    # line is searched for only when the text holds it somewhere)
+                    "\n".join(("**" + line + "**" if i % 3 == 0 else line) + ("~~~" * 40 if i % 7 == 3 else "")
+                              for i, line in enumerate(text.split("\n"))) + "\n**第01版:一版要闻**\n（下转第3版）"]
         for variant in variants:
             raw = read_bytes(variant.encode("utf-8"), name)
             fast = offsets_mod.concat(normalise_mod.normalise(raw.text).paragraphs, sep="\n")

@@ -253,16 +253,19 @@ def _has_controls(chars: set[str]) -> bool:
     return any((c < " " and c not in "\t\n") or "\x7f" <= c <= "\x9f" for c in chars)
 
 
-def _line_deletions(line: str, controls: bool = False) -> list[tuple[int, int]]:
+def _line_deletions(line: str, controls: bool = False, inline: bool = True) -> list[tuple[int, int]]:
     """Ranges to cut from one line: pinyin glosses, inline furniture, needless spaces,
-    and (when the document has any) control characters and escape sequences."""
+    and (when the document has any) control characters and escape sequences.
+
+    ``inline=False``: the document holds neither ``**`` nor 版, without which no inline
+    furniture is found (its lines need not be searched for them)."""
     ranges: list[tuple[int, int]] = [m.span() for m in _CONTROL_RE.finditer(line)] if controls else []
     if "(" in line:
         for m in _PINYIN_RE.finditer(line):
             gloss = m.group(1)
             if any(ch in _TONE for ch in gloss) or gloss[-1].isdigit():
                 ranges.append(m.span())
-    if "**" in line or "版" in line:
+    if inline and ("**" in line or "版" in line):
         ranges.extend(inline_furniture(line))
     n = len(line)
     for m in (_SPACES_RE.finditer(line) if " " in line else ()):  # fold_width made every space " "
@@ -529,6 +532,12 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
     source = MText(folded, text.runs)
     controls = _has_controls(chars)
     extra = {fold_width(x).strip() for x in extra_furniture}
+    # what a line is searched for that the whole text may not hold at all (one search of the
+    # text instead of one of every line: a search for two characters costs some seven
+    # instructions a character)
+    stars = "**" in folded
+    inline = stars or "版" in folded
+    tildes = "~~~" in folded
 
     # pass 1: clean lines (each line's text is cut once from the folded text, never copied again)
     lines: list[MText | None] = []
@@ -537,10 +546,11 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
         stripped = raw_line.strip()
         if not stripped:
             continue
-        if stripped in extra or is_furniture_line(stripped.replace("**", "")):
+        if (extra and stripped in extra) or is_furniture_line(stripped.replace("**", "") if stars else stripped,
+                                                              tildes=tildes):
             furniture += 1
             continue
-        cuts = _line_deletions(raw_line, controls)
+        cuts = _line_deletions(raw_line, controls, inline)
         keep = _kept_slice(raw_line, cuts)
         if keep is not None:
             # (most lines: nothing cut, or only the indent and the end; the line is one
