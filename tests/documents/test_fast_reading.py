@@ -133,6 +133,7 @@ def test_documents_read_with_the_short_cuts_map_every_character_as_before():
         variants = [text, s2t.convert(text),
                     "\r\n".join(line[i:i + 28] for line in text.split("\n") for i in range(0, max(len(line), 1), 28)),
                     "\n".join("\u3000\u3000" + line + "  " for line in text.split("\n")),
+                    "\n".join("\t" + line + "\u205f\t" for line in text.split("\n")),  # (no space cut: a tab indent)
                     # markdown bold, markers of continued pages and long separator lines (what a
                     # line is searched for only when the text holds it somewhere)
                     "\n".join(("**" + line + "**" if i % 3 == 0 else line) + ("~~~" * 40 if i % 7 == 3 else "")
@@ -485,3 +486,30 @@ def test_mtext_made_through_its_slots_is_the_frozen_dataclass_the_generated_init
         with pytest.raises(dataclasses.FrozenInstanceError):
             m.text = "changed"
     assert MText(text="ab", runs=((0, 1),)).runs == ((0, 1),)
+
+
+def _plain_wrap_width(lengths: list[int]) -> int | None:
+    """:func:`wrap_width` as it was written before: the share summed over a range of widths."""
+    candidates = [n for n in lengths if 8 <= n <= 60]
+    if len(candidates) < 8:
+        return None
+    counts: dict[int, int] = {}
+    for n in candidates:
+        counts[n] = counts.get(n, 0) + 1
+    best_width, best_share = None, 0.0
+    for width in counts:
+        share = sum(counts.get(w, 0) for w in range(width - 2, width + 1)) / len(lengths)
+        if share > best_share or (share == best_share and best_width is not None and width > best_width):
+            best_width, best_share = width, share
+    return best_width if best_share >= 0.3 else None
+
+
+def test_wrap_width_equals_its_plain_form():
+    rng = random.Random(7)
+    cases = [[len(line) for line in data.decode("utf-8-sig").split("\n")] for _, data in _documents()]
+    for _ in range(2000):
+        width = rng.randint(6, 62)
+        cases.append([rng.choice([width, width - 1, width - 2, width - 3, rng.randint(0, 200)])
+                      for _ in range(rng.randint(0, 60))])
+    for lengths in cases:
+        assert normalise_mod.wrap_width(lengths) == _plain_wrap_width(lengths)

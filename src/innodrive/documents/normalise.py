@@ -485,7 +485,7 @@ def wrap_width(lengths: list[int]) -> int | None:
         counts[n] = counts.get(n, 0) + 1
     best_width, best_share = None, 0.0
     for width in counts:
-        share = sum(counts.get(w, 0) for w in range(width - 2, width + 1)) / len(lengths)
+        share = (counts.get(width - 2, 0) + counts.get(width - 1, 0) + counts.get(width, 0)) / len(lengths)
         if share > best_share or (share == best_share and best_width is not None and width > best_width):
             best_width, best_share = width, share
     return best_width if best_share >= 0.3 else None
@@ -551,6 +551,12 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
             furniture += 1
             continue
         cuts = _line_deletions(raw_line, controls, inline)
+        if not cuts:
+            # (most lines: nothing to cut, the line is its stripped text: what _kept_slice
+            # gives, without searching the line for its indent again when it has none)
+            lead = 0 if len(stripped) == len(raw_line) else len(raw_line) - len(raw_line.lstrip())
+            lines.append(source.with_text_of_slice(stripped, start + lead))
+            continue
         keep = _kept_slice(raw_line, cuts)
         if keep is not None:
             # (most lines: nothing cut, or only the indent and the end; the line is one
