@@ -513,3 +513,49 @@ def test_wrap_width_equals_its_plain_form():
                       for _ in range(rng.randint(0, 60))])
     for lengths in cases:
         assert normalise_mod.wrap_width(lengths) == _plain_wrap_width(lengths)
+
+
+def _plain_concat(pieces, sep="", sep_orig=None):
+    """:func:`concat` as it was written before: every run listed (the separator's too), then merged."""
+    texts, runs, pos, first = [], [], 0, True
+    for p in pieces:
+        if not p.text:
+            continue
+        if not first and sep:
+            if sep_orig is not None:
+                anchor = sep_orig
+            else:
+                clean_pos, orig_pos = runs[-1]
+                anchor = orig_pos + (pos - clean_pos)
+            texts.append(sep)
+            runs.append((pos, anchor))
+            pos += len(sep)
+        first = False
+        texts.append(p.text)
+        for clean_pos, orig_pos in p.runs:
+            runs.append((pos + clean_pos, orig_pos))
+        pos += len(p.text)
+    return offsets_mod.MText("".join(texts), offsets_mod._merge(runs))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_concat_merging_as_it_goes_equals_listing_every_run_then_merging(seed):
+    """Pieces mapped in one run or several, contiguous in the original or not, some empty,
+    some with runs that continue each other or start at the same clean position."""
+    rng = random.Random(seed)
+    MText = offsets_mod.MText
+    for _ in range(3000):
+        pieces, orig = [], rng.randint(0, 50)
+        for _ in range(rng.randint(0, 6)):
+            n = rng.choice([0, 1, 2, 5, 20])
+            runs, c = [], 0
+            while c < n or (n == 0 and not runs and rng.random() < 0.2):
+                runs.append((c, orig))
+                step = rng.randint(0, 4) if rng.random() < 0.2 else rng.randint(1, 8)
+                c, orig = c + step, orig + step + rng.choice([0, 0, 1, 3, -2])
+            orig = max(orig, 0) + rng.choice([0, 0, 1, 7])
+            pieces.append(MText("字" * n, tuple(runs) if n else ()))
+        for sep, sep_orig in [("", None), ("\n", None), ("\n", rng.randint(0, 99)), ("。\n", None)]:
+            fast = offsets_mod.concat(pieces, sep=sep, sep_orig=sep_orig)
+            plain = _plain_concat(pieces, sep=sep, sep_orig=sep_orig)
+            assert (fast.text, fast.runs) == (plain.text, plain.runs)
