@@ -534,10 +534,10 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
     extra = {fold_width(x).strip() for x in extra_furniture}
     # what a line is searched for that the whole text may not hold at all (one search of the
     # text instead of one of every line: a search for two characters costs some seven
-    # instructions a character)
-    stars = "**" in folded
+    # instructions a character, one for a single character a fraction of one)
+    stars = "*" in folded and "**" in folded
     inline = stars or "版" in folded
-    tildes = "~~~" in folded
+    tildes = "~" in folded and "~~~" in folded
 
     # pass 1: clean lines (each line's text is cut once from the folded text, never copied again)
     lines: list[MText | None] = []
