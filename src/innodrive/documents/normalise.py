@@ -559,8 +559,8 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
             continue
         keep = _kept_slice(raw_line, cuts)
         if keep is not None:
-            # (most lines: nothing cut, or only the indent and the end; the line is one
-            # slice of the source, mapped without building and joining pieces)
+            # (a line cut only at its indent and its end is still one slice of the
+            # source, mapped without building and joining pieces)
             a, b = keep
             if b > a:
                 lines.append(source.with_text_of_slice(raw_line[a:b] if b - a < len(raw_line) else raw_line, start + a))
