@@ -559,3 +559,18 @@ def test_concat_merging_as_it_goes_equals_listing_every_run_then_merging(seed):
             fast = offsets_mod.concat(pieces, sep=sep, sep_orig=sep_orig)
             plain = _plain_concat(pieces, sep=sep, sep_orig=sep_orig)
             assert (fast.text, fast.runs) == (plain.text, plain.runs)
+
+
+def test_should_join_asking_for_the_full_stop_first_equals_asking_for_tabs_first():
+    """should_join looks at the paragraph's last character before searching both texts for a
+    tab: every one of those checks answers False, so the order cannot change the answer."""
+    n = normalise_mod
+    rng = random.Random(11)
+    pieces = ["全市科技创新", "。", "，", "、", "\t", "(一)", "一、", "第一条", "决定", "1.", "5", ")", ":", "；", "x"]
+    for _ in range(20000):
+        p = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        q = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        width, last_line = rng.choice([None, 12, 28]), rng.choice([None, 5, 26, 30])
+        plain = False if (not p or not q or "\t" in p or "\t" in q) else n.should_join(
+            p, q, last_line=last_line, width=width)
+        assert n.should_join(p, q, last_line=last_line, width=width) == plain

@@ -320,10 +320,12 @@ def should_join(p: str, q: str, *, last_line: int | None = None, width: int | No
     the last physical line of ``p``: a full-width line that does not end a sentence is
     continued by the next one.
     """
-    if not p or not q or "\t" in p or "\t" in q:
+    if not p or not q:
         return False
     last = p[-1]
     if last in _TERMINAL:
+        return False  # (most paragraphs: asked before the searches for a tab)
+    if "\t" in p or "\t" in q:
         return False
     if last == "." and not (len(p) > 1 and p[-2].isdigit()):
         return False
