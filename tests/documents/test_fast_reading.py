@@ -132,7 +132,12 @@ def test_documents_read_with_the_short_cuts_map_every_character_as_before():
         text = data.decode("utf-8-sig")
         variants = [text, s2t.convert(text),
                     "\r\n".join(line[i:i + 28] for line in text.split("\n") for i in range(0, max(len(line), 1), 28)),
-                    "\n".join("\u3000\u3000" + line + "  " for line in text.split("\n"))]
+                    "\n".join("\u3000\u3000" + line + "  " for line in text.split("\n")),
+                    "\n".join("\t" + line + "\u205f\t" for line in text.split("\n")),  # (no space cut: a tab indent)
+                    # markdown bold, markers of continued pages and long separator lines (what a
+                    # line is searched for only when the text holds it somewhere)
+                    "\n".join(("**" + line + "**" if i % 3 == 0 else line) + ("~~~" * 40 if i % 7 == 3 else "")
+                              for i, line in enumerate(text.split("\n"))) + "\n**第01版:一版要闻**\n（下转第3版）"]
         for variant in variants:
             raw = read_bytes(variant.encode("utf-8"), name)
             fast = offsets_mod.concat(normalise_mod.normalise(raw.text).paragraphs, sep="\n")
@@ -169,9 +174,21 @@ def test_script_detection_decides_as_counting_every_hanzi():
         texts.append("".join(chars))
     texts += [(p.read_text("utf-8")) for p in sorted(REAL.glob("*.txt"))[:3]]
     texts += ["這" + "的" * 19 + "x" * 5000, "這" + "的" * 20 + "x" * 5000, "這" * 3 + "x" * 5000 + "的" * 57]
+    # the opening of forty characters per changed one, short of hanzi or just enough; a share of
+    # the characters (not of the hanzi) just over or at 5 %
+    texts += ["這" + "x" * 21 + "的" * 19 + "x" * 100, "這" + "x" * 20 + "的" * 20 + "x" * 100,
+              "這這" + "x" * 60 + "的" * 40 + "x" * 5000, "x" * 39 + "這" + "的" * 19, "這" + "的" * 19,
+              "這" * 5 + "x" * 95, "這" * 5 + "x" * 94, "這" * 5 + "x" * 96 + "的" * 3]
     for text in texts:
         assert normalise_mod.detect_script(text) == _plain_script(text)
         assert normalise_mod.detect_script(text, chars=set(text)) == _plain_script(text)
+
+
+def test_every_character_t2s_changes_is_a_hanzi_of_the_script_count():
+    """detect_script decides "traditional" from the share of changed characters among all
+    the characters of the sample: that holds because each of them is counted as a hanzi."""
+    assert sum(map(len, normalise_mod._HAN_RUN.findall(normalise_mod._traditional_text()))) == len(
+        normalise_mod.traditional_chars())
 
 
 def test_notable_characters_by_set_and_by_the_regex_are_the_same_set():
@@ -277,6 +294,10 @@ def _repeat_cases(seed: int) -> list[list[str]]:
                   for _ in range(400)])
     cases.append([opening[: rng.randint(10, len(opening))] for _ in range(100)] + ["", "短", opening * 3])
     cases.append(_sentence_pool_case(rng, paras))
+    # paragraphs that share no opening and no ending; then later ones that share only the
+    # ending (a fragment of an earlier one) or only the opening (a truncated copy) with one
+    whole = list(dict.fromkeys(p for p in paras if len(p) > 80))[:60]
+    cases += [whole, whole + [p[len(p) // 2:] for p in whole[::3]], whole + [p[:len(p) * 2 // 3] for p in whole[::3]]]
     return cases
 
 
@@ -443,3 +464,113 @@ def test_furniture_lines_are_the_lines_the_whole_line_patterns_cover():
     for line in lines:
         if line and len(line) <= furniture._MAX_FURNITURE_LEN:
             assert furniture.is_furniture_line(line) == (plain.fullmatch(line) is not None), repr(line)
+
+
+def test_mtext_made_through_its_slots_is_the_frozen_dataclass_the_generated_init_makes():
+    """MText sets its two slots directly instead of through ``object.__setattr__``: the
+    object is the same as the generated ``__init__`` of a frozen dataclass makes, and stays frozen."""
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Plain:
+        text: str
+        runs: tuple[tuple[int, int], ...] = ()
+
+    MText = offsets_mod.MText
+    for args in [("ab", ((0, 3),)), ("", ()), ("x",), ("全市科技", ((0, 7), (2, 12)))]:
+        m, p = MText(*args), Plain(*args)
+        assert (m.text, m.runs) == (p.text, p.runs)
+        assert m == MText(*args) and hash(m) == hash(MText(*args))
+        assert repr(m).partition("(")[2] == repr(p).partition("(")[2]
+        assert dataclasses.astuple(m) == dataclasses.astuple(p)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            m.text = "changed"
+    assert MText(text="ab", runs=((0, 1),)).runs == ((0, 1),)
+
+
+def _plain_wrap_width(lengths: list[int]) -> int | None:
+    """:func:`wrap_width` as it was written before: the share summed over a range of widths."""
+    candidates = [n for n in lengths if 8 <= n <= 60]
+    if len(candidates) < 8:
+        return None
+    counts: dict[int, int] = {}
+    for n in candidates:
+        counts[n] = counts.get(n, 0) + 1
+    best_width, best_share = None, 0.0
+    for width in counts:
+        share = sum(counts.get(w, 0) for w in range(width - 2, width + 1)) / len(lengths)
+        if share > best_share or (share == best_share and best_width is not None and width > best_width):
+            best_width, best_share = width, share
+    return best_width if best_share >= 0.3 else None
+
+
+def test_wrap_width_equals_its_plain_form():
+    rng = random.Random(7)
+    cases = [[len(line) for line in data.decode("utf-8-sig").split("\n")] for _, data in _documents()]
+    for _ in range(2000):
+        width = rng.randint(6, 62)
+        cases.append([rng.choice([width, width - 1, width - 2, width - 3, rng.randint(0, 200)])
+                      for _ in range(rng.randint(0, 60))])
+    for lengths in cases:
+        assert normalise_mod.wrap_width(lengths) == _plain_wrap_width(lengths)
+
+
+def _plain_concat(pieces, sep="", sep_orig=None):
+    """:func:`concat` as it was written before: every run listed (the separator's too), then merged."""
+    texts, runs, pos, first = [], [], 0, True
+    for p in pieces:
+        if not p.text:
+            continue
+        if not first and sep:
+            if sep_orig is not None:
+                anchor = sep_orig
+            else:
+                clean_pos, orig_pos = runs[-1]
+                anchor = orig_pos + (pos - clean_pos)
+            texts.append(sep)
+            runs.append((pos, anchor))
+            pos += len(sep)
+        first = False
+        texts.append(p.text)
+        for clean_pos, orig_pos in p.runs:
+            runs.append((pos + clean_pos, orig_pos))
+        pos += len(p.text)
+    return offsets_mod.MText("".join(texts), offsets_mod._merge(runs))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_concat_merging_as_it_goes_equals_listing_every_run_then_merging(seed):
+    """Pieces mapped in one run or several, contiguous in the original or not, some empty,
+    some with runs that continue each other or start at the same clean position."""
+    rng = random.Random(seed)
+    MText = offsets_mod.MText
+    for _ in range(3000):
+        pieces, orig = [], rng.randint(0, 50)
+        for _ in range(rng.randint(0, 6)):
+            n = rng.choice([0, 1, 2, 5, 20])
+            runs, c = [], 0
+            while c < n or (n == 0 and not runs and rng.random() < 0.2):
+                runs.append((c, orig))
+                step = rng.randint(0, 4) if rng.random() < 0.2 else rng.randint(1, 8)
+                c, orig = c + step, orig + step + rng.choice([0, 0, 1, 3, -2])
+            orig = max(orig, 0) + rng.choice([0, 0, 1, 7])
+            pieces.append(MText("字" * n, tuple(runs) if n else ()))
+        for sep, sep_orig in [("", None), ("\n", None), ("\n", rng.randint(0, 99)), ("。\n", None)]:
+            fast = offsets_mod.concat(pieces, sep=sep, sep_orig=sep_orig)
+            plain = _plain_concat(pieces, sep=sep, sep_orig=sep_orig)
+            assert (fast.text, fast.runs) == (plain.text, plain.runs)
+
+
+def test_should_join_asking_for_the_full_stop_first_equals_asking_for_tabs_first():
+    """should_join looks at the paragraph's last character before searching both texts for a
+    tab: every one of those checks answers False, so the order cannot change the answer."""
+    n = normalise_mod
+    rng = random.Random(11)
+    pieces = ["全市科技创新", "。", "，", "、", "\t", "(一)", "一、", "第一条", "决定", "1.", "5", ")", ":", "；", "x"]
+    for _ in range(20000):
+        p = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        q = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+        width, last_line = rng.choice([None, 12, 28]), rng.choice([None, 5, 26, 30])
+        plain = False if (not p or not q or "\t" in p or "\t" in q) else n.should_join(
+            p, q, last_line=last_line, width=width)
+        assert n.should_join(p, q, last_line=last_line, width=width) == plain

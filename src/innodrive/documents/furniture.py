@@ -73,12 +73,13 @@ _INLINE_RE = regex_cache.compile(
 )
 
 
-def is_furniture_line(line: str) -> bool:
-    """Whether a whole (trimmed) line is page furniture."""
+def is_furniture_line(line: str, *, tildes: bool = True) -> bool:
+    """Whether a whole (trimmed) line is page furniture. ``tildes=False``: the text the line
+    comes from holds no ``~~~`` (a long line is then not furniture, without being searched)."""
     if not line:
         return False
     if len(line) > _MAX_FURNITURE_LEN:  # furniture is short; body paragraphs are not
-        return "~~~" in line
+        return tildes and "~~~" in line
     return _LINE_RE.fullmatch(line) is not None or (
         (_ANYWHERE_WORDS.search(line) is not None or line.rstrip()[-1:] in ("大", "中", "小"))
         and _ANYWHERE_LINE_RE.fullmatch(line) is not None)

@@ -176,7 +176,8 @@ def detect_script(text: str, *, sample: int = 100_000, chars: set[str] | None = 
 
     Counted in C: the distinct characters of the sample are intersected with the table,
     and only when some traditional character occurs at all are its occurrences counted
-    (simplified text, the usual case, costs one ``set()`` of the sample)."""
+    (simplified text, the usual case, costs one ``set()`` of the sample). The hanzi, whose
+    class costs some hundred instructions a character, are counted only as far as needed."""
     part = text[:sample]
     present = (chars if chars is not None and len(text) <= sample else set(part)) & traditional_chars()
     if not present:
@@ -185,13 +186,19 @@ def detect_script(text: str, *, sample: int = 100_000, chars: set[str] | None = 
     # process (a class of only those present differed per document, so each document paid
     # for compiling its own); characters absent from ``part`` add nothing to the count
     changed = sum(part.count(ch) for ch in present) if len(present) < 64 else len(_traditional_re().findall(part))
-    if len(part) > _SCRIPT_HEAD:
-        # a simplified text with a few characters t2s would change (乾, 於 …): the hanzi
-        # of its opening already outnumber them twentyfold, and the hanzi of the whole
-        # sample can only be more (the share can only be lower): no need to count them all
-        head = sum(map(len, _HAN_RUN.findall(part, 0, _SCRIPT_HEAD)))
-        if head and changed / head <= 0.05:
-            return "simplified"
+    if changed / len(part) > 0.05:
+        # (every changed character is a hanzi, and the sample holds no more hanzi than
+        # characters: their share of the hanzi is higher still, without counting them)
+        return "traditional"
+    # a simplified text with a few characters t2s would change (乾, 於 …): the hanzi of an
+    # opening already outnumber them twentyfold, and the hanzi of a longer opening or of the
+    # whole sample can only be more (the share can only be lower): no need to count them all.
+    # First an opening of forty characters per changed one, then the usual one.
+    for end in sorted({min(40 * changed, _SCRIPT_HEAD), _SCRIPT_HEAD}):
+        if len(part) > end:
+            head = sum(map(len, _HAN_RUN.findall(part, 0, end)))
+            if head and changed / head <= 0.05:
+                return "simplified"
     hanzi = sum(map(len, _HAN_RUN.findall(part)))
     if hanzi == 0:
         return "simplified"
@@ -246,16 +253,19 @@ def _has_controls(chars: set[str]) -> bool:
     return any((c < " " and c not in "\t\n") or "\x7f" <= c <= "\x9f" for c in chars)
 
 
-def _line_deletions(line: str, controls: bool = False) -> list[tuple[int, int]]:
+def _line_deletions(line: str, controls: bool = False, inline: bool = True) -> list[tuple[int, int]]:
     """Ranges to cut from one line: pinyin glosses, inline furniture, needless spaces,
-    and (when the document has any) control characters and escape sequences."""
+    and (when the document has any) control characters and escape sequences.
+
+    ``inline=False``: the document holds neither ``**`` nor 版, without which no inline
+    furniture is found (its lines need not be searched for them)."""
     ranges: list[tuple[int, int]] = [m.span() for m in _CONTROL_RE.finditer(line)] if controls else []
     if "(" in line:
         for m in _PINYIN_RE.finditer(line):
             gloss = m.group(1)
             if any(ch in _TONE for ch in gloss) or gloss[-1].isdigit():
                 ranges.append(m.span())
-    if "**" in line or "版" in line:
+    if inline and ("**" in line or "版" in line):
         ranges.extend(inline_furniture(line))
     n = len(line)
     for m in (_SPACES_RE.finditer(line) if " " in line else ()):  # fold_width made every space " "
@@ -310,10 +320,12 @@ def should_join(p: str, q: str, *, last_line: int | None = None, width: int | No
     the last physical line of ``p``: a full-width line that does not end a sentence is
     continued by the next one.
     """
-    if not p or not q or "\t" in p or "\t" in q:
+    if not p or not q:
         return False
     last = p[-1]
     if last in _TERMINAL:
+        return False  # (most paragraphs: asked before the searches for a tab)
+    if "\t" in p or "\t" in q:
         return False
     if last == "." and not (len(p) > 1 and p[-2].isdigit()):
         return False
@@ -360,7 +372,15 @@ def drop_repeats(paragraphs: list[MText]) -> tuple[list[MText], list[MText]]:
     candidates share only an opening or an ending (the same first sentence), so the end
     they do not share is absent and the long search is never made (tests compare with the
     plain containment, on hostile texts too).
+
+    A paragraph is compared only with earlier ones that open or end as it does (an exact
+    copy opens alike): when no two paragraphs share an opening nor an ending, as in most
+    documents, nothing can be dropped, and two sets of the ends tell so at a fraction of
+    the cost of the loop.
     """
+    long = [p.text for p in paragraphs if len(p.text) >= _DUP_MIN]
+    if len({t[:_KEY] for t in long}) == len(long) and len({t[-_KEY:] for t in long}) == len(long):
+        return list(paragraphs), []
     fuzz = None  # rapidfuzz, imported only when two paragraphs need a fuzzy comparison
 
     kept: list[MText | None] = []
@@ -467,7 +487,7 @@ def wrap_width(lengths: list[int]) -> int | None:
         counts[n] = counts.get(n, 0) + 1
     best_width, best_share = None, 0.0
     for width in counts:
-        share = sum(counts.get(w, 0) for w in range(width - 2, width + 1)) / len(lengths)
+        share = (counts.get(width - 2, 0) + counts.get(width - 1, 0) + counts.get(width, 0)) / len(lengths)
         if share > best_share or (share == best_share and best_width is not None and width > best_width):
             best_width, best_share = width, share
     return best_width if best_share >= 0.3 else None
@@ -514,6 +534,12 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
     source = MText(folded, text.runs)
     controls = _has_controls(chars)
     extra = {fold_width(x).strip() for x in extra_furniture}
+    # what a line is searched for that the whole text may not hold at all (one search of the
+    # text instead of one of every line: a search for two characters costs some seven
+    # instructions a character, one for a single character a fraction of one)
+    stars = "*" in folded and "**" in folded
+    inline = stars or "版" in folded
+    tildes = "~" in folded and "~~~" in folded
 
     # pass 1: clean lines (each line's text is cut once from the folded text, never copied again)
     lines: list[MText | None] = []
@@ -522,14 +548,21 @@ def normalise(text: MText, *, extra_furniture: frozenset[str] = frozenset()) -> 
         stripped = raw_line.strip()
         if not stripped:
             continue
-        if stripped in extra or is_furniture_line(stripped.replace("**", "")):
+        if (extra and stripped in extra) or is_furniture_line(stripped.replace("**", "") if stars else stripped,
+                                                              tildes=tildes):
             furniture += 1
             continue
-        cuts = _line_deletions(raw_line, controls)
+        cuts = _line_deletions(raw_line, controls, inline)
+        if not cuts:
+            # (most lines: nothing to cut, the line is its stripped text: what _kept_slice
+            # gives, without searching the line for its indent again when it has none)
+            lead = 0 if len(stripped) == len(raw_line) else len(raw_line) - len(raw_line.lstrip())
+            lines.append(source.with_text_of_slice(stripped, start + lead))
+            continue
         keep = _kept_slice(raw_line, cuts)
         if keep is not None:
-            # (most lines: nothing cut, or only the indent and the end; the line is one
-            # slice of the source, mapped without building and joining pieces)
+            # (a line cut only at its indent and its end is still one slice of the
+            # source, mapped without building and joining pieces)
             a, b = keep
             if b > a:
                 lines.append(source.with_text_of_slice(raw_line[a:b] if b - a < len(raw_line) else raw_line, start + a))

@@ -21,12 +21,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class MText:
     """A piece of clean text and the original offsets of its characters."""
 
     text: str
     runs: tuple[tuple[int, int], ...] = field(default=())
+
+    def __init__(self, text: str, runs: tuple[tuple[int, int], ...] = ()) -> None:
+        # (what the generated __init__ does, through the slots' own setters: a frozen
+        # dataclass's goes through object.__setattr__ for each field, some 4,000 instructions
+        # an object, and reading makes a few for every line of a document)
+        _set_text(self, text)
+        _set_runs(self, runs)
 
     @classmethod
     def at(cls, text: str, orig_start: int) -> MText:
@@ -103,32 +110,43 @@ class MText:
         return self.slice(a, b)
 
 
+_set_text = MText.text.__set__
+_set_runs = MText.runs.__set__
+
+
 def concat(pieces: Iterable[MText], sep: str = "", sep_orig: int | None = None) -> MText:
     """Join pieces, optionally with a separator whose characters map to ``sep_orig``
-    (or, by default, to the original character just after the previous piece)."""
+    (or, by default, to the original character just after the previous piece).
+
+    The runs are merged as they are added (what :func:`_merge` does to the list of them).
+    A separator mapped by default continues the run before it, which merging would drop
+    whatever came before: its run is not added at all."""
     texts: list[str] = []
     runs: list[tuple[int, int]] = []
     pos = 0
-    first = True
     for p in pieces:
-        if not p.text:
+        text = p.text
+        if not text:
             continue
-        if not first and sep:
-            anchor = sep_orig if sep_orig is not None else _after(texts, runs, pos)
+        shifted = p.runs
+        if texts and sep:
+            if sep_orig is not None:
+                shifted = ((-len(sep), sep_orig), *shifted)
             texts.append(sep)
-            runs.append((pos, anchor))
             pos += len(sep)
-        first = False
-        texts.append(p.text)
-        for clean_pos, orig_pos in p.runs:
-            runs.append((pos + clean_pos, orig_pos))
-        pos += len(p.text)
-    return MText("".join(texts), _merge(runs))
-
-
-def _after(texts: list[str], runs: list[tuple[int, int]], pos: int) -> int:
-    clean_pos, orig_pos = runs[-1]
-    return orig_pos + (pos - clean_pos)
+        texts.append(text)
+        for clean_pos, orig_pos in shifted:
+            clean_pos += pos
+            if runs:
+                pc, po = runs[-1]
+                if clean_pos == pc:
+                    runs[-1] = (clean_pos, orig_pos)
+                    continue
+                if orig_pos - po == clean_pos - pc:
+                    continue
+            runs.append((clean_pos, orig_pos))
+        pos += len(text)
+    return MText("".join(texts), tuple(runs))
 
 
 def _merge(runs: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
