@@ -489,19 +489,18 @@ def test_mtext_made_through_its_slots_is_the_frozen_dataclass_the_generated_init
 
 
 def _plain_wrap_width(lengths: list[int]) -> int | None:
-    """:func:`wrap_width` as it was written before: the share summed over a range of widths."""
-    candidates = [n for n in lengths if 8 <= n <= 60]
-    if len(candidates) < 8:
+    """:func:`wrap_width` from its definition: of the widths 8–60 that occur (at least eight
+    such lines), the one the most lines are no longer than and at most two shorter than
+    (the wider of equals), if they are 30 % of all lines."""
+    fitting = [n for n in lengths if 8 <= n <= 60]
+    if len(fitting) < 8:
         return None
-    counts: dict[int, int] = {}
-    for n in candidates:
-        counts[n] = counts.get(n, 0) + 1
-    best_width, best_share = None, 0.0
-    for width in counts:
-        share = sum(counts.get(w, 0) for w in range(width - 2, width + 1)) / len(lengths)
-        if share > best_share or (share == best_share and best_width is not None and width > best_width):
-            best_width, best_share = width, share
-    return best_width if best_share >= 0.3 else None
+
+    def share(width: int) -> float:
+        return sum(width - 2 <= n <= width for n in fitting) / len(lengths)
+
+    best = max(set(fitting), key=lambda w: (share(w), w))
+    return best if share(best) >= 0.3 else None
 
 
 def test_wrap_width_equals_its_plain_form():

@@ -135,16 +135,7 @@ def concat(pieces: Iterable[MText], sep: str = "", sep_orig: int | None = None) 
             texts.append(sep)
             pos += len(sep)
         texts.append(text)
-        for clean_pos, orig_pos in shifted:
-            clean_pos += pos
-            if runs:
-                pc, po = runs[-1]
-                if clean_pos == pc:
-                    runs[-1] = (clean_pos, orig_pos)
-                    continue
-                if orig_pos - po == clean_pos - pc:
-                    continue
-            runs.append((clean_pos, orig_pos))
+        _add_merged(runs, shifted, pos)
         pos += len(text)
     return MText("".join(texts), tuple(runs))
 
@@ -152,7 +143,16 @@ def concat(pieces: Iterable[MText], sep: str = "", sep_orig: int | None = None) 
 def _merge(runs: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     """Drop runs that merely continue the previous one (same shift)."""
     out: list[tuple[int, int]] = []
+    _add_merged(out, runs, 0)
+    return tuple(out)
+
+
+def _add_merged(out: list[tuple[int, int]], runs, shift: int) -> None:
+    """Append ``runs`` moved ``shift`` clean characters on to ``out``, dropping each run that
+    merely continues the one before it (same shift) and letting a run replace one that
+    starts at the same clean position (which then covers nothing)."""
     for clean_pos, orig_pos in runs:
+        clean_pos += shift
         if out:
             pc, po = out[-1]
             if clean_pos == pc:
@@ -161,7 +161,6 @@ def _merge(runs: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
             if orig_pos - po == clean_pos - pc:
                 continue
         out.append((clean_pos, orig_pos))
-    return tuple(out)
 
 
 class OffsetMap:
