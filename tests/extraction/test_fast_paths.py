@@ -799,5 +799,5 @@ def test_milestone_objects_ruled_out_before_their_items_give_no_item(sentences, 
     samples += [("".join(rng.choice(pieces) for _ in range(rng.randint(1, 8))), rng.choice(verbs)) for _ in range(6000)]
     assert len(samples) > 6200
     assert _unnamed_kept(targets, samples, targets._may_name_milestones) == []
-    ends = targets._MILESTONE_OBJECT_ENDS
+    ends = targets._MILESTONE_OBJECT_LAST
     assert _unnamed_kept(targets, samples, lambda obj, verb: not ends.isdisjoint(obj))

@@ -94,7 +94,7 @@ def title_year(title: str, doc_year: int | None) -> int | None:
     m = _YEAR_RANGE.search(title) if dated else None
     if m:
         return int(m.group(2))
-    years = [int(y) for y in _YEAR.findall(title)] if dated else []
+    years = [int(y) for y in _years(title)]
     future = [y for y in years if doc_year is None or y >= doc_year]
     if future:
         return max(future)

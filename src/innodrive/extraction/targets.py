@@ -1319,10 +1319,6 @@ def _milestone_items(obj: str, verb: str, note: str) -> list[tuple[str, str]]:
     return items
 
 
-# the characters a match of _MILESTONE_OBJECT can end the text with (None: any)
-_MILESTONE_OBJECT_ENDS = edges.closing_chars(_MILESTONE_OBJECT)
-
-
 def _may_name_milestones(obj: str, verb: str) -> bool:
     """False only where ``_milestone_items(obj, verb, …)`` keeps no item, asked before it
     (about half of the objects after a milestone verb name no place or body: 完成各项任务).
@@ -1333,8 +1329,8 @@ def _may_name_milestones(obj: str, verb: str) -> bool:
     with a character of ``obj``; an item's own verb (_ITEM_VERB at the start of a piece)
     is a substring of ``obj``. tests/extraction/test_fast_paths.py compares with
     _milestone_items on the corpus and random strings."""
-    ends = _MILESTONE_OBJECT_ENDS
-    return (ends is None or not ends.isdisjoint(obj) or verb.endswith(_ALWAYS_MILESTONE) or "消除" in obj
+    ends = _MILESTONE_OBJECT_LAST
+    return (ends is edges.EVERY or not ends.isdisjoint(obj) or verb.endswith(_ALWAYS_MILESTONE) or "消除" in obj
             or "普及" in obj)
 
 
