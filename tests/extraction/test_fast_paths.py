@@ -801,3 +801,34 @@ def test_milestone_objects_ruled_out_before_their_items_give_no_item(sentences, 
     assert _unnamed_kept(targets, samples, targets._may_name_milestones) == []
     ends = targets._MILESTONE_OBJECT_LAST
     assert _unnamed_kept(targets, samples, lambda obj, verb: not ends.isdisjoint(obj))
+
+
+def test_leads_taken_off_with_one_match_and_first_sentence_ends_found_by_find_are_those_of_the_patterns(
+        sentences, texts):
+    """``_strip_firm`` and programmes' ``_strip_verbs`` cut the match of a ``^`` pattern
+    instead of calling ``sub``, and the first end of a sentence is found with ``str.find``
+    for each character of SENTENCE_END: the same texts and positions as the patterns give,
+    on the corpus and on random strings of their words."""
+    phrases = importlib.import_module("innodrive.extraction.phrases")
+    programmes = importlib.import_module("innodrive.extraction.programmes")
+    targets = importlib.import_module("innodrive.extraction.targets")
+    assert set(targets._SENTENCE_ENDS) == set(re.fullmatch(r"\[(.*)\]", phrases.SENTENCE_END.pattern).group(1))
+
+    def plain_verbs(text):
+        for _ in range(3):
+            text = programmes._VERBS.sub("", text)
+        if "的" in text:
+            text = programmes._MODIFIER.sub("", text)
+        return text.strip("、,和及与 ")
+
+    rng = random.Random(41)
+    pieces = ["力争", "确保", "努力", "争取", "全年", "年内", "全市", "全省", "大力实施", "实施", "建成", "基本建成", "以",
+              "发展", "创新", "具有特色的", "。", "!", "?", "、", " ", "\n", "5"]
+    samples = [c for s in sentences for c in re.split("[,;:]", s)] + texts
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    for text in samples:
+        assert targets._strip_firm.__wrapped__(text) == targets._FIRM_SCOPE_LEAD.sub("", text), text
+        assert programmes._strip_verbs(text) == plain_verbs(text), text
+        for a in {0, len(text) // 3}:
+            m = phrases.SENTENCE_END.search(text, a, len(text))
+            assert targets._first_sentence_end(text, a, len(text)) == (m.start() if m else len(text)), text
