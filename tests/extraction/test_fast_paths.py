@@ -671,6 +671,10 @@ def test_the_gated_patterns_have_bounded_edges():
     for gate in gates:
         assert isinstance(gate, frozenset) and 0 < len(gate) < 80, gate
     assert {alt.lstrip("\\")[0] for alt in phrases._QUOTES.pattern.split("|")} == phrases.QUOTE_OPENERS
+    outline = importlib.import_module("innodrive.extraction.outline")
+    edges = importlib.import_module("innodrive.extraction.edges")
+    for _, rx in outline.STYLES:   # (match_heading tries a style only where its marker can open)
+        assert edges.opening_chars(rx) is not None and edges.opening_chars(rx) <= outline.HEADING_FIRST, rx.pattern
 
 
 def test_indicators_trimmed_with_the_lead_words_matched_at_the_start_are_those_of_sub(sentences):
@@ -832,3 +836,31 @@ def test_leads_taken_off_with_one_match_and_first_sentence_ends_found_by_find_ar
         for a in {0, len(text) // 3}:
             m = phrases.SENTENCE_END.search(text, a, len(text))
             assert targets._first_sentence_end(text, a, len(text)) == (m.start() if m else len(text)), text
+
+
+def test_heading_styles_tried_by_their_first_character_find_what_every_style_finds(texts):
+    """match_heading tries only the styles whose marker can open with the paragraph's first
+    character: the same answer as trying every style in order, on the corpus's paragraphs
+    and on random strings of markers."""
+    outline = importlib.import_module("innodrive.extraction.outline")
+
+    def plain(text):
+        for style, rx in outline.STYLES:
+            m = rx.match(text)
+            if not m:
+                continue
+            rest = text[m.end():]
+            if not rest or not outline._TITLE_START.match(rest):
+                continue
+            if style in ("cn_yao", "cn_shi") and len(m.group(1)) > 3:
+                continue
+            return style, m.group(1), m.end()
+        return None
+
+    rng = random.Random(43)
+    pieces = ["第", "一", "十", "两", "百", "3", "12", "(", ")", "、", ".", "章", "节", "部分", "条", "①", "⑴", "要", "是",
+              "求", "否", " ", "2025年", "创新", "。", "“"]
+    samples = [line for t in texts for line in t.split("\n")]
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    for text in samples:
+        assert outline.match_heading(text) == plain(text), text

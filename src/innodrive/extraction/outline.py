@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from innodrive import regex_cache
+from innodrive.extraction import edges
 from innodrive.extraction.numbers import parse_number
 
 # patterns the functions below used inline (re.search(r"…", …)), compiled once through the
@@ -44,6 +45,21 @@ STYLES: list[tuple[str, re.Pattern]] = [
 ]
 # the characters a match of any style can start with (第, a numeral, a bracket, a digit, ①, ⑴)
 HEADING_FIRST = frozenset("第(0123456789" + _CN + "".join(map(chr, range(ord("①"), ord("⒇") + 1))))
+
+
+def _styles_by_first() -> dict[str, list[tuple[str, re.Pattern]]]:
+    """The styles whose marker can open with each character, in the order of STYLES (from
+    the patterns themselves: edges.opening_chars, bounded for every style, a test checks): a
+    paragraph opening with 一 is tried with the four styles of Chinese numerals, not with all
+    twelve (each failed ``match`` is a call into the engine)."""
+    out: dict[str, list[tuple[str, re.Pattern]]] = {}
+    for style, rx in STYLES:
+        for ch in edges.opening_chars(rx):
+            out.setdefault(ch, []).append((style, rx))
+    return out
+
+
+_STYLES_BY_FIRST = _styles_by_first()
 _TITLE_END = regex_cache.compile(r"[。!?;]")
 # what a heading's title may start with: words, quotes, brackets, or a year (一、2025年工作回顾,
 # 三、2026—2030年主要任务) — but not any other number (1.5万家 is body text, not a title)
@@ -97,7 +113,7 @@ class Heading:
 
 def match_heading(text: str) -> tuple[str, str, int] | None:
     """(style, numeral, end of marker) when a paragraph starts with a heading marker."""
-    for style, rx in STYLES:
+    for style, rx in _STYLES_BY_FIRST.get(text[:1], ()):
         m = rx.match(text)
         if not m:
             continue
