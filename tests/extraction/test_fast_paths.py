@@ -864,3 +864,19 @@ def test_heading_styles_tried_by_their_first_character_find_what_every_style_fin
     samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
     for text in samples:
         assert outline.match_heading(text) == plain(text), text
+
+
+def test_heading_labels_built_from_their_style_alone_are_those_of_the_table_of_every_style():
+    """label_for builds only the label of the heading's own style: the label the table of
+    every style's label gives."""
+    outline = importlib.import_module("innodrive.extraction.outline")
+
+    def plain(style, numeral):
+        return {"cn_dun": numeral, "cn_paren": f"({numeral})", "ar_dot": numeral, "ar_paren": f"({numeral})",
+                "circled": numeral, "paren_circled": numeral, "cn_yao": f"{numeral}要", "cn_shi": f"{numeral}是",
+                "di_zhang": f"第{numeral}章", "di_jie": f"第{numeral}节", "di_bufen": f"第{numeral}部分",
+                "di_tiao": f"第{numeral}条"}[style]
+
+    for style, _ in outline.STYLES:
+        for numeral in ("一", "十三", "两百", "7", "12", "①", "⑴"):
+            assert outline.label_for(style, numeral) == plain(style, numeral)

@@ -67,22 +67,19 @@ _TITLE_START = regex_cache.compile(r"(?:[^\W\d_a-zA-Z]|[“\"《(（「])|(?:19|
 _MAX_TITLE = 120
 
 
+# the words around the numeral in each style's label
+_LABEL_AROUND = {
+    "cn_dun": ("", ""), "cn_paren": ("(", ")"), "ar_dot": ("", ""), "ar_paren": ("(", ")"), "circled": ("", ""),
+    "paren_circled": ("", ""), "cn_yao": ("", "要"), "cn_shi": ("", "是"), "di_zhang": ("第", "章"),
+    "di_jie": ("第", "节"), "di_bufen": ("第", "部分"), "di_tiao": ("第", "条"),
+}
+
+
 def label_for(style: str, numeral: str) -> str:
-    """The label as the gold writes it: 一, (一), 1, (1), 一要, 一是, 第一条 …"""
-    return {
-        "cn_dun": numeral,
-        "cn_paren": f"({numeral})",
-        "ar_dot": numeral,
-        "ar_paren": f"({numeral})",
-        "circled": numeral,
-        "paren_circled": numeral,
-        "cn_yao": f"{numeral}要",
-        "cn_shi": f"{numeral}是",
-        "di_zhang": f"第{numeral}章",
-        "di_jie": f"第{numeral}节",
-        "di_bufen": f"第{numeral}部分",
-        "di_tiao": f"第{numeral}条",
-    }[style]
+    """The label as the gold writes it: 一, (一), 1, (1), 一要, 一是, 第一条 …
+    (Only the style's own label is built: a table of every style's label was built for each heading.)"""
+    before, after = _LABEL_AROUND[style]
+    return before + numeral + after
 
 
 def numeral_value(style: str, numeral: str) -> int | None:
