@@ -880,3 +880,15 @@ def test_heading_labels_built_from_their_style_alone_are_those_of_the_table_of_e
     for style, _ in outline.STYLES:
         for numeral in ("一", "十三", "两百", "7", "12", "①", "⑴"):
             assert outline.label_for(style, numeral) == plain(style, numeral)
+
+
+def test_co_units_tried_before_each_body_word_are_the_matches_of_the_pattern(texts):
+    """owners tries the co-unit pattern only two characters before each 单位 or 部门: the
+    same matches as its own scan, on the corpus and on random strings of its words."""
+    outline = importlib.import_module("innodrive.extraction.outline")
+    assert all(len(role) == 2 for role in outline._CO_ROLES)
+    rng = random.Random(53)
+    pieces = [*outline._CO_ROLES, *outline._BODIES, "牵头", ":", "：", " ", "市科技局", "、", ";", "。", ")", "\n", "责"]
+    samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(20000)]
+    for text in samples:
+        assert [(m.span(), m.groups()) for m in outline._co_matches(text)] == _spans(outline._CO_RE, text), text

@@ -242,7 +242,9 @@ def body_ends(headings: list[Heading], text_end: int) -> list[int]:
 # names of bodies contain 和 (市发展和改革委员会, 市经济和信息化局): split on punctuation only
 _UNIT_SPLIT = regex_cache.compile(r"[、,，;；/]")
 _LEAD_RE = regex_cache.compile(r"牵头(?:单位|部门)\s*[:：]\s*(?P<units>[^;；。)）\n]+)")
-_CO_RE = regex_cache.compile(r"(?:责任|配合|参与|协同)(?:单位|部门)\s*[:：]\s*(?P<units>[^;；。)）\n]+)")
+_CO_ROLES = ("责任", "配合", "参与", "协同")   # (two characters each: see _co_matches)
+_BODIES = ("单位", "部门")
+_CO_RE = regex_cache.compile("(?:" + "|".join(_CO_ROLES) + ")(?:" + "|".join(_BODIES) + r")\s*[:：]\s*(?P<units>[^;；。)）\n]+)")
 _PAREN_LEAD_RE = regex_cache.compile(r"\((?P<lead>[^()]{2,60}?)牵头(?:[,，、;；]\s*(?P<co>[^()]{2,120}?)(?:按职责分工)?(?:配合|参与|负责|落实))?\)")
 _DEADLINE_RE = regex_cache.compile(
     r"(?P<y>20\d\d)年(?:(?P<m>1[0-2]|[1-9])月)?(?P<when>底|末|上半年|下半年|年底)?(?:前|以前)?(?:完成|建成|出台|到位)?")
@@ -265,7 +267,7 @@ def owners(text: str) -> tuple[list[str], list[str]]:
     named = "单位" in text or "部门" in text
     for m in (_LEAD_RE.finditer(text) if named else ()):
         lead += split_units(m.group("units"))
-    for m in (_CO_RE.finditer(text) if named else ()):
+    for m in (_co_matches(text) if named else ()):
         co += split_units(m.group("units"))
     # (the bracketed form needs 牵头: without it the engine would try the pattern at every bracket)
     for m in (_PAREN_LEAD_RE.finditer(text) if "牵头" in text else ()):
@@ -276,6 +278,27 @@ def owners(text: str) -> tuple[list[str], list[str]]:
         # by convention the first body listed as 责任单位 leads (列第一位的为牵头单位)
         lead, co = co[:1], co[1:]
     return list(dict.fromkeys(lead)), [u for u in dict.fromkeys(co) if u not in lead]
+
+
+def _co_matches(text: str):
+    """The matches of ``_CO_RE.finditer(text)``, tried only two characters before each 单位 or
+    部门 (found by ``str.find``): every match opens with a role word of two characters and
+    then one of them, and a start inside an earlier match is passed over as ``finditer``
+    would. The engine tested the role words' first characters at every character of the
+    task's text, some sixty instructions a character."""
+    starts: list[int] = []
+    for body in _BODIES:
+        i = text.find(body, 2)
+        while i != -1:
+            starts.append(i - 2)
+            i = text.find(body, i + 1)
+    starts.sort()
+    done = 0
+    match = _CO_RE.match
+    for s in starts:
+        if s >= done and (m := match(text, s)) is not None:
+            done = m.end()
+            yield m
 
 
 def task_deadline(text: str) -> str | None:
