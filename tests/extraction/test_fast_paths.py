@@ -81,8 +81,12 @@ def test_rewritten_patterns_match_their_plain_forms(sentences, texts):
     pieces = ["1", "23", "2025", "123456789012", ",", ",000", ".", ".5", "十", "三", "万", "十万", "亿", "多", "余",
               "年", "个", "个百分点", "百分点", "%", "元/人", "元", "千瓦", "千瓦时", "以上", "٣", "点五", "两"]
     extra += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
+    may_have_numbers = re.compile(plain[targets._MAY_HAVE_NUMBERS])
     for t in [*texts, *sentences, *extra]:
         assert _spans(numbers._BODY_RE, t) == _spans(body, t)
+        # (the first test's numerals behind a look-ahead at what follows them)
+        assert [m.span() for m in targets._MAY_HAVE_NUMBERS.finditer(t)] == [
+            m.span() for m in may_have_numbers.finditer(t)], t
         assert _spans(programmes._BARE_CODE_RE, t) == _spans(bare, t)
         assert _spans(targets._SCALE_LIST_RE, t) == _spans(scale_list, t)
 
