@@ -896,3 +896,35 @@ def test_co_units_tried_before_each_body_word_are_the_matches_of_the_pattern(tex
     samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(20000)]
     for text in samples:
         assert [(m.span(), m.groups()) for m in outline._co_matches(text)] == _spans(outline._CO_RE, text), text
+
+
+def test_heading_roles_asked_after_one_search_for_any_role_word_are_those_of_the_five_searches(sentences):
+    """title_role searches a heading for the words of each role only when the pattern of all
+    of them finds one: the same role and reason as the five searches, on the corpus's
+    sentences and on random titles of role words and years."""
+    sections = importlib.import_module("innodrive.extraction.sections")
+
+    def plain(title, doc_year):
+        past_year = sections._past_year_named(title, doc_year)
+        goal_words = sections._GOALS.search(title)
+        m = sections._REVIEW.search(title)
+        if m and not (goal_words and not past_year and "成就" not in m.group(0) and "回顾" not in m.group(0)):
+            return sections.REVIEW, m.group(0)
+        if past_year and not sections._future_named(title, doc_year):
+            return sections.REVIEW, f"标题年份{past_year}早于文件年份"
+        for role, rx in ((sections.BACKGROUND, sections._BACKGROUND), (sections.SAFEGUARDS, sections._SAFEGUARDS)):
+            m = rx.search(title)
+            if m:
+                return role, m.group(0)
+        if goal_words:
+            return sections.GOALS, goal_words.group(0)
+        m = sections._TASKS.search(title)
+        return (sections.TASKS, m.group(0)) if m else (None, "")
+
+    rng = random.Random(59)
+    pieces = ["2024年", "2026年", "“十四五”", "十五五", "今年", "明年", "工作回顾", "主要成就", "发展基础", "面临形势", "背景",
+              "主要目标", "指标", "保障措施", "组织实施", "重点任务", "行动", "工程", "创新", "加快建设", "的", "和"]
+    samples = sentences + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 5))) for _ in range(5000)]
+    for title in samples:
+        for doc_year in (None, 2025, 2026):
+            assert sections.title_role(title, doc_year) == plain(title, doc_year), title
