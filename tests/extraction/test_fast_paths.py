@@ -81,8 +81,12 @@ def test_rewritten_patterns_match_their_plain_forms(sentences, texts):
     pieces = ["1", "23", "2025", "123456789012", ",", ",000", ".", ".5", "十", "三", "万", "十万", "亿", "多", "余",
               "年", "个", "个百分点", "百分点", "%", "元/人", "元", "千瓦", "千瓦时", "以上", "٣", "点五", "两"]
     extra += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(20000)]
+    may_have_numbers = re.compile(plain[targets._MAY_HAVE_NUMBERS])
     for t in [*texts, *sentences, *extra]:
         assert _spans(numbers._BODY_RE, t) == _spans(body, t)
+        # (the first test's numerals behind a look-ahead at what follows them)
+        assert [m.span() for m in targets._MAY_HAVE_NUMBERS.finditer(t)] == [
+            m.span() for m in may_have_numbers.finditer(t)], t
         assert _spans(programmes._BARE_CODE_RE, t) == _spans(bare, t)
         assert _spans(targets._SCALE_LIST_RE, t) == _spans(scale_list, t)
 
@@ -671,6 +675,10 @@ def test_the_gated_patterns_have_bounded_edges():
     for gate in gates:
         assert isinstance(gate, frozenset) and 0 < len(gate) < 80, gate
     assert {alt.lstrip("\\")[0] for alt in phrases._QUOTES.pattern.split("|")} == phrases.QUOTE_OPENERS
+    outline = importlib.import_module("innodrive.extraction.outline")
+    edges = importlib.import_module("innodrive.extraction.edges")
+    for _, rx in outline.STYLES:   # (match_heading tries a style only where its marker can open)
+        assert edges.opening_chars(rx) is not None and edges.opening_chars(rx) <= outline.HEADING_FIRST, rx.pattern
 
 
 def test_indicators_trimmed_with_the_lead_words_matched_at_the_start_are_those_of_sub(sentences):
@@ -801,3 +809,122 @@ def test_milestone_objects_ruled_out_before_their_items_give_no_item(sentences, 
     assert _unnamed_kept(targets, samples, targets._may_name_milestones) == []
     ends = targets._MILESTONE_OBJECT_LAST
     assert _unnamed_kept(targets, samples, lambda obj, verb: not ends.isdisjoint(obj))
+
+
+def test_leads_taken_off_with_one_match_and_first_sentence_ends_found_by_find_are_those_of_the_patterns(
+        sentences, texts):
+    """``_strip_firm`` and programmes' ``_strip_verbs`` cut the match of a ``^`` pattern
+    instead of calling ``sub``, and the first end of a sentence is found with ``str.find``
+    for each character of SENTENCE_END: the same texts and positions as the patterns give,
+    on the corpus and on random strings of their words."""
+    phrases = importlib.import_module("innodrive.extraction.phrases")
+    programmes = importlib.import_module("innodrive.extraction.programmes")
+    targets = importlib.import_module("innodrive.extraction.targets")
+    assert set(targets._SENTENCE_ENDS) == set(re.fullmatch(r"\[(.*)\]", phrases.SENTENCE_END.pattern).group(1))
+
+    def plain_verbs(text):
+        for _ in range(3):
+            text = programmes._VERBS.sub("", text)
+        if "的" in text:
+            text = programmes._MODIFIER.sub("", text)
+        return text.strip("、,和及与 ")
+
+    rng = random.Random(41)
+    pieces = ["力争", "确保", "努力", "争取", "全年", "年内", "全市", "全省", "大力实施", "实施", "建成", "基本建成", "以",
+              "发展", "创新", "具有特色的", "。", "!", "?", "、", " ", "\n", "5"]
+    samples = [c for s in sentences for c in re.split("[,;:]", s)] + texts
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    for text in samples:
+        assert targets._strip_firm.__wrapped__(text) == targets._FIRM_SCOPE_LEAD.sub("", text), text
+        assert programmes._strip_verbs(text) == plain_verbs(text), text
+        for a in {0, len(text) // 3}:
+            m = phrases.SENTENCE_END.search(text, a, len(text))
+            assert targets._first_sentence_end(text, a, len(text)) == (m.start() if m else len(text)), text
+
+
+def test_heading_styles_tried_by_their_first_character_find_what_every_style_finds(texts):
+    """match_heading tries only the styles whose marker can open with the paragraph's first
+    character: the same answer as trying every style in order, on the corpus's paragraphs
+    and on random strings of markers."""
+    outline = importlib.import_module("innodrive.extraction.outline")
+
+    def plain(text):
+        for style, rx in outline.STYLES:
+            m = rx.match(text)
+            if not m:
+                continue
+            rest = text[m.end():]
+            if not rest or not outline._TITLE_START.match(rest):
+                continue
+            if style in ("cn_yao", "cn_shi") and len(m.group(1)) > 3:
+                continue
+            return style, m.group(1), m.end()
+        return None
+
+    rng = random.Random(43)
+    pieces = ["第", "一", "十", "两", "百", "3", "12", "(", ")", "、", ".", "章", "节", "部分", "条", "①", "⑴", "要", "是",
+              "求", "否", " ", "2025年", "创新", "。", "“"]
+    samples = [line for t in texts for line in t.split("\n")]
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    for text in samples:
+        assert outline.match_heading(text) == plain(text), text
+
+
+def test_heading_labels_built_from_their_style_alone_are_those_of_the_table_of_every_style():
+    """label_for builds only the label of the heading's own style: the label the table of
+    every style's label gives."""
+    outline = importlib.import_module("innodrive.extraction.outline")
+
+    def plain(style, numeral):
+        return {"cn_dun": numeral, "cn_paren": f"({numeral})", "ar_dot": numeral, "ar_paren": f"({numeral})",
+                "circled": numeral, "paren_circled": numeral, "cn_yao": f"{numeral}要", "cn_shi": f"{numeral}是",
+                "di_zhang": f"第{numeral}章", "di_jie": f"第{numeral}节", "di_bufen": f"第{numeral}部分",
+                "di_tiao": f"第{numeral}条"}[style]
+
+    for style, _ in outline.STYLES:
+        for numeral in ("一", "十三", "两百", "7", "12", "①", "⑴"):
+            assert outline.label_for(style, numeral) == plain(style, numeral)
+
+
+def test_co_units_tried_before_each_body_word_are_the_matches_of_the_pattern(texts):
+    """owners tries the co-unit pattern only two characters before each 单位 or 部门: the
+    same matches as its own scan, on the corpus and on random strings of its words."""
+    outline = importlib.import_module("innodrive.extraction.outline")
+    assert all(len(role) == 2 for role in outline._CO_ROLES)
+    rng = random.Random(53)
+    pieces = [*outline._CO_ROLES, *outline._BODIES, "牵头", ":", "：", " ", "市科技局", "、", ";", "。", ")", "\n", "责"]
+    samples = texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(20000)]
+    for text in samples:
+        assert [(m.span(), m.groups()) for m in outline._co_matches(text)] == _spans(outline._CO_RE, text), text
+
+
+def test_heading_roles_asked_after_one_search_for_any_role_word_are_those_of_the_five_searches(sentences):
+    """title_role searches a heading for the words of each role only when the pattern of all
+    of them finds one: the same role and reason as the five searches, on the corpus's
+    sentences and on random titles of role words and years."""
+    sections = importlib.import_module("innodrive.extraction.sections")
+
+    def plain(title, doc_year):
+        past_year = sections._past_year_named(title, doc_year)
+        goal_words = sections._GOALS.search(title)
+        m = sections._REVIEW.search(title)
+        if m and not (goal_words and not past_year and "成就" not in m.group(0) and "回顾" not in m.group(0)):
+            return sections.REVIEW, m.group(0)
+        if past_year and not sections._future_named(title, doc_year):
+            return sections.REVIEW, f"标题年份{past_year}早于文件年份"
+        for role, rx in ((sections.BACKGROUND, sections._BACKGROUND), (sections.SAFEGUARDS, sections._SAFEGUARDS)):
+            m = rx.search(title)
+            if m:
+                return role, m.group(0)
+        if goal_words:
+            return sections.GOALS, goal_words.group(0)
+        m = sections._TASKS.search(title)
+        return (sections.TASKS, m.group(0)) if m else (None, "")
+
+    rng = random.Random(59)
+    pieces = ["2024年", "2026年", "“十四五”", "十五五", "今年", "明年", "工作回顾", "主要成就", "发展基础", "面临形势", "背景",
+              "主要目标", "指标", "保障措施", "组织实施", "重点任务", "行动", "工程", "创新", "加快建设", "的", "和"]
+    samples = sentences + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 5))) for _ in range(5000)]
+    for title in samples:
+        for doc_year in (None, 2025, 2026):
+            assert sections.title_role(title, doc_year) == plain(title, doc_year), title

@@ -99,8 +99,11 @@ _PRE_BEFORE_RE = regex_cache.compile(rf"(?:{_PRE})$")
 # target rules' first test (targets._MAY_HAVE_NUMBERS) is built from it, so that it asks
 # for exactly the numeral + unit forms this grammar reads, whatever unit the lists above hold.
 CN_QUANTITY_START = _CN_START
-CHINESE_BODY_REST = (rf"[{CN_NUM_CHARS}]*(?:点[{CN_DIGITS}]+)?(?:多|余)?(?:{MAGNITUDE})?"
-                     rf"(?:{UNIT_ALTERNATION})")
+# (the look-ahead after the numerals: what follows them must open with 点, 多/余, a magnitude or
+# a unit, so that a numeral followed by anything else, 一批 or 统一, fails at one class instead
+# of the seventy alternatives of the unit; it changes no match)
+CHINESE_BODY_REST = (rf"[{CN_NUM_CHARS}]*(?={_first_chars('点', '多|余', _MAGNITUDE_WORDS, UNIT_ALTERNATION)})"
+                     rf"(?:点[{CN_DIGITS}]+)?(?:多|余)?(?:{MAGNITUDE})?(?:{UNIT_ALTERNATION})")
 _PRE_WIDTH = max(len(w) for w in list(PRE_COMPARATORS) + list(CHANGE_VERBS))
 _PRE_WORDS = frozenset(PRE_COMPARATORS) | frozenset(CHANGE_VERBS)   # the alternatives of _PRE
 # the lengths of those words by their last character, longest first

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from innodrive import regex_cache
+from innodrive.extraction import edges
 from innodrive.extraction.numbers import parse_number
 
 # patterns the functions below used inline (re.search(r"…", …)), compiled once through the
@@ -44,6 +45,21 @@ STYLES: list[tuple[str, re.Pattern]] = [
 ]
 # the characters a match of any style can start with (第, a numeral, a bracket, a digit, ①, ⑴)
 HEADING_FIRST = frozenset("第(0123456789" + _CN + "".join(map(chr, range(ord("①"), ord("⒇") + 1))))
+
+
+def _styles_by_first() -> dict[str, list[tuple[str, re.Pattern]]]:
+    """The styles whose marker can open with each character, in the order of STYLES (from
+    the patterns themselves: edges.opening_chars, bounded for every style, a test checks): a
+    paragraph opening with 一 is tried with the four styles of Chinese numerals, not with all
+    twelve (each failed ``match`` is a call into the engine)."""
+    out: dict[str, list[tuple[str, re.Pattern]]] = {}
+    for style, rx in STYLES:
+        for ch in edges.opening_chars(rx):
+            out.setdefault(ch, []).append((style, rx))
+    return out
+
+
+_STYLES_BY_FIRST = _styles_by_first()
 _TITLE_END = regex_cache.compile(r"[。!?;]")
 # what a heading's title may start with: words, quotes, brackets, or a year (一、2025年工作回顾,
 # 三、2026—2030年主要任务) — but not any other number (1.5万家 is body text, not a title)
@@ -51,22 +67,19 @@ _TITLE_START = regex_cache.compile(r"(?:[^\W\d_a-zA-Z]|[“\"《(（「])|(?:19|
 _MAX_TITLE = 120
 
 
+# the words around the numeral in each style's label
+_LABEL_AROUND = {
+    "cn_dun": ("", ""), "cn_paren": ("(", ")"), "ar_dot": ("", ""), "ar_paren": ("(", ")"), "circled": ("", ""),
+    "paren_circled": ("", ""), "cn_yao": ("", "要"), "cn_shi": ("", "是"), "di_zhang": ("第", "章"),
+    "di_jie": ("第", "节"), "di_bufen": ("第", "部分"), "di_tiao": ("第", "条"),
+}
+
+
 def label_for(style: str, numeral: str) -> str:
-    """The label as the gold writes it: 一, (一), 1, (1), 一要, 一是, 第一条 …"""
-    return {
-        "cn_dun": numeral,
-        "cn_paren": f"({numeral})",
-        "ar_dot": numeral,
-        "ar_paren": f"({numeral})",
-        "circled": numeral,
-        "paren_circled": numeral,
-        "cn_yao": f"{numeral}要",
-        "cn_shi": f"{numeral}是",
-        "di_zhang": f"第{numeral}章",
-        "di_jie": f"第{numeral}节",
-        "di_bufen": f"第{numeral}部分",
-        "di_tiao": f"第{numeral}条",
-    }[style]
+    """The label as the gold writes it: 一, (一), 1, (1), 一要, 一是, 第一条 …
+    (Only the style's own label is built: a table of every style's label was built for each heading.)"""
+    before, after = _LABEL_AROUND[style]
+    return before + numeral + after
 
 
 def numeral_value(style: str, numeral: str) -> int | None:
@@ -97,7 +110,7 @@ class Heading:
 
 def match_heading(text: str) -> tuple[str, str, int] | None:
     """(style, numeral, end of marker) when a paragraph starts with a heading marker."""
-    for style, rx in STYLES:
+    for style, rx in _STYLES_BY_FIRST.get(text[:1], ()):
         m = rx.match(text)
         if not m:
             continue
@@ -229,7 +242,9 @@ def body_ends(headings: list[Heading], text_end: int) -> list[int]:
 # names of bodies contain 和 (市发展和改革委员会, 市经济和信息化局): split on punctuation only
 _UNIT_SPLIT = regex_cache.compile(r"[、,，;；/]")
 _LEAD_RE = regex_cache.compile(r"牵头(?:单位|部门)\s*[:：]\s*(?P<units>[^;；。)）\n]+)")
-_CO_RE = regex_cache.compile(r"(?:责任|配合|参与|协同)(?:单位|部门)\s*[:：]\s*(?P<units>[^;；。)）\n]+)")
+_CO_ROLES = ("责任", "配合", "参与", "协同")   # (two characters each: see _co_matches)
+_BODIES = ("单位", "部门")
+_CO_RE = regex_cache.compile("(?:" + "|".join(_CO_ROLES) + ")(?:" + "|".join(_BODIES) + r")\s*[:：]\s*(?P<units>[^;；。)）\n]+)")
 _PAREN_LEAD_RE = regex_cache.compile(r"\((?P<lead>[^()]{2,60}?)牵头(?:[,，、;；]\s*(?P<co>[^()]{2,120}?)(?:按职责分工)?(?:配合|参与|负责|落实))?\)")
 _DEADLINE_RE = regex_cache.compile(
     r"(?P<y>20\d\d)年(?:(?P<m>1[0-2]|[1-9])月)?(?P<when>底|末|上半年|下半年|年底)?(?:前|以前)?(?:完成|建成|出台|到位)?")
@@ -252,7 +267,7 @@ def owners(text: str) -> tuple[list[str], list[str]]:
     named = "单位" in text or "部门" in text
     for m in (_LEAD_RE.finditer(text) if named else ()):
         lead += split_units(m.group("units"))
-    for m in (_CO_RE.finditer(text) if named else ()):
+    for m in (_co_matches(text) if named else ()):
         co += split_units(m.group("units"))
     # (the bracketed form needs 牵头: without it the engine would try the pattern at every bracket)
     for m in (_PAREN_LEAD_RE.finditer(text) if "牵头" in text else ()):
@@ -263,6 +278,27 @@ def owners(text: str) -> tuple[list[str], list[str]]:
         # by convention the first body listed as 责任单位 leads (列第一位的为牵头单位)
         lead, co = co[:1], co[1:]
     return list(dict.fromkeys(lead)), [u for u in dict.fromkeys(co) if u not in lead]
+
+
+def _co_matches(text: str):
+    """The matches of ``_CO_RE.finditer(text)``, tried only two characters before each 单位 or
+    部门 (found by ``str.find``): every match opens with a role word of two characters and
+    then one of them, and a start inside an earlier match is passed over as ``finditer``
+    would. The engine tested the role words' first characters at every character of the
+    task's text, some sixty instructions a character."""
+    starts: list[int] = []
+    for body in _BODIES:
+        i = text.find(body, 2)
+        while i != -1:
+            starts.append(i - 2)
+            i = text.find(body, i + 1)
+    starts.sort()
+    done = 0
+    match = _CO_RE.match
+    for s in starts:
+        if s >= done and (m := match(text, s)) is not None:
+            done = m.end()
+            yield m
 
 
 def task_deadline(text: str) -> str | None:
