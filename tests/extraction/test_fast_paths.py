@@ -518,8 +518,9 @@ def test_mentions_of_some_regions_counted_at_their_pairs_equal_a_count_of_each_n
 
 
 def test_longer_names_looked_for_among_those_sharing_a_character_are_those_of_every_name():
-    """_overlapping looks for the longer names holding a name among the names that hold its
-    first character: the same names, offsets and order as a scan of every place name."""
+    """_overlapping reads the longer names holding a name from the table built (among the
+    names that hold its first character) and kept with the place tables: the same names,
+    offsets and order as a scan of every place name, for every name."""
     metadata = importlib.import_module("innodrive.extraction.metadata")
     names = metadata._places()[1]
     for name in names:

@@ -140,9 +140,10 @@ _PLACES_FILES = ("regions.csv", "region_changes.csv", "nationalities.txt")
 
 
 @cache
-def _places() -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:
+def _places() -> tuple[dict[str, _Place], dict[str, str], dict[str, str], dict[str, tuple[tuple[str, int], ...]]]:
     """(places by code, province/prefecture code by full and short name, unique county
-    names → code) from the bundled division table.
+    names → code, the longer names holding a name → :func:`_overlapping`) from the bundled
+    division table.
 
     Read here with the C csv reader and only the columns extraction needs: building the
     full :func:`innodrive.regions.all_regions` index costs more start-up time than
@@ -191,7 +192,7 @@ def _stored_places(data, stamp: tuple):
         rows = saved["places"]
         # tuple.__new__ in C, not _Place(*row)'s Python-level __new__, for 3,000 rows per start-up
         places = dict(zip(rows.keys(), map(partial(tuple.__new__, _Place), rows.values()), strict=True))
-        return places, dict(saved["names"]), dict(saved["counties"])
+        return places, dict(saved["names"]), dict(saved["counties"]), dict(saved["longer"])
     except (OSError, ValueError, EOFError, TypeError, KeyError):
         return None
 
@@ -211,7 +212,7 @@ def _store_places(data, stamp: tuple, built) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".places.", dir=os.path.dirname(target))
         with os.fdopen(fd, "wb") as f:
             f.write(marshal.dumps({"stamp": stamp, "places": {c: tuple(p) for c, p in built[0].items()},
-                                   "names": built[1], "counties": built[2]}))
+                                   "names": built[1], "counties": built[2], "longer": built[3]}))
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException as exc:  # (Ctrl-C while writing too: no temporary file left behind)
@@ -222,7 +223,7 @@ def _store_places(data, stamp: tuple, built) -> None:
             raise
 
 
-def _read_places(data) -> tuple[dict[str, _Place], dict[str, str], dict[str, str]]:
+def _read_places(data) -> tuple[dict[str, _Place], dict[str, str], dict[str, str], dict[str, tuple[tuple[str, int], ...]]]:
     import csv
 
     from innodrive.regions import shorten
@@ -253,7 +254,24 @@ def _read_places(data) -> tuple[dict[str, _Place], dict[str, str], dict[str, str
                     if len(key) >= 2:
                         names.setdefault(key, code)
     counties = {name: codes[0] for name, codes in county_codes.items() if len(codes) == 1}
-    return places, names, counties
+    return places, names, counties, _longer_names(names)
+
+
+def _longer_names(names) -> dict[str, tuple[tuple[str, int], ...]]:
+    """The longer names holding each name that some longer name holds, with its offset in them
+    (吉林 → (吉林市, 0), (吉林省, 0)), in the order of ``names``. Looked for among the names
+    holding its first character; built with the tables and kept with them, as building it
+    for the names a process meets cost about 2 % of a pass over the development corpus."""
+    with_char: dict[str, list[str]] = {}
+    for n in names:
+        for c in dict.fromkeys(n):
+            with_char.setdefault(c, []).append(n)
+    out = {}
+    for name in names:
+        longer = tuple((n, n.find(name)) for n in with_char[name[0]] if name in n and n != name)
+        if longer:
+            out[name] = longer
+    return out
 
 
 @cache
@@ -365,22 +383,9 @@ def _names_by_code() -> dict[str, tuple[str, ...]]:
     return {c: tuple(v) for c, v in out.items()}
 
 
-@cache
 def _overlapping(name: str) -> tuple[tuple[str, int], ...]:
-    """Longer names that contain ``name``, with its offset in them (吉林 → (吉林市, 0), (吉林省, 0)).
-    (Looked for among the names holding its first character, in the same order: a few
-    dozen instead of all 700, for each name a document mentions.)"""
-    return tuple((n, n.find(name)) for n in _names_with_char().get(name[0], ()) if name in n and n != name)
-
-
-@cache
-def _names_with_char() -> dict[str, tuple[str, ...]]:
-    """The place names holding each character, in the order of :func:`_places`."""
-    out: dict[str, list[str]] = {}
-    for n in _places()[1]:
-        for c in dict.fromkeys(n):
-            out.setdefault(c, []).append(n)
-    return {c: tuple(v) for c, v in out.items()}
+    """Longer names that contain ``name``, with its offset in them (吉林 → (吉林市, 0), (吉林省, 0))."""
+    return _places()[3].get(name, ())
 
 
 @cache
