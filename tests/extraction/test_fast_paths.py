@@ -527,6 +527,21 @@ def test_longer_names_looked_for_among_those_sharing_a_character_are_those_of_ev
         assert metadata._overlapping(name) == tuple((n, n.find(name)) for n in names if name in n and n != name)
 
 
+
+def test_stored_region_tables_equal_those_built_from_the_place_tables():
+    """_children and _names_by_code read tables built and kept with the place tables: equal,
+    in value and order, to what they built from the place tables in each process before."""
+    metadata = importlib.import_module("innodrive.extraction.metadata")
+    children: dict[str, list[str]] = {}
+    for p in metadata._places()[0].values():
+        if p.parent and p.level != "county":
+            children.setdefault(p.parent, []).append(p.code)
+    by_code: dict[str, list[str]] = {}
+    for n, code in metadata._places()[1].items():
+        by_code.setdefault(code, []).append(n)
+    for got, want in ((metadata._children(), children), (metadata._names_by_code(), by_code)):
+        assert list(got.items()) == [(c, tuple(v)) for c, v in want.items()]
+
 def _plain_parts_from_digits(code, counted, after):
     """``programmes._parts_from_digits`` as it was before the index: every phrase after ``after`` read."""
     digits = [int(c) for c in code if c.isdigit()]

@@ -140,10 +140,11 @@ _PLACES_FILES = ("regions.csv", "region_changes.csv", "nationalities.txt")
 
 
 @cache
-def _places() -> tuple[dict[str, _Place], dict[str, str], dict[str, str], dict[str, tuple[tuple[str, int], ...]]]:
+def _places() -> tuple:
     """(places by code, province/prefecture code by full and short name, unique county
-    names → code, the longer names holding a name → :func:`_overlapping`) from the bundled
-    division table.
+    names → code, the longer names holding a name → :func:`_overlapping`, the prefectures
+    of a province → :func:`_children`, a region's names → :func:`_names_by_code`) from the
+    bundled division table.
 
     Read here with the C csv reader and only the columns extraction needs: building the
     full :func:`innodrive.regions.all_regions` index costs more start-up time than
@@ -192,7 +193,8 @@ def _stored_places(data, stamp: tuple):
         rows = saved["places"]
         # tuple.__new__ in C, not _Place(*row)'s Python-level __new__, for 3,000 rows per start-up
         places = dict(zip(rows.keys(), map(partial(tuple.__new__, _Place), rows.values()), strict=True))
-        return places, dict(saved["names"]), dict(saved["counties"]), dict(saved["longer"])
+        return (places, dict(saved["names"]), dict(saved["counties"]), dict(saved["longer"]),
+                dict(saved["children"]), dict(saved["by_code"]))
     except (OSError, ValueError, EOFError, TypeError, KeyError):
         return None
 
@@ -212,7 +214,8 @@ def _store_places(data, stamp: tuple, built) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".places.", dir=os.path.dirname(target))
         with os.fdopen(fd, "wb") as f:
             f.write(marshal.dumps({"stamp": stamp, "places": {c: tuple(p) for c, p in built[0].items()},
-                                   "names": built[1], "counties": built[2], "longer": built[3]}))
+                                   "names": built[1], "counties": built[2], "longer": built[3],
+                                   "children": built[4], "by_code": built[5]}))
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException as exc:  # (Ctrl-C while writing too: no temporary file left behind)
@@ -223,7 +226,7 @@ def _store_places(data, stamp: tuple, built) -> None:
             raise
 
 
-def _read_places(data) -> tuple[dict[str, _Place], dict[str, str], dict[str, str], dict[str, tuple[tuple[str, int], ...]]]:
+def _read_places(data) -> tuple:
     import csv
 
     from innodrive.regions import shorten
@@ -254,14 +257,32 @@ def _read_places(data) -> tuple[dict[str, _Place], dict[str, str], dict[str, str
                     if len(key) >= 2:
                         names.setdefault(key, code)
     counties = {name: codes[0] for name, codes in county_codes.items() if len(codes) == 1}
-    return places, names, counties, _longer_names(names)
+    return places, names, counties, _longer_names(names), _prefectures(places), _names_of_regions(names)
+
+
+def _prefectures(places) -> dict[str, tuple[str, ...]]:
+    """The codes of the regions under each region, counties left out, in the table's order."""
+    out: dict[str, list[str]] = {}
+    for p in places.values():
+        if p.parent and p.level != "county":
+            out.setdefault(p.parent, []).append(p.code)
+    return {c: tuple(v) for c, v in out.items()}
+
+
+def _names_of_regions(names) -> dict[str, tuple[str, ...]]:
+    """The full and short names of each region, in the order of ``names``."""
+    out: dict[str, list[str]] = {}
+    for n, code in names.items():
+        out.setdefault(code, []).append(n)
+    return {c: tuple(v) for c, v in out.items()}
 
 
 def _longer_names(names) -> dict[str, tuple[tuple[str, int], ...]]:
     """The longer names holding each name that some longer name holds, with its offset in them
     (吉林 → (吉林市, 0), (吉林省, 0)), in the order of ``names``. Looked for among the names
-    holding its first character; built with the tables and kept with them, as building it
-    for the names a process meets cost about 2 % of a pass over the development corpus."""
+    holding its first character; built with the tables and kept with them (like
+    :func:`_prefectures` and :func:`_names_of_regions`): building these in each process
+    cost about 2 % of a pass over the development corpus."""
     with_char: dict[str, list[str]] = {}
     for n in names:
         for c in dict.fromkeys(n):
@@ -375,12 +396,8 @@ def _add_mentions(counts: Counter[str], code: str, name: str, text: str, at: lis
         counts[code] += own
 
 
-@cache
 def _names_by_code() -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for n, code in _places()[1].items():
-        out.setdefault(code, []).append(n)
-    return {c: tuple(v) for c, v in out.items()}
+    return _places()[5]
 
 
 def _overlapping(name: str) -> tuple[tuple[str, int], ...]:
@@ -388,13 +405,8 @@ def _overlapping(name: str) -> tuple[tuple[str, int], ...]:
     return _places()[3].get(name, ())
 
 
-@cache
 def _children() -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
-    for p in _places()[0].values():
-        if p.parent and p.level != "county":
-            out.setdefault(p.parent, []).append(p.code)
-    return {c: tuple(v) for c, v in out.items()}
+    return _places()[4]
 
 
 def _related(codes) -> frozenset[str]:
