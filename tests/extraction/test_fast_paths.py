@@ -528,6 +528,28 @@ def test_longer_names_looked_for_among_those_sharing_a_character_are_those_of_ev
 
 
 
+
+def test_mentions_inside_longer_names_opening_alike_are_the_plain_counts():
+    """_add_mentions asks one startswith of every longer name at a position when all of them
+    open with the name (吉林 → 吉林市, 吉林省): the same count as the test of each longer name at
+    its offset, on random strings of the names' pieces."""
+    from collections import Counter
+
+    metadata = importlib.import_module("innodrive.extraction.metadata")
+    rng = random.Random(16)
+    for name in metadata._places()[1]:
+        longer = metadata._overlapping(name)
+        if not longer:
+            continue
+        pieces = [name, name[0], name[-1], "省", "市", "和", *(w for w, _ in longer)]
+        for _ in range(5):
+            text = "".join(rng.choice(pieces) for _ in range(30))
+            at = [p for p in range(len(text)) if text.startswith(name, p)]
+            got: Counter[str] = Counter()
+            metadata._add_mentions(got, "x", name, text, at)
+            want = sum(1 for pos in at if not any(text.startswith(w, pos - off) for w, off in longer if pos >= off))
+            assert got["x"] == want, (name, text)
+
 def test_stored_region_tables_equal_those_built_from_the_place_tables():
     """_children and _names_by_code read tables built and kept with the place tables: equal,
     in value and order, to what they built from the place tables in each process before."""

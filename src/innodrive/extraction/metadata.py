@@ -390,8 +390,14 @@ def _add_mentions(counts: Counter[str], code: str, name: str, text: str, at: lis
     """Count the occurrences of ``name`` at ``at`` that are not inside a longer name
     (吉林 inside 吉林市 is a mention of the city, not of the province)."""
     longer = _overlapping(name)
-    own = sum(1 for pos in at if not any(text.startswith(w, pos - off) for w, off in longer if pos >= off)) \
-        if longer else len(at)
+    heads = tuple(w for w, off in longer if not off)
+    if not longer:
+        own = len(at)
+    elif len(heads) == len(longer):
+        # (吉林 in 吉林市 or 吉林省, the usual case: one startswith of them all at each position)
+        own = sum(1 for pos in at if not text.startswith(heads, pos))
+    else:
+        own = sum(1 for pos in at if not any(text.startswith(w, pos - off) for w, off in longer if pos >= off))
     if own:
         counts[code] += own
 
