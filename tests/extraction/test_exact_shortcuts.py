@@ -152,7 +152,7 @@ def test_place_name_pairs_are_found_where_the_look_ahead_pairs_are(sentences):
     their first character: the same positions and pairs as the look-ahead pattern."""
     from innodrive.extraction import metadata
 
-    names = sorted(metadata._places()[1])
+    names = sorted(metadata._places().names)
     texts = ["".join(sentences[i:i + 40]) for i in range(0, len(sentences), 40)]
     texts += _random_strings([*names, *(n[:1] for n in names), "市", "的", "\n", "，", "1"], n=3000)
     for text in texts:

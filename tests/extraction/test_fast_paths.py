@@ -441,7 +441,7 @@ def test_place_names_looked_up_from_pairs_that_can_open_one_are_all_found(texts)
     import random
 
     metadata = importlib.import_module("innodrive.extraction.metadata")
-    names = metadata._places()[1]
+    names = metadata._places().names
     first = "".join(re.escape(c) for c in sorted({n[0] for n in names}))
     every_pair = re.compile(f"(?=([{first}].))", re.S)
     by_pair = metadata._names_by_first_pair()
@@ -464,7 +464,7 @@ def test_place_mentions_counted_at_pair_positions_equal_a_plain_count_of_every_n
     from collections import Counter
 
     metadata = importlib.import_module("innodrive.extraction.metadata")
-    names = metadata._places()[1]
+    names = metadata._places().names
 
     def plain(text):
         counts = Counter()
@@ -493,7 +493,7 @@ def test_mentions_of_some_regions_counted_at_their_pairs_equal_a_count_of_each_n
     from collections import Counter
 
     metadata = importlib.import_module("innodrive.extraction.metadata")
-    names = metadata._places()[1]
+    names = metadata._places().names
     by_code = metadata._names_by_code()
 
     def plain(text, only):
@@ -522,7 +522,7 @@ def test_longer_names_looked_for_among_those_sharing_a_character_are_those_of_ev
     names that hold its first character) and kept with the place tables: the same names,
     offsets and order as a scan of every place name, for every name."""
     metadata = importlib.import_module("innodrive.extraction.metadata")
-    names = metadata._places()[1]
+    names = metadata._places().names
     for name in names:
         assert metadata._overlapping(name) == tuple((n, n.find(name)) for n in names if name in n and n != name)
 
@@ -537,7 +537,7 @@ def test_mentions_inside_longer_names_opening_alike_are_the_plain_counts():
 
     metadata = importlib.import_module("innodrive.extraction.metadata")
     rng = random.Random(16)
-    for name in metadata._places()[1]:
+    for name in metadata._places().names:
         longer = metadata._overlapping(name)
         if not longer:
             continue
@@ -555,11 +555,11 @@ def test_stored_region_tables_equal_those_built_from_the_place_tables():
     in value and order, to what they built from the place tables in each process before."""
     metadata = importlib.import_module("innodrive.extraction.metadata")
     children: dict[str, list[str]] = {}
-    for p in metadata._places()[0].values():
+    for p in metadata._places().places.values():
         if p.parent and p.level != "county":
             children.setdefault(p.parent, []).append(p.code)
     by_code: dict[str, list[str]] = {}
-    for n, code in metadata._places()[1].items():
+    for n, code in metadata._places().names.items():
         by_code.setdefault(code, []).append(n)
     for got, want in ((metadata._children(), children), (metadata._names_by_code(), by_code)):
         assert list(got.items()) == [(c, tuple(v)) for c, v in want.items()]

@@ -138,13 +138,16 @@ _Place = namedtuple("_Place", "code name level parent")
 
 _PLACES_FILES = ("regions.csv", "region_changes.csv", "nationalities.txt")
 
+# the tables built from the division table (see :func:`_places`)
+_PlaceTables = namedtuple("_PlaceTables", "places names counties longer children by_code")
+
 
 @cache
-def _places() -> tuple:
-    """(places by code, province/prefecture code by full and short name, unique county
-    names → code, the longer names holding a name → :func:`_overlapping`, the prefectures
-    of a province → :func:`_children`, a region's names → :func:`_names_by_code`) from the
-    bundled division table.
+def _places() -> _PlaceTables:
+    """The tables extraction needs from the bundled division table: places by code,
+    province/prefecture code by full and short name (``names``), unique county names →
+    code, the longer names holding a name (:func:`_overlapping`), the prefectures of a
+    province (:func:`_children`) and a region's names (:func:`_names_by_code`).
 
     Read here with the C csv reader and only the columns extraction needs: building the
     full :func:`innodrive.regions.all_regions` index costs more start-up time than
@@ -193,8 +196,8 @@ def _stored_places(data, stamp: tuple):
         rows = saved["places"]
         # tuple.__new__ in C, not _Place(*row)'s Python-level __new__, for 3,000 rows per start-up
         places = dict(zip(rows.keys(), map(partial(tuple.__new__, _Place), rows.values()), strict=True))
-        return (places, dict(saved["names"]), dict(saved["counties"]), dict(saved["longer"]),
-                dict(saved["children"]), dict(saved["by_code"]))
+        return _PlaceTables(places, dict(saved["names"]), dict(saved["counties"]), dict(saved["longer"]),
+                            dict(saved["children"]), dict(saved["by_code"]))
     except (OSError, ValueError, EOFError, TypeError, KeyError):
         return None
 
@@ -213,9 +216,9 @@ def _store_places(data, stamp: tuple, built) -> None:
         os.makedirs(os.path.dirname(target), exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".places.", dir=os.path.dirname(target))
         with os.fdopen(fd, "wb") as f:
-            f.write(marshal.dumps({"stamp": stamp, "places": {c: tuple(p) for c, p in built[0].items()},
-                                   "names": built[1], "counties": built[2], "longer": built[3],
-                                   "children": built[4], "by_code": built[5]}))
+            f.write(marshal.dumps({"stamp": stamp, "places": {c: tuple(p) for c, p in built.places.items()},
+                                   "names": built.names, "counties": built.counties, "longer": built.longer,
+                                   "children": built.children, "by_code": built.by_code}))
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException as exc:  # (Ctrl-C while writing too: no temporary file left behind)
@@ -226,7 +229,7 @@ def _store_places(data, stamp: tuple, built) -> None:
             raise
 
 
-def _read_places(data) -> tuple:
+def _read_places(data) -> _PlaceTables:
     import csv
 
     from innodrive.regions import shorten
@@ -257,7 +260,7 @@ def _read_places(data) -> tuple:
                     if len(key) >= 2:
                         names.setdefault(key, code)
     counties = {name: codes[0] for name, codes in county_codes.items() if len(codes) == 1}
-    return places, names, counties, _longer_names(names), _prefectures(places), _names_of_regions(names)
+    return _PlaceTables(places, names, counties, _longer_names(names), _prefectures(places), _names_of_regions(names))
 
 
 def _prefectures(places) -> dict[str, tuple[str, ...]]:
@@ -298,7 +301,7 @@ def _longer_names(names) -> dict[str, tuple[tuple[str, int], ...]]:
 @cache
 def _names_by_first_pair() -> dict[str, tuple[str, ...]]:
     out: dict[str, list[str]] = {}
-    for n in _places()[1]:
+    for n in _places().names:
         out.setdefault(n[:2], []).append(n)
     return {c: tuple(v) for c, v in out.items()}
 
@@ -315,7 +318,7 @@ def _first_pair_re():
 @cache
 def _pair_classes() -> tuple[str, str]:
     """The characters that start a place name, and those second in one (escaped for a class)."""
-    names = _places()[1]
+    names = _places().names
     return ("".join(re.escape(c) for c in sorted({n[0] for n in names})),
             "".join(re.escape(c) for c in sorted({n[1] for n in names if len(n) > 1})))
 
@@ -338,7 +341,7 @@ def _place_counts(text: str, only: frozenset[str] | None = None) -> Counter[str]
     its first two characters occur), a longer name taking its occurrences from the shorter names inside it (吉林市 is not also a mention of 吉林), as one
     leftmost-longest alternation of all 700 names would — without compiling it, which
     costs more than extracting a small document. ``only`` limits the count to some regions."""
-    names = _places()[1]
+    names = _places().names
     counts: Counter[str] = Counter()
     if only is not None:
         by_code = _names_by_code()
@@ -403,22 +406,22 @@ def _add_mentions(counts: Counter[str], code: str, name: str, text: str, at: lis
 
 
 def _names_by_code() -> dict[str, tuple[str, ...]]:
-    return _places()[5]
+    return _places().by_code
 
 
 def _overlapping(name: str) -> tuple[tuple[str, int], ...]:
     """Longer names that contain ``name``, with its offset in them (吉林 → (吉林市, 0), (吉林省, 0))."""
-    return _places()[3].get(name, ())
+    return _places().longer.get(name, ())
 
 
 def _children() -> dict[str, tuple[str, ...]]:
-    return _places()[4]
+    return _places().children
 
 
 def _related(codes) -> frozenset[str]:
     """The regions named, their parents and their children (the only ones that can change
     which of them the document speaks for)."""
-    places = _places()[0]
+    places = _places().places
     out = set(codes)
     for c in codes:
         if places[c].parent:
@@ -455,7 +458,7 @@ _BODY_CACHE: dict = {}
 
 def _county_in(text: str) -> str | None:
     """The code of a county named at the start of a title or issuer (射洪市2023年…)."""
-    counties = _places()[2]
+    counties = _places().counties
     for length in range(3, min(len(text), 10) + 1):
         code = counties.get(text[:length])
         if code:
@@ -468,7 +471,7 @@ def find_region(title: str | None, issuer: str | None, clean: str, *, body_count
     issuer, else the prefecture (or province) the title, issuer and text keep naming.
     Returns (name, level, code). ``body_counts`` are the text's mentions when already
     counted (:func:`_place_counts` of the first 20,000 characters)."""
-    places = _places()[0]
+    places = _places().places
     for text in (title or "", issuer or ""):
         code = _county_in(text)
         if code:
