@@ -589,7 +589,9 @@ def _first_sentence_end(clean: str, a: int, b: int) -> int:
     return stop
 
 
-_SENTENCE_ENDS = "。!?"   # the class of phrases.SENTENCE_END (a test checks that the two agree)
+# the characters of phrases.SENTENCE_END, whose every match is one character: derived from the
+# pattern like the other gates (edges), not kept by hand beside it
+_SENTENCE_ENDS = edges.opening_chars(phrases.SENTENCE_END)
 
 
 # --------------------------------------------------------------------------- one sentence
