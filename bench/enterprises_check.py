@@ -30,6 +30,12 @@ so the command writes it by direct I/O from its own aligned buffers in a writer 
 direct I/O (8 MiB writes from one aligned buffer: the disk's own time, which the command
 overlaps with its work) and through the page cache with the result file still on disk
 (64 MiB writes: the pages come from free memory, as the command's writes did before).
+
+And a third floor: reading alone. The registry opened as the command opens it, then read by
+the command's reader (pandas' C parser, blocks of 1/n the rows) in n forked processes, each
+reading every n-th slab as the command's workers do, with nothing checked, screened or
+written. What the command does beyond it (the checks, six programmes' verdicts, reasons and
+advice, 2.4 GB of lines, the writes) has to fit in what is left of the target.
 """
 
 from __future__ import annotations
@@ -157,6 +163,41 @@ def _floor(folder: Path, size: int, name: str, direct: bool) -> tuple[float, flo
     return wall, after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
 
 
+# The reading floor, in a fresh process: argv[1] the registry, argv[2] the number of readers.
+_READING = """
+import datetime as dt, os, resource, sys, time
+from innodrive.enterprises.rules import rules_in_force
+from innodrive.enterprises.stream import CHUNK, map_header, needed_fields, open_registry, raw_frames
+data = open(sys.argv[1], "rb").read()
+n = int(sys.argv[2])
+table = open_registry(data, name="REG.csv", deferred_utf8=n > 1)
+keep = set(map_header([str(c) for c in table.header], file="REG.csv",
+                      wanted=needed_fields(rules_in_force(dt.date(2024, 6, 30)))).mapping)
+t0 = time.perf_counter()
+pids = []
+for w in range(n):
+    pid = os.fork()
+    if pid == 0:
+        for _ in raw_frames(data, name="REG.csv", chunk_rows=max(1, CHUNK // n), usecols=lambda h: h in keep,
+                            table=table, coded=True, only=lambda k, w=w: k % n == w):
+            pass
+        os._exit(0)
+    pids.append(pid)
+for pid in pids:
+    os.waitpid(pid, 0)
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(time.perf_counter() - t0, used.ru_utime + used.ru_stime)
+"""
+
+
+def _reading_floor(reg: Path, env: dict, readers: int) -> tuple[float, float]:
+    """(wall s, CPU s of the readers) of reading ``reg`` alone in ``readers`` forked processes."""
+    out = subprocess.run([sys.executable, "-c", _READING, str(reg), str(readers)], env=env, check=True,
+                         capture_output=True, text=True)
+    wall, cpu = map(float, out.stdout.split())
+    return wall, cpu
+
+
 def run() -> list[tuple[str, str, str]]:
     # bytecode written first, as an installed package has it (PYTHONDONTWRITEBYTECODE may be set here)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(__file__).resolve().parents[1] / "src")],
@@ -191,6 +232,14 @@ def run() -> list[tuple[str, str, str]]:
             wall, user, system = _floor(Path(tmp), size, "floor.bin", direct)
             rows.append((f"floor: writing the same {out_mb:.0f} MB into a fresh file in the same folder and syncing "
                          f"it, {how}", f"{wall:.1f} s wall ({user + system:.1f} s CPU: {system:.1f} system)", "—"))
+    from innodrive import cores
+    from innodrive.enterprises.parallel import MAX_WORKERS
+
+    readers = max(1, min(cores.usable(), MAX_WORKERS))
+    wall, cpu = _reading_floor(reg, env, readers)
+    rows.append((f"floor: reading the registry alone, as the command's {readers} worker process(es) read it (pandas' C "
+                 "parser, every n-th slab each; nothing checked, screened or written; opening and imports excluded)",
+                 f"{wall:.1f} s wall ({cpu:.1f} s CPU)", "—"))
     rows.append(("load average of the machine while measuring (1 minute, 2 cores shared)",
                  f"{os.getloadavg()[0]:.1f}", "—"))
     return rows
