@@ -412,15 +412,17 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             continue
         if clean.find("\t", a, b) != -1:
             continue  # table rows are read by the table reader
-        # the first test of the sentences (see _may_hold_target), scanned once along the paragraph
-        numbers, words = _NextMatch(_MAY_HAVE_NUMBERS, clean, b), _NextMatch(_MAY_HAVE_WORDS, clean, b)
-        if trace is None and not (numbers.within(a, b) or words.within(a, b)):
-            continue  # (``extract -v`` goes on, to say why the paragraph is passed over)
+        # (the role is asked before the first test: a paragraph of a review or background
+        # section is passed over either way, and is then not scanned at all)
         role = pseudo or (roles.get(id(heading)) if heading is not None else None)
         if role is not None and role.role in (sections.REVIEW, sections.BACKGROUND):
             if trace is not None:
                 trace.append((a, b, f"跳过：所在章节为{_ROLE_NAMES[role.role]}（{role.reason}）"))
             continue
+        # the first test of the sentences (see _may_hold_target), scanned once along the paragraph
+        numbers, words = _NextMatch(_MAY_HAVE_NUMBERS, clean, b), _NextMatch(_MAY_HAVE_WORDS, clean, b)
+        if trace is None and not (numbers.within(a, b) or words.within(a, b)):
+            continue  # (``extract -v`` goes on, to say why the paragraph is passed over)
         section = heading.path if heading else None
         goal_context = _is_goal_paragraph(clean, para, heading) or (role is not None and role.role == sections.GOALS)
         if ctx.annual and (role is None or role.role == sections.TASKS) and (
