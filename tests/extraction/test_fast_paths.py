@@ -414,6 +414,22 @@ def test_year_deadlines_tried_before_each_year_are_the_matches_of_the_pattern(se
             (m.span(), m.groups()) for m in timeframe._year_deadline_matches(text)], text
 
 
+def test_plan_deadlines_tried_before_each_plan_period_are_the_matches_of_the_pattern(sentences, texts):
+    """deadlines() tries _PLAN_DEADLINE_RE only in the few positions before each 十X五: the
+    same matches, in the same order, as finditer over the whole text."""
+    import random
+
+    timeframe = importlib.import_module("innodrive.extraction.timeframe")
+    assert timeframe._PLAN_LEAD == 3   # 经过 or 通过, then a quote
+    rng = random.Random(9)
+    pieces = ["到", "至", "在", "经过", "通过", "“", "”", '"', "'", "「", "十", "十四五", "十五五", "十三", "五", "四五",
+              "期末", "末", "时期", "期间", "期", "规划期", "x", ",", "。", "\n", "十十四五", "经", "过"]
+    samples = sentences + texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(30000)]
+    for text in samples:
+        assert _spans(timeframe._PLAN_DEADLINE_RE, text) == [
+            (m.span(), m.groups()) for m in timeframe._plan_deadline_matches(text)], text
+
+
 def test_paragraphs_passed_over_by_their_first_character_cannot_open_a_heading(texts):
     """find_headings skips a paragraph whose first character is not in HEADING_FIRST: no
     heading style can match there."""

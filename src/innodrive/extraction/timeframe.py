@@ -9,6 +9,7 @@ paragraph or section, or implied by the document's horizon (a 十四五 decision
 from __future__ import annotations
 
 from dataclasses import dataclass
+from re import _parser
 
 from innodrive import regex_cache
 
@@ -49,8 +50,10 @@ _YEAR_DEADLINE_RE = regex_cache.compile(
     r"|(?:(?P<y4>20\d\d)年(?:全市|全省|全区|全县|我市|本市)?[^\W\d_a-zA-Z]{0,12}?(?:主要|预期|发展|工作|奋斗)+目标)"
     r"|(?:(?:力争|确保|计划|预计)(?P<y5>20\d\d)年)"
 )
+# what may stand before the 十X五 of a plan deadline (到“, 经过 …)
+_PLAN_DEADLINE_LEAD = rf"(?:到|至|在|经过|通过)?{_Q}"
 _PLAN_DEADLINE_RE = regex_cache.compile(
-    rf"(?:到|至|在|经过|通过)?{_Q}(?P<ord>十[一二三四五六七])五{_Q}(?:期末|末|时期|期间|期|规划期)"
+    rf"{_PLAN_DEADLINE_LEAD}(?P<ord>十[一二三四五六七])五{_Q}(?:期末|末|时期|期间|期|规划期)"
 )
 _BASELINE_RE = regex_cache.compile(
     rf"(?:较|比|相比|相较于?|对比|在)\s*(?:{_Q}(?P<ord>十[一二三四五六七])五{_Q}(?:期末|末)"
@@ -63,23 +66,26 @@ _PLAN_CORE = regex_cache.compile(r"十[一二三四五六七]五")
 
 
 _YEAR_LEAD = 5  # characters a match of _YEAR_DEADLINE_RE can start before its 20dd年 (力争截止到)
+# characters a match of _PLAN_DEADLINE_RE can start before its 十X五: the most its lead can hold
+_PLAN_LEAD = _parser.parse(_PLAN_DEADLINE_LEAD).getwidth()[1]
 
 
-def _year_deadline_matches(text: str):
-    """The matches of ``_YEAR_DEADLINE_RE.finditer(text)``, trying the pattern only in the few
-    positions before each 20dd年.
+def _matches_near(core, pattern, lead: int, text: str):
+    """The matches of ``pattern.finditer(text)`` for a pattern each of whose matches holds a
+    match of ``core`` (a pattern whose matches never overlap, so that ``core.finditer``
+    finds them all) starting at most ``lead`` characters after its own start: the pattern
+    is tried only in the few positions before each match of ``core``.
 
-    The pattern opens with optional words, ``^`` and a look-behind, so the engine tries
-    all five alternatives at every position of the sentence (most of the time deadlines
-    took). Every match holds a 20dd年 and starts at most ``_YEAR_LEAD`` characters before
-    it; the positions are tried in order and a match resumes the scan at its end, as
-    ``finditer`` does (``match`` at a position sees the text before it, for ``^`` and the
-    look-behind, as ``finditer`` does)."""
-    match = _YEAR_DEADLINE_RE.match
+    The deadline patterns open with optional words, ``^`` or a look-behind, so the engine
+    tries them at every position of the sentence (most of the time deadlines took). The
+    positions are tried in order and a match resumes the scan at its end, as ``finditer``
+    does (``match`` at a position sees the text before it, for ``^`` and the look-behind,
+    as ``finditer`` does)."""
+    match = pattern.match
     pos = 0
-    for y in _YEAR_CORE.finditer(text):
+    for y in core.finditer(text):
         at = y.start()
-        p = max(pos, at - _YEAR_LEAD)
+        p = max(pos, at - lead)
         while p <= at:
             m = match(text, p)
             if m is None:
@@ -88,6 +94,17 @@ def _year_deadline_matches(text: str):
             yield m
             p = m.end()
         pos = p
+
+
+def _year_deadline_matches(text: str):
+    """The matches of ``_YEAR_DEADLINE_RE.finditer(text)``: every one holds a 20dd年."""
+    return _matches_near(_YEAR_CORE, _YEAR_DEADLINE_RE, _YEAR_LEAD, text)
+
+
+def _plan_deadline_matches(text: str):
+    """The matches of ``_PLAN_DEADLINE_RE.finditer(text)``: every one holds a 十X五 (two of
+    which cannot overlap: the character after 十 is never 十)."""
+    return _matches_near(_PLAN_CORE, _PLAN_DEADLINE_RE, _PLAN_LEAD, text)
 
 
 def deadlines(text: str) -> list[Deadline]:
@@ -100,7 +117,7 @@ def deadlines(text: str) -> list[Deadline]:
     for m in _year_deadline_matches(text):
         y = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4") or m.group("y5")
         found.append(Deadline(int(y), m.start(), m.end(), m.group(0)))
-    for m in (_PLAN_DEADLINE_RE.finditer(text) if _PLAN_CORE.search(text) else ()):
+    for m in _plan_deadline_matches(text):
         start, end = five_year_plan(m.group("ord"))
         # "十三五"末 is a baseline, not a deadline; it is read by baseline_year()
         if m.group(0).endswith(("末", "期末")) and _is_baseline_context(text, m.start()):
