@@ -205,7 +205,7 @@ def test_deadline_prefilters_skip_only_sentences_without_deadlines(sentences):
         plain += [(m.span(), m.group(0)) for m in timeframe._PLAN_DEADLINE_RE.finditer(s)]
         found = {((d.start, d.end), d.text) for d in timeframe.deadlines(s)}
         assert found <= set(plain)
-        if not timeframe._YEAR_CORE.search(s) and not timeframe._PLAN_CORE.search(s):
+        if not timeframe.YEAR_CORE.search(s) and not timeframe.PLAN_CORE.search(s):
             assert not plain
 
 
@@ -428,6 +428,28 @@ def test_plan_deadlines_tried_before_each_plan_period_are_the_matches_of_the_pat
     for text in samples:
         assert _spans(timeframe._PLAN_DEADLINE_RE, text) == [
             (m.span(), m.groups()) for m in timeframe._plan_deadline_matches(text)], text
+
+
+def test_metadata_years_tried_before_each_core_are_the_matches_of_the_patterns(texts):
+    """find_horizon and annual_year_of try _FUTURE_YEAR and _PLAN_YEAR only in the few
+    positions before each 20dd年 or 十X五 (scan.matches_near): the same matches, in the same
+    order, as finditer over the whole text."""
+    import random
+
+    metadata = importlib.import_module("innodrive.extraction.metadata")
+    timeframe = importlib.import_module("innodrive.extraction.timeframe")
+    scan = importlib.import_module("innodrive.extraction.scan")
+    assert (metadata._FUTURE_YEAR_REACH, metadata._PLAN_YEAR_REACH) == (2, 7)
+    rng = random.Random(10)
+    pieces = ["到", "至", "力争", "确保", "2025年", "2030年", "202", "5年", "20", "目标", "。", "x", "今年", "本年度", "是",
+              "实施", "“", '"', "十四五", "十五五", "十", "五", "”", "规划", "的", "开局之年", "收官之年", "中期之年", "年"]
+    samples = texts + ["今年是“十五五”开局之年", "x本年度是实施十四五规划的收官之年", "力争2030年,到2025年"]
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(30000)]
+    pairs = ((timeframe.YEAR_CORE, metadata._FUTURE_YEAR, metadata._FUTURE_YEAR_REACH),
+             (timeframe.PLAN_CORE, metadata._PLAN_YEAR, metadata._PLAN_YEAR_REACH))
+    for text in samples:
+        for core, rx, reach in pairs:
+            assert _spans(rx, text) == [(m.span(), m.groups()) for m in scan.matches_near(core, rx, reach, text)], text
 
 
 def test_paragraphs_passed_over_by_their_first_character_cannot_open_a_heading(texts):

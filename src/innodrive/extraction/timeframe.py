@@ -9,9 +9,9 @@ paragraph or section, or implied by the document's horizon (a 十四五 decision
 from __future__ import annotations
 
 from dataclasses import dataclass
-from re import _parser
 
 from innodrive import regex_cache
+from innodrive.extraction.scan import longest, matches_near
 
 # patterns the functions below used inline (re.search(r"…", …)), compiled once through the
 # persistent cache: re's own cache is per process, so each run of ``extract --json`` compiled them again
@@ -61,50 +61,24 @@ _BASELINE_RE = regex_cache.compile(
 )
 
 
-_YEAR_CORE = regex_cache.compile(r"20\d\d年")
-_PLAN_CORE = regex_cache.compile(r"十[一二三四五六七]五")
+YEAR_CORE = regex_cache.compile(r"20\d\d年")
+PLAN_CORE = regex_cache.compile(r"十[一二三四五六七]五")
 
 
 _YEAR_LEAD = 5  # characters a match of _YEAR_DEADLINE_RE can start before its 20dd年 (力争截止到)
 # characters a match of _PLAN_DEADLINE_RE can start before its 十X五: the most its lead can hold
-_PLAN_LEAD = _parser.parse(_PLAN_DEADLINE_LEAD).getwidth()[1]
-
-
-def _matches_near(core, pattern, lead: int, text: str):
-    """The matches of ``pattern.finditer(text)`` for a pattern each of whose matches holds a
-    match of ``core`` (a pattern whose matches never overlap, so that ``core.finditer``
-    finds them all) starting at most ``lead`` characters after its own start: the pattern
-    is tried only in the few positions before each match of ``core``.
-
-    The deadline patterns open with optional words, ``^`` or a look-behind, so the engine
-    tries them at every position of the sentence (most of the time deadlines took). The
-    positions are tried in order and a match resumes the scan at its end, as ``finditer``
-    does (``match`` at a position sees the text before it, for ``^`` and the look-behind,
-    as ``finditer`` does)."""
-    match = pattern.match
-    pos = 0
-    for y in core.finditer(text):
-        at = y.start()
-        p = max(pos, at - lead)
-        while p <= at:
-            m = match(text, p)
-            if m is None:
-                p += 1
-                continue
-            yield m
-            p = m.end()
-        pos = p
+_PLAN_LEAD = longest(_PLAN_DEADLINE_LEAD)
 
 
 def _year_deadline_matches(text: str):
     """The matches of ``_YEAR_DEADLINE_RE.finditer(text)``: every one holds a 20dd年."""
-    return _matches_near(_YEAR_CORE, _YEAR_DEADLINE_RE, _YEAR_LEAD, text)
+    return matches_near(YEAR_CORE, _YEAR_DEADLINE_RE, _YEAR_LEAD, text)
 
 
 def _plan_deadline_matches(text: str):
     """The matches of ``_PLAN_DEADLINE_RE.finditer(text)``: every one holds a 十X五 (two of
     which cannot overlap: the character after 十 is never 十)."""
-    return _matches_near(_PLAN_CORE, _PLAN_DEADLINE_RE, _PLAN_LEAD, text)
+    return matches_near(PLAN_CORE, _PLAN_DEADLINE_RE, _PLAN_LEAD, text)
 
 
 def deadlines(text: str) -> list[Deadline]:
@@ -161,6 +135,6 @@ def plan_periods(text: str) -> list[tuple[int, int]]:
     """Five-year plan periods mentioned anywhere in a text.
 
     The matches of FIVE_YEAR_RE are exactly the occurrences of 十X五 (two cannot overlap,
-    the quotes around them are optional), which _PLAN_CORE, starting with a literal, finds
+    the quotes around them are optional), which PLAN_CORE, starting with a literal, finds
     without trying the pattern at every position of a long text."""
-    return [five_year_plan(m.group(0)[:2]) for m in _PLAN_CORE.finditer(text)]
+    return [five_year_plan(m.group(0)[:2]) for m in PLAN_CORE.finditer(text)]
