@@ -393,7 +393,7 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
     reason) for each paragraph or sentence that was passed over, so ``extract -v`` can
     say why a clause was dropped."""
     section_of = _sections(headings, len(paragraphs))
-    section_deadline = _section_deadlines(clean, paragraphs, headings)
+    section_deadline = _SectionDeadlines(clean, paragraphs, headings)
     roles = {id(h): r for h, r in zip(headings, sections.section_roles(headings, ctx.doc_year), strict=True)}
     found: list[Found] = []
     found.extend(_table_targets(clean, paragraphs, section_of, ctx))
@@ -440,7 +440,7 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
         if trace is not None and not (numbers.within(a, b) or words.within(a, b)):
             continue
         section_year = (role.year if role is not None else None) or (
-            section_deadline.get(id(heading)) if heading else None)
+            section_deadline.year(heading) if heading else None)
         para_deadline: int | None = None
         # every deadline phrase holds 年 or 五 (十四五): a paragraph without them has none
         dated = clean.find("年", a, b) != -1 or clean.find("五", a, b) != -1
@@ -505,29 +505,46 @@ def _sections(headings: list[Heading], n: int) -> list[Heading | None]:
     return out
 
 
-def _section_deadlines(clean: str, paragraphs, headings: list[Heading]) -> dict[int, int]:
-    """A deadline stated in a heading, or in the first paragraph under it, covers the section."""
-    out: dict[int, int] = {}
-    heading_paragraphs = {h.paragraph for h in headings}
-    for h in headings:
+class _SectionDeadlines:
+    """A deadline stated in a heading, or in the first paragraph under it, covers the section;
+    a section without one has its parent's.
+
+    Found for a heading on the first question about it (with its parents', as far as it
+    needs them): the rules ask only where a section's role sets no year, for a third of
+    the headings of a report, and each heading's texts cost a search for deadlines."""
+
+    __slots__ = ("_clean", "_paragraphs", "_headings", "_heading_paragraphs", "_years")
+
+    def __init__(self, clean: str, paragraphs, headings: list[Heading]) -> None:
+        self._clean, self._paragraphs, self._headings = clean, paragraphs, headings
+        self._heading_paragraphs: set[int] | None = None
+        self._years: dict[int, int | None] = {}   # by id of the heading
+
+    def year(self, h: Heading) -> int | None:
+        key = id(h)
+        if key in self._years:
+            return self._years[key]
+        year = self._own(h)
+        if year is None and h.parent is not None:
+            year = self.year(self._headings[h.parent])   # (a parent's deadline, its own or inherited)
+        self._years[key] = year
+        return year
+
+    def _own(self, h: Heading) -> int | None:
+        clean, paragraphs = self._clean, self._paragraphs
+        if self._heading_paragraphs is None:
+            self._heading_paragraphs = {x.paragraph for x in self._headings}
         texts = [clean[paragraphs[h.paragraph][0]:paragraphs[h.paragraph][1]][:200]]
         nxt = h.paragraph + 1
         if (nxt < len(paragraphs) and _first_sentence_end(texts[0], 0, len(texts[0])) == len(texts[0])
-                and nxt not in heading_paragraphs):
+                and nxt not in self._heading_paragraphs):
             a, b = paragraphs[nxt]
             texts.append(clean[a:b][:80])
         for t in texts:
             dls = deadlines(t[:80])
             if dls:
-                out[id(h)] = dls[0].year
-                break
-    # children inherit their parent's deadline
-    for h in headings:
-        if id(h) not in out and h.parent is not None:
-            parent = headings[h.parent]
-            if id(parent) in out:
-                out[id(h)] = out[id(parent)]
-    return out
+                return dls[0].year
+        return None
 
 
 # = 过去[一二三四五]年|(?:^|[,，])[一二三四五]年来|这[一二三四五]年|…, less the opening 五年来, which
