@@ -424,11 +424,11 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
         if trace is None and not (numbers.within(a, b) or words.within(a, b)):
             continue  # (``extract -v`` goes on, to say why the paragraph is passed over)
         section = heading.path if heading else None
-        goal_context = _is_goal_paragraph(clean, para, heading) or (role is not None and role.role == sections.GOALS)
-        if ctx.annual and (role is None or role.role == sections.TASKS) and (
-                role is None or role.year in (None, ctx.doc_year)):
-            # the work of an annual plan's year is counted work: "新建绿道100公里" is a target
-            goal_context = True
+        # a goals section's paragraph, the work of an annual plan's year (counted work: "新建绿道100公里"
+        # is a target), or a paragraph that names its goals (asked last: it searches the text)
+        goal_context = (role is not None and role.role == sections.GOALS) or (
+            ctx.annual and (role is None or role.role == sections.TASKS) and (
+                role is None or role.year in (None, ctx.doc_year))) or _is_goal_paragraph(clean, para, heading)
         sentences = phrases.split_sentences(clean, para, pi)
         # the first sentence's deadlines, asked by _looks_back and again below: found once
         first_deadlines = deadlines(sentences[0].text) if sentences else []
