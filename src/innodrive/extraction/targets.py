@@ -459,10 +459,11 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             # cost no call and no scan of their own
             end = sent.start + len(sent.text)
             has_words = target_context and words.within(sent.start, end)
-            if numbers.within(sent.start, end) or has_words and _word_rules_may_apply(sent.text):
+            hints = _UNASKED if numbers.within(sent.start, end) else _word_rule_hints(sent.text) if has_words else None
+            if hints is not None:
                 inherited = para_deadline or section_year or ctx.horizon
                 found.extend(_sentence_targets(sent, dls, inherited, target_context, goal_context, ctx, section,
-                                               trace, has_words=has_words))
+                                               trace, has_words=has_words, hints=hints))
             if dls and dls[-1].start <= 6:
                 # 到2025年，…: a deadline that opens a sentence frames the sentences after it;
                 # one inside a clause (…，2027年建成某高铁) belongs to that clause only
@@ -656,9 +657,12 @@ class _NextMatch:
         return self._at < b
 
 
-def _word_rules_may_apply(text: str) -> bool:
+def _word_rule_hints(text: str) -> tuple[bool | None, bool | None, bool | None] | None:
     """Whether a sentence in which the first test found words but no number may hold a
-    target (the others are not passed to _sentence_targets at all).
+    target (the others are not passed to _sentence_targets at all): None when it may not,
+    else the hints of the relative, milestone and trend rules as far as they were asked
+    (True, False, or None: not asked, an earlier one was found), which _sentence_targets
+    then does not ask again.
 
     Without a match of _MAY_HAVE_NUMBERS a sentence holds no quantity (the pattern asks for
     every opening of the quantity grammar's numbers), no 倍/翻…番 of a multiple and no 亿
@@ -669,8 +673,16 @@ def _word_rules_may_apply(text: str) -> bool:
     sentence on, as before. Most such sentences hold a bare comparison word or trend verb
     (达到, 提高) and none of the hints. tests/extraction/test_prefilters.py compares the
     skip with the rules on the corpus and random sentences."""
-    return (_relative_hint(text) or _milestone_hint(text) or _may_trend(text) and _TREND_RE.search(text) is not None
-            or _NUMBER_IN.search(text) is not None)
+    if _relative_hint(text):
+        return True, None, None
+    if _milestone_hint(text):
+        return False, True, None
+    if _may_trend(text) and _TREND_RE.search(text) is not None:
+        return False, False, True
+    return (False, False, False) if _NUMBER_IN.search(text) is not None else None
+
+
+_UNASKED = (None, None, None)   # (hints not asked yet: see _word_rule_hints)
 
 
 def _may_hold_target(clean: str, a: int, b: int) -> bool:
@@ -682,10 +694,11 @@ def _may_hold_target(clean: str, a: int, b: int) -> bool:
 
 def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_context: bool,
                       goal_context: bool, ctx: DocContext, section: str | None,
-                      trace: list | None = None, *, has_words: bool = True) -> list[Found]:
+                      trace: list | None = None, *, has_words: bool = True, hints=_UNASKED) -> list[Found]:
     """``has_words``: False when the caller found none of _MAY_HAVE_WORDS in the sentence,
     so that no relative target (its comparison word), trend or milestone (their verbs)
-    need be looked for."""
+    need be looked for. ``hints``: those of the relative, milestone and trend rules that the
+    caller has asked (see _word_rule_hints)."""
     text = sent.text   # (the caller has asked the first test: a number, or a comparison word in a goal)
     # what any rule could take; a sentence with none of it costs no further work
     # at most MAX_PER_SENTENCE quantities are read in one sentence: a real sentence holds a
@@ -695,7 +708,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     rank_hint = None
     # (every comparison word of a relative target and every verb of a trend or a milestone
     # is one of _MAY_HAVE_WORDS)
-    relative_hint = milestone_hint = trend_hint = None if has_words else False
+    relative_hint, milestone_hint, trend_hint = hints if has_words else (False, False, False)
     # (亿: the scale classes, 千亿产业集群, hold no quantity of their own)
     if not (quantities or "倍" in text or "翻" in text or "亿" in text):
         rank_hint = _rank_hint(text)
