@@ -1033,8 +1033,9 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         else:
             baseline = None
         before = len(out)
-        why = _why(pre, post, approx, verb_opening, paired, firm.any_before(ms),
-                   deadline.any_before(ms), goal_context)
+        # (what made it a target, read by ``extract -v`` only)
+        why = _why(pre, post, approx, verb_opening, paired, firm.any_before(ms), deadline.any_before(ms),
+                   goal_context) if trace is not None else None
         # A、B均增长6% / A、B服务率达到66%: each item reaches the value; a count of a list
         # (新认证绿色、有机农产品1000个) is one total
         # (endswith on a stripped text, which cannot end with a line break: the words' ``…$``)
