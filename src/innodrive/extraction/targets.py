@@ -742,7 +742,6 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     single_year = written[0].year if written and len({d.year for d in written}) == 1 else None
     # (a quantity opened by “ is a code; a sentence without “ has none)
     may_open_quote = "“" in text
-    vision = "远景" in text or "展望" in text
 
     def year_at(pos: int) -> int | None:
         own = deadline.at(pos)
@@ -773,7 +772,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if past[0].at(pos):
             return
         year = year_at(pos)
-        if vision and year and ctx.horizon and year > ctx.horizon + 4:
+        # (a year past the plan's horizon first: the sentence is searched for 远景/展望 only then)
+        if year and ctx.horizon and year > ctx.horizon + 4 and ("远景" in text or "展望" in text):
             if trace is not None:
                 trace.append((sent.start + start, sent.start + end, "跳过：远景展望（超出本文件的规划期）"))
             return
