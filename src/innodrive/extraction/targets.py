@@ -1000,14 +1000,18 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             indicator = _borrow_subject(indicator, prev_indicator, chained=chained, growth=kind == "growth")
 
         # is it a target at all?
-        _, plain = phrases.trim_indicator(_without_quotes(indicator))
-        verb_opening = unfirm[:1] in _TARGET_VERBS_FIRST and bool(_TARGET_VERBS.match(unfirm)) or opening.endswith(_TARGET_VERB_BEFORE_WORDS) or (
-            opening.endswith("\n") and _TARGET_VERB_BEFORE.search(opening) is not None) or bool(number_first)
-        trigger = bool(pre or post or approx) or verb_opening or paired
+        compared = bool(pre or post or approx)
+        # (whether a target verb opens the clause: asked where no comparison word decides, or
+        # to say why, for ``extract -v``)
+        verb_opening = (not compared or trace is not None) and (
+            unfirm[:1] in _TARGET_VERBS_FIRST and bool(_TARGET_VERBS.match(unfirm))
+            or opening.endswith(_TARGET_VERB_BEFORE_WORDS)
+            or (opening.endswith("\n") and _TARGET_VERB_BEFORE.search(opening) is not None) or bool(number_first))
+        trigger = compared or verb_opening or paired
         if ctx.genre in _RULE_GENRES and not goal_context:
             trigger = False  # 资助金额不超过50万元 in a 管理办法 is a rule, not a goal
         trigger = trigger or firm.any_before(ms) or deadline.any_before(ms)
-        if not trigger and goal_context and not chinese_numeral and 2 <= len(plain) <= 30:
+        if not trigger and goal_context and not chinese_numeral and 2 <= len(_plain(indicator)) <= 30:
             trigger = True  # in a goals paragraph, "indicator + number" is a target
         if chinese_numeral and (value == 1 or not (pre or post or unfirm[:1] in _TARGET_VERBS_FIRST
                                                    and _TARGET_VERBS.match(unfirm))):
@@ -1016,7 +1020,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             prev_end = me
             why_not(m, "跳过：分句没有目标的标志（比较词、目标动词、力争/确保、期限或目标章节）")
             continue
-        if number_first and not following and not plain:
+        if number_first and not following and not _plain(indicator):
             prev_end = me
             continue
         if _names_counted(original_subject, value, following):
@@ -1197,6 +1201,12 @@ def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
 @lru_cache(maxsize=4096)
 def _without_quotes(text: str) -> str:
     return _QUOTED_NAME.sub("", text) if "“" in text or "《" in text else text
+
+
+def _plain(indicator: str) -> str:
+    """The indicator without its quoted names and its lead, scope and trailing words (asked
+    by the quantity rule only where it decides: both steps keep what they found)."""
+    return phrases.trim_indicator(_without_quotes(indicator))[1]
 
 
 @lru_cache(maxsize=4096)
