@@ -205,7 +205,7 @@ def test_deadline_prefilters_skip_only_sentences_without_deadlines(sentences):
         plain += [(m.span(), m.group(0)) for m in timeframe._PLAN_DEADLINE_RE.finditer(s)]
         found = {((d.start, d.end), d.text) for d in timeframe.deadlines(s)}
         assert found <= set(plain)
-        if not timeframe._YEAR_CORE.search(s) and not timeframe._PLAN_CORE.search(s):
+        if not timeframe.YEAR_CORE.search(s) and not timeframe.PLAN_CORE.search(s):
             assert not plain
 
 
@@ -286,13 +286,11 @@ def test_patterns_tried_only_where_a_match_can_begin_find_what_finditer_finds(se
 
     targets = importlib.import_module("innodrive.extraction.targets")
     timeframe = importlib.import_module("innodrive.extraction.timeframe")
-    metadata = importlib.import_module("innodrive.extraction.metadata")
     rng = random.Random(16)
     pieces = ["全面", "基本", "建成", "创建", "普及", "基本普及", "消除", "高质量", "成功", "到", "至", "力争", "确保",
               "20", "2025", "年", "目标", "十", "四", "五", "“", "”", "\"", "「", "」", "。", ",", ";", "示范区", "的"]
     noise = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
-    pairs = [(targets._MILESTONE_START, targets._MILESTONE_VERB_FIRST),
-             (metadata._FUTURE_YEAR_START, metadata._FUTURE_YEAR)]
+    pairs = [(targets._MILESTONE_START, targets._MILESTONE_VERB_FIRST)]
     for t in [*texts, *sentences, *noise]:
         for starts, rx in pairs:
             assert [(m.span(), m.groups()) for m in matches_from(starts, rx, t)] == _spans(rx, t), (rx.pattern, t)
@@ -412,6 +410,44 @@ def test_year_deadlines_tried_before_each_year_are_the_matches_of_the_pattern(se
     for text in samples:
         assert _spans(timeframe._YEAR_DEADLINE_RE, text) == [
             (m.span(), m.groups()) for m in timeframe._year_deadline_matches(text)], text
+
+
+def test_plan_deadlines_tried_before_each_plan_period_are_the_matches_of_the_pattern(sentences, texts):
+    """deadlines() tries _PLAN_DEADLINE_RE only in the few positions before each 十X五: the
+    same matches, in the same order, as finditer over the whole text."""
+    import random
+
+    timeframe = importlib.import_module("innodrive.extraction.timeframe")
+    assert timeframe._PLAN_LEAD == 3   # 经过 or 通过, then a quote
+    rng = random.Random(9)
+    pieces = ["到", "至", "在", "经过", "通过", "“", "”", '"', "'", "「", "十", "十四五", "十五五", "十三", "五", "四五",
+              "期末", "末", "时期", "期间", "期", "规划期", "x", ",", "。", "\n", "十十四五", "经", "过"]
+    samples = sentences + texts + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(30000)]
+    for text in samples:
+        assert _spans(timeframe._PLAN_DEADLINE_RE, text) == [
+            (m.span(), m.groups()) for m in timeframe._plan_deadline_matches(text)], text
+
+
+def test_metadata_years_tried_before_each_core_are_the_matches_of_the_patterns(texts):
+    """find_horizon and annual_year_of try _FUTURE_YEAR and _PLAN_YEAR only in the few
+    positions before each 20dd年 or 十X五 (scan.matches_near): the same matches, in the same
+    order, as finditer over the whole text."""
+    import random
+
+    metadata = importlib.import_module("innodrive.extraction.metadata")
+    timeframe = importlib.import_module("innodrive.extraction.timeframe")
+    scan = importlib.import_module("innodrive.extraction.scan")
+    assert (metadata._FUTURE_YEAR_REACH, metadata._PLAN_YEAR_REACH) == (2, 7)
+    rng = random.Random(10)
+    pieces = ["到", "至", "力争", "确保", "2025年", "2030年", "202", "5年", "20", "目标", "。", "x", "今年", "本年度", "是",
+              "实施", "“", '"', "十四五", "十五五", "十", "五", "”", "规划", "的", "开局之年", "收官之年", "中期之年", "年"]
+    samples = texts + ["今年是“十五五”开局之年", "x本年度是实施十四五规划的收官之年", "力争2030年,到2025年"]
+    samples += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 20))) for _ in range(30000)]
+    pairs = ((timeframe.YEAR_CORE, metadata._FUTURE_YEAR, metadata._FUTURE_YEAR_REACH),
+             (timeframe.PLAN_CORE, metadata._PLAN_YEAR, metadata._PLAN_YEAR_REACH))
+    for text in samples:
+        for core, rx, reach in pairs:
+            assert _spans(rx, text) == [(m.span(), m.groups()) for m in scan.matches_near(core, rx, reach, text)], text
 
 
 def test_paragraphs_passed_over_by_their_first_character_cannot_open_a_heading(texts):

@@ -81,7 +81,7 @@ def _run(text: str, ctx, goal: bool, para_deadline: int | None, *, plain: bool, 
     target_context = goal or bool(dls) or para_deadline is not None
     sent = Sentence(text, 0, 0)
     has_words = target_context and targets._MAY_HAVE_WORDS.search(text) is not None
-    if not plain and not (targets._MAY_HAVE_NUMBERS.search(text) or has_words and targets._word_rules_may_apply(text)):
+    if not plain and not (targets._MAY_HAVE_NUMBERS.search(text) or has_words and targets._word_rule_hints(text) is not None):
         return []   # the first test, asked by find_targets before the call
     return targets._sentence_targets(sent, dls, para_deadline or ctx.horizon, target_context, goal, ctx, "一、目标",
                                      has_words=has_words or words_open)
@@ -239,14 +239,14 @@ def _word_skip_differences(sentences: list[str], may_apply) -> tuple[list, int]:
 def test_sentences_with_words_and_no_number_are_skipped_only_when_no_rule_can_read_them(
         corpus_sentences, random_sentences, monkeypatch):
     """find_targets passes a sentence whose only first-test match is a word on only where
-    _word_rules_may_apply says a rule may read it: the rules find nothing in the others,
+    _word_rule_hints says a rule may read it: the rules find nothing in the others,
     on the corpus's sentences, random sentences of the rules' words, and digits of another
     script (the rank rule reads them). The comparison fails when the test forgets a rule."""
     targets = importlib.import_module("innodrive.extraction.targets")
     extra = ["排名达到全国前٣位", "排名保持全国前٣位,投入强度达到全国平均水平", "研发投入强度持续提升",
              "全面建成国家创新型城市", "绝对贫困全面消除", "高于全省平均水平"]
     sentences = [*corpus_sentences, *random_sentences, *extra]
-    differ, compared = _word_skip_differences(sentences, targets._word_rules_may_apply)
+    differ, compared = _word_skip_differences(sentences, targets._word_rule_hints)
     assert differ == []
     assert compared > 1000
     # (a test that forgot the trend rule would drop the trend target of a sentence without numbers)

@@ -17,7 +17,7 @@ from functools import cache, partial
 
 from innodrive import regex_cache
 from innodrive.extraction import timeframe
-from innodrive.extraction.scan import matches_from
+from innodrive.extraction.scan import longest, matches_near
 
 # patterns the functions below used inline (re.search(r"…", …)), compiled once through the
 # persistent cache: re's own cache is per process, so each run of ``extract --json`` compiled them again
@@ -63,8 +63,10 @@ _ORG_PREFIX = regex_cache.compile(
     r"(?:[、,和\s]+(?P<org2>[^\W\d_a-zA-Z]{2,12}?(?:人民政府(?:办公室)?|委员会|局|厅)))?"
     r"(?:关于|印发|$)")
 _DATE = regex_cache.compile(r"(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
-_FUTURE_YEAR = regex_cache.compile(r"(?:到|至|力争|确保)(20\d\d)年|(20\d\d)年[^。]{0,16}目标")
-_FUTURE_YEAR_START = regex_cache.compile("到|至|力争|确保|20")  # where a match of it can begin
+# (every match holds a 20dd年, at most as many characters after its start as the words before it hold)
+_FUTURE_YEAR_LEAD = "(?:到|至|力争|确保)"
+_FUTURE_YEAR = regex_cache.compile(_FUTURE_YEAR_LEAD + r"(20\d\d)年|(20\d\d)年[^。]{0,16}目标")
+_FUTURE_YEAR_REACH = longest(_FUTURE_YEAR_LEAD)
 _ANNUAL_OPEN = regex_cache.compile(r"^(?P<y>20\d\d)年(?:是|全市|全省|全区|全县|全州|我市|,|全年)")
 
 
@@ -503,8 +505,11 @@ _DELIVERED = regex_cache.compile(r"^[—\-]*\s*(?P<y>20\d\d)年(?P<m>\d{1,2})月
 _DELIVERED_SPLIT = regex_cache.compile(r"^[—\-]*\s*(?P<y>20\d\d)年(?P<m>\d{1,2})月(?P<d>\d{1,2})日在[^\n]{0,40}\n"
                               r"[^\n]{0,30}(?:代表大会|会议|大会)[^\n]{0,20}上")
 # 今年是“十五五”开局之年 / 2026年是“十五五”第一年: the year of an annual report from the plan it opens
-_PLAN_YEAR = regex_cache.compile(r"(?:今年|本年度)是(?:实施)?[\"“]?(?P<ord>十[一二三四五六七])五[\"”]?(?:规划)?(?:的)?"
+# (every match holds a 十X五, at most as many characters after its start as the words before it hold)
+_PLAN_YEAR_LEAD = r"(?:今年|本年度)是(?:实施)?[\"“]?"
+_PLAN_YEAR = regex_cache.compile(_PLAN_YEAR_LEAD + r"(?P<ord>十[一二三四五六七])五[\"”]?(?:规划)?(?:的)?"
                         r"(?P<which>开局之年|开局年|起步之年|第一年|首年|收官之年|最后一年|攻坚之年|关键之年|中期之年)")
+_PLAN_YEAR_REACH = longest(_PLAN_YEAR_LEAD)
 
 
 def find_issued(clean: str, paragraphs, title_span) -> str | None:
@@ -569,7 +574,8 @@ def find_horizon(clean: str, annual_year: int | None, issued_year: int | None,
     reference = issued_year
     periods = Counter(timeframe.plan_periods(clean[:60000]))
     targets: Counter[int] = Counter()
-    for m in matches_from(_FUTURE_YEAR_START, _FUTURE_YEAR, clean[:60000]):
+    # (the pattern opens with optional words: tried only before each 20dd年, see matches_near)
+    for m in matches_near(timeframe.YEAR_CORE, _FUTURE_YEAR, _FUTURE_YEAR_REACH, clean[:60000]):
         targets[int(m.group(1) or m.group(2))] += 1
     # the plan period a dated document is issued in, or else the latest one named
     current = [p for p in periods if reference and p[0] <= reference <= p[1] + 1]
@@ -594,7 +600,9 @@ def annual_year_of(clean: str, paragraphs, title: str | None) -> int | None:
         m = _ANNUAL_TITLE.search(title)
         if m:
             return int(m.group(1))
-    pm = _PLAN_YEAR.search(clean[:6000])
+    # (= _PLAN_YEAR.search(clean[:6000]): its first match, tried only before each 十X五 (see matches_near)
+    # instead of at every position of the text, where its opening words make the engine try it)
+    pm = next(matches_near(timeframe.PLAN_CORE, _PLAN_YEAR, _PLAN_YEAR_REACH, clean[:6000]), None)
     if pm:
         start, end = timeframe.five_year_plan(pm.group("ord"))
         which = pm.group("which")

@@ -122,8 +122,7 @@ def _strip_verbs(text: str) -> str:
 
 def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[FoundProgramme]:
     out: list[FoundProgramme] = []
-    counted = [(m.start(), int(parse_number(m.group("n")) or 0), m.group(0).strip("“”")) for m in _COUNTED_RE.finditer(clean)]
-    index = _counted_index(counted)
+    counts = None   # (the quoted count phrases and their index: found for the first code that reads them)
 
     seen_codes: set[str] = set()
     # a real document names a few dozen programmes; a hostile one could name thousands of
@@ -137,7 +136,10 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
         pre = _strip_verbs(_PRE_RE.search(clean[max(0, m.start() - 8):m.start()]).group(0))[-6:]
         pre = pre if len(pre) >= 2 else ""
         name = f"{pre}“{code}”{m.group('noun')}"
-        parts = _parts_from_digits(code, counted, m.start(), index) if "+" not in code else []
+        parts = []
+        if "+" not in code:
+            counts = counts or _count_phrases(clean)
+            parts = _parts_from_digits(code, counts[0], m.start(), counts[1])
         if "+" in code and not parts:
             continue  # “5+1” and friends name industry groupings, not programmes, unless spelt out
         out.append(FoundProgramme(name, parts, m.start(), m.end()))
@@ -147,7 +149,8 @@ def find_programmes(clean: str, headings_titles: list[tuple[int, str]]) -> list[
             continue
         if m.start() - 1 in covered or len(out) >= _MAX_PROGRAMMES:  # inside “5553”行动计划, already read
             continue
-        parts = _parts_from_digits(m.group("code"), counted, m.start(), index)
+        counts = counts or _count_phrases(clean)
+        parts = _parts_from_digits(m.group("code"), counts[0], m.start(), counts[1])
         if parts:
             out.append(FoundProgramme(m.group(0), parts, m.start(), m.end()))
 
@@ -227,6 +230,13 @@ def _parts_from_digits(code: str, counted, after: int, index: dict[int, list[int
 
 
 _STARTS = -1   # (the key of :func:`_counted_index`'s list of the phrases' positions: no digit reads -1)
+
+
+def _count_phrases(clean: str) -> tuple[list[tuple[int, int, str]], dict[int, list[int]]]:
+    """The quoted count phrases of the text (“五个领域”: position, number, words) and their
+    :func:`_counted_index`, for :func:`_parts_from_digits`."""
+    counted = [(m.start(), int(parse_number(m.group("n")) or 0), m.group(0).strip("“”")) for m in _COUNTED_RE.finditer(clean)]
+    return counted, _counted_index(counted)
 
 
 def _counted_index(counted) -> dict[int, list[int]]:

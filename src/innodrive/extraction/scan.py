@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right, insort
 from operator import itemgetter
+from re import _parser
 
 from innodrive.extraction import phrases
 
@@ -163,3 +164,36 @@ def matches_from(starts, pattern, text: str):
         else:
             yield m
             pos = m.end()
+
+
+def matches_near(core, pattern, lead: int, text: str):
+    """The matches of ``pattern.finditer(text)`` for a pattern each of whose matches holds a
+    match of ``core`` (a pattern whose matches never overlap, so that ``core.finditer``
+    finds them all) starting at most ``lead`` characters after its own start: the pattern
+    is tried only in the few positions before each match of ``core``.
+
+    For patterns that open with optional words, ``^`` or a look-behind (到2025年, 力争2025年):
+    the engine tries them at every position of the text, while ``core`` (opening with a
+    literal: 20dd年, 十X五) is found by a fast scan. The positions are tried in order and a
+    match resumes the scan at its end, as ``finditer`` does (``match`` at a position sees
+    the text before it, for ``^`` and the look-behind, as ``finditer`` does)."""
+    match = pattern.match
+    pos = 0
+    for y in core.finditer(text):
+        at = y.start()
+        p = max(pos, at - lead)
+        while p <= at:
+            m = match(text, p)
+            if m is None:
+                p += 1
+                continue
+            yield m
+            p = m.end()
+        pos = p
+
+
+def longest(pattern: str) -> int:
+    """The most characters a match of ``pattern`` (a pattern's text, without repeats that
+    are unbounded) can hold: the ``lead`` of :func:`matches_near` for the words a pattern
+    opens with before its core."""
+    return _parser.parse(pattern).getwidth()[1]

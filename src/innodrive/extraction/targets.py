@@ -393,7 +393,7 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
     reason) for each paragraph or sentence that was passed over, so ``extract -v`` can
     say why a clause was dropped."""
     section_of = _sections(headings, len(paragraphs))
-    section_deadline = _section_deadlines(clean, paragraphs, headings)
+    section_deadline = _SectionDeadlines(clean, paragraphs, headings)
     roles = {id(h): r for h, r in zip(headings, sections.section_roles(headings, ctx.doc_year), strict=True)}
     found: list[Found] = []
     found.extend(_table_targets(clean, paragraphs, section_of, ctx))
@@ -412,21 +412,23 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             continue
         if clean.find("\t", a, b) != -1:
             continue  # table rows are read by the table reader
-        # the first test of the sentences (see _may_hold_target), scanned once along the paragraph
-        numbers, words = _NextMatch(_MAY_HAVE_NUMBERS, clean, b), _NextMatch(_MAY_HAVE_WORDS, clean, b)
-        if trace is None and not (numbers.within(a, b) or words.within(a, b)):
-            continue  # (``extract -v`` goes on, to say why the paragraph is passed over)
+        # (the role is asked before the first test: a paragraph of a review or background
+        # section is passed over either way, and is then not scanned at all)
         role = pseudo or (roles.get(id(heading)) if heading is not None else None)
         if role is not None and role.role in (sections.REVIEW, sections.BACKGROUND):
             if trace is not None:
                 trace.append((a, b, f"跳过：所在章节为{_ROLE_NAMES[role.role]}（{role.reason}）"))
             continue
+        # the first test of the sentences (see _may_hold_target), scanned once along the paragraph
+        numbers, words = _NextMatch(_MAY_HAVE_NUMBERS, clean, b), _NextMatch(_MAY_HAVE_WORDS, clean, b)
+        if trace is None and not (numbers.within(a, b) or words.within(a, b)):
+            continue  # (``extract -v`` goes on, to say why the paragraph is passed over)
         section = heading.path if heading else None
-        goal_context = _is_goal_paragraph(clean, para, heading) or (role is not None and role.role == sections.GOALS)
-        if ctx.annual and (role is None or role.role == sections.TASKS) and (
-                role is None or role.year in (None, ctx.doc_year)):
-            # the work of an annual plan's year is counted work: "新建绿道100公里" is a target
-            goal_context = True
+        # a goals section's paragraph, the work of an annual plan's year (counted work: "新建绿道100公里"
+        # is a target), or a paragraph that names its goals (asked last: it searches the text)
+        goal_context = (role is not None and role.role == sections.GOALS) or (
+            ctx.annual and (role is None or role.role == sections.TASKS) and (
+                role is None or role.year in (None, ctx.doc_year))) or _is_goal_paragraph(clean, para, heading)
         sentences = phrases.split_sentences(clean, para, pi)
         # the first sentence's deadlines, asked by _looks_back and again below: found once
         first_deadlines = deadlines(sentences[0].text) if sentences else []
@@ -438,7 +440,7 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
         if trace is not None and not (numbers.within(a, b) or words.within(a, b)):
             continue
         section_year = (role.year if role is not None else None) or (
-            section_deadline.get(id(heading)) if heading else None)
+            section_deadline.year(heading) if heading else None)
         para_deadline: int | None = None
         # every deadline phrase holds 年 or 五 (十四五): a paragraph without them has none
         dated = clean.find("年", a, b) != -1 or clean.find("五", a, b) != -1
@@ -457,10 +459,11 @@ def find_targets(clean: str, paragraphs: list[tuple[int, int]], headings: list[H
             # cost no call and no scan of their own
             end = sent.start + len(sent.text)
             has_words = target_context and words.within(sent.start, end)
-            if numbers.within(sent.start, end) or has_words and _word_rules_may_apply(sent.text):
+            hints = _UNASKED if numbers.within(sent.start, end) else _word_rule_hints(sent.text) if has_words else None
+            if hints is not None:
                 inherited = para_deadline or section_year or ctx.horizon
                 found.extend(_sentence_targets(sent, dls, inherited, target_context, goal_context, ctx, section,
-                                               trace, has_words=has_words))
+                                               trace, has_words=has_words, hints=hints))
             if dls and dls[-1].start <= 6:
                 # 到2025年，…: a deadline that opens a sentence frames the sentences after it;
                 # one inside a clause (…，2027年建成某高铁) belongs to that clause only
@@ -503,29 +506,46 @@ def _sections(headings: list[Heading], n: int) -> list[Heading | None]:
     return out
 
 
-def _section_deadlines(clean: str, paragraphs, headings: list[Heading]) -> dict[int, int]:
-    """A deadline stated in a heading, or in the first paragraph under it, covers the section."""
-    out: dict[int, int] = {}
-    heading_paragraphs = {h.paragraph for h in headings}
-    for h in headings:
+class _SectionDeadlines:
+    """A deadline stated in a heading, or in the first paragraph under it, covers the section;
+    a section without one has its parent's.
+
+    Found for a heading on the first question about it (with its parents', as far as it
+    needs them): the rules ask only where a section's role sets no year, for a third of
+    the headings of a report, and each heading's texts cost a search for deadlines."""
+
+    __slots__ = ("_clean", "_paragraphs", "_headings", "_heading_paragraphs", "_years")
+
+    def __init__(self, clean: str, paragraphs, headings: list[Heading]) -> None:
+        self._clean, self._paragraphs, self._headings = clean, paragraphs, headings
+        self._heading_paragraphs: set[int] | None = None
+        self._years: dict[int, int | None] = {}   # by id of the heading
+
+    def year(self, h: Heading) -> int | None:
+        key = id(h)
+        if key in self._years:
+            return self._years[key]
+        year = self._own(h)
+        if year is None and h.parent is not None:
+            year = self.year(self._headings[h.parent])   # (a parent's deadline, its own or inherited)
+        self._years[key] = year
+        return year
+
+    def _own(self, h: Heading) -> int | None:
+        clean, paragraphs = self._clean, self._paragraphs
+        if self._heading_paragraphs is None:
+            self._heading_paragraphs = {x.paragraph for x in self._headings}
         texts = [clean[paragraphs[h.paragraph][0]:paragraphs[h.paragraph][1]][:200]]
         nxt = h.paragraph + 1
         if (nxt < len(paragraphs) and _first_sentence_end(texts[0], 0, len(texts[0])) == len(texts[0])
-                and nxt not in heading_paragraphs):
+                and nxt not in self._heading_paragraphs):
             a, b = paragraphs[nxt]
             texts.append(clean[a:b][:80])
         for t in texts:
             dls = deadlines(t[:80])
             if dls:
-                out[id(h)] = dls[0].year
-                break
-    # children inherit their parent's deadline
-    for h in headings:
-        if id(h) not in out and h.parent is not None:
-            parent = headings[h.parent]
-            if id(parent) in out:
-                out[id(h)] = out[id(parent)]
-    return out
+                return dls[0].year
+        return None
 
 
 # = 过去[一二三四五]年|(?:^|[,，])[一二三四五]年来|这[一二三四五]年|…, less the opening 五年来, which
@@ -637,9 +657,12 @@ class _NextMatch:
         return self._at < b
 
 
-def _word_rules_may_apply(text: str) -> bool:
+def _word_rule_hints(text: str) -> tuple[bool | None, bool | None, bool | None] | None:
     """Whether a sentence in which the first test found words but no number may hold a
-    target (the others are not passed to _sentence_targets at all).
+    target (the others are not passed to _sentence_targets at all): None when it may not,
+    else the hints of the relative, milestone and trend rules as far as they were asked
+    (True, False, or None: not asked, an earlier one was found), which _sentence_targets
+    then does not ask again.
 
     Without a match of _MAY_HAVE_NUMBERS a sentence holds no quantity (the pattern asks for
     every opening of the quantity grammar's numbers), no 倍/翻…番 of a multiple and no 亿
@@ -650,8 +673,16 @@ def _word_rules_may_apply(text: str) -> bool:
     sentence on, as before. Most such sentences hold a bare comparison word or trend verb
     (达到, 提高) and none of the hints. tests/extraction/test_prefilters.py compares the
     skip with the rules on the corpus and random sentences."""
-    return (_relative_hint(text) or _milestone_hint(text) or _may_trend(text) and _TREND_RE.search(text) is not None
-            or _NUMBER_IN.search(text) is not None)
+    if _relative_hint(text):
+        return True, None, None
+    if _milestone_hint(text):
+        return False, True, None
+    if _may_trend(text) and _TREND_RE.search(text) is not None:
+        return False, False, True
+    return (False, False, False) if _NUMBER_IN.search(text) is not None else None
+
+
+_UNASKED = (None, None, None)   # (hints not asked yet: see _word_rule_hints)
 
 
 def _may_hold_target(clean: str, a: int, b: int) -> bool:
@@ -663,10 +694,11 @@ def _may_hold_target(clean: str, a: int, b: int) -> bool:
 
 def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_context: bool,
                       goal_context: bool, ctx: DocContext, section: str | None,
-                      trace: list | None = None, *, has_words: bool = True) -> list[Found]:
+                      trace: list | None = None, *, has_words: bool = True, hints=_UNASKED) -> list[Found]:
     """``has_words``: False when the caller found none of _MAY_HAVE_WORDS in the sentence,
     so that no relative target (its comparison word), trend or milestone (their verbs)
-    need be looked for."""
+    need be looked for. ``hints``: those of the relative, milestone and trend rules that the
+    caller has asked (see _word_rule_hints)."""
     text = sent.text   # (the caller has asked the first test: a number, or a comparison word in a goal)
     # what any rule could take; a sentence with none of it costs no further work
     # at most MAX_PER_SENTENCE quantities are read in one sentence: a real sentence holds a
@@ -676,7 +708,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     rank_hint = None
     # (every comparison word of a relative target and every verb of a trend or a milestone
     # is one of _MAY_HAVE_WORDS)
-    relative_hint = milestone_hint = trend_hint = None if has_words else False
+    relative_hint, milestone_hint, trend_hint = hints if has_words else (False, False, False)
     # (亿: the scale classes, 千亿产业集群, hold no quantity of their own)
     if not (quantities or "倍" in text or "翻" in text or "亿" in text):
         rank_hint = _rank_hint(text)
@@ -710,7 +742,6 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
     single_year = written[0].year if written and len({d.year for d in written}) == 1 else None
     # (a quantity opened by “ is a code; a sentence without “ has none)
     may_open_quote = "“" in text
-    vision = "远景" in text or "展望" in text
 
     def year_at(pos: int) -> int | None:
         own = deadline.at(pos)
@@ -741,7 +772,8 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         if past[0].at(pos):
             return
         year = year_at(pos)
-        if vision and year and ctx.horizon and year > ctx.horizon + 4:
+        # (a year past the plan's horizon first: the sentence is searched for 远景/展望 only then)
+        if year and ctx.horizon and year > ctx.horizon + 4 and ("远景" in text or "展望" in text):
             if trace is not None:
                 trace.append((sent.start + start, sent.start + end, "跳过：远景展望（超出本文件的规划期）"))
             return
@@ -968,14 +1000,18 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             indicator = _borrow_subject(indicator, prev_indicator, chained=chained, growth=kind == "growth")
 
         # is it a target at all?
-        _, plain = phrases.trim_indicator(_without_quotes(indicator))
-        verb_opening = unfirm[:1] in _TARGET_VERBS_FIRST and bool(_TARGET_VERBS.match(unfirm)) or opening.endswith(_TARGET_VERB_BEFORE_WORDS) or (
-            opening.endswith("\n") and _TARGET_VERB_BEFORE.search(opening) is not None) or bool(number_first)
-        trigger = bool(pre or post or approx) or verb_opening or paired
+        compared = bool(pre or post or approx)
+        # (whether a target verb opens the clause: asked where no comparison word decides, or
+        # to say why, for ``extract -v``)
+        verb_opening = (not compared or trace is not None) and (
+            unfirm[:1] in _TARGET_VERBS_FIRST and bool(_TARGET_VERBS.match(unfirm))
+            or opening.endswith(_TARGET_VERB_BEFORE_WORDS)
+            or (opening.endswith("\n") and _TARGET_VERB_BEFORE.search(opening) is not None) or bool(number_first))
+        trigger = compared or verb_opening or paired
         if ctx.genre in _RULE_GENRES and not goal_context:
             trigger = False  # 资助金额不超过50万元 in a 管理办法 is a rule, not a goal
         trigger = trigger or firm.any_before(ms) or deadline.any_before(ms)
-        if not trigger and goal_context and not chinese_numeral and 2 <= len(plain) <= 30:
+        if not trigger and goal_context and not chinese_numeral and 2 <= len(_plain(indicator)) <= 30:
             trigger = True  # in a goals paragraph, "indicator + number" is a target
         if chinese_numeral and (value == 1 or not (pre or post or unfirm[:1] in _TARGET_VERBS_FIRST
                                                    and _TARGET_VERBS.match(unfirm))):
@@ -984,7 +1020,7 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
             prev_end = me
             why_not(m, "跳过：分句没有目标的标志（比较词、目标动词、力争/确保、期限或目标章节）")
             continue
-        if number_first and not following and not plain:
+        if number_first and not following and not _plain(indicator):
             prev_end = me
             continue
         if _names_counted(original_subject, value, following):
@@ -1001,8 +1037,9 @@ def _sentence_targets(sent: Sentence, dls, inherited_year: int | None, target_co
         else:
             baseline = None
         before = len(out)
-        why = _why(pre, post, approx, verb_opening, paired, firm.any_before(ms),
-                   deadline.any_before(ms), goal_context)
+        # (what made it a target, read by ``extract -v`` only)
+        why = _why(pre, post, approx, verb_opening, paired, firm.any_before(ms), deadline.any_before(ms),
+                   goal_context) if trace is not None else None
         # A、B均增长6% / A、B服务率达到66%: each item reaches the value; a count of a list
         # (新认证绿色、有机农产品1000个) is one total
         # (endswith on a stripped text, which cannot end with a line break: the words' ``…$``)
@@ -1164,6 +1201,12 @@ def _classify(pre: str, post: str, approx: str | None, unit: str, subject: str):
 @lru_cache(maxsize=4096)
 def _without_quotes(text: str) -> str:
     return _QUOTED_NAME.sub("", text) if "“" in text or "《" in text else text
+
+
+def _plain(indicator: str) -> str:
+    """The indicator without its quoted names and its lead, scope and trailing words (asked
+    by the quantity rule only where it decides: both steps keep what they found)."""
+    return phrases.trim_indicator(_without_quotes(indicator))[1]
 
 
 @lru_cache(maxsize=4096)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from innodrive import regex_cache
+from innodrive.extraction.scan import longest, matches_near
 
 # patterns the functions below used inline (re.search(r"…", …)), compiled once through the
 # persistent cache: re's own cache is per process, so each run of ``extract --json`` compiled them again
@@ -49,8 +50,10 @@ _YEAR_DEADLINE_RE = regex_cache.compile(
     r"|(?:(?P<y4>20\d\d)年(?:全市|全省|全区|全县|我市|本市)?[^\W\d_a-zA-Z]{0,12}?(?:主要|预期|发展|工作|奋斗)+目标)"
     r"|(?:(?:力争|确保|计划|预计)(?P<y5>20\d\d)年)"
 )
+# what may stand before the 十X五 of a plan deadline (到“, 经过 …)
+_PLAN_DEADLINE_LEAD = rf"(?:到|至|在|经过|通过)?{_Q}"
 _PLAN_DEADLINE_RE = regex_cache.compile(
-    rf"(?:到|至|在|经过|通过)?{_Q}(?P<ord>十[一二三四五六七])五{_Q}(?:期末|末|时期|期间|期|规划期)"
+    rf"{_PLAN_DEADLINE_LEAD}(?P<ord>十[一二三四五六七])五{_Q}(?:期末|末|时期|期间|期|规划期)"
 )
 _BASELINE_RE = regex_cache.compile(
     rf"(?:较|比|相比|相较于?|对比|在)\s*(?:{_Q}(?P<ord>十[一二三四五六七])五{_Q}(?:期末|末)"
@@ -58,36 +61,24 @@ _BASELINE_RE = regex_cache.compile(
 )
 
 
-_YEAR_CORE = regex_cache.compile(r"20\d\d年")
-_PLAN_CORE = regex_cache.compile(r"十[一二三四五六七]五")
+YEAR_CORE = regex_cache.compile(r"20\d\d年")
+PLAN_CORE = regex_cache.compile(r"十[一二三四五六七]五")
 
 
 _YEAR_LEAD = 5  # characters a match of _YEAR_DEADLINE_RE can start before its 20dd年 (力争截止到)
+# characters a match of _PLAN_DEADLINE_RE can start before its 十X五: the most its lead can hold
+_PLAN_LEAD = longest(_PLAN_DEADLINE_LEAD)
 
 
 def _year_deadline_matches(text: str):
-    """The matches of ``_YEAR_DEADLINE_RE.finditer(text)``, trying the pattern only in the few
-    positions before each 20dd年.
+    """The matches of ``_YEAR_DEADLINE_RE.finditer(text)``: every one holds a 20dd年."""
+    return matches_near(YEAR_CORE, _YEAR_DEADLINE_RE, _YEAR_LEAD, text)
 
-    The pattern opens with optional words, ``^`` and a look-behind, so the engine tries
-    all five alternatives at every position of the sentence (most of the time deadlines
-    took). Every match holds a 20dd年 and starts at most ``_YEAR_LEAD`` characters before
-    it; the positions are tried in order and a match resumes the scan at its end, as
-    ``finditer`` does (``match`` at a position sees the text before it, for ``^`` and the
-    look-behind, as ``finditer`` does)."""
-    match = _YEAR_DEADLINE_RE.match
-    pos = 0
-    for y in _YEAR_CORE.finditer(text):
-        at = y.start()
-        p = max(pos, at - _YEAR_LEAD)
-        while p <= at:
-            m = match(text, p)
-            if m is None:
-                p += 1
-                continue
-            yield m
-            p = m.end()
-        pos = p
+
+def _plan_deadline_matches(text: str):
+    """The matches of ``_PLAN_DEADLINE_RE.finditer(text)``: every one holds a 十X五 (two of
+    which cannot overlap: the character after 十 is never 十)."""
+    return matches_near(PLAN_CORE, _PLAN_DEADLINE_RE, _PLAN_LEAD, text)
 
 
 def deadlines(text: str) -> list[Deadline]:
@@ -100,7 +91,7 @@ def deadlines(text: str) -> list[Deadline]:
     for m in _year_deadline_matches(text):
         y = m.group("y1") or m.group("y2") or m.group("y3") or m.group("y4") or m.group("y5")
         found.append(Deadline(int(y), m.start(), m.end(), m.group(0)))
-    for m in (_PLAN_DEADLINE_RE.finditer(text) if _PLAN_CORE.search(text) else ()):
+    for m in _plan_deadline_matches(text):
         start, end = five_year_plan(m.group("ord"))
         # "十三五"末 is a baseline, not a deadline; it is read by baseline_year()
         if m.group(0).endswith(("末", "期末")) and _is_baseline_context(text, m.start()):
@@ -144,6 +135,6 @@ def plan_periods(text: str) -> list[tuple[int, int]]:
     """Five-year plan periods mentioned anywhere in a text.
 
     The matches of FIVE_YEAR_RE are exactly the occurrences of 十X五 (two cannot overlap,
-    the quotes around them are optional), which _PLAN_CORE, starting with a literal, finds
+    the quotes around them are optional), which PLAN_CORE, starting with a literal, finds
     without trying the pattern at every position of a long text."""
-    return [five_year_plan(m.group(0)[:2]) for m in _PLAN_CORE.finditer(text)]
+    return [five_year_plan(m.group(0)[:2]) for m in PLAN_CORE.finditer(text)]
