@@ -111,6 +111,13 @@ def closing_chars(pattern) -> frozenset[str] | None:
     return _kept(_closing_chars, pattern)
 
 
+def longest(pattern: str) -> int:
+    """The most characters a match of ``pattern`` (a pattern's text, without repeats that
+    are unbounded) can hold: the ``lead`` of :func:`innodrive.extraction.scan.matches_near`
+    for the words a pattern opens with before its core (a few alternatives, parsed at import)."""
+    return _parser.parse(pattern).getwidth()[1]
+
+
 def _opening_chars(pattern) -> frozenset[str] | None:
     items = _parsed(pattern)
     if items is None:

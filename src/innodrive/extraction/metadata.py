@@ -17,7 +17,8 @@ from functools import cache, partial
 
 from innodrive import regex_cache
 from innodrive.extraction import timeframe
-from innodrive.extraction.scan import longest, matches_near
+from innodrive.extraction.edges import longest
+from innodrive.extraction.scan import matches_near
 
 # patterns the functions below used inline (re.search(r"…", …)), compiled once through the
 # persistent cache: re's own cache is per process, so each run of ``extract --json`` compiled them again

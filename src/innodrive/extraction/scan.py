@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from bisect import bisect_right, insort
 from operator import itemgetter
-from re import _parser
 
 from innodrive.extraction import phrases
 
@@ -191,9 +190,3 @@ def matches_near(core, pattern, lead: int, text: str):
             p = m.end()
         pos = p
 
-
-def longest(pattern: str) -> int:
-    """The most characters a match of ``pattern`` (a pattern's text, without repeats that
-    are unbounded) can hold: the ``lead`` of :func:`matches_near` for the words a pattern
-    opens with before its core."""
-    return _parser.parse(pattern).getwidth()[1]
