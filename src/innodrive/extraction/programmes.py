@@ -82,7 +82,10 @@ def bare_codes(clean: str):
                 yield m
 _COUNTED_RE = regex_cache.compile(r"“(?P<n>[一二两三四五六七八九十])(?P<cls>个|项|大|条|张|批|种)(?P<noun>[^\W\d_a-zA-Z]{1,8})”")
 _COMPOSITE_RE = regex_cache.compile(r"“(?P<name>(?:[一二两三四五六七八九十][^\W\d_a-zA-Z]{1,3}){2,5})”")
-_PLUS_RE = regex_cache.compile(r"“(?P<name>[^\W\d_a-zA-Z]{2,8}(?:\+[^\W\d_a-zA-Z]{2,8}){2,6})”(?P<after>[^\W\d_a-zA-Z]{0,10})")
+# (possessive: what follows each run of hanzi, + or ”, is no hanzi, so a shorter run can
+# never match where the longest failed; the engine no longer gives back a character at a time
+# at each “ that opens no joined name)
+_PLUS_RE = regex_cache.compile(r"“(?P<name>[^\W\d_a-zA-Z]{2,8}+(?:\+[^\W\d_a-zA-Z]{2,8}+){2,6}+)”(?P<after>[^\W\d_a-zA-Z]{0,10})")
 _BIG_RE = regex_cache.compile(r"“(?P<name>(?P<n>[二两三四五六七八九十])大(?P<noun>[^\W\d_a-zA-Z]{2,4}))”")
 _VERBS = regex_cache.compile(r"^(?:大力实施|深入实施|全面实施|实施|按照|围绕|推进|落实|构建|打造|深化|坚持|依托|以|推动|开展|启动|"
                     r"基本建成|全面建成|建成|建设|形成|培育|发展)")
