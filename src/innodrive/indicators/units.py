@@ -57,6 +57,12 @@ _SCALED_BASES: dict[str, tuple[str, float]] = {
 }
 
 
+# (what parse_unit reads for every unit, built once: the magnitudes longest first, so that
+# 万亿 is tried before 万, and every base a magnitude may stand before)
+_MAGNITUDES_LONGEST_FIRST = tuple(sorted(MAGNITUDES, key=len, reverse=True))
+_BASES = frozenset(BASE_UNITS) | frozenset(_SCALED_BASES)
+
+
 @dataclass(frozen=True)
 class Unit:
     """A parsed unit: ``factor`` × ``base`` (亿元 = 1e8 × 元)."""
@@ -83,8 +89,8 @@ def parse_unit(unit: str) -> Unit:
         return Unit(text, "元", MAGNITUDES[text], "money")
     factor = 1.0
     rest = text
-    for mag in sorted(MAGNITUDES, key=len, reverse=True):
-        if rest.startswith(mag) and rest[len(mag):] in BASE_UNITS | _SCALED_BASES:
+    for mag in _MAGNITUDES_LONGEST_FIRST:
+        if rest.startswith(mag) and rest[len(mag):] in _BASES:
             factor = MAGNITUDES[mag]
             rest = rest[len(mag):]
             break
