@@ -43,13 +43,15 @@ class Deadline:
     text: str
 
 
+# what may stand before the 20dd年 of a year deadline, by alternative (力争到, 其中, 确保)
+_YEAR_LEADS = (r"(?:力争|确保|计划|预计)?(?:到|至|截至|截止到|在)", r"(?:其中,?)?", r"(?:力争|确保|计划|预计)")
 # 到2025年 / 至2025年 / 2025年前 / 2025年底前 / 到2025年底 / "十四五"末 / 十四五期间 / "十四五"时期
 _YEAR_DEADLINE_RE = regex_cache.compile(
-    r"(?:(?:力争|确保|计划|预计)?(?:到|至|截至|截止到|在)(?P<y1>20\d\d)年(?:底|末|年底)?)"
+    rf"(?:{_YEAR_LEADS[0]}(?P<y1>20\d\d)年(?:底|末|年底)?)"
     r"|(?:(?P<y2>20\d\d)年(?:底|末|年底)?(?:前|以前|之前))"
-    r"|(?:(?:^|(?<=[,:;]))(?:其中,?)?(?P<y3>20\d\d)年(?![\d月底末前]))"
+    rf"|(?:(?:^|(?<=[,:;])){_YEAR_LEADS[1]}(?P<y3>20\d\d)年(?![\d月底末前]))"
     r"|(?:(?P<y4>20\d\d)年(?:全市|全省|全区|全县|我市|本市)?[^\W\d_a-zA-Z]{0,12}?(?:主要|预期|发展|工作|奋斗)+目标)"
-    r"|(?:(?:力争|确保|计划|预计)(?P<y5>20\d\d)年)"
+    rf"|(?:{_YEAR_LEADS[2]}(?P<y5>20\d\d)年)"
 )
 # what may stand before the 十X五 of a plan deadline (到“, 经过 …)
 _PLAN_DEADLINE_LEAD = rf"(?:到|至|在|经过|通过)?{_Q}"
@@ -66,7 +68,9 @@ YEAR_CORE = regex_cache.compile(r"20\d\d年")
 PLAN_CORE = regex_cache.compile(r"十[一二三四五六七]五")
 
 
-_YEAR_LEAD = 5  # characters a match of _YEAR_DEADLINE_RE can start before its 20dd年 (力争截止到)
+# characters a match of _YEAR_DEADLINE_RE can start before its 20dd年 (力争截止到: 5): the most
+# its alternatives' leads can hold
+_YEAR_LEAD = max(map(longest, _YEAR_LEADS))
 # characters a match of _PLAN_DEADLINE_RE can start before its 十X五: the most its lead can hold
 _PLAN_LEAD = longest(_PLAN_DEADLINE_LEAD)
 
